@@ -1,0 +1,25 @@
+export { DiscernError, ERROR_CODES, assertArg, isDiscernError } from './errors.js';
+export type { ErrorCode, ErrorContext } from './errors.js';
+export {
+  assertFinite,
+  cloneMatrix,
+  denseMatrix,
+  fromMlMatrix,
+  fromRows,
+  getColumn,
+  matmul,
+  rowView,
+  takeColumns,
+  takeRows,
+  toMlMatrix,
+  toRows,
+  transpose,
+  zeros,
+} from './matrix.js';
+export type { DenseMatrix } from './matrix.js';
+export { clip, dot, logSigmoid, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
+export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';
+export type { CholeskyOptions, CholeskyResult } from './cholesky.js';
+export { LOG_2PI, columnVariance, mvnLogPdf, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
+export { createRng } from './rng.js';
+export type { Rng } from './rng.js';

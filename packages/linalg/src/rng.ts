@@ -1,0 +1,139 @@
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { assertArg } from './errors.js';
+
+/**
+ * Seeded random numbers for every stochastic step (splits, initialisation, mini-batches, bootstraps, simulation).
+ * Backed by pure-rand's xoroshiro128+; one seed gives one stream on every platform. `fork(label)` derives an
+ * independent, reproducible child stream, so adding a random draw in one step does not shift another's.
+ */
+export interface Rng {
+  readonly seed: number;
+  /** Uniform on [0, 1) with 53 random bits. */
+  uniform(): number;
+  /** Standard normal (Marsaglia polar method). */
+  normal(): number;
+  /** Integer uniform on [0, n). */
+  int(n: number): number;
+  /** In-place Fisher–Yates shuffle; returns the array. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T;
+  /** A random permutation of 0..n-1. */
+  permutation(n: number): Int32Array;
+  /** k indices drawn from 0..n-1 without replacement (default) or with, optionally with probabilities ∝ weights. */
+  choice(n: number, k: number, options?: { replace?: boolean; weights?: ArrayLike<number> }): Int32Array;
+  /** A child stream, determined by this stream's seed and `label`. */
+  fork(label: string | number): Rng;
+}
+
+/** 32-bit FNV-1a, used to derive child seeds from labels. */
+function hash32(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h | 0;
+}
+
+class XoroshiroRng implements Rng {
+  readonly seed: number;
+  private readonly g: ReturnType<typeof xoroshiro128plus>;
+  private spare: number | undefined;
+
+  constructor(seed: number) {
+    assertArg(Number.isInteger(seed), `seed must be an integer, got ${seed}`);
+    this.seed = seed;
+    this.g = xoroshiro128plus(seed | 0);
+  }
+
+  private u32(): number {
+    return this.g.next() >>> 0;
+  }
+
+  uniform(): number {
+    // 27 high bits + 26 bits → 53-bit mantissa, as in the classic genrand_res53
+    const a = this.u32() >>> 5;
+    const b = this.u32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  normal(): number {
+    if (this.spare !== undefined) {
+      const s = this.spare;
+      this.spare = undefined;
+      return s;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * m;
+    return u * m;
+  }
+
+  int(n: number): number {
+    assertArg(Number.isInteger(n) && n > 0, `int(n) needs a positive integer n, got ${n}`);
+    return Math.floor(this.uniform() * n);
+  }
+
+  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    return this.shuffle(p);
+  }
+
+  choice(n: number, k: number, options: { replace?: boolean; weights?: ArrayLike<number> } = {}): Int32Array {
+    const replace = options.replace ?? false;
+    assertArg(Number.isInteger(k) && k >= 0, `choice: k must be a non-negative integer, got ${k}`);
+    assertArg(replace || k <= n, `choice: cannot draw ${k} of ${n} without replacement`);
+    const out = new Int32Array(k);
+    const w = options.weights;
+    if (!w) {
+      if (replace) for (let i = 0; i < k; i++) out[i] = this.int(n);
+      else out.set(this.permutation(n).subarray(0, k));
+      return out;
+    }
+    assertArg(w.length === n, `choice: ${w.length} weights for ${n} items`);
+    const ww = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      assertArg(wi >= 0 && Number.isFinite(wi), `choice: weights must be finite and non-negative, got ${wi} at ${i}`);
+      ww[i] = wi;
+    }
+    const cw = new Float64Array(n);
+    for (let t = 0; t < k; t++) {
+      let total = 0;
+      for (let i = 0; i < n; i++) cw[i] = total += ww[i]!;
+      assertArg(total > 0, 'choice: the weights of the remaining items sum to zero');
+      const r = this.uniform() * total;
+      let lo = 0, hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cw[mid]! > r) hi = mid;
+        else lo = mid + 1;
+      }
+      out[t] = lo;
+      if (!replace) ww[lo] = 0; // drawn items leave the urn
+    }
+    return out;
+  }
+  fork(label: string | number): Rng {
+    return new XoroshiroRng(hash32(String(label), this.seed));
+  }
+}
+
+export function createRng(seed: number): Rng {
+  return new XoroshiroRng(seed);
+}

@@ -1,0 +1,3 @@
+export { argmaxRows } from './estimator.js';
+export type { Classifier, DensityModel, FitOptions, FitReport, ModelJSON, Progress } from './estimator.js';
+export { checkPredictX, checkWeights, checkX, checkXy, notFitted } from './validate.js';

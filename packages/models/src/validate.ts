@@ -1,0 +1,57 @@
+import { DiscernError, type DenseMatrix, assertFinite } from '@discern/linalg';
+
+/**
+ * Shared input checks, so every estimator fails the same way on the same bad input (the conformance suite
+ * relies on it): non-finite values → DATA_INVALID, too few rows → TOO_FEW_SAMPLES, one class → LABEL_INVALID.
+ */
+export function checkX(X: DenseMatrix, estimator: string, minSamples = 1, options: { allowMissing?: boolean } = {}): void {
+  if (X.rows < minSamples)
+    throw new DiscernError('TOO_FEW_SAMPLES', `${estimator} needs at least ${minSamples} sample${minSamples === 1 ? '' : 's'}, got ${X.rows}`, { estimator, rows: X.rows, minSamples });
+  if (X.cols < 1) throw new DiscernError('DATA_INVALID', `${estimator} needs at least one feature, got 0 columns`, { estimator });
+  if (!options.allowMissing) assertFinite(X, `${estimator} input`);
+}
+
+/** Checks labels against X and returns the number of classes K (labels must be 0..K-1, every class present). */
+export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSamples = 2, options: { allowMissing?: boolean } = {}): number {
+  checkX(X, estimator, minSamples, options);
+  if (y.length !== X.rows)
+    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${X.rows} rows of features but ${y.length} labels`, { estimator, rows: X.rows, labels: y.length });
+  let max = -1;
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i]!;
+    if (c < 0) throw new DiscernError('LABEL_INVALID', `${estimator}: row ${i} has no class (label index ${c}); every training row needs a label`, { estimator, row: i });
+    if (c > max) max = c;
+  }
+  const counts = new Int32Array(max + 1);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  const present = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
+  if (present < 2)
+    throw new DiscernError('LABEL_INVALID', `${estimator}: the training data has only one class (index ${max}); a classifier needs at least two`, { estimator, classes: present });
+  return max + 1;
+}
+
+/** Checks event weights: one per row, finite; `allowNegative` for estimators whose fit is defined with negative weights. */
+export function checkWeights(w: Float64Array | undefined, n: number, estimator: string, allowNegative = false): void {
+  if (!w) return;
+  if (w.length !== n) throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${w.length} weights for ${n} rows`, { estimator });
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (!Number.isFinite(v)) throw new DiscernError('DATA_INVALID', `${estimator}: weight at row ${i} is ${v}; weights must be finite`, { estimator, row: i, value: v });
+    if (v < 0 && !allowNegative)
+      throw new DiscernError('DATA_INVALID', `${estimator}: weight at row ${i} is negative (${v}); this estimator accepts only non-negative weights`, { estimator, row: i, value: v });
+    total += v;
+  }
+  if (!(total > 0)) throw new DiscernError('DATA_INVALID', `${estimator}: the event weights sum to ${total}; they must sum to a positive number`, { estimator, total });
+}
+
+export function notFitted(estimator: string): DiscernError {
+  return new DiscernError('MODEL_NOT_FITTED', `${estimator} is not fitted: call fit() first (or load a fitted model with fromJSON)`, { estimator });
+}
+
+/** Checks X at predict time has the fitted number of features. */
+export function checkPredictX(X: DenseMatrix, nFeatures: number, estimator: string, options: { allowMissing?: boolean } = {}): void {
+  if (X.cols !== nFeatures)
+    throw new DiscernError('DATA_INVALID', `${estimator} was fitted on ${nFeatures} features but got ${X.cols}`, { estimator, expected: nFeatures, got: X.cols });
+  if (!options.allowMissing) assertFinite(X, `${estimator} input`);
+}
