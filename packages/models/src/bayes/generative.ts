@@ -1,0 +1,175 @@
+import { DiscernError, type DenseMatrix, takeRows, zeros } from '@discern/linalg';
+import { type DensityModel, type FitOptions, type ModelJSON } from '../estimator.js';
+import { BayesClassifierBase, checkFitInput, classWeights, resolvePriors } from './common.js';
+import { DEFAULT_DENSITY, type DensitySpec, checkDensitySpec, densityFromSpec, knownDensityFromJSON } from './densities.js';
+import { JsonReader } from './json.js';
+
+/** Makes the (unfitted) density model of class k. */
+export type DensityFactory = (classIndex: number) => DensityModel;
+
+export interface GenerativeClassifierOptions {
+  /** The class densities: a serialisable spec, or a factory for any DensityModel. Default: DEFAULT_DENSITY. */
+  readonly density?: DensitySpec | DensityFactory;
+  /** Class priors (K positive numbers summing to 1); default: the weighted class fractions. */
+  readonly priors?: readonly number[];
+  /** Rebuilds densities of kinds this module does not know (those a factory made), for fromJSON. */
+  readonly densityFromJSON?: (json: ModelJSON) => DensityModel;
+}
+
+/**
+ * The generative route to a classifier: one density p(x | k) per class, fitted on that class's rows (with their
+ * weights), and the posterior P(k | x) ∝ π_k p(x | k) by Bayes' rule in log space. `scoreLLR` gives the
+ * log-likelihood ratio log p(x|pos) − log p(x|neg), the optimal test statistic of Neyman–Pearson and the input of
+ * @discern/decision's likelihood-ratio rules.
+ */
+export class GenerativeClassifier extends BayesClassifierBase {
+  readonly kind = 'generative';
+  protected readonly label = 'GenerativeClassifier';
+  readonly density: DensitySpec | DensityFactory;
+  readonly givenPriors: readonly number[] | undefined;
+  private readonly densityFromJSON: ((json: ModelJSON) => DensityModel) | undefined;
+  private densities_: DensityModel[] = [];
+  private priors_: Float64Array = new Float64Array(0);
+
+  constructor(options: GenerativeClassifierOptions = {}) {
+    super();
+    const d = options.density ?? DEFAULT_DENSITY;
+    this.density = typeof d === 'function' ? d : checkDensitySpec(d, 'GenerativeClassifier');
+    // build one density now so that a bad option in the spec fails here, not after the first classes are fitted
+    if (typeof d !== 'function') densityFromSpec(this.density as DensitySpec);
+    this.givenPriors = options.priors ? [...options.priors] : undefined;
+    this.densityFromJSON = options.densityFromJSON;
+  }
+
+  /** The fitted class densities, in class order. */
+  get densities(): readonly DensityModel[] {
+    return this.densities_;
+  }
+  get priors(): Float64Array {
+    return this.priors_;
+  }
+
+  fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    const est = 'GenerativeClassifier';
+    // negative event weights are passed on: the class density decides whether it accepts them
+    const K = checkFitInput(X, y, options, est, 2, false, true);
+    const w = options.weights;
+    const totals = classWeights(y, K, w, est);
+    const priors = resolvePriors(this.givenPriors, totals, est);
+    const rows: number[][] = Array.from({ length: K }, () => []);
+    for (let i = 0; i < y.length; i++) rows[y[i]!]!.push(i);
+    const densities: DensityModel[] = [];
+    for (let k = 0; k < K; k++) {
+      const model = typeof this.density === 'function' ? this.density(k) : densityFromSpec(this.density);
+      if (!model || typeof model.fit !== 'function' || typeof model.scoreSamples !== 'function')
+        throw new DiscernError('INVALID_ARGUMENT', `${est}: the density factory returned ${String(model)} for class ${k}; it must return a DensityModel (fit, scoreSamples, toJSON)`, { estimator: est, class: k });
+      const idx = rows[k]!;
+      const Xk = takeRows(X, idx);
+      const wk = w ? Float64Array.from(idx, (i) => w[i]!) : undefined;
+      try {
+        model.fit(Xk, wk ? { weights: wk } : {});
+      } catch (e) {
+        // say which class failed: a density error alone does not tell the user where to look
+        if (e instanceof DiscernError) throw new DiscernError(e.code, `${est}: fitting the density of class ${k} (${idx.length} rows) failed: ${e.message}`, { ...e.context, estimator: est, class: k }, { cause: e });
+        throw e;
+      }
+      densities.push(model);
+      options.onProgress?.({ phase: 'class', step: k + 1, total: K });
+    }
+    this.densities_ = densities;
+    this.priors_ = priors;
+    this.nClasses_ = K;
+    this.nFeatures_ = X.cols;
+    this.fitted = true;
+    const reports = densities.map((m) => m.fitReport);
+    this.report = {
+      iterations: reports.reduce((a, r) => a + (r?.iterations ?? 0), 0),
+      converged: reports.every((r) => r?.converged ?? true),
+      reason: 'per_class',
+      history: [],
+      historyLabel: 'none',
+      details: { classWeights: Array.from(totals), classes: reports },
+    };
+    return this;
+  }
+
+  /** n×K matrix of log p(x | k). */
+  classLogDensities(X: DenseMatrix): DenseMatrix {
+    this.checkPredict(X);
+    return this.logDensities(X);
+  }
+
+  private logDensities(X: DenseMatrix): DenseMatrix {
+    const K = this.nClasses_, n = X.rows;
+    const out = zeros(n, K);
+    for (let k = 0; k < K; k++) {
+      const s = this.densities_[k]!.scoreSamples(X);
+      for (let i = 0; i < n; i++) out.data[i * K + k] = s[i]!;
+    }
+    return out;
+  }
+
+  /** log p(x | positive) − log p(x | negative) per row; by default class 1 against class 0. */
+  scoreLLR(X: DenseMatrix, positive = 1, negative = 0): Float64Array {
+    this.checkPredict(X);
+    for (const [name, c] of [['positive', positive], ['negative', negative]] as const)
+      if (!(Number.isInteger(c) && c >= 0 && c < this.nClasses_))
+        throw new DiscernError('INVALID_ARGUMENT', `GenerativeClassifier.scoreLLR: ${name} class ${c} is not one of 0..${this.nClasses_ - 1}`, { [name]: c });
+    if (positive === negative) throw new DiscernError('INVALID_ARGUMENT', `GenerativeClassifier.scoreLLR: positive and negative are the same class (${positive})`, { positive });
+    const pos = this.densities_[positive]!.scoreSamples(X);
+    const neg = this.densities_[negative]!.scoreSamples(X);
+    return pos.map((v, i) => v - neg[i]!);
+  }
+
+  protected jointLogLikelihood(X: DenseMatrix): DenseMatrix {
+    const J = this.logDensities(X);
+    const K = this.nClasses_;
+    for (let i = 0; i < J.rows; i++) for (let k = 0; k < K; k++) J.data[i * K + k]! += Math.log(this.priors_[k]!);
+    return J;
+  }
+
+  toJSON(): ModelJSON {
+    return {
+      kind: this.kind,
+      fitted: this.fitted,
+      // a factory cannot be serialised: the fitted densities can, and fromJSON rebuilds them by kind
+      density: typeof this.density === 'function' ? 'custom' : { ...this.density },
+      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
+      nClasses: this.nClasses_,
+      nFeatures: this.nFeatures_,
+      ...(this.fitted ? { priors: Array.from(this.priors_), densities: this.densities_.map((d) => d.toJSON()) } : {}),
+    };
+  }
+
+  /**
+   * Rebuilds a classifier from toJSON's output. Densities of kinds known here ('gaussian', the Gaussian mixture)
+   * are rebuilt directly; others need `options.densityFromJSON`. A model saved with a factory refits only when
+   * `options.density` supplies one again.
+   */
+  static fromJSON(json: unknown, options: Pick<GenerativeClassifierOptions, 'density' | 'densityFromJSON'> = {}): GenerativeClassifier {
+    const r = JsonReader.open(json, 'generative', 'GenerativeClassifier');
+    const given = r.raw('priorsGiven');
+    const spec = r.raw('density');
+    const density = options.density ?? (spec === 'custom' ? undefined : (spec as DensitySpec));
+    const m = new GenerativeClassifier({
+      ...(density !== undefined ? { density } : {}),
+      ...(Array.isArray(given) ? { priors: given as number[] } : {}),
+      ...(options.densityFromJSON ? { densityFromJSON: options.densityFromJSON } : {}),
+    });
+    if (r.raw('fitted') !== true) return m;
+    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    m.priors_ = r.vector('priors', K);
+    m.densities_ = r.list('densities', K, (d, k) => {
+      if (typeof d !== 'object' || d === null || typeof (d as { kind?: unknown }).kind !== 'string') r.fail(`densities[${k}]`, 'a density model JSON with a kind', d);
+      const dj = d as ModelJSON;
+      const model = knownDensityFromJSON(dj) ?? m.densityFromJSON?.(dj);
+      if (!model) throw new DiscernError('DATA_INVALID', `GenerativeClassifier.fromJSON: class ${k} has a density of kind "${dj.kind}", which this module cannot rebuild; pass options.densityFromJSON`, { class: k, kind: dj.kind });
+      if (model.nFeatures !== p) r.fail(`densities[${k}]`, `a density over ${p} features`, dj.kind);
+      return model;
+    });
+    m.nClasses_ = K;
+    m.nFeatures_ = p;
+    m.fitted = true;
+    return m;
+  }
+}

@@ -1,0 +1,16 @@
+export { GaussianNB } from './gaussian-nb.js';
+export type { GaussianNBOptions } from './gaussian-nb.js';
+export { MultinomialNB } from './multinomial-nb.js';
+export type { MultinomialNBOptions } from './multinomial-nb.js';
+export { CategoricalNB } from './categorical-nb.js';
+export type { CategoricalNBOptions } from './categorical-nb.js';
+export { QDA } from './qda.js';
+export type { QDAOptions } from './qda.js';
+export { LDA } from './lda.js';
+export type { LDAOptions } from './lda.js';
+export { GaussianDensity } from './gaussian-density.js';
+export type { GaussianDensityOptions } from './gaussian-density.js';
+export { GenerativeClassifier } from './generative.js';
+export type { DensityFactory, GenerativeClassifierOptions } from './generative.js';
+export { DEFAULT_DENSITY } from './densities.js';
+export type { DensitySpec, GaussianDensitySpec, GmmDensitySpec } from './densities.js';

@@ -1,0 +1,119 @@
+import { DiscernError, type DenseMatrix, zeros } from '@discern/linalg';
+import { type FitOptions, type ModelJSON } from '../estimator.js';
+import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors } from './common.js';
+import { JsonReader, matrixToRows } from './json.js';
+
+export interface MultinomialNBOptions {
+  /** Additive (Laplace/Lidstone) smoothing of the feature counts; must be > 0. Default 1. */
+  readonly alpha?: number;
+  /** Class priors (K positive numbers summing to 1); default: the weighted class fractions. */
+  readonly priors?: readonly number[];
+}
+
+/** Throws DATA_INVALID at the first negative entry: counts (and count-like features such as tf-idf) are ≥ 0. */
+export function checkNonNegative(X: DenseMatrix, estimator: string): void {
+  const d = X.data;
+  for (let k = 0; k < d.length; k++)
+    if (d[k]! < 0) {
+      const row = Math.floor(k / X.cols), col = k % X.cols;
+      throw new DiscernError('DATA_INVALID', `${estimator}: value ${d[k]} at row ${row}, column ${col} is negative; features must be non-negative counts`, { estimator, row, column: col, value: d[k] });
+    }
+}
+
+/**
+ * Multinomial naive Bayes for count features (word counts, pixel intensities), as scikit-learn's MultinomialNB:
+ * log P(j | k) = log(N_kj + α) − log(Σ_j N_kj + α p), with N_kj the weighted count of feature j in class k.
+ */
+export class MultinomialNB extends BayesClassifierBase {
+  readonly kind = 'multinomial-nb';
+  protected readonly label = 'MultinomialNB';
+  readonly alpha: number;
+  readonly givenPriors: readonly number[] | undefined;
+  private flp: DenseMatrix = zeros(0, 0);
+  private priors_: Float64Array = new Float64Array(0);
+
+  constructor(options: MultinomialNBOptions = {}) {
+    super();
+    // α = 0 gives log 0 for a feature unseen in a class, and 0/0 posteriors for rows that have it in every class
+    this.alpha = checkOption(options.alpha ?? 1, 'alpha', 'MultinomialNB', 0, Infinity, { loOpen: true, hiOpen: true });
+    this.givenPriors = options.priors ? [...options.priors] : undefined;
+  }
+
+  /** K×p log P(feature j | class k). */
+  get featureLogProb(): DenseMatrix {
+    return this.flp;
+  }
+  get priors(): Float64Array {
+    return this.priors_;
+  }
+
+  fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    const est = 'MultinomialNB';
+    const K = checkFitInput(X, y, options, est);
+    checkNonNegative(X, est);
+    const w = options.weights;
+    const n = X.rows, p = X.cols;
+    const totals = classWeights(y, K, w, est);
+    const counts = zeros(K, p);
+    for (let i = 0; i < n; i++) {
+      const k = y[i]!, wi = w ? w[i]! : 1;
+      for (let j = 0; j < p; j++) counts.data[k * p + j]! += wi * X.data[i * p + j]!;
+    }
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += counts.data[k * p + j]! + this.alpha;
+      const ls = Math.log(s);
+      for (let j = 0; j < p; j++) counts.data[k * p + j] = Math.log(counts.data[k * p + j]! + this.alpha) - ls;
+    }
+    this.flp = counts;
+    this.priors_ = resolvePriors(this.givenPriors, totals, est);
+    this.nClasses_ = K;
+    this.nFeatures_ = p;
+    this.fitted = true;
+    this.report = closedFormReport({ classWeights: Array.from(totals) });
+    return this;
+  }
+
+  protected override checkPredict(X: DenseMatrix): void {
+    super.checkPredict(X);
+    checkNonNegative(X, 'MultinomialNB');
+  }
+
+  protected jointLogLikelihood(X: DenseMatrix): DenseMatrix {
+    const K = this.nClasses_, p = this.nFeatures_, n = X.rows;
+    const out = zeros(n, K);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < K; k++) {
+        let s = Math.log(this.priors_[k]!);
+        for (let j = 0; j < p; j++) s += X.data[i * p + j]! * this.flp.data[k * p + j]!;
+        out.data[i * K + k] = s;
+      }
+    return out;
+  }
+
+  toJSON(): ModelJSON {
+    return {
+      kind: this.kind,
+      fitted: this.fitted,
+      alpha: this.alpha,
+      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
+      nClasses: this.nClasses_,
+      nFeatures: this.nFeatures_,
+      ...(this.fitted ? { priors: Array.from(this.priors_), featureLogProb: matrixToRows(this.flp) } : {}),
+    };
+  }
+
+  static fromJSON(json: unknown): MultinomialNB {
+    const r = JsonReader.open(json, 'multinomial-nb', 'MultinomialNB');
+    const given = r.raw('priorsGiven');
+    const m = new MultinomialNB({ alpha: r.number('alpha'), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    if (r.raw('fitted') !== true) return m;
+    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    m.priors_ = r.vector('priors', K);
+    m.flp = r.matrix('featureLogProb', K, p);
+    m.nClasses_ = K;
+    m.nFeatures_ = p;
+    m.fitted = true;
+    return m;
+  }
+}

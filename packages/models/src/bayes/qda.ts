@@ -1,0 +1,156 @@
+import { type CholeskyResult, DiscernError, type DenseMatrix, LOG_2PI, cholesky, isDiscernError, logDetFromCholesky, solveLower, zeros } from '@discern/linalg';
+import { type FitOptions, type ModelJSON } from '../estimator.js';
+import { BayesClassifierBase, checkFitInput, checkOption, classMeans, classWeights, closedFormReport, resolvePriors } from './common.js';
+import { classScatters, scatterRank } from './covariance.js';
+import { JsonReader, matrixToRows, squareToRows } from './json.js';
+
+export interface QDAOptions {
+  /** Class priors (K positive numbers summing to 1); default: the weighted class fractions. */
+  readonly priors?: readonly number[];
+  /** Shrinkage of each class covariance toward the identity: Σ ← (1 − r)Σ + r·I (sklearn's reg_param), r in [0, 1]. Default 0. */
+  readonly regParam?: number;
+  /** A singular value of a class's centred data at or below tol counts as zero (sklearn's tol, absolute). Default 1e-4. */
+  readonly tol?: number;
+}
+
+/** Factorises a class covariance, turning a Cholesky failure into an error that names the class and the remedy. */
+export function factorClassCovariance(cov: Float64Array, p: number, what: string, remedy: string, estimator: string): CholeskyResult {
+  try {
+    return cholesky(cov, p, { what });
+  } catch (e) {
+    if (isDiscernError(e) && e.code === 'SINGULAR_COVARIANCE')
+      throw new DiscernError('SINGULAR_COVARIANCE', `${estimator}: the covariance of ${what} is not positive definite (a constant or duplicated feature, or fewer rows than features); ${remedy}`, { estimator, what }, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * Quadratic discriminant analysis: one Gaussian per class with its own covariance, as scikit-learn's
+ * QuadraticDiscriminantAnalysis. Class covariances are unbiased: the weighted scatter divided by
+ * W_k − Σw²/W_k (n_k − 1 for unit weights, as sklearn; the reliability-weight form keeps the fit invariant to the
+ * weights' scale). A class whose centred data has a singular value ≤ tol is rank-deficient: with regParam = 0 the
+ * fit throws SINGULAR_COVARIANCE naming the class (sklearn would warn and return infinities); with regParam > 0
+ * the shrunk covariance is positive definite and the class is listed in fitReport.details.rankDeficient.
+ */
+export class QDA extends BayesClassifierBase {
+  readonly kind = 'qda';
+  protected readonly label = 'QDA';
+  readonly regParam: number;
+  readonly tol: number;
+  readonly givenPriors: readonly number[] | undefined;
+  private means_: DenseMatrix = zeros(0, 0);
+  private covs: Float64Array[] = [];
+  private priors_: Float64Array = new Float64Array(0);
+  private chol: CholeskyResult[] = [];
+  private logDets: Float64Array = new Float64Array(0);
+
+  constructor(options: QDAOptions = {}) {
+    super();
+    this.regParam = checkOption(options.regParam ?? 0, 'regParam', 'QDA', 0, 1);
+    this.tol = checkOption(options.tol ?? 1e-4, 'tol', 'QDA', 0, Infinity, { hiOpen: true });
+    this.givenPriors = options.priors ? [...options.priors] : undefined;
+  }
+
+  /** K×p class means. */
+  get means(): DenseMatrix {
+    return this.means_;
+  }
+  /** Per class, the p×p (regularised) covariance, row-major. */
+  get covariances(): readonly Float64Array[] {
+    return this.covs;
+  }
+  get priors(): Float64Array {
+    return this.priors_;
+  }
+
+  fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    const est = 'QDA';
+    const K = checkFitInput(X, y, options, est);
+    const w = options.weights;
+    const p = X.cols;
+    const totals = classWeights(y, K, w, est);
+    const priors = resolvePriors(this.givenPriors, totals, est);
+    const means = classMeans(X, y, K, w, totals);
+    const scat = classScatters(X, y, K, w, means);
+    const r = this.regParam;
+    const rankDeficient: { class: number; rank: number }[] = [];
+    const covs: Float64Array[] = [];
+    for (let k = 0; k < K; k++) {
+      const { scatter, sumW2 } = scat[k]!;
+      const denom = totals[k]! - sumW2 / totals[k]!;
+      if (!(denom > 0))
+        throw new DiscernError('TOO_FEW_SAMPLES', `QDA: class ${k} has a single row (of positive weight); its covariance is undefined — QDA needs at least 2 rows per class`, { estimator: est, class: k });
+      const rank = scatterRank(scatter, p, this.tol);
+      if (rank < p) {
+        if (r === 0)
+          throw new DiscernError('SINGULAR_COVARIANCE', `QDA: the covariance of class ${k} is singular (rank ${rank} of ${p} at tol ${this.tol}: a constant or duplicated feature, or fewer rows than features); set regParam (e.g. 0.01) to shrink it toward the identity, or remove the feature`, { estimator: est, class: k, rank, features: p });
+        rankDeficient.push({ class: k, rank });
+      }
+      const cov = new Float64Array(p * p);
+      for (let a = 0; a < p * p; a++) cov[a] = ((1 - r) * scatter[a]!) / denom;
+      for (let j = 0; j < p; j++) cov[j * p + j]! += r;
+      covs.push(cov);
+    }
+    this.setModel(means, covs, priors);
+    this.nClasses_ = K;
+    this.nFeatures_ = p;
+    this.fitted = true;
+    this.report = closedFormReport({ classWeights: Array.from(totals), rankDeficient, ...(rankDeficient.length > 0 ? { note: `class covariance rank-deficient, regularised by regParam ${r}` } : {}) });
+    return this;
+  }
+
+  private setModel(means: DenseMatrix, covs: Float64Array[], priors: Float64Array): void {
+    const p = means.cols;
+    this.means_ = means;
+    this.covs = covs;
+    this.priors_ = priors;
+    this.chol = covs.map((c, k) => factorClassCovariance(c, p, `class ${k}`, 'set regParam (e.g. 0.01), or remove the feature', 'QDA'));
+    this.logDets = Float64Array.from(this.chol.map(logDetFromCholesky));
+  }
+
+  protected jointLogLikelihood(X: DenseMatrix): DenseMatrix {
+    const K = this.nClasses_, p = this.nFeatures_, n = X.rows;
+    const out = zeros(n, K);
+    const z = new Float64Array(p);
+    for (let k = 0; k < K; k++) {
+      const L = this.chol[k]!.L;
+      const c = Math.log(this.priors_[k]!) - 0.5 * (p * LOG_2PI + this.logDets[k]!);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < p; j++) z[j] = X.data[i * p + j]! - this.means_.data[k * p + j]!;
+        solveLower(L, p, z, z);
+        let q = 0;
+        for (let j = 0; j < p; j++) q += z[j]! * z[j]!;
+        out.data[i * K + k] = c - 0.5 * q;
+      }
+    }
+    return out;
+  }
+
+  toJSON(): ModelJSON {
+    const p = this.nFeatures_;
+    return {
+      kind: this.kind,
+      fitted: this.fitted,
+      regParam: this.regParam,
+      tol: this.tol,
+      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
+      nClasses: this.nClasses_,
+      nFeatures: p,
+      ...(this.fitted ? { priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariances: this.covs.map((c) => squareToRows(c, p)) } : {}),
+    };
+  }
+
+  static fromJSON(json: unknown): QDA {
+    const r = JsonReader.open(json, 'qda', 'QDA');
+    const given = r.raw('priorsGiven');
+    const m = new QDA({ regParam: r.number('regParam'), tol: r.number('tol'), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    if (r.raw('fitted') !== true) return m;
+    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const covs = r.list('covariances', K, (c, k) => r.matrix(`covariances[${k}]`, p, p, c).data);
+    m.setModel(r.matrix('means', K, p), covs, r.vector('priors', K));
+    m.nClasses_ = K;
+    m.nFeatures_ = p;
+    m.fitted = true;
+    return m;
+  }
+}
