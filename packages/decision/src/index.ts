@@ -1,1 +1,33 @@
-export {};
+// @discern/decision: turning scores and posteriors into decisions — the likelihood-ratio test, Neyman–Pearson
+// thresholds (empirical, with intervals, and analytic for Gaussian classes), minimum Bayes risk for K classes,
+// and decision rules as serialisable data. Class 0 = C1 (null, background), class 1 = C2 (signal).
+export { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './special.js';
+export { clopperPearson, incompleteBeta, incompleteBetaInverse, logGamma, wilsonInterval } from './intervals.js';
+export { logLikelihoodRatio, lrtDecide, lrtDecideDensities } from './lrt.js';
+export { neymanPearsonThreshold } from './neyman-pearson.js';
+export type { NeymanPearsonOptions, NeymanPearsonThreshold } from './neyman-pearson.js';
+export {
+  gaussianErrorsAtLogGamma,
+  gaussianErrorsAtThreshold,
+  gaussianLogLikelihoodRatio,
+  gaussianNeymanPearson,
+  ldaErrorsAt,
+  ldaNeymanPearson,
+} from './gaussian.js';
+export type { CutErrors, Gaussian1D, GaussianCut, GaussianTestResult, LdaTestResult, SharedCovarianceGaussians } from './gaussian.js';
+export {
+  REJECT,
+  bayesLlrThreshold,
+  bayesPosteriorThreshold,
+  conditionalRisks,
+  mapDecide,
+  minRiskDecide,
+  mlDecide,
+  reweightPosteriors,
+  zeroOneCost,
+} from './bayes-risk.js';
+export type { MinRiskOptions } from './bayes-risk.js';
+export { expectedRisk } from './risk.js';
+export type { ExpectedRiskOptions, RiskEstimate } from './risk.js';
+export { applyRule, bayesThresholdRule, neymanPearsonRule, parseRule, ruleToJSON, validateRule } from './rules.js';
+export type { BayesRiskRule, DecisionRule, MapRule, MlRule, NeymanPearsonRule, RuleInputs, ThresholdOn, ThresholdRule } from './rules.js';
