@@ -1,1 +1,26 @@
-export {};
+// @discern/report: Vega-Lite plots of classifiers and decisions, rendered to SVG/PNG, and the HTML report of a run.
+export { renderSpec, renderSvg, svgToPng, dejavuFontFiles } from './render.js';
+export type { RenderOptions, RenderResult, VegaLiteSpec } from './render.js';
+export { writePlot } from './write.js';
+export type { WrittenPlot } from './write.js';
+export { BACKGROUND_COLOR, CATEGORY_PALETTE, FONT_FAMILY, SIGNAL_COLOR, THEME_CONFIG } from './theme.js';
+export { formatInterval, formatNumber } from './format.js';
+export type { FormatOptions } from './format.js';
+export { buildReportHtml, escapeHtml, formatCell } from './html.js';
+export type { IntervalCell, ReportInput, ReportPlot, ReportSection, ReportTable, TableCell } from './html.js';
+export { ROC_X_TITLE, ROC_Y_TITLE, rocPlot } from './plots/roc.js';
+export type { RocCurveInput, RocOperatingPoint, RocPlotInput } from './plots/roc.js';
+export { INVERSE_TITLE, REJECTION_TITLE, SIGNAL_EFF_TITLE, rejectionPlot } from './plots/rejection.js';
+export type { RejectionCurveInput, RejectionOperatingPoint, RejectionPlotInput } from './plots/rejection.js';
+export { SCORE_X_TITLE, SCORE_Y_TITLE, scoreDistributionPlot } from './plots/scores.js';
+export type { ScoreDistributionInput, ScoreSample } from './plots/scores.js';
+export { binEdges, densityHistogram } from './plots/histogram.js';
+export type { DensityHistogram } from './plots/histogram.js';
+export { CONFUSION_X_TITLE, CONFUSION_Y_TITLE, confusionMatrixPlot } from './plots/confusion.js';
+export type { ConfusionMatrixInput } from './plots/confusion.js';
+export { historyPlot } from './plots/history.js';
+export type { HistoryPlotInput, HistorySeries } from './plots/history.js';
+export { clusterPlot } from './plots/cluster.js';
+export type { ClusterEllipse, ClusterPlotInput } from './plots/cluster.js';
+export { eigenSymmetric2, ellipsePolyline } from './plots/ellipse.js';
+export type { Cov2, Eigen2, Vec2 } from './plots/ellipse.js';
