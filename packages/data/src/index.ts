@@ -1,1 +1,16 @@
-export {};
+export { DEFAULT_MISSING_VALUES, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
+export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
+export type { CsvOptions } from './csv/parse.js';
+export { readCsvBatches } from './csv/stream.js';
+export type { CsvBatch, CsvBatchOptions } from './csv/stream.js';
+export { findColumn, lineOf, locate, tableFromRecords } from './table.js';
+export type { Column, ColumnKind, RecordValue, Table } from './table.js';
+export { buildDataset } from './dataset.js';
+export type { BuildDatasetOptions, CategoricalPolicy, Dataset, FeatureEncoding, MissingPolicy } from './dataset.js';
+export { kFold, splitIndices, stratifiedSplit, subsetDataset } from './split.js';
+export type { DatasetSplit, KFoldOptions, SplitIndices, SplitOptions } from './split.js';
+export { Standardizer } from './standardize.js';
+export type { StandardizerJSON } from './standardize.js';
+export { describeTable, summary } from './summary.js';
+export type { ClassSummary, ColumnDescription, DatasetSummary, TableDescription, ValueCount } from './summary.js';
+export { hashFile, hashFileSync, hashTable } from './hash.js';

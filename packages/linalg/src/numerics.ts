@@ -49,6 +49,11 @@ export function softmaxInto(x: ArrayLike<number>, offset: number, n: number, out
     const v = x[offset + k]!;
     if (v > max) max = v;
   }
+  if (max === -Infinity) {
+    // Every input is -Infinity (every class impossible): no class is preferred, so return the uniform distribution.
+    for (let k = 0; k < n; k++) out[outOffset + k] = 1 / n;
+    return;
+  }
   let s = 0;
   for (let k = 0; k < n; k++) {
     const e = Math.exp(x[offset + k]! - max);

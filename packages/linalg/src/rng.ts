@@ -1,4 +1,4 @@
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { assertArg } from './errors.js';
 
 /**
@@ -24,6 +24,34 @@ export interface Rng {
   fork(label: string | number): Rng;
 }
 
+/** murmur3's 32-bit finaliser: every input bit affects every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/**
+ * The 128-bit xoroshiro state from a seed, splitmix-style: the seed's two 32-bit halves advanced by the golden-ratio
+ * increment and finalised. pure-rand's own xoroshiro128plus(seed) sets the state to (-1, ~seed, seed, 0), whose first
+ * outputs are nearly constant across seeds (uniform() ≈ 0.99999 for seed 0), so it is not used.
+ */
+function seedState(seed: number): number[] {
+  const lo = seed | 0;
+  const hi = Math.floor(seed / 4294967296) | 0;
+  const state: number[] = [];
+  let x = lo ^ Math.imul(hi, 0x27d4eb2d);
+  for (let k = 0; k < 4; k++) {
+    x = (x + 0x9e3779b9) | 0;
+    state.push(fmix32(x ^ Math.imul(k + 1, 0x165667b1)));
+  }
+  if (!state.some((v) => v !== 0)) state[0] = 1; // the all-zero state is a fixed point
+  return state;
+}
+
 /** 32-bit FNV-1a, used to derive child seeds from labels. */
 function hash32(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
@@ -36,13 +64,13 @@ function hash32(s: string, seed: number): number {
 
 class XoroshiroRng implements Rng {
   readonly seed: number;
-  private readonly g: ReturnType<typeof xoroshiro128plus>;
+  private readonly g: ReturnType<typeof xoroshiro128plusFromState>;
   private spare: number | undefined;
 
   constructor(seed: number) {
-    assertArg(Number.isInteger(seed), `seed must be an integer, got ${seed}`);
+    assertArg(Number.isSafeInteger(seed), `seed must be an integer (a safe integer), got ${seed}`);
     this.seed = seed;
-    this.g = xoroshiro128plus(seed | 0);
+    this.g = xoroshiro128plusFromState(seedState(seed));
   }
 
   private u32(): number {
@@ -130,7 +158,8 @@ class XoroshiroRng implements Rng {
     return out;
   }
   fork(label: string | number): Rng {
-    return new XoroshiroRng(hash32(String(label), this.seed));
+    // Child seed: FNV of the label mixed with the parent seed, finalised so neighbouring labels start far apart.
+    return new XoroshiroRng(fmix32(hash32(String(label), this.seed | 0) ^ fmix32(Math.floor(this.seed / 4294967296) | 0)) >>> 0);
   }
 }
 

@@ -63,6 +63,7 @@ export function columnVariance(X: DenseMatrix, w?: ArrayLike<number>, mean?: Arr
       v[j]! += wi * d * d;
     }
   }
+  assertArg(total !== 0, 'columnVariance: the weights sum to zero');
   for (let j = 0; j < p; j++) v[j]! /= total;
   return v;
 }

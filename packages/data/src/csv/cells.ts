@@ -1,0 +1,77 @@
+/**
+ * Cell-level rules shared by the whole-file parser, the streaming reader and inline rows: what counts as a
+ * number, what counts as a non-finite literal, what counts as missing.
+ */
+
+/** The missing-value tokens used when none are given: an empty cell, `NA` (R, pandas) and `?` (UCI files). */
+export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', '?'];
+
+// Strict decimal syntax: digits with an optional fraction and exponent. `Number()` alone would accept
+// '0x10', '' and ' ', and parseFloat would accept '12abc' and '0.o5' (as 0).
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NON_FINITE_RE = /^[+-]?(?:nan|inf|infinity)$/i;
+
+/** The value of a cell that is strictly a finite decimal number (`1e3`, `-0.5`, `.5`), else NaN. */
+export function strictNumber(s: string): number {
+  if (!NUMBER_RE.test(s)) return NaN;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+/**
+ * True for a cell that spells a non-finite number: `NaN`, `nan`, `inf`, `-Infinity`..., or a decimal that
+ * overflows a double (`1e999`). Such a cell is numeric-looking, but an error when the column is used as a feature:
+ * it is not treated as missing, since a NaN written by a program usually means a bug upstream.
+ */
+export function isNonFiniteLiteral(s: string): boolean {
+  return NON_FINITE_RE.test(s) || (NUMBER_RE.test(s) && !Number.isFinite(Number(s)));
+}
+
+/** A Set of missing tokens, validated. */
+export function missingSet(tokens: readonly string[] | undefined): ReadonlySet<string> {
+  return new Set((tokens ?? DEFAULT_MISSING_VALUES).map((t) => t.trim()));
+}
+
+/** Quotes a cell for a message: `'0.o5'`, with control characters made visible. */
+export function quote(value: string): string {
+  const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return `'${shown.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}'`;
+}
+
+/** Optimal-string-alignment edit distance (a swap of two neighbours counts 1), for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  const m = a.length, n = b.length;
+  const d: Int32Array[] = Array.from({ length: m + 1 }, () => new Int32Array(n + 1));
+  for (let i = 0; i <= m; i++) d[i]![0] = i;
+  for (let j = 0; j <= n; j++) d[0]![j] = j;
+  for (let i = 1; i <= m; i++)
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[m]![n]!;
+}
+
+/** The candidate closest to `name` (case-insensitive edit distance), if it is close enough to be a likely typo. */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const target = name.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(target, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestD <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) ? best : undefined;
+}
+
+/** `'a', 'b', 'c'` — at most `max` names, then how many more. */
+export function listNames(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).map((n) => `'${n}'`).join(', ');
+  return names.length > max ? `${shown}, ... (${names.length - max} more)` : shown;
+}

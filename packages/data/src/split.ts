@@ -1,0 +1,206 @@
+import { DiscernError, type Rng, createRng, takeRows } from '@discern/linalg';
+import { type Dataset } from './dataset.js';
+
+export interface SplitOptions {
+  /** Test fraction in (0, 1), or a number of test rows (an integer ≥ 1). */
+  test: number;
+  /** Keep class proportions (default: true for labelled data). */
+  stratify?: boolean;
+  seed: number;
+}
+
+export interface SplitIndices {
+  /** Row indices into the dataset, ascending. */
+  readonly train: Int32Array;
+  readonly test: Int32Array;
+}
+
+export interface DatasetSplit {
+  readonly train: Dataset;
+  readonly test: Dataset;
+  readonly trainIndex: Int32Array;
+  readonly testIndex: Int32Array;
+}
+
+/** The rows `indices` of a dataset, in that order (labels, weights and row provenance follow). */
+export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Dataset {
+  const n = ds.X.rows;
+  const idx = Int32Array.from(indices as ArrayLike<number>);
+  for (let k = 0; k < idx.length; k++)
+    if (!(idx[k]! >= 0 && idx[k]! < n && idx[k] === (indices as ArrayLike<number>)[k]))
+      throw new DiscernError('INVALID_ARGUMENT', `subsetDataset: index ${(indices as ArrayLike<number>)[k]} at position ${k} is out of range 0..${n - 1}`, { index: k });
+  const y = new Int32Array(idx.length);
+  for (let k = 0; k < idx.length; k++) y[k] = ds.y[idx[k]!]!;
+  const out: Dataset = {
+    ...ds,
+    X: takeRows(ds.X, idx),
+    y,
+    ...(ds.weights ? { weights: pick(ds.weights, idx) } : {}),
+    ...(ds.rowIndex ? { rowIndex: pickInt(ds.rowIndex, idx) } : {}),
+  };
+  return out;
+}
+
+function pick(a: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]!]!;
+  return out;
+}
+
+function pickInt(a: Int32Array, idx: Int32Array): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]!]!;
+  return out;
+}
+
+/** Number of test rows, as scikit-learn's train_test_split: ceil(fraction · n), or the count itself. */
+export function testSize(test: number, n: number): number {
+  let nTest: number;
+  if (Number.isInteger(test) && test >= 1) nTest = test;
+  else if (test > 0 && test < 1) nTest = Math.ceil(test * n);
+  else throw new DiscernError('INVALID_ARGUMENT', `test must be a fraction in (0, 1) or a whole number of rows ≥ 1, got ${test}`, { test });
+  if (nTest >= n)
+    throw new DiscernError('TOO_FEW_SAMPLES', `a test set of ${nTest} rows leaves no training rows out of ${n}; use a smaller test size`, { test, rows: n });
+  return nTest;
+}
+
+/**
+ * scikit-learn's `_approximate_mode`: the per-class counts of `draws` rows that follow the class proportions, the
+ * floor of each share plus one for the largest remainders (ties broken at random).
+ */
+function approximateMode(counts: readonly number[], draws: number, rng: Rng): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const continuous = counts.map((c) => (c / total) * draws);
+  const out = continuous.map(Math.floor);
+  let need = draws - out.reduce((a, b) => a + b, 0);
+  if (need > 0) {
+    const rem = continuous.map((c, i) => c - out[i]!);
+    const values = [...new Set(rem)].sort((a, b) => b - a);
+    for (const v of values) {
+      if (need === 0) break;
+      const inds = rem.flatMap((r, i) => (r === v ? [i] : []));
+      const chosen = inds.length <= need ? inds : Array.from(rng.choice(inds.length, need), (t) => inds[t]!);
+      for (const i of chosen) out[i]!++;
+      need -= chosen.length;
+    }
+  }
+  return out;
+}
+
+function classIndices(ds: Dataset): number[][] {
+  const K = ds.classNames.length;
+  const byClass: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < ds.y.length; i++) {
+    const c = ds.y[i]!;
+    if (c < 0 || c >= K) throw new DiscernError('INVALID_ARGUMENT', `row ${i} has class index ${c}, outside 0..${K - 1}`, { row: i });
+    byClass[c]!.push(i);
+  }
+  return byClass;
+}
+
+function sorted(a: number[]): Int32Array {
+  return Int32Array.from(a).sort();
+}
+
+/**
+ * Train/test row indices, deterministic for a seed. Stratified (default for labelled data), the per-class test
+ * counts are those of scikit-learn's train_test_split(stratify=y): total ceil(test·n), per class about test·n_c.
+ */
+export function splitIndices(ds: Dataset, options: SplitOptions): SplitIndices {
+  const n = ds.X.rows;
+  const labelled = ds.classNames.length > 0;
+  const stratify = options.stratify ?? labelled;
+  const nTest = testSize(options.test, n);
+  const nTrain = n - nTest;
+  const rng = createRng(options.seed).fork('split');
+  if (!stratify) {
+    const perm = rng.permutation(n);
+    return { train: perm.slice(nTest).sort(), test: perm.slice(0, nTest).sort() };
+  }
+  if (!labelled) throw new DiscernError('INVALID_ARGUMENT', `cannot stratify ${ds.source}: it has no label column; set stratify: false`, { file: ds.source });
+  const byClass = classIndices(ds);
+  const counts = byClass.map((c) => c.length);
+  const present = counts.filter((c) => c > 0).length;
+  counts.forEach((c, k) => {
+    if (c === 1)
+      throw new DiscernError('TOO_FEW_SAMPLES', `class '${ds.classNames[k]}' has only 1 row in ${ds.source}; a stratified split needs at least 2 per class`, {
+        class: ds.classNames[k],
+      });
+  });
+  if (nTest < present || nTrain < present)
+    throw new DiscernError(
+      'TOO_FEW_SAMPLES',
+      `a split of ${n} rows into ${nTrain} train and ${nTest} test rows cannot hold each of the ${present} classes on both sides; choose test between ${present} and ${n - present} rows`,
+      { test: options.test, rows: n, classes: present },
+    );
+  const trainCounts = approximateMode(counts, nTrain, rng);
+  trainCounts.forEach((t, k) => {
+    if (t === 0 && counts[k]! > 0)
+      throw new DiscernError('TOO_FEW_SAMPLES', `test = ${options.test} leaves class '${ds.classNames[k]}' (${counts[k]} rows) with no training row; use a smaller test size`, {
+        class: ds.classNames[k],
+        test: options.test,
+      });
+  });
+  const train: number[] = [];
+  const test: number[] = [];
+  byClass.forEach((members, k) => {
+    const shuffled = rng.shuffle([...members]);
+    const t = trainCounts[k]!;
+    for (let i = 0; i < shuffled.length; i++) (i < t ? train : test).push(shuffled[i]!);
+  });
+  return { train: sorted(train), test: sorted(test) };
+}
+
+/** A train/test split of a dataset (stratified by default); see splitIndices. */
+export function stratifiedSplit(ds: Dataset, options: SplitOptions): DatasetSplit {
+  const { train, test } = splitIndices(ds, options);
+  return { train: subsetDataset(ds, train), test: subsetDataset(ds, test), trainIndex: train, testIndex: test };
+}
+
+export interface KFoldOptions {
+  /** Keep class proportions in every fold (default: true for labelled data). */
+  stratify?: boolean;
+  seed: number;
+}
+
+/**
+ * k folds of row indices: each row is in exactly one test fold, fold sizes differ by at most one. Stratified, the
+ * per-class fold counts are allocated as scikit-learn's StratifiedKFold does (the rows sorted by class, dealt round-robin).
+ */
+export function kFold(ds: Dataset, k: number, options: KFoldOptions): SplitIndices[] {
+  const n = ds.X.rows;
+  if (!Number.isInteger(k) || k < 2) throw new DiscernError('INVALID_ARGUMENT', `k-fold needs an integer k ≥ 2, got ${k}`, { k });
+  if (k > n) throw new DiscernError('TOO_FEW_SAMPLES', `cannot make ${k} folds of ${n} rows`, { k, rows: n });
+  const labelled = ds.classNames.length > 0;
+  const stratify = options.stratify ?? labelled;
+  const rng = createRng(options.seed).fork('kfold');
+  const fold = new Int32Array(n);
+  if (stratify) {
+    if (!labelled) throw new DiscernError('INVALID_ARGUMENT', `cannot stratify ${ds.source}: it has no label column; set stratify: false`, { file: ds.source });
+    const byClass = classIndices(ds);
+    // Deal rows, ordered by class, to folds 0, 1, ..., k-1, 0, ...: each class spreads as evenly as possible and the
+    // fold sizes stay within one of each other. Within a class, which rows go where is random.
+    // Classes in order of first appearance, as StratifiedKFold encodes them, so the allocation matches its own.
+    const firstSeen = byClass.map((m, c) => ({ c, first: m.length > 0 ? m[0]! : Infinity })).sort((a, b) => a.first - b.first);
+    let pos = 0;
+    for (const { c } of firstSeen) {
+      const members = byClass[c]!;
+      const order = new Int32Array(members.length);
+      for (let i = 0; i < members.length; i++) order[i] = ((pos + i) % k);
+      rng.shuffle(order);
+      members.forEach((row, i) => (fold[row] = order[i]!));
+      pos += members.length;
+    }
+  } else {
+    const perm = rng.permutation(n);
+    for (let i = 0; i < n; i++) fold[perm[i]!] = i % k;
+  }
+  const folds: SplitIndices[] = [];
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
+    folds.push({ train: Int32Array.from(train), test: Int32Array.from(test) });
+  }
+  return folds;
+}

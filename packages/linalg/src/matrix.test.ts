@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { isDiscernError } from './errors.js';
+import { assertFinite, denseMatrix, fromMlMatrix, fromRows, getColumn, matmul, rowView, takeColumns, takeRows, toMlMatrix, toRows, transpose, zeros } from './matrix.js';
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return isDiscernError(e) ? e.code : 'other';
+  }
+  return 'none';
+}
+
+describe('DenseMatrix helpers', () => {
+  const A = fromRows([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  it('stores row-major and converts back', () => {
+    expect(Array.from(A.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(toRows(A)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(Array.from(rowView(A, 1))).toEqual([4, 5, 6]);
+    expect(Array.from(getColumn(A, 2))).toEqual([3, 6]);
+    expect(toRows(fromMlMatrix(toMlMatrix(A)))).toEqual(toRows(A));
+  });
+  it('matmul and transpose match hand results', () => {
+    const B = fromRows([
+      [1, 0],
+      [0, 1],
+      [2, -1],
+    ]);
+    expect(toRows(matmul(A, B))).toEqual([
+      [7, -1],
+      [16, -1],
+    ]);
+    expect(toRows(transpose(A))).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(codeOf(() => matmul(A, A))).toBe('INVALID_ARGUMENT');
+  });
+  it('takeRows / takeColumns copy the picked parts', () => {
+    expect(toRows(takeRows(A, [1, 1, 0]))).toEqual([
+      [4, 5, 6],
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
+    expect(toRows(takeColumns(A, [2, 0]))).toEqual([
+      [3, 1],
+      [6, 4],
+    ]);
+  });
+  it('rejects bad shapes and names the first non-finite entry', () => {
+    expect(codeOf(() => zeros(-1, 2))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => denseMatrix(2, 2, [1, 2, 3]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => fromRows([[1, 2], [3]]))).toBe('INVALID_ARGUMENT');
+    let err: unknown;
+    try {
+      assertFinite(fromRows([[1, 2], [3, Number.NaN]]), 'X');
+    } catch (e) {
+      err = e;
+    }
+    expect(isDiscernError(err) && err.code).toBe('DATA_INVALID');
+    expect((err as Error).message).toContain('X has a non-finite value NaN at row 1, column 1');
+    expect(codeOf(() => assertFinite(A))).toBe('none');
+  });
+});
