@@ -61,6 +61,20 @@ export interface DensityModel {
   toJSON(): ModelJSON;
 }
 
+/** A clustering model: fitted on unlabelled rows, assigns each row to a cluster (k-means; mixtures too). */
+export interface ClusterModel {
+  readonly kind: string;
+  readonly nFeatures: number;
+  fit(X: DenseMatrix, options?: FitOptions): this;
+  /** Cluster index per row. */
+  predict(X: DenseMatrix): Int32Array;
+  readonly fitReport: FitReport | undefined;
+  toJSON(): ModelJSON;
+}
+
+/** Any fitted discern estimator. */
+export type Estimator = Classifier | DensityModel | ClusterModel;
+
 /** argmax per row of an n×K matrix (first index wins ties, as numpy's argmax). */
 export function argmaxRows(P: DenseMatrix): Int32Array {
   const out = new Int32Array(P.rows);

@@ -1,0 +1,273 @@
+import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DensityModel, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
+import { intOption, jsonInt, jsonKind, jsonNumbers, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { type Blocks, type DiscreteParams, type SparseRows, discretePosterior, fitDiscreteMixture, makeDiscreteParams } from './discrete-em.js';
+import { checkSimplex } from './multinomial.js';
+
+const NAME = 'LatentClassModel';
+
+export interface LatentClassModelOptions {
+  /** Number of latent classes K (default 1). */
+  readonly nComponents?: number;
+  /** Laplace smoothing added to every category count in the M-step (default 1; 0 = maximum likelihood). */
+  readonly alpha?: number;
+  /** Categories per feature; default: the largest code seen in fit + 1. */
+  readonly nCategories?: readonly number[];
+  /**
+   * 'random' responsibilities (default), or explicit starting parameters: class weights (K) and, per class and
+   * feature, the probabilities of codes 0..C_j−1 (K × J × C_j). Requires nCategories-compatible shapes.
+   */
+  readonly init?: 'random' | { readonly weights: readonly number[]; readonly probabilities: readonly (readonly (readonly number[])[])[] };
+  readonly nInit?: number;
+  /** Stop when the mean log-likelihood changes by less than tol (default 1e-6). */
+  readonly tol?: number;
+  readonly maxIter?: number;
+  readonly seed?: number;
+}
+
+function blocksOf(nCat: Int32Array): Blocks {
+  const start = new Int32Array(nCat.length + 1);
+  for (let j = 0; j < nCat.length; j++) start[j + 1] = start[j]! + nCat[j]!;
+  const blockOf = new Int32Array(start[nCat.length]!);
+  for (let j = 0; j < nCat.length; j++) blockOf.fill(j, start[j]!, start[j + 1]!);
+  return { start, blockOf };
+}
+
+/** Checks codes (integers in 0..C_j−1, or NaN = missing) and stores each observed feature as one cell with count 1. */
+function encode(X: DenseMatrix, nCat: Int32Array, start: Int32Array, where: string): SparseRows {
+  const { rows: n, cols: J, data } = X;
+  const rowPtr = new Int32Array(n + 1);
+  const cells: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < J; j++) {
+      const v = data[i * J + j]!;
+      if (Number.isNaN(v)) continue;
+      if (!Number.isInteger(v) || v < 0 || v >= nCat[j]!)
+        throw new DiscernError('DATA_INVALID', `${where}: the value at row ${i}, column ${j} is ${v}; feature ${j} takes integer category codes 0..${nCat[j]! - 1} (NaN marks a missing value)`, {
+          row: i,
+          column: j,
+          value: v,
+          categories: nCat[j],
+        });
+      cells.push(start[j]! + v);
+    }
+    rowPtr[i + 1] = cells.length;
+  }
+  return { n, rowPtr, cell: Int32Array.from(cells), count: new Float64Array(cells.length).fill(1), constant: new Float64Array(n) };
+}
+
+/**
+ * Latent class model (Lazarsfeld; Goodman 1974): a mixture of products of categorical distributions, one per feature,
+ * for categorical data coded 0..C_j−1. A missing value (NaN) is marginalised out — its factor Σ_c θ_kjc is 1 — so
+ * rows with gaps still inform the other features. Fitted by EM with Laplace smoothing α and random restarts.
+ */
+export class LatentClassModel implements DensityModel {
+  readonly kind = 'latent-class';
+  readonly nComponents: number;
+  readonly alpha: number;
+  readonly nInit: number;
+  readonly tol: number;
+  readonly maxIter: number;
+  readonly seed: number;
+  private readonly initOption: NonNullable<LatentClassModelOptions['init']>;
+  private readonly nCategoriesOption: readonly number[] | undefined;
+  private nCat: Int32Array | undefined;
+  private params: DiscreteParams | undefined;
+  private report: FitReport | undefined;
+
+  constructor(options: LatentClassModelOptions = {}) {
+    this.nComponents = intOption(options.nComponents, 1, 'nComponents', NAME, 1);
+    this.alpha = numberOption(options.alpha, 1, 'alpha', NAME, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
+    this.initOption = options.init ?? 'random';
+    if (this.initOption !== 'random' && typeof this.initOption !== 'object')
+      throw new DiscernError('INVALID_ARGUMENT', `${NAME}: init must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: NAME });
+    if (options.nCategories !== undefined)
+      options.nCategories.forEach((c, j) => intOption(c, 1, `nCategories[${j}]`, NAME, 1));
+    this.nCategoriesOption = options.nCategories;
+    this.nInit = intOption(options.nInit, 1, 'nInit', NAME, 1);
+    this.tol = numberOption(options.tol, 1e-6, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0');
+    this.maxIter = intOption(options.maxIter, 100, 'maxIter', NAME, 1);
+    this.seed = intOption(options.seed, 0, 'seed', NAME, -2147483648);
+  }
+
+  get nFeatures(): number {
+    return this.nCat?.length ?? 0;
+  }
+
+  get fitReport(): FitReport | undefined {
+    return this.report;
+  }
+
+  /** Categories per feature (C_j). */
+  get nCategories(): Int32Array {
+    if (!this.nCat) throw notFitted(NAME);
+    return this.nCat.slice();
+  }
+
+  fit(X: DenseMatrix, options: FitOptions = {}): this {
+    const K = this.nComponents;
+    checkX(X, NAME, K, { allowMissing: true });
+    checkWeights(options.weights, X.rows, NAME);
+    const J = X.cols;
+    let nCat: Int32Array;
+    if (this.nCategoriesOption) {
+      if (this.nCategoriesOption.length !== J)
+        throw new DiscernError('INVALID_ARGUMENT', `${NAME}: nCategories has ${this.nCategoriesOption.length} entries but X has ${J} features`, { estimator: NAME });
+      nCat = Int32Array.from(this.nCategoriesOption);
+    } else {
+      nCat = new Int32Array(J).fill(1);
+      for (let i = 0; i < X.rows; i++)
+        for (let j = 0; j < J; j++) {
+          const v = X.data[i * J + j]!;
+          // non-integers and negatives are reported by encode(); here only the largest valid code matters
+          if (Number.isInteger(v) && v >= 0 && v + 1 > nCat[j]!) nCat[j] = Math.min(v + 1, 2 ** 31 - 1);
+        }
+    }
+    const blocks = blocksOf(nCat);
+    const rows = encode(X, nCat, blocks.start, NAME);
+    const start = typeof this.initOption === 'object' ? startParams(this.initOption, K, nCat, blocks) : undefined;
+    const res = fitDiscreteMixture(
+      rows,
+      weightsOrOnes(options.weights, X.rows),
+      blocks,
+      { estimator: NAME, K, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
+      options,
+    );
+    this.nCat = nCat;
+    this.params = res.params;
+    this.report = res.report;
+    return this;
+  }
+
+  private posterior(X: DenseMatrix): { resp: Float64Array; logDensity: Float64Array; K: number } {
+    const P = this.params, nCat = this.nCat;
+    if (!P || !nCat) throw notFitted(NAME);
+    checkPredictX(X, nCat.length, NAME, { allowMissing: true });
+    return { ...discretePosterior(encode(X, nCat, blocksOf(nCat).start, NAME), P), K: P.K };
+  }
+
+  /** log p(x) per row (missing features marginalised). */
+  scoreSamples(X: DenseMatrix): Float64Array {
+    return this.posterior(X).logDensity;
+  }
+
+  score(X: DenseMatrix): number {
+    const s = this.scoreSamples(X);
+    let t = 0;
+    for (let i = 0; i < s.length; i++) t += s[i]!;
+    return t / s.length;
+  }
+
+  /** n×K posterior class probabilities. */
+  predictProba(X: DenseMatrix): DenseMatrix {
+    const { resp, K } = this.posterior(X);
+    return { rows: X.rows, cols: K, data: resp };
+  }
+
+  predict(X: DenseMatrix): Int32Array {
+    return argmaxRows(this.predictProba(X));
+  }
+
+  /** Free parameters: K − 1 weights and K Σ_j (C_j − 1) probabilities. */
+  get nParameters(): number {
+    if (!this.params || !this.nCat) throw notFitted(NAME);
+    let s = 0;
+    for (let j = 0; j < this.nCat.length; j++) s += this.nCat[j]! - 1;
+    return this.params.K - 1 + this.params.K * s;
+  }
+
+  bic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + this.nParameters * Math.log(X.rows);
+  }
+
+  aic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + 2 * this.nParameters;
+  }
+
+  get weights(): Float64Array {
+    if (!this.params) throw notFitted(NAME);
+    return this.params.weights.slice();
+  }
+
+  /** probabilities[k][j][c] = P(feature j = c | class k). */
+  get probabilities(): number[][][] {
+    if (!this.params || !this.nCat) throw notFitted(NAME);
+    return nested(this.params, this.nCat);
+  }
+
+  toJSON(): ModelJSON {
+    const P = this.params, nCat = this.nCat;
+    if (!P || !nCat) throw notFitted(NAME);
+    return {
+      kind: this.kind,
+      version: 1,
+      nFeatures: nCat.length,
+      nComponents: P.K,
+      nCategories: Array.from(nCat),
+      weights: Array.from(P.weights),
+      probabilities: nested(P, nCat),
+      options: { alpha: this.alpha, nInit: this.nInit, tol: this.tol, maxIter: this.maxIter, seed: this.seed },
+    };
+  }
+
+  static fromJSON(json: ModelJSON): LatentClassModel {
+    jsonKind(json, 'latent-class', NAME);
+    const o = json as Record<string, unknown>;
+    const J = jsonInt(o, 'nFeatures', NAME, 1);
+    const K = jsonInt(o, 'nComponents', NAME, 1);
+    const nCatF = jsonNumbers(o, 'nCategories', NAME, [J]);
+    if (nCatF.some((c) => !Number.isInteger(c) || c < 1))
+      throw new DiscernError('DATA_INVALID', `${NAME}.fromJSON: field "nCategories" must hold integers ≥ 1`, { estimator: NAME });
+    const nCat = Int32Array.from(nCatF);
+    const weights = jsonNumbers(o, 'weights', NAME, [K]);
+    checkSimplex(weights, 1, K, `${NAME}.fromJSON: weights`);
+    const blocks = blocksOf(nCat);
+    const theta = flatten(o.probabilities, K, nCat, blocks, `${NAME}.fromJSON: probabilities`, 'DATA_INVALID');
+    const raw = (typeof o.options === 'object' && o.options !== null ? o.options : {}) as LatentClassModelOptions;
+    const m = new LatentClassModel({ ...raw, nComponents: K, nCategories: Array.from(nCat) });
+    m.nCat = nCat;
+    m.params = makeDiscreteParams(K, blocks.blockOf.length, weights, theta);
+    return m;
+  }
+}
+
+function nested(P: DiscreteParams, nCat: Int32Array): number[][][] {
+  const out: number[][][] = [];
+  for (let k = 0; k < P.K; k++) {
+    const perFeature: number[][] = [];
+    let off = 0;
+    for (let j = 0; j < nCat.length; j++) {
+      perFeature.push(Array.from(P.theta.subarray(k * P.T + off, k * P.T + off + nCat[j]!)));
+      off += nCat[j]!;
+    }
+    out.push(perFeature);
+  }
+  return out;
+}
+
+/** K × J × C_j nested probabilities → flat K×T, each (k, j) block checked to be a distribution. */
+function flatten(v: unknown, K: number, nCat: Int32Array, blocks: Blocks, what: string, code: 'DATA_INVALID' | 'INVALID_ARGUMENT'): Float64Array {
+  const T = blocks.blockOf.length;
+  const out = new Float64Array(K * T);
+  if (!Array.isArray(v) || v.length !== K) throw new DiscernError(code, `${what} must be a K × J × C_j nested array with K = ${K}`, {});
+  for (let k = 0; k < K; k++) {
+    const vk: unknown = v[k];
+    if (!Array.isArray(vk) || vk.length !== nCat.length) throw new DiscernError(code, `${what}[${k}] must hold ${nCat.length} features`, { component: k });
+    for (let j = 0; j < nCat.length; j++) {
+      const pj: unknown = vk[j];
+      if (!Array.isArray(pj)) throw new DiscernError(code, `${what}[${k}][${j}] must be an array of ${nCat[j]} probabilities`, { component: k, feature: j });
+      const block = optionMatrix([pj as number[]], 1, nCat[j]!, `${what}[${k}][${j}]`, NAME);
+      checkSimplex(block, 1, nCat[j]!, `${what}[${k}][${j}]`);
+      out.set(block, k * T + blocks.start[j]!);
+    }
+  }
+  return out;
+}
+
+function startParams(init: Exclude<LatentClassModelOptions['init'], 'random' | undefined>, K: number, nCat: Int32Array, blocks: Blocks): DiscreteParams {
+  const weights = optionMatrix([init.weights], 1, K, 'init.weights', NAME);
+  checkSimplex(weights, 1, K, `${NAME}: init.weights`);
+  const theta = flatten(init.probabilities, K, nCat, blocks, `${NAME}: init.probabilities`, 'INVALID_ARGUMENT');
+  return makeDiscreteParams(K, blocks.blockOf.length, weights, theta);
+}

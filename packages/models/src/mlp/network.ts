@@ -1,0 +1,162 @@
+import { type Activation } from './activations.js';
+import { activateInPlace, multiplyDerivativeInPlace } from './activations.js';
+import { gemmABt, transposeInto } from './kernels.js';
+import { type Loss, lossAndOutputDelta, outputProbabilities } from './losses.js';
+
+/**
+ * The parameters of a dense network live in one flat Float64Array (so the optimisers, snapshots for early
+ * stopping and finiteness checks are single loops). Layer l occupies [wOffset, wOffset + in·out) for its
+ * weights W (in × out, row-major: W[k·out + j] connects input k to unit j) followed by out biases.
+ * A layer computes A_next = f(A·W + b).
+ */
+export interface Architecture {
+  /** Units per layer, input first: [nFeatures, ...hidden, outputs]. */
+  readonly sizes: readonly number[];
+  readonly activation: Activation;
+  /** Offset of each layer's W in the flat parameter vector; its b follows at wOffset + in·out. */
+  readonly wOffsets: readonly number[];
+  readonly nParams: number;
+}
+
+export function architecture(sizes: readonly number[], activation: Activation): Architecture {
+  const wOffsets: number[] = [];
+  let off = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    wOffsets.push(off);
+    off += sizes[l]! * sizes[l + 1]! + sizes[l + 1]!;
+  }
+  return { sizes, activation, wOffsets, nParams: off };
+}
+
+/** dW = Aᵀ·D + decay·W and db = Σ_rows D of one layer; returns ‖W‖² for the penalty. */
+function weightGradient(ws: Workspace, A: Float64Array, D: Float64Array, m: number, p: number, q: number, params: Float64Array, grad: Float64Array, wOff: number, decay: number): number {
+  const { at, dt, scratch } = ws;
+  transposeInto(A, 0, m, p, at);
+  transposeInto(D, 0, m, q, dt);
+  gemmABt(dt, at, 0, q, p, m, scratch); // scratch = dWᵀ (q × p)
+  let penalty = 0;
+  for (let k = 0; k < p; k++) {
+    const wk = wOff + k * q;
+    for (let j = 0; j < q; j++) {
+      const v = params[wk + j]!;
+      penalty += v * v;
+      grad[wk + j] = scratch[j * p + k]! + decay * v;
+    }
+  }
+  const bOff = wOff + p * q;
+  for (let j = 0; j < q; j++) {
+    let s = 0;
+    const dj = j * m;
+    for (let i = 0; i < m; i++) s += dt[dj + i]!;
+    grad[bOff + j] = s;
+  }
+  return penalty;
+}
+
+/**
+ * Forward/backward buffers for batches of up to `capacity` rows, allocated once per fit: the training loop
+ * allocates nothing per batch or sample.
+ */
+export class Workspace {
+  readonly arch: Architecture;
+  readonly capacity: number;
+  /** acts[0] is the input batch; acts[l] the output of layer l (hidden activations; logits for the last). */
+  readonly acts: Float64Array[];
+  /** deltas[l] = ∂(batch loss)/∂(pre-activation of layer l), same shape as acts[l] (deltas[0] unused). */
+  readonly deltas: Float64Array[];
+  /** Output probabilities (capacity × outputs). */
+  readonly probs: Float64Array;
+  /** Wᵀ of the layer being computed, and scratch transposes for the weight gradient. */
+  readonly wt: Float64Array;
+  readonly at: Float64Array;
+  readonly dt: Float64Array;
+  readonly scratch: Float64Array;
+
+  constructor(arch: Architecture, capacity: number, withDeltas = true) {
+    this.arch = arch;
+    this.capacity = capacity;
+    this.acts = arch.sizes.map((s) => new Float64Array(capacity * s));
+    this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
+    this.probs = new Float64Array(capacity * arch.sizes[arch.sizes.length - 1]!);
+    let maxUnits = 0;
+    let maxW = 0;
+    for (let l = 0; l < arch.sizes.length; l++) {
+      maxUnits = Math.max(maxUnits, arch.sizes[l]!);
+      if (l > 0) maxW = Math.max(maxW, arch.sizes[l - 1]! * arch.sizes[l]!);
+    }
+    this.wt = new Float64Array(maxW);
+    this.at = new Float64Array(withDeltas ? capacity * maxUnits : 0);
+    this.dt = new Float64Array(withDeltas ? capacity * maxUnits : 0);
+    this.scratch = new Float64Array(withDeltas ? maxW : 0);
+  }
+
+  /** Copies the rows `index[start..start+m)` of X (row-major, p columns) into the input buffer. */
+  loadRows(X: Float64Array, p: number, index: Int32Array, start: number, m: number): void {
+    const a0 = this.acts[0]!;
+    for (let r = 0; r < m; r++) {
+      const src = index[start + r]! * p;
+      const dst = r * p;
+      for (let k = 0; k < p; k++) a0[dst + k] = X[src + k]!;
+    }
+  }
+
+  /** Forward pass of m rows already in acts[0]; leaves the logits in the last acts buffer. */
+  forward(params: Float64Array, m: number): void {
+    const { sizes, wOffsets, activation } = this.arch;
+    const L = sizes.length - 1;
+    for (let l = 0; l < L; l++) {
+      const p = sizes[l]!;
+      const q = sizes[l + 1]!;
+      const wOff = wOffsets[l]!;
+      const Z = this.acts[l + 1]!;
+      transposeInto(params, wOff, p, q, this.wt);
+      gemmABt(this.acts[l]!, this.wt, 0, m, q, p, Z);
+      const bOff = wOff + p * q;
+      for (let i = 0; i < m; i++) {
+        const zi = i * q;
+        for (let j = 0; j < q; j++) Z[zi + j]! += params[bOff + j]!;
+      }
+      if (l < L - 1) activateInPlace(activation, Z, m * q);
+    }
+  }
+
+  /** Output probabilities of the last forward pass. */
+  probabilities(m: number): Float64Array {
+    const sizes = this.arch.sizes;
+    outputProbabilities(this.acts[sizes.length - 1]!, this.probs, m, sizes[sizes.length - 1]!);
+    return this.probs;
+  }
+
+  /**
+   * Forward and backward pass over m rows in acts[0] with labels y and weights w. The batch objective is
+   *   J = (1/m) [ Σ_i w_i ℓ_i + (l2/2) Σ_layers ‖W‖² ]      (biases are not penalised),
+   * scikit-learn's _backprop scaling with w ≡ 1 (alpha = l2). Writes ∂J/∂θ into `grad` (same layout as
+   * params) and returns J.
+   */
+  lossAndGradient(params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, l2: number): number {
+    const { sizes, wOffsets, activation } = this.arch;
+    const L = sizes.length - 1;
+    const scale = 1 / m;
+    this.forward(params, m);
+    const data = lossAndOutputDelta(loss, this.acts[L]!, this.probs, this.deltas[L]!, y, w, m, sizes[L]!, scale);
+    let penalty = 0;
+    for (let l = L - 1; l >= 0; l--) {
+      const p = sizes[l]!;
+      const q = sizes[l + 1]!;
+      const wOff = wOffsets[l]!;
+      penalty += weightGradient(this, this.acts[l]!, this.deltas[l + 1]!, m, p, q, params, grad, wOff, l2 * scale);
+      if (l > 0) {
+        // D_prev = (D·Wᵀ) ⊙ f'(A_l)
+        gemmABt(this.deltas[l + 1]!, params, wOff, m, p, q, this.deltas[l]!);
+        multiplyDerivativeInPlace(activation, this.acts[l]!, this.deltas[l]!, m * p);
+      }
+    }
+    return (data + 0.5 * l2 * penalty) * scale;
+  }
+}
+
+/** True when every value is finite. */
+export function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
