@@ -21,3 +21,5 @@ export type { BestCut, Figure, SignificanceOptions, SignificanceScan } from './s
 export { ksTwoSample, overtrainingCheck } from './ks.js';
 export type { KsResult, OvertrainingCheck, ScoredSample } from './ks.js';
 export { betaInc, betaIncInv, erfc, kolmogorovSf, logBeta, logGamma, normalCdf, normalPpf } from './special.js';
+export { adjustedRandIndex, contingencyTable, matchClusters, maxAssignment } from './clustering.js';
+export type { ClusterMatching } from './clustering.js';

@@ -5,3 +5,4 @@ export * from './logistic/index.js';
 export * from './mlp/index.js';
 export * from './mixture/index.js';
 export * from './bayes/index.js';
+export * from './optim/index.js';

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const DATA = join(REPO, '..', 'shared', 'data');
+const BIN = join(REPO, 'apps', 'runner', 'bin', 'discern.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `discern` command as a user would (the test target depends on the build). */
+export function discern(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', timeout: options.timeout ?? 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'discern-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes files into a fresh temp folder and returns its path. */
+export function writeFiles(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A user's mistake is reported once, coded, with no stack trace. */
+export function expectUserError(r: CliResult, code: string): void {
+  if (r.code !== 2 || !r.stderr.includes(`error ${code}:`) || /\n\s+at /.test(r.stderr)) {
+    throw new Error(`expected exit 2 with "error ${code}:" and no stack, got exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`);
+  }
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { DiscernError } from '@discern/linalg';
+
+export interface ArtifactRecord {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/**
+ * Writes the files of one run. Every path must stay inside the run folder (no `..`, no absolute paths), every
+ * write is atomic (temporary file, then rename), and each artifact's hash is recorded for the manifest.
+ */
+export class ArtifactWriter {
+  private readonly records = new Map<string, ArtifactRecord>();
+
+  constructor(readonly dir: string) {}
+
+  /** Absolute path of an artifact, refusing anything that would land outside the run folder. */
+  resolve(name: string): string {
+    const full = resolve(this.dir, name);
+    const rel = relative(this.dir, full);
+    if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..') || resolve(full) !== full)
+      throw new DiscernError('CONFIG_INVALID', `artifact path ${JSON.stringify(name)} is outside the run folder; give a plain relative file name such as "scores.csv"`, { name });
+    return full;
+  }
+
+  write(name: string, content: string | Uint8Array): ArtifactRecord {
+    const full = this.resolve(name);
+    mkdirSync(dirname(full), { recursive: true });
+    const tmp = `${full}.tmp-${process.pid}`;
+    writeFileSync(tmp, content);
+    renameSync(tmp, full);
+    const buf = typeof content === 'string' ? Buffer.from(content) : content;
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    this.records.set(rec.path, rec);
+    return rec;
+  }
+
+  /** JSON with a trailing newline; key order as given, so the same data gives the same bytes. */
+  writeJson(name: string, value: unknown): ArtifactRecord {
+    return this.write(name, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  list(): ArtifactRecord[] {
+    return [...this.records.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+}

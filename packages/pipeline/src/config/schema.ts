@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { strict } from './zod-helpers.js';
+
+const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const splitSchema = z.union([
+  z.literal('none').describe('train and test are the same rows (tiny examples such as a truth table)'),
+  strict({
+    test: z.number().gt(0).describe('test fraction in (0, 1), or a row count ≥ 1'),
+    stratify: z.boolean().default(true),
+  }),
+]);
+
+export const dataSchema = strict({
+  source: z.string().min(1).optional().describe('one CSV file, split into train and test by `split`'),
+  train: z.string().min(1).optional().describe('training CSV file (with `test`, replaces `source` and `split`)'),
+  test: z.string().min(1).optional().describe('test CSV file'),
+  rows: z
+    .array(z.union([z.record(z.string(), cell), z.array(cell)]))
+    .min(1)
+    .optional()
+    .describe('inline rows (maps, or lists with `columns`) for tiny examples'),
+  columns: z.array(z.string()).min(1).optional().describe('column names for list-form `rows`'),
+  label: z.string().min(1).optional().describe('the class column; leave out for clustering'),
+  positive: z.union([z.string(), z.number()]).transform(String).optional().describe('the signal class (binary problems)'),
+  features: z.array(z.string()).min(1).optional().describe('default: every numeric column but the label and weight'),
+  weight: z.string().min(1).optional().describe('column of per-event weights (may be negative)'),
+  missing: z.enum(['error', 'drop', 'keep']).default('error').describe('what to do with empty/NA/? cells in features'),
+  categorical: z.enum(['error', 'codes', 'onehot']).default('error').describe('how categorical feature columns become numbers'),
+  delimiter: z.enum([',', ';', '\t']).optional(),
+  split: splitSchema.default({ test: 0.3, stratify: true }),
+});
+
+export const configSchema = strict({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'a name of letters, digits, "-", "_" and "." (it names the run folder)')
+    .describe('run name; the default run folder is runs/<name>'),
+  description: z.string().optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).describe('one seed makes the whole run deterministic'),
+  data: dataSchema,
+  plugins: z.array(z.string().min(1)).optional().describe('local plugin modules (paths relative to the config); they run code: trust the config'),
+  steps: z.array(z.unknown()).min(1).describe('the steps, in order; each a map of one step name to its parameters'),
+});
+
+export type DataConfig = z.output<typeof dataSchema>;
+export type SplitConfig = z.output<typeof splitSchema>;
+export type BaseConfig = z.output<typeof configSchema>;

@@ -1,0 +1,80 @@
+import { DiscernError } from '@discern/linalg';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+
+export type ConfigPath = readonly (string | number)[];
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A parsed YAML config that remembers where each value came from, so errors can name file:line:col. */
+export interface YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly value: unknown;
+  /** Where the value at `path` is written (or its nearest written ancestor); `key` locates the key of a map entry. */
+  locate(path: ConfigPath, options?: { key?: string }): SourceLocation | undefined;
+}
+
+/** `steps[3].decide.alpha` — the path notation of every config error. */
+export function formatPath(path: ConfigPath): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(p)) s += s === '' ? p : `.${p}`;
+    else s += `[${JSON.stringify(p)}]`;
+  }
+  return s === '' ? '(top level)' : s;
+}
+
+function childNode(node: unknown, key: string | number): { node: unknown; keyNode?: unknown } | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(key)) return { node: item.value, keyNode: item.key };
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof key === 'number') return { node: node.items[key] };
+  return undefined;
+}
+
+export function parseYamlConfig(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    const msg = first.message.split('\n')[0] ?? first.message;
+    throw new DiscernError('CONFIG_PARSE', `malformed YAML in ${where}: ${msg}`, { file, line: pos?.line, col: pos?.col, yamlCode: first.code });
+  }
+  const loc = (offset: number | undefined): SourceLocation | undefined => {
+    if (offset === undefined) return undefined;
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  return {
+    file,
+    text,
+    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    locate(path, options = {}) {
+      let node: unknown = doc.contents;
+      let best = loc((node as YamlNode | null)?.range?.[0]);
+      for (const key of path) {
+        const child = childNode(node, key);
+        if (!child) return best;
+        node = child.node;
+        const r = (node as YamlNode | null)?.range?.[0] ?? (child.keyNode as YamlNode | undefined)?.range?.[0];
+        best = loc(r) ?? best;
+      }
+      if (options.key !== undefined) {
+        const child = childNode(node, options.key);
+        const r = (child?.keyNode as YamlNode | undefined)?.range?.[0];
+        return loc(r) ?? best;
+      }
+      return best;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { type Dataset, type Standardizer } from '@discern/data';
+import { DiscernError, type Rng, createRng } from '@discern/linalg';
+import { type Estimator, type Progress } from '@discern/models';
+import { type ArtifactWriter } from './artifacts.js';
+import { type PipelineConfig } from './config/load.js';
+
+/** A fitted model with everything needed to apply it to raw feature rows of a data file. */
+export interface FittedModel {
+  readonly name: string;
+  /** The `model:` name in the config (logistic, mlp, gmm...). */
+  readonly model: string;
+  readonly estimator: Estimator;
+  readonly supervised: boolean;
+  readonly featureNames: readonly string[];
+  readonly classNames: readonly string[];
+  /** Index of the signal class (binary problems). */
+  readonly positive: number | undefined;
+  /** Standardisation applied to raw features before the estimator (folded into exports). */
+  readonly standardizer: Standardizer | undefined;
+  /** Decision rule recorded by a `decide` step, applied by exported models. */
+  decision?: Record<string, unknown>;
+}
+
+/** Scores of one model on one dataset (P(class | x) for classifiers). */
+export interface ScoreSet {
+  readonly model: string;
+  readonly dataset: string;
+  /** n×K posterior probabilities, row-major. */
+  readonly proba: Float64Array;
+  readonly nClasses: number;
+}
+
+export interface StepInfo {
+  readonly index: number;
+  readonly name: string;
+}
+
+export type LogFn = (line: string) => void;
+
+/**
+ * What steps share during a run: the datasets by name ('train', 'test', ...), fitted models by name, scores,
+ * the metrics object that becomes metrics.json, the artifact writer (the run folder), and seeded random streams.
+ */
+export class RunContext {
+  readonly datasets = new Map<string, Dataset>();
+  readonly models = new Map<string, FittedModel>();
+  readonly scores = new Map<string, ScoreSet>();
+  readonly metrics: Record<string, unknown> = {};
+  /** Standardisation fitted by a `standardize` step; models fitted afterwards carry it. */
+  standardizer: Standardizer | undefined;
+  /** Lines for the terminal summary. */
+  readonly summary: string[] = [];
+  /** Extra content for the report, by step. */
+  readonly reportSections: { title: string; data: Record<string, unknown> }[] = [];
+  step: StepInfo = { index: -1, name: '' };
+  private readonly rootRng: Rng;
+
+  constructor(
+    readonly config: PipelineConfig,
+    readonly artifacts: ArtifactWriter,
+    readonly log: LogFn,
+    readonly progress: (label: string) => ((p: Progress) => void) | undefined = () => undefined,
+  ) {
+    this.rootRng = createRng(config.seed);
+  }
+
+  get seed(): number {
+    return this.config.seed;
+  }
+
+  /** A random stream for the current step, derived from the run seed and the step's position and name. */
+  rng(label = ''): Rng {
+    return this.rootRng.fork(`step${this.step.index}:${this.step.name}:${label}`);
+  }
+
+  /** A seed (31-bit) for estimators that take a numeric seed, derived like rng(). */
+  seedFor(label = ''): number {
+    return Math.floor(this.rng(label).uniform() * 2 ** 31);
+  }
+
+  dataset(name: string): Dataset {
+    const d = this.datasets.get(name);
+    if (!d) throw this.missing('dataset', name, [...this.datasets.keys()]);
+    return d;
+  }
+
+  fittedModel(name: string): FittedModel {
+    const m = this.models.get(name);
+    if (!m) throw this.missing('model', name, [...this.models.keys()], 'add a `fit` step before this one, or name a fitted model');
+    return m;
+  }
+
+  missing(what: string, name: string, available: string[], hint = ''): Error {
+    const list = available.length > 0 ? available.map((a) => JSON.stringify(a)).join(', ') : 'none yet';
+    return new StepError(this.step, `no ${what} named ${JSON.stringify(name)} at this point of the run (available: ${list})${hint ? `; ${hint}` : ''}`);
+  }
+}
+
+
+/** An error raised by a step about the run itself (a missing model or dataset), naming the step. */
+export class StepError extends DiscernError {
+  constructor(step: StepInfo, message: string) {
+    super('STEP_FAILED', `step ${step.index + 1} (${step.name}): ${message}`, { step: step.name, index: step.index });
+  }
+}

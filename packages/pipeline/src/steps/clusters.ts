@@ -1,0 +1,81 @@
+import { adjustedRandIndex, matchClusters } from '@discern/metrics';
+import { type ClusterModel } from '@discern/models';
+import { type FittedModel, type RunContext } from '../context.js';
+
+/** What optional methods a fitted unsupervised model offers (GMMs have all; k-means only predict and inertia). */
+interface ClusterCapabilities extends ClusterModel {
+  scoreSamples?(X: { rows: number; cols: number; data: Float64Array }): Float64Array;
+  predictProba?(X: { rows: number; cols: number; data: Float64Array }): { rows: number; cols: number; data: Float64Array };
+  bic?(X: { rows: number; cols: number; data: Float64Array }): number;
+  aic?(X: { rows: number; cols: number; data: Float64Array }): number;
+  readonly inertia?: number;
+  readonly weights?: ArrayLike<number>;
+  readonly means?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+}
+
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s / a.length;
+}
+
+/** Cluster assignments of a fitted clustering model on a dataset, cached like classifier scores. */
+export function clusterAssignments(ctx: RunContext, model: string, dataset: string): Int32Array {
+  const key = `${model}:${dataset}:clusters`;
+  const cached = ctx.scores.get(key);
+  if (cached) return Int32Array.from(cached.proba);
+  const est = ctx.fittedModel(model).estimator as ClusterModel;
+  const labels = est.predict(ctx.dataset(dataset).X);
+  ctx.scores.set(key, { model, dataset, proba: Float64Array.from(labels), nClasses: 1 });
+  return labels;
+}
+
+/**
+ * Figures of a clustering/density model on one dataset: log-likelihood, BIC/AIC, inertia, cluster sizes, how soft the
+ * assignments are, and — when the data are labelled — the best one-to-one matching of clusters to classes and the
+ * adjusted Rand index; `compare` names other cluster models whose assignments are compared (hard vs soft clustering).
+ */
+export function evaluateClusters(ctx: RunContext, fitted: FittedModel, dsName: string, compare: readonly string[]): Record<string, unknown> {
+  const ds = ctx.dataset(dsName);
+  const est = fitted.estimator as ClusterCapabilities;
+  const labels = clusterAssignments(ctx, fitted.name, dsName);
+  const out: Record<string, unknown> = { n: ds.X.rows };
+  if (est.scoreSamples) out.mean_log_likelihood = mean(est.scoreSamples(ds.X));
+  if (est.bic) out.bic = est.bic(ds.X);
+  if (est.aic) out.aic = est.aic(ds.X);
+  if (typeof est.inertia === 'number') out.inertia = est.inertia;
+  let K = 0;
+  for (const l of labels) K = Math.max(K, l + 1);
+  const sizes = new Array<number>(K).fill(0);
+  for (const l of labels) sizes[l]!++;
+  out.cluster_sizes = sizes;
+  if (est.predictProba) {
+    const R = est.predictProba(ds.X);
+    let soft = 0, maxSum = 0;
+    for (let i = 0; i < R.rows; i++) {
+      let m = 0;
+      for (let k = 0; k < R.cols; k++) m = Math.max(m, R.data[i * R.cols + k]!);
+      maxSum += m;
+      if (m < 0.9) soft++;
+    }
+    // How hard the soft assignment is: mean of the largest responsibility, and the share of rows no component claims at 90 %.
+    out.mean_max_responsibility = maxSum / R.rows;
+    out.ambiguous_fraction = soft / R.rows;
+  }
+  if (ds.classNames.length > 0 && ds.y.every((c) => c >= 0)) {
+    const m = matchClusters(ds.y, labels);
+    out.matching_accuracy = m.accuracy;
+    out.adjusted_rand_index = adjustedRandIndex(ds.y, labels);
+    out.cluster_to_class = Array.from(m.clusterToClass, (c) => (c >= 0 ? ds.classNames[c]! : null));
+    out.contingency = { classes: ds.classNames, counts: m.contingency };
+  }
+  if (compare.length > 0) {
+    const agreement: Record<string, unknown> = {};
+    for (const other of compare) {
+      const b = clusterAssignments(ctx, other, dsName);
+      agreement[other] = { adjusted_rand_index: adjustedRandIndex(labels, b), matching_agreement: matchClusters(b, labels).accuracy };
+    }
+    out.agreement = agreement;
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineStep } from '../plugin.js';
+import { strict } from '../config/zod-helpers.js';
+import { classifierScores } from './scores.js';
+
+function csvCell(s: string): string {
+  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Scores datasets with a fitted classifier, writes one CSV per dataset and prints small ones as a table. */
+export const predictStep = defineStep({
+  name: 'predict',
+  description: 'score datasets with a fitted classifier; writes scores/<model>-<dataset>.csv and prints tables of up to `print_max` rows',
+  schema: strict({
+    model: z.string().default('model'),
+    on: z.array(z.string()).min(1).default(['test']).describe('datasets to score'),
+    save: z.boolean().default(true).describe('write the scores as CSV files in the run folder'),
+    print_max: z.number().int().nonnegative().default(16).describe('print datasets of at most this many rows as a table (0: never)'),
+  }),
+  run(ctx, p) {
+    const fitted = ctx.fittedModel(p.model);
+    for (const dsName of p.on) {
+      const ds = ctx.dataset(dsName);
+      const set = classifierScores(ctx, p.model, dsName);
+      const K = set.nClasses;
+      const n = ds.X.rows;
+      const pred = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (set.proba[i * K + k]! > set.proba[i * K + best]!) best = k;
+        pred[i] = best;
+      }
+      if (p.save) {
+        const header = [...(ds.label !== undefined ? [ds.label] : []), ...fitted.classNames.map((c) => `p_${c}`), 'predicted'];
+        const lines = [header.map(csvCell).join(',')];
+        for (let i = 0; i < n; i++) {
+          const cells: string[] = [];
+          if (ds.label !== undefined) cells.push(csvCell(ds.classNames[ds.y[i]!] ?? ''));
+          for (let k = 0; k < K; k++) cells.push(String(set.proba[i * K + k]));
+          cells.push(csvCell(fitted.classNames[pred[i]!] ?? String(pred[i])));
+          lines.push(cells.join(','));
+        }
+        ctx.artifacts.write(`scores/${p.model}-${dsName}.csv`, `${lines.join('\n')}\n`);
+      }
+      if (n <= p.print_max) {
+        // The raw inputs are shown (undoing standardisation), so a truth table reads as a truth table.
+        const raw = fitted.standardizer ? fitted.standardizer.inverseTransform(ds.X) : ds.X;
+        const pos = fitted.positive ?? K - 1;
+        const head = [...ds.featureNames, ...(ds.label !== undefined ? [ds.label] : []), `P(${fitted.classNames[pos]})`, 'predicted'];
+        const rows: string[][] = [];
+        for (let i = 0; i < n; i++) {
+          const r: string[] = [];
+          for (let j = 0; j < ds.X.cols; j++) r.push(String(Number(raw.data[i * ds.X.cols + j]!.toPrecision(6))));
+          if (ds.label !== undefined) r.push(ds.classNames[ds.y[i]!] ?? '');
+          r.push(set.proba[i * K + pos]!.toFixed(4));
+          r.push(fitted.classNames[pred[i]!] ?? '');
+          rows.push(r);
+        }
+        const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
+        const fmt = (r: string[]) => r.map((c, j) => c.padStart(widths[j]!)).join('  ');
+        const table = [`${p.model} on ${dsName}:`, fmt(head), ...rows.map(fmt)];
+        for (const l of table) ctx.summary.push(l);
+      }
+      ctx.log(`predict ${p.model} on ${dsName}: ${n} rows scored`);
+    }
+  },
+});
