@@ -1,0 +1,218 @@
+/**
+ * exportModel: a fitted discern model (+ standardisation + decision rule) → ONNX bytes, checked for parity against
+ * the TypeScript model on a sample before anything is returned or written.
+ *
+ * Graph: input `features` [N, p] (float32, or float64 on request) → Sub mean / Div scale → the family's heads →
+ * outputs, by role:
+ *   classifier: `probabilities` [N,K], `score` [N] (two classes: P(positive), or the log-likelihood ratio for the
+ *               generative classifier), `log_densities` [N,K] (generative), `label` int64 [N] (the decision rule, or
+ *               the model's argmax; −1 = reject for a bayes-risk rule with rejectCost);
+ *   density:    `log_density` [N], `responsibilities` [N,K], `label` (most probable component);
+ *   clusters:   `distances` [N,k] (Euclidean), `label` (nearest centre).
+ */
+import { ruleToJSON, type DecisionRule } from '@discern/decision';
+import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type Classifier, type DensityModel, type GaussianMixture, type GaussianNB, type GenerativeClassifier, type KMeans, type LDA, type LogisticRegression, type MLPClassifier, type QDA } from '@discern/models';
+import { writeAtomic } from './atomic.js';
+import { standardize } from './blocks.js';
+import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
+import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './export-bayes.js';
+import { logisticFamily, mlpFamily } from './export-linear.js';
+import { gmmFamily, kmeansFamily } from './export-mixture.js';
+import { type Family, type Heads } from './family.js';
+import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
+import { META, discernVersion } from './metadata.js';
+import { type ParityReport, checkParity, roundToFloat32 } from './parity.js';
+
+/** The graph's input name. */
+export const INPUT_NAME = 'features';
+
+export interface StandardizerLike {
+  readonly mean: ArrayLike<number>;
+  readonly scale: ArrayLike<number>;
+}
+
+export interface ExportOptions {
+  /** A fitted model: any classifier or mixture of @discern/models listed in EXPORTABLE_KINDS, or KMeans. */
+  readonly estimator: Classifier | DensityModel | KMeans;
+  /** When given, must equal estimator.kind (a guard for pipelines that pass both). */
+  readonly kind?: string;
+  /** The model's input columns, in order (metadata `features`). */
+  readonly featureNames: readonly string[];
+  /** Class names in index order (classifiers); default '0'..'K-1'. */
+  readonly classNames?: readonly string[];
+  /** The positive class, by index or name (two-class scores and threshold rules); default 1. */
+  readonly positive?: number | string;
+  /** Standardisation the model was fitted after: (x − mean) / scale, folded into the graph. */
+  readonly standardizer?: StandardizerLike;
+  /** The decision rule producing `label`; default the model's own prediction (argmax). */
+  readonly decision?: DecisionInput;
+  /** Float type of the input and of all computation (default 'float32'). */
+  readonly dtype?: FloatType;
+  /** Raw feature rows (before standardisation; the training rows) for the parity check. */
+  readonly sample: DenseMatrix;
+}
+
+export const EXPORTABLE_KINDS = ['logistic', 'mlp', 'gmm', 'kmeans', 'gaussian-nb', 'lda', 'qda', 'generative'] as const;
+
+function invalid(message: string, context: Record<string, unknown> = {}): DiscernError {
+  return new DiscernError('INVALID_ARGUMENT', `ONNX export: ${message}`, context);
+}
+
+/**
+ * Dispatch on `kind`, not instanceof: a pipeline may hold models built by another copy of @discern/models (a bundle,
+ * src and dist side by side), whose classes are not these; the accessors each exporter reads are the contract.
+ */
+function familyOf(e: ExportOptions['estimator']): Family {
+  switch (e.kind) {
+    case 'logistic':
+      return logisticFamily(e as LogisticRegression);
+    case 'mlp':
+      return mlpFamily(e as MLPClassifier);
+    case 'gmm':
+      return gmmFamily(e as GaussianMixture);
+    case 'kmeans':
+      return kmeansFamily(e as KMeans);
+    case 'gaussian-nb':
+      return gaussianNBFamily(e as GaussianNB);
+    case 'lda':
+      return ldaFamily(e as LDA);
+    case 'qda':
+      return qdaFamily(e as QDA);
+    case 'generative':
+      return generativeFamily(e as GenerativeClassifier);
+    default:
+      throw invalid(`cannot export a model of kind '${String(e.kind)}'; exportable kinds: ${EXPORTABLE_KINDS.join(', ')}`, { kind: e.kind });
+  }
+}
+
+function checkFitted(e: ExportOptions['estimator']): void {
+  const p = e.nFeatures;
+  if (!(p > 0)) throw new DiscernError('MODEL_NOT_FITTED', `ONNX export: the ${e.kind} model is not fitted; fit it before exporting`, { kind: e.kind });
+}
+
+function positiveIndex(positive: number | string | undefined, classNames: readonly string[]): number {
+  if (positive === undefined) return 1; // class 1 = C2, the signal, as everywhere in discern
+  if (typeof positive === 'number') {
+    if (!(Number.isInteger(positive) && positive >= 0 && positive < classNames.length)) throw invalid(`positive class ${positive} is not one of 0..${classNames.length - 1}`, { positive });
+    return positive;
+  }
+  const i = classNames.indexOf(positive);
+  if (i < 0) throw invalid(`positive class '${positive}' is not among the class names ${JSON.stringify(classNames)}`, { positive });
+  return i;
+}
+
+function checkVector(v: ArrayLike<number>, p: number, what: string, ok: (x: number) => boolean, accepted: string): void {
+  if (v.length !== p) throw invalid(`standardizer.${what} has ${v.length} values for ${p} features`, { what, got: v.length, expected: p });
+  for (let j = 0; j < p; j++) if (!ok(v[j]!)) throw invalid(`standardizer.${what}[${j}] is ${v[j]}; expected ${accepted}`, { what, index: j, value: v[j] });
+}
+
+function applyStandardizer(X: DenseMatrix, s: StandardizerLike | undefined): DenseMatrix {
+  if (!s) return X;
+  const { rows: n, cols: p, data } = X;
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) out[i * p + j] = (data[i * p + j]! - s.mean[j]!) / s.scale[j]!;
+  return { rows: n, cols: p, data: out };
+}
+
+/** The built graph before its parity check. */
+export interface BuiltModel {
+  readonly bytes: Uint8Array;
+  readonly family: Family;
+  readonly rule: DecisionRule | undefined;
+  readonly dtype: FloatType;
+  readonly positive: number;
+  readonly negative: number;
+  readonly outputs: readonly string[];
+}
+
+/** Builds the ONNX bytes without the parity check (exportModel is the checked door). */
+export function buildModel(o: Omit<ExportOptions, 'sample'>): BuiltModel {
+  checkFitted(o.estimator);
+  const family = familyOf(o.estimator);
+  if (o.kind !== undefined && o.kind !== family.kind) throw invalid(`kind '${o.kind}' was given for a model of kind '${family.kind}'`, { kind: o.kind });
+  const p = family.nFeatures;
+  const dtype = o.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw invalid(`dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  if (o.featureNames.length !== p) throw invalid(`${o.featureNames.length} feature names for a model of ${p} features`, { names: o.featureNames.length, features: p });
+  if (new Set(o.featureNames).size !== p) throw invalid(`feature names must be distinct: ${JSON.stringify(o.featureNames)}`);
+  const isClassifier = family.role === 'classifier';
+  const classNames = o.classNames ?? Array.from({ length: family.K }, (_, k) => String(k));
+  if (isClassifier && classNames.length !== family.K) throw invalid(`${classNames.length} class names for a model of ${family.K} classes`, { names: classNames.length, classes: family.K });
+  const positive = isClassifier ? positiveIndex(o.positive, classNames) : 1;
+  const negative = positive === 0 ? 1 : 0;
+  if (o.standardizer) {
+    checkVector(o.standardizer.mean, p, 'mean', Number.isFinite, 'a finite number');
+    checkVector(o.standardizer.scale, p, 'scale', (v) => Number.isFinite(v) && v > 0, 'a positive finite number');
+  }
+  const rule = o.decision ? resolveRule(o.decision, family, positive) : undefined;
+
+  const b = new GraphBuilder(dtype, `discern_${family.kind}`);
+  const N: Dim = 'N';
+  const x0 = b.input(INPUT_NAME, [N, p], `features ${o.featureNames.join(', ')}`);
+  const x = o.standardizer ? standardize(b, x0, o.standardizer.mean, o.standardizer.scale) : x0;
+  const heads: Heads = family.build(b, x, positive, negative);
+  const outputs: string[] = [];
+  const out = (name: string, value: string | undefined, cols: number | undefined, doc: string) => {
+    if (value === undefined) return;
+    b.output(name, value, 'float', cols === undefined ? [N] : [N, cols], doc);
+    outputs.push(name);
+  };
+  const K = family.K;
+  out('probabilities', heads.proba, K, `P(class | x), classes ${classNames.join(', ')}`);
+  out('score', heads.score, undefined, family.scoreKind === 'llr' ? `log p(x|${classNames[positive]}) − log p(x|${classNames[negative]})` : `P(${classNames[positive]} | x)`);
+  out('log_densities', heads.logDensities, K, 'log p(x | class)');
+  out('log_density', heads.logDensity, undefined, 'log p(x)');
+  out('responsibilities', heads.responsibilities, K, 'P(component | x)');
+  out('distances', heads.distances, K, 'Euclidean distance to each centre');
+  b.output('label', rule ? decisionGraph(b, rule, heads) : heads.label, 'int64', [N], rule ? `decision: ${rule.kind}` : 'argmax');
+  outputs.push('label');
+
+  const meta: Record<string, string> = {
+    [META.version]: discernVersion(),
+    [META.model]: family.kind,
+    [META.features]: JSON.stringify(o.featureNames),
+    [META.dtype]: dtype,
+    [META.decision]: JSON.stringify(rule ? ruleToJSON(rule) : { kind: 'argmax' }),
+  };
+  if (isClassifier) {
+    meta[META.classes] = JSON.stringify(classNames);
+    meta[META.probaOutput] = 'probabilities';
+    if (K === 2) meta[META.positive] = classNames[positive]!;
+    if (heads.score) meta[META.score] = JSON.stringify({ output: 'score', kind: family.scoreKind });
+  }
+  if (o.standardizer) meta[META.standardizer] = JSON.stringify({ mean: Array.from(o.standardizer.mean), scale: Array.from(o.standardizer.scale) });
+  const bytes = b.build({ producerVersion: discernVersion(), docString: `discern ${family.kind} model, opset ${OPSET}, ${dtype}`, metadata: meta });
+  return { bytes, family, rule, dtype, positive, negative, outputs };
+}
+
+export interface ExportResult {
+  readonly bytes: Uint8Array;
+  readonly parity: ParityReport;
+  readonly outputs: readonly string[];
+}
+
+/** Builds and checks parity on `sample`; ONNX_PARITY (with the figures) when the graph disagrees with the model. */
+export async function exportModelChecked(o: ExportOptions): Promise<ExportResult> {
+  const built = buildModel(o);
+  const { family } = built;
+  const sample = o.sample;
+  if (!sample || sample.cols !== family.nFeatures || sample.rows < 1)
+    throw invalid(`the parity sample must be a non-empty matrix with ${family.nFeatures} columns, got ${sample ? `${sample.rows}×${sample.cols}` : 'none'}`);
+  const X = built.dtype === 'float32' ? roundToFloat32(sample) : sample;
+  const ref = family.reference(applyStandardizer(X, o.standardizer), built.positive, built.negative);
+  const parity = await checkParity(built.bytes, X, ref, family, built.rule, built.dtype, INPUT_NAME);
+  return { bytes: built.bytes, parity, outputs: built.outputs };
+}
+
+/** The checked export: ONNX bytes that reproduce the TypeScript model on `sample`. */
+export async function exportModel(o: ExportOptions): Promise<Uint8Array> {
+  return (await exportModelChecked(o)).bytes;
+}
+
+/** Exports to `path` (atomically: temporary file, then rename) after the parity check; writes nothing on failure. */
+export async function exportModelFile(path: string, o: ExportOptions): Promise<ExportResult> {
+  const result = await exportModelChecked(o);
+  await writeAtomic(path, async (write) => write(result.bytes));
+  return result;
+}

@@ -1,0 +1,55 @@
+/**
+ * The metadata_props keys discern writes into every exported model, and reads back when scoring. Values are strings;
+ * lists and objects are JSON. A model from another tool has none of them, and scoring then falls back to options
+ * and heuristics (see score.ts).
+ */
+import { readFileSync } from 'node:fs';
+
+export const META = {
+  /** discern's version (the @discern/onnx package version). */
+  version: 'discern_version',
+  /** The model family ('logistic', 'mlp', 'gmm', 'kmeans', 'gaussian-nb', 'lda', 'qda', 'generative'). */
+  model: 'model',
+  /** JSON array: the input's columns, in order. */
+  features: 'features',
+  /** JSON array: class names in index order (classifiers). */
+  classes: 'classes',
+  /** The positive (signal) class name (two-class models). */
+  positive: 'positive',
+  /** The output holding class probabilities, n×K (what `score --label` evaluates). */
+  probaOutput: 'proba_output',
+  /** JSON { output, kind: 'probability' | 'llr' }: the output `score` and what it measures. */
+  score: 'score',
+  /** JSON: the decision rule producing `label` ({"kind":"argmax"} when the model's own prediction). */
+  decision: 'decision',
+  /** JSON { mean, scale } folded into the graph's first nodes. */
+  standardizer: 'standardizer',
+  /** 'float32' or 'float64'. */
+  dtype: 'dtype',
+} as const;
+
+let version: string | undefined;
+
+/** The package version, read once from package.json (one directory above src/ and dist/ alike). */
+export function discernVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+      version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
+
+/** Parses a JSON metadata value, undefined when absent or not JSON. */
+export function metaJSON(meta: Readonly<Record<string, string>>, key: string): unknown {
+  const v = meta[key];
+  if (v === undefined) return undefined;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return undefined;
+  }
+}
