@@ -8,7 +8,9 @@
  * 'auto' takes the first GPU provider that opens the model, else the CPU with a one-line notice for the caller to
  * print. 'gpu' with no usable provider is DEVICE_UNAVAILABLE listing each provider tried and its error.
  */
-import { InferenceSession } from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InferenceSession, env } from 'onnxruntime-node';
 import { DiscernError } from '@discern/linalg';
 
 export type Device = 'cpu' | 'gpu' | 'auto';
@@ -30,6 +32,15 @@ export interface OpenedSession {
   readonly attempts: readonly ProviderAttempt[];
 }
 
+/**
+ * onnxruntime's own logger prints a provider that fails to load (and other errors) to stderr before it throws; every
+ * failure reaches the user once, as a coded error or the 'auto' notice, so the runtime's logger is held to fatal
+ * messages. Must run before the first session is created (the log level is fixed when the runtime starts).
+ */
+export function quietRuntime(): void {
+  if (env.logLevel !== 'fatal') env.logLevel = 'fatal';
+}
+
 /** The first line of an onnxruntime error, without its source-file prefix noise. */
 export function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -39,7 +50,21 @@ export function firstLine(e: unknown): string {
 }
 
 async function open(bytes: Uint8Array, provider: Provider): Promise<InferenceSession> {
-  return InferenceSession.create(bytes, { executionProviders: [provider], logSeverityLevel: 3 });
+  quietRuntime();
+  return InferenceSession.create(bytes, { executionProviders: [provider], logSeverityLevel: provider === 'cpu' ? 3 : 4 });
+}
+
+const LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu', '/lib64'];
+
+/**
+ * Whether the Vulkan loader the WebGPU provider needs can be found. Without it Dawn prints a warning with a native
+ * back-trace straight to stderr, which no log level silences, so the provider is not even tried: the attempt records
+ * the reason instead.
+ */
+export function vulkanLoaderFound(): boolean {
+  if (process.platform !== 'linux') return true; // Dawn uses Metal/D3D12 elsewhere
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...LIBRARY_DIRS];
+  return dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')));
 }
 
 /**
@@ -52,6 +77,10 @@ export async function openOnDevice(bytes: Uint8Array, device: Device, source: st
   if (device === 'cpu') return { session: cpuSession ?? (await open(bytes, 'cpu')), provider: 'cpu', attempts: [] };
   const attempts: ProviderAttempt[] = [];
   for (const provider of GPU_PROVIDERS) {
+    if (provider === 'webgpu' && !vulkanLoaderFound()) {
+      attempts.push({ provider, error: 'libvulkan.so.1 (the Vulkan loader) was not found; install a Vulkan loader and GPU driver (Debian: libvulkan1)' });
+      continue;
+    }
     try {
       return { session: await open(bytes, provider), provider, attempts };
     } catch (e) {

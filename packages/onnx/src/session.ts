@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { type DenseMatrix, DiscernError } from '@discern/linalg';
-import { type Device, type Provider, type ProviderAttempt, firstLine, openOnDevice } from './devices.js';
+import { type Device, type Provider, type ProviderAttempt, firstLine, openOnDevice, quietRuntime } from './devices.js';
 import { decodeModel } from './proto.js';
 
 export interface TensorInfo {
@@ -65,6 +65,7 @@ export async function createSession(model: Uint8Array | string, device: Device =
   if (bytes.length === 0) throw new DiscernError('ONNX_INVALID', `${source} is empty (0 bytes); expected an ONNX model`, { file: source });
   let cpu: InferenceSession;
   try {
+    quietRuntime();
     cpu = await InferenceSession.create(bytes, { executionProviders: ['cpu'], logSeverityLevel: 3 });
   } catch (e) {
     throw new DiscernError('ONNX_INVALID', `${source} is not a loadable ONNX model (${bytes.length} bytes; corrupt or truncated?): onnxruntime says: ${firstLine(e)}`, { file: source, bytes: bytes.length }, { cause: e });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DiscernError } from '@discern/linalg';
 
@@ -42,6 +42,22 @@ export class ArtifactWriter {
   /** JSON with a trailing newline; key order as given, so the same data gives the same bytes. */
   writeJson(name: string, value: unknown): ArtifactRecord {
     return this.write(name, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /**
+   * Records a file that another writer put into the run folder itself (e.g. an atomic ONNX export or a streamed
+   * score file), so the manifest lists and hashes it like every other artifact.
+   */
+  adopt(name: string): ArtifactRecord {
+    const full = this.resolve(name);
+    const buf = readFileSync(full);
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    this.records.set(rec.path, rec);
+    return rec;
+  }
+
+  has(name: string): boolean {
+    return this.records.has(name);
   }
 
   list(): ArtifactRecord[] {

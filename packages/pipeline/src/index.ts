@@ -13,7 +13,7 @@ export { loadData, resolveConfigPath } from './data-loader.js';
 export type { DataFileRecord, LoadedData } from './data-loader.js';
 export { cleanupPartialRuns, prepareConfig, runPipeline } from './engine.js';
 export type { PreparedConfig, PrepareOptions, RunOptions, RunResult, StepTiming } from './engine.js';
-export { builtinModels, findModel } from './models/index.js';
+export { builtinModels, estimatorFromJSON, findModel } from './models/index.js';
 export type { ModelSpec } from './models/spec.js';
 export { defineStep } from './plugin.js';
 export type { StepPlugin } from './plugin.js';
@@ -21,3 +21,28 @@ export { StepRegistry } from './registry.js';
 export { builtinSteps, createRegistry } from './steps/index.js';
 export { configJsonSchema } from './json-schema.js';
 export { discernVersion, environmentVersions } from './versions.js';
+export { starterConfig } from './init/starter.js';
+export type { Starter, StarterOptions } from './init/starter.js';
+export {
+  compareConfig,
+  diffLocks,
+  emptyLock,
+  environmentNote,
+  flattenMetrics,
+  formatDriftTable,
+  formatTolerance,
+  isDeterministicArtifact,
+  lockEntryFromRun,
+  lockMetrics,
+  lockPath,
+  metricKind,
+  parseLock,
+  sameEnvironment,
+  serializeLock,
+  withinTolerance,
+  DEFAULT_TOLERANCE,
+  LOCK_FORMAT,
+  LOCK_VERSION,
+  TOLERANCE_RULE,
+} from './lock/index.js';
+export type { Comparison, ConfigLock, Drift, LeafValue, LockEnvironment, Lockfile, MetricEntry, MetricKind } from './lock/index.js';

@@ -1,3 +1,4 @@
+import { DiscernError } from '@discern/linalg';
 import { categoricalNbModel, gaussianNbModel, generativeModel, ldaModel, multinomialNbModel, qdaModel } from './bayes.js';
 import { logisticModel } from './logistic.js';
 import { gmmModel, kmeansModel, latentClassModel, multinomialMixtureModel } from './mixture.js';
@@ -27,6 +28,7 @@ export function findModel(name: string): ModelSpec | undefined {
 /** Rebuilds a fitted estimator from its JSON (the `estimator` of a saved model). */
 export function estimatorFromJSON(model: string, json: unknown): ReturnType<ModelSpec['fromJSON']> {
   const spec = findModel(model);
-  if (!spec) throw new Error(`unknown model ${model}`);
+  if (!spec)
+    throw new DiscernError('DATA_INVALID', `unknown model family ${JSON.stringify(model)} in a saved model; known: ${builtinModels.map((m) => m.name).join(', ')}`, { model });
   return spec.fromJSON(json as never);
 }
