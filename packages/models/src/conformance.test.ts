@@ -1,0 +1,183 @@
+/**
+ * The conformance suite, in the spirit of scikit-learn's check_estimator: the same contract checked on every
+ * estimator of @discern/models. Each entry says how to build the estimator and which kind of data it takes; the
+ * checks are shared, so a new estimator joins by adding one entry.
+ */
+import { type DenseMatrix, DiscernError, createRng, zeros } from '@discern/linalg';
+import { describe, expect, it } from 'vitest';
+import { CategoricalNB, GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
+import { type Classifier, type FitOptions, type ModelJSON } from './estimator.js';
+import { LogisticRegression } from './logistic/index.js';
+import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
+import { MLPClassifier } from './mlp/index.js';
+
+type DataKind = 'continuous' | 'counts' | 'codes';
+
+interface AnyEstimator {
+  readonly kind: string;
+  fit(X: DenseMatrix, yOrOptions?: Int32Array | FitOptions, options?: FitOptions): unknown;
+  toJSON(): ModelJSON;
+  predict(X: DenseMatrix): Int32Array;
+  predictProba?(X: DenseMatrix): DenseMatrix;
+  scoreSamples?(X: DenseMatrix): Float64Array;
+}
+
+interface Entry {
+  readonly name: string;
+  readonly supervised: boolean;
+  readonly data: DataKind;
+  readonly make: (seed: number) => AnyEstimator;
+  readonly fromJSON: (json: ModelJSON) => AnyEstimator;
+  /** Rows below which fit must fail with TOO_FEW_SAMPLES. */
+  readonly tooFew: number;
+  /** Accepts NaN as "missing" (marginalised), so NaN is not an error for it. */
+  readonly missingOk?: boolean;
+  /** Needs regularisation for a constant or duplicated feature (its own coded error otherwise). */
+  readonly regularised?: (seed: number) => AnyEstimator;
+}
+
+const ENTRIES: Entry[] = [
+  { name: 'LogisticRegression (lbfgs)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ l2: 0.01 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2 },
+  { name: 'LogisticRegression (gd)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ solver: 'gd', epochs: 200 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2 },
+  { name: 'MLPClassifier', supervised: true, data: 'continuous', make: (s) => new MLPClassifier({ hiddenLayers: [5], maxIter: 30, seed: s }), fromJSON: (j) => MLPClassifier.fromJSON(j), tooFew: 2 },
+  { name: 'GaussianNB', supervised: true, data: 'continuous', make: () => new GaussianNB(), fromJSON: (j) => GaussianNB.fromJSON(j), tooFew: 2 },
+  { name: 'MultinomialNB', supervised: true, data: 'counts', make: () => new MultinomialNB(), fromJSON: (j) => MultinomialNB.fromJSON(j), tooFew: 2 },
+  { name: 'CategoricalNB', supervised: true, data: 'codes', make: () => new CategoricalNB(), fromJSON: (j) => CategoricalNB.fromJSON(j), tooFew: 2, missingOk: true },
+  { name: 'LDA', supervised: true, data: 'continuous', make: () => new LDA(), fromJSON: (j) => LDA.fromJSON(j), tooFew: 2, regularised: () => new LDA({ shrinkage: 'auto' }) },
+  { name: 'QDA', supervised: true, data: 'continuous', make: () => new QDA(), fromJSON: (j) => QDA.fromJSON(j), tooFew: 2, regularised: () => new QDA({ regParam: 0.1 }) },
+  {
+    name: 'GenerativeClassifier',
+    supervised: true,
+    data: 'continuous',
+    make: (s) => new GenerativeClassifier({ density: { kind: 'gmm', nComponents: 2, covarianceType: 'full', seed: s } }),
+    fromJSON: (j) => GenerativeClassifier.fromJSON(j),
+    tooFew: 2,
+  },
+  { name: 'GaussianMixture', supervised: false, data: 'continuous', make: (s) => new GaussianMixture({ nComponents: 2, seed: s }), fromJSON: (j) => GaussianMixture.fromJSON(j), tooFew: 2 },
+  { name: 'KMeans', supervised: false, data: 'continuous', make: (s) => new KMeans({ nClusters: 3, nInit: 2, seed: s }), fromJSON: (j) => KMeans.fromJSON(j), tooFew: 3 },
+  { name: 'MultinomialMixture', supervised: false, data: 'counts', make: (s) => new MultinomialMixture({ nComponents: 2, seed: s }), fromJSON: (j) => MultinomialMixture.fromJSON(j), tooFew: 2, missingOk: true },
+  { name: 'LatentClassModel', supervised: false, data: 'codes', make: (s) => new LatentClassModel({ nComponents: 2, seed: s }), fromJSON: (j) => LatentClassModel.fromJSON(j), tooFew: 2, missingOk: true },
+];
+
+/** 90 rows, 4 features, 3 classes with class-dependent distributions of the kind each estimator takes. */
+function dataset(kind: DataKind, seed = 11): { X: DenseMatrix; y: Int32Array } {
+  const rng = createRng(seed);
+  const n = 90, p = 4;
+  const X = zeros(n, p);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    y[i] = c;
+    for (let j = 0; j < p; j++) {
+      const v = kind === 'continuous' ? rng.normal() + (c === j % 3 ? 2 : 0) : kind === 'counts' ? Math.floor(rng.uniform() * (c === j % 3 ? 9 : 3)) : (c + j + (rng.uniform() < 0.2 ? 1 : 0)) % 3;
+      X.data[i * p + j] = v;
+    }
+  }
+  return { X, y };
+}
+
+function fit(e: AnyEstimator, entry: Entry, X: DenseMatrix, y: Int32Array, weights?: Float64Array): AnyEstimator {
+  const options = weights ? { weights } : {};
+  if (entry.supervised) e.fit(X, y, options);
+  else e.fit(X, options);
+  return e;
+}
+
+/** What a fitted estimator says about X: probabilities, or log densities, or cluster labels. */
+function outputs(e: AnyEstimator, X: DenseMatrix): Float64Array {
+  if (e.predictProba) return e.predictProba(X).data;
+  if (e.scoreSamples) return e.scoreSamples(X);
+  return Float64Array.from(e.predict(X));
+}
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DiscernError) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+function withColumn(X: DenseMatrix, make: (i: number) => number): DenseMatrix {
+  const p = X.cols + 1;
+  const out = zeros(X.rows, p);
+  for (let i = 0; i < X.rows; i++) {
+    out.data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), i * p);
+    out.data[i * p + X.cols] = make(i);
+  }
+  return out;
+}
+
+describe.each(ENTRIES)('conformance: $name', (entry) => {
+  const { X, y } = dataset(entry.data);
+
+  it('NaN and infinite input are coded errors (or marginalised, for estimators built for missing values)', () => {
+    for (const bad of [NaN, Infinity]) {
+      const Xb = { ...X, data: X.data.slice() };
+      Xb.data[7] = bad;
+      const code = codeOf(() => fit(entry.make(1), entry, Xb, y));
+      if (entry.missingOk && Number.isNaN(bad)) expect(code).toBe('no error');
+      else expect(code).toBe('DATA_INVALID');
+    }
+  });
+
+  it('too few samples is TOO_FEW_SAMPLES', () => {
+    const few = { rows: entry.tooFew - 1, cols: X.cols, data: X.data.slice(0, (entry.tooFew - 1) * X.cols) };
+    expect(codeOf(() => fit(entry.make(1), entry, few, y.slice(0, entry.tooFew - 1)))).toBe('TOO_FEW_SAMPLES');
+  });
+
+  if (entry.supervised) {
+    it('one class only is LABEL_INVALID', () => {
+      expect(codeOf(() => fit(entry.make(1), entry, X, new Int32Array(X.rows)))).toBe('LABEL_INVALID');
+    });
+  }
+
+  it('a constant and a duplicated feature survive (regularised where the estimator needs it), outputs finite', () => {
+    const constant = withColumn(X, () => (entry.data === 'continuous' ? 3.5 : 1));
+    const duplicated = withColumn(X, (i) => X.data[i * X.cols]!);
+    for (const Xs of [constant, duplicated]) {
+      const plain = codeOf(() => fit(entry.make(1), entry, Xs, y));
+      if (entry.regularised) expect(['no error', 'SINGULAR_COVARIANCE']).toContain(plain);
+      else expect(plain).toBe('no error');
+      const e = fit((entry.regularised ?? entry.make)(1), entry, Xs, y);
+      for (const v of outputs(e, Xs)) expect(Number.isFinite(v)).toBe(true);
+    }
+  });
+
+  it('weights of ones give the same fit as no weights', () => {
+    const a = outputs(fit(entry.make(3), entry, X, y), X);
+    const b = outputs(fit(entry.make(3), entry, X, y, new Float64Array(X.rows).fill(1)), X);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('toJSON → JSON text → fromJSON predicts identically', () => {
+    const e = fit(entry.make(5), entry, X, y);
+    const back = entry.fromJSON(JSON.parse(JSON.stringify(e.toJSON())) as ModelJSON);
+    expect(Array.from(outputs(back, X))).toEqual(Array.from(outputs(e, X)));
+    expect(Array.from(back.predict(X))).toEqual(Array.from(e.predict(X)));
+  });
+
+  it('the same seed gives bit-identical results', () => {
+    const a = fit(entry.make(9), entry, X, y);
+    const b = fit(entry.make(9), entry, X, y);
+    expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+  });
+
+  if (entry.supervised) {
+    it('predicted probabilities are finite, in [0, 1] and sum to one', () => {
+      const P = (fit(entry.make(2), entry, X, y) as unknown as Classifier).predictProba(X);
+      expect(P.cols).toBe(3);
+      for (let i = 0; i < P.rows; i++) {
+        let s = 0;
+        for (let k = 0; k < P.cols; k++) {
+          const v = P.data[i * P.cols + k]!;
+          expect(v >= 0 && v <= 1).toBe(true);
+          s += v;
+        }
+        expect(Math.abs(s - 1)).toBeLessThan(1e-12);
+      }
+    });
+  }
+});
