@@ -1,6 +1,6 @@
 import { type Activation } from './activations.js';
 import { activateInPlace, multiplyDerivativeInPlace } from './activations.js';
-import { gemmABt, transposeInto } from './kernels.js';
+import { denseBackward, denseForward, denseGradient } from './kernels.js';
 import { type Loss, lossAndOutputDelta, outputProbabilities } from './losses.js';
 
 /**
@@ -28,31 +28,6 @@ export function architecture(sizes: readonly number[], activation: Activation): 
   return { sizes, activation, wOffsets, nParams: off };
 }
 
-/** dW = Aᵀ·D + decay·W and db = Σ_rows D of one layer; returns ‖W‖² for the penalty. */
-function weightGradient(ws: Workspace, A: Float64Array, D: Float64Array, m: number, p: number, q: number, params: Float64Array, grad: Float64Array, wOff: number, decay: number): number {
-  const { at, dt, scratch } = ws;
-  transposeInto(A, 0, m, p, at);
-  transposeInto(D, 0, m, q, dt);
-  gemmABt(dt, at, 0, q, p, m, scratch); // scratch = dWᵀ (q × p)
-  let penalty = 0;
-  for (let k = 0; k < p; k++) {
-    const wk = wOff + k * q;
-    for (let j = 0; j < q; j++) {
-      const v = params[wk + j]!;
-      penalty += v * v;
-      grad[wk + j] = scratch[j * p + k]! + decay * v;
-    }
-  }
-  const bOff = wOff + p * q;
-  for (let j = 0; j < q; j++) {
-    let s = 0;
-    const dj = j * m;
-    for (let i = 0; i < m; i++) s += dt[dj + i]!;
-    grad[bOff + j] = s;
-  }
-  return penalty;
-}
-
 /**
  * Forward/backward buffers for batches of up to `capacity` rows, allocated once per fit: the training loop
  * allocates nothing per batch or sample.
@@ -66,28 +41,12 @@ export class Workspace {
   readonly deltas: Float64Array[];
   /** Output probabilities (capacity × outputs). */
   readonly probs: Float64Array;
-  /** Wᵀ of the layer being computed, and scratch transposes for the weight gradient. */
-  readonly wt: Float64Array;
-  readonly at: Float64Array;
-  readonly dt: Float64Array;
-  readonly scratch: Float64Array;
-
   constructor(arch: Architecture, capacity: number, withDeltas = true) {
     this.arch = arch;
     this.capacity = capacity;
     this.acts = arch.sizes.map((s) => new Float64Array(capacity * s));
     this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
     this.probs = new Float64Array(capacity * arch.sizes[arch.sizes.length - 1]!);
-    let maxUnits = 0;
-    let maxW = 0;
-    for (let l = 0; l < arch.sizes.length; l++) {
-      maxUnits = Math.max(maxUnits, arch.sizes[l]!);
-      if (l > 0) maxW = Math.max(maxW, arch.sizes[l - 1]! * arch.sizes[l]!);
-    }
-    this.wt = new Float64Array(maxW);
-    this.at = new Float64Array(withDeltas ? capacity * maxUnits : 0);
-    this.dt = new Float64Array(withDeltas ? capacity * maxUnits : 0);
-    this.scratch = new Float64Array(withDeltas ? maxW : 0);
   }
 
   /** Copies the rows `index[start..start+m)` of X (row-major, p columns) into the input buffer. */
@@ -105,18 +64,11 @@ export class Workspace {
     const { sizes, wOffsets, activation } = this.arch;
     const L = sizes.length - 1;
     for (let l = 0; l < L; l++) {
-      const p = sizes[l]!;
-      const q = sizes[l + 1]!;
-      const wOff = wOffsets[l]!;
       const Z = this.acts[l + 1]!;
-      transposeInto(params, wOff, p, q, this.wt);
-      gemmABt(this.acts[l]!, this.wt, 0, m, q, p, Z);
-      const bOff = wOff + p * q;
-      for (let i = 0; i < m; i++) {
-        const zi = i * q;
-        for (let j = 0; j < q; j++) Z[zi + j]! += params[bOff + j]!;
-      }
-      if (l < L - 1) activateInPlace(activation, Z, m * q);
+      const hidden = l < L - 1;
+      const relu = hidden && activation === 'relu';
+      denseForward(this.acts[l]!, m, sizes[l]!, params, wOffsets[l]!, sizes[l + 1]!, Z, relu);
+      if (hidden && !relu) activateInPlace(activation, Z, m * sizes[l + 1]!);
     }
   }
 
@@ -144,11 +96,12 @@ export class Workspace {
       const p = sizes[l]!;
       const q = sizes[l + 1]!;
       const wOff = wOffsets[l]!;
-      penalty += weightGradient(this, this.acts[l]!, this.deltas[l + 1]!, m, p, q, params, grad, wOff, l2 * scale);
+      penalty += denseGradient(this.acts[l]!, m, p, this.deltas[l + 1]!, q, params, wOff, grad, l2 * scale);
       if (l > 0) {
-        // D_prev = (D·Wᵀ) ⊙ f'(A_l)
-        gemmABt(this.deltas[l + 1]!, params, wOff, m, p, q, this.deltas[l]!);
-        multiplyDerivativeInPlace(activation, this.acts[l]!, this.deltas[l]!, m * p);
+        // D_prev = (D·Wᵀ) ⊙ f'(A_l); relu's mask is applied inside the product
+        const relu = activation === 'relu';
+        denseBackward(this.deltas[l + 1]!, m, q, params, wOff, p, this.deltas[l]!, relu ? this.acts[l] : undefined);
+        if (!relu) multiplyDerivativeInPlace(activation, this.acts[l]!, this.deltas[l]!, m * p);
       }
     }
     return (data + 0.5 * l2 * penalty) * scale;
