@@ -26,7 +26,10 @@ describe('discern run', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.format).toBe('discern-run');
     expect(manifest.seed).toBe(1);
-    expect(manifest.artifacts.map((a: { path: string }) => a.path)).toEqual(['metrics.json', 'models/model.json', 'scores/model-train.csv']);
+    const paths: string[] = manifest.artifacts.map((a: { path: string }) => a.path);
+    // The report and its plots (plots/*.svg|png, report.html) come beside the step artifacts.
+    expect(paths.filter((p) => !p.startsWith('plots/') && p !== 'report.html')).toEqual(['metrics.json', 'models/model.json', 'scores/model-train.csv']);
+    expect(paths).toContain('report.html');
     expect(manifest.artifacts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

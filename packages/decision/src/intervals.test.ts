@@ -40,8 +40,9 @@ describe('regularised incomplete beta against scipy.special.betainc / betaincinv
   });
 
   it('hand values: I_x(1, 1) = x, I_x(a, 1) = x^a, ends 0 and 1', () => {
-    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 15);
-    expect(incompleteBeta(0.6, 3, 1)).toBeCloseTo(0.216, 15);
+    // 1e-14: the prefactor goes through @discern/metrics' Lanczos ln Γ (relative error ~1e-15), a few ulps off.
+    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 14);
+    expect(incompleteBeta(0.6, 3, 1)).toBeCloseTo(0.216, 14);
     expect(incompleteBetaInverse(0.216, 3, 1)).toBeCloseTo(0.6, 14);
     expect(incompleteBeta(0, 2, 3)).toBe(0);
     expect(incompleteBeta(1, 2, 3)).toBe(1);

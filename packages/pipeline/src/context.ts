@@ -3,6 +3,7 @@ import { DiscernError, type Rng, createRng } from '@discern/linalg';
 import { type Estimator, type Progress } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
+import { type ReportRecords, emptyRecords } from './report/records.js';
 
 /** A fitted model with everything needed to apply it to raw feature rows of a data file. */
 export interface FittedModel {
@@ -52,6 +53,8 @@ export class RunContext {
   readonly summary: string[] = [];
   /** Extra content for the report, by step. */
   readonly reportSections: { title: string; data: Record<string, unknown> }[] = [];
+  /** What evaluate, decide and analytic steps record for the report's plots and tables (report/records.ts). */
+  readonly records: ReportRecords = emptyRecords();
   step: StepInfo = { index: -1, name: '' };
   private readonly rootRng: Rng;
 

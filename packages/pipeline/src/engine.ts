@@ -9,6 +9,7 @@ import { parseYamlConfig } from './config/yaml-source.js';
 import { RunContext, type LogFn } from './context.js';
 import { loadData } from './data-loader.js';
 import { loadPlugins, pluginPathsOf } from './plugins-loader.js';
+import { writeReport } from './report/index.js';
 import { type StepRegistry } from './registry.js';
 import { createRegistry } from './steps/index.js';
 import { environmentVersions } from './versions.js';
@@ -129,6 +130,7 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       timings.push({ index: entry.index, step: entry.name, ms: performance.now() - ts });
     }
     artifacts.writeJson('metrics.json', ctx.metrics);
+    await writeReport(ctx, { out, data, timings });
     const manifest = {
       format: 'discern-run',
       version: 1,
@@ -144,6 +146,9 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     };
     // The manifest lists every artifact but itself.
     artifacts.writeJson(MANIFEST, manifest);
+    // A signal that arrived while a step kept the CPU busy is handled on the next turn of the event loop: take that
+    // turn here, so an interrupted run is never moved into place.
+    await new Promise((r) => setImmediate(r));
     // Move into place: the old run stays whole until the new one is complete.
     const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${process.pid}-${Date.now().toString(36)}`) : undefined;
     if (old) renameSync(out, old);

@@ -22,7 +22,7 @@ function parameterList(schema: z.ZodType): string[] {
     return `${k}: ${type}${def}${desc}`;
   });
   const variants = (js.oneOf ?? js.anyOf) as { properties?: Record<string, { const?: unknown }> }[] | undefined;
-  if (variants) lines.push(`one of: ${variants.map((v) => JSON.stringify(v.properties?.model?.const ?? '?')).join(', ')} (see discern schema)`);
+  if (variants) lines.push(`one of: ${variants.map((v) => JSON.stringify(Object.values(v.properties ?? {}).find((p) => p.const !== undefined)?.const ?? '?')).join(', ')} (see discern schema)`);
   return lines;
 }
 

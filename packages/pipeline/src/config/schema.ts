@@ -31,6 +31,12 @@ export const dataSchema = strict({
   split: splitSchema.default({ test: 0.3, stratify: true }),
 });
 
+export const reportSchema = strict({
+  plots: z.boolean().default(true).describe('draw the plots (plots/*.svg, embedded in report.html); false: tables only, faster'),
+  png: z.boolean().default(true).describe('also write each plot as PNG (plots/*.png)'),
+  cluster_features: z.array(z.string()).length(2).optional().describe('the two features of cluster plots (default: the first two)'),
+});
+
 export const configSchema = strict({
   name: z
     .string()
@@ -41,8 +47,10 @@ export const configSchema = strict({
   data: dataSchema,
   plugins: z.array(z.string().min(1)).optional().describe('local plugin modules (paths relative to the config); they run code: trust the config'),
   steps: z.array(z.unknown()).min(1).describe('the steps, in order; each a map of one step name to its parameters'),
+  report: reportSchema.default({ plots: true, png: true }).describe('report.html and the plots written after the last step'),
 });
 
 export type DataConfig = z.output<typeof dataSchema>;
+export type ReportConfig = z.output<typeof reportSchema>;
 export type SplitConfig = z.output<typeof splitSchema>;
 export type BaseConfig = z.output<typeof configSchema>;

@@ -2,8 +2,11 @@ import { summarizeClassification } from '@discern/metrics';
 import { z } from 'zod';
 import { defineStep } from '../plugin.js';
 import { strict } from '../config/zod-helpers.js';
-import { classifierScores } from './scores.js';
+import { classifierScores, positiveScore } from './scores.js';
 import { evaluateClusters } from './clusters.js';
+import { overtrainingFigures, physicsFigures } from './physics.js';
+
+const efficiencies = z.array(z.number().gt(0).lt(1)).default([]);
 
 function fmt(v: unknown): string {
   return typeof v === 'number' ? v.toFixed(4) : 'n/a';
@@ -20,11 +23,25 @@ export const evaluateStep = defineStep({
     fpr: z.array(z.number().gt(0).lt(1)).default([]).describe('false-positive rates at which to report the true-positive rate'),
     threshold: z.number().gt(0).lt(1).default(0.5).describe('P(positive) at or above which an event is called positive (binary)'),
     compare: z.array(z.string()).default([]).describe('clustering models: other fitted cluster models to compare assignments with'),
+    signal_efficiency: efficiencies.describe('binary: signal efficiencies εS at which to report εB, 1 − εB and 1/εB with intervals'),
+    background_efficiency: efficiencies.describe('binary: background efficiencies εB at which to report εS with its interval'),
+    interval: z.enum(['clopper-pearson', 'wilson']).default('clopper-pearson').describe('binomial interval of efficiencies (effective counts with weights)'),
+    confidence: z.number().gt(0).lt(1).default(0.95).describe('confidence level of every interval'),
+    auc_interval: z.enum(['delong', 'bootstrap', 'none']).default('delong').describe('binary: interval on the AUC'),
+    bootstrap: z.number().int().min(10).default(1000).describe('bootstrap replicates (auc_interval: bootstrap), seeded from the run seed'),
+    overtraining: z.boolean().default(true).describe('binary: Kolmogorov–Smirnov test of the output, train against test (needs both datasets)'),
+    significance: strict({
+      signal_scale: z.number().positive().default(1).describe('multiplies Σw of signal into an expected yield'),
+      background_scale: z.number().positive().default(1).describe('the same for background'),
+    })
+      .optional()
+      .describe('binary: scan the cut on the output for the best s/√b, s/√(s+b) and Asimov significance'),
   }),
   run(ctx, p) {
     const fitted = ctx.fittedModel(p.model);
     const key = p.name ?? p.model;
     const out: Record<string, unknown> = {};
+    ctx.records.evaluations.push({ key, model: p.model, on: p.on });
     if (!fitted.supervised) {
       for (const dsName of p.on) out[dsName] = evaluateClusters(ctx, fitted, dsName, p.compare);
       ctx.metrics[key] = out;
@@ -54,11 +71,36 @@ export const evaluateStep = defineStep({
         fprs: p.fpr.map((f) => String(f)),
         threshold: p.threshold,
       });
+      if (set.nClasses === 2) {
+        const physics = physicsFigures(ds, positiveScore(set, fitted.positive ?? 1), fitted.positive ?? 1, {
+          method: p.interval,
+          confidence: p.confidence,
+          signalEfficiency: p.signal_efficiency,
+          backgroundEfficiency: p.background_efficiency,
+          aucInterval: p.auc_interval,
+          bootstrap: p.bootstrap,
+          seed: ctx.seedFor(`bootstrap:${dsName}`),
+          significance: p.significance,
+        });
+        Object.assign(out[dsName] as Record<string, unknown>, physics);
+      }
+    }
+    // The overtraining check compares the output on the training sample with that on the test sample.
+    const train = ctx.datasets.get('train');
+    const test = ctx.datasets.get('test');
+    if (p.overtraining && fitted.classNames.length === 2 && p.on.includes('test') && train && test && train !== test && out.test) {
+      const pos = fitted.positive ?? 1;
+      const s = (name: string) => positiveScore(classifierScores(ctx, p.model, name), pos);
+      (out.test as Record<string, unknown>).overtraining = overtrainingFigures(train, s('train'), test, s('test'), pos, 'train');
     }
     ctx.metrics[key] = out;
     for (const dsName of p.on) {
       const m = out[dsName] as Record<string, unknown>;
-      const line = `evaluate ${key} on ${dsName}: AUC ${fmt(m.auc)}, accuracy ${fmt(m.accuracy)}, F1 ${fmt(m.f1)}, log loss ${fmt(m.log_loss)}`;
+      const ai = m.auc_interval as { interval: [number, number] } | undefined;
+      const auc = ai ? `${fmt(m.auc)} [${fmt(ai.interval[0])}, ${fmt(ai.interval[1])}]` : fmt(m.auc);
+      const rej = ((m.physics as Record<string, unknown> | undefined)?.background_at_signal_efficiency ?? {}) as Record<string, { background_rejection: { value: number } }>;
+      const rejText = Object.entries(rej).map(([es, r]) => `, 1 − εB at εS = ${es}: ${fmt(r.background_rejection.value)}`).join('');
+      const line = `evaluate ${key} on ${dsName}: AUC ${auc}, accuracy ${fmt(m.accuracy)}, F1 ${fmt(m.f1)}, log loss ${fmt(m.log_loss)}${rejText}`;
       ctx.log(line);
       ctx.summary.push(line);
     }

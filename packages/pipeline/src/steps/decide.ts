@@ -1,0 +1,302 @@
+import { type Dataset } from '@discern/data';
+import { type DecisionRule, applyRule, bayesPosteriorThreshold, expectedRisk, neymanPearsonRule, neymanPearsonThreshold, ruleToJSON } from '@discern/decision';
+import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { z } from 'zod';
+import { type RunContext, StepError } from '../context.js';
+import { defineStep } from '../plugin.js';
+import { strict } from '../config/zod-helpers.js';
+import { costSchema, priorsSchema, resolveCost, resolvePriors } from './decide-params.js';
+import { evaluateDecisions, type ScoreSource } from './decide-eval.js';
+import { saveModel } from './fit.js';
+import { classifierScores, positiveScore } from './scores.js';
+
+const common = {
+  name: z.string().regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"').optional().describe('key under metrics.json → decisions (default: the rule)'),
+  model: z.string().optional().describe('the fitted classifier whose posteriors are decided on (default "model")'),
+  score: strict({ feature: z.string().describe('a feature column of the data, in its own units') })
+    .optional()
+    .describe('two-class threshold and neyman-pearson rules: decide on a raw feature column instead of a model'),
+  on: z.array(z.string()).min(1).default(['test']).describe('datasets on which the decisions are judged'),
+  confidence: z.number().gt(0).lt(1).default(0.95).describe('confidence level of every interval'),
+  interval: z.enum(['clopper-pearson', 'wilson']).default('clopper-pearson').describe('binomial interval of the rates'),
+};
+
+const RULES = ['threshold', 'neyman-pearson', 'bayes-risk', 'map', 'ml'] as const;
+
+const schema = z.discriminatedUnion(
+  'rule',
+  [
+    strict({ rule: z.literal('threshold'), threshold: z.number().describe('decide the positive class when P(positive) (or the feature) ≥ threshold'), ...common }),
+    strict({
+      rule: z.literal('neyman-pearson'),
+      alpha: z
+        .number()
+        .gt(0, 'alpha must be in (0, 1): the largest false-positive rate allowed')
+        .lt(1, 'alpha must be in (0, 1): the largest false-positive rate allowed')
+        .describe('level: the largest false-positive rate (background efficiency) allowed'),
+      calibration: z.string().default('train').describe('the dataset on which the threshold is chosen (e.g. a part carved out by `split`)'),
+      ...common,
+    }),
+    strict({
+      rule: z.literal('bayes-risk'),
+      cost: costSchema,
+      priors: priorsSchema.optional(),
+      reject_cost: z.number().optional().describe("Chow's reject option: leave an event unclassified when its smallest conditional risk exceeds this"),
+      train: z.string().default('train').describe('the dataset whose class fractions are the priors the posteriors carry'),
+      ...common,
+    }),
+    strict({ rule: z.literal('map'), ...common }),
+    strict({ rule: z.literal('ml'), train: z.string().default('train').describe('the dataset whose class fractions are the priors the posteriors carry'), ...common }),
+  ],
+  {
+    error: (iss) =>
+      iss.code === 'invalid_union' ? `unknown rule ${JSON.stringify((iss.input as { rule?: unknown } | undefined)?.rule)}; accepted: ${RULES.join(', ')}` : undefined,
+  },
+);
+
+export type DecideParams = z.output<typeof schema>;
+
+/** Class fractions (weighted when the data are) of a dataset: the priors a model trained on it carries. */
+export function classFractions(ds: Dataset, K: number): number[] {
+  const s = new Array<number>(K).fill(0);
+  for (let i = 0; i < ds.y.length; i++) s[ds.y[i]!]! += ds.weights ? ds.weights[i]! : 1;
+  const total = s.reduce((a, b) => a + b, 0);
+  return s.map((v) => v / total);
+}
+
+function fmt(v: number, digits = 4): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : String(v);
+}
+
+/** Where the decisions come from: a model's posteriors, or a raw feature column (two classes). */
+function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSource {
+  if (p.score) {
+    if (p.model !== undefined) throw new DiscernError('CONFIG_INVALID', `${path}: give either model or score, not both`, { path });
+    if (p.rule !== 'threshold' && p.rule !== 'neyman-pearson')
+      throw new DiscernError('CONFIG_INVALID', `${path}.score: a '${p.rule}' rule needs class posteriors; give model: <a fitted classifier> instead of score (score: { feature } serves threshold and neyman-pearson)`, { path: `${path}.score` });
+    const feature = p.score.feature;
+    const first = ctx.dataset(p.on[0]!);
+    const j = first.featureNames.indexOf(feature);
+    if (j < 0) throw new DiscernError('CONFIG_INVALID', `${path}.score.feature: no feature named ${JSON.stringify(feature)}; features: ${first.featureNames.join(', ')}`, { path: `${path}.score.feature` });
+    if (first.classNames.length !== 2) throw new StepError(ctx.step, `a feature score needs two classes; the data have ${first.classNames.length}`);
+    const positive = first.positive ?? 1;
+    return {
+      model: undefined,
+      label: feature,
+      classNames: first.classNames,
+      positive,
+      inputs: (name) => {
+        const ds = ctx.dataset(name);
+        // Thresholds are in the feature's own units: undo a `standardize` step.
+        const X = ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X;
+        const score = new Float64Array(X.rows);
+        for (let i = 0; i < X.rows; i++) score[i] = X.data[i * X.cols + j]!;
+        return { score };
+      },
+    };
+  }
+  const model = p.model ?? 'model';
+  const fitted = ctx.fittedModel(model);
+  if (!fitted.supervised) throw new StepError(ctx.step, `model "${model}" (${fitted.model}) is not a classifier; decisions need class posteriors`);
+  const K = fitted.classNames.length;
+  const positive = fitted.positive ?? 1;
+  return {
+    model,
+    label: K === 2 ? `P(${fitted.classNames[positive]})` : 'posteriors',
+    classNames: fitted.classNames,
+    positive,
+    inputs: (name) => {
+      const set = classifierScores(ctx, model, name);
+      const proba: DenseMatrix = { rows: set.proba.length / set.nClasses, cols: set.nClasses, data: set.proba };
+      return { proba, ...(set.nClasses === 2 ? { score: positiveScore(set, positive) } : {}) };
+    },
+  };
+}
+
+interface BuiltRule {
+  readonly rule: DecisionRule;
+  readonly label: string;
+  /** The cut on the positive score equivalent to the rule, when there is one. */
+  readonly scoreThreshold: number | undefined;
+  readonly cost?: number[][];
+  readonly priors?: number[];
+  readonly extra: Record<string, unknown>;
+}
+
+function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: string): BuiltRule {
+  const K = src.classNames.length;
+  const pos = src.positive;
+  const neg = pos === 0 ? 1 : 0;
+  const on = src.model === undefined ? 'score' : 'proba';
+  if ((p.rule === 'threshold' || p.rule === 'neyman-pearson') && K !== 2)
+    throw new DiscernError('CONFIG_INVALID', `${path}.rule: a '${p.rule}' rule cuts on one score and needs two classes; the model has ${K} (${src.classNames.join(', ')}); use bayes-risk, map or ml`, { path: `${path}.rule` });
+  switch (p.rule) {
+    case 'threshold':
+      return {
+        rule: { kind: 'threshold', on, threshold: p.threshold, positive: pos, negative: neg, inclusive: true },
+        label: `cut ${src.label} ≥ ${p.threshold}`,
+        scoreThreshold: p.threshold,
+        extra: {},
+      };
+    case 'neyman-pearson': {
+      const cal = ctx.dataset(p.calibration);
+      const score = src.inputs(p.calibration).score!;
+      const labels = Int32Array.from(cal.y, (c) => (c === pos ? 1 : 0));
+      const np = neymanPearsonThreshold(score, labels, p.alpha, { confidence: p.confidence, ...(cal.weights ? { weights: cal.weights } : {}) });
+      const rule = neymanPearsonRule(np, { on, positive: pos });
+      return {
+        rule,
+        label: `NP α = ${p.alpha}`,
+        scoreThreshold: np.threshold,
+        extra: {
+          threshold_choice: {
+            dataset: p.calibration,
+            threshold: np.threshold,
+            achieved_fpr: { value: np.achievedFpr, interval: np.fprInterval },
+            power: { value: np.power, interval: np.powerInterval },
+            n_background: np.nBackground,
+            n_signal: np.nSignal,
+            ...(np.note ? { note: np.note } : {}),
+          },
+        },
+      };
+    }
+    case 'bayes-risk': {
+      const cost = resolveCost(p.cost, src.classNames, `${path}.cost`);
+      const priors = p.priors !== undefined ? resolvePriors(p.priors, src.classNames, `${path}.priors`) : undefined;
+      const trainPriors = priors ? classFractions(ctx.dataset(p.train), K) : undefined;
+      const rule: DecisionRule = {
+        kind: 'bayes-risk',
+        cost,
+        ...(priors && trainPriors ? { priors, trainPriors } : {}),
+        ...(p.reject_cost !== undefined ? { rejectCost: p.reject_cost } : {}),
+      };
+      let scoreThreshold: number | undefined;
+      if (K === 2 && p.reject_cost === undefined) {
+        try {
+          // Decide class 1 iff P(class 1 | x) > t; as a cut on P(positive) when the positive class is 0: 1 − t.
+          const t = bayesPosteriorThreshold(cost, priors, trainPriors);
+          scoreThreshold = pos === 1 ? t : 1 - t;
+        } catch {
+          scoreThreshold = undefined; // costs that always choose one class: no threshold
+        }
+      }
+      return {
+        rule,
+        label: 'min. risk',
+        scoreThreshold,
+        cost,
+        ...(priors ? { priors } : {}),
+        extra: {
+          ...(scoreThreshold !== undefined ? { minimum_risk_threshold: { on: src.label, threshold: scoreThreshold, strict: true } } : {}),
+          ...(priors ? { deployment_priors: Object.fromEntries(src.classNames.map((c, i) => [c, priors[i]])), training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors![i]])) } : {}),
+        },
+      };
+    }
+    case 'map':
+      return { rule: { kind: 'map' }, label: 'MAP', scoreThreshold: K === 2 ? 0.5 : undefined, extra: {} };
+    case 'ml': {
+      const trainPriors = classFractions(ctx.dataset(p.train), K);
+      return { rule: { kind: 'ml', trainPriors }, label: 'ML', scoreThreshold: undefined, extra: { training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors[i]])) } };
+    }
+  }
+}
+
+/**
+ * Turns scores into decisions with a rule from @discern/decision, records the rule with the model (so the saved
+ * model and its ONNX export apply it) and judges the decisions on labelled data: metrics.json → decisions → <name>.
+ */
+export const decideStep = defineStep({
+  name: 'decide',
+  description: 'choose decisions by a rule: threshold | neyman-pearson (alpha, calibration) | bayes-risk (cost, priors, reject_cost) | map | ml; records the rule with the model and judges it on test data',
+  schema,
+  run(ctx, p) {
+    const path = `steps[${ctx.step.index}].decide`;
+    const src = scoreSource(ctx, p, path);
+    const built = buildRule(ctx, p, src, path);
+    const name = p.name ?? p.rule;
+    const decisions = (ctx.metrics.decisions ??= {}) as Record<string, unknown>;
+    if (name in decisions) throw new DiscernError('CONFIG_INVALID', `${path}.name: a decision named ${JSON.stringify(name)} exists already; give this step another name`, { path: `${path}.name` });
+    const reserved = ['rule', 'model', 'score', 'classes', ...Object.keys(built.extra)];
+    const clash = p.on.find((ds) => reserved.includes(ds));
+    if (clash !== undefined)
+      throw new DiscernError('CONFIG_INVALID', `${path}.on: a dataset named ${JSON.stringify(clash)} would collide with the key of that name under decisions.${name}; rename it (in its split step)`, { path: `${path}.on` });
+    const ruleJson = ruleToJSON(built.rule);
+    if (src.model !== undefined) {
+      const fitted = ctx.fittedModel(src.model);
+      if (fitted.decision) ctx.log(`decide ${name}: replaces the rule recorded with model ${src.model}`);
+      fitted.decision = ruleJson;
+      saveModel(ctx, fitted);
+    }
+    const judged: Record<string, unknown> = {};
+    const points: { dataset: string; fpr: number; tpr: number }[] = [];
+    for (const dsName of p.on) {
+      const ds = ctx.dataset(dsName);
+      const d = applyRule(built.rule, src.inputs(dsName));
+      const e = evaluateDecisions(ds, d, src, { method: p.interval, confidence: p.confidence });
+      if (built.cost) {
+        const r = expectedRisk(d, ds.y, built.cost, {
+          confidence: p.confidence,
+          ...(ds.weights ? { weights: ds.weights } : {}),
+          ...(built.priors ? { deployPriors: built.priors } : {}),
+          ...(p.rule === 'bayes-risk' && p.reject_cost !== undefined ? { rejectCost: p.reject_cost } : {}),
+        });
+        // The risk is a mean of per-event costs: its interval cannot leave [smallest, largest] cost.
+        const costs = [...built.cost.flat(), ...(p.rule === 'bayes-risk' && p.reject_cost !== undefined ? [p.reject_cost] : [])];
+        const [cmin, cmax] = [Math.min(...costs), Math.max(...costs)];
+        e.expected_risk = {
+          value: r.risk,
+          interval: [Math.max(cmin, r.interval[0]), Math.min(cmax, r.interval[1])],
+          standard_error: r.standardError,
+          confidence: r.confidence,
+          priors: built.priors ? 'deployment' : 'sample',
+          class_risk: Object.fromEntries(src.classNames.map((c, i) => [c, r.classRisk[i]])),
+        };
+      }
+      if (p.rule === 'neyman-pearson') {
+        const fpr = e.background_efficiency as { interval: [number, number] };
+        e.alpha_inside_interval = fpr.interval[0] <= p.alpha && p.alpha <= fpr.interval[1];
+      }
+      const es = e.signal_efficiency as { value: number } | undefined;
+      const eb = e.background_efficiency as { value: number } | undefined;
+      if (es && eb && Number.isFinite(es.value) && Number.isFinite(eb.value)) points.push({ dataset: dsName, fpr: eb.value, tpr: es.value });
+      judged[dsName] = e;
+    }
+    decisions[name] = {
+      rule: ruleJson,
+      model: src.model ?? null,
+      score: src.label,
+      classes: src.classNames,
+      ...built.extra,
+      ...judged,
+    };
+    ctx.records.decisions.push({ name, model: src.model, label: built.label, rule: built.rule, scoreThreshold: built.scoreThreshold, points });
+    const line = `decide ${name}: ${describe(p, built, src)}; ${p.on.map((ds) => judgedText(ds, judged[ds] as Record<string, unknown>, p)).join('; ')}`;
+    ctx.log(line);
+    ctx.summary.push(line);
+  },
+});
+
+function vi(x: unknown): string {
+  const v = x as { value: number; interval: [number, number] };
+  return `${fmt(v.value)} [${fmt(v.interval[0])}, ${fmt(v.interval[1])}]`;
+}
+
+function describe(p: DecideParams, b: BuiltRule, src: ScoreSource): string {
+  const cut = b.scoreThreshold !== undefined ? `${src.label} ${p.rule === 'bayes-risk' || p.rule === 'map' ? '>' : '≥'} ${fmt(b.scoreThreshold)}` : undefined;
+  if (p.rule === 'neyman-pearson') {
+    const cal = b.extra.threshold_choice as Record<string, unknown>;
+    return `Neyman–Pearson at α = ${p.alpha}: ${cut} (calibration FPR ${vi(cal.achieved_fpr)} on ${p.calibration})`;
+  }
+  if (p.rule === 'bayes-risk') return `minimum Bayes risk${cut ? `: ${cut}` : ''}${b.priors ? ` under deployment priors ${b.priors.map((x, i) => `${src.classNames[i]} ${+x.toPrecision(4)}`).join(', ')}` : ''}`;
+  return `${b.label}${cut && p.rule === 'threshold' ? `: ${cut}` : ''}`;
+}
+
+function judgedText(ds: string, e: Record<string, unknown>, p: DecideParams): string {
+  const parts: string[] = [];
+  if (e.expected_risk) parts.push(`expected risk ${vi(e.expected_risk)}`);
+  if (e.signal_efficiency) parts.push(`εS ${vi(e.signal_efficiency)}`, `εB ${vi(e.background_efficiency)}`);
+  else parts.push(`accuracy ${vi(e.accuracy)}`);
+  if (p.rule === 'neyman-pearson') parts.push(e.alpha_inside_interval ? 'α inside the εB interval' : 'α OUTSIDE the εB interval');
+  return `${ds}: ${parts.join(', ')}`;
+}
