@@ -37,6 +37,8 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:core', 'layer:data', 'layer:models', 'layer:metrics', 'layer:decision', 'layer:export'],
             },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:lib'] },
+            // simulators, benchmarks and doc generators use any library, and nothing depends on them
+            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:core', 'type:lib'] },
           ],
         },
       ],

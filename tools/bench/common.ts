@@ -11,30 +11,24 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as linalg from '@discern/linalg';
+import * as models from '@discern/models';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MAGIC = join(ROOT, '..', 'shared', 'data', 'magic04.csv');
 export const PYTHON = process.env.DISCERN_PYTHON ?? '/usr/bin/python3';
 
-// type queries, not imports: the tools project may not import the libraries (nx module boundaries)
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports
-export type ModelsModule = typeof import('../../packages/models/src/index.js');
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports
-export type LinalgModule = typeof import('../../packages/linalg/src/index.js');
-
 /**
- * The libraries' sources, loaded at run time with the workspace's path mapping (tools/tsconfig.json), so no build of
- * the packages is needed and no stale dist is measured. (tools may not import the libraries statically: nx module
- * boundaries.)
+ * The libraries, imported by package name: `npm run bench` runs tsx with tools/tsconfig.json, whose paths map
+ * @discern/* to the packages' sources, so no build is needed and no stale dist is measured.
  */
-export async function loadModels(): Promise<ModelsModule> {
-  return (await tsImport('../../packages/models/src/index.ts', { parentURL: import.meta.url, tsconfig: join(ROOT, 'tools', 'tsconfig.json') })) as ModelsModule;
+export async function loadModels(): Promise<typeof models> {
+  return models;
 }
 
-export async function loadLinalg(): Promise<LinalgModule> {
-  return (await tsImport('../../packages/linalg/src/index.ts', { parentURL: import.meta.url, tsconfig: join(ROOT, 'tools', 'tsconfig.json') })) as LinalgModule;
+export async function loadLinalg(): Promise<typeof linalg> {
+  return linalg;
 }
 
 /** One timed run: wall-clock and CPU (user + system) seconds. */
@@ -289,4 +283,49 @@ export async function interleave(
     }
   }
   return res;
+}
+
+/** The timings and notes a benchmark body measured; `withSklearn` turns them into its BenchResult. */
+export interface BenchFigures {
+  readonly task: string;
+  readonly work: string;
+  readonly target: number;
+  readonly timings: { ours: Timing[]; sklearn: Timing[]; sklearnOneThread: Timing[] };
+  readonly notes: string[];
+}
+
+/**
+ * Starts the scikit-learn side of a benchmark from its Python code (none when `o.sklearn` is false or scikit-learn
+ * is missing), runs `body` with it, always closes it, and returns the result: scikit-learn's timings when it ran,
+ * why it did not otherwise.
+ */
+export async function withSklearn(o: BenchOptions, script: string, body: (py: PythonSession | undefined) => Promise<BenchFigures>): Promise<BenchResult> {
+  const session = o.sklearn === false ? 'disabled' : PythonSession.start(script);
+  const py = typeof session === 'string' ? undefined : session;
+  try {
+    const { task, work, target, timings: t, notes } = await body(py);
+    return {
+      task,
+      work,
+      target,
+      ours: t.ours,
+      ...(py ? { sklearn: t.sklearn } : { skipped: session as string }),
+      ...(py && t.sklearnOneThread.length ? { sklearnOneThread: t.sklearnOneThread } : {}),
+      notes,
+    };
+  } finally {
+    py?.close();
+  }
+}
+
+/** Whether the module at `url` (its import.meta.url) is the script node was started with. */
+export function isMain(url: string): boolean {
+  return !!process.argv[1] && url === pathToFileURL(resolve(process.argv[1])).href;
+}
+
+/** Runs one benchmark and prints its table, when the module at `url` was started as a script. */
+export async function runIfMain(url: string, bench: () => Promise<BenchResult>): Promise<void> {
+  if (!isMain(url)) return;
+  const { printResults } = await import('./run.js');
+  printResults([await bench()]);
 }

@@ -11,9 +11,7 @@
  *
  *   npx tsx --tsconfig tools/tsconfig.json tools/bench/gmm.ts
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BenchOptions, type BenchResult, PythonSession, interleave, loadLinalg, loadModels, readMagic, standardise, timed } from './common.js';
+import { type BenchOptions, type BenchResult, interleave, loadLinalg, loadModels, readMagic, runIfMain, standardise, timed, withSklearn } from './common.js';
 
 const K = 8, ITER = 100;
 
@@ -47,13 +45,11 @@ export async function benchGmm(o: BenchOptions = {}): Promise<BenchResult> {
   const P = X.cols;
   const idx = createRng(0).choice(X.rows, K);
   const means = Array.from(idx, (i) => Array.from(X.data.subarray(i * P, i * P + P)));
-  const session = o.sklearn === false ? 'disabled' : PythonSession.start(PY);
-  const py = typeof session === 'string' ? undefined : session;
-  const notes: string[] = [];
-  try {
+  return withSklearn(o, PY, async (py) => {
+    const notes: string[] = [];
     if (py) await py.call({ op: 'setup', cfg: { ...py.writeArrays({ X: X.data }), n: X.rows, p: P, means } });
     let ours = Number.NaN, theirs = Number.NaN;
-    const t = await interleave(
+    const timings = await interleave(
       py,
       o,
       () => {
@@ -66,21 +62,8 @@ export async function benchGmm(o: BenchOptions = {}): Promise<BenchResult> {
       (s) => (theirs = s.lowerBound as number),
     );
     notes.push(`final mean log-likelihood (lower bound): discern ${ours.toFixed(10)}${py ? `, scikit-learn ${theirs.toFixed(10)} (|Δ| = ${Math.abs(ours - theirs).toExponential(2)})` : ''}`);
-    return {
-      task: 'GMM EM',
-      work: `${X.rows} rows × ${P} features, ${K} full components, ${ITER} EM iterations, same initial parameters`,
-      target: 1.0,
-      ours: t.ours,
-      ...(py ? { sklearn: t.sklearn } : { skipped: session as string }),
-      ...(py && t.sklearnOneThread.length ? { sklearnOneThread: t.sklearnOneThread } : {}),
-      notes,
-    };
-  } finally {
-    py?.close();
-  }
+    return { task: 'GMM EM', work: `${X.rows} rows × ${P} features, ${K} full components, ${ITER} EM iterations, same initial parameters`, target: 1.0, timings, notes };
+  });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { printResults } = await import('./run.js');
-  printResults([await benchGmm({ log: console.log })]);
-}
+await runIfMain(import.meta.url, () => benchGmm({ log: console.log }));

@@ -11,9 +11,7 @@
  *
  *   npx tsx --tsconfig tools/tsconfig.json tools/bench/logistic.ts
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BenchOptions, type BenchResult, PythonSession, interleave, loadModels, readMagic, standardise, timed } from './common.js';
+import { type BenchOptions, type BenchResult, interleave, loadModels, readMagic, runIfMain, standardise, timed, withSklearn } from './common.js';
 
 const TOL = 1e-6, MAX_ITER = 1000;
 
@@ -37,13 +35,11 @@ export async function benchLogistic(o: BenchOptions = {}): Promise<BenchResult> 
   const { LogisticRegression } = await loadModels();
   const { X, y } = readMagic();
   standardise(X);
-  const session = o.sklearn === false ? 'disabled' : PythonSession.start(PY);
-  const py = typeof session === 'string' ? undefined : session;
-  try {
+  return withSklearn(o, PY, async (py) => {
     if (py) await py.call({ op: 'setup', cfg: { ...py.writeArrays({ X: X.data, y }), n: X.rows, p: X.cols } });
     let ours: { iterations: number; loss: number; grad: number } | undefined;
     let skIter = 0;
-    const t = await interleave(
+    const timings = await interleave(
       py,
       o,
       () => {
@@ -60,21 +56,8 @@ export async function benchLogistic(o: BenchOptions = {}): Promise<BenchResult> 
       const ex = await py.call<{ loss: number }>({ op: 'extra' });
       notes.push(`scikit-learn: ${skIter} iterations, final mean log loss ${ex.loss.toFixed(12)}`);
     }
-    return {
-      task: 'Logistic L-BFGS fit',
-      work: `${X.rows} rows × ${X.cols} features, no penalty, tol ${TOL} on max |∇ mean loss|`,
-      target: 2.0,
-      ours: t.ours,
-      ...(py ? { sklearn: t.sklearn } : { skipped: session as string }),
-      ...(py && t.sklearnOneThread.length ? { sklearnOneThread: t.sklearnOneThread } : {}),
-      notes,
-    };
-  } finally {
-    py?.close();
-  }
+    return { task: 'Logistic L-BFGS fit', work: `${X.rows} rows × ${X.cols} features, no penalty, tol ${TOL} on max |∇ mean loss|`, target: 2.0, timings, notes };
+  });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { printResults } = await import('./run.js');
-  printResults([await benchLogistic({ log: console.log, runs: 5 })]);
-}
+await runIfMain(import.meta.url, () => benchLogistic({ log: console.log, runs: 5 }));

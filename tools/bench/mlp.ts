@@ -10,9 +10,7 @@
  * of both libraries at their defaults (max_iter 200, tol 1e-4, n_iter_no_change 10: trained to convergence).
  * Requirements (issue): our AUC ≥ scikit-learn's converged AUC − 0.005, and time ratio ours / sklearn ≤ 1.0.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BenchOptions, type BenchResult, type Dense, PythonSession, interleave, loadModels, median, readMagic, standardise, timed, wallMedian } from './common.js';
+import { type BenchOptions, type BenchResult, type Dense, interleave, loadModels, median, readMagic, runIfMain, standardise, timed, wallMedian, withSklearn } from './common.js';
 
 const EPOCHS = 50;
 
@@ -107,12 +105,10 @@ export async function benchMlp(o: BenchOptions = {}): Promise<BenchResult> {
     for (let i = 0; i < s.length; i++) s[i] = P.data[i * 2 + 1]!;
     return s;
   };
-  const session = o.sklearn === false ? 'disabled' : PythonSession.start(PY);
-  const py = typeof session === 'string' ? undefined : session;
-  try {
+  return withSklearn(o, PY, async (py) => {
     if (py) await py.call({ op: 'setup', cfg: { ...py.writeArrays({ Xtr: tr.X.data, ytr: tr.y, Xte: te.X.data, yte: te.y }), ntr: tr.y.length, nte: te.y.length, p } });
     const aucs: number[] = [];
-    const t = await interleave(py, o, (r) => {
+    const timings = await interleave(py, o, (r) => {
       const m = new MLPClassifier({ hiddenLayers: [32, 16], activation: 'relu', solver: 'adam', batchSize: 200, maxIter: EPOCHS, tol: 0, nIterNoChange: 1000, seed: r });
       const { timing } = timed(() => m.fit(tr.X, tr.y));
       aucs.push(auc(scores(m), te.y));
@@ -122,7 +118,7 @@ export async function benchMlp(o: BenchOptions = {}): Promise<BenchResult> {
     const convAuc = auc(scores(conv), te.y);
     const work = tr.y.length * EPOCHS;
     const notes = [
-      `throughput (training samples × epochs / s, wall medians): discern ${Math.round(work / wallMedian(t.ours)).toLocaleString('en-US')}${py ? `, scikit-learn ${Math.round(work / wallMedian(t.sklearn)).toLocaleString('en-US')}` : ''}`,
+      `throughput (training samples × epochs / s, wall medians): discern ${Math.round(work / wallMedian(timings.ours)).toLocaleString('en-US')}${py ? `, scikit-learn ${Math.round(work / wallMedian(timings.sklearn)).toLocaleString('en-US')}` : ''}`,
       `test AUC after ${EPOCHS} epochs: discern ${median(aucs).toFixed(4)} (median)`,
       `test AUC trained to convergence (defaults): discern ${convAuc.toFixed(4)} in ${conv.fitReport!.iterations} epochs`,
     ];
@@ -131,21 +127,8 @@ export async function benchMlp(o: BenchOptions = {}): Promise<BenchResult> {
       notes[1] += `, scikit-learn ${ex.auc.toFixed(4)} (last run)`;
       notes[2] += `, scikit-learn ${ex.convergedAuc.toFixed(4)} in ${ex.convergedEpochs} epochs; required discern ≥ sklearn − 0.005: ${convAuc >= ex.convergedAuc - 0.005 ? 'ok' : 'BELOW'}`;
     }
-    return {
-      task: 'MLP training',
-      work: `MAGIC ${tr.y.length} training rows, (32, 16) relu, Adam, batch 200, ${EPOCHS} epochs`,
-      target: 1.0,
-      ours: t.ours,
-      ...(py ? { sklearn: t.sklearn } : { skipped: session as string }),
-      ...(py && t.sklearnOneThread.length ? { sklearnOneThread: t.sklearnOneThread } : {}),
-      notes,
-    };
-  } finally {
-    py?.close();
-  }
+    return { task: 'MLP training', work: `MAGIC ${tr.y.length} training rows, (32, 16) relu, Adam, batch 200, ${EPOCHS} epochs`, target: 1.0, timings, notes };
+  });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { printResults } = await import('./run.js');
-  printResults([await benchMlp({ log: console.log })]);
-}
+await runIfMain(import.meta.url, () => benchMlp({ log: console.log }));

@@ -15,15 +15,11 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
-import type * as ModelsApi from '../../packages/models/src/index.js';
-import type * as OnnxApi from '../../packages/onnx/src/index.js';
+import * as models from '@discern/models';
+import * as onnx from '@discern/onnx';
 
-type OnnxModule = typeof OnnxApi;
-type ModelsModule = typeof ModelsApi;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const load = async <T>(path: string) => (await tsImport(path, { parentURL: import.meta.url, tsconfig: join(ROOT, 'tools/tsconfig.json') })) as T;
 
 interface Dense {
   rows: number;
@@ -53,9 +49,8 @@ function slice(X: Dense, start: number, end: number): Dense {
   return { rows: end - start, cols: X.cols, data: X.data.subarray(start * X.cols, end * X.cols) };
 }
 
-async function main(): Promise<void> {
-  const onnx = await load<OnnxModule>('../../packages/onnx/src/index.ts');
-  const models = await load<ModelsModule>('../../packages/models/src/index.ts');
+/** Runs the benchmark and prints its table (or JSON); `npm run bench -- onnx` calls it, and so does running this file. */
+export async function runOnnxBench(options: { json?: boolean } = {}): Promise<void> {
   const { X, y, features } = readMagic();
   const p = X.cols;
   const mean = new Float64Array(p), scale = new Float64Array(p);
@@ -126,7 +121,7 @@ async function main(): Promise<void> {
     gpuNote = `${gpu.provider}: max |score(GPU) − score(CPU)| = ${worst.toExponential(2)} (${worst <= 1e-5 ? 'within' : 'OUTSIDE'} 1e-5)`;
   }
   const report = { machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`, node: process.version, rows: X.rows, parity: exported.parity.outputs, results, gpu: gpuNote };
-  if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
+  if (options.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`MAGIC MLP (32, 16) relu, ${X.rows} rows, float32 ONNX; ${report.machine}, Node ${report.node}`);
     console.log('| runtime | device | batch | rows/s |\n|---|---|---|---|');
@@ -135,4 +130,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runOnnxBench({ json: process.argv.includes('--json') });

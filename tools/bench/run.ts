@@ -8,17 +8,14 @@
  *
  * The ratio that passes or fails is that of the wall-clock medians against scikit-learn as it runs by default (its
  * BLAS/OpenMP thread pools as the environment sets them); CPU-time ratios and scikit-learn limited to one thread are
- * printed beside it. The ONNX benchmark (tools/bench/onnx.ts, exporting benchOnnx) is run when that file exists.
+ * printed beside it. The ONNX scoring benchmark (tools/bench/onnx.ts) prints its own table after them.
  *
- * The libraries are loaded from their sources (common.ts: tsImport under tools/tsconfig.json), never from a
+ * The libraries are imported from their sources (tsx with tools/tsconfig.json maps @discern/* there), never from a
  * possibly stale dist build, so plain `tsx tools/bench/run.ts` needs no build and no tsconfig flag.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BenchOptions, type BenchResult, type SklearnInfo, PythonSession, cpuMedian, machine, wallMedian } from './common.js';
+import { writeFileSync } from 'node:fs';
+import { type BenchOptions, type BenchResult, type SklearnInfo, PythonSession, cpuMedian, isMain, machine, wallMedian } from './common.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 
 const fmt = (s: number): string => (s >= 10 ? s.toFixed(2) : s.toFixed(3));
 
@@ -59,20 +56,6 @@ const BENCHES: BenchModule[] = [
   { name: 'logistic', runs: 9, load: async () => (await import('./logistic.js')).benchLogistic },
 ];
 
-/** The ONNX benchmark, when tools/bench/onnx.ts exists and exports benchOnnx. */
-async function onnxBench(): Promise<BenchModule['load'] | string> {
-  const file = join(HERE, 'onnx.ts');
-  if (!existsSync(file)) return 'tools/bench/onnx.ts not present';
-  // importing a module runs its top level, so only one that exports benchOnnx is imported at all
-  if (!/export\s+(async\s+)?function\s+benchOnnx\b|export\s+const\s+benchOnnx\b|export\s*\{[^}]*\bbenchOnnx\b/.test(readFileSync(file, 'utf8')))
-    return 'tools/bench/onnx.ts does not export benchOnnx (yet): not run';
-  return async () => {
-    const mod = (await import(pathToFileURL(file).href)) as { benchOnnx?: (o: BenchOptions) => Promise<BenchResult> };
-    if (typeof mod.benchOnnx !== 'function') throw new Error('tools/bench/onnx.ts does not export benchOnnx');
-    return mod.benchOnnx;
-  };
-}
-
 async function sklearnInfo(): Promise<SklearnInfo | string> {
   const s = PythonSession.start('');
   if (typeof s === 'string') return s;
@@ -106,12 +89,8 @@ async function main(): Promise<void> {
     const env = Object.entries(info.env).map(([k, v]) => `${k}=${v ?? 'unset'}`).join(' ');
     console.log(`scikit-learn ${info.sklearn} (numpy ${info.numpy}, scipy ${info.scipy}, Python ${info.python}); thread pools: ${pools}; ${env}`);
   }
-  const list: { name: string; runs: number; load: BenchModule['load'] }[] = [...BENCHES];
-  const onnx = await onnxBench();
-  if (typeof onnx === 'string') console.log(`onnx: ${onnx}`);
-  else list.push({ name: 'onnx', runs: 5, load: onnx });
   const results: BenchResult[] = [];
-  for (const b of list) {
+  for (const b of BENCHES) {
     if (only.length && !only.includes(b.name)) continue;
     console.log(`\n${b.name}:`);
     try {
@@ -124,11 +103,16 @@ async function main(): Promise<void> {
   const m1 = machine();
   console.log(`\nload average ${m1.load.join(', ')} at the end\n`);
   printResults(results);
+  // Scoring throughput has no scikit-learn counterpart: its own table (rows/s per runtime, device and batch).
+  if (only.length === 0 || only.includes('onnx')) {
+    console.log('\nonnx scoring:');
+    await (await import('./onnx.js')).runOnnxBench();
+  }
   if (json) writeFileSync(json, JSON.stringify({ machine: { ...m0, loadEnd: m1.load }, sklearn: info, results }, null, 2) + '\n');
   if (results.some((r) => r.sklearn?.length && wallMedian(r.ours) / wallMedian(r.sklearn) > r.target)) process.exitCode = 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (isMain(import.meta.url)) {
   main().catch((e: unknown) => {
     console.error(e);
     process.exit(1);

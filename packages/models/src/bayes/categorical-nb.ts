@@ -1,6 +1,6 @@
 import { DiscernError, type DenseMatrix, zeros } from '@discern/linalg';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
-import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors } from './common.js';
+import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';
 
 /** Codes above this are almost certainly raw values, not category indices (and would allocate huge tables). */
@@ -106,19 +106,12 @@ export class CategoricalNB extends BayesClassifierBase {
         if (!Number.isNaN(v)) t.data[y[i]! * C + v]! += w ? w[i]! : 1;
       }
       // the denominator sums this feature's counts only, so rows missing it do not dilute its probabilities
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let c = 0; c < C; c++) s += t.data[k * C + c]! + this.alpha;
-        const ls = Math.log(s);
-        for (let c = 0; c < C; c++) t.data[k * C + c] = Math.log(t.data[k * C + c]! + this.alpha) - ls;
-      }
+      smoothedLogRows(t.data, K, C, this.alpha);
       tables.push(t);
     }
     this.tables = tables;
     this.priors_ = resolvePriors(this.givenPriors, totals, est);
-    this.nClasses_ = K;
-    this.nFeatures_ = p;
-    this.fitted = true;
+    this.setFitted(K, p);
     this.report = closedFormReport({ classWeights: Array.from(totals), nCategories: tables.map((t) => t.cols), missingPerFeature: missing });
     return this;
   }
@@ -146,35 +139,26 @@ export class CategoricalNB extends BayesClassifierBase {
   }
 
   toJSON(): ModelJSON {
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
-      alpha: this.alpha,
-      minCategories: typeof this.minCategories === 'number' ? this.minCategories : [...this.minCategories],
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: this.nFeatures_,
-      ...(this.fitted ? { priors: Array.from(this.priors_), featureLogProb: this.tables.map(matrixToRows) } : {}),
-    };
+    return this.modelJSON(
+      { alpha: this.alpha, minCategories: typeof this.minCategories === 'number' ? this.minCategories : [...this.minCategories] },
+      () => ({ priors: Array.from(this.priors_), featureLogProb: this.tables.map(matrixToRows) }),
+    );
   }
 
   static fromJSON(json: unknown): CategoricalNB {
     const r = JsonReader.open(json, 'categorical-nb', 'CategoricalNB');
-    const given = r.raw('priorsGiven');
     const mc = r.raw('minCategories');
     if (!(typeof mc === 'number' || Array.isArray(mc))) r.fail('minCategories', 'a non-negative integer or one per feature', mc);
-    const m = new CategoricalNB({ alpha: r.number('alpha'), minCategories: mc as number | number[], ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    const m = new CategoricalNB({ alpha: r.number('alpha'), minCategories: mc as number | number[], ...r.priorsOption() });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     m.priors_ = r.vector('priors', K);
     m.tables = r.list('featureLogProb', p, (t, j) => {
       const C = Array.isArray(t) && Array.isArray(t[0]) ? (t[0] as unknown[]).length : 0;
       if (C < 1) r.fail(`featureLogProb[${j}]`, `${K} rows of category log-probabilities`, t);
       return r.matrix(`featureLogProb[${j}]`, K, C, t);
     });
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

@@ -15,6 +15,8 @@ export abstract class BayesClassifierBase implements Classifier {
   protected nClasses_ = 0;
   protected nFeatures_ = 0;
   protected report: FitReport | undefined;
+  /** Class priors given as an option; undefined: the weighted class fractions of the training data. */
+  abstract readonly givenPriors: readonly number[] | undefined;
 
   get nClasses(): number {
     return this.nClasses_;
@@ -28,6 +30,29 @@ export abstract class BayesClassifierBase implements Classifier {
 
   abstract fit(X: DenseMatrix, y: Int32Array, options?: FitOptions): this;
   abstract toJSON(): ModelJSON;
+
+  /** Records the shape of a fitted model (at the end of fit, or in fromJSON). */
+  protected setFitted(nClasses: number, nFeatures: number): void {
+    this.nClasses_ = nClasses;
+    this.nFeatures_ = nFeatures;
+    this.fitted = true;
+  }
+
+  /**
+   * toJSON's layout, shared by every Bayes classifier: kind, fitted, the estimator's own `options`, priorsGiven,
+   * nClasses, nFeatures, then (fitted models only) the fitted `parameters`.
+   */
+  protected modelJSON(options: Record<string, unknown>, parameters: () => Record<string, unknown>): ModelJSON {
+    return {
+      kind: this.kind,
+      fitted: this.fitted,
+      ...options,
+      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
+      nClasses: this.nClasses_,
+      nFeatures: this.nFeatures_,
+      ...(this.fitted ? parameters() : {}),
+    };
+  }
 
   /** Missing values (NaN) accepted at predict time (CategoricalNB only). */
   protected get allowMissing(): boolean {
@@ -131,6 +156,19 @@ export function checkOption(value: number, name: string, estimator: string, lo: 
     throw new DiscernError('INVALID_ARGUMENT', `${estimator}: option ${name} is ${value}; it must be a number in ${range}`, { estimator, option: name, value });
   }
   return value;
+}
+
+/**
+ * Additive smoothing of a rows×cols table of (weighted) counts, in place: each entry becomes
+ * log((count + α) / Σ_row (count + α)), the smoothed log-probability of its column within its row.
+ */
+export function smoothedLogRows(data: Float64Array, rows: number, cols: number, alpha: number): void {
+  for (let k = 0; k < rows; k++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += data[k * cols + c]! + alpha;
+    const ls = Math.log(s);
+    for (let c = 0; c < cols; c++) data[k * cols + c] = Math.log(data[k * cols + c]! + alpha) - ls;
+  }
 }
 
 /** A closed-form fit: one pass, nothing to converge. */

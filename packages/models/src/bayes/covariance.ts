@@ -1,4 +1,6 @@
 import { type DenseMatrix } from '@discern/linalg';
+import { type FitOptions } from '../estimator.js';
+import { checkFitInput, classMeans, classWeights, resolvePriors } from './common.js';
 
 /** Per class: the weighted scatter Σ_i w_i (x_i − μ_k)(x_i − μ_k)ᵀ (p×p row-major) and Σ_i w_i². */
 export interface ClassScatter {
@@ -24,6 +26,25 @@ export function classScatters(X: DenseMatrix, y: Int32Array, K: number, w: Float
   }
   for (const s of S) for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) s[b * p + a] = s[a * p + b]!;
   return S.map((scatter, k) => ({ scatter, sumW2: sw2[k]! }));
+}
+
+/**
+ * What LDA and QDA fit from: the checked input's number of classes K, the per-class total weights, the priors
+ * (given, or the weighted class fractions), the K×p class means and the per-class scatters about them.
+ */
+export function gaussianClassStats(
+  X: DenseMatrix,
+  y: Int32Array,
+  options: FitOptions,
+  givenPriors: readonly number[] | undefined,
+  estimator: string,
+): { K: number; totals: Float64Array; priors: Float64Array; means: DenseMatrix; scat: ClassScatter[] } {
+  const K = checkFitInput(X, y, options, estimator);
+  const w = options.weights;
+  const totals = classWeights(y, K, w, estimator);
+  const priors = resolvePriors(givenPriors, totals, estimator);
+  const means = classMeans(X, y, K, w, totals);
+  return { K, totals, priors, means, scat: classScatters(X, y, K, w, means) };
 }
 
 /**

@@ -85,9 +85,7 @@ export class GaussianNB extends BayesClassifierBase {
     this.var_ = vars;
     this.priors_ = priors;
     this.epsilon_ = eps;
-    this.nClasses_ = K;
-    this.nFeatures_ = p;
-    this.fitted = true;
+    this.setFitted(K, p);
     this.report = closedFormReport({ epsilon: eps, classWeights: Array.from(totals), ...(floored > 0 ? { zeroVariancesFloored: floored } : {}) });
     return this;
   }
@@ -115,31 +113,20 @@ export class GaussianNB extends BayesClassifierBase {
   }
 
   toJSON(): ModelJSON {
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
-      varSmoothing: this.varSmoothing,
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: this.nFeatures_,
-      ...(this.fitted ? { priors: Array.from(this.priors_), means: matrixToRows(this.theta_), variances: matrixToRows(this.var_), epsilon: this.epsilon_ } : {}),
-    };
+    return this.modelJSON({ varSmoothing: this.varSmoothing }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.theta_), variances: matrixToRows(this.var_), epsilon: this.epsilon_ }));
   }
 
   static fromJSON(json: unknown): GaussianNB {
     const r = JsonReader.open(json, 'gaussian-nb', 'GaussianNB');
-    const given = r.raw('priorsGiven');
-    const m = new GaussianNB({ varSmoothing: r.number('varSmoothing', { min: 0 }), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    const m = new GaussianNB({ varSmoothing: r.number('varSmoothing', { min: 0 }), ...r.priorsOption() });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     m.priors_ = r.vector('priors', K);
     m.theta_ = r.matrix('means', K, p);
     m.var_ = r.matrix('variances', K, p);
     if (!m.var_.data.every((v) => v > 0)) r.fail('variances', 'positive variances', r.raw('variances'));
     m.epsilon_ = r.number('epsilon', { min: 0 });
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

@@ -78,9 +78,7 @@ export class GenerativeClassifier extends BayesClassifierBase {
     }
     this.densities_ = densities;
     this.priors_ = priors;
-    this.nClasses_ = K;
-    this.nFeatures_ = X.cols;
-    this.fitted = true;
+    this.setFitted(K, X.cols);
     const reports = densities.map((m) => m.fitReport);
     this.report = {
       iterations: reports.reduce((a, r) => a + (r?.iterations ?? 0), 0),
@@ -129,16 +127,11 @@ export class GenerativeClassifier extends BayesClassifierBase {
   }
 
   toJSON(): ModelJSON {
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
+    return this.modelJSON(
       // a factory cannot be serialised: the fitted densities can, and fromJSON rebuilds them by kind
-      density: typeof this.density === 'function' ? 'custom' : { ...this.density },
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: this.nFeatures_,
-      ...(this.fitted ? { priors: Array.from(this.priors_), densities: this.densities_.map((d) => d.toJSON()) } : {}),
-    };
+      { density: typeof this.density === 'function' ? 'custom' : { ...this.density } },
+      () => ({ priors: Array.from(this.priors_), densities: this.densities_.map((d) => d.toJSON()) }),
+    );
   }
 
   /**
@@ -148,16 +141,15 @@ export class GenerativeClassifier extends BayesClassifierBase {
    */
   static fromJSON(json: unknown, options: Pick<GenerativeClassifierOptions, 'density' | 'densityFromJSON'> = {}): GenerativeClassifier {
     const r = JsonReader.open(json, 'generative', 'GenerativeClassifier');
-    const given = r.raw('priorsGiven');
     const spec = r.raw('density');
     const density = options.density ?? (spec === 'custom' ? undefined : (spec as DensitySpec));
     const m = new GenerativeClassifier({
       ...(density !== undefined ? { density } : {}),
-      ...(Array.isArray(given) ? { priors: given as number[] } : {}),
+      ...r.priorsOption(),
       ...(options.densityFromJSON ? { densityFromJSON: options.densityFromJSON } : {}),
     });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     m.priors_ = r.vector('priors', K);
     m.densities_ = r.list('densities', K, (d, k) => {
       if (typeof d !== 'object' || d === null || typeof (d as { kind?: unknown }).kind !== 'string') r.fail(`densities[${k}]`, 'a density model JSON with a kind', d);
@@ -167,9 +159,7 @@ export class GenerativeClassifier extends BayesClassifierBase {
       if (model.nFeatures !== p) r.fail(`densities[${k}]`, `a density over ${p} features`, dj.kind);
       return model;
     });
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

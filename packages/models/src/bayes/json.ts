@@ -35,6 +35,17 @@ export class JsonReader {
     return v;
   }
 
+  /** The priors option, saved as priorsGiven (null when none was given), to spread into a constructor's options. */
+  priorsOption(): { priors?: number[] } {
+    const given = this.raw('priorsGiven');
+    return Array.isArray(given) ? { priors: given as number[] } : {};
+  }
+
+  /** nClasses (≥ 2) and nFeatures (≥ 1) of a classifier saved fitted. */
+  classifierShape(): { K: number; p: number } {
+    return { K: this.number('nClasses', { integer: true, min: 2 }), p: this.number('nFeatures', { integer: true, min: 1 }) };
+  }
+
   optionalNumber(field: string): number | undefined {
     return this.json[field] === undefined || this.json[field] === null ? undefined : this.number(field);
   }

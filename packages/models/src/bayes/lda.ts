@@ -1,7 +1,7 @@
 import { DiscernError, type DenseMatrix, choleskySolve, zeros } from '@discern/linalg';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
-import { BayesClassifierBase, checkFitInput, checkOption, classMeans, classWeights, closedFormReport, resolvePriors } from './common.js';
-import { classScatters, ledoitWolfClass, scatterRank, shrinkToTrace } from './covariance.js';
+import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
+import { gaussianClassStats, ledoitWolfClass, scatterRank, shrinkToTrace } from './covariance.js';
 import { JsonReader, matrixToRows, squareToRows } from './json.js';
 import { factorClassCovariance } from './qda.js';
 
@@ -88,13 +88,9 @@ export class LDA extends BayesClassifierBase {
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     const est = 'LDA';
-    const K = checkFitInput(X, y, options, est);
+    const { K, totals, priors, means, scat } = gaussianClassStats(X, y, options, this.givenPriors, est);
     const w = options.weights;
     const p = X.cols;
-    const totals = classWeights(y, K, w, est);
-    const priors = resolvePriors(this.givenPriors, totals, est);
-    const means = classMeans(X, y, K, w, totals);
-    const scat = classScatters(X, y, K, w, means);
     const within = new Float64Array(p * p);
     for (const s of scat) for (let a = 0; a < p * p; a++) within[a]! += s.scatter[a]!;
     const rank = scatterRank(within, p, this.tol);
@@ -118,9 +114,7 @@ export class LDA extends BayesClassifierBase {
       for (let a = 0; a < p * p; a++) cov[a]! += priors[k]! * ck[a]!;
     }
     this.setModel(means, cov, priors);
-    this.nClasses_ = K;
-    this.nFeatures_ = p;
-    this.fitted = true;
+    this.setFitted(K, p);
     this.report = closedFormReport({
       classWeights: Array.from(totals),
       withinRank: rank,
@@ -165,29 +159,17 @@ export class LDA extends BayesClassifierBase {
 
   toJSON(): ModelJSON {
     const p = this.nFeatures_;
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
-      shrinkage: this.shrinkage,
-      tol: this.tol,
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: p,
-      ...(this.fitted ? { priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariance: squareToRows(this.cov, p) } : {}),
-    };
+    return this.modelJSON({ shrinkage: this.shrinkage, tol: this.tol }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariance: squareToRows(this.cov, p) }));
   }
 
   static fromJSON(json: unknown): LDA {
     const r = JsonReader.open(json, 'lda', 'LDA');
-    const given = r.raw('priorsGiven');
     const s = r.raw('shrinkage');
-    const m = new LDA({ shrinkage: s === 'auto' ? 'auto' : r.number('shrinkage'), tol: r.number('tol'), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    const m = new LDA({ shrinkage: s === 'auto' ? 'auto' : r.number('shrinkage'), tol: r.number('tol'), ...r.priorsOption() });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     m.setModel(r.matrix('means', K, p), r.matrix('covariance', p, p).data, r.vector('priors', K));
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

@@ -1,6 +1,6 @@
 import { DiscernError, type DenseMatrix, zeros } from '@discern/linalg';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
-import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors } from './common.js';
+import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';
 
 export interface MultinomialNBOptions {
@@ -59,17 +59,10 @@ export class MultinomialNB extends BayesClassifierBase {
       const k = y[i]!, wi = w ? w[i]! : 1;
       for (let j = 0; j < p; j++) counts.data[k * p + j]! += wi * X.data[i * p + j]!;
     }
-    for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += counts.data[k * p + j]! + this.alpha;
-      const ls = Math.log(s);
-      for (let j = 0; j < p; j++) counts.data[k * p + j] = Math.log(counts.data[k * p + j]! + this.alpha) - ls;
-    }
+    smoothedLogRows(counts.data, K, p, this.alpha);
     this.flp = counts;
     this.priors_ = resolvePriors(this.givenPriors, totals, est);
-    this.nClasses_ = K;
-    this.nFeatures_ = p;
-    this.fitted = true;
+    this.setFitted(K, p);
     this.report = closedFormReport({ classWeights: Array.from(totals) });
     return this;
   }
@@ -92,28 +85,17 @@ export class MultinomialNB extends BayesClassifierBase {
   }
 
   toJSON(): ModelJSON {
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
-      alpha: this.alpha,
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: this.nFeatures_,
-      ...(this.fitted ? { priors: Array.from(this.priors_), featureLogProb: matrixToRows(this.flp) } : {}),
-    };
+    return this.modelJSON({ alpha: this.alpha }, () => ({ priors: Array.from(this.priors_), featureLogProb: matrixToRows(this.flp) }));
   }
 
   static fromJSON(json: unknown): MultinomialNB {
     const r = JsonReader.open(json, 'multinomial-nb', 'MultinomialNB');
-    const given = r.raw('priorsGiven');
-    const m = new MultinomialNB({ alpha: r.number('alpha'), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    const m = new MultinomialNB({ alpha: r.number('alpha'), ...r.priorsOption() });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     m.priors_ = r.vector('priors', K);
     m.flp = r.matrix('featureLogProb', K, p);
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

@@ -1,7 +1,7 @@
 import { type CholeskyResult, DiscernError, type DenseMatrix, LOG_2PI, cholesky, isDiscernError, logDetFromCholesky, solveLower, zeros } from '@discern/linalg';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
-import { BayesClassifierBase, checkFitInput, checkOption, classMeans, classWeights, closedFormReport, resolvePriors } from './common.js';
-import { classScatters, scatterRank } from './covariance.js';
+import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
+import { gaussianClassStats, scatterRank } from './covariance.js';
 import { JsonReader, matrixToRows, squareToRows } from './json.js';
 
 export interface QDAOptions {
@@ -65,13 +65,8 @@ export class QDA extends BayesClassifierBase {
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     const est = 'QDA';
-    const K = checkFitInput(X, y, options, est);
-    const w = options.weights;
+    const { K, totals, priors, means, scat } = gaussianClassStats(X, y, options, this.givenPriors, est);
     const p = X.cols;
-    const totals = classWeights(y, K, w, est);
-    const priors = resolvePriors(this.givenPriors, totals, est);
-    const means = classMeans(X, y, K, w, totals);
-    const scat = classScatters(X, y, K, w, means);
     const r = this.regParam;
     const rankDeficient: { class: number; rank: number }[] = [];
     const covs: Float64Array[] = [];
@@ -92,9 +87,7 @@ export class QDA extends BayesClassifierBase {
       covs.push(cov);
     }
     this.setModel(means, covs, priors);
-    this.nClasses_ = K;
-    this.nFeatures_ = p;
-    this.fitted = true;
+    this.setFitted(K, p);
     this.report = closedFormReport({ classWeights: Array.from(totals), rankDeficient, ...(rankDeficient.length > 0 ? { note: `class covariance rank-deficient, regularised by regParam ${r}` } : {}) });
     return this;
   }
@@ -128,29 +121,17 @@ export class QDA extends BayesClassifierBase {
 
   toJSON(): ModelJSON {
     const p = this.nFeatures_;
-    return {
-      kind: this.kind,
-      fitted: this.fitted,
-      regParam: this.regParam,
-      tol: this.tol,
-      priorsGiven: this.givenPriors ? [...this.givenPriors] : null,
-      nClasses: this.nClasses_,
-      nFeatures: p,
-      ...(this.fitted ? { priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariances: this.covs.map((c) => squareToRows(c, p)) } : {}),
-    };
+    return this.modelJSON({ regParam: this.regParam, tol: this.tol }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariances: this.covs.map((c) => squareToRows(c, p)) }));
   }
 
   static fromJSON(json: unknown): QDA {
     const r = JsonReader.open(json, 'qda', 'QDA');
-    const given = r.raw('priorsGiven');
-    const m = new QDA({ regParam: r.number('regParam'), tol: r.number('tol'), ...(Array.isArray(given) ? { priors: given as number[] } : {}) });
+    const m = new QDA({ regParam: r.number('regParam'), tol: r.number('tol'), ...r.priorsOption() });
     if (r.raw('fitted') !== true) return m;
-    const K = r.number('nClasses', { integer: true, min: 2 }), p = r.number('nFeatures', { integer: true, min: 1 });
+    const { K, p } = r.classifierShape();
     const covs = r.list('covariances', K, (c, k) => r.matrix(`covariances[${k}]`, p, p, c).data);
     m.setModel(r.matrix('means', K, p), covs, r.vector('priors', K));
-    m.nClasses_ = K;
-    m.nFeatures_ = p;
-    m.fitted = true;
+    m.setFitted(K, p);
     return m;
   }
 }

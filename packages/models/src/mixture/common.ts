@@ -1,8 +1,10 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type FitOptions, type FitReport, argmaxRows } from '../estimator.js';
 
 /**
  * Helpers shared by the mixture models: event weights, row-wise log-sum-exp into responsibilities, log-gamma,
- * option checks and the shape checks that `fromJSON` runs on untrusted model files.
+ * the restart and EM loops with their fit report, option checks and the shape checks that `fromJSON` runs on
+ * untrusted model files.
  */
 
 /** The per-event weights as an array (ones when none are given), so weighted and unweighted fits share one code path. */
@@ -48,6 +50,118 @@ export function assertFiniteLogLikelihood(value: number, estimator: string, iter
       `${estimator}: the mean log-likelihood became ${value} at EM iteration ${iteration} of restart ${init}; a point has zero density under every component (scale the features, raise the regularisation, or use fewer components)`,
       { estimator, iteration, init, value },
     );
+}
+
+// ---- restarts and the EM loop -------------------------------------------------------------------------------
+
+/** What one EM run ends with: the last mean log-likelihood and the one of every iteration. */
+export interface EmRun {
+  readonly lowerBound: number;
+  readonly history: number[];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/**
+ * Runs `nInit` restarts and keeps the best by `value` ('max': the highest, 'min': the lowest; the first wins ties),
+ * reporting progress after each; returns it, its index and the value of every restart.
+ */
+export function bestRestart<R>(nInit: number, options: FitOptions, run: (restart: number) => R, value: (result: R) => number, keep: 'max' | 'min'): { best: R; bestInit: number; values: number[] } {
+  let best: R | undefined;
+  let bestValue = 0;
+  let bestInit = 0;
+  const values: number[] = [];
+  for (let r = 0; r < nInit; r++) {
+    const res = run(r);
+    const v = value(res);
+    values.push(v);
+    if (best === undefined || (keep === 'max' ? v > bestValue : v < bestValue)) {
+      best = res;
+      bestValue = v;
+      bestInit = r;
+    }
+    options.onProgress?.({ phase: 'init', step: r + 1, total: nInit, value: v });
+  }
+  if (best === undefined) throw new DiscernError('INVALID_ARGUMENT', `nInit must be ≥ 1, got ${nInit}`, { nInit });
+  return { best, bestInit, values };
+}
+
+/**
+ * EM iterations until the mean log-likelihood changes by less than `tol`, or `maxIter`: `eStep(it)` returns the mean
+ * log-likelihood under the parameters entering iteration `it` (FIT_DIVERGED when it is not finite), then `mStep(it)`
+ * replaces them; progress is reported after each iteration.
+ */
+export function emIterations(
+  s: { readonly estimator: string; readonly maxIter: number; readonly tol: number; readonly restart: number },
+  options: FitOptions,
+  eStep: (iteration: number) => number,
+  mStep: (iteration: number) => void,
+): EmRun {
+  const history: number[] = [];
+  let lowerBound = -Infinity;
+  let converged = false;
+  let it = 0;
+  while (it < s.maxIter) {
+    it++;
+    const prev = lowerBound;
+    lowerBound = eStep(it);
+    assertFiniteLogLikelihood(lowerBound, s.estimator, it, s.restart);
+    history.push(lowerBound);
+    mStep(it);
+    options.onProgress?.({ phase: 'iteration', step: it, total: s.maxIter, value: lowerBound });
+    if (Math.abs(lowerBound - prev) < s.tol) {
+      converged = true;
+      break;
+    }
+  }
+  return { lowerBound, history, iterations: it, converged };
+}
+
+/** The fit report of the best EM restart; `details` go after bestInit, lowerBound and lowerBounds. */
+export function emFitReport(best: EmRun, bestInit: number, lowerBounds: number[], historyLabel: string, details: Record<string, unknown>): FitReport {
+  return {
+    iterations: best.iterations,
+    converged: best.converged,
+    reason: best.converged ? 'tol' : 'max_iter',
+    history: best.history,
+    historyLabel,
+    details: { bestInit, lowerBound: best.lowerBound, lowerBounds, ...details },
+  };
+}
+
+// ---- the methods every mixture derives from its densities ------------------------------------------------------
+
+/** score, predict, bic and aic of a mixture, from its scoreSamples, predictProba and nParameters. */
+export abstract class MixtureModel {
+  /** log p(x) per row. */
+  abstract scoreSamples(X: DenseMatrix): Float64Array;
+  /** n×K responsibilities P(component k | x). */
+  abstract predictProba(X: DenseMatrix): DenseMatrix;
+  /** Free parameters of the fitted model. */
+  abstract get nParameters(): number;
+
+  /** Mean log-likelihood per row. */
+  score(X: DenseMatrix): number {
+    const s = this.scoreSamples(X);
+    let t = 0;
+    for (let i = 0; i < s.length; i++) t += s[i]!;
+    return t / s.length;
+  }
+
+  /** Most probable component per row. */
+  predict(X: DenseMatrix): Int32Array {
+    return argmaxRows(this.predictProba(X));
+  }
+
+  /** Bayesian information criterion −2 log L + m log n (m free parameters), as scikit-learn's bic. */
+  bic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + this.nParameters * Math.log(X.rows);
+  }
+
+  /** Akaike information criterion −2 log L + 2m. */
+  aic(X: DenseMatrix): number {
+    return -2 * this.score(X) * X.rows + 2 * this.nParameters;
+  }
 }
 
 const LANCZOS = [
@@ -96,6 +210,11 @@ export function numberOption(value: number | undefined, fallback: number, name: 
 function bad(estimator: string, field: string, expected: string, got: unknown): DiscernError {
   const shown = Array.isArray(got) ? `an array of length ${got.length}` : JSON.stringify(got) ?? String(got);
   return new DiscernError('DATA_INVALID', `${estimator}.fromJSON: field "${field}" must be ${expected}, got ${shown}`, { estimator, field });
+}
+
+/** The `options` object of a saved model (an empty one when absent), for the constructor of `fromJSON`. */
+export function jsonOptions<T>(obj: Record<string, unknown>): T {
+  return (typeof obj.options === 'object' && obj.options !== null ? obj.options : {}) as T;
 }
 
 export function jsonKind(json: { readonly kind: string }, kind: string, estimator: string): void {

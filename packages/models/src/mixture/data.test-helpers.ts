@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix, isDiscernError } from '@discern/linalg';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -43,4 +43,15 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), floor));
   return m;
+}
+
+/** The DiscernError code that `f` throws, or 'none' (any other error is rethrown). */
+export function code(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isDiscernError(e)) return e.code;
+    throw e;
+  }
+  return 'none';
 }

@@ -1,12 +1,13 @@
-import { type Rng, createRng } from '@discern/linalg';
-import { type FitOptions, type FitReport } from '../estimator.js';
-import { assertFiniteLogLikelihood, normaliseLogRow } from './common.js';
+import { DiscernError, type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { notFitted } from '../validate.js';
+import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, normaliseLogRow, numberOption, weightsOrOnes } from './common.js';
 
 /**
- * The EM engine shared by the multinomial mixture and the latent class model. Both are mixtures whose component
- * densities are products of categorical probabilities θ_k,c over "cells" c grouped into blocks that each sum to one
- * (one block of J categories for a multinomial; one block of C_j codes per feature for latent classes). A row is
- * stored sparsely as (cell, count) entries — a missing value simply has no entry, so it contributes a factor 1 —
+ * The EM engine, and the model base class below, shared by the multinomial mixture and the latent class model. Both
+ * are mixtures whose component densities are products of categorical probabilities θ_k,c over "cells" c grouped
+ * into blocks that each sum to one (one block of J categories for a multinomial; one block of C_j codes per feature
+ * for latent classes). A row is stored sparsely as (cell, count) entries — a missing value simply has no entry, so it contributes a factor 1 —
  * and contributes log π_k + Σ count · log θ_k,cell (+ a per-row constant, e.g. the multinomial coefficient).
  *
  * M-step with Laplace/Dirichlet smoothing α: θ_k,c = (Σ_i w_i r_ik n_ic + α) / Σ_{c' in block} (Σ_i w_i r_ik n_ic' + α),
@@ -121,48 +122,27 @@ export function fitDiscreteMixture(rows: SparseRows, w: Float64Array, blocks: Bl
   const rng = createRng(s.seed);
   let totalW = 0;
   for (let i = 0; i < w.length; i++) totalW += w[i]!;
-  const nInit = s.start ? 1 : s.nInit;
-  let best: { params: DiscreteParams; ll: number; history: number[]; it: number; converged: boolean } | undefined;
-  let bestInit = 0;
-  const lowerBounds: number[] = [];
-  for (let r = 0; r < nInit; r++) {
+  const restart = (r: number): EmRun & { params: DiscreteParams } => {
     let P = s.start ?? discreteMStep(rows, w, randomResp(rows.n, s.K, rng.fork(`init-${r}`)), s.K, blocks, s.alpha);
-    const history: number[] = [];
-    let ll = -Infinity;
-    let converged = false;
-    let it = 0;
-    while (it < s.maxIter) {
-      it++;
-      const prev = ll;
-      const e = eStep(rows, w, P, totalW);
-      ll = e.ll;
-      assertFiniteLogLikelihood(ll, s.estimator, it, r);
-      history.push(ll);
-      P = discreteMStep(rows, w, e.resp, s.K, blocks, s.alpha);
-      options.onProgress?.({ phase: 'iteration', step: it, total: s.maxIter, value: ll });
-      if (Math.abs(ll - prev) < s.tol) {
-        converged = true;
-        break;
-      }
-    }
-    lowerBounds.push(ll);
-    if (!best || ll > best.ll) {
-      best = { params: P, ll, history, it, converged };
-      bestInit = r;
-    }
-    options.onProgress?.({ phase: 'init', step: r + 1, total: nInit, value: ll });
-  }
-  const b = best!;
+    let resp: Float64Array = new Float64Array(0);
+    const run = emIterations(
+      { estimator: s.estimator, maxIter: s.maxIter, tol: s.tol, restart: r },
+      options,
+      () => {
+        const e = eStep(rows, w, P, totalW);
+        resp = e.resp;
+        return e.ll;
+      },
+      () => {
+        P = discreteMStep(rows, w, resp, s.K, blocks, s.alpha);
+      },
+    );
+    return { ...run, params: P };
+  };
+  const { best, bestInit, values } = bestRestart(s.start ? 1 : s.nInit, options, restart, (run) => run.lowerBound, 'max');
   return {
-    params: b.params,
-    report: {
-      iterations: b.it,
-      converged: b.converged,
-      reason: b.converged ? 'tol' : 'max_iter',
-      history: b.history,
-      historyLabel: 'mean log-likelihood per EM iteration, under the parameters entering it (weighted when event weights are given)',
-      details: { bestInit, lowerBound: b.ll, lowerBounds, alpha: s.alpha },
-    },
+    params: best.params,
+    report: emFitReport(best, bestInit, values, 'mean log-likelihood per EM iteration, under the parameters entering it (weighted when event weights are given)', { alpha: s.alpha }),
   };
 }
 
@@ -182,4 +162,114 @@ export function discretePosterior(rows: SparseRows, P: DiscreteParams): { resp: 
   const logDensity = new Float64Array(rows.n);
   for (let i = 0; i < rows.n; i++) logDensity[i] = normaliseLogRow(lj, i * P.K, P.K) + rows.constant[i]!;
   return { resp: lj, logDensity };
+}
+
+/** Each of `rows` consecutive runs of `len` values must be ≥ 0 and sum to 1 (to 1e-8). */
+export function checkSimplex(v: Float64Array, rows: number, len: number, what: string): void {
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < len; c++) {
+      const x = v[r * len + c]!;
+      if (!(x >= 0)) throw new DiscernError('DATA_INVALID', `${what}: entry ${c} of row ${r} is ${x}; probabilities must be ≥ 0`, { row: r, index: c, value: x });
+      s += x;
+    }
+    if (Math.abs(s - 1) > 1e-8) throw new DiscernError('DATA_INVALID', `${what}: row ${r} sums to ${s}; probabilities must sum to 1`, { row: r, sum: s });
+  }
+}
+
+/** The options the multinomial mixture and the latent class model share; `Init` is their explicit start. */
+export interface DiscreteMixtureOptions<Init extends object> {
+  readonly nComponents?: number;
+  readonly alpha?: number;
+  readonly init?: 'random' | Init;
+  readonly nInit?: number;
+  readonly tol?: number;
+  readonly maxIter?: number;
+  readonly seed?: number;
+}
+
+/**
+ * What the multinomial mixture and the latent class model share around the EM engine: their options, the fit from
+ * encoded rows, posteriors and densities of encoded rows, the mixing weights and the options saved by toJSON. A
+ * subclass encodes its rows (`predictRows` for a fitted model) and knows its own parameter shapes.
+ */
+export abstract class DiscreteMixture<Init extends object> extends MixtureModel implements DensityModel {
+  abstract readonly kind: string;
+  abstract get nFeatures(): number;
+  abstract fit(X: DenseMatrix, options?: FitOptions): this;
+  abstract toJSON(): ModelJSON;
+  readonly nComponents: number;
+  readonly alpha: number;
+  readonly nInit: number;
+  readonly tol: number;
+  readonly maxIter: number;
+  readonly seed: number;
+  /** The class name used in error messages. */
+  protected readonly label: string;
+  protected readonly initOption: 'random' | Init;
+  protected params: DiscreteParams | undefined;
+  protected report: FitReport | undefined;
+
+  /** Checks the options in order; `checkMore` runs right after `init` (a subclass's own options). */
+  constructor(options: DiscreteMixtureOptions<Init>, label: string, checkMore: () => void = () => {}) {
+    super();
+    this.label = label;
+    this.nComponents = intOption(options.nComponents, 1, 'nComponents', label, 1);
+    this.alpha = numberOption(options.alpha, 1, 'alpha', label, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
+    this.initOption = options.init ?? 'random';
+    if (this.initOption !== 'random' && typeof this.initOption !== 'object')
+      throw new DiscernError('INVALID_ARGUMENT', `${label}: init must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: label });
+    checkMore();
+    this.nInit = intOption(options.nInit, 1, 'nInit', label, 1);
+    this.tol = numberOption(options.tol, 1e-6, 'tol', label, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0');
+    this.maxIter = intOption(options.maxIter, 100, 'maxIter', label, 1);
+    this.seed = intOption(options.seed, 0, 'seed', label, -2147483648);
+  }
+
+  get fitReport(): FitReport | undefined {
+    return this.report;
+  }
+
+  /** Runs EM on encoded rows (from `start` when given) and keeps the fitted parameters and report. */
+  protected fitRows(rows: SparseRows, blocks: Blocks, start: DiscreteParams | undefined, options: FitOptions): void {
+    const res = fitDiscreteMixture(
+      rows,
+      weightsOrOnes(options.weights, rows.n),
+      blocks,
+      { estimator: this.label, K: this.nComponents, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
+      options,
+    );
+    this.params = res.params;
+    this.report = res.report;
+  }
+
+  /** The rows of X encoded for the fitted model, with its parameters (NOT_FITTED before fit, X checked). */
+  protected abstract predictRows(X: DenseMatrix): { rows: SparseRows; P: DiscreteParams };
+
+  private posterior(X: DenseMatrix): { resp: Float64Array; logDensity: Float64Array; K: number } {
+    const { rows, P } = this.predictRows(X);
+    return { ...discretePosterior(rows, P), K: P.K };
+  }
+
+  /** log p(x) per row (the multinomial coefficient included; missing values left out). */
+  scoreSamples(X: DenseMatrix): Float64Array {
+    return this.posterior(X).logDensity;
+  }
+
+  /** n×K posterior component probabilities. */
+  predictProba(X: DenseMatrix): DenseMatrix {
+    const { resp, K } = this.posterior(X);
+    return { rows: X.rows, cols: K, data: resp };
+  }
+
+  /** Mixing weights π_k (length K). */
+  get weights(): Float64Array {
+    if (!this.params) throw notFitted(this.label);
+    return this.params.weights.slice();
+  }
+
+  /** The options toJSON saves (nComponents and the shapes are saved beside them). */
+  protected optionsJSON(): Record<string, number> {
+    return { alpha: this.alpha, nInit: this.nInit, tol: this.tol, maxIter: this.maxIter, seed: this.seed };
+  }
 }

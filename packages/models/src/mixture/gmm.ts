@@ -1,7 +1,7 @@
 import { DiscernError, type DenseMatrix, createRng } from '@discern/linalg';
-import { type DensityModel, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { assertFiniteLogLikelihood, intOption, jsonInt, jsonKind, jsonNumbers, matrixCopy, nest, normaliseLogRow, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, normaliseLogRow, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 import { type EmStats, emPass, logJoint, newStats } from './gmm-estep.js';
 import { type InitResp, initialResponsibilities } from './gmm-init.js';
 import {
@@ -52,13 +52,9 @@ export interface GaussianMixtureSample {
   readonly components: Int32Array;
 }
 
-interface RunResult {
-  params: GmmParams;
-  lowerBound: number;
-  history: number[];
-  iterations: number;
-  converged: boolean;
-  regularised: RegularisedCovariance[];
+interface RunResult extends EmRun {
+  readonly params: GmmParams;
+  readonly regularised: RegularisedCovariance[];
 }
 
 /**
@@ -70,7 +66,7 @@ interface RunResult {
  * the fit is refused — FIT_DIVERGED naming the component and N_k — when a component's effective weight N_k ≤ 0,
  * or SINGULAR_COVARIANCE when its weighted covariance is not positive definite after regCovar and bounded jitter.
  */
-export class GaussianMixture implements DensityModel {
+export class GaussianMixture extends MixtureModel implements DensityModel {
   readonly kind = 'gmm';
   readonly nComponents: number;
   readonly covarianceType: CovarianceType;
@@ -84,6 +80,7 @@ export class GaussianMixture implements DensityModel {
   private report: FitReport | undefined;
 
   constructor(options: GaussianMixtureOptions = {}) {
+    super();
     this.nComponents = intOption(options.nComponents, 1, 'nComponents', NAME, 1);
     this.covarianceType = options.covarianceType ?? 'full';
     if (!COVARIANCE_TYPES.includes(this.covarianceType))
@@ -119,39 +116,17 @@ export class GaussianMixture implements DensityModel {
     for (let i = 0; i < w.length; i++) if (w[i]! < 0) negativeWeights = true;
     const init: InitResp = typeof this.initOption === 'object' ? { means: optionMatrix(this.initOption.means, K, X.cols, 'init.means', NAME) } : this.initOption;
     const rng = createRng(this.seed);
-    let best: RunResult | undefined;
-    let bestInit = 0;
-    const lowerBounds: number[] = [];
-    for (let r = 0; r < this.nInit; r++) {
-      const run = this.runEm(X, w, init, rng.fork(`init-${r}`), r, negativeWeights, options);
-      lowerBounds.push(run.lowerBound);
-      // scikit-learn's rule: keep the restart with the higher final lower bound
-      if (!best || run.lowerBound > best.lowerBound) {
-        best = run;
-        bestInit = r;
-      }
-      options.onProgress?.({ phase: 'init', step: r + 1, total: this.nInit, value: run.lowerBound });
-    }
-    if (!best) throw notFitted(NAME);
+    // scikit-learn's rule: keep the restart with the higher final lower bound
+    const { best, bestInit, values: lowerBounds } = bestRestart(this.nInit, options, (r) => this.runEm(X, w, init, rng.fork(`init-${r}`), r, negativeWeights, options), (run) => run.lowerBound, 'max');
     this.params = best.params;
     let monotone = true;
     for (let t = 1; t < best.history.length; t++) if (best.history[t]! < best.history[t - 1]! - 1e-12 * Math.abs(best.history[t - 1]!)) monotone = false;
-    this.report = {
-      iterations: best.iterations,
-      converged: best.converged,
-      reason: best.converged ? 'tol' : 'max_iter',
-      history: best.history,
-      historyLabel: 'mean log-likelihood per EM iteration (weighted when event weights are given)',
-      details: {
-        bestInit,
-        lowerBound: best.lowerBound,
-        lowerBounds,
-        regularised: best.regularised,
-        negativeWeights,
-        monotone,
-        ...(negativeWeights ? { note: 'negative event weights: EM is not guaranteed to increase the log-likelihood at every iteration' } : {}),
-      },
-    };
+    this.report = emFitReport(best, bestInit, lowerBounds, 'mean log-likelihood per EM iteration (weighted when event weights are given)', {
+      regularised: best.regularised,
+      negativeWeights,
+      monotone,
+      ...(negativeWeights ? { note: 'negative event weights: EM is not guaranteed to increase the log-likelihood at every iteration' } : {}),
+    });
     return this;
   }
 
@@ -171,35 +146,26 @@ export class GaussianMixture implements DensityModel {
     let totalW = 0;
     for (let i = 0; i < w.length; i++) totalW += w[i]!;
     const stats: EmStats = newStats(params);
-    const history: number[] = [];
-    let lowerBound = -Infinity;
-    let converged = false;
-    let it = 0;
-    while (it < this.maxIter) {
-      it++;
-      const prev = lowerBound;
-      lowerBound = emPass(X, w, params, stats) / totalW;
-      assertFiniteLogLikelihood(lowerBound, NAME, it, restart);
-      history.push(lowerBound);
-      checkEffectiveWeights(stats.nk, NAME, `at EM iteration ${it}`, negativeWeights);
-      const delta = new Float64Array(K * p);
-      const means = new Float64Array(K * p);
-      for (let k = 0; k < K; k++)
-        for (let j = 0; j < p; j++) {
-          const dj = stats.m[k * p + j]! / stats.nk[k]!;
-          delta[k * p + j] = dj;
-          means[k * p + j] = params.means[k * p + j]! + dj;
-        }
-      const cov = covariancesFromMoments(stats.S, stats.nk, delta, K, p, type, regCovar);
-      params = makeParams(type, K, p, normalised(stats.nk), means, cov, { estimator: NAME, regCovar, nk: stats.nk.slice(), negativeWeights }, reg);
-      note(it);
-      options.onProgress?.({ phase: 'iteration', step: it, total: this.maxIter, value: lowerBound });
-      if (Math.abs(lowerBound - prev) < this.tol) {
-        converged = true;
-        break;
-      }
-    }
-    return { params, lowerBound, history, iterations: it, converged, regularised };
+    const run = emIterations(
+      { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart },
+      options,
+      () => emPass(X, w, params, stats) / totalW,
+      (it) => {
+        checkEffectiveWeights(stats.nk, NAME, `at EM iteration ${it}`, negativeWeights);
+        const delta = new Float64Array(K * p);
+        const means = new Float64Array(K * p);
+        for (let k = 0; k < K; k++)
+          for (let j = 0; j < p; j++) {
+            const dj = stats.m[k * p + j]! / stats.nk[k]!;
+            delta[k * p + j] = dj;
+            means[k * p + j] = params.means[k * p + j]! + dj;
+          }
+        const cov = covariancesFromMoments(stats.S, stats.nk, delta, K, p, type, regCovar);
+        params = makeParams(type, K, p, normalised(stats.nk), means, cov, { estimator: NAME, regCovar, nk: stats.nk.slice(), negativeWeights }, reg);
+        note(it);
+      },
+    );
+    return { ...run, params, regularised };
   }
 
   private fitted(X: DenseMatrix): GmmParams {
@@ -217,35 +183,12 @@ export class GaussianMixture implements DensityModel {
     return out;
   }
 
-  /** Mean log-likelihood per row. */
-  score(X: DenseMatrix): number {
-    const s = this.scoreSamples(X);
-    let t = 0;
-    for (let i = 0; i < s.length; i++) t += s[i]!;
-    return t / s.length;
-  }
-
   /** n×K responsibilities P(component k | x). */
   predictProba(X: DenseMatrix): DenseMatrix {
     const P = this.fitted(X);
     const lj = logJoint(X, P);
     for (let i = 0; i < X.rows; i++) normaliseLogRow(lj, i * P.K, P.K);
     return { rows: X.rows, cols: P.K, data: lj };
-  }
-
-  /** Most probable component per row. */
-  predict(X: DenseMatrix): Int32Array {
-    return argmaxRows(this.predictProba(X));
-  }
-
-  /** Bayesian information criterion −2 log L + m log n (m free parameters), as scikit-learn's bic. */
-  bic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + this.nParameters * Math.log(X.rows);
-  }
-
-  /** Akaike information criterion −2 log L + 2m. */
-  aic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + 2 * this.nParameters;
   }
 
   get nParameters(): number {
@@ -381,7 +324,7 @@ export class GaussianMixture implements DensityModel {
       throw new DiscernError('DATA_INVALID', `${NAME}.fromJSON: field "weights" must be ${K} positive numbers summing to 1, got sum ${sum}`, { estimator: NAME, sum });
     const means = jsonNumbers(o, 'means', NAME, [K, p]);
     const cov = jsonNumbers(o, 'covariances', NAME, covarianceShape(type, K, p));
-    const raw = (typeof o.options === 'object' && o.options !== null ? o.options : {}) as GaussianMixtureOptions;
+    const raw = jsonOptions<GaussianMixtureOptions>(o);
     const m = new GaussianMixture({ ...raw, nComponents: K, covarianceType: type });
     const reg: Regularised[] = [];
     m.params = makeParams(type, K, p, weights, means, cov, { estimator: `${NAME}.fromJSON`, regCovar: m.regCovar, strict: true }, reg);

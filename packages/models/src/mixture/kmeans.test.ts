@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/linalg';
 import { type ModelJSON } from '../estimator.js';
 import { KMeans } from './kmeans.js';
-import { fixture, maxRelDiff, numericCsv } from './data.test-helpers.js';
+import { code, fixture, maxRelDiff, numericCsv } from './data.test-helpers.js';
 
 interface KmFixture {
   inertia: number;
@@ -14,16 +13,6 @@ interface KmFixture {
 }
 const fx = fixture<KmFixture>('kmeans.json');
 const iris = numericCsv('iris.csv', 4);
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
 
 describe('KMeans', () => {
   it('iris, 3 clusters: best inertia equals scikit-learn best of 50 (1e-6 relative), centers to 1e-6', () => {

@@ -1,7 +1,7 @@
 import { DiscernError, type DenseMatrix, type Rng, createRng } from '@discern/linalg';
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { intOption, jsonInt, jsonKind, jsonNumbers, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { bestRestart, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 
 const NAME = 'KMeans';
 
@@ -260,20 +260,8 @@ export class KMeans {
     const tolAbs = absoluteTolerance(X, this.tol);
     const rng = createRng(this.seed);
     const p = X.cols;
-    let best: LloydResult | undefined;
-    let bestInit = 0;
-    const inertias: number[] = [];
-    for (let r = 0; r < this.nInit; r++) {
-      const start = this.startCenters(X, w, rng);
-      const res = lloyd(X, w, start, k, this.maxIter, tolAbs);
-      inertias.push(res.inertia);
-      if (!best || res.inertia < best.inertia) {
-        best = res;
-        bestInit = r;
-      }
-      options.onProgress?.({ phase: 'init', step: r + 1, total: this.nInit, value: res.inertia });
-    }
-    if (!best) throw notFitted(NAME);
+    const run = (): LloydResult => lloyd(X, w, this.startCenters(X, w, rng), k, this.maxIter, tolAbs);
+    const { best, bestInit, values: inertias } = bestRestart(this.nInit, options, run, (res) => res.inertia, 'min');
     this.centers = best.centers;
     this.p = p;
     this.inertiaValue = best.inertia;
@@ -340,7 +328,7 @@ export class KMeans {
     const k = jsonInt(o, 'nClusters', NAME, 1);
     const centers = jsonNumbers(o, 'clusterCenters', NAME, [k, p]);
     const inertia = jsonNumbers(o, 'inertia', NAME, [])[0]!;
-    const opts = (typeof o.options === 'object' && o.options !== null ? o.options : {}) as KMeansOptions;
+    const opts = jsonOptions<KMeansOptions>(o);
     const m = new KMeans({ nClusters: k, nInit: opts.nInit ?? 10, maxIter: opts.maxIter ?? 300, tol: opts.tol ?? 1e-4, seed: opts.seed ?? 0 });
     m.centers = centers;
     m.p = p;

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/linalg';
 import { type ModelJSON } from '../estimator.js';
 import { LatentClassModel } from './latent-class.js';
-import { readCsv } from './data.test-helpers.js';
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
+import { code, readCsv } from './data.test-helpers.js';
 
 /*
  * One EM step worked on paper. Rows x1 = (1, 0), x2 = (0, ?), x3 = (1, 1); two classes A, B with π = (½, ½),

@@ -1,11 +1,16 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
-import { type DensityModel, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { intOption, jsonInt, jsonKind, jsonNumbers, numberOption, optionMatrix, weightsOrOnes } from './common.js';
-import { type Blocks, type DiscreteParams, type SparseRows, discretePosterior, fitDiscreteMixture, makeDiscreteParams } from './discrete-em.js';
-import { checkSimplex } from './multinomial.js';
+import { intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, optionMatrix } from './common.js';
+import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'LatentClassModel';
+
+/** Explicit starting parameters: class weights (K) and per class and feature the code probabilities (K × J × C_j). */
+export interface LatentClassInit {
+  readonly weights: readonly number[];
+  readonly probabilities: readonly (readonly (readonly number[])[])[];
+}
 
 export interface LatentClassModelOptions {
   /** Number of latent classes K (default 1). */
@@ -18,7 +23,7 @@ export interface LatentClassModelOptions {
    * 'random' responsibilities (default), or explicit starting parameters: class weights (K) and, per class and
    * feature, the probabilities of codes 0..C_j−1 (K × J × C_j). Requires nCategories-compatible shapes.
    */
-  readonly init?: 'random' | { readonly weights: readonly number[]; readonly probabilities: readonly (readonly (readonly number[])[])[] };
+  readonly init?: 'random' | LatentClassInit;
   readonly nInit?: number;
   /** Stop when the mean log-likelihood changes by less than tol (default 1e-6). */
   readonly tol?: number;
@@ -62,41 +67,20 @@ function encode(X: DenseMatrix, nCat: Int32Array, start: Int32Array, where: stri
  * for categorical data coded 0..C_j−1. A missing value (NaN) is marginalised out — its factor Σ_c θ_kjc is 1 — so
  * rows with gaps still inform the other features. Fitted by EM with Laplace smoothing α and random restarts.
  */
-export class LatentClassModel implements DensityModel {
+export class LatentClassModel extends DiscreteMixture<LatentClassInit> {
   readonly kind = 'latent-class';
-  readonly nComponents: number;
-  readonly alpha: number;
-  readonly nInit: number;
-  readonly tol: number;
-  readonly maxIter: number;
-  readonly seed: number;
-  private readonly initOption: NonNullable<LatentClassModelOptions['init']>;
   private readonly nCategoriesOption: readonly number[] | undefined;
   private nCat: Int32Array | undefined;
-  private params: DiscreteParams | undefined;
-  private report: FitReport | undefined;
 
   constructor(options: LatentClassModelOptions = {}) {
-    this.nComponents = intOption(options.nComponents, 1, 'nComponents', NAME, 1);
-    this.alpha = numberOption(options.alpha, 1, 'alpha', NAME, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
-    this.initOption = options.init ?? 'random';
-    if (this.initOption !== 'random' && typeof this.initOption !== 'object')
-      throw new DiscernError('INVALID_ARGUMENT', `${NAME}: init must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: NAME });
-    if (options.nCategories !== undefined)
-      options.nCategories.forEach((c, j) => intOption(c, 1, `nCategories[${j}]`, NAME, 1));
+    super(options, NAME, () => {
+      if (options.nCategories !== undefined) options.nCategories.forEach((c, j) => intOption(c, 1, `nCategories[${j}]`, NAME, 1));
+    });
     this.nCategoriesOption = options.nCategories;
-    this.nInit = intOption(options.nInit, 1, 'nInit', NAME, 1);
-    this.tol = numberOption(options.tol, 1e-6, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0');
-    this.maxIter = intOption(options.maxIter, 100, 'maxIter', NAME, 1);
-    this.seed = intOption(options.seed, 0, 'seed', NAME, -2147483648);
   }
 
   get nFeatures(): number {
     return this.nCat?.length ?? 0;
-  }
-
-  get fitReport(): FitReport | undefined {
-    return this.report;
   }
 
   /** Categories per feature (C_j). */
@@ -127,46 +111,16 @@ export class LatentClassModel implements DensityModel {
     const blocks = blocksOf(nCat);
     const rows = encode(X, nCat, blocks.start, NAME);
     const start = typeof this.initOption === 'object' ? startParams(this.initOption, K, nCat, blocks) : undefined;
-    const res = fitDiscreteMixture(
-      rows,
-      weightsOrOnes(options.weights, X.rows),
-      blocks,
-      { estimator: NAME, K, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
-      options,
-    );
+    this.fitRows(rows, blocks, start, options);
     this.nCat = nCat;
-    this.params = res.params;
-    this.report = res.report;
     return this;
   }
 
-  private posterior(X: DenseMatrix): { resp: Float64Array; logDensity: Float64Array; K: number } {
+  protected predictRows(X: DenseMatrix): { rows: SparseRows; P: DiscreteParams } {
     const P = this.params, nCat = this.nCat;
     if (!P || !nCat) throw notFitted(NAME);
     checkPredictX(X, nCat.length, NAME, { allowMissing: true });
-    return { ...discretePosterior(encode(X, nCat, blocksOf(nCat).start, NAME), P), K: P.K };
-  }
-
-  /** log p(x) per row (missing features marginalised). */
-  scoreSamples(X: DenseMatrix): Float64Array {
-    return this.posterior(X).logDensity;
-  }
-
-  score(X: DenseMatrix): number {
-    const s = this.scoreSamples(X);
-    let t = 0;
-    for (let i = 0; i < s.length; i++) t += s[i]!;
-    return t / s.length;
-  }
-
-  /** n×K posterior class probabilities. */
-  predictProba(X: DenseMatrix): DenseMatrix {
-    const { resp, K } = this.posterior(X);
-    return { rows: X.rows, cols: K, data: resp };
-  }
-
-  predict(X: DenseMatrix): Int32Array {
-    return argmaxRows(this.predictProba(X));
+    return { rows: encode(X, nCat, blocksOf(nCat).start, NAME), P };
   }
 
   /** Free parameters: K − 1 weights and K Σ_j (C_j − 1) probabilities. */
@@ -175,19 +129,6 @@ export class LatentClassModel implements DensityModel {
     let s = 0;
     for (let j = 0; j < this.nCat.length; j++) s += this.nCat[j]! - 1;
     return this.params.K - 1 + this.params.K * s;
-  }
-
-  bic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + this.nParameters * Math.log(X.rows);
-  }
-
-  aic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + 2 * this.nParameters;
-  }
-
-  get weights(): Float64Array {
-    if (!this.params) throw notFitted(NAME);
-    return this.params.weights.slice();
   }
 
   /** probabilities[k][j][c] = P(feature j = c | class k). */
@@ -207,7 +148,7 @@ export class LatentClassModel implements DensityModel {
       nCategories: Array.from(nCat),
       weights: Array.from(P.weights),
       probabilities: nested(P, nCat),
-      options: { alpha: this.alpha, nInit: this.nInit, tol: this.tol, maxIter: this.maxIter, seed: this.seed },
+      options: this.optionsJSON(),
     };
   }
 
@@ -224,7 +165,7 @@ export class LatentClassModel implements DensityModel {
     checkSimplex(weights, 1, K, `${NAME}.fromJSON: weights`);
     const blocks = blocksOf(nCat);
     const theta = flatten(o.probabilities, K, nCat, blocks, `${NAME}.fromJSON: probabilities`, 'DATA_INVALID');
-    const raw = (typeof o.options === 'object' && o.options !== null ? o.options : {}) as LatentClassModelOptions;
+    const raw = jsonOptions<LatentClassModelOptions>(o);
     const m = new LatentClassModel({ ...raw, nComponents: K, nCategories: Array.from(nCat) });
     m.nCat = nCat;
     m.params = makeDiscreteParams(K, blocks.blockOf.length, weights, theta);
@@ -265,7 +206,7 @@ function flatten(v: unknown, K: number, nCat: Int32Array, blocks: Blocks, what: 
   return out;
 }
 
-function startParams(init: Exclude<LatentClassModelOptions['init'], 'random' | undefined>, K: number, nCat: Int32Array, blocks: Blocks): DiscreteParams {
+function startParams(init: LatentClassInit, K: number, nCat: Int32Array, blocks: Blocks): DiscreteParams {
   const weights = optionMatrix([init.weights], 1, K, 'init.weights', NAME);
   checkSimplex(weights, 1, K, `${NAME}: init.weights`);
   const theta = flatten(init.probabilities, K, nCat, blocks, `${NAME}: init.probabilities`, 'INVALID_ARGUMENT');

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, isDiscernError } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
 import { type ModelJSON, type Progress } from '../estimator.js';
 import { MultinomialMixture } from './multinomial.js';
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
+import { code } from './data.test-helpers.js';
 
 /*
  * One EM step by hand. Rows x1 = (2, 1, 0), x2 = (0, ?, 2); π = (½, ½), θ_A = (½, ¼, ¼), θ_B = (¼, ¼, ½).

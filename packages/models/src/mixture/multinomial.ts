@@ -1,10 +1,16 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
-import { type DensityModel, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { intOption, jsonInt, jsonKind, jsonNumbers, logFactorial, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
-import { type Blocks, type DiscreteParams, type SparseRows, discretePosterior, fitDiscreteMixture, makeDiscreteParams } from './discrete-em.js';
+import { jsonInt, jsonKind, jsonNumbers, jsonOptions, logFactorial, matrixCopy, nest, optionMatrix } from './common.js';
+import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'MultinomialMixture';
+
+/** Explicit starting parameters: mixing weights (K) and category probabilities (K×J). */
+export interface MultinomialInit {
+  readonly weights: readonly number[];
+  readonly probabilities: readonly (readonly number[])[];
+}
 
 export interface MultinomialMixtureOptions {
   /** Number of components K (default 1). */
@@ -12,7 +18,7 @@ export interface MultinomialMixtureOptions {
   /** Dirichlet/Laplace smoothing added to every category count in the M-step (default 1; 0 = maximum likelihood). */
   readonly alpha?: number;
   /** 'random' responsibilities (default), or explicit starting mixing weights (K) and category probabilities (K×J). */
-  readonly init?: 'random' | { readonly weights: readonly number[]; readonly probabilities: readonly (readonly number[])[] };
+  readonly init?: 'random' | MultinomialInit;
   /** Restarts from random responsibilities; the highest final log-likelihood wins (default 1). */
   readonly nInit?: number;
   /** Stop when the mean log-likelihood changes by less than tol (default 1e-6). */
@@ -55,36 +61,15 @@ function encode(X: DenseMatrix, where: string): SparseRows {
  * so the row contributes Π_{j observed} θ_kj^{x_j} (not renormalised over the observed cells: that keeps the M-step in
  * closed form, at the price of a small downward pull on θ_kj of cells that are often missing).
  */
-export class MultinomialMixture implements DensityModel {
+export class MultinomialMixture extends DiscreteMixture<MultinomialInit> {
   readonly kind = 'multinomial-mixture';
-  readonly nComponents: number;
-  readonly alpha: number;
-  readonly nInit: number;
-  readonly tol: number;
-  readonly maxIter: number;
-  readonly seed: number;
-  private readonly initOption: NonNullable<MultinomialMixtureOptions['init']>;
-  private params: DiscreteParams | undefined;
-  private report: FitReport | undefined;
 
   constructor(options: MultinomialMixtureOptions = {}) {
-    this.nComponents = intOption(options.nComponents, 1, 'nComponents', NAME, 1);
-    this.alpha = numberOption(options.alpha, 1, 'alpha', NAME, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
-    this.initOption = options.init ?? 'random';
-    if (this.initOption !== 'random' && typeof this.initOption !== 'object')
-      throw new DiscernError('INVALID_ARGUMENT', `${NAME}: init must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: NAME });
-    this.nInit = intOption(options.nInit, 1, 'nInit', NAME, 1);
-    this.tol = numberOption(options.tol, 1e-6, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0');
-    this.maxIter = intOption(options.maxIter, 100, 'maxIter', NAME, 1);
-    this.seed = intOption(options.seed, 0, 'seed', NAME, -2147483648);
+    super(options, NAME);
   }
 
   get nFeatures(): number {
     return this.params?.T ?? 0;
-  }
-
-  get fitReport(): FitReport | undefined {
-    return this.report;
   }
 
   fit(X: DenseMatrix, options: FitOptions = {}): this {
@@ -95,63 +80,21 @@ export class MultinomialMixture implements DensityModel {
     const J = X.cols;
     const blocks: Blocks = { start: Int32Array.of(0, J), blockOf: new Int32Array(J) };
     const start = typeof this.initOption === 'object' ? startParams(this.initOption, K, J) : undefined;
-    const res = fitDiscreteMixture(
-      rows,
-      weightsOrOnes(options.weights, X.rows),
-      blocks,
-      { estimator: NAME, K, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
-      options,
-    );
-    this.params = res.params;
-    this.report = res.report;
+    this.fitRows(rows, blocks, start, options);
     return this;
   }
 
-  private posterior(X: DenseMatrix): { resp: Float64Array; logDensity: Float64Array; K: number } {
+  protected predictRows(X: DenseMatrix): { rows: SparseRows; P: DiscreteParams } {
     const P = this.params;
     if (!P) throw notFitted(NAME);
     checkPredictX(X, P.T, NAME, { allowMissing: true });
-    return { ...discretePosterior(encode(X, NAME), P), K: P.K };
-  }
-
-  /** log p(x) per row, multinomial coefficient included. */
-  scoreSamples(X: DenseMatrix): Float64Array {
-    return this.posterior(X).logDensity;
-  }
-
-  score(X: DenseMatrix): number {
-    const s = this.scoreSamples(X);
-    let t = 0;
-    for (let i = 0; i < s.length; i++) t += s[i]!;
-    return t / s.length;
-  }
-
-  predictProba(X: DenseMatrix): DenseMatrix {
-    const { resp, K } = this.posterior(X);
-    return { rows: X.rows, cols: K, data: resp };
-  }
-
-  predict(X: DenseMatrix): Int32Array {
-    return argmaxRows(this.predictProba(X));
+    return { rows: encode(X, NAME), P };
   }
 
   /** Free parameters: K − 1 weights and K(J − 1) probabilities. */
   get nParameters(): number {
     if (!this.params) throw notFitted(NAME);
     return this.params.K - 1 + this.params.K * (this.params.T - 1);
-  }
-
-  bic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + this.nParameters * Math.log(X.rows);
-  }
-
-  aic(X: DenseMatrix): number {
-    return -2 * this.score(X) * X.rows + 2 * this.nParameters;
-  }
-
-  get weights(): Float64Array {
-    if (!this.params) throw notFitted(NAME);
-    return this.params.weights.slice();
   }
 
   /** K×J category probabilities θ_kj (rows sum to one). */
@@ -170,7 +113,7 @@ export class MultinomialMixture implements DensityModel {
       nComponents: P.K,
       weights: Array.from(P.weights),
       probabilities: nest(P.theta, [P.K, P.T]),
-      options: { alpha: this.alpha, nInit: this.nInit, tol: this.tol, maxIter: this.maxIter, seed: this.seed },
+      options: this.optionsJSON(),
     };
   }
 
@@ -183,27 +126,14 @@ export class MultinomialMixture implements DensityModel {
     const theta = jsonNumbers(o, 'probabilities', NAME, [K, J]);
     checkSimplex(weights, 1, K, `${NAME}.fromJSON: weights`);
     checkSimplex(theta, K, J, `${NAME}.fromJSON: probabilities`);
-    const raw = (typeof o.options === 'object' && o.options !== null ? o.options : {}) as MultinomialMixtureOptions;
+    const raw = jsonOptions<MultinomialMixtureOptions>(o);
     const m = new MultinomialMixture({ ...raw, nComponents: K });
     m.params = makeDiscreteParams(K, J, weights, theta);
     return m;
   }
 }
 
-/** Each of `rows` consecutive runs of `len` values must be ≥ 0 and sum to 1 (to 1e-8). */
-export function checkSimplex(v: Float64Array, rows: number, len: number, what: string): void {
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = 0; c < len; c++) {
-      const x = v[r * len + c]!;
-      if (!(x >= 0)) throw new DiscernError('DATA_INVALID', `${what}: entry ${c} of row ${r} is ${x}; probabilities must be ≥ 0`, { row: r, index: c, value: x });
-      s += x;
-    }
-    if (Math.abs(s - 1) > 1e-8) throw new DiscernError('DATA_INVALID', `${what}: row ${r} sums to ${s}; probabilities must sum to 1`, { row: r, sum: s });
-  }
-}
-
-function startParams(init: { readonly weights: readonly number[]; readonly probabilities: readonly (readonly number[])[] }, K: number, J: number): DiscreteParams {
+function startParams(init: MultinomialInit, K: number, J: number): DiscreteParams {
   const weights = optionMatrix([init.weights], 1, K, 'init.weights', NAME);
   const theta = optionMatrix(init.probabilities, K, J, 'init.probabilities', NAME);
   checkSimplex(weights, 1, K, `${NAME}: init.weights`);

@@ -1,3 +1,5 @@
+import { sigmoid, softplus } from '@discern/linalg';
+
 /**
  * Output layer and loss. `z` holds the output pre-activations (logits) of m rows: one column for two classes
  * (a sigmoid unit giving P(class 1)), K columns for K > 2 (softmax).
@@ -13,14 +15,22 @@ export type Loss = 'log' | 'mse';
 
 export const LOSSES: readonly Loss[] = ['log', 'mse'];
 
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
+/**
+ * Softmax of the `outputs` logits of the row at offset `o` of z into p, shifted by the row's max; returns that row's
+ * log-sum-exp log Σ_k e^{z_k}, the normaliser of its log loss.
+ */
+function softmaxRow(z: Float64Array, p: Float64Array, o: number, outputs: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < outputs; k++) if (z[o + k]! > max) max = z[o + k]!;
+  let s = 0;
+  for (let k = 0; k < outputs; k++) {
+    const e = Math.exp(z[o + k]! - max);
+    p[o + k] = e;
+    s += e;
+  }
+  const inv = 1 / s;
+  for (let k = 0; k < outputs; k++) p[o + k]! *= inv;
+  return max + Math.log(s);
 }
 
 /** Turns the logits of m rows into probabilities in `p` (m × outputs). */
@@ -29,19 +39,7 @@ export function outputProbabilities(z: Float64Array, p: Float64Array, m: number,
     for (let i = 0; i < m; i++) p[i] = sigmoid(z[i]!);
     return;
   }
-  for (let i = 0; i < m; i++) {
-    const o = i * outputs;
-    let max = -Infinity;
-    for (let k = 0; k < outputs; k++) if (z[o + k]! > max) max = z[o + k]!;
-    let s = 0;
-    for (let k = 0; k < outputs; k++) {
-      const e = Math.exp(z[o + k]! - max);
-      p[o + k] = e;
-      s += e;
-    }
-    const inv = 1 / s;
-    for (let k = 0; k < outputs; k++) p[o + k]! *= inv;
-  }
+  for (let i = 0; i < m; i++) softmaxRow(z, p, i * outputs, outputs);
 }
 
 /**
@@ -81,19 +79,10 @@ export function lossAndOutputDelta(
   for (let i = 0; i < m; i++) {
     const o = i * outputs;
     const yi = y[i]!;
-    let max = -Infinity;
-    for (let k = 0; k < outputs; k++) if (z[o + k]! > max) max = z[o + k]!;
-    let s = 0;
-    for (let k = 0; k < outputs; k++) {
-      const e = Math.exp(z[o + k]! - max);
-      p[o + k] = e;
-      s += e;
-    }
-    const inv = 1 / s;
-    for (let k = 0; k < outputs; k++) p[o + k]! *= inv;
+    const lse = softmaxRow(z, p, o, outputs);
     const ws = w[i]! * scale;
     if (loss === 'log') {
-      total += w[i]! * (max + Math.log(s) - z[o + yi]!);
+      total += w[i]! * (lse - z[o + yi]!);
       for (let k = 0; k < outputs; k++) delta[o + k] = ws * (p[o + k]! - (k === yi ? 1 : 0));
     } else {
       // ∂/∂z_j ½Σ_k (p_k − t_k)² = p_j [(p_j − t_j) − Σ_k (p_k − t_k) p_k]  (softmax Jacobian)
