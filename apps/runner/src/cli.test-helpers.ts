@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,4 +36,27 @@ export function expectUserError(r: CliResult, code: string): void {
   if (r.code !== 2 || !r.stderr.includes(`error ${code}:`) || /\n\s+at /.test(r.stderr)) {
     throw new Error(`expected exit 2 with "error ${code}:" and no stack, got exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`);
   }
+}
+
+/**
+ * `discern` without blocking the test worker's event loop (long spawnSync calls starve vitest's RPC): for the
+ * slower commands such as reproduce.
+ */
+export function discernAsync(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`discern ${args.join(' ')} did not finish in ${options.timeout ?? 300_000} ms\nstderr:\n${stderr}`));
+    }, options.timeout ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
 }

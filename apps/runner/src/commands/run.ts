@@ -1,5 +1,6 @@
 import { runPipeline } from '@discern/pipeline';
 import { type RegisterCommand, collect, display, globals, overridesFrom } from '../cli-common.js';
+import { progressEnabled, progressReporter } from '../progress.js';
 
 export const registerRun: RegisterCommand = (ctx) => {
   const { program, output } = ctx;
@@ -14,12 +15,20 @@ export const registerRun: RegisterCommand = (ctx) => {
     .action(async (config: string, opts: { out?: string; set: string[]; force?: boolean; json?: boolean }) => {
       const g = globals(ctx);
       const log = g.quiet || opts.json ? () => {} : (line: string) => (g.verbose ? output.err(line) : undefined);
-      const result = await runPipeline(config, {
-        overrides: overridesFrom(opts.set),
-        ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-        ...(opts.force ? { force: true } : {}),
-        log,
-      });
+      // Bars for epochs, EM iterations and restarts on a terminal only (stderr), never with --quiet or --json.
+      const progress = progressReporter(progressEnabled({ isTTY: output.isTTY, quiet: g.quiet, json: opts.json }));
+      let result: Awaited<ReturnType<typeof runPipeline>>;
+      try {
+        result = await runPipeline(config, {
+          overrides: overridesFrom(opts.set),
+          ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+          ...(opts.force ? { force: true } : {}),
+          log,
+          progress: progress.factory,
+        });
+      } finally {
+        progress.stop();
+      }
       if (opts.json) {
         output.out(JSON.stringify(result.metrics, null, 2));
         return;

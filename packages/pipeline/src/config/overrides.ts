@@ -10,6 +10,8 @@ export interface Override {
 }
 
 const SEGMENT = /^([A-Za-z_][\w-]*)((?:\[\d+\])*)$/;
+/** Keys that would reach an object's prototype rather than a config value. */
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
  * Parses one `--set key=value`. The key is a dotted path with optional indices (`steps[2].fit.l2`); the value is
@@ -27,12 +29,14 @@ export function parseOverride(arg: string): Override {
     const m = SEGMENT.exec(seg);
     if (!m)
       throw new DiscernError('CONFIG_INVALID', `--set ${key}: ${JSON.stringify(seg)} is not a valid path segment; use names and [index], e.g. steps[2].fit.l2`, { arg });
+    if (FORBIDDEN.has(m[1]!))
+      throw new DiscernError('CONFIG_INVALID', `--set ${key}: ${JSON.stringify(m[1])} is not a config key`, { arg });
     path.push(m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) path.push(Number(idx[1]));
   }
   let value: unknown;
   try {
-    value = rawValue.trim() === '' ? '' : (parseYaml(rawValue) as unknown);
+    value = rawValue.trim() === '' ? '' : (parseYaml(rawValue, { logLevel: 'error' }) as unknown);
   } catch {
     value = rawValue; // not valid YAML: take it literally as a string
   }
@@ -42,11 +46,22 @@ export function parseOverride(arg: string): Override {
 /** Applies overrides to a plain config object (copied, not mutated), creating maps along the way. */
 export function applyOverrides(config: unknown, overrides: readonly Override[]): unknown {
   const root: unknown = structuredClone(config ?? {});
+  const kind = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);
   for (const o of overrides) {
+    if (root === null || typeof root !== 'object')
+      throw new DiscernError('CONFIG_INVALID', `--set ${formatPath(o.path)}: the config is a ${kind(root)}, not a map of keys`, { arg: o.raw });
     let node = root as Record<string | number, unknown>;
-    for (let i = 0; i < o.path.length - 1; i++) {
+    for (let i = 0; i < o.path.length; i++) {
       const key = o.path[i]!;
-      const next = node[key];
+      // a list takes an index, a map a name: steps.fit would otherwise set a property no one reads
+      if (Array.isArray(node) !== (typeof key === 'number'))
+        throw new DiscernError(
+          'CONFIG_INVALID',
+          `--set ${formatPath(o.path)}: ${i === 0 ? 'the config' : formatPath(o.path.slice(0, i))} is a ${Array.isArray(node) ? 'list: give an index, e.g. steps[0]' : 'map: give a key name, not an index'}`,
+          { arg: o.raw },
+        );
+      if (i === o.path.length - 1) break;
+      const next = Object.hasOwn(node, key) ? node[key] : undefined;
       if (next === undefined || next === null) {
         const nextIsIndex = typeof o.path[i + 1] === 'number';
         if (nextIsIndex)

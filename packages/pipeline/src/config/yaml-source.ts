@@ -42,8 +42,9 @@ function childNode(node: unknown, key: string | number): { node: unknown; keyNod
 
 export function parseYamlConfig(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const first = doc.errors[0];
+  // logLevel 'error': warnings (an unknown tag) are collected, not printed, and reported below as errors.
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
+  const first = doc.errors[0] ?? doc.warnings[0];
   if (first) {
     const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
@@ -55,10 +56,18 @@ export function parseYamlConfig(text: string, file: string): YamlSource {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, col: p.col };
   };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (e) {
+    // An alias to an anchor not yet defined, or aliases that would expand without bound (a "billion laughs").
+    const msg = (e as Error).message.replace(/:?\s*$/, '');
+    throw new DiscernError('CONFIG_PARSE', `malformed YAML in ${file}: ${msg}; anchors (&a) must come before their aliases (*a), and aliases may not expand more than 100 times`, { file }, { cause: e });
+  }
   return {
     file,
     text,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    value,
     locate(path, options = {}) {
       let node: unknown = doc.contents;
       let best = loc((node as YamlNode | null)?.range?.[0]);

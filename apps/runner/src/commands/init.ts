@@ -1,0 +1,28 @@
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { DiscernError } from '@discern/linalg';
+import { starterConfig } from '@discern/pipeline';
+import { type RegisterCommand, display, globals } from '../cli-common.js';
+
+export const registerInit: RegisterCommand = (ctx) => {
+  ctx.program
+    .command('init')
+    .description('write a commented starter config for a CSV file, after looking at its columns, label candidates and class balance')
+    .argument('<data>', 'CSV file with a header row')
+    .option('-o, --out <config>', 'where to write the config (default: <data name>.yaml in the current folder)')
+    .option('-l, --label <column>', 'the class column (default: the best candidate found)')
+    .option('-f, --force', 'overwrite an existing config file')
+    .action((data: string, opts: { out?: string; label?: string; force?: boolean }) => {
+      const out = resolve(opts.out ?? `${basename(data, extname(data))}.yaml`);
+      if (existsSync(out) && !opts.force)
+        throw new DiscernError('OUTPUT_EXISTS', `${display(out)} already exists; choose another file with --out or pass --force to overwrite it`, { out });
+      const starter = starterConfig(data, { configPath: out, ...(opts.label !== undefined ? { label: opts.label } : {}) });
+      const tmp = `${out}.tmp-${process.pid}`;
+      writeFileSync(tmp, starter.text);
+      renameSync(tmp, out);
+      if (globals(ctx).quiet) return;
+      const d = starter.description;
+      ctx.output.out(`wrote ${display(out)}: ${d.rows} rows, ${starter.features.length} features, ${starter.label !== undefined ? `label '${starter.label}'` : 'no label (clustering)'}`);
+      ctx.output.out(`next: discern validate ${display(out)}  then  discern run ${display(out)}`);
+    });
+};
