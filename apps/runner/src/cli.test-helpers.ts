@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +15,12 @@ export interface CliResult {
 }
 
 /** Runs the built `discern` command as a user would (the test target depends on the build). */
-export function discern(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', timeout: options.timeout ?? 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs the built `discern` command as a user would (the test target depends on the build). Asynchronous on purpose:
+ * a spawnSync would block the test worker, and vitest's worker calls time out after a minute of blocking.
+ */
+export function discern(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+  return discernAsync(args, options);
 }
 
 export function tempDir(prefix = 'discern-test-'): string {

@@ -5,8 +5,8 @@ import { DATA, REPO, discern, expectUserError, tempDir, writeFiles } from './cli
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function run(config: string, extra: string[] = []): Json {
-  const r = discern(['run', config, '--out', tempDir(), '--json', ...extra]);
+async function run(config: string, extra: string[] = []): Promise<Json> {
+  const r = await discern(['run', config, '--out', tempDir(), '--json', ...extra]);
   if (r.code !== 0) throw new Error(`discern run ${config} failed (${r.code}):\n${r.stderr}`);
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as Json;
@@ -23,11 +23,11 @@ function twoFiles(csv: string): string[] {
 }
 
 let gaussianRun: Json | undefined;
-const gaussian = (): Json => (gaussianRun ??= run('configs/gaussian-neyman-pearson.yaml'));
+const gaussian = async (): Promise<Json> => (gaussianRun ??= await run('configs/gaussian-neyman-pearson.yaml'));
 
 describe('the Gaussian worked example (configs/gaussian-neyman-pearson.yaml)', () => {
-  it('analytic: α = 0.5 → x > 0, ln γ = −1/2, power 0.8413; x = 1/2 → both errors 0.3085 (1e-4); simulated inside its 95 % intervals', () => {
-    const g = gaussian().gaussian;
+  it('analytic: α = 0.5 → x > 0, ln γ = −1/2, power 0.8413; x = 1/2 → both errors 0.3085 (1e-4); simulated inside its 95 % intervals', async () => {
+    const g = (await gaussian()).gaussian;
     const [np] = g.neyman_pearson;
     expect(Math.abs(np.threshold - 0)).toBeLessThan(1e-4);
     expect(Math.abs(np.log_gamma - -0.5)).toBeLessThan(1e-4);
@@ -50,22 +50,22 @@ describe('the Gaussian worked example (configs/gaussian-neyman-pearson.yaml)', (
     expect(g.inside_interval).toBe(true);
   });
 
-  it('the same tests chosen from data: NP at α = 0.5 on the calibration half, the cut x ≥ 1/2, judged on the other half', () => {
-    const d = gaussian().decisions;
+  it('the same tests chosen from data: NP at α = 0.5 on the calibration half, the cut x ≥ 1/2, judged on the other half', async () => {
+    const d = (await gaussian()).decisions;
     expect(Math.abs(d.np.rule.threshold)).toBeLessThan(0.05); // the empirical median of C1 ≈ 0
     expect(d.np.test.alpha_inside_interval).toBe(true);
     expect(Math.abs(d.cut.test.background_efficiency.value - 0.3085)).toBeLessThan(0.02);
   });
 
-  it('runs on two other files with --set data.train=… --set data.test=…', () => {
-    const m = run('configs/gaussian-neyman-pearson.yaml', [...twoFiles(join(REPO, 'data', 'gaussian-np.csv')), '--set', 'report.plots=false']);
+  it('runs on two other files with --set data.train=… --set data.test=…', async () => {
+    const m = await run('configs/gaussian-neyman-pearson.yaml', [...twoFiles(join(REPO, 'data', 'gaussian-np.csv')), '--set', 'report.plots=false']);
     expect(m.gaussian.neyman_pearson[0].simulated.n_c1 + m.gaussian.neyman_pearson[0].simulated.n_c2).toBe(13334);
   });
 });
 
 describe('MAGIC: Neyman–Pearson at α = 0.05 chosen on calibration data (configs/magic-neyman-pearson.yaml)', () => {
-  it('the test false-positive rate lies inside its 95 % Clopper–Pearson interval around 0.05', () => {
-    const d = run('configs/magic-neyman-pearson.yaml', ['--set', 'report.plots=false']).decisions['neyman-pearson'];
+  it('the test false-positive rate lies inside its 95 % Clopper–Pearson interval around 0.05', async () => {
+    const d = (await run('configs/magic-neyman-pearson.yaml', ['--set', 'report.plots=false'])).decisions['neyman-pearson'];
     expect(d.threshold_choice.dataset).toBe('calibration');
     expect(d.threshold_choice.achieved_fpr.value).toBeLessThanOrEqual(0.05);
     const fpr = d.test.background_efficiency;
@@ -76,17 +76,17 @@ describe('MAGIC: Neyman–Pearson at α = 0.05 chosen on calibration data (confi
     expect(d.test.signal_efficiency.value).toBeGreaterThan(0.2);
   });
 
-  it('the rule travels with the saved model', () => {
+  it('the rule travels with the saved model', async () => {
     const out = tempDir();
-    expect(discern(['run', 'configs/magic-neyman-pearson.yaml', '--out', out, '--set', 'report.plots=false']).code).toBe(0);
+    expect((await discern(['run', 'configs/magic-neyman-pearson.yaml', '--out', out, '--set', 'report.plots=false'])).code).toBe(0);
     const saved = JSON.parse(readFileSync(join(out, 'models', 'model.json'), 'utf8'));
     expect(saved.decision).toMatchObject({ kind: 'neyman-pearson', alpha: 0.05, on: 'proba', positive: 1 });
   });
 });
 
 describe('minimum Bayes risk', () => {
-  it('MAGIC: the minimum-risk cut on P(g) under deployment priors, and its expected risk with an interval', () => {
-    const m = run('configs/magic-bayes-risk.yaml', ['--set', 'report.plots=false']);
+  it('MAGIC: the minimum-risk cut on P(g) under deployment priors, and its expected risk with an interval', async () => {
+    const m = await run('configs/magic-bayes-risk.yaml', ['--set', 'report.plots=false']);
     const d = m.decisions['bayes-risk'];
     // class order [h, g]; cost[g][h] = 3 (kept hadron), cost[h][g] = 1 (lost gamma); κ = 3·π'h·πg/(π'g·πh)
     const [ph, pg] = d.rule.trainPriors;
@@ -100,8 +100,8 @@ describe('minimum Bayes risk', () => {
     expect(r.value).toBeCloseTo(0.5 * 3 * d.test.background_efficiency.value + 0.5 * (1 - d.test.signal_efficiency.value), 10);
   });
 
-  it('iris: a 3-class cost matrix on QDA, with MAP, ML and a reject option beside it; runs on two files', () => {
-    const d = run('configs/iris-bayes-risk.yaml', twoFiles(join(DATA, 'iris.csv'))).decisions;
+  it('iris: a 3-class cost matrix on QDA, with MAP, ML and a reject option beside it; runs on two files', async () => {
+    const d = (await run('configs/iris-bayes-risk.yaml', twoFiles(join(DATA, 'iris.csv')))).decisions;
     expect(d['min-risk'].rule.cost).toEqual([[0, 1, 10], [1, 0, 10], [1, 1, 0]]);
     expect(d['min-risk'].test.confusion_matrix.labels).toEqual(['setosa', 'versicolor', 'virginica']);
     // A missed virginica costs 10: the minimum-risk rule misses no more virginicas than MAP does.
@@ -116,22 +116,22 @@ describe('minimum Bayes risk', () => {
     expect(rej.n).toBe(50);
   });
 
-  it('a cost matrix of the wrong size is a coded error naming the path and the classes', () => {
-    const r = discern(['run', 'configs/iris-bayes-risk.yaml', '--out', tempDir(), '--set', 'steps[5].decide.cost=[[0, 1], [1, 0]]']);
+  it('a cost matrix of the wrong size is a coded error naming the path and the classes', async () => {
+    const r = await discern(['run', 'configs/iris-bayes-risk.yaml', '--out', tempDir(), '--set', 'steps[5].decide.cost=[[0, 1], [1, 0]]']);
     expectUserError(r, 'CONFIG_INVALID');
     expect(r.stderr).toMatch(/steps\[5\]\.decide\.cost must be a 3×3 matrix cost\[decided\]\[true\] with rows and columns in class order "setosa", "versicolor", "virginica"/);
   });
 
-  it('alpha out of range is refused before anything runs', () => {
-    const r = discern(['run', 'configs/magic-neyman-pearson.yaml', '--out', tempDir(), '--set', 'steps[4].decide.alpha=0']);
+  it('alpha out of range is refused before anything runs', async () => {
+    const r = await discern(['run', 'configs/magic-neyman-pearson.yaml', '--out', tempDir(), '--set', 'steps[4].decide.alpha=0']);
     expectUserError(r, 'CONFIG_INVALID');
     expect(r.stderr).toMatch(/alpha must be in \(0, 1\).*→ at steps\[4\]\.decide\.alpha \(from --set\)/);
   });
 });
 
 describe('photon vs jet runs on two other files', () => {
-  it('--set data.train/test', () => {
-    const m = run('configs/photon-jet.yaml', [...twoFiles(join(REPO, 'data', 'photon-jet.csv')), '--set', 'report.plots=false']);
+  it('--set data.train/test', async () => {
+    const m = await run('configs/photon-jet.yaml', [...twoFiles(join(REPO, 'data', 'photon-jet.csv')), '--set', 'report.plots=false']);
     expect(m.logistic.test.n).toBe(6667);
     expect(m.mlp.test.physics.background_at_signal_efficiency['0.9'].background_rejection.value).toBeGreaterThan(0.8);
   });

@@ -75,12 +75,12 @@ function runAndKill(args: string[], marker: string, signal: NodeJS.Signals): Pro
 }
 
 /** An earlier, complete run in <parent>/run, and the config to interrupt. */
-function earlierRun(step: string): { parent: string; out: string; cfg: string; before: Record<string, string> } {
+async function earlierRun(step: string): Promise<{ parent: string; out: string; cfg: string; before: Record<string, string> }> {
   const dir = writeFiles({ 'interrupt.yaml': config(step) });
   const cfg = join(dir, 'interrupt.yaml');
   const parent = tempDir();
   const out = join(parent, 'run');
-  const first = discern(['run', cfg, '--out', out]);
+  const first = await discern(['run', cfg, '--out', out]);
   if (first.code !== 0) throw new Error(`the earlier run failed: ${first.stderr}`);
   return { parent, out, cfg, before: snapshot(out) };
 }
@@ -88,7 +88,7 @@ function earlierRun(step: string): { parent: string; out: string; cfg: string; b
 describe('an interrupted run leaves the earlier run intact and no partial folder', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} while a step is running`, async () => {
-      const { parent, out, cfg, before } = earlierRun('sleep: { ms: 0 }');
+      const { parent, out, cfg, before } = await earlierRun('sleep: { ms: 0 }');
       expect(Object.keys(before)).toContain('metrics.json');
       const r = await runAndKill(['run', cfg, '--out', out, '--set', 'steps[2].sleep.ms=30000'], 'step sleep: started', signal);
       expect(r.killedAfterMs).toBeGreaterThan(0);
@@ -100,7 +100,7 @@ describe('an interrupted run leaves the earlier run intact and no partial folder
   }
 
   it('SIGTERM during a step that keeps the CPU busy: handled when the step returns, before anything is moved into place', async () => {
-    const { parent, out, cfg, before } = earlierRun('busy: { ms: 0 }');
+    const { parent, out, cfg, before } = await earlierRun('busy: { ms: 0 }');
     const r = await runAndKill(['run', cfg, '--out', out, '--set', 'steps[2].busy.ms=1500'], 'step busy: started', 'SIGTERM');
     expect(r.code).toBe(143);
     expect(snapshot(out)).toEqual(before);
@@ -108,9 +108,9 @@ describe('an interrupted run leaves the earlier run intact and no partial folder
     expect(leftovers(parent)).toEqual([]);
   });
 
-  it('a step that throws', () => {
-    const { parent, out, cfg, before } = earlierRun('sleep: { ms: 0 }');
-    const r = discern(['run', cfg, '--out', out, '--set', 'steps[2]={explode: {}}']);
+  it('a step that throws', async () => {
+    const { parent, out, cfg, before } = await earlierRun('sleep: { ms: 0 }');
+    const r = await discern(['run', cfg, '--out', out, '--set', 'steps[2]={explode: {}}']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('the explode step blew up');
     expect(snapshot(out)).toEqual(before);

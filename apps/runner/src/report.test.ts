@@ -84,7 +84,7 @@ function openInChromium(file: string): { dom: string; console: string[]; code: n
 }
 
 describe('report.html in a browser', () => {
-  it('headless Chromium renders every plot of the MAGIC Neyman–Pearson report with no console errors', () => {
+  it('headless Chromium renders every plot of the MAGIC Neyman–Pearson report with no console errors', async () => {
     if (!existsSync(CHROMIUM)) {
       console.warn('chromium not installed: skipping the browser check');
       return;
@@ -109,7 +109,7 @@ describe('report.html in a browser', () => {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('photon vs jet: logistic regression and an MLP side by side', () => {
-  it('reports the background rejection at εS = 0.9 with its interval for each, and draws both in one ROC', () => {
+  it('reports the background rejection at εS = 0.9 with its interval for each, and draws both in one ROC', async () => {
     const r = runs.get('photon-jet.yaml')!;
     const m = JSON.parse(readFileSync(join(r.out, 'metrics.json'), 'utf8')) as Json;
     for (const model of ['logistic', 'mlp']) {

@@ -12,9 +12,9 @@ function config(data: string, steps = '  - fit: { model: logistic }\n  - evaluat
 }
 
 describe('discern run', () => {
-  it('learns NAND: predicts 1, 1, 1, 0 with accuracy 1 and prints the truth table', () => {
+  it('learns NAND: predicts 1, 1, 1, 0 with accuracy 1 and prints the truth table', async () => {
     const out = tempDir();
-    const r = discern(['run', 'configs/nand-logistic.yaml', '--out', out]);
+    const r = await discern(['run', 'configs/nand-logistic.yaml', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/x1\s+x2\s+y\s+P\(1\)\s+predicted/);
@@ -33,13 +33,13 @@ describe('discern run', () => {
     expect(manifest.artifacts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('--json prints the metrics and nothing else on stdout', () => {
-    const r = discern(['run', 'configs/nand-logistic.yaml', '--out', tempDir(), '--json']);
+  it('--json prints the metrics and nothing else on stdout', async () => {
+    const r = await discern(['run', 'configs/nand-logistic.yaml', '--out', tempDir(), '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).model.train.accuracy).toBe(1);
   });
 
-  it('runs MAGIC on any two files with its columns via --set data.train/test', () => {
+  it('runs MAGIC on any two files with its columns via --set data.train/test', async () => {
     const lines = readFileSync(join(DATA, 'magic04.csv'), 'utf8').trim().split('\n');
     const header = lines[0]!;
     // every third row to test, the rest to train: a different split than the config's own
@@ -47,7 +47,7 @@ describe('discern run', () => {
     const test = [header, ...lines.slice(1).filter((_, i) => i % 3 === 0)].join('\n');
     const dir = writeFiles({ 'A.csv': train, 'B.csv': test });
     const out = tempDir();
-    const r = discern(['run', 'configs/magic-logistic.yaml', '--set', `data.train=${join(dir, 'A.csv')}`, '--set', `data.test=${join(dir, 'B.csv')}`, '--out', out, '--json']);
+    const r = await discern(['run', 'configs/magic-logistic.yaml', '--set', `data.train=${join(dir, 'A.csv')}`, '--set', `data.test=${join(dir, 'B.csv')}`, '--out', out, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout);
@@ -58,13 +58,13 @@ describe('discern run', () => {
     expect(Object.keys(m.model.test.tpr_at_fpr)).toEqual(['0.01', '0.02', '0.05', '0.1', '0.2']);
   });
 
-  it('refuses a non-empty --out that is not a run folder unless --force, and replaces a previous run', () => {
+  it('refuses a non-empty --out that is not a run folder unless --force, and replaces a previous run', async () => {
     const dir = writeFiles({ 'precious.txt': 'keep me' });
-    expectUserError(discern(['run', 'configs/nand-logistic.yaml', '--out', dir]), 'OUTPUT_EXISTS');
+    expectUserError(await discern(['run', 'configs/nand-logistic.yaml', '--out', dir]), 'OUTPUT_EXISTS');
     expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
     const out = tempDir();
-    expect(discern(['run', 'configs/nand-logistic.yaml', '--out', out]).code).toBe(0);
-    expect(discern(['run', 'configs/nand-logistic.yaml', '--out', out]).code).toBe(0);
+    expect((await discern(['run', 'configs/nand-logistic.yaml', '--out', out])).code).toBe(0);
+    expect((await discern(['run', 'configs/nand-logistic.yaml', '--out', out])).code).toBe(0);
     expect(readdirSync(join(out, '..')).filter((f) => f.includes('.partial-') || f.includes('.old-'))).toEqual([]);
   });
 });
@@ -72,39 +72,39 @@ describe('discern run', () => {
 describe('bad input: one clear, coded message and no stack trace', () => {
   const data = (file: string, more = '') => `  source: ${file}\n  label: label\n${more}  split: none\n`;
 
-  it('malformed YAML', () => {
+  it('malformed YAML', async () => {
     const dir = writeFiles({ 'c.yaml': 'name: t\nsteps: [\n' });
-    const r = discern(['run', join(dir, 'c.yaml')]);
+    const r = await discern(['run', join(dir, 'c.yaml')]);
     expectUserError(r, 'CONFIG_PARSE');
     expect(r.stderr).toMatch(/c\.yaml:\d+:\d+/);
   });
 
-  it('unknown key', () => {
+  it('unknown key', async () => {
     const dir = writeFiles({ 'd.csv': TINY, 'c.yaml': config(data('d.csv', '  lable: x\n')) });
-    const r = discern(['run', join(dir, 'c.yaml')]);
+    const r = await discern(['run', join(dir, 'c.yaml')]);
     expectUserError(r, 'CONFIG_INVALID');
     expect(r.stderr).toContain('unknown key "lable"');
     expect(r.stderr).toContain('c.yaml:6:3');
   });
 
-  it('wrong type', () => {
+  it('wrong type', async () => {
     const dir = writeFiles({ 'd.csv': TINY, 'c.yaml': config(data('d.csv'), '  - fit: { model: logistic, l2: "0.o5" }\n') });
-    const r = discern(['validate', join(dir, 'c.yaml')]);
+    const r = await discern(['validate', join(dir, 'c.yaml')]);
     expectUserError(r, 'CONFIG_INVALID');
     expect(r.stderr).toContain('✖ expected number, got "0.o5" → at steps[0].fit.l2 (c.yaml:8:33)');
   });
 
-  it('missing config file and missing data file', () => {
-    expectUserError(discern(['run', '/nonexistent/c.yaml']), 'FILE_NOT_FOUND');
+  it('missing config file and missing data file', async () => {
+    expectUserError(await discern(['run', '/nonexistent/c.yaml']), 'FILE_NOT_FOUND');
     const dir = writeFiles({ 'c.yaml': config(data('nope.csv')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'FILE_NOT_FOUND');
     expect(r.stderr).toContain('nope.csv');
   });
 
-  it('non-numeric cell in a feature column names file, line, column and value', () => {
+  it('non-numeric cell in a feature column names file, line, column and value', async () => {
     const dir = writeFiles({ 'd.csv': TINY.replace('0.5,0.5,x', '0.5,0.o5,x'), 'c.yaml': config(data('d.csv', '  features: [a, b]\n')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'DATA_INVALID');
     expect(r.stderr).toContain('d.csv');
     expect(r.stderr).toContain('line 4');
@@ -112,49 +112,49 @@ describe('bad input: one clear, coded message and no stack trace', () => {
     expect(r.stderr).toContain('0.o5');
   });
 
-  it('NaN in a feature column', () => {
+  it('NaN in a feature column', async () => {
     const dir = writeFiles({ 'd.csv': TINY.replace('0.5,0.5,x', 'NaN,0.5,x'), 'c.yaml': config(data('d.csv')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'DATA_INVALID');
     expect(r.stderr).toContain('NaN');
     expect(r.stderr).toContain('line 4');
   });
 
-  it('a label column that does not exist', () => {
+  it('a label column that does not exist', async () => {
     const dir = writeFiles({ 'd.csv': TINY, 'c.yaml': config('  source: d.csv\n  label: lable\n  split: none\n') });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'LABEL_INVALID');
     expect(r.stderr).toContain("'lable'");
     expect(r.stderr).toContain('label');
   });
 
-  it('a positive class that does not occur', () => {
+  it('a positive class that does not occur', async () => {
     const dir = writeFiles({ 'd.csv': TINY, 'c.yaml': config(data('d.csv', '  positive: z\n')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'LABEL_INVALID');
     expect(r.stderr).toContain("'z'");
     expect(r.stderr).toMatch(/x.*y/);
   });
 
-  it('only one class in the training data', () => {
+  it('only one class in the training data', async () => {
     const dir = writeFiles({ 'd.csv': TINY.replace(/,y\n/g, ',x\n'), 'c.yaml': config(data('d.csv')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'LABEL_INVALID');
     expect(r.stderr).toContain('only one class');
   });
 
-  it('an empty file', () => {
+  it('an empty file', async () => {
     const dir = writeFiles({ 'd.csv': '', 'c.yaml': config(data('d.csv')) });
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'DATA_INVALID');
     expect(r.stderr).toContain('d.csv');
   });
 
-  it('a diverging gradient descent stops and says so', () => {
+  it('a diverging gradient descent stops and says so', async () => {
     const big = 'a,b,label\n' + Array.from({ length: 40 }, (_, i) => `${i * 1000},${(i % 7) * 5000},${i % 2 ? 'x' : 'y'}`).join('\n') + '\n';
     const dir = writeFiles({ 'd.csv': big, 'c.yaml': config(data('d.csv'), '  - fit: { model: logistic, solver: gd, learning_rate: 1.0e+6, epochs: 100 }\n') });
     const out = tempDir();
-    const r = discern(['run', join(dir, 'c.yaml'), '--out', out]);
+    const r = await discern(['run', join(dir, 'c.yaml'), '--out', out]);
     expectUserError(r, 'FIT_DIVERGED');
     expect(r.stderr).toMatch(/epoch/);
     expect(readdirSync(out)).toEqual([]);
@@ -162,16 +162,16 @@ describe('bad input: one clear, coded message and no stack trace', () => {
 });
 
 describe('discern validate, schema, plugins', () => {
-  it('validate accepts the example configs', () => {
+  it('validate accepts the example configs', async () => {
     for (const c of ['configs/nand-logistic.yaml', 'configs/magic-logistic.yaml']) {
-      const r = discern(['validate', c]);
+      const r = await discern(['validate', c]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('valid');
     }
   });
 
-  it('schema prints a JSON Schema with every registered step', () => {
-    const r = discern(['schema']);
+  it('schema prints a JSON Schema with every registered step', async () => {
+    const r = await discern(['schema']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.properties.steps.type).toBe('array');
@@ -180,15 +180,15 @@ describe('discern validate, schema, plugins', () => {
     expect(s.additionalProperties).toBe(false);
   });
 
-  it('plugins lists steps with their parameters', () => {
-    const r = discern(['plugins']);
+  it('plugins lists steps with their parameters', async () => {
+    const r = await discern(['plugins']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^evaluate/m);
     expect(r.stdout).toContain('fpr');
   });
 
-  it('an unknown command or option is a usage error (exit 2)', () => {
-    expect(discern(['frobnicate']).code).toBe(2);
-    expect(discern(['run']).code).toBe(2);
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    expect((await discern(['frobnicate'])).code).toBe(2);
+    expect((await discern(['run'])).code).toBe(2);
   });
 });

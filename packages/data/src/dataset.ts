@@ -89,7 +89,6 @@ interface LabelResult {
 }
 
 function encodeLabels(table: Table, col: Column, rows: Int32Array, options: BuildDatasetOptions): LabelResult {
-  const raw = col.raw;
   const where = `column '${col.name}' of ${table.source}`;
   // A test file encoded with a binarized training set's classes ['not-P', 'P']: P against everything else.
   const pos0 = options.positive !== undefined ? String(options.positive).trim() : undefined;
@@ -97,13 +96,13 @@ function encodeLabels(table: Table, col: Column, rows: Int32Array, options: Buil
     const x = strictNumber(pos0);
     const y = new Int32Array(rows.length);
     for (let k = 0; k < rows.length; k++) {
-      const v = raw[rows[k]!]!;
+      const v = col.text(rows[k]!)!;
       y[k] = v === pos0 || (!Number.isNaN(x) && strictNumber(v) === x) ? 1 : 0;
     }
     return { y, classNames: [...options.classes], positive: 1 };
   }
   const distinct = new Set<string>();
-  for (let k = 0; k < rows.length; k++) distinct.add(raw[rows[k]!]!);
+  for (let k = 0; k < rows.length; k++) distinct.add(col.text(rows[k]!)!);
   const numeric = numericLabels(distinct);
 
   let classNames: string[];
@@ -147,13 +146,14 @@ function encodeLabels(table: Table, col: Column, rows: Int32Array, options: Buil
   const y = new Int32Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;
-    const i = lookup(raw[r]!);
+    const v = col.text(r)!;
+    const i = lookup(v);
     if (i < 0)
-      throw labelError(`${locate(table, r)}: label ${quote(raw[r]!)} in ${where} is not one of the classes ${listNames(classNames)}`, {
+      throw labelError(`${locate(table, r)}: label ${quote(v)} in ${where} is not one of the classes ${listNames(classNames)}`, {
         file: table.source,
         line: lineOf(table, r),
         column: col.name,
-        value: raw[r],
+        value: v,
         classes: classNames,
       });
     y[k] = i;
@@ -229,7 +229,7 @@ export function buildDataset(table: Table, options: BuildDatasetOptions = {}): D
   const checkMissing = (col: Column, role: string, allowKeep: boolean, hint: string) => {
     if (col.missing === 0) return;
     for (let r = 0; r < table.nRows; r++) {
-      if (col.raw[r] !== null) continue;
+      if (!col.isMissing(r)) continue;
       if (missingPolicy === 'drop') keep[r] = 0;
       else if (missingPolicy === 'error' || !allowKeep) throw missingError(table, col, r, role, hint);
     }
@@ -239,7 +239,8 @@ export function buildDataset(table: Table, options: BuildDatasetOptions = {}): D
     let first: { col: Column; row: number } | undefined;
     for (const c of plan.columns)
       if (c.missing > 0) {
-        const r = c.raw.indexOf(null);
+        let r = 0;
+        while (!c.isMissing(r)) r++;
         if (!first || r < first.row) first = { col: c, row: r };
       }
     if (first)
@@ -249,12 +250,14 @@ export function buildDataset(table: Table, options: BuildDatasetOptions = {}): D
   if (labelCol) checkMissing(labelCol, 'label', false, `every row needs a class; set missing: 'drop' to drop unlabelled rows`);
   if (weightCol) checkMissing(weightCol, 'weight', false, `every row needs a weight; set missing: 'drop' to drop such rows`);
   if (weightCol && weightCol.nonFinite > 0) {
-    const r = weightCol.raw.findIndex((s, i) => s !== null && Number.isNaN(weightCol.numeric![i]!));
-    throw new DiscernError('DATA_INVALID', `${locate(table, r)}: weight column '${weightCol.name}' has a non-finite value ${quote(weightCol.raw[r]!)}; weights must be finite numbers`, {
+    let r = 0;
+    while (weightCol.isMissing(r) || !Number.isNaN(weightCol.numeric![r]!)) r++;
+    const value = weightCol.text(r)!;
+    throw new DiscernError('DATA_INVALID', `${locate(table, r)}: weight column '${weightCol.name}' has a non-finite value ${quote(value)}; weights must be finite numbers`, {
       file: table.source,
       line: lineOf(table, r),
       column: weightCol.name,
-      value: weightCol.raw[r],
+      value,
     });
   }
 

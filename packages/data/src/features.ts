@@ -14,8 +14,9 @@ export interface FeaturePlan {
  * typo such as `0.o5`, reported as such rather than silently treated as a category or left out.
  */
 function otherwiseNumeric(col: Column): boolean {
+  if (col.kind !== 'categorical') return false;
   const present = col.raw.length - col.missing;
-  return col.kind === 'categorical' && present - col.textCells > 0 && col.textCells <= Math.max(1, Math.floor(present / 100));
+  return present - col.textCells > 0 && col.textCells <= Math.max(1, Math.floor(present / 100));
 }
 
 function typoError(table: Table, col: Column): DiscernError {
@@ -38,11 +39,13 @@ function categoricalError(table: Table, col: Column): DiscernError {
 }
 
 function nonFiniteError(table: Table, col: Column): DiscernError {
-  const r = col.raw.findIndex((s, i) => s !== null && Number.isNaN(col.numeric![i]!));
+  let r = 0;
+  while (col.isMissing(r) || !Number.isNaN(col.numeric![r]!)) r++;
+  const value = col.text(r)!;
   return new DiscernError(
     'DATA_INVALID',
-    `${locate(table, r)}, column '${col.name}': non-finite value ${quote(col.raw[r]!)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
-    { file: table.source, line: lineOf(table, r), column: col.name, value: col.raw[r] },
+    `${locate(table, r)}, column '${col.name}': non-finite value ${quote(value)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
+    { file: table.source, line: lineOf(table, r), column: col.name, value },
   );
 }
 
@@ -140,7 +143,7 @@ export function fillFeatures(table: Table, plan: FeaturePlan, rows: Int32Array):
     const width = e.kind === 'codes' ? 1 : e.categories.length;
     for (let k = 0; k < n; k++) {
       const r = rows[k]!;
-      const s = col.raw[r]!;
+      const s = col.text(r);
       const base = k * p + j0;
       if (s === null) {
         for (let t = 0; t < width; t++) d[base + t] = NaN;

@@ -4,8 +4,9 @@ import { isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/c
 export type ColumnKind = 'numeric' | 'categorical';
 
 /**
- * One column of a Table. Raw cell text is kept (trimmed; null where missing) so that every later error can
- * quote the offending value and its line.
+ * One column of a Table. The exact cell text is kept (trimmed; null where missing) so that every later error can
+ * quote the offending value and its line; numeric columns read from CSV keep it compactly (see ColumnBuilder) and
+ * make `raw` only when asked for it.
  */
 export interface Column {
   readonly name: string;
@@ -16,7 +17,10 @@ export interface Column {
    * otherwise `categorical`.
    */
   readonly kind: ColumnKind;
-  /** Cell text after trimming, null where the cell is missing. */
+  /**
+   * Cell text after trimming, null where the cell is missing. For a numeric column read from a file this array is
+   * made on first use (one string per cell): prefer `text(row)` and `isMissing(row)` where a few cells are needed.
+   */
   readonly raw: (string | null)[];
   /** Numeric columns only: the values, NaN where missing or a non-finite literal. */
   readonly numeric?: Float64Array;
@@ -28,6 +32,10 @@ export interface Column {
   readonly textCells: number;
   /** Categorical columns: the first cell that is not a number (row index and value), for "otherwise numeric" messages. */
   readonly firstText?: { readonly row: number; readonly value: string };
+  /** The text of one cell (trimmed; null where missing), without making `raw`. */
+  text(row: number): string | null;
+  /** Whether a cell is missing. */
+  isMissing(row: number): boolean;
 }
 
 export interface Table {
@@ -54,31 +62,269 @@ export function findColumn(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name);
 }
 
+interface ColumnStats {
+  readonly missing: number;
+  readonly nonFinite: number;
+  readonly textCells: number;
+  readonly firstText?: { readonly row: number; readonly value: string } | undefined;
+}
+
+/**
+ * The exact text of a numeric column's cells without a string per cell: the values, and per cell a code saying how
+ * its text is spelt: `values[r].toFixed(code)` for codes 0..15, `String(values[r])`, missing, or kept verbatim in
+ * `extra` (non-finite literals and unusual spellings such as `+1`, `1E3`, `007`).
+ */
+interface CompactText {
+  readonly values: Float64Array;
+  readonly codes: Uint8Array;
+  readonly extra: ReadonlyMap<number, string>;
+}
+
+const SHORTEST = 16; // String(value)
+const MISSING = 254;
+const VERBATIM = 255; // in extra
+
+function decode(t: CompactText, row: number): string | null {
+  const c = t.codes[row]!;
+  if (c < SHORTEST) return t.values[row]!.toFixed(c);
+  if (c === SHORTEST) return String(t.values[row]!);
+  if (c === MISSING) return null;
+  return t.extra.get(row)!;
+}
+
+function decodeAll(t: CompactText, n: number): (string | null)[] {
+  const out = new Array<string | null>(n);
+  for (let r = 0; r < n; r++) out[r] = decode(t, r);
+  return out;
+}
+
+class TableColumn implements Column {
+  readonly name: string;
+  readonly index: number;
+  readonly kind: ColumnKind;
+  declare readonly numeric?: Float64Array;
+  readonly missing: number;
+  readonly nonFinite: number;
+  readonly textCells: number;
+  declare readonly firstText?: { readonly row: number; readonly value: string };
+  #raw: (string | null)[] | undefined;
+  #compact: CompactText | undefined;
+  readonly #n: number;
+
+  constructor(name: string, index: number, n: number, stats: ColumnStats, cells: (string | null)[] | CompactText, numeric: Float64Array | undefined) {
+    this.name = name;
+    this.index = index;
+    this.kind = numeric ? 'numeric' : 'categorical';
+    if (numeric) (this as { numeric?: Float64Array }).numeric = numeric;
+    this.missing = stats.missing;
+    this.nonFinite = stats.nonFinite;
+    this.textCells = stats.textCells;
+    if (stats.firstText) (this as { firstText?: ColumnStats['firstText'] }).firstText = stats.firstText;
+    this.#n = n;
+    if (Array.isArray(cells)) this.#raw = cells;
+    else this.#compact = cells;
+  }
+
+  get raw(): (string | null)[] {
+    if (!this.#raw) {
+      this.#raw = decodeAll(this.#compact!, this.#n);
+      this.#compact = undefined;
+    }
+    return this.#raw;
+  }
+
+  text(row: number): string | null {
+    if (this.#raw) return this.#raw[row]!;
+    return decode(this.#compact!, row);
+  }
+
+  isMissing(row: number): boolean {
+    if (this.#raw) return this.#raw[row] === null;
+    return this.#compact!.codes[row] === MISSING;
+  }
+}
+
 /** Types one column from its cells (already trimmed; null = missing). */
 export function buildColumn(name: string, index: number, raw: (string | null)[]): Column {
-  const n = raw.length;
-  const values = new Float64Array(n);
-  let missing = 0, nonFinite = 0, textCells = 0;
-  let firstText: { row: number; value: string } | undefined;
-  for (let i = 0; i < n; i++) {
-    const s = raw[i]!;
+  const b = new ColumnBuilder(name, index);
+  for (const s of raw) b.push(s);
+  return b.finish();
+}
+
+/**
+ * The code of a plain decimal `s` whose text is exactly `Number(s).toFixed(code)`, else -1: an optional `-`, an
+ * integer part without leading zeros, an optional fraction of at least one digit, at most 15 digits in all (so the
+ * double nearest to s rounds back to s at that many fraction digits), and no `-` on a zero (toFixed drops it).
+ */
+function fixedCode(s: string): number {
+  const n = s.length;
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45; // -
+  if (neg) i = 1;
+  const start = i;
+  let nonZero = false;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    if (c !== 48) nonZero = true;
+    i++;
+  }
+  const intDigits = i - start;
+  if (intDigits === 0 || (intDigits > 1 && s.charCodeAt(start) === 48)) return -1;
+  if (i === n) return intDigits <= 15 && (nonZero || !neg) ? 0 : -1;
+  if (s.charCodeAt(i) !== 46) return -1; // .
+  const fracStart = ++i;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (c !== 48) nonZero = true;
+    i++;
+  }
+  const frac = n - fracStart;
+  if (frac === 0 || intDigits + frac > 15 || (neg && !nonZero)) return -1;
+  return frac;
+}
+
+const MAX_INTERNED = 10_000;
+
+/** The first n elements of a growable array: a view when little is wasted (no copy of a large column), else a copy. */
+export function fit<T extends Float64Array | Uint8Array | Int32Array>(a: T, n: number): T {
+  if (a.length === n) return a;
+  return (a.length - n <= a.length >> 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
+}
+
+/**
+ * Builds a Column one cell at a time (rows in order), keeping a numeric column as Float64 values plus one code byte
+ * per cell (CompactText) instead of a string per cell: a 2-million-row numeric column takes 18 MB, not ~100 MB.
+ * A column switches to strings at its first cell that is not a number (it is then categorical), or when more than
+ * one cell in 16 has an unusual spelling (kept verbatim). Repeated strings of a categorical column share one copy.
+ */
+export class ColumnBuilder {
+  private n = 0;
+  private values: Float64Array | undefined = new Float64Array(1024);
+  private codes: Uint8Array | undefined = new Uint8Array(1024);
+  private extra: Map<number, string> | undefined = new Map();
+  private strings: (string | null)[] | undefined;
+  private interned: Map<string, string> | undefined;
+  private missing = 0;
+  private nonFinite = 0;
+  private textCells = 0;
+  private firstText: { row: number; value: string } | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly index: number,
+  ) {}
+
+  push(s: string | null): void {
+    const i = this.n++;
+    if (this.textCells > 0) {
+      this.pushText(s);
+      return;
+    }
+    let values = this.values!;
+    if (i === values.length) values = this.grow();
     if (s === null) {
-      missing++;
+      this.missing++;
       values[i] = NaN;
-      continue;
+      if (this.strings) this.strings.push(null);
+      else this.codes![i] = MISSING;
+      return;
+    }
+    if (this.strings) {
+      // numeric so far, with texts kept as strings
+      const v = strictNumber(s);
+      if (v !== v) {
+        if (!isNonFiniteLiteral(s)) return this.becomeText(i, s);
+        this.nonFinite++;
+      }
+      values[i] = v;
+      this.strings.push(s);
+      return;
+    }
+    const code = fixedCode(s);
+    if (code >= 0) {
+      values[i] = Number(s);
+      this.codes![i] = code;
+      return;
     }
     const v = strictNumber(s);
-    values[i] = v;
     if (v !== v) {
-      if (isNonFiniteLiteral(s)) nonFinite++;
+      if (!isNonFiniteLiteral(s)) return this.becomeText(i, s);
+      this.nonFinite++;
+    }
+    values[i] = v;
+    if (v === v && String(v) === s) {
+      this.codes![i] = SHORTEST;
+      return;
+    }
+    this.codes![i] = VERBATIM;
+    const extra = this.extra!;
+    extra.set(i, s);
+    if (extra.size > 4096 && extra.size > this.n >> 4) {
+      // unusual spellings are common in this column: keep strings (decodeAll reads only rows 0..i)
+      this.strings = decodeAll({ values, codes: this.codes!, extra }, i + 1);
+      this.codes = undefined;
+      this.extra = undefined;
+    }
+  }
+
+  private grow(): Float64Array {
+    const size = this.values!.length * 2;
+    const values = new Float64Array(size);
+    values.set(this.values!);
+    this.values = values;
+    if (this.codes) {
+      const codes = new Uint8Array(size);
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+    return values;
+  }
+
+  /** Cell `i` is text: the column is categorical from here on; earlier cells become strings. */
+  private becomeText(i: number, s: string): void {
+    this.strings ??= decodeAll({ values: this.values!, codes: this.codes!, extra: this.extra! }, i);
+    this.values = undefined;
+    this.codes = undefined;
+    this.extra = undefined;
+    this.interned = new Map();
+    this.pushText(s);
+  }
+
+  private pushText(s: string | null): void {
+    const strings = this.strings!;
+    if (s === null) {
+      this.missing++;
+      strings.push(null);
+      return;
+    }
+    const interned = this.interned!;
+    const known = interned.get(s);
+    if (known !== undefined) strings.push(known);
+    else {
+      if (interned.size < MAX_INTERNED) interned.set(s, s);
+      strings.push(s);
+    }
+    const v = strictNumber(s);
+    if (v !== v) {
+      if (isNonFiniteLiteral(s)) this.nonFinite++;
       else {
-        textCells++;
-        firstText ??= { row: i, value: s };
+        this.textCells++;
+        this.firstText ??= { row: strings.length - 1, value: s };
       }
     }
   }
-  if (textCells === 0) return { name, index, kind: 'numeric', raw, numeric: values, missing, nonFinite, textCells };
-  return { name, index, kind: 'categorical', raw, missing, nonFinite, textCells, ...(firstText ? { firstText } : {}) };
+
+  finish(): Column {
+    const n = this.n;
+    const stats: ColumnStats = { missing: this.missing, nonFinite: this.nonFinite, textCells: this.textCells, firstText: this.firstText };
+    if (this.textCells > 0) return new TableColumn(this.name, this.index, n, stats, this.strings!, undefined);
+    const values = fit(this.values!, n);
+    if (this.strings) return new TableColumn(this.name, this.index, n, stats, this.strings, values);
+    const codes = fit(this.codes!, n);
+    return new TableColumn(this.name, this.index, n, stats, { values, codes, extra: this.extra! }, values);
+  }
 }
 
 /** Rejects empty and duplicate column names (a header is required and names must be unique). */

@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
+import { Parser } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { DiscernError } from '@discern/linalg';
-import { type Table, buildColumn, checkHeader } from '../table.js';
+import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { missingSet } from './cells.js';
 
 export interface CsvOptions {
@@ -124,44 +126,111 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   if (typeof text !== 'string') throw new DiscernError('INVALID_ARGUMENT', `parseCsv expects a string, got ${typeof text}`);
   const body = text.startsWith(BOM) ? text.slice(1) : text;
   const delimiter = options.delimiter ?? detectDelimiter(body);
-  checkDelimiter(delimiter);
-  const missing = missingSet(options.missingValues);
-
-  let parsed: string[][];
-  try {
-    parsed = parse(body, csvParseOptions(delimiter)) as string[][];
-  } catch (e) {
-    throw csvParseError(e, source);
-  }
-  const counter = new LineCounter();
-  let k = 0;
-  while (k < parsed.length && isBlankRecord(parsed[k]!)) counter.next(parsed[k++]!);
-  if (k === parsed.length) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
-  const names = parsed[k]!;
-  counter.next(names);
-  checkHeader(names, source);
-  const p = names.length;
-
-  const cells: (string | null)[][] = names.map(() => []);
-  const lines: number[] = [];
-  for (k++; k < parsed.length; k++) {
-    const record = parsed[k]!;
-    const line = counter.next(record);
-    if (isBlankRecord(record)) continue;
-    if (record.length !== p) throw raggedRowError(source, line, record.length, p, delimiter);
-    for (let j = 0; j < p; j++) {
-      const s = record[j]!;
-      cells[j]!.push(missing.has(s) ? null : s);
-    }
-    lines.push(line);
-  }
-  if (lines.length === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
-  return { source, columns: names.map((name, j) => buildColumn(name, j, cells[j]!)), nRows: lines.length, lines: Int32Array.from(lines) };
+  return parseBytes(Buffer.from(body), delimiter, source, options);
 }
 
 /** Reads and parses a whole CSV file (UTF-8). Missing file → FILE_NOT_FOUND naming the path. */
 export function readCsvFile(path: string, options: CsvOptions = {}): Table {
-  return parseCsv(readText(path), { ...options, source: options.source ?? path });
+  const source = options.source ?? path;
+  const bytes = readBytes(path);
+  // Valid UTF-8 is parsed as it is, without a decoded copy of the whole file: decoding and encoding it again (what
+  // parseCsv does with text) would give the same bytes. Anything else (invalid sequences, UTF-16) goes through text,
+  // so that it is decoded exactly as before, invalid sequences replaced.
+  if (!isUtf8(bytes)) return parseCsv(bytes.toString('utf8'), { ...options, source });
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  const delimiter = options.delimiter ?? detectDelimiter(headText(body));
+  return parseBytes(body, delimiter, source, options);
+}
+
+const HEAD_BYTES = 1 << 16;
+
+/** Enough of the start of the file (after any BOM) to hold its header line: what detectDelimiter reads. */
+function headText(body: Buffer): string {
+  for (let size = HEAD_BYTES; size < body.length; size *= 4) {
+    // A cut inside a character only spoils the text after the last line break that ends the header line.
+    const head = body.subarray(0, size).toString('utf8');
+    if (headerLine(head).length < head.length - 4) return head;
+  }
+  return body.toString('utf8');
+}
+
+interface CsvApi {
+  parse(buf: Buffer | undefined, end: boolean, push: (record: string[]) => void, close: () => void): Error | undefined;
+}
+
+/**
+ * Calls `onRecord` with each record of `input` as csv-parse makes it, keeping none. This is what csv-parse/sync does
+ * (its parser's `parse(data, true, push, close)`), with our `push`; if that parser is not found (a csv-parse
+ * release that moved it), the documented `on_record` option does the same, somewhat slower.
+ */
+function eachRecord(input: Buffer, options: ReturnType<typeof csvParseOptions>, onRecord: (record: string[]) => void): void {
+  const api = (new Parser(options) as unknown as { api?: CsvApi }).api;
+  if (api && typeof api.parse === 'function') {
+    const err = api.parse(input, true, onRecord, () => {});
+    if (err !== undefined) throw err;
+    return;
+  }
+  parse(input, {
+    ...options,
+    on_record: (record: string[]) => {
+      onRecord(record);
+      return null;
+    },
+  });
+}
+
+function parseBytes(body: Buffer, delimiter: string, source: string, options: CsvOptions): Table {
+  checkDelimiter(delimiter);
+  const missing = missingSet(options.missingValues);
+  // Records are consumed as csv-parse makes them, none kept: each cell goes straight into its column's builder,
+  // which keeps numeric columns compactly. An error found here is thrown after the parse, so that malformed CSV
+  // anywhere in the file is still reported first, as when the whole file was parsed before any check.
+  const counter = new LineCounter();
+  let names: string[] | undefined;
+  let builders: ColumnBuilder[] = [];
+  let p = 0;
+  let lines = new Int32Array(1024);
+  let nRows = 0;
+  let failed = false;
+  let failure: unknown;
+  const onRecord = (record: string[]): void => {
+    if (failed) return;
+    try {
+      const line = counter.next(record);
+      if (isBlankRecord(record)) return;
+      if (names === undefined) {
+        checkHeader(record, source);
+        names = record;
+        p = record.length;
+        builders = record.map((name, j) => new ColumnBuilder(name, j));
+        return;
+      }
+      if (record.length !== p) throw raggedRowError(source, line, record.length, p, delimiter);
+      for (let j = 0; j < p; j++) {
+        const s = record[j]!;
+        builders[j]!.push(missing.has(s) ? null : s);
+      }
+      if (nRows === lines.length) {
+        const grown = new Int32Array(lines.length * 2);
+        grown.set(lines);
+        lines = grown;
+      }
+      lines[nRows++] = line;
+    } catch (e) {
+      failed = true;
+      failure = e;
+    }
+  };
+  try {
+    eachRecord(body, csvParseOptions(delimiter), onRecord);
+  } catch (e) {
+    throw csvParseError(e, source);
+  }
+  if (failed) throw failure;
+  if (names === undefined) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
+  if (nRows === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+  return { source, columns: builders.map((b) => b.finish()), nRows, lines: fit(lines, nRows) };
 }
 
 export function ioError(e: unknown, path: string): unknown {
@@ -172,9 +241,9 @@ export function ioError(e: unknown, path: string): unknown {
   return e;
 }
 
-function readText(path: string): string {
+function readBytes(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     throw ioError(e, path);
   }
