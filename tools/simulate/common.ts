@@ -2,6 +2,8 @@
  * Shared pieces of the toy-sample simulators: the distributions they draw from (on top of @discern/linalg's seeded
  * uniform and normal streams), a platform-independent number format, CSV text and a small argv parser.
  */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Rng } from '@discern/linalg';
 
 /** Significant digits written to CSV; values are rounded to this at generation time, so rows equal the parsed file. */
@@ -148,4 +150,26 @@ export function numberArg(args: ParsedArgs, key: string, options: { integer?: bo
     throw new Error(`--${key} expects ${options.integer === true ? 'an integer' : 'a number'}, got "${String(raw)}"`);
   }
   return x;
+}
+
+/** Writes the CSV to `out` (saying what was written on stderr), or to stdout when no file is named. */
+export function emitCsv(csv: string, out: unknown, summary: string): number {
+  if (typeof out === 'string') {
+    writeFileSync(out, csv);
+    process.stderr.write(`wrote ${out}: ${summary}\n`);
+  } else {
+    process.stdout.write(csv);
+  }
+  return 0;
+}
+
+/** Runs a simulator's `main` when its file is the entry point; a bad argument prints one line and exits 2. */
+export function runIfEntry(moduleUrl: string, main: (argv: string[]) => number): void {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -4,10 +4,8 @@
  *
  *   npx tsx tools/simulate/gaussian.ts --n 20000 --seed 7 --out data/gaussian-np.csv
  */
-import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { createRng } from '@discern/linalg';
-import { numberArg, parseArgs, round8, toCsv } from './common.js';
+import { emitCsv, numberArg, parseArgs, round8, toCsv, runIfEntry } from './common.js';
 import type { SimulatedSample } from './common.js';
 
 export { toCsv, toRows } from './common.js';
@@ -78,21 +76,7 @@ export function main(argv: readonly string[]): number {
     sigma: numberArg(args, 'sigma') ?? GAUSSIAN_DEFAULTS.sigma,
   });
   const csv = toCsv(sample);
-  const out = args.get('out');
-  if (typeof out === 'string') {
-    writeFileSync(out, csv);
-    process.stderr.write(`wrote ${out}: ${sample.labels.length} events (${sample.labels.length / 2} per class)\n`);
-  } else {
-    process.stdout.write(csv);
-  }
-  return 0;
+  return emitCsv(csv, args.get('out'), `${sample.labels.length} events (${sample.labels.length / 2} per class)`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  }
-}
+runIfEntry(import.meta.url, main);

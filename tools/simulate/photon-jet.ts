@@ -7,11 +7,9 @@
  *
  *   npx tsx tools/simulate/photon-jet.ts --n 20000 --signal-fraction 0.5 --seed 42 --out data/photon-jet.csv
  */
-import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { createRng } from '@discern/linalg';
 import type { Rng } from '@discern/linalg';
-import { exponential, gamma, numberArg, parseArgs, round8, standardSkewNormal, toCsv } from './common.js';
+import { emitCsv, exponential, gamma, numberArg, parseArgs, round8, standardSkewNormal, toCsv, runIfEntry } from './common.js';
 import type { SimulatedSample } from './common.js';
 
 export { toCsv, toRows } from './common.js';
@@ -252,21 +250,8 @@ export function main(argv: readonly string[]): number {
   });
   const csv = toCsv(sample);
   const out = args.get('out');
-  if (typeof out === 'string') {
-    writeFileSync(out, csv);
-    const nPhoton = sample.labels.filter((l) => l === PHOTON).length;
-    process.stderr.write(`wrote ${out}: ${sample.labels.length} events (${nPhoton} photons, ${sample.labels.length - nPhoton} jets)\n`);
-  } else {
-    process.stdout.write(csv);
-  }
-  return 0;
+  const nPhoton = sample.labels.filter((l) => l === PHOTON).length;
+  return emitCsv(csv, out, `${sample.labels.length} events (${nPhoton} photons, ${sample.labels.length - nPhoton} jets)`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  }
-}
+runIfEntry(import.meta.url, main);
