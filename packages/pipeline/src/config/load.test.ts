@@ -94,6 +94,15 @@ describe('parseConfig', () => {
     expect(e.message).toContain('from --set');
   });
 
+  it('remembers how each number was written (tpr_at_fpr is keyed by the FPR as written), except for --set values', () => {
+    const c = parseConfig(VALID.replace('fpr: [0.01, 0.1]', 'fpr: [0.010, 1e-1]'), '/cfg/magic.yaml', registry);
+    expect(c.numberAsWritten(['steps', 2, 'evaluate', 'fpr', 0])).toBe('0.010');
+    expect(c.numberAsWritten(['steps', 2, 'evaluate', 'fpr', 1])).toBe('1e-1');
+    expect(c.numberAsWritten(['seed'])).toBe('3');
+    const o = parseConfig(VALID, '/cfg/magic.yaml', registry, [parseOverride('steps[2].evaluate.fpr=[0.2]')]);
+    expect(o.numberAsWritten(['steps', 2, 'evaluate', 'fpr', 0])).toBeUndefined();
+  });
+
   it('rejects malformed --set arguments with a coded error', () => {
     expect(() => parseOverride('noequals')).toThrow(DiscernError);
     expect(() => parseOverride('a..b=1')).toThrow(/not a valid path segment/);

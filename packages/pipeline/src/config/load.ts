@@ -28,6 +28,8 @@ export interface PipelineConfig extends Omit<BaseConfig, 'steps'> {
   readonly hash: string;
   /** The config after overrides, before defaults: what the user wrote (recorded in the manifest). */
   readonly raw: unknown;
+  /** How a number at a path was written in the file (absent for values given with --set). */
+  numberAsWritten(path: ConfigPath): string | undefined;
 }
 
 export interface ConfigIssue {
@@ -144,5 +146,10 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, shortName);
   const hash = createHash('sha256').update(text).update('\0').update(overrides.map((o) => o.raw).join('\0')).digest('hex');
-  return { ...parsed.data, steps, file: path, dir: dirname(path), text, overrides: overrides.map((o) => o.raw), hash, raw };
+  const numberAsWritten = (p: ConfigPath): string | undefined => {
+    const key = formatPath(p);
+    for (const o of overridden) if (key === o || key.startsWith(`${o}.`) || key.startsWith(`${o}[`)) return undefined;
+    return source.numberText.get(key);
+  };
+  return { ...parsed.data, steps, file: path, dir: dirname(path), text, overrides: overrides.map((o) => o.raw), hash, raw, numberAsWritten };
 }

@@ -14,6 +14,8 @@ export interface YamlSource {
   readonly file: string;
   readonly text: string;
   readonly value: unknown;
+  /** The text of every number as written (`0.010`, `1e-2`), by formatted path: keys such as `tpr_at_fpr` use it. */
+  readonly numberText: ReadonlyMap<string, string>;
   /** Where the value at `path` is written (or its nearest written ancestor); `key` locates the key of a map entry. */
   locate(path: ConfigPath, options?: { key?: string }): SourceLocation | undefined;
 }
@@ -64,10 +66,22 @@ export function parseYamlConfig(text: string, file: string): YamlSource {
     const msg = (e as Error).message.replace(/:?\s*$/, '');
     throw new DiscernError('CONFIG_PARSE', `malformed YAML in ${file}: ${msg}; anchors (&a) must come before their aliases (*a), and aliases may not expand more than 100 times`, { file }, { cause: e });
   }
+  const numberText = new Map<string, string>();
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (isScalar(node)) {
+      if (typeof node.value === 'number' && typeof node.source === 'string') numberText.set(formatPath(path), node.source);
+    } else if (isMap(node)) {
+      for (const item of node.items) if (isPair(item) && isScalar(item.key)) walk(item.value, [...path, String(item.key.value)]);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(doc.contents, []);
   return {
     file,
     text,
     value,
+    numberText,
     locate(path, options = {}) {
       let node: unknown = doc.contents;
       let best = loc((node as YamlNode | null)?.range?.[0]);

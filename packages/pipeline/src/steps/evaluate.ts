@@ -68,7 +68,8 @@ export const evaluateStep = defineStep({
         classNames: [...fitted.classNames],
         ...(fitted.positive !== undefined ? { positive: fitted.positive } : {}),
         ...(ds.weights ? { weights: ds.weights } : {}),
-        fprs: p.fpr.map((f) => String(f)),
+        // keyed by the FPR as written in the config (0.010 stays "0.010"); String(f) for values from --set
+        fprs: p.fpr.map((f, j) => ctx.config.numberAsWritten(['steps', ctx.step.index, 'evaluate', 'fpr', j]) ?? String(f)),
         threshold: p.threshold,
       });
       if (set.nClasses === 2) {
