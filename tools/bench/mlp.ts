@@ -10,59 +10,11 @@
  * of both libraries at their defaults (max_iter 200, tol 1e-4, n_iter_no_change 10: trained to convergence).
  * Requirements (issue): our AUC ≥ scikit-learn's converged AUC − 0.005, and time ratio ours / sklearn ≤ 1.0.
  */
+import { splitIndices } from '@discern/data';
+import { rocAuc } from '@discern/metrics';
 import { type BenchOptions, type BenchResult, type Dense, interleave, loadModels, median, readMagic, runIfMain, standardise, timed, wallMedian, withSklearn } from './common.js';
 
 const EPOCHS = 50;
-
-/** mulberry32: a tiny seeded generator, enough for a reproducible split. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function stratifiedSplit(y: Int32Array, test: number, seed: number): { train: number[]; test: number[] } {
-  const rand = mulberry32(seed);
-  const tr: number[] = [];
-  const te: number[] = [];
-  for (const c of [0, 1]) {
-    const rows: number[] = [];
-    for (let i = 0; i < y.length; i++) if (y[i] === c) rows.push(i);
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-    const k = Math.round(test * rows.length);
-    te.push(...rows.slice(0, k));
-    tr.push(...rows.slice(k));
-  }
-  return { train: tr.sort((a, b) => a - b), test: te.sort((a, b) => a - b) };
-}
-
-/** Rank-based AUC (Mann–Whitney U with average ranks for ties). */
-export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
-  const idx = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
-  let rankSumPos = 0;
-  let nPos = 0;
-  for (let s = 0; s < idx.length; ) {
-    let e = s;
-    while (e + 1 < idx.length && score[idx[e + 1]!] === score[idx[s]!]) e++;
-    const rank = (s + e) / 2 + 1;
-    for (let t = s; t <= e; t++)
-      if (y[idx[t]!] === 1) {
-        rankSumPos += rank;
-        nPos++;
-      }
-    s = e + 1;
-  }
-  const nNeg = score.length - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
 const PY = String.raw`
 from sklearn.neural_network import MLPClassifier
@@ -86,7 +38,9 @@ export async function benchMlp(o: BenchOptions = {}): Promise<BenchResult> {
   const { MLPClassifier } = await loadModels();
   const { X, y } = readMagic();
   const p = X.cols;
-  const split = stratifiedSplit(y, 0.3, 20240611);
+  // the project's own seeded stratified split (the same rule as the pipeline's), indices ascending
+  const idx = splitIndices({ X, y, classNames: ['h', 'g'], featureNames: [], source: 'magic04.csv' }, { test: 0.3, seed: 20240611 });
+  const split = { train: Array.from(idx.train), test: Array.from(idx.test) };
   const take = (rows: number[]): { X: Dense; y: Int32Array } => {
     const out = new Float64Array(rows.length * p);
     const yy = new Int32Array(rows.length);
@@ -111,11 +65,11 @@ export async function benchMlp(o: BenchOptions = {}): Promise<BenchResult> {
     const timings = await interleave(py, o, (r) => {
       const m = new MLPClassifier({ hiddenLayers: [32, 16], activation: 'relu', solver: 'adam', batchSize: 200, maxIter: EPOCHS, tol: 0, nIterNoChange: 1000, seed: r });
       const { timing } = timed(() => m.fit(tr.X, tr.y));
-      aucs.push(auc(scores(m), te.y));
+      aucs.push(rocAuc(te.y, scores(m)));
       return timing;
     });
     const conv = new MLPClassifier({ hiddenLayers: [32, 16], batchSize: 200, seed: 0 }).fit(tr.X, tr.y);
-    const convAuc = auc(scores(conv), te.y);
+    const convAuc = rocAuc(te.y, scores(conv));
     const work = tr.y.length * EPOCHS;
     const notes = [
       `throughput (training samples × epochs / s, wall medians): discern ${Math.round(work / wallMedian(timings.ours)).toLocaleString('en-US')}${py ? `, scikit-learn ${Math.round(work / wallMedian(timings.sklearn)).toLocaleString('en-US')}` : ''}`,

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRng } from '@discern/linalg';
 
 /**
  * A seeded generator of large CSV files for the memory tests (never committed: made on demand into the temp folder).
@@ -10,25 +11,11 @@ import { join } from 'node:path';
  */
 export const LARGE_COLUMNS = ['x1', 'x2', 'x3', 'x4', 'label'] as const;
 
-/** mulberry32: a small, fast 32-bit PRNG; enough for test data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes `rows` rows to `path` (atomically: a temporary file renamed into place). */
 export async function writeLargeCsv(path: string, rows: number, seed = 1): Promise<void> {
-  const rand = mulberry32(seed);
-  const gauss = () => {
-    const u = 1 - rand();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-  };
+  const rng = createRng(seed);
+  const rand = () => rng.uniform();
+  const gauss = () => rng.normal();
   const tmp = `${path}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
   const write = async (s: string) => {
@@ -51,7 +38,7 @@ export async function writeLargeCsv(path: string, rows: number, seed = 1): Promi
 
 /** The file for `rows` rows and `seed` in the temp folder, made once and reused by later tests and runs. */
 export async function largeCsv(rows: number, seed = 1): Promise<string> {
-  const path = join(tmpdir(), `discern-large-${rows}-${seed}.csv`);
+  const path = join(tmpdir(), `discern-large-v2-${rows}-${seed}.csv`);
   if (!existsSync(path) || statSync(path).size === 0) await writeLargeCsv(path, rows, seed);
   return path;
 }

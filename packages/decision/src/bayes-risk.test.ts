@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type DenseMatrix, fromRows, isDiscernError } from '@discern/linalg';
+import { type DenseMatrix, fromRows } from '@discern/linalg';
 import {
   REJECT,
   bayesLlrThreshold,
@@ -13,16 +13,7 @@ import {
   zeroOneCost,
 } from './bayes-risk.js';
 import { lrtDecide } from './lrt.js';
-
-function errorOf(f: () => unknown): { code: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a DiscernError');
-}
+import { errorOf } from './fixtures.test-helpers.js';
 
 /** Random posteriors: n rows of K positive numbers, normalised. */
 const posteriorsArb = (K: number, n: number): fc.Arbitrary<number[][]> =>

@@ -1,3 +1,4 @@
+import { isDiscernError } from '@discern/linalg';
 import { readFileSync } from 'node:fs';
 
 /** Reads a JSON fixture written by tools/fixtures/make_decision_fixtures.py (scipy reference values). */
@@ -9,4 +10,15 @@ export function loadFixture<T>(name: string): T {
 export function close(actual: number, expected: number, rel: number, abs = 0): boolean {
   if (actual === expected) return true;
   return Math.abs(actual - expected) <= rel * Math.abs(expected) + abs;
+}
+
+/** The code and message of the DiscernError that `f` throws (any other error, or none, fails the test). */
+export function errorOf(f: () => unknown): { code: string; message: string } {
+  try {
+    f();
+  } catch (e) {
+    if (isDiscernError(e)) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('expected a DiscernError');
 }

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isDiscernError } from '@discern/linalg';
 import { neymanPearsonThreshold } from './neyman-pearson.js';
+import { errorOf } from './fixtures.test-helpers.js';
 
 // A hand-worked calibration sample: 10 background events (one tie of three at 0.9), 5 signal events.
 const BKG = [0.1, 0.2, 0.3, 0.3, 0.5, 0.9, 0.9, 0.9, 1.0, 2.0];
 const SIG = [0.4, 0.8, 0.95, 1.5, 3.0];
 const scores = Float64Array.from([...BKG, ...SIG]);
 const labels = Int32Array.from([...BKG.map(() => 0), ...SIG.map(() => 1)]);
-
-function errorOf(f: () => unknown): { code: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a DiscernError');
-}
 
 describe('empirical Neyman–Pearson threshold: hand-worked sample', () => {
   it('α = 0.25: t = 1.0 (FPR 2/10), power 2/5, Clopper–Pearson intervals as scipy.stats.beta.ppf', () => {

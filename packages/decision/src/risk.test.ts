@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, isDiscernError } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
 import { expectedRisk } from './risk.js';
-
-function errorOf(f: () => unknown): { code: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (isDiscernError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a DiscernError');
-}
+import { errorOf } from './fixtures.test-helpers.js';
 
 // Hand-worked: a missed signal costs 5, a false alarm 1, a reject 0.5.
 const cost = [

@@ -1,8 +1,8 @@
-import { fromRows, isDiscernError, toRows } from '@discern/linalg';
+import { fromRows, toRows } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { accuracy, balancedAccuracy, f1Score, matthewsCorrcoef, precision, precisionRecallF1, recall, specificity, type Average } from './classification.js';
 import { confusionMatrix } from './confusion.js';
-import { expectAllClose, expectClose, loadFixture } from './fixture.test-helpers.js';
+import { errorText, expectAllClose, expectClose, loadFixture } from './fixture.test-helpers.js';
 import { weightOpt, type ClassificationFixture, type LabelMetrics } from './fixture-types.test-helpers.js';
 
 const fx = loadFixture<ClassificationFixture>('classification.json');
@@ -76,15 +76,7 @@ describe('hand-worked values', () => {
 });
 
 describe('bad input', () => {
-  const codeOf = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      if (isDiscernError(e)) return `${e.code}: ${e.message}`;
-      throw e;
-    }
-    return 'no error';
-  };
+  const codeOf = errorText;
   it('names length mismatch, bad labels and bad weights', () => {
     expect(codeOf(() => accuracy([0, 1], [0]))).toMatch(/^INVALID_ARGUMENT: yPred has 1 entries but yTrue has 2/);
     expect(codeOf(() => confusionMatrix([0, 3], [0, 1], { nClasses: 3 }))).toMatch(/^LABEL_INVALID: yTrue\[1\] is 3; expected an integer class index in 0\.\.2/);

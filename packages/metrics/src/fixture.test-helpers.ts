@@ -1,3 +1,4 @@
+import { isDiscernError } from '@discern/linalg';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
@@ -16,4 +17,15 @@ export function expectClose(actual: number, expected: number, tol: number, what 
 export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ''): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) expectClose(actual[i]!, expected[i]!, tol, `${what}[${i}]`);
+}
+
+/** `CODE: message` of the DiscernError that `f` throws, or 'no error' (any other error fails the test). */
+export function errorText(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (isDiscernError(e)) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  return 'no error';
 }

@@ -1,7 +1,7 @@
-import { fromRows, isDiscernError } from '@discern/linalg';
+import { fromRows } from '@discern/linalg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectAllClose, expectClose, loadFixture } from './fixture.test-helpers.js';
+import { errorText, expectAllClose, expectClose, loadFixture } from './fixture.test-helpers.js';
 import { weightOpt, type ClassificationFixture } from './fixture-types.test-helpers.js';
 import { auc, fprAtTpr, interpolateCurve, mannWhitneyAuc, rocAuc, rocAucOvr, rocCurve, tprAtFpr } from './roc.js';
 
@@ -94,15 +94,7 @@ describe('properties', () => {
 });
 
 describe('bad input', () => {
-  const fail = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      if (isDiscernError(e)) return `${e.code}: ${e.message}`;
-      throw e;
-    }
-    return 'no error';
-  };
+  const fail = errorText;
   it('one class, NaN score, non-binary labels, bad weights', () => {
     expect(fail(() => rocAuc([1, 1, 1], [0.1, 0.2, 0.3]))).toMatch(/^LABEL_INVALID: ROC AUC needs both classes in yTrue, but only the positive class is present/);
     expect(fail(() => rocCurve([0, 1, 0], [0.1, NaN, 0.3]))).toMatch(/^DATA_INVALID: score\[1\] is NaN; every score must be a finite number/);
