@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,14 +47,14 @@ function installExitHook(): void {
   });
 }
 
-function runOne(job: RunJob, tmpRoot: string): Promise<RunOutcome> {
+function runOne(job: RunJob, tmpRoot: string, threads: string): Promise<RunOutcome> {
   const runDir = join(tmpRoot, job.slot);
   const t0 = performance.now();
   return new Promise((resolve) => {
     // A fresh process per config: nothing (module state, warmed caches, registries) carries from one run to the next.
     const child = spawn(process.execPath, [DISCERN_BIN, '--quiet', 'run', job.config, '--out', runDir], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', DISCERN_THREADS: threads },
     });
     live.add(child);
     let stderr = '';
@@ -83,12 +84,15 @@ function runOne(job: RunJob, tmpRoot: string): Promise<RunOutcome> {
  */
 export async function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<RunOutcome[]> {
   installExitHook();
+  // The runs share the cores: each gets its part for the worker threads of its fits (results do not depend on it),
+  // unless DISCERN_THREADS is set.
+  const threads = process.env.DISCERN_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, options.workers))));
   const results: RunOutcome[] = new Array<RunOutcome>(jobs.length);
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++;
-      const outcome = await runOne(jobs[i]!, options.tmpRoot);
+      const outcome = await runOne(jobs[i]!, options.tmpRoot, threads);
       results[i] = outcome;
       options.onDone?.(outcome);
     }

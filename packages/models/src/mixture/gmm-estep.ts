@@ -1,4 +1,4 @@
-import { type DenseMatrix, LOG_2PI } from '@discern/linalg';
+import { type DenseMatrix, LOG_2PI, SyncWorkerPool, sharedCopy } from '@discern/linalg';
 import { normaliseLogRow } from './common.js';
 import { type GmmParams } from './gmm-params.js';
 
@@ -20,6 +20,135 @@ export function newStats(params: GmmParams): EmStats {
   const { K, p, type } = params;
   const full = type === 'full' || type === 'tied';
   return { nk: new Float64Array(K), m: new Float64Array(K * p), S: new Float64Array(full ? K * p * p : K * p) };
+}
+
+/**
+ * Rows per chunk of an EM pass. Each chunk's statistics are summed from zero and the chunks are then added in
+ * order, so the result depends on the chunk boundaries only, never on how many threads shared the chunks: about
+ * CHUNKS chunks per pass (enough to balance up to 8 threads), each a whole number of BLOCKs.
+ */
+const CHUNKS = 32;
+
+/** Rows per chunk of a pass over n rows: chunk c covers [c·rows, min(n, (c + 1)·rows)). */
+export function chunkRows(n: number): number {
+  return Math.max(BLOCK, Math.ceil(n / CHUNKS / BLOCK) * BLOCK);
+}
+
+type Shape = Pick<GmmParams, 'K' | 'p' | 'type'>;
+
+/** Numbers per chunk in a statistics buffer: the log-likelihood, then nk, m and S as in EmStats. */
+function statsSize({ K, p, type }: Shape): number {
+  return 1 + K + K * p + (type === 'full' || type === 'tied' ? K * p * p : K * p);
+}
+
+/** EmStats viewing chunk c of a statistics buffer, and the index of its log-likelihood. */
+function chunkStats(buf: Float64Array, c: number, P: Shape): { total: number; st: EmStats } {
+  const { K, p } = P;
+  const size = statsSize(P);
+  const o = c * size;
+  return {
+    total: o,
+    st: { nk: buf.subarray(o + 1, o + 1 + K), m: buf.subarray(o + 1 + K, o + 1 + K + K * p), S: buf.subarray(o + 1 + K + K * p, o + size) },
+  };
+}
+
+/** The work of one thread in one pass: chunks [c0, c1), each into its slot of `out`. */
+export interface EmTask {
+  readonly data: Float64Array;
+  readonly w: Float64Array;
+  readonly n: number;
+  readonly params: GmmParams;
+  readonly c0: number;
+  readonly c1: number;
+  readonly out: Float64Array;
+}
+
+/** Runs an EmTask (on the calling thread or in a worker thread). */
+export function runEmTask(t: EmTask): void {
+  const rows = chunkRows(t.n);
+  for (let c = t.c0; c < t.c1; c++) {
+    const { total, st } = chunkStats(t.out, c, t.params);
+    t.out[total] = emRange(t.data, t.w, t.params, st, c * rows, Math.min(t.n, (c + 1) * rows));
+  }
+}
+
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './gmm-worker.ts' : './gmm-worker.js', import.meta.url);
+
+/** Below this many multiply-adds per pass (about n·K·p(p+1) for full covariances) a pass stays on the calling thread. */
+const PARALLEL_WORK = 1_000_000;
+
+/**
+ * The fused E/M pass of one fit: the data, a statistics buffer per chunk and, when the work is large enough and
+ * threads > 1, a pool of worker threads sharing the chunks. The result is bit-identical for any number of threads.
+ */
+export class EmPass {
+  private readonly data: Float64Array;
+  private readonly w: Float64Array;
+  private readonly n: number;
+  private readonly chunks: number;
+  private readonly pool: SyncWorkerPool | undefined;
+  private out: Float64Array | undefined;
+
+  constructor(X: DenseMatrix, w: Float64Array, shape: Shape, threads: number) {
+    this.n = X.rows;
+    this.chunks = Math.ceil(X.rows / chunkRows(X.rows));
+    const { K, p, type } = shape;
+    const work = X.rows * K * (type === 'full' || type === 'tied' ? p * (p + 1) : 2 * p);
+    this.pool = threads > 1 && this.chunks > 1 && work >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, Math.min(threads, this.chunks) - 1) : undefined;
+    this.data = this.pool ? sharedCopy(X.data) : X.data;
+    this.w = this.pool ? sharedCopy(w) : w;
+  }
+
+  /** Threads a pass may use, the calling thread included. */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** One pass under P: the statistics into `st`; returns Σ_i w_i log p(x_i). */
+  run(P: GmmParams, st: EmStats): number {
+    const size = statsSize(P) * this.chunks;
+    if (this.out?.length !== size) this.out = this.pool ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
+    const out = this.out;
+    const task = (c0: number, c1: number): EmTask => ({ data: this.data, w: this.w, n: this.n, params: P, c0, c1, out });
+    if (this.pool) {
+      const T = this.threads;
+      const tasks = Array.from({ length: T }, (_, g) => task(Math.floor((g * this.chunks) / T), Math.floor(((g + 1) * this.chunks) / T)));
+      this.pool.run(tasks, runEmTask);
+    } else runEmTask(task(0, this.chunks));
+    return finishStats(out, this.chunks, P, st);
+  }
+}
+
+/** Adds the chunks' statistics in chunk order into `st`; returns the summed log-likelihood. */
+function finishStats(out: Float64Array, chunks: number, P: GmmParams, st: EmStats): number {
+  const { K, p, means } = P;
+  const { nk, m, S } = st;
+  nk.fill(0);
+  m.fill(0);
+  S.fill(0);
+  let total = 0;
+  for (let c = 0; c < chunks; c++) {
+    const part = chunkStats(out, c, P);
+    total += out[part.total]!;
+    for (let k = 0; k < K; k++) nk[k]! += part.st.nk[k]!;
+    for (let j = 0; j < m.length; j++) m[j]! += part.st.m[j]!;
+    for (let j = 0; j < S.length; j++) S[j]! += part.st.S[j]!;
+  }
+  if (P.type === 'full' || P.type === 'tied') {
+    // S_k so far is Σ_i w_i r_ik (x_i − μ_k) x_iᵀ; the moments about μ_k are that minus m_k μ_kᵀ
+    const pp = p * p;
+    for (let k = 0; k < K; k++)
+      for (let a = 0; a < p; a++) {
+        const ma = m[k * p + a]!;
+        for (let b = 0; b <= a; b++) S[k * pp + a * p + b]! -= ma * means[k * p + b]!;
+      }
+  }
+  return total;
+}
+
+/** One E/M pass on the calling thread (the same result as an EmPass with any number of threads). */
+export function emPass(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats): number {
+  return new EmPass(X, w, P, 1).run(P, st);
 }
 
 /** log π_k + log N(x_i | k) for component k of row i, writing x_i − μ_k into d[dOff..] on the way. */
@@ -60,14 +189,15 @@ export function logJoint(X: DenseMatrix, P: GmmParams): Float64Array {
 }
 
 /**
- * One fused pass: E-step under P and, in the same sweep over the rows, the weighted sufficient statistics of the
- * M-step. The moments are taken about the current means μ_k^old, re-using the differences the E-step already formed;
- * the M-step then recovers μ_k = μ_k^old + m_k/N_k and Σ_k = S_k/N_k − δδᵀ. Because the new means differ little from
- * the old ones, this keeps the accuracy of the two-pass form without a second pass. Returns Σ_i w_i log p(x_i).
+ * The E-step under P and, in the same sweep over rows [r0, r1), the weighted sufficient statistics of the M-step,
+ * written into `st` (which this overwrites). The moments are taken about the current means μ_k^old, re-using the
+ * differences the E-step already formed; the M-step then recovers μ_k = μ_k^old + m_k/N_k and
+ * Σ_k = S_k/N_k − δδᵀ. Because the new means differ little from the old ones, this keeps the accuracy of the
+ * two-pass form without a second pass. Returns Σ_i w_i log p(x_i) over the range.
+ * Full and tied covariances leave S_k as Σ w r (x − μ_k) xᵀ: `finishStats` subtracts m_k μ_kᵀ once all ranges are in.
  */
-export function emPass(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats): number {
-  if (P.type === 'full' || P.type === 'tied') return emPassFull(X, w, P, st);
-  const { rows: n, data } = X;
+function emRange(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
+  if (P.type === 'full' || P.type === 'tied') return emRangeFull(data, w, P, st, r0, r1);
   const { K, p } = P;
   const { nk, m, S } = st;
   nk.fill(0);
@@ -76,7 +206,7 @@ export function emPass(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStat
   const lp = new Float64Array(K);
   const d = new Float64Array(K * p);
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = r0; i < r1; i++) {
     const xo = i * p;
     for (let k = 0; k < K; k++) lp[k] = logJointRow(data, xo, P, k, d, k * p);
     const wi = w[i]!;
@@ -101,7 +231,7 @@ export function emPass(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStat
 const BLOCK = 128;
 
 /**
- * emPass for full and tied covariances, the hot loop of the package: about n·K·p(p+1) multiply-adds per pass, half
+ * emRange for full and tied covariances, the hot loop of the package: about n·K·p(p+1) multiply-adds per pass, half
  * in the triangular products of the E-step, half in the second moments of the M-step. V8 does not vectorise, so
  * speed comes from few loads per multiply-add, independent accumulators and no redundant passes over memory. Rows
  * go in blocks of BLOCK:
@@ -112,8 +242,7 @@ const BLOCK = 128;
  *   S_k = Σ_i w_i r_ik d dᵀ is a set of dot products over its rows, 2×4 entries of S_k at a time, added to S_k once
  *   per block — `syrkBlock`. This regroups the sums over rows, which changes S only at rounding level.
  */
-function emPassFull(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats): number {
-  const n = X.rows, data = X.data;
+function emRangeFull(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
   const K = P.K, p = P.p, pp = p * p;
   const means = P.means, L = P.precChol, logW = P.logWeights, logDet = P.logDetPrec;
   const tied = P.type === 'tied';
@@ -138,8 +267,8 @@ function emPassFull(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats):
     c0[k] = logW[k]! + logDet[k]! - 0.5 * p * LOG_2PI;
   }
   let total = 0;
-  for (let s0 = 0; s0 < n; s0 += B) {
-    const bn = n - s0 < B ? n - s0 : B;
+  for (let s0 = r0; s0 < r1; s0 += B) {
+    const bn = r1 - s0 < B ? r1 - s0 : B;
     const xs = s0 * p;
     for (let k = 0; k < K; k++) quadBlock(L, tied ? 0 : k * pp, c, k * p, data, xs, bn, p, lp, K, k, c0[k]!);
     total += normaliseBlock(lp, w, s0, bn, K);
@@ -148,12 +277,6 @@ function emPassFull(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats):
       syrkBlock(R, data, xs, bn, p, S, k * pp);
     }
   }
-  // S_k so far is Σ_i w_i r_ik (x_i − μ_k) x_iᵀ; the moments about μ_k are that minus m_k μ_kᵀ
-  for (let k = 0; k < K; k++)
-    for (let a = 0; a < p; a++) {
-      const ma = m[k * p + a]!;
-      for (let b = 0; b <= a; b++) S[k * pp + a * p + b]! -= ma * means[k * p + b]!;
-    }
   return total;
 }
 

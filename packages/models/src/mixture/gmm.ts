@@ -1,8 +1,8 @@
-import { DiscernError, type DenseMatrix, createRng } from '@discern/linalg';
+import { DiscernError, type DenseMatrix, createRng, defaultThreads } from '@discern/linalg';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, normaliseLogRow, numberOption, optionMatrix, weightsOrOnes } from './common.js';
-import { type EmStats, emPass, logJoint, newStats } from './gmm-estep.js';
+import { EmPass, type EmStats, logJoint, newStats } from './gmm-estep.js';
 import { type InitResp, initialResponsibilities } from './gmm-init.js';
 import {
   COVARIANCE_TYPES,
@@ -39,6 +39,12 @@ export interface GaussianMixtureOptions {
   /** EM iterations per restart (default 100). */
   readonly maxIter?: number;
   readonly seed?: number;
+  /**
+   * Threads for the E/M passes of large fits, the calling thread included (default: DISCERN_THREADS, or the cores
+   * Node reports, at most 8). Rows are summed in fixed chunks combined in order, so every number of threads gives
+   * the same bits; 1 keeps all work on the calling thread.
+   */
+  readonly threads?: number;
 }
 
 /** A regularised covariance, with the EM iteration at which it happened (0: initialisation). */
@@ -75,6 +81,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
   readonly tol: number;
   readonly maxIter: number;
   readonly seed: number;
+  readonly threads: number;
   private readonly initOption: NonNullable<GaussianMixtureOptions['init']>;
   private params: GmmParams | undefined;
   private report: FitReport | undefined;
@@ -93,6 +100,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     this.tol = numberOption(options.tol, 1e-3, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0 (or -Infinity)');
     this.maxIter = intOption(options.maxIter, 100, 'maxIter', NAME, 1);
     this.seed = intOption(options.seed, 0, 'seed', NAME, -2147483648);
+    this.threads = options.threads === undefined ? defaultThreads() : intOption(options.threads, 1, 'threads', NAME, 1);
   }
 
   get init(): NonNullable<GaussianMixtureOptions['init']> {
@@ -116,8 +124,9 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     for (let i = 0; i < w.length; i++) if (w[i]! < 0) negativeWeights = true;
     const init: InitResp = typeof this.initOption === 'object' ? { means: optionMatrix(this.initOption.means, K, X.cols, 'init.means', NAME) } : this.initOption;
     const rng = createRng(this.seed);
+    const pass = new EmPass(X, w, { K, p: X.cols, type: this.covarianceType }, this.threads);
     // scikit-learn's rule: keep the restart with the higher final lower bound
-    const { best, bestInit, values: lowerBounds } = bestRestart(this.nInit, options, (r) => this.runEm(X, w, init, rng.fork(`init-${r}`), r, negativeWeights, options), (run) => run.lowerBound, 'max');
+    const { best, bestInit, values: lowerBounds } = bestRestart(this.nInit, options, (r) => this.runEm(X, w, pass, init, rng.fork(`init-${r}`), r, negativeWeights, options), (run) => run.lowerBound, 'max');
     this.params = best.params;
     let monotone = true;
     for (let t = 1; t < best.history.length; t++) if (best.history[t]! < best.history[t - 1]! - 1e-12 * Math.abs(best.history[t - 1]!)) monotone = false;
@@ -130,7 +139,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     return this;
   }
 
-  private runEm(X: DenseMatrix, w: Float64Array, init: InitResp, rng: ReturnType<typeof createRng>, restart: number, negativeWeights: boolean, options: FitOptions): RunResult {
+  private runEm(X: DenseMatrix, w: Float64Array, pass: EmPass, init: InitResp, rng: ReturnType<typeof createRng>, restart: number, negativeWeights: boolean, options: FitOptions): RunResult {
     const K = this.nComponents, p = X.cols, type = this.covarianceType, regCovar = this.regCovar;
     const resp = initialResponsibilities(X, w, K, init, rng);
     const first = mStepFromResp(X, w, resp, K, type, regCovar);
@@ -149,7 +158,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     const run = emIterations(
       { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart },
       options,
-      () => emPass(X, w, params, stats) / totalW,
+      () => pass.run(params, stats) / totalW,
       (it) => {
         checkEffectiveWeights(stats.nk, NAME, `at EM iteration ${it}`, negativeWeights);
         const delta = new Float64Array(K * p);

@@ -3,7 +3,7 @@ import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argma
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { type Activation, type OutputActivation, initLayer } from './activations.js';
 import { type Architecture, Workspace, architecture } from './network.js';
-import { type MLPOptions, type ResolvedOptions, loadInitialLayers, resolveOptions } from './options.js';
+import { type MLPOptions, type ResolvedOptions, loadInitialLayers, resolveOptions, resolveThreads } from './options.js';
 import { parseMLPJSON } from './serialize.js';
 import { stratifiedHoldout, train } from './train.js';
 
@@ -31,6 +31,8 @@ export interface DenseLayer {
 export class MLPClassifier implements Classifier {
   readonly kind = 'mlp';
   readonly options: ResolvedOptions;
+  /** Threads for training (see MLPOptions.threads). */
+  readonly threads: number;
   private readonly initialLayers: MLPOptions['initialLayers'];
   private arch: Architecture | undefined;
   private params: Float64Array | undefined;
@@ -39,6 +41,7 @@ export class MLPClassifier implements Classifier {
 
   constructor(options: MLPOptions = {}) {
     this.options = resolveOptions(options);
+    this.threads = resolveThreads(options);
     this.initialLayers = options.initialLayers;
   }
 
@@ -123,7 +126,7 @@ export class MLPClassifier implements Classifier {
       }
     }
 
-    const res = train({ arch, options: o, X: X.data, y, w, trainIdx, valIdx, shuffleRng: rng.fork('shuffle'), onProgress: options.onProgress }, params);
+    const res = train({ arch, options: o, X: X.data, y, w, trainIdx, valIdx, shuffleRng: rng.fork('shuffle'), onProgress: options.onProgress, threads: this.threads }, params);
 
     // committed only now: a fit that throws leaves the previous model as it was
     this.arch = arch;

@@ -79,16 +79,17 @@ export class Workspace {
     return this.probs;
   }
 
+  /** ‖W‖² over the layers' weights, as found by the last `backprop`. */
+  penalty = 0;
+
   /**
-   * Forward and backward pass over m rows in acts[0] with labels y and weights w. The batch objective is
-   *   J = (1/m) [ Σ_i w_i ℓ_i + (l2/2) Σ_layers ‖W‖² ]      (biases are not penalised),
-   * scikit-learn's _backprop scaling with w ≡ 1 (alpha = l2). Writes ∂J/∂θ into `grad` (same layout as
-   * params) and returns J.
+   * Forward and backward pass over m rows in acts[0] with labels y and weights w: writes into `grad` (same layout
+   * as params) the gradient of scale·Σ_i w_i ℓ_i + (decay/2)·Σ_layers ‖W‖², returns Σ_i w_i ℓ_i and leaves Σ ‖W‖²
+   * in `penalty`.
    */
-  lossAndGradient(params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, l2: number): number {
+  backprop(params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, scale: number, decay: number): number {
     const { sizes, wOffsets, activation } = this.arch;
     const L = sizes.length - 1;
-    const scale = 1 / m;
     this.forward(params, m);
     const data = lossAndOutputDelta(loss, this.acts[L]!, this.probs, this.deltas[L]!, y, w, m, sizes[L]!, scale);
     let penalty = 0;
@@ -96,7 +97,7 @@ export class Workspace {
       const p = sizes[l]!;
       const q = sizes[l + 1]!;
       const wOff = wOffsets[l]!;
-      penalty += denseGradient(this.acts[l]!, m, p, this.deltas[l + 1]!, q, params, wOff, grad, l2 * scale);
+      penalty += denseGradient(this.acts[l]!, m, p, this.deltas[l + 1]!, q, params, wOff, grad, decay);
       if (l > 0) {
         // D_prev = (D·Wᵀ) ⊙ f'(A_l); relu's mask is applied inside the product
         const relu = activation === 'relu';
@@ -104,7 +105,19 @@ export class Workspace {
         if (!relu) multiplyDerivativeInPlace(activation, this.acts[l]!, this.deltas[l]!, m * p);
       }
     }
-    return (data + 0.5 * l2 * penalty) * scale;
+    this.penalty = penalty;
+    return data;
+  }
+
+  /**
+   * The batch objective of m rows in acts[0]
+   *   J = (1/m) [ Σ_i w_i ℓ_i + (l2/2) Σ_layers ‖W‖² ]      (biases are not penalised),
+   * scikit-learn's _backprop scaling with w ≡ 1 (alpha = l2). Writes ∂J/∂θ into `grad` and returns J.
+   */
+  lossAndGradient(params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, l2: number): number {
+    const scale = 1 / m;
+    const data = this.backprop(params, grad, y, w, m, loss, scale, l2 * scale);
+    return (data + 0.5 * l2 * this.penalty) * scale;
   }
 }
 

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/linalg';
 import { ACTIVATIONS, type Activation } from './activations.js';
 import { LOSSES, type Loss } from './losses.js';
 import { SCHEDULES, type LearningRateSchedule } from './schedules.js';
@@ -62,6 +62,12 @@ export interface MLPOptions {
   readonly seed?: number;
   /** Explicit starting weights, one entry per layer (hidden layers then output); replaces random initialisation. */
   readonly initialLayers?: readonly LayerInit[];
+  /**
+   * Threads for the mini-batches (default: DISCERN_THREADS, or the cores Node reports): each batch is computed as
+   * two fixed halves, the second on a worker thread when threads ≥ 2 and the batch is large enough, so every
+   * number of threads gives the same bits. Not part of the model's JSON.
+   */
+  readonly threads?: number;
 }
 
 export interface ResolvedOptions {
@@ -122,6 +128,12 @@ const posInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
 const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
 const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
 const unit = (v: number): boolean => Number.isFinite(v) && v >= 0 && v < 1;
+
+/** The threads option (default: defaultThreads()). */
+export function resolveThreads(options: MLPOptions): number {
+  const o = options as Readonly<Record<string, unknown>>;
+  return o.threads === undefined ? defaultThreads() : num(o, 'threads', 1, posInt, 'a positive integer');
+}
 
 /** Checks every option (INVALID_ARGUMENT naming the option, the value and what is accepted) and fills defaults. */
 export function resolveOptions(options: MLPOptions): ResolvedOptions {

@@ -2,6 +2,7 @@ import { DiscernError, type Rng } from '@discern/linalg';
 import { type Progress } from '../estimator.js';
 import { lossFromProbabilities } from './losses.js';
 import { type Architecture, Workspace, allFinite } from './network.js';
+import { BatchRunner } from './batches.js';
 import { Adam, type Optimizer, SGD } from './optimizers.js';
 import { type ResolvedOptions } from './options.js';
 import { Schedule } from './schedules.js';
@@ -66,6 +67,8 @@ export interface TrainInput {
   readonly valIdx: Int32Array | undefined;
   readonly shuffleRng: Rng;
   readonly onProgress: ((p: Progress) => void) | undefined;
+  /** Threads for the mini-batches (see BatchRunner; every number gives the same result). */
+  readonly threads: number;
 }
 
 function diverged(epoch: number, batch: number | undefined, lr: number, solver: string, what: string): DiscernError {
@@ -77,17 +80,16 @@ function diverged(epoch: number, batch: number | undefined, lr: number, solver: 
 }
 
 /** Mini-batch training of `params` in place. Throws FIT_DIVERGED (leaving the caller's model untouched) on a non-finite loss. */
-export function train(input: TrainInput, params: Float64Array): TrainResult {
+export function train(input: TrainInput, paramsIn: Float64Array): TrainResult {
   const { arch, options: o, X, y, w, trainIdx, valIdx, shuffleRng, onProgress } = input;
   const p = arch.sizes[0]!;
   const outputs = arch.sizes[arch.sizes.length - 1]!;
   const n = trainIdx.length;
   const batch = Math.min(o.batchSize === 'auto' ? 200 : o.batchSize, n);
-  const ws = new Workspace(arch, batch);
   const grad = new Float64Array(arch.nParams);
-  const yb = new Int32Array(batch);
-  const wb = new Float64Array(batch);
-  const order = trainIdx.slice();
+  const runner = new BatchRunner(arch, batch, X, y, w, trainIdx.slice(), paramsIn, o.loss, o.l2, input.threads);
+  // the runner's copies when a worker thread shares them; updated in place below and copied back at the end
+  const { params, order } = runner;
   const optimizer: Optimizer = o.solver === 'adam' ? new Adam(arch.nParams, o.beta1, o.beta2, o.epsilon) : new SGD(arch.nParams, o.momentum, o.nesterov);
   const schedule = new Schedule(o.learningRate, o.learningRateInit, o.powerT);
 
@@ -126,13 +128,7 @@ export function train(input: TrainInput, params: Float64Array): TrainResult {
     let b = 0;
     for (let start = 0; start < n; start += batch, b++) {
       const m = Math.min(batch, n - start);
-      ws.loadRows(X, p, order, start, m);
-      for (let r = 0; r < m; r++) {
-        const i = order[start + r]!;
-        yb[r] = y[i]!;
-        wb[r] = w[i]!;
-      }
-      const J = ws.lossAndGradient(params, grad, yb, wb, m, o.loss, o.l2);
+      const J = runner.lossAndGradient(start, m, grad);
       if (!Number.isFinite(J)) throw diverged(epoch, b + 1, o.learningRateInit, o.solver, `the batch loss is ${J}`);
       accumulated += J * m;
       optimizer.step(params, grad, lr);
@@ -180,6 +176,7 @@ export function train(input: TrainInput, params: Float64Array): TrainResult {
     }
   }
   if (bestParams) params.set(bestParams);
+  if (params !== paramsIn) paramsIn.set(params);
   return { ...result, epochs: epoch, reason, bestEpoch: bestParams ? bestEpoch : epoch };
 }
 

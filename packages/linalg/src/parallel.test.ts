@@ -1,0 +1,105 @@
+import { threadId } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isDiscernError } from './errors.js';
+import { SyncWorkerPool, defaultThreads, sharedCopy } from './parallel.js';
+import { type SumTask, runSum } from './parallel.test-helpers.js';
+
+const MODULE = new URL('./parallel.test-helpers.ts', import.meta.url);
+
+function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Array, fail: Record<number, SumTask['fail']> = {}): SumTask[] {
+  const n = x.length;
+  return Array.from({ length: parts }, (_, g) => ({ x, r0: Math.floor((g * n) / parts), r1: Math.floor(((g + 1) * n) / parts), slot: g, out, who, ...(fail[g] ? { fail: fail[g] } : {}) }));
+}
+
+describe('SyncWorkerPool', () => {
+  const pool = SyncWorkerPool.shared(MODULE, 2)!;
+  afterAll(() => pool.close());
+
+  it('starts its workers and runs tasks on them and on the calling thread, blocking until all are done', async () => {
+    expect(pool).toBeDefined();
+    expect(pool.size).toBe(2);
+    expect(await pool.started()).toBe(true);
+    const x = sharedCopy(Float64Array.from({ length: 30_000 }, (_, i) => i % 7));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4)).fill(-1);
+    const before = pool.tasksOnWorkers;
+    pool.run(tasks(x, 3, out, who), runSum);
+    // Σ_{i<n} (i mod 7) with n = 30,000 = 7·4285 + 5: 4285·21 + (0+1+2+3+4) = 89,985 + 10 = 89,995
+    expect(out[0]! + out[1]! + out[2]!).toBe(89_995);
+    expect(pool.tasksOnWorkers - before).toBe(2);
+    expect(who[0]).toBe(threadId); // the first task always runs on the caller
+    expect(new Set(who).size).toBe(3); // the others on two other threads
+  });
+
+  it('runs the tasks beyond its workers on the calling thread', async () => {
+    await pool.started();
+    const x = sharedCopy(Float64Array.from({ length: 1000 }, () => 1));
+    const out = new Float64Array(new SharedArrayBuffer(5 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(5 * 4));
+    pool.run(tasks(x, 5, out, who), runSum);
+    expect(Array.from(out)).toEqual([200, 200, 200, 200, 200]);
+    expect(who.filter((t) => t === threadId).length).toBe(3);
+  });
+
+  it('rethrows a coded error from a worker as the same DiscernError, and stays usable', async () => {
+    await pool.started();
+    const x = sharedCopy(new Float64Array(100).fill(2));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4));
+    let err: unknown;
+    try {
+      pool.run(tasks(x, 3, out, who, { 2: 'coded' }), runSum);
+    } catch (e) {
+      err = e;
+    }
+    expect(isDiscernError(err) && err.code).toBe('DATA_INVALID');
+    expect((err as Error).message).toBe('slot 2 refused');
+    expect(out[0]! + out[1]!).toBe(2 * Math.floor((2 * 100) / 3)); // the other tasks still ran
+    pool.run(tasks(x, 3, out, who), runSum);
+    expect(out[0]! + out[1]! + out[2]!).toBe(200);
+  });
+
+  it('reports a bug in a worker with its stack, and a bug on the calling thread as thrown', async () => {
+    await pool.started();
+    const x = sharedCopy(new Float64Array(10));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4));
+    expect(() => pool.run(tasks(x, 3, out, who, { 1: 'bug' }), runSum)).toThrow(/a worker thread failed: TypeError: slot 1 broke/);
+    expect(() => pool.run(tasks(x, 3, out, who, { 0: 'bug' }), runSum)).toThrow(TypeError);
+  });
+
+  it('gives no pool for zero workers and refuses runs after close', () => {
+    expect(SyncWorkerPool.shared(MODULE, 0)).toBeUndefined();
+    const other = SyncWorkerPool.shared(MODULE, 1)!;
+    other.close();
+    expect(() => other.run([], () => {})).toThrow(/after close/);
+    expect(SyncWorkerPool.shared(MODULE, 1)).not.toBe(other); // a closed pool is not handed out again
+    SyncWorkerPool.shared(MODULE, 1)!.close();
+  });
+});
+
+describe('defaultThreads', () => {
+  const saved = process.env.DISCERN_THREADS;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.DISCERN_THREADS;
+    else process.env.DISCERN_THREADS = saved;
+  });
+
+  it('reads DISCERN_THREADS, and refuses what is not a positive integer', () => {
+    process.env.DISCERN_THREADS = '3';
+    expect(defaultThreads()).toBe(3);
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      process.env.DISCERN_THREADS = bad;
+      let code = '';
+      try {
+        defaultThreads();
+      } catch (e) {
+        code = isDiscernError(e) ? e.code : 'other';
+      }
+      expect(code).toBe('INVALID_ARGUMENT');
+    }
+    delete process.env.DISCERN_THREADS;
+    expect(defaultThreads()).toBeGreaterThanOrEqual(1);
+    expect(defaultThreads()).toBeLessThanOrEqual(8);
+  });
+});

@@ -1,0 +1,34 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SyncWorkerPool } from '@discern/linalg';
+import { GaussianMixture } from './gmm.js';
+import { type CovarianceType } from './gmm-params.js';
+import { numericCsv } from './data.test-helpers.js';
+
+// All 19,020 MAGIC rows, 10 features, 4 components: every covariance type is past the size at which the E/M pass
+// goes to worker threads (n·K·p(p+1) or n·K·2p ≥ 1e6 multiply-adds).
+const magic = numericCsv('magic04.csv', 10);
+const TYPES: CovarianceType[] = ['full', 'diag', 'spherical', 'tied'];
+
+describe('GaussianMixture on worker threads', () => {
+  // The pool EmPass uses for threads: 3 (two workers besides the calling thread).
+  const pool = SyncWorkerPool.shared(new URL('./gmm-worker.ts', import.meta.url), 2)!;
+  afterAll(() => pool.close());
+
+  it.each(TYPES)('gives the same bits with 3 threads as with 1 (%s)', async (covarianceType) => {
+    expect(await pool.started()).toBe(true);
+    const fit = (threads: number) => new GaussianMixture({ nComponents: 4, covarianceType, init: 'kmeans++', tol: 0, maxIter: 12, seed: 3, threads }).fit(magic);
+    const before = pool.tasksOnWorkers;
+    const threaded = fit(3);
+    // 12 EM passes plus the final E-step's log-likelihood: two worker tasks each
+    expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(2 * 12);
+    const serial = fit(1);
+    expect(threaded.toJSON()).toEqual(serial.toJSON());
+    expect(threaded.fitReport!.history).toEqual(serial.fitReport!.history);
+    expect(Array.from(threaded.scoreSamples(magic).subarray(0, 50))).toEqual(Array.from(serial.scoreSamples(magic).subarray(0, 50)));
+  });
+
+  it('refuses a thread count that is not a positive integer', () => {
+    expect(() => new GaussianMixture({ threads: 0 })).toThrow(/threads/);
+    expect(() => new GaussianMixture({ threads: 1.5 })).toThrow(/threads/);
+  });
+});

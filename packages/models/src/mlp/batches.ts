@@ -1,0 +1,156 @@
+import { SyncWorkerPool, sharedCopy } from '@discern/linalg';
+import { type Loss } from './losses.js';
+import { type Architecture, Workspace } from './network.js';
+
+/**
+ * The loss and gradient of one mini-batch, computed as two fixed halves — rows [0, h) and [h, m) with h = ⌈m/2⌉ —
+ * whose gradients are then added. The halves are always the same, so the result does not depend on whether the
+ * second half ran on a worker thread (threads ≥ 2 and a batch big enough to pay for the hand-over) or after the
+ * first on the calling thread: every number of threads gives the same bits.
+ */
+
+/** The second half of a batch, as a worker thread computes it. Arrays over shared memory. */
+export interface HalfBatchTask {
+  readonly arch: Architecture;
+  readonly capacity: number;
+  readonly X: Float64Array;
+  readonly y: Int32Array;
+  readonly w: Float64Array;
+  readonly order: Int32Array;
+  readonly params: Float64Array;
+  /** The half's gradient (nParams) and, after it, its Σ w ℓ. */
+  readonly out: Float64Array;
+  readonly start: number;
+  readonly m: number;
+  readonly loss: Loss;
+  readonly scale: number;
+}
+
+/** A workspace, labels and weights for half-batches of up to `capacity` rows. */
+class Half {
+  readonly ws: Workspace;
+  readonly yb: Int32Array;
+  readonly wb: Float64Array;
+  constructor(
+    readonly arch: Architecture,
+    readonly capacity: number,
+  ) {
+    this.ws = new Workspace(arch, capacity);
+    this.yb = new Int32Array(capacity);
+    this.wb = new Float64Array(capacity);
+  }
+
+  /** Loads rows order[start..start+m) and back-propagates them into grad; returns Σ w ℓ (penalty in ws.penalty). */
+  run(X: Float64Array, y: Int32Array, w: Float64Array, order: Int32Array, start: number, m: number, params: Float64Array, grad: Float64Array, loss: Loss, scale: number, decay: number): number {
+    this.ws.loadRows(X, this.arch.sizes[0]!, order, start, m);
+    for (let r = 0; r < m; r++) {
+      const i = order[start + r]!;
+      this.yb[r] = y[i]!;
+      this.wb[r] = w[i]!;
+    }
+    return this.ws.backprop(params, grad, this.yb, this.wb, m, loss, scale, decay);
+  }
+}
+
+/** A worker thread keeps its last workspace: the same fit sends the same architecture batch after batch. */
+let workerHalf: Half | undefined;
+
+/** Runs a HalfBatchTask (in a worker thread). */
+export function runHalfBatch(t: HalfBatchTask): void {
+  if (!workerHalf || workerHalf.capacity !== t.capacity || workerHalf.arch.sizes.join() !== t.arch.sizes.join() || workerHalf.arch.activation !== t.arch.activation) workerHalf = new Half(t.arch, t.capacity);
+  const nParams = t.arch.nParams;
+  t.out[nParams] = workerHalf.run(t.X, t.y, t.w, t.order, t.start, t.m, t.params, t.out.subarray(0, nParams), t.loss, t.scale, 0);
+}
+
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './mlp-worker.ts' : './mlp-worker.js', import.meta.url);
+
+/** Below this many row × parameter products per batch, both halves stay on the calling thread. */
+const PARALLEL_WORK = 50_000;
+
+/**
+ * Mini-batch losses and gradients for one fit. With a worker thread, X, y, w and the parameters live in shared
+ * memory: `params` and `order` are then the runner's shared copies, which the caller must update in place (the
+ * optimiser step, the shuffle) and copy back at the end.
+ */
+export class BatchRunner {
+  readonly params: Float64Array;
+  readonly order: Int32Array;
+  private readonly X: Float64Array;
+  private readonly y: Int32Array;
+  private readonly w: Float64Array;
+  private readonly first: Half;
+  private readonly second: Half | undefined;
+  private readonly pool: SyncWorkerPool | undefined;
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly arch: Architecture,
+    batch: number,
+    X: Float64Array,
+    y: Int32Array,
+    w: Float64Array,
+    order: Int32Array,
+    params: Float64Array,
+    private readonly loss: Loss,
+    private readonly l2: number,
+    threads: number,
+  ) {
+    const capacity = Math.ceil(batch / 2);
+    this.pool = threads > 1 && batch >= 2 && batch * arch.nParams >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, 1) : undefined;
+    const shared = this.pool !== undefined;
+    this.X = shared ? sharedCopy(X) : X;
+    this.y = shared ? sharedInt32(y) : y;
+    this.w = shared ? sharedCopy(w) : w;
+    this.order = shared ? sharedInt32(order) : order;
+    this.params = shared ? sharedCopy(params) : params;
+    this.first = new Half(arch, capacity);
+    this.second = shared ? undefined : this.first;
+    this.out = shared ? new Float64Array(new SharedArrayBuffer((arch.nParams + 1) * 8)) : new Float64Array(arch.nParams + 1);
+  }
+
+  /**
+   * The batch objective of rows order[start..start+m): J = (1/m)[Σ_i w_i ℓ_i + (l2/2) Σ ‖W‖²]; writes ∂J/∂θ into
+   * `grad` and returns J.
+   */
+  lossAndGradient(start: number, m: number, grad: Float64Array): number {
+    const h = Math.ceil(m / 2);
+    const scale = 1 / m;
+    const nParams = this.arch.nParams;
+    const second = (): void => {
+      if (m - h === 0) {
+        this.out.fill(0);
+        return;
+      }
+      this.out[nParams] = this.second!.run(this.X, this.y, this.w, this.order, start + h, m - h, this.params, this.out.subarray(0, nParams), this.loss, scale, 0);
+    };
+    // the first half carries the L2 term
+    let data0 = 0;
+    let penalty = 0;
+    const first = (): void => {
+      data0 = this.first.run(this.X, this.y, this.w, this.order, start, h, this.params, grad, this.loss, scale, this.l2 * scale);
+      penalty = this.first.ws.penalty;
+    };
+    if (this.pool && m - h > 0) {
+      const task: HalfBatchTask = { arch: this.arch, capacity: this.first.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out: this.out, start: start + h, m: m - h, loss: this.loss, scale };
+      // the first task runs here (the calling thread's half); the second goes to the worker when it is up
+      this.pool.run<HalfBatchTask | undefined>([undefined, task], (t) => (t ? runHalfBatch(t) : first()));
+    } else {
+      first();
+      second();
+    }
+    const out = this.out;
+    for (let j = 0; j < nParams; j++) grad[j]! += out[j]!;
+    return (data0 + out[nParams]! + 0.5 * this.l2 * penalty) * scale;
+  }
+
+  /** Threads the batches use, the calling thread included. */
+  get threads(): number {
+    return this.pool ? 2 : 1;
+  }
+}
+
+function sharedInt32(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.length * 4));
+  out.set(a);
+  return out;
+}
