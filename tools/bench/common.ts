@@ -250,6 +250,11 @@ export interface BenchOptions {
   /** Runs of each (default 3; the median is reported). */
   readonly runs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Pause before each timed run, in ms (default 300): after a BLAS call OpenBLAS's worker threads spin for a while
+   * before they sleep, and a run started at once would share the cores with them.
+   */
+  readonly settleMs?: number;
 }
 
 /**
@@ -266,16 +271,20 @@ export async function interleave(
   const log = o.log ?? ((): void => {});
   const res = { ours: [] as Timing[], sklearn: [] as Timing[], sklearnOneThread: [] as Timing[] };
   const f = (t: Timing): string => `${t.wall.toFixed(3)} s wall, ${t.cpu.toFixed(3)} s cpu`;
+  const settle = (): Promise<void> => new Promise((done) => setTimeout(done, o.settleMs ?? 300));
   for (let r = 0; r < runs; r++) {
+    await settle();
     const t = ours(r);
     res.ours.push(t);
     log(`    run ${r + 1}: discern ${f(t)}`);
     if (!session) continue;
+    await settle();
     const s = await session.run(r);
     res.sklearn.push({ wall: s.wall, cpu: s.cpu });
     onSklearn(s, false);
     log(`    run ${r + 1}: sklearn ${f(s)}`);
     if (o.oneThread !== false) {
+      await settle();
       const s1 = await session.run(r, 1);
       res.sklearnOneThread.push({ wall: s1.wall, cpu: s1.cpu });
       onSklearn(s1, true);
