@@ -258,13 +258,13 @@ export interface BenchOptions {
 }
 
 /**
- * Runs ours and scikit-learn interleaved: ours, sklearn, sklearn (1 thread), ours, … `ours(r)` does one timed run
- * and returns its timing; scikit-learn's extra figures from each run go to `onSklearn`.
+ * Runs ours and scikit-learn interleaved, after one untimed warm-up run of each (numbered `runs`): ours, sklearn, sklearn
+ * (1 thread), ours, … `ours(r)` does one timed run and returns its timing; scikit-learn's extra figures from each run go to `onSklearn`.
  */
 export async function interleave(
   session: PythonSession | undefined,
   o: BenchOptions,
-  ours: (run: number) => Timing,
+  ours: (run: number, warmup: boolean) => Timing,
   onSklearn: (r: Timing & Record<string, unknown>, oneThread: boolean) => void = () => {},
 ): Promise<{ ours: Timing[]; sklearn: Timing[]; sklearnOneThread: Timing[] }> {
   const runs = o.runs ?? 3;
@@ -272,9 +272,13 @@ export async function interleave(
   const res = { ours: [] as Timing[], sklearn: [] as Timing[], sklearnOneThread: [] as Timing[] };
   const f = (t: Timing): string => `${t.wall.toFixed(3)} s wall, ${t.cpu.toFixed(3)} s cpu`;
   const settle = (): Promise<void> => new Promise((done) => setTimeout(done, o.settleMs ?? 300));
+  // One untimed run of each first (numbered `runs`, after the timed ones): JIT compilation, discern's worker threads
+  // starting, Python's lazy imports.
+  ours(runs, true);
+  if (session) await session.run(runs);
   for (let r = 0; r < runs; r++) {
     await settle();
-    const t = ours(r);
+    const t = ours(r, false);
     res.ours.push(t);
     log(`    run ${r + 1}: discern ${f(t)}`);
     if (!session) continue;
