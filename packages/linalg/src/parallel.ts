@@ -49,10 +49,11 @@ export function defaultThreads(): number {
   return Math.min(8, availableParallelism());
 }
 
-/** A Float64Array over shared memory holding a copy of `a` (or `a` itself when it already is one). */
-export function sharedCopy(a: Float64Array): Float64Array {
+/** A typed array over shared memory holding a copy of `a` (or `a` itself when it already is one). */
+export function sharedCopy<T extends Float64Array | Int32Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new Float64Array(new SharedArrayBuffer(a.length * 8));
+  const buf = new SharedArrayBuffer(a.length * a.BYTES_PER_ELEMENT);
+  const out = (a instanceof Float64Array ? new Float64Array(buf) : new Int32Array(buf)) as T;
   out.set(a);
   return out;
 }

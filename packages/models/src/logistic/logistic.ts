@@ -3,7 +3,7 @@ import { argmaxRows, type Classifier, type FitOptions, type FitReport, type Mode
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
 import { linearScores, logisticObjective, paramRows } from './loss.js';
-import { resolveOptions, type LogisticRegressionOptions, type ResolvedLogisticOptions } from './options.js';
+import { resolveOptions, resolveThreads, type LogisticRegressionOptions, type ResolvedLogisticOptions } from './options.js';
 
 const NAME = 'LogisticRegression';
 const JSON_VERSION = 1;
@@ -23,6 +23,8 @@ const DIVERGENCE_FACTOR = 1e3;
 export class LogisticRegression implements Classifier {
   readonly kind = 'logistic';
   readonly options: ResolvedLogisticOptions;
+  /** Threads for the loss passes (see LogisticRegressionOptions.threads). */
+  readonly threads: number;
   private coef_: Float64Array | undefined; // rows×p row-major
   private intercept_: Float64Array | undefined; // rows
   private nClasses_ = 0;
@@ -31,6 +33,7 @@ export class LogisticRegression implements Classifier {
 
   constructor(options: LogisticRegressionOptions = {}) {
     this.options = resolveOptions(options);
+    this.threads = resolveThreads(options);
   }
 
   get nClasses(): number {
@@ -92,7 +95,7 @@ export class LogisticRegression implements Classifier {
         );
       theta0.set(o.initialWeights);
     }
-    const fg = logisticObjective({ X: X.data, n, p, y, nClasses: K, w, l2: o.l2, fitIntercept: o.fitIntercept, loss: o.loss });
+    const fg = logisticObjective({ X: X.data, n, p, y, nClasses: K, w, l2: o.l2, fitIntercept: o.fitIntercept, loss: o.loss }, this.threads);
 
     let theta: Float64Array;
     let report: FitReport;

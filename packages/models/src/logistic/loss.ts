@@ -1,4 +1,4 @@
-import { gemvInto, gemvTInto } from '@discern/linalg';
+import { SyncWorkerPool, gemvInto, gemvTInto, sharedCopy } from '@discern/linalg';
 import { type ObjectiveFn } from '../optim/index.js';
 
 export type LogisticLoss = 'log' | 'mse';
@@ -46,116 +46,195 @@ function l2Penalty(theta: Float64Array, grad: Float64Array, l2: number, rows: nu
   return 0.5 * l2 * s;
 }
 
+/** Rows per chunk of the loss pass: chunks depend on n alone (see logisticObjective). */
+const CHUNK_ROWS = 4096;
+/** At most this many chunks (enough to balance up to 8 threads). */
+const MAX_CHUNKS = 8;
+/** Below this many rows × parameters per pass, the pass stays on the calling thread. */
+const PARALLEL_WORK = 100_000;
+
+function chunkRows(n: number): number {
+  return Math.max(CHUNK_ROWS, Math.ceil(n / MAX_CHUNKS));
+}
+
+/**
+ * One pass over chunks [c0, c1) under θ: for each chunk, its loss Σ w ℓ (Neumaier-compensated) then its gradient
+ * (stride numbers per score row) into its slot of `out`. Arrays may be over shared memory: a worker thread runs
+ * this too.
+ */
+export interface LossTask {
+  readonly X: Float64Array;
+  readonly y: Int32Array;
+  readonly w: Float64Array;
+  readonly n: number;
+  readonly p: number;
+  readonly rows: number;
+  readonly fitIntercept: boolean;
+  readonly mse: boolean;
+  readonly theta: Float64Array;
+  /** rows × n scratch: z, then ∂ℓ/∂z (score row k's values at k·n). */
+  readonly Z: Float64Array;
+  readonly out: Float64Array;
+  readonly c0: number;
+  readonly c1: number;
+}
+
+/** Runs a LossTask. */
+export function runLossTask(t: LossTask): void {
+  const { X, n, p, rows, fitIntercept, theta, Z, out } = t;
+  const stride = p + (fitIntercept ? 1 : 0);
+  const slot = 1 + rows * stride;
+  const size = chunkRows(n);
+  const e = rows > 1 ? new Float64Array(rows) : undefined;
+  for (let c = t.c0; c < t.c1; c++) {
+    const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
+    const Xc = X.subarray(r0 * p, r1 * p);
+    for (let k = 0; k < rows; k++) gemvInto(Xc, m, p, theta, k * stride, fitIntercept ? theta[k * stride + p]! : 0, Z.subarray(k * n + r0, k * n + r1));
+    out[c * slot] = e ? multinomialPointwise(t, r0, r1, e) : binaryPointwise(t, r0, r1);
+    for (let k = 0; k < rows; k++) {
+      const d = Z.subarray(k * n + r0, k * n + r1);
+      const o = c * slot + 1 + k * stride;
+      gemvTInto(Xc, m, p, d, out, o);
+      if (fitIntercept) {
+        let gb = 0;
+        for (let i = 0; i < m; i++) gb += d[i]!;
+        out[o + p] = gb;
+      }
+    }
+  }
+}
+
+/** Rows [r0, r1) of a binary model: Z[i] = z_i becomes w_i ∂ℓ/∂z; returns Σ w ℓ (compensated). */
+function binaryPointwise(t: LossTask, r0: number, r1: number): number {
+  const { Z, w, y, mse } = t;
+  let f = 0;
+  let fc = 0;
+  for (let i = r0; i < r1; i++) {
+    const wi = w[i]!;
+    if (wi === 0) {
+      Z[i] = 0;
+      continue;
+    }
+    const zi = Z[i]!;
+    // one exp serves both σ(z) and softplus(z): with t = e^{−|z|}, softplus(z) = max(z,0) + log1p(t)
+    const tz = Math.exp(-Math.abs(zi));
+    const r1z = 1 / (1 + tz);
+    const sig = zi >= 0 ? r1z : tz * r1z;
+    const yi = y[i]! === 1 ? 1 : 0;
+    let li: number;
+    if (mse) {
+      const r = sig - yi;
+      li = wi * r * r;
+      Z[i] = wi * 2 * r * sig * (1 - sig);
+    } else {
+      li = wi * ((zi > 0 ? zi : 0) + Math.log1p(tz) - yi * zi);
+      Z[i] = wi * (sig - yi);
+    }
+    const ft = f + li;
+    fc += Math.abs(f) >= Math.abs(li) ? f - ft + li : li - ft + f;
+    f = ft;
+  }
+  return f + fc;
+}
+
+/** Rows [r0, r1) of a multinomial model: Z[k·n + i] = z_ik becomes w_i ∂ℓ/∂z_k; returns Σ w ℓ (compensated). */
+function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Array): number {
+  const { Z, w, y, mse, n, rows } = t;
+  let f = 0;
+  let fc = 0;
+  for (let i = r0; i < r1; i++) {
+    const wi = w[i]!;
+    if (wi === 0) {
+      for (let k = 0; k < rows; k++) Z[k * n + i] = 0;
+      continue;
+    }
+    let zmax = -Infinity;
+    for (let k = 0; k < rows; k++) if (Z[k * n + i]! > zmax) zmax = Z[k * n + i]!;
+    let sum = 0;
+    for (let k = 0; k < rows; k++) {
+      const v = Math.exp(Z[k * n + i]! - zmax);
+      e[k] = v;
+      sum += v;
+    }
+    const yi = y[i]!;
+    // e[k] becomes softmax p_k; then Z[k, i] becomes ∂ℓ_i/∂z_k (times w_i)
+    for (let k = 0; k < rows; k++) e[k]! /= sum;
+    let li = 0;
+    if (mse) {
+      let c = 0;
+      for (let k = 0; k < rows; k++) {
+        const r = e[k]! - (k === yi ? 1 : 0);
+        li += r * r;
+        c += r * e[k]!;
+      }
+      li *= wi;
+      for (let k = 0; k < rows; k++) Z[k * n + i] = wi * 2 * e[k]! * (e[k]! - (k === yi ? 1 : 0) - c);
+    } else {
+      li = wi * (zmax + Math.log(sum) - Z[yi * n + i]!);
+      for (let k = 0; k < rows; k++) Z[k * n + i] = wi * (e[k]! - (k === yi ? 1 : 0));
+    }
+    const ft = f + li;
+    fc += Math.abs(f) >= Math.abs(li) ? f - ft + li : li - ft + f;
+    f = ft;
+  }
+  return f + fc;
+}
+
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' : './logistic-worker.js', import.meta.url);
+
 /**
  * Loss and gradient:
  *   f(θ) = Σ_i w_i ℓ_i(z_i) + (l2/2) Σ coef²,   z_i = coef·x_i + intercept.
  * 'log': binary ℓ = softplus(z) − y·z (stable for any z), multinomial ℓ = logsumexp(z) − z_y.
  * 'mse': binary ℓ = (σ(z) − y)², multinomial ℓ = Σ_k (softmax(z)_k − [k = y])² (the perceptron exercise).
- * Three passes per score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element (written
- * over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The loss is summed with Neumaier compensation, so
- * it is accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
- * Returns a closure with its own scratch buffers (n × score rows numbers): not re-entrant, allocation-free per call.
+ * Per chunk of rows and score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element
+ * (written over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The chunks (at most 8, of at least 4,096
+ * rows) depend on n alone and their sums are added in order, so the result is the same bits whether they ran on one
+ * thread or on several (`threads`, when the data are large enough to pay for the hand-over). The loss is summed with
+ * Neumaier compensation, so it is accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
+ * Returns a closure with its own scratch buffers (n × score rows numbers): not re-entrant.
  */
-export function logisticObjective(P: LogisticProblem): ObjectiveFn {
-  const { X, n, p, y, w, l2, fitIntercept } = P;
+export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn {
+  const { n, p, l2, fitIntercept } = P;
   const rows = paramRows(P.nClasses);
   const stride = p + (fitIntercept ? 1 : 0);
-  const mse = P.loss === 'mse';
-  // z, then ∂ℓ/∂z in place: score row k's n values at k·n (class-major, so each kernel reads one contiguous vector)
-  const Z = new Float64Array(rows * n);
-  const Zk = Array.from({ length: rows }, (_, k) => Z.subarray(k * n, (k + 1) * n));
-
-  const linear = (theta: Float64Array): void => {
-    for (let k = 0; k < rows; k++) gemvInto(X, n, p, theta, k * stride, fitIntercept ? theta[k * stride + p]! : 0, Zk[k]!);
+  const chunks = Math.ceil(n / chunkRows(n));
+  const pool = threads > 1 && chunks > 1 && n * rows * stride >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, Math.min(threads, chunks) - 1) : undefined;
+  const share = <T extends Float64Array | Int32Array>(a: T): T => (pool ? sharedCopy(a) : a);
+  const slot = 1 + rows * stride;
+  const task = {
+    X: share(P.X),
+    y: share(P.y),
+    w: share(P.w),
+    n,
+    p,
+    rows,
+    fitIntercept,
+    mse: P.loss === 'mse',
+    theta: share(new Float64Array(rows * stride)),
+    Z: share(new Float64Array(rows * n)),
+    out: share(new Float64Array(chunks * slot)),
   };
-  const backward = (theta: Float64Array, grad: Float64Array): number => {
-    for (let k = 0; k < rows; k++) {
-      const d = Zk[k]!;
-      gemvTInto(X, n, p, d, grad, k * stride);
-      if (fitIntercept) {
-        let gb = 0;
-        for (let i = 0; i < n; i++) gb += d[i]!;
-        grad[k * stride + p] = gb;
-      }
-    }
-    return l2Penalty(theta, grad, l2, rows, stride, p);
-  };
+  const T = pool ? 1 + pool.size : 1;
+  const tasks: LossTask[] = Array.from({ length: T }, (_, g) => ({ ...task, c0: Math.floor((g * chunks) / T), c1: Math.floor(((g + 1) * chunks) / T) }));
+  const out = task.out;
 
-  if (rows === 1) {
-    return (theta, grad) => {
-      linear(theta);
-      let f = 0;
-      let fc = 0;
-      for (let i = 0; i < n; i++) {
-        const wi = w[i]!;
-        if (wi === 0) {
-          Z[i] = 0;
-          continue;
-        }
-        const zi = Z[i]!;
-        // one exp serves both σ(z) and softplus(z): with t = e^{−|z|}, softplus(z) = max(z,0) + log1p(t)
-        const t = Math.exp(-Math.abs(zi));
-        const r1 = 1 / (1 + t);
-        const sig = zi >= 0 ? r1 : t * r1;
-        const yi = y[i]! === 1 ? 1 : 0;
-        let li: number;
-        if (mse) {
-          const r = sig - yi;
-          li = wi * r * r;
-          Z[i] = wi * 2 * r * sig * (1 - sig);
-        } else {
-          li = wi * ((zi > 0 ? zi : 0) + Math.log1p(t) - yi * zi);
-          Z[i] = wi * (sig - yi);
-        }
-        const ft = f + li;
-        fc += Math.abs(f) >= Math.abs(li) ? f - ft + li : li - ft + f;
-        f = ft;
-      }
-      return f + fc + backward(theta, grad);
-    };
-  }
-
-  const e = new Float64Array(rows);
   return (theta, grad) => {
-    linear(theta);
+    task.theta.set(theta);
+    if (pool) pool.run(tasks, runLossTask);
+    else runLossTask(tasks[0]!);
+    grad.fill(0);
     let f = 0;
     let fc = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w[i]!;
-      if (wi === 0) {
-        for (let k = 0; k < rows; k++) Z[k * n + i] = 0;
-        continue;
-      }
-      let zmax = -Infinity;
-      for (let k = 0; k < rows; k++) if (Z[k * n + i]! > zmax) zmax = Z[k * n + i]!;
-      let sum = 0;
-      for (let k = 0; k < rows; k++) {
-        const v = Math.exp(Z[k * n + i]! - zmax);
-        e[k] = v;
-        sum += v;
-      }
-      const yi = y[i]!;
-      // e[k] becomes softmax p_k; then Z[k, i] becomes ∂ℓ_i/∂z_k (times w_i)
-      for (let k = 0; k < rows; k++) e[k]! /= sum;
-      let li = 0;
-      if (mse) {
-        let c = 0;
-        for (let k = 0; k < rows; k++) {
-          const r = e[k]! - (k === yi ? 1 : 0);
-          li += r * r;
-          c += r * e[k]!;
-        }
-        li *= wi;
-        for (let k = 0; k < rows; k++) Z[k * n + i] = wi * 2 * e[k]! * (e[k]! - (k === yi ? 1 : 0) - c);
-      } else {
-        li = wi * (zmax + Math.log(sum) - Z[yi * n + i]!);
-        for (let k = 0; k < rows; k++) Z[k * n + i] = wi * (e[k]! - (k === yi ? 1 : 0));
-      }
+    for (let c = 0; c < chunks; c++) {
+      const o = c * slot;
+      const li = out[o]!;
       const ft = f + li;
       fc += Math.abs(f) >= Math.abs(li) ? f - ft + li : li - ft + f;
       f = ft;
+      for (let j = 0; j < rows * stride; j++) grad[j]! += out[o + 1 + j]!;
     }
-    return f + fc + backward(theta, grad);
+    return f + fc + l2Penalty(theta, grad, l2, rows, stride, p);
   };
 }
 

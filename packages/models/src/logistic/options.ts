@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/linalg';
 import { type LogisticLoss } from './loss.js';
 
 export type LogisticSolver = 'lbfgs' | 'gd';
@@ -39,6 +39,12 @@ export interface LogisticRegressionOptions {
    * two classes, K rows otherwise) the p coefficients, then the intercept if fitIntercept.
    */
   readonly initialWeights?: readonly number[];
+  /**
+   * Threads for the loss passes of large fits, the calling thread included (default: DISCERN_THREADS, or the cores
+   * Node reports, at most 8). Rows are summed in fixed chunks added in order, so every number of threads gives the
+   * same bits. Not stored by toJSON.
+   */
+  readonly threads?: number;
 }
 
 /** Options after defaults; what toJSON stores. */
@@ -56,7 +62,7 @@ export interface ResolvedLogisticOptions {
 }
 
 const NAME = 'LogisticRegression';
-const KEYS = ['solver', 'loss', 'learningRate', 'epochs', 'tol', 'maxIter', 'l2', 'fitIntercept', 'classWeight', 'initialWeights'];
+const KEYS = ['solver', 'loss', 'learningRate', 'epochs', 'tol', 'maxIter', 'l2', 'fitIntercept', 'classWeight', 'initialWeights', 'threads'];
 
 function bad(option: string, value: unknown, accepted: string): DiscernError {
   const shown = typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
@@ -71,6 +77,11 @@ function finiteAtLeast(v: unknown, option: string, min: number, strict: boolean)
 function intAtLeast(v: unknown, option: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(option, v, `an integer ≥ ${min}`);
   return v;
+}
+
+/** The threads option (default: defaultThreads()). */
+export function resolveThreads(o: LogisticRegressionOptions = {}): number {
+  return o.threads === undefined ? defaultThreads() : intAtLeast(o.threads, 'threads', 1);
 }
 
 /** Applies defaults and checks every option; throws INVALID_ARGUMENT naming the option, its value and what is accepted. */

@@ -99,9 +99,9 @@ export class BatchRunner {
     this.pool = threads > 1 && batch >= 2 && batch * arch.nParams >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, 1) : undefined;
     const shared = this.pool !== undefined;
     this.X = shared ? sharedCopy(X) : X;
-    this.y = shared ? sharedInt32(y) : y;
+    this.y = shared ? sharedCopy(y) : y;
     this.w = shared ? sharedCopy(w) : w;
-    this.order = shared ? sharedInt32(order) : order;
+    this.order = shared ? sharedCopy(order) : order;
     this.params = shared ? sharedCopy(params) : params;
     this.first = new Half(arch, capacity);
     this.second = shared ? undefined : this.first;
@@ -147,10 +147,4 @@ export class BatchRunner {
   get threads(): number {
     return this.pool ? 2 : 1;
   }
-}
-
-function sharedInt32(a: Int32Array): Int32Array {
-  const out = new Int32Array(new SharedArrayBuffer(a.length * 4));
-  out.set(a);
-  return out;
 }

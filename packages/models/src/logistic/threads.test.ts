@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SyncWorkerPool } from '@discern/linalg';
+import { LogisticRegression } from './logistic.js';
+import { numericCsv } from '../mixture/data.test-helpers.js';
+import { readCsv } from '../mlp/testing.test-helpers.js';
+
+describe('LogisticRegression on worker threads', () => {
+  // The pool the loss pass uses for threads: 3 (two workers besides the calling thread).
+  const pool = SyncWorkerPool.shared(new URL('./logistic-worker.ts', import.meta.url), 2)!;
+  afterAll(() => pool.close());
+  // All 19,020 MAGIC rows (5 chunks of 4,096 rows), standardised
+  const X = numericCsv('magic04.csv', 10);
+  const p = X.cols;
+  for (let j = 0; j < p; j++) {
+    let m = 0, v = 0;
+    for (let i = 0; i < X.rows; i++) m += X.data[i * p + j]!;
+    m /= X.rows;
+    for (let i = 0; i < X.rows; i++) v += (X.data[i * p + j]! - m) ** 2;
+    const sd = Math.sqrt(v / X.rows);
+    for (let i = 0; i < X.rows; i++) X.data[i * p + j] = (X.data[i * p + j]! - m) / sd;
+  }
+  const y = readCsv('magic04.csv', (c) => (c === 'g' ? 1 : 0)).y;
+  // a third class: gammas with a positive first feature
+  const y3 = y.map((c, i) => (c === 1 && X.data[i * p]! > 0 ? 2 : c));
+
+  it.each([
+    ['binary, L2, class weights', y, { l2: 1e-3, classWeight: 'balanced' as const }],
+    ['three classes', y3, {}],
+    ['binary, gradient descent on mse', y, { solver: 'gd' as const, loss: 'mse' as const, epochs: 30 }],
+  ])('gives the same bits with 3 threads as with 1 (%s)', async (_name, labels, opts) => {
+    expect(await pool.started()).toBe(true);
+    const weights = Float64Array.from(labels, (_, i) => 1 + (i % 4));
+    const fit = (threads: number) => new LogisticRegression({ tol: 1e-8, ...opts, threads }).fit(X, labels, { weights });
+    const before = pool.tasksOnWorkers;
+    const threaded = fit(3);
+    expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(2 * 10); // ≥ 10 passes, two worker tasks each
+    const serial = fit(1);
+    expect(threaded.toJSON()).toEqual(serial.toJSON());
+    expect(threaded.fitReport!.history).toEqual(serial.fitReport!.history);
+  });
+
+  it('refuses a thread count that is not a positive integer', () => {
+    expect(() => new LogisticRegression({ threads: 0 })).toThrow(/threads/);
+    expect(() => new LogisticRegression({ threads: 1.5 })).toThrow(/threads/);
+  });
+});
