@@ -19,7 +19,7 @@ export interface CliResult {
  * Runs the built `discern` command as a user would (the test target depends on the build). Asynchronous on purpose:
  * a spawnSync would block the test worker, and vitest's worker calls time out after a minute of blocking.
  */
-export function discern(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+export function discern(args: readonly string[], options: { cwd?: string; timeout?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
   return discernAsync(args, options);
 }
 
@@ -45,9 +45,9 @@ export function expectUserError(r: CliResult, code: string): void {
  * `discern` without blocking the test worker's event loop (long spawnSync calls starve vitest's RPC): for the
  * slower commands such as reproduce.
  */
-export function discernAsync(args: readonly string[], options: { cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+export function discernAsync(args: readonly string[], options: { cwd?: string; timeout?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { DiscernError } from '@discern/linalg';
 import { cleanupPartialRuns, discernVersion } from '@discern/pipeline';
 import { type GlobalOptions } from './cli-common.js';
 import { commands } from './commands/index.js';
@@ -13,9 +14,16 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .version(discernVersion(), '-V, --version')
     .option('--verbose', 'print stack traces with errors (for bug reports)')
     .option('-q, --quiet', 'print nothing but errors and requested output')
+    .option('--threads <n>', 'threads for large fits (GMM, MLP, logistic regression; results do not depend on it). Default: DISCERN_THREADS, or the cores')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride()
     .showHelpAfterError('(run discern --help for usage)');
+  program.hook('preAction', () => {
+    const t = program.opts<{ threads?: string }>().threads;
+    if (t === undefined) return;
+    if (!/^[1-9][0-9]*$/.test(t)) throw new DiscernError('INVALID_ARGUMENT', `--threads expects a whole number ≥ 1, got ${JSON.stringify(t)}`, { option: '--threads', value: t });
+    process.env.DISCERN_THREADS = t;
+  });
   const ctx = { program, output, setExitCode: (c: number) => void (exitCode = c) };
   for (const register of commands) register(ctx);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });

@@ -58,6 +58,20 @@ describe('discern run', () => {
     expect(Object.keys(m.model.test.tpr_at_fpr)).toEqual(['0.01', '0.02', '0.05', '0.1', '0.2']);
   });
 
+  it('--threads changes nothing in the results (MAGIC per-class GMMs: worker threads in the E/M passes), and refuses 0', async () => {
+    const runs = await Promise.all(['1', '2'].map(async (t) => {
+      const out = tempDir();
+      const r = await discern(['--threads', t, 'run', 'configs/magic-gmm-likelihood.yaml', '--out', out, '--quiet']);
+      expect(r.code).toBe(0);
+      return readFileSync(join(out, 'metrics.json'), 'utf8');
+    }));
+    expect(runs[1]).toBe(runs[0]);
+    expectUserError(await discern(['run', 'configs/nand-logistic.yaml', '--threads', '0', '--out', tempDir()]), 'INVALID_ARGUMENT');
+    const bad = await discern(['run', 'configs/nand-logistic.yaml', '--out', tempDir()], { env: { DISCERN_THREADS: 'many' } });
+    expectUserError(bad, 'INVALID_ARGUMENT');
+    expect(bad.stderr).toMatch(/DISCERN_THREADS must be a positive integer/);
+  });
+
   it('refuses a non-empty --out that is not a run folder unless --force, and replaces a previous run', async () => {
     const dir = writeFiles({ 'precious.txt': 'keep me' });
     expectUserError(await discern(['run', 'configs/nand-logistic.yaml', '--out', dir]), 'OUTPUT_EXISTS');
