@@ -214,6 +214,11 @@ function weightColumn(table: Table, name: string): Column {
  * missing-value policy and orders the classes (numpy.unique order; the positive class, if given, at index 1).
  */
 export function buildDataset(table: Table, options: BuildDatasetOptions = {}): Dataset {
+  return buildDatasetRows(table, options, false);
+}
+
+/** buildDataset; with `allowEmpty`, a table whose rows are all dropped gives an empty dataset (a batch of a streamed file). */
+export function buildDatasetRows(table: Table, options: BuildDatasetOptions, allowEmpty: boolean): Dataset {
   const missingPolicy = options.missing ?? 'error';
   const labelCol = options.label !== undefined ? columnByName(table, options.label, 'label', 'LABEL_INVALID') : undefined;
   if (!labelCol && options.positive !== undefined)
@@ -263,7 +268,7 @@ export function buildDataset(table: Table, options: BuildDatasetOptions = {}): D
 
   let nKept = 0;
   for (let r = 0; r < table.nRows; r++) nKept += keep[r]!;
-  if (nKept === 0) throw new DiscernError('DATA_INVALID', `${table.source}: no rows left after dropping rows with missing values`, { file: table.source });
+  if (nKept === 0 && !allowEmpty) throw new DiscernError('DATA_INVALID', `${table.source}: no rows left after dropping rows with missing values`, { file: table.source });
   const rows = new Int32Array(nKept);
   for (let r = 0, k = 0; r < table.nRows; r++) if (keep[r]) rows[k++] = r;
 

@@ -1,8 +1,8 @@
 export { DEFAULT_MISSING_VALUES, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
 export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
 export type { CsvOptions } from './csv/parse.js';
-export { readCsvBatches } from './csv/stream.js';
-export type { CsvBatch, CsvBatchOptions } from './csv/stream.js';
+export { readCsvBatches, readCsvTables, readDatasetBatches } from './csv/stream.js';
+export type { CsvBatch, CsvBatchOptions, CsvTableBatch, CsvTableOptions, DatasetBatch, DatasetBatchOptions } from './csv/stream.js';
 export { findColumn, lineOf, locate, tableFromRecords } from './table.js';
 export type { Column, ColumnKind, RecordValue, Table } from './table.js';
 export { buildDataset } from './dataset.js';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { type DenseMatrix, DiscernError } from '@discern/linalg';
 import { confusionCounts, labelPair, type LabelPair } from './confusion.js';
 
 /**
@@ -30,7 +30,11 @@ export interface PerClassRates {
 
 /** One-vs-rest counts of every class from the confusion matrix (sklearn's multilabel_confusion_matrix). */
 export function perClassCounts(pair: LabelPair): PerClassRates {
-  const cm = confusionCounts(pair);
+  return ratesFromCounts(confusionCounts(pair));
+}
+
+/** perClassCounts of a K×K confusion matrix already counted (row = true class). */
+export function ratesFromCounts(cm: DenseMatrix): PerClassRates {
   const K = cm.rows;
   const d = cm.data;
   const tp = new Float64Array(K), fp = new Float64Array(K), fn = new Float64Array(K), tn = new Float64Array(K), support = new Float64Array(K);
@@ -171,6 +175,12 @@ export function precisionRecallF1(
   options: RateOptions = {},
 ): { precision: number; recall: number; f1: number } {
   const { r, average, pos } = prepare(yTrue, yPred, options);
+  return precisionRecallF1FromRates(r, average, pos);
+}
+
+/** precisionRecallF1 from one-vs-rest counts (ratesFromCounts). */
+export function precisionRecallF1FromRates(r: PerClassRates, average: Average, pos: number): { precision: number; recall: number; f1: number } {
+  checkAverage(average, pos, r.tp.length);
   return {
     precision: averaged(r, average, pos, (c) => [r.tp[c]!, r.tp[c]! + r.fp[c]!]),
     recall: averaged(r, average, pos, (c) => [r.tp[c]!, r.tp[c]! + r.fn[c]!]),
@@ -180,7 +190,11 @@ export function precisionRecallF1(
 
 /** Mean per-class recall over the classes present in yTrue (classes with zero true weight are skipped, as sklearn). */
 export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: { weights?: ArrayLike<number>; nClasses?: number } = {}): number {
-  const r = perClassCounts(labelPair(yTrue, yPred, options.weights, options.nClasses));
+  return balancedAccuracyFromRates(perClassCounts(labelPair(yTrue, yPred, options.weights, options.nClasses)));
+}
+
+/** balancedAccuracy from one-vs-rest counts (ratesFromCounts). */
+export function balancedAccuracyFromRates(r: PerClassRates): number {
   let s = 0, m = 0;
   for (let c = 0; c < r.tp.length; c++) {
     if (r.support[c] === 0) continue;
@@ -196,7 +210,11 @@ export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
  * (c·s − Σ p_k t_k) / sqrt((s² − Σ p_k²)(s² − Σ t_k²)); 0 when either factor is 0.
  */
 export function matthewsCorrcoef(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: { weights?: ArrayLike<number>; nClasses?: number } = {}): number {
-  const cm = confusionCounts(labelPair(yTrue, yPred, options.weights, options.nClasses));
+  return matthewsFromCounts(confusionCounts(labelPair(yTrue, yPred, options.weights, options.nClasses)));
+}
+
+/** matthewsCorrcoef of a K×K confusion matrix already counted. */
+export function matthewsFromCounts(cm: DenseMatrix): number {
   const K = cm.rows, d = cm.data;
   let correct = 0, s = 0, tp = 0, pp = 0, tt = 0;
   for (let k = 0; k < K; k++) {

@@ -1,5 +1,5 @@
 import { DiscernError, createRng } from '@discern/linalg';
-import { binaryInput, type BinaryOptions } from './roc.js';
+import { binaryInput, orderOf, type BinaryOptions } from './roc.js';
 import { normalPpf } from './special.js';
 import { checkLevel } from './validate.js';
 
@@ -17,30 +17,19 @@ export interface DelongResult extends AucInterval {
   se: number;
 }
 
-/** 1-based midranks of x (ties share the mean of their ranks), O(n log n). */
-function midranks(x: Float64Array): Float64Array {
-  const n = x.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((a, b) => x[a]! - x[b]!);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j < n && x[idx[j]!] === x[idx[i]!]) j++;
-    const mid = 0.5 * (i + j - 1) + 1;
-    for (let k = i; k < j; k++) r[idx[k]!] = mid;
-    i = j;
-  }
-  return r;
-}
-
 /**
  * AUC with DeLong's variance (DeLong, DeLong & Clarke-Pearson 1988), computed from midranks as in Sun & Xu 2014:
  * the placement value of positive i is V10_i = (Tz_i − Tx_i)/n (the fraction of negatives below it, ties ½), of
  * negative j V01_j = 1 − (Tz_j − Ty_j)/m; Var(AUC) = S10/m + S01/n with S the sample variances of the placements.
  * The interval is AUC ± z·se, clipped to [0, 1]. Unweighted: the theory is for independent unweighted samples.
+ *
+ * The midranks (1-based; ties share the mean of their ranks) come from one sort of all scores, walked from the
+ * lowest: a run of equal scores with g events, p of them positive, above `below` events (`posBelow` positives)
+ * has midrank ½(2·below + g − 1) + 1 among all events and ½(2·posBelow + p − 1) + 1 among positives — the numbers
+ * separate sorts of the positives, the negatives and all events would give. Memory: the sort and one placement
+ * value per event.
  */
-export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: { cl?: number; posLabel?: number } = {}): DelongResult {
+export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: { cl?: number; posLabel?: number; order?: Uint32Array } = {}): DelongResult {
   const cl = options.cl ?? 0.95;
   checkLevel(cl);
   const { truth, score: s } = binaryInput(yTrue, score, options.posLabel === undefined ? {} : { posLabel: options.posLabel });
@@ -50,37 +39,50 @@ export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, op
   if (m < 2 || n < 2) {
     throw new DiscernError('LABEL_INVALID', `DeLong interval needs at least 2 positive and 2 negative samples, got ${m} and ${n}`, { positives: m, negatives: n });
   }
-  const x = new Float64Array(m), y = new Float64Array(n);
-  for (let i = 0, a = 0, b = 0; i < truth.length; i++) {
-    if (truth[i] === 1) x[a++] = s[i]!;
-    else y[b++] = s[i]!;
-  }
-  const z = new Float64Array(m + n);
-  z.set(x);
-  z.set(y, m);
-  const tx = midranks(x), ty = midranks(y), tz = midranks(z);
-  const v10 = new Float64Array(m), v01 = new Float64Array(n);
+  const order = orderOf(s, options.order);
+  // placement value of each event: V10 for a positive, V01 for a negative
+  const place = new Float64Array(truth.length);
+  // Σ of the positives' midranks among all events: half-integers below 2^43 whose every partial sum is exact, so the
+  // order of summation does not matter.
   let sumRank = 0;
-  for (let i = 0; i < m; i++) {
-    sumRank += tz[i]!;
-    v10[i] = (tz[i]! - tx[i]!) / n;
+  let below = 0, posBelow = 0, negBelow = 0;
+  for (let r = order.length - 1; r >= 0; ) {
+    const v = s[order[r]!]!;
+    let e = r, gp = 0, gn = 0;
+    while (e >= 0 && s[order[e]!] === v) {
+      if (truth[order[e]!] === 1) gp++;
+      else gn++;
+      e--;
+    }
+    const g = gp + gn;
+    const tz = 0.5 * (below + (below + g) - 1) + 1;
+    const tx = 0.5 * (posBelow + (posBelow + gp) - 1) + 1;
+    const ty = 0.5 * (negBelow + (negBelow + gn) - 1) + 1;
+    const v10 = (tz - tx) / n, v01 = 1 - (tz - ty) / m;
+    for (let k = r; k > e; k--) {
+      const i = order[k]!;
+      if (truth[i] === 1) {
+        place[i] = v10;
+        sumRank += tz;
+      } else place[i] = v01;
+    }
+    below += g;
+    posBelow += gp;
+    negBelow += gn;
+    r = e;
   }
-  for (let j = 0; j < n; j++) v01[j] = 1 - (tz[m + j]! - ty[j]!) / m;
   const aucValue = (sumRank / m - (m + 1) / 2) / n;
-  const variance = sampleVariance(v10, aucValue) / m + sampleVariance(v01, aucValue) / n;
+  // the sample variances sum the placements in the order of the events, as the per-class arrays did
+  let s10 = 0, s01 = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const d = place[i]! - aucValue;
+    if (truth[i] === 1) s10 += d * d;
+    else s01 += d * d;
+  }
+  const variance = s10 / (m - 1) / m + s01 / (n - 1) / n;
   const se = Math.sqrt(variance);
   const q = normalPpf(1 - (1 - cl) / 2);
   return { auc: aucValue, variance, se, cl, lower: Math.max(0, aucValue - q * se), upper: Math.min(1, aucValue + q * se) };
-}
-
-/** Unbiased sample variance around a known mean of the placements (their mean is the AUC exactly). */
-function sampleVariance(v: Float64Array, mean: number): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) {
-    const d = v[i]! - mean;
-    s += d * d;
-  }
-  return s / (v.length - 1);
 }
 
 export interface BootstrapOptions extends BinaryOptions {

@@ -2,7 +2,7 @@ export { accuracy, balancedAccuracy, f1Score, matthewsCorrcoef, perClassCounts, 
 export type { Average, PerClassRates, RateOptions } from './classification.js';
 export { confusionMatrix } from './confusion.js';
 export type { ConfusionOptions, Normalize } from './confusion.js';
-export { auc, fprAtTpr, interpolateCurve, mannWhitneyAuc, rocAuc, rocAucOvr, rocCurve, tprAtFpr } from './roc.js';
+export { auc, descendingOrder, fprAtTpr, interpolateCurve, mannWhitneyAuc, rocAuc, rocAucOvr, rocCurve, rocCurvePoints, tprAtFpr } from './roc.js';
 export type { BinaryOptions, RocCurve } from './roc.js';
 export { brierScore, logLoss } from './probabilistic.js';
 export type { LogLossOptions } from './probabilistic.js';
@@ -16,7 +16,7 @@ export { backgroundAtSignalEfficiency, efficienciesAtThreshold, efficiencyCurve,
 export type { BackgroundAtSignal, EfficiencyCurve, SignalAtBackground, ThresholdEfficiencies, WorkingPointOptions } from './physics.js';
 export { bootstrapAuc, delongAuc } from './delong.js';
 export type { AucInterval, BootstrapOptions, BootstrapResult, DelongResult } from './delong.js';
-export { asimovSignificance, significanceScan } from './significance.js';
+export { asimovSignificance, significanceBest, significanceScan } from './significance.js';
 export type { BestCut, Figure, SignificanceOptions, SignificanceScan } from './significance.js';
 export { ksTwoSample, overtrainingCheck } from './ks.js';
 export type { KsResult, OvertrainingCheck, ScoredSample } from './ks.js';

@@ -1,6 +1,6 @@
 import { DiscernError } from '@discern/linalg';
 import { efficiencyInterval, reciprocalInterval, type EfficiencyEstimate, type Interval, type IntervalOptions } from './intervals.js';
-import { binaryInput, interpolateCurve, rocFromInput, type BinaryInput, type BinaryOptions, type RocCurve } from './roc.js';
+import { CurveInterpolator, binaryInput, forEachRocPoint, orderOf, rocFromInput, type BinaryInput, type BinaryOptions, type RocCurve } from './roc.js';
 
 /**
  * The figures physicists read off a classifier (TMVA's vocabulary): signal efficiency εS (= TPR), background
@@ -20,7 +20,8 @@ export interface EfficiencyCurve {
 }
 
 export function efficiencyCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BinaryOptions = {}): EfficiencyCurve {
-  const c = curveOf(binaryInput(yTrue, score, options));
+  const input = binaryInput(yTrue, score, options);
+  const c = curveOf(input, orderOf(input.score, options.order));
   const m = c.fpr.length;
   const rejection = new Float64Array(m), rejectionFactor = new Float64Array(m);
   for (let k = 0; k < m; k++) {
@@ -30,8 +31,15 @@ export function efficiencyCurve(yTrue: ArrayLike<number>, score: ArrayLike<numbe
   return { threshold: c.thresholds, effS: c.tpr, effB: c.fpr, rejection, rejectionFactor };
 }
 
-function curveOf(input: BinaryInput): RocCurve {
-  return rocFromInput(input, 'efficiency curve');
+function curveOf(input: BinaryInput, order: Uint32Array): RocCurve {
+  return rocFromInput(input, 'efficiency curve', order);
+}
+
+/** y at the targets on the efficiency curve walked point by point (no curve arrays): (εB, εS) → pick(x, y). */
+function interpolateEfficiencies(input: BinaryInput, order: Uint32Array | undefined, targets: ArrayLike<number>, pick: 'max' | 'min', axis: 'effS' | 'effB'): Float64Array {
+  const at = new CurveInterpolator(targets, pick);
+  forEachRocPoint(input, orderOf(input.score, order), 'efficiency curve', axis === 'effS' ? (fpr, tpr) => at.push(tpr, fpr) : (fpr, tpr) => at.push(fpr, tpr));
+  return at.values();
 }
 
 /** Σw and Σw² of signal and background (for effective counts). */
@@ -77,8 +85,7 @@ export function backgroundAtSignalEfficiency(
 ): BackgroundAtSignal[] {
   checkEfficiencies(effS, 'effS');
   const input = binaryInput(yTrue, score, options);
-  const c = curveOf(input);
-  const eb = interpolateCurve(c.tpr, c.fpr, effS, 'min');
+  const eb = interpolateEfficiencies(input, options.order, effS, 'min', 'effS');
   const { bkg } = classSums(input);
   return Array.from(eb, (effB, t) => {
     const est = efficiencyInterval({ pass: effB * bkg[0], total: bkg[0], total2: bkg[1] }, options);
@@ -108,8 +115,7 @@ export function signalAtBackgroundEfficiency(
 ): SignalAtBackground[] {
   checkEfficiencies(effB, 'effB');
   const input = binaryInput(yTrue, score, options);
-  const c = curveOf(input);
-  const es = interpolateCurve(c.fpr, c.tpr, effB, 'max');
+  const es = interpolateEfficiencies(input, options.order, effB, 'max', 'effB');
   const { sig } = classSums(input);
   return Array.from(es, (effS, t) => {
     const est = efficiencyInterval({ pass: effS * sig[0], total: sig[0], total2: sig[1] }, options);

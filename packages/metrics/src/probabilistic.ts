@@ -1,5 +1,5 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
-import { checkLength, checkNonEmpty, checkProbabilities, checkRowsSumToOne, isDenseMatrix, toLabels, toWeights } from './validate.js';
+import { asLabels, asWeights, checkLength, checkNonEmpty, checkProbabilities, checkRowsSumToOne, isDenseMatrix } from './validate.js';
 
 export interface LogLossOptions {
   weights?: ArrayLike<number>;
@@ -11,15 +11,20 @@ export interface LogLossOptions {
   eps?: number;
 }
 
-function weightedMean(loss: Float64Array, w: Float64Array | undefined): number {
-  let s = 0, t = 0;
-  for (let i = 0; i < loss.length; i++) {
-    const wi = w ? w[i]! : 1;
-    s += wi * loss[i]!;
-    t += wi;
+/** Σ w_i·loss_i / Σ w_i, accumulated as the losses come (no array of n losses). */
+class WeightedMean {
+  private s = 0;
+  private t = 0;
+  constructor(private readonly w: Float64Array | undefined) {}
+  add(i: number, loss: number): void {
+    const wi = this.w ? this.w[i]! : 1;
+    this.s += wi * loss;
+    this.t += wi;
   }
-  if (t === 0) throw new DiscernError('DATA_INVALID', 'the weights sum to 0; a weighted mean is undefined', { total: t });
-  return s / t;
+  value(): number {
+    if (this.t === 0) throw new DiscernError('DATA_INVALID', 'the weights sum to 0; a weighted mean is undefined', { total: this.t });
+    return this.s / this.t;
+  }
 }
 
 /**
@@ -31,32 +36,31 @@ export function logLoss(yTrue: ArrayLike<number>, proba: DenseMatrix | ArrayLike
   checkNonEmpty(n, 'yTrue');
   const eps = options.eps ?? 1e-15;
   if (!(eps >= 0 && eps < 0.5)) throw new DiscernError('INVALID_ARGUMENT', `eps is ${eps}; expected a number in [0, 0.5)`, { eps });
-  const w = toWeights(options.weights, n);
-  const loss = new Float64Array(n);
+  const mean = new WeightedMean(asWeights(options.weights, n));
   if (isDenseMatrix(proba)) {
     const K = proba.cols;
     checkLength({ length: proba.rows }, n, 'proba rows');
     if (K < 2) throw new DiscernError('INVALID_ARGUMENT', `proba has ${K} column(s); log loss needs at least 2 classes`, { cols: K });
-    const y = toLabels(yTrue, 'yTrue', K);
+    const y = asLabels(yTrue, 'yTrue', K);
     checkRowsSumToOne(proba, 'proba');
     const d = proba.data;
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < K; j++) s += clamp(d[i * K + j]!, eps);
-      loss[i] = -Math.log(clamp(d[i * K + y[i]!]!, eps) / s);
+      mean.add(i, -Math.log(clamp(d[i * K + y[i]!]!, eps) / s));
     }
   } else {
     checkLength(proba, n, 'proba');
-    const y = toLabels(yTrue, 'yTrue', 2);
+    const y = asLabels(yTrue, 'yTrue', 2);
     checkProbabilities(proba, 'proba');
     for (let i = 0; i < n; i++) {
       const p = clamp(proba[i]!, eps);
       // sklearn stacks [1 − p, p] after clipping and renormalises the pair
       const q = 1 - p;
-      loss[i] = -Math.log((y[i] === 1 ? p : q) / (q + p));
+      mean.add(i, -Math.log((y[i] === 1 ? p : q) / (q + p)));
     }
   }
-  return weightedMean(loss, w);
+  return mean.value();
 }
 
 function clamp(p: number, eps: number): number {
@@ -68,13 +72,25 @@ export function brierScore(yTrue: ArrayLike<number>, probPositive: ArrayLike<num
   const n = yTrue.length;
   checkNonEmpty(n, 'yTrue');
   checkLength(probPositive, n, 'probPositive');
-  const y = toLabels(yTrue, 'yTrue', 2);
+  const y = asLabels(yTrue, 'yTrue', 2);
   checkProbabilities(probPositive, 'probPositive');
-  const w = toWeights(options.weights, n);
-  const loss = new Float64Array(n);
+  const mean = new WeightedMean(asWeights(options.weights, n));
   for (let i = 0; i < n; i++) {
     const r = y[i]! - probPositive[i]!;
-    loss[i] = r * r;
+    mean.add(i, r * r);
   }
-  return weightedMean(loss, w);
+  return mean.value();
+}
+
+/**
+ * brierScore of "class `positive` or not" against P(positive), read straight from the labels (no 0/1 copy of them):
+ * for callers that validated labels and probabilities already.
+ */
+export function brierOfClass(yTrue: Int32Array, positive: number, probPositive: ArrayLike<number>, weights: Float64Array | undefined): number {
+  const mean = new WeightedMean(weights);
+  for (let i = 0; i < yTrue.length; i++) {
+    const r = (yTrue[i] === positive ? 1 : 0) - probPositive[i]!;
+    mean.add(i, r * r);
+  }
+  return mean.value();
 }

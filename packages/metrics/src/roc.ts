@@ -1,5 +1,5 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
-import { checkLength, checkNonEmpty, checkRowsSumToOne, toLabels, toScores, toWeights } from './validate.js';
+import { asLabels, asScores, asWeights, checkLength, checkNonEmpty, checkRowsSumToOne, toLabels } from './validate.js';
 
 /**
  * ROC curve, AUC and operating points. The curve reproduces sklearn's roc_curve(drop_intermediate=False): one point
@@ -11,6 +11,11 @@ export interface BinaryOptions {
   weights?: ArrayLike<number>;
   /** Class index counted as positive/signal (default 1). With the default, yTrue must be 0/1; naming it allows one-vs-rest on K-class labels. */
   posLabel?: number;
+  /**
+   * The sort of the scores, as descendingOrder(score) gives it, when the caller has it already: several figures of
+   * one large score vector then share one sort (checked in O(n)).
+   */
+  order?: Uint32Array;
 }
 
 export interface RocCurve {
@@ -28,6 +33,7 @@ export interface RocCurve {
 /** Validated binary problem: 0/1 truth, scores, weights (undefined = unit). */
 export interface BinaryInput {
   truth: Uint8Array;
+  /** Read-only: it may be the caller's own array. */
   score: Float64Array;
   weights: Float64Array | undefined;
 }
@@ -39,26 +45,91 @@ export function binaryInput(yTrue: ArrayLike<number>, score: ArrayLike<number>, 
   const explicit = options.posLabel !== undefined;
   const pos = options.posLabel ?? 1;
   if (!(Number.isInteger(pos) && pos >= 0)) throw new DiscernError('INVALID_ARGUMENT', `posLabel is ${pos}; expected a class index`, { posLabel: pos });
-  const labels = toLabels(yTrue, 'yTrue', explicit ? undefined : 2);
+  const labels = asLabels(yTrue, 'yTrue', explicit ? undefined : 2);
   const truth = new Uint8Array(n);
   for (let i = 0; i < n; i++) truth[i] = labels[i] === pos ? 1 : 0;
-  return { truth, score: toScores(score, scoreName), weights: toWeights(options.weights, n) };
+  return { truth, score: asScores(score, scoreName), weights: asWeights(options.weights, n) };
 }
 
-/** Indices by decreasing score; ties by decreasing index, the order sklearn's reversed stable argsort gives (same float sums). */
+/**
+ * Indices by decreasing score; ties by decreasing index, the order sklearn's reversed stable argsort gives (same
+ * float sums). A bottom-up merge sort over two index buffers: on millions of scores it is faster than
+ * Uint32Array.prototype.sort with a comparator and allocates nothing on the JavaScript heap (V8 copies a typed array
+ * sorted with a comparator into a heap array of boxed-size slots, and a merge buffer besides).
+ */
 export function descendingOrder(score: Float64Array): Uint32Array {
-  const idx = new Uint32Array(score.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  idx.sort((a, b) => score[b]! - score[a]! || b - a);
-  return idx;
+  const n = score.length;
+  let a = new Uint32Array(n);
+  let b = new Uint32Array(n);
+  // Runs of RUN by insertion, from the highest index down: an element goes after the equal scores already placed,
+  // which have higher indices.
+  const RUN = 24;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    for (let k = lo; k < hi; k++) {
+      const i = n - 1 - k;
+      const v = score[i]!;
+      let p = k;
+      while (p > lo && score[a[p - 1]!]! < v) {
+        a[p] = a[p - 1]!;
+        p--;
+      }
+      a[p] = i;
+    }
+  }
+  // i before j: the higher score, or an equal score and the higher index
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width), hi = Math.min(n, lo + 2 * width);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const x = a[i]!, y = a[j]!;
+        const sx = score[x]!, sy = score[y]!;
+        if (sx > sy || (sx === sy && x > y)) {
+          b[k++] = x;
+          i++;
+        } else {
+          b[k++] = y;
+          j++;
+        }
+      }
+      while (i < mid) b[k++] = a[i++]!;
+      while (j < hi) b[k++] = a[j++]!;
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return a;
 }
 
-/** Cumulative weighted (fps, tps) at each distinct threshold, highest threshold first (sklearn's _binary_clf_curve). */
-export function binaryClfCurve(input: BinaryInput): { fps: Float64Array; tps: Float64Array; thresholds: Float64Array } {
+/** The order given in the options (checked to be descendingOrder(score)), or that order computed now. */
+export function orderOf(score: Float64Array, order: Uint32Array | undefined): Uint32Array {
+  if (order === undefined) return descendingOrder(score);
+  const n = score.length;
+  const bad = (why: string) => new DiscernError('INVALID_ARGUMENT', `order is not descendingOrder(score): ${why}`, { length: order.length, n });
+  if (order.length !== n) throw bad(`it has ${order.length} entries for ${n} scores`);
+  const seen = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = order[r]!;
+    if (i >= n || seen[i]) throw bad(`entry ${r} (${i}) is out of range or repeated`);
+    seen[i] = 1;
+    if (r > 0) {
+      const prev = order[r - 1]!;
+      if (!(score[prev]! > score[i]! || (score[prev] === score[i] && prev > i))) throw bad(`entries ${r - 1} and ${r} are out of order`);
+    }
+  }
+  return order;
+}
+
+/**
+ * Walks the scores from the highest down and calls `visit` at the end of each run of equal scores with the
+ * cumulative weighted false and true positives there and that score: sklearn's _binary_clf_curve one point at a
+ * time, so that a curve over millions of distinct scores need not be held.
+ */
+export function sweepThresholds(input: BinaryInput, order: Uint32Array, visit: (fp: number, tp: number, threshold: number) => void): void {
   const { truth, score, weights } = input;
-  const order = descendingOrder(score);
   const n = order.length;
-  const fps: number[] = [], tps: number[] = [], thr: number[] = [];
   let tp = 0, fp = 0;
   for (let r = 0; r < n; r++) {
     const i = order[r]!;
@@ -66,13 +137,41 @@ export function binaryClfCurve(input: BinaryInput): { fps: Float64Array; tps: Fl
     if (truth[i] === 1) tp += w;
     else fp += w;
     // a point closes each run of equal scores
-    if (r === n - 1 || score[order[r + 1]!] !== score[i]) {
-      fps.push(fp);
-      tps.push(tp);
-      thr.push(score[i]!);
-    }
+    if (r === n - 1 || score[order[r + 1]!] !== score[i]) visit(fp, tp, score[i]!);
   }
-  return { fps: Float64Array.from(fps), tps: Float64Array.from(tps), thresholds: Float64Array.from(thr) };
+}
+
+/** Number of distinct scores (points of sweepThresholds). */
+export function distinctScores(score: Float64Array, order: Uint32Array): number {
+  let m = 0;
+  for (let r = 0; r < order.length; r++) if (r === order.length - 1 || score[order[r + 1]!] !== score[order[r]!]) m++;
+  return m;
+}
+
+/** The final cumulative sums of sweepThresholds (the totals the curve is normalised by), summed in the same order. */
+function sweepTotals(input: BinaryInput, order: Uint32Array): { P: number; N: number } {
+  const { truth, weights } = input;
+  let tp = 0, fp = 0;
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r]!;
+    const w = weights ? weights[i]! : 1;
+    if (truth[i] === 1) tp += w;
+    else fp += w;
+  }
+  return { P: tp, N: fp };
+}
+
+/** Cumulative weighted (fps, tps) at each distinct threshold, highest threshold first (sklearn's _binary_clf_curve). */
+export function binaryClfCurve(input: BinaryInput, order: Uint32Array = descendingOrder(input.score)): { fps: Float64Array; tps: Float64Array; thresholds: Float64Array } {
+  const m = distinctScores(input.score, order);
+  const fps = new Float64Array(m), tps = new Float64Array(m), thresholds = new Float64Array(m);
+  let k = 0;
+  sweepThresholds(input, order, (fp, tp, t) => {
+    fps[k] = fp;
+    tps[k] = tp;
+    thresholds[k++] = t;
+  });
+  return { fps, tps, thresholds };
 }
 
 function checkBothClasses(truth: Uint8Array, totalPos: number, totalNeg: number, what: string): void {
@@ -94,19 +193,19 @@ function checkBothClasses(truth: Uint8Array, totalPos: number, totalNeg: number,
 }
 
 /** ROC curve from validated input (used by the physics and interval modules). */
-export function rocFromInput(input: BinaryInput, what = 'ROC'): RocCurve {
-  const c = binaryClfCurve(input);
-  const m = c.fps.length;
-  const P = c.tps[m - 1]!, N = c.fps[m - 1]!;
-  checkBothClasses(input.truth, P, N, what);
+export function rocFromInput(input: BinaryInput, what = 'ROC', order: Uint32Array = descendingOrder(input.score)): RocCurve {
+  const m = distinctScores(input.score, order);
   const fps = new Float64Array(m + 1), tps = new Float64Array(m + 1), thresholds = new Float64Array(m + 1);
-  const fpr = new Float64Array(m + 1), tpr = new Float64Array(m + 1);
   thresholds[0] = Infinity;
-  for (let k = 0; k < m; k++) {
-    fps[k + 1] = c.fps[k]!;
-    tps[k + 1] = c.tps[k]!;
-    thresholds[k + 1] = c.thresholds[k]!;
-  }
+  let k = 1;
+  sweepThresholds(input, order, (fp, tp, t) => {
+    fps[k] = fp;
+    tps[k] = tp;
+    thresholds[k++] = t;
+  });
+  const P = tps[m]!, N = fps[m]!;
+  checkBothClasses(input.truth, P, N, what);
+  const fpr = new Float64Array(m + 1), tpr = new Float64Array(m + 1);
   for (let k = 0; k <= m; k++) {
     fpr[k] = fps[k]! / N;
     tpr[k] = tps[k]! / P;
@@ -114,9 +213,61 @@ export function rocFromInput(input: BinaryInput, what = 'ROC'): RocCurve {
   return { fpr, tpr, thresholds, fps, tps };
 }
 
+/**
+ * The points of rocFromInput's curve, (fpr, tpr, threshold), one at a time from (0, 0) at +Infinity: the same
+ * numbers without the five arrays of one entry per distinct score.
+ */
+export function forEachRocPoint(input: BinaryInput, order: Uint32Array, what: string, visit: (fpr: number, tpr: number, threshold: number) => void): void {
+  const { P, N } = sweepTotals(input, order);
+  checkBothClasses(input.truth, P, N, what);
+  visit(0 / N, 0 / P, Infinity);
+  sweepThresholds(input, order, (fp, tp, t) => visit(fp / N, tp / P, t));
+}
+
 /** ROC curve with every distinct threshold kept. */
 export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BinaryOptions = {}): RocCurve {
-  return rocFromInput(binaryInput(yTrue, score, options));
+  const input = binaryInput(yTrue, score, options);
+  return rocFromInput(input, 'ROC', orderOf(input.score, options.order));
+}
+
+/**
+ * The ROC curve point by point (see forEachRocPoint), for a plot that keeps a few hundred of millions of points:
+ * the fpr and tpr that rocCurve would return, without its arrays.
+ */
+export function rocCurvePoints(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BinaryOptions, visit: (fpr: number, tpr: number, threshold: number) => void): void {
+  const input = binaryInput(yTrue, score, options);
+  forEachRocPoint(input, orderOf(input.score, options.order), 'ROC', visit);
+}
+
+/**
+ * The trapezoidal area under a polyline given point by point, with auc()'s checks (finite points, monotone x); the
+ * area of a non-increasing x comes out positive, as sklearn.metrics.auc.
+ */
+export class TrapezoidArea {
+  private n = 0;
+  private px = 0;
+  private py = 0;
+  private s = 0;
+  private up = true;
+  private down = true;
+
+  push(x: number, y: number): void {
+    const i = this.n++;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new DiscernError('DATA_INVALID', `auc: point ${i} is (${x}, ${y}); coordinates must be finite`, { index: i });
+    if (i > 0) {
+      if (x < this.px) this.up = false;
+      if (x > this.px) this.down = false;
+      this.s += ((x - this.px) * (y + this.py)) / 2;
+    }
+    this.px = x;
+    this.py = y;
+  }
+
+  value(): number {
+    if (this.n < 2) throw new DiscernError('INVALID_ARGUMENT', `auc needs at least 2 points, got ${this.n}`, { n: this.n });
+    if (!this.up && !this.down) throw new DiscernError('INVALID_ARGUMENT', 'auc: x is neither non-decreasing nor non-increasing', {});
+    return this.up ? this.s : -this.s;
+  }
 }
 
 /**
@@ -127,26 +278,17 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   checkLength(y, n, 'y', 'x');
   if (n < 2) throw new DiscernError('INVALID_ARGUMENT', `auc needs at least 2 points, got ${n}`, { n });
-  let up = true, down = true;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) {
-      throw new DiscernError('DATA_INVALID', `auc: point ${i} is (${x[i]}, ${y[i]}); coordinates must be finite`, { index: i });
-    }
-    if (i > 0) {
-      if (x[i]! < x[i - 1]!) up = false;
-      if (x[i]! > x[i - 1]!) down = false;
-    }
-  }
-  if (!up && !down) throw new DiscernError('INVALID_ARGUMENT', 'auc: x is neither non-decreasing nor non-increasing', {});
-  let s = 0;
-  for (let i = 1; i < n; i++) s += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
-  return up ? s : -s;
+  const area = new TrapezoidArea();
+  for (let i = 0; i < n; i++) area.push(x[i]!, y[i]!);
+  return area.value();
 }
 
 /** Area under the ROC curve (trapezoid over the exact-tie curve), weighted when weights are given. */
 export function rocAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BinaryOptions = {}): number {
-  const c = rocFromInput(binaryInput(yTrue, score, options), 'ROC AUC');
-  return auc(c.fpr, c.tpr);
+  const input = binaryInput(yTrue, score, options);
+  const area = new TrapezoidArea();
+  forEachRocPoint(input, orderOf(input.score, options.order), 'ROC AUC', (x, y) => area.push(x, y));
+  return area.value();
 }
 
 /**
@@ -213,40 +355,74 @@ export function rocAucOvr(yTrue: ArrayLike<number>, proba: DenseMatrix, options:
  * from the high-threshold end). Targets must lie within the range of x.
  */
 export function interpolateCurve(x: Float64Array, y: Float64Array, targets: ArrayLike<number>, pick: 'max' | 'min'): Float64Array {
-  const m = x.length;
-  let xmin = Infinity, xmax = -Infinity;
-  for (let i = 0; i < m; i++) {
-    if (x[i]! < xmin) xmin = x[i]!;
-    if (x[i]! > xmax) xmax = x[i]!;
+  const c = new CurveInterpolator(targets, pick);
+  for (let i = 0; i < x.length; i++) c.push(x[i]!, y[i]!);
+  return c.values();
+}
+
+/** interpolateCurve over a polyline given point by point (e.g. a ROC curve walked by forEachRocPoint). */
+export class CurveInterpolator {
+  private readonly targets: Float64Array;
+  private readonly exact: Float64Array;
+  private readonly crossing: Float64Array;
+  private readonly crossed: Uint8Array;
+  private xmin = Infinity;
+  private xmax = -Infinity;
+  private n = 0;
+  private px = NaN;
+  private py = NaN;
+
+  constructor(
+    targets: ArrayLike<number>,
+    private readonly pick: 'max' | 'min',
+  ) {
+    this.targets = Float64Array.from(targets);
+    this.exact = new Float64Array(this.targets.length).fill(NaN);
+    this.crossing = new Float64Array(this.targets.length).fill(NaN);
+    this.crossed = new Uint8Array(this.targets.length);
   }
-  const out = new Float64Array(targets.length);
-  for (let t = 0; t < targets.length; t++) {
-    const v = targets[t]!;
-    if (!(v >= xmin && v <= xmax)) {
-      throw new DiscernError('INVALID_ARGUMENT', `target ${v} (index ${t}) is outside the curve's range [${xmin}, ${xmax}]`, { index: t, value: v });
-    }
-    let best = NaN;
-    for (let i = 0; i < m; i++) {
-      if (x[i] !== v) continue;
-      const yi = y[i]!;
-      if (Number.isNaN(best) || (pick === 'max' ? yi > best : yi < best)) best = yi;
-    }
-    if (Number.isNaN(best)) {
-      for (let i = 0; i + 1 < m; i++) {
-        const x0 = x[i]!, x1 = x[i + 1]!;
+
+  push(xi: number, yi: number): void {
+    if (xi < this.xmin) this.xmin = xi;
+    if (xi > this.xmax) this.xmax = xi;
+    const { targets, exact, crossing, crossed, pick } = this;
+    for (let t = 0; t < targets.length; t++) {
+      const v = targets[t]!;
+      if (xi === v) {
+        const best = exact[t]!;
+        if (Number.isNaN(best) || (pick === 'max' ? yi > best : yi < best)) exact[t] = yi;
+      }
+      // the first segment (from the previous point to this one) that crosses the target
+      if (this.n > 0 && !crossed[t]) {
+        const x0 = this.px, x1 = xi;
         if ((x0 < v && v < x1) || (x0 > v && v > x1)) {
-          const y0 = y[i]!, y1 = y[i + 1]!;
-          best = y0 + ((y1 - y0) * (v - x0)) / (x1 - x0);
-          break;
+          const y0 = this.py, y1 = yi;
+          crossing[t] = y0 + ((y1 - y0) * (v - x0)) / (x1 - x0);
+          crossed[t] = 1;
         }
       }
     }
-    out[t] = best;
+    this.px = xi;
+    this.py = yi;
+    this.n++;
   }
-  return out;
+
+  /** y at each target, in the order given; a target outside the range of x is an error. */
+  values(): Float64Array {
+    const out = new Float64Array(this.targets.length);
+    for (let t = 0; t < this.targets.length; t++) {
+      const v = this.targets[t]!;
+      if (!(v >= this.xmin && v <= this.xmax)) {
+        throw new DiscernError('INVALID_ARGUMENT', `target ${v} (index ${t}) is outside the curve's range [${this.xmin}, ${this.xmax}]`, { index: t, value: v });
+      }
+      const e = this.exact[t]!;
+      out[t] = Number.isNaN(e) ? this.crossing[t]! : e;
+    }
+    return out;
+  }
 }
 
-function checkRates(rates: ArrayLike<number>, name: string): void {
+export function checkRates(rates: ArrayLike<number>, name: string): void {
   for (let i = 0; i < rates.length; i++) {
     const v = rates[i]!;
     if (!(v >= 0 && v <= 1)) throw new DiscernError('INVALID_ARGUMENT', `${name}[${i}] is ${v}; a rate must lie in [0, 1]`, { argument: name, index: i, value: v });
@@ -254,13 +430,13 @@ function checkRates(rates: ArrayLike<number>, name: string): void {
 }
 
 /** TPR at each requested FPR: the highest TPR at exactly that FPR if a point lies there, else linear interpolation. */
-export function tprAtFpr(curve: RocCurve, fprs: ArrayLike<number>): Float64Array {
+export function tprAtFpr(curve: Pick<RocCurve, 'fpr' | 'tpr'>, fprs: ArrayLike<number>): Float64Array {
   checkRates(fprs, 'fprs');
   return interpolateCurve(curve.fpr, curve.tpr, fprs, 'max');
 }
 
 /** FPR at each requested TPR: the lowest FPR at exactly that TPR if a point lies there, else linear interpolation. */
-export function fprAtTpr(curve: RocCurve, tprs: ArrayLike<number>): Float64Array {
+export function fprAtTpr(curve: Pick<RocCurve, 'fpr' | 'tpr'>, tprs: ArrayLike<number>): Float64Array {
   checkRates(tprs, 'tprs');
   return interpolateCurve(curve.tpr, curve.fpr, tprs, 'min');
 }

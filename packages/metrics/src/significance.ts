@@ -1,5 +1,5 @@
 import { DiscernError } from '@discern/linalg';
-import { binaryInput, descendingOrder, type BinaryOptions } from './roc.js';
+import { binaryInput, distinctScores, orderOf, sweepThresholds, type BinaryInput, type BinaryOptions } from './roc.js';
 
 /**
  * Cut scan: for each distinct threshold t (cut score ≥ t) the expected signal s and background b, the
@@ -66,12 +66,21 @@ function checkScale(v: number, name: string): void {
   if (!(Number.isFinite(v) && v > 0)) throw new DiscernError('INVALID_ARGUMENT', `${name} is ${v}; expected a positive finite number`, { [name]: v });
 }
 
-export function significanceScan(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: SignificanceOptions = {}): SignificanceScan {
+interface ScanSetup {
+  input: BinaryInput;
+  order: Uint32Array;
+  S: number;
+  B: number;
+  ss: number;
+  bs: number;
+}
+
+function setup(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: SignificanceOptions): ScanSetup {
   const ss = options.signalScale ?? 1, bs = options.backgroundScale ?? 1;
   checkScale(ss, 'signalScale');
   checkScale(bs, 'backgroundScale');
   const input = binaryInput(yTrue, score, options);
-  const { truth, score: sc, weights } = input;
+  const { truth, weights } = input;
   let S = 0, B = 0;
   for (let i = 0; i < truth.length; i++) {
     const w = weights ? weights[i]! : 1;
@@ -81,23 +90,21 @@ export function significanceScan(yTrue: ArrayLike<number>, score: ArrayLike<numb
   if (!(S > 0) || !(B > 0)) {
     throw new DiscernError('DATA_INVALID', `significance scan needs signal and background with positive total weight, got ${S} and ${B}`, { signal: S, background: B });
   }
-  const order = descendingOrder(sc);
-  const thr: number[] = [], sArr: number[] = [], bArr: number[] = [];
-  let sp = 0, bp = 0;
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r]!;
-    const w = weights ? weights[i]! : 1;
-    if (truth[i] === 1) sp += w;
-    else bp += w;
-    if (r === order.length - 1 || sc[order[r + 1]!] !== sc[i]) {
-      thr.push(sc[i]!);
-      sArr.push(sp);
-      bArr.push(bp);
-    }
-  }
-  const m = thr.length;
+  return { input, order: orderOf(input.score, options.order), S, B, ss, bs };
+}
+
+const FIGURES = ['sOverSqrtB', 'sOverSqrtSB', 'asimov'] as const;
+
+/** The three figures of merit at one cut: expected s and b (scaled). */
+function figures(s: number, b: number): Record<Figure, number> {
+  return { sOverSqrtB: b > 0 ? s / Math.sqrt(b) : NaN, sOverSqrtSB: s + b > 0 ? s / Math.sqrt(s + b) : NaN, asimov: asimovSignificance(s, b) };
+}
+
+export function significanceScan(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: SignificanceOptions = {}): SignificanceScan {
+  const { input, order, S, B, ss, bs } = setup(yTrue, score, options);
+  const m = distinctScores(input.score, order);
   const out: SignificanceScan = {
-    threshold: Float64Array.from(thr),
+    threshold: new Float64Array(m),
     s: new Float64Array(m),
     b: new Float64Array(m),
     effS: new Float64Array(m),
@@ -107,21 +114,50 @@ export function significanceScan(yTrue: ArrayLike<number>, score: ArrayLike<numb
     asimov: new Float64Array(m),
     best: { sOverSqrtB: null, sOverSqrtSB: null, asimov: null },
   };
-  for (let k = 0; k < m; k++) {
-    const s = ss * sArr[k]!, b = bs * bArr[k]!;
+  let k = 0;
+  sweepThresholds(input, order, (bp, sp, t) => {
+    const s = ss * sp, b = bs * bp;
+    out.threshold[k] = t;
     out.s[k] = s;
     out.b[k] = b;
-    out.effS[k] = sArr[k]! / S;
-    out.effB[k] = bArr[k]! / B;
-    out.sOverSqrtB[k] = b > 0 ? s / Math.sqrt(b) : NaN;
-    out.sOverSqrtSB[k] = s + b > 0 ? s / Math.sqrt(s + b) : NaN;
-    out.asimov[k] = asimovSignificance(s, b);
-  }
-  for (const f of ['sOverSqrtB', 'sOverSqrtSB', 'asimov'] as const) {
-    let bi = -1;
-    for (let k = 0; k < m; k++) if (!Number.isNaN(out[f][k]!) && (bi < 0 || out[f][k]! > out[f][bi]!)) bi = k;
-    out.best[f] =
-      bi < 0 ? null : { index: bi, threshold: out.threshold[bi]!, value: out[f][bi]!, s: out.s[bi]!, b: out.b[bi]!, effS: out.effS[bi]!, effB: out.effB[bi]! };
-  }
+    out.effS[k] = sp / S;
+    out.effB[k] = bp / B;
+    const f = figures(s, b);
+    for (const name of FIGURES) out[name][k] = f[name];
+    k++;
+  });
+  out.best = bestOf(m, (name, i) => out[name][i]!, (i) => ({ threshold: out.threshold[i]!, s: out.s[i]!, b: out.b[i]!, effS: out.effS[i]!, effB: out.effB[i]! }));
   return out;
+}
+
+function bestOf(m: number, value: (f: Figure, k: number) => number, cut: (k: number) => Omit<BestCut, 'index' | 'value'>): Record<Figure, BestCut | null> {
+  const best: Record<Figure, BestCut | null> = { sOverSqrtB: null, sOverSqrtSB: null, asimov: null };
+  for (const f of FIGURES) {
+    let bi = -1;
+    for (let k = 0; k < m; k++) if (!Number.isNaN(value(f, k)) && (bi < 0 || value(f, k) > value(f, bi))) bi = k;
+    const c = bi < 0 ? undefined : cut(bi);
+    best[f] = c === undefined ? null : { index: bi, threshold: c.threshold, value: value(f, bi), s: c.s, b: c.b, effS: c.effS, effB: c.effB };
+  }
+  return best;
+}
+
+/**
+ * The best cut of each figure of significanceScan (the same numbers), from one walk down the sorted scores, without
+ * the scan's eight arrays of one entry per distinct score.
+ */
+export function significanceBest(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: SignificanceOptions = {}): Record<Figure, BestCut | null> {
+  const { input, order, S, B, ss, bs } = setup(yTrue, score, options);
+  const best: Record<Figure, BestCut | null> = { sOverSqrtB: null, sOverSqrtSB: null, asimov: null };
+  let k = 0;
+  sweepThresholds(input, order, (bp, sp, t) => {
+    const s = ss * sp, b = bs * bp;
+    const f = figures(s, b);
+    for (const name of FIGURES) {
+      const v = f[name];
+      const cur = best[name];
+      if (!Number.isNaN(v) && (cur === null || v > cur.value)) best[name] = { index: k, threshold: t, value: v, s, b, effS: sp / S, effB: bp / B };
+    }
+    k++;
+  });
+  return best;
 }

@@ -1,9 +1,8 @@
 import { DiscernError, type DenseMatrix } from '@discern/linalg';
-import { balancedAccuracy, matthewsCorrcoef, perClassCounts, precisionRecallF1 } from './classification.js';
-import { confusionCounts, labelPair } from './confusion.js';
-import { brierScore, logLoss } from './probabilistic.js';
-import { auc, binaryInput, rocAucOvr, rocFromInput, tprAtFpr } from './roc.js';
-import { checkLength, checkNonEmpty, checkRowsSumToOne, toLabels, toWeights } from './validate.js';
+import { balancedAccuracyFromRates, matthewsFromCounts, precisionRecallF1FromRates, ratesFromCounts } from './classification.js';
+import { brierOfClass, logLoss } from './probabilistic.js';
+import { CurveInterpolator, TrapezoidArea, binaryInput, checkRates, forEachRocPoint, orderOf, rocAucOvr } from './roc.js';
+import { asLabels, asWeights, checkLength, checkNonEmpty, checkRowsSumToOne } from './validate.js';
 
 export interface SummaryInput {
   /** True class indices 0..K-1. */
@@ -19,6 +18,12 @@ export interface SummaryInput {
   fprs?: readonly string[];
   /** Binary decision: positive when P(positive) ≥ threshold (default 0.5). K > 2 uses argmax. */
   threshold?: number;
+  /**
+   * Binary: P(positive), the column `positive` of proba, when the caller holds it already (checked to be equal), and
+   * its descendingOrder: figures of a large sample then share one copy and one sort.
+   */
+  score?: Float64Array;
+  order?: Uint32Array;
 }
 
 /**
@@ -53,6 +58,12 @@ function finiteOrThrow(key: string, v: number): number {
   return v;
 }
 
+/**
+ * Every figure is computed in passes over the rows, without n-length copies of the labels, predictions or losses;
+ * the binary ROC (AUC, TPR at the FPRs) is walked point by point (forEachRocPoint), so the memory beyond the
+ * inputs is one sort order and P(positive) (none of either when given), and the numbers are those of the
+ * single-purpose functions (confusionMatrix, rocCurve, auc, tprAtFpr, logLoss, brierScore), bit for bit.
+ */
 export function summarizeClassification(input: SummaryInput): ClassificationSummary {
   const { proba, classNames } = input;
   const n = input.yTrue.length;
@@ -66,10 +77,10 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
     });
   }
   if (K < 2) throw new DiscernError('INVALID_ARGUMENT', `proba has ${K} column(s); classification needs at least 2 classes`, { cols: K });
-  const y = toLabels(input.yTrue, 'yTrue', K);
+  const y = asLabels(input.yTrue, 'yTrue', K);
   checkRowsSumToOne(proba, 'proba');
-  const weights = toWeights(input.weights, n);
-  const wopt = input.weights ? { weights: input.weights } : {};
+  const weights = asWeights(input.weights, n);
+  const wopt = weights ? { weights } : {};
   const binary = K === 2;
   const reasons: Record<string, string> = {};
 
@@ -78,45 +89,54 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
   if (binary && !(pos === 0 || pos === 1)) throw new DiscernError('INVALID_ARGUMENT', `positive is ${pos}; for 2 classes it must be 0 or 1`, { positive: pos });
   if (binary && !(threshold >= 0 && threshold <= 1)) throw new DiscernError('INVALID_ARGUMENT', `threshold is ${threshold}; expected a probability in [0, 1]`, { threshold });
 
-  const yPred = new Int32Array(n);
-  const pPos = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (binary) {
-      pPos[i] = proba.data[i * 2 + pos]!;
-      yPred[i] = pPos[i]! >= threshold ? pos : 1 - pos;
+  const pd = proba.data;
+  let pPos: Float64Array | undefined;
+  if (binary) {
+    if (input.score) {
+      checkLength(input.score, n, 'score');
+      for (let i = 0; i < n; i++)
+        if (!Object.is(input.score[i], pd[i * 2 + pos])) throw new DiscernError('INVALID_ARGUMENT', `score[${i}] is not column ${pos} of proba; pass P(positive) itself, or no score`, { index: i });
+      pPos = input.score;
     } else {
-      let best = 0;
-      for (let j = 1; j < K; j++) if (proba.data[i * K + j]! > proba.data[i * K + best]!) best = j; // first maximum, as numpy argmax
-      yPred[i] = best;
+      pPos = new Float64Array(n);
+      for (let i = 0; i < n; i++) pPos[i] = pd[i * 2 + pos]!;
     }
   }
+  // The decision of row i: P(positive) ≥ threshold (binary), else the first maximum, as numpy's argmax.
+  const decide = (i: number): number => {
+    if (binary) return pPos![i]! >= threshold ? pos : 1 - pos;
+    let best = 0;
+    for (let j = 1; j < K; j++) if (pd[i * K + j]! > pd[i * K + best]!) best = j;
+    return best;
+  };
 
-  const pair = labelPair(y, yPred, input.weights, K);
-  const cm = confusionCounts(pair);
+  // Confusion counts (row = true class), accuracy and the classes present, in one pass in row order.
+  const cmData = new Float64Array(K * K);
+  const present = new Float64Array(K);
+  const counted = new Uint8Array(K);
   let total = 0, hit = 0;
   for (let i = 0; i < n; i++) {
+    const t = y[i]!, d = decide(i);
     const w = weights ? weights[i]! : 1;
+    cmData[t * K + d]! += weights ? weights[i]! : 1;
     total += w;
-    if (y[i] === yPred[i]) hit += w;
+    if (t === d) hit += w;
+    present[t]! += w;
+    counted[t] = 1;
   }
+  const cm: DenseMatrix = { rows: K, cols: K, data: cmData };
   if (!(total > 0)) throw new DiscernError('DATA_INVALID', `the total weight is ${total}; it must be positive`, { total });
 
   const average = binary ? 'binary' : 'macro';
-  const prf = precisionRecallF1(y, yPred, { average, posLabel: pos, nClasses: K, ...wopt });
+  const rates = ratesFromCounts(cm);
+  const prf = precisionRecallF1FromRates(rates, average, pos);
   let specificity: number | null = null;
   if (binary) {
-    const r = perClassCounts(pair);
-    const den = r.tn[pos]! + r.fp[pos]!;
-    specificity = den === 0 ? 0 : r.tn[pos]! / den;
+    const den = rates.tn[pos]! + rates.fp[pos]!;
+    specificity = den === 0 ? 0 : rates.tn[pos]! / den;
   } else reasons.specificity = 'defined for binary classification only';
 
   // AUC and the ROC need both classes (each with positive weight); a test set may lack one
-  const present = new Float64Array(K);
-  const counted = new Uint8Array(K);
-  for (let i = 0; i < n; i++) {
-    present[y[i]!]! += weights ? weights[i]! : 1;
-    counted[y[i]!] = 1;
-  }
   let aucValue: number | null = null;
   let tprs: Record<string, number> | null = null;
   const missing: number[] = [];
@@ -126,15 +146,23 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
     reasons.auc = why;
     if (binary) reasons.tpr_at_fpr = why;
   } else if (binary) {
-    const curve = rocFromInput(binaryInput(y, pPos, { posLabel: pos, ...wopt }));
-    aucValue = auc(curve.fpr, curve.tpr);
+    const roc = binaryInput(y, pPos!, { posLabel: pos, ...wopt });
+    // The requested FPRs, parsed before the walk (an unparsable one is reported after it, as when the curve came first).
+    const targets = (input.fprs ?? []).map((s) => Number(s));
+    const area = new TrapezoidArea();
+    const at = new CurveInterpolator(targets, 'max');
+    forEachRocPoint(roc, orderOf(roc.score, input.order), 'ROC', (x, yv) => {
+      area.push(x, yv);
+      at.push(x, yv);
+    });
+    aucValue = area.value();
     if (input.fprs) {
-      const targets = input.fprs.map((s, i) => {
-        const v = Number(s);
+      input.fprs.forEach((s, i) => {
+        const v = targets[i]!;
         if (s.trim() === '' || !(v >= 0 && v <= 1)) throw new DiscernError('INVALID_ARGUMENT', `fprs[${i}] is "${s}"; expected a false-positive rate in [0, 1]`, { index: i, value: s });
-        return v;
       });
-      const t = tprAtFpr(curve, targets);
+      checkRates(targets, 'fprs');
+      const t = at.values();
       tprs = {};
       input.fprs.forEach((s, i) => {
         tprs![s] = t[i]!;
@@ -145,13 +173,10 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
   }
   if (!binary) reasons.tpr_at_fpr = 'defined for binary classification only';
 
+  // Brier score of P(positive) against "is positive"
   let brier: number | null = null;
-  if (binary) {
-    // Brier score of P(positive) against "is positive"
-    const isPos = new Int32Array(n);
-    for (let i = 0; i < n; i++) isPos[i] = y[i] === pos ? 1 : 0;
-    brier = brierScore(isPos, pPos, wopt);
-  } else reasons.brier = 'defined for binary classification only';
+  if (binary) brier = brierOfClass(y, pos, pPos!, weights);
+  else reasons.brier = 'defined for binary classification only';
 
   const counts: number[][] = [];
   for (let i = 0; i < K; i++) counts.push(Array.from(cm.data.subarray(i * K, (i + 1) * K)));
@@ -168,8 +193,8 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
     recall: finiteOrThrow('recall', prf.recall),
     f1: finiteOrThrow('f1', prf.f1),
     specificity,
-    balanced_accuracy: finiteOrThrow('balanced_accuracy', balancedAccuracy(y, yPred, { nClasses: K, ...wopt })),
-    mcc: finiteOrThrow('mcc', matthewsCorrcoef(y, yPred, { nClasses: K, ...wopt })),
+    balanced_accuracy: finiteOrThrow('balanced_accuracy', balancedAccuracyFromRates(rates)),
+    mcc: finiteOrThrow('mcc', matthewsFromCounts(cm)),
     auc: aucValue,
     log_loss: finiteOrThrow('log_loss', logLoss(y, proba, wopt)),
     brier,

@@ -5,19 +5,40 @@ import { DiscernError, type DenseMatrix } from '@discern/linalg';
  * metrics step can pass the message on unchanged.
  */
 
+function labelError(y: ArrayLike<number>, name: string, nClasses: number | undefined, i: number): DiscernError {
+  const v = y[i]!;
+  const accepted = nClasses === undefined ? 'a non-negative integer class index' : `an integer class index in 0..${nClasses - 1}`;
+  return new DiscernError('LABEL_INVALID', `${name}[${i}] is ${v}; expected ${accepted}`, { argument: name, index: i, value: v });
+}
+
 /** Class indices as an Int32Array; every entry an integer in 0..K-1 (K = nClasses when given). */
 export function toLabels(y: ArrayLike<number>, name: string, nClasses?: number): Int32Array {
   const n = y.length;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = y[i]!;
-    if (!Number.isInteger(v) || v < 0 || (nClasses !== undefined && v >= nClasses)) {
-      const accepted = nClasses === undefined ? 'a non-negative integer class index' : `an integer class index in 0..${nClasses - 1}`;
-      throw new DiscernError('LABEL_INVALID', `${name}[${i}] is ${v}; expected ${accepted}`, { argument: name, index: i, value: v });
-    }
+    if (!Number.isInteger(v) || v < 0 || (nClasses !== undefined && v >= nClasses)) throw labelError(y, name, nClasses, i);
     out[i] = v;
   }
   return out;
+}
+
+/**
+ * toLabels without the copy when `y` is an Int32Array already (checked, then returned as it is): for read-only use
+ * on large inputs.
+ */
+export function asLabels(y: ArrayLike<number>, name: string, nClasses?: number): Int32Array {
+  if (!(y instanceof Int32Array)) return toLabels(y, name, nClasses);
+  const hi = nClasses ?? 2 ** 31;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (v < 0 || v >= hi) throw labelError(y, name, nClasses, i);
+  }
+  return y;
+}
+
+function scoreError(name: string, i: number, v: number): DiscernError {
+  return new DiscernError('DATA_INVALID', `${name}[${i}] is ${v}; every score must be a finite number`, { argument: name, index: i, value: v });
 }
 
 /** Finite scores as a Float64Array (a copy, so callers may reorder it). */
@@ -26,12 +47,20 @@ export function toScores(s: ArrayLike<number>, name: string): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = s[i]!;
-    if (!Number.isFinite(v)) {
-      throw new DiscernError('DATA_INVALID', `${name}[${i}] is ${v}; every score must be a finite number`, { argument: name, index: i, value: v });
-    }
+    if (!Number.isFinite(v)) throw scoreError(name, i, v);
     out[i] = v;
   }
   return out;
+}
+
+/** toScores without the copy when `s` is a Float64Array already (checked, then returned as it is): read-only use. */
+export function asScores(s: ArrayLike<number>, name: string): Float64Array {
+  if (!(s instanceof Float64Array)) return toScores(s, name);
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (!Number.isFinite(v)) throw scoreError(name, i, v);
+  }
+  return s;
 }
 
 /**
@@ -54,6 +83,18 @@ export function toWeights(w: ArrayLike<number> | undefined, n: number, name = 'w
     out[i] = v;
   }
   return out;
+}
+
+/** toWeights without the copy when `w` is a Float64Array already (checked, then returned as it is): read-only use. */
+export function asWeights(w: ArrayLike<number> | undefined, n: number, name = 'weights'): Float64Array | undefined {
+  if (!(w instanceof Float64Array)) return toWeights(w, n, name);
+  checkLength(w, n, name);
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (!Number.isFinite(v))
+      throw new DiscernError('DATA_INVALID', `${name}[${i}] is ${v}; every weight must be a finite number (negative weights are allowed)`, { argument: name, index: i, value: v });
+  }
+  return w;
 }
 
 export function checkLength(a: ArrayLike<number>, n: number, name: string, reference = 'yTrue'): void {

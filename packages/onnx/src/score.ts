@@ -256,8 +256,9 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     let runMs = 0;
     let layout: OutputColumns[] | undefined;
     let probaOut: { name: string; binary: boolean } | undefined;
-    const yTrue: number[] = [];
-    const probaChunks: Float64Array[] = [];
+    // Labels and probabilities of each batch, joined at the end for the metrics (typed: ~8·K + 4 bytes per row).
+    const yChunks: Int32Array[] = [];
+    const probaChunks: (Float64Array | undefined)[] = [];
     let K = 0;
 
     const stream = async (write?: (chunk: string) => Promise<void>) => {
@@ -299,9 +300,18 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
         }
         if (probaOut) {
           const d = got[probaOut.name]!.data;
-          probaChunks.push(probaOut.binary ? Float64Array.from({ length: 2 * n }, (_, j) => (j % 2 === 1 ? d[j >> 1]! : 1 - d[j >> 1]!)) : d);
+          if (probaOut.binary) {
+            const pair = new Float64Array(2 * n);
+            for (let i = 0; i < n; i++) {
+              pair[2 * i] = 1 - d[i]!;
+              pair[2 * i + 1] = d[i]!;
+            }
+            probaChunks.push(pair);
+          } else probaChunks.push(d);
           const text = b.extra![o.label!]!;
-          for (let i = 0; i < n; i++) yTrue.push(classIndex(text[i]!, classes, K, b.lines[i]!, o));
+          const y = new Int32Array(n);
+          for (let i = 0; i < n; i++) y[i] = classIndex(text[i]!, classes, K, b.lines[i]!, o);
+          yChunks.push(y);
         }
         rows += n;
       }
@@ -312,11 +322,20 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     let metrics: ClassificationSummary | undefined;
     if (probaOut) {
       const proba = new Float64Array(rows * K);
+      const yTrue = new Int32Array(rows);
       let off = 0;
-      for (const c of probaChunks) {
+      for (let k = 0; k < probaChunks.length; k++) {
+        const c = probaChunks[k]!;
         proba.set(c, off);
         off += c.length;
+        probaChunks[k] = undefined; // joined: let the collector have it
       }
+      off = 0;
+      for (const c of yChunks) {
+        yTrue.set(c, off);
+        off += c.length;
+      }
+      yChunks.length = 0;
       const posName = ms.metadata[META.positive];
       const positive = posName !== undefined && classes ? Math.max(0, classes.indexOf(posName)) : 1;
       metrics = summarizeClassification({

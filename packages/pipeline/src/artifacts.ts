@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DiscernError } from '@discern/linalg';
 
@@ -39,6 +39,36 @@ export class ArtifactWriter {
     return rec;
   }
 
+  /**
+   * Writes a file piece by piece (`produce` calls `write` with each piece, in order), atomically and hashed like
+   * `write`: for large files (scores of millions of rows) that should never be one string in memory.
+   */
+  writeChunks(name: string, produce: (write: (chunk: string) => void) => void): ArtifactRecord {
+    const full = this.resolve(name);
+    mkdirSync(dirname(full), { recursive: true });
+    const tmp = `${full}.tmp-${process.pid}`;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const fd = openSync(tmp, 'w');
+    try {
+      produce((chunk) => {
+        const buf = Buffer.from(chunk);
+        for (let off = 0; off < buf.byteLength; ) off += writeSync(fd, buf, off);
+        hash.update(buf);
+        bytes += buf.byteLength;
+      });
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    renameSync(tmp, full);
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes, sha256: hash.digest('hex') };
+    this.records.set(rec.path, rec);
+    return rec;
+  }
+
   /** JSON with a trailing newline; key order as given, so the same data gives the same bytes. */
   writeJson(name: string, value: unknown): ArtifactRecord {
     return this.write(name, `${JSON.stringify(value, null, 2)}\n`);
@@ -50,8 +80,22 @@ export class ArtifactWriter {
    */
   adopt(name: string): ArtifactRecord {
     const full = this.resolve(name);
-    const buf = readFileSync(full);
-    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
+    // Hashed 1 MiB at a time: a streamed score file may be larger than is worth holding in memory.
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const fd = openSync(full, 'r');
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      for (;;) {
+        const got = readSync(fd, buf, 0, buf.length, null);
+        if (got === 0) break;
+        hash.update(buf.subarray(0, got));
+        bytes += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes, sha256: hash.digest('hex') };
     this.records.set(rec.path, rec);
     return rec;
   }

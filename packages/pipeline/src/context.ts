@@ -4,6 +4,7 @@ import { type Estimator, type Progress } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
 import { type ReportRecords, emptyRecords } from './report/records.js';
+import { type DatasetLabels, type StreamedDataset, labelsOf } from './streamed.js';
 
 /** A fitted model with everything needed to apply it to raw feature rows of a data file. */
 export interface FittedModel {
@@ -41,9 +42,15 @@ export type LogFn = (line: string) => void;
 /**
  * What steps share during a run: the datasets by name ('train', 'test', ...), fitted models by name, scores,
  * the metrics object that becomes metrics.json, the artifact writer (the run folder), and seeded random streams.
+ *
+ * A dataset is either in memory (`datasets`) or streamed from its file (`streamed`: the test file of a run with
+ * train and test files, read in batches when scored, so its feature matrix never exists whole). `dataset(name)`
+ * gives the whole Dataset in either case (reading a streamed one whole, once); steps that need only labels and
+ * scores use `labels(name)` and `classifierScores` (steps/scores.ts), which keep a streamed dataset streamed.
  */
 export class RunContext {
   readonly datasets = new Map<string, Dataset>();
+  readonly streamed = new Map<string, StreamedDataset>();
   readonly models = new Map<string, FittedModel>();
   readonly scores = new Map<string, ScoreSet>();
   readonly metrics: Record<string, unknown> = {};
@@ -81,10 +88,40 @@ export class RunContext {
     return Math.floor(this.rng(label).uniform() * 2 ** 31);
   }
 
+  /** The whole Dataset; a streamed one is read whole here (and kept in memory from then on). */
   dataset(name: string): Dataset {
     const d = this.datasets.get(name);
-    if (!d) throw this.missing('dataset', name, [...this.datasets.keys()]);
-    return d;
+    if (d) return d;
+    const s = this.streamed.get(name);
+    if (!s) throw this.missing('dataset', name, this.datasetNames());
+    const full = s.materialize();
+    this.datasets.set(name, full);
+    this.streamed.delete(name);
+    return full;
+  }
+
+  /** Labels, weights and classes of a dataset, without reading a streamed one whole. */
+  labels(name: string): DatasetLabels {
+    const d = this.datasets.get(name);
+    if (d) return labelsOf(d);
+    const s = this.streamed.get(name);
+    if (!s) throw this.missing('dataset', name, this.datasetNames());
+    return s;
+  }
+
+  hasDataset(name: string): boolean {
+    return this.datasets.has(name) || this.streamed.has(name);
+  }
+
+  /** Names of every dataset: those in memory, in the order they were added, then those streamed. */
+  datasetNames(): string[] {
+    return [...new Set([...this.datasets.keys(), ...this.streamed.keys()])];
+  }
+
+  /** True when two names hold the very same rows in memory (`split: none` makes train and test one dataset). */
+  sameDataset(a: string, b: string): boolean {
+    const x = this.datasets.get(a);
+    return x !== undefined && x === this.datasets.get(b);
   }
 
   fittedModel(name: string): FittedModel {

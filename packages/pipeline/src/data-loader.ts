@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { type BuildDatasetOptions, type Dataset, type Table, buildDataset, hashFile, readCsvFile, stratifiedSplit, tableFromRecords } from '@discern/data';
 import { DiscernError } from '@discern/linalg';
 import { type PipelineConfig } from './config/load.js';
+import { StreamedDataset } from './streamed.js';
 
 export interface DataFileRecord {
   readonly role: 'source' | 'train' | 'test';
@@ -12,7 +13,8 @@ export interface DataFileRecord {
 
 export interface LoadedData {
   readonly train: Dataset;
-  readonly test: Dataset;
+  /** Streamed from its file when the config gives train and test files (see LoadOptions.stream). */
+  readonly test: Dataset | StreamedDataset;
   /** True when train and test are the same rows (`split: none`). */
   readonly sameRows: boolean;
   readonly files: DataFileRecord[];
@@ -43,12 +45,28 @@ async function readTable(config: PipelineConfig, role: DataFileRecord['role'], p
   return table;
 }
 
+export interface LoadOptions {
+  /**
+   * Stream the test file of a two-file config (default true): it is read once here, checking every cell and keeping
+   * labels and weights, and read again in batches when scored, so its feature matrix is never held whole. With
+   * false it is read whole, as the training file is.
+   */
+  readonly stream?: boolean;
+  /** Rows per batch of a streamed file (default STREAM_BATCH). */
+  readonly batchSize?: number;
+}
+
+/** Rows of a loaded dataset. */
+export function rowsOf(ds: Dataset | StreamedDataset): number {
+  return ds instanceof StreamedDataset ? ds.rows : ds.X.rows;
+}
+
 /**
  * Builds the train and test datasets a config describes: `train` + `test` files (which take precedence, so that
  * `--set data.train=a.csv --set data.test=b.csv` turns a split config into a two-file one), or one `source` file
  * or inline `rows` split by `split`.
  */
-export async function loadData(config: PipelineConfig): Promise<LoadedData> {
+export async function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
   const d = config.data;
   const files: DataFileRecord[] = [];
   const opts = datasetOptions(config);
@@ -59,12 +77,18 @@ export async function loadData(config: PipelineConfig): Promise<LoadedData> {
       });
     const train = buildDataset(await readTable(config, 'train', d.train, files), opts);
     // The test file is encoded exactly like the training file: same features, categories and class order.
-    const test = buildDataset(await readTable(config, 'test', d.test, files), {
-      ...opts,
-      classes: train.classNames,
-      ...(train.encodings ? { encodings: train.encodings } : {}),
-    });
-    return { train, test, sameRows: false, files, description: `train ${d.train} (${train.X.rows} rows), test ${d.test} (${test.X.rows} rows)` };
+    const testOptions: BuildDatasetOptions = { ...opts, classes: train.classNames, ...(train.encodings ? { encodings: train.encodings } : {}) };
+    let test: Dataset | StreamedDataset;
+    if (options.stream ?? true) {
+      const path = resolveConfigPath(config, d.test);
+      test = await StreamedDataset.open(path, {
+        build: testOptions,
+        ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}),
+        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      });
+      files.push({ role: 'test', path, sha256: await hashFile(path), rows: test.fileRows });
+    } else test = buildDataset(await readTable(config, 'test', d.test, files), testOptions);
+    return { train, test, sameRows: false, files, description: `train ${d.train} (${train.X.rows} rows), test ${d.test} (${rowsOf(test)} rows)` };
   }
   let table: Table;
   let what: string;

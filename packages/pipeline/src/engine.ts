@@ -7,7 +7,8 @@ import { type PipelineConfig, parseConfig } from './config/load.js';
 import { type Override, applyOverrides } from './config/overrides.js';
 import { parseYamlConfig } from './config/yaml-source.js';
 import { RunContext, type LogFn } from './context.js';
-import { loadData } from './data-loader.js';
+import { loadData, rowsOf } from './data-loader.js';
+import { StreamedDataset } from './streamed.js';
 import { loadPlugins, pluginPathsOf } from './plugins-loader.js';
 import { writeReport } from './report/index.js';
 import { type StepRegistry } from './registry.js';
@@ -50,6 +51,10 @@ export interface RunOptions extends PrepareOptions {
   readonly force?: boolean;
   readonly log?: LogFn;
   readonly progress?: (label: string) => ((p: Progress) => void) | undefined;
+  /** Stream the test file of a two-file config (default true; see LoadOptions.stream). */
+  readonly stream?: boolean;
+  /** Rows per batch of a streamed file (default STREAM_BATCH). */
+  readonly streamBatch?: number;
 }
 
 export interface StepTiming {
@@ -110,9 +115,13 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     const artifacts = new ArtifactWriter(tmp);
     const ctx = new RunContext(config, artifacts, log, options.progress);
     const t0 = performance.now();
-    const data = await loadData(config);
+    const data = await loadData(config, {
+      ...(options.stream !== undefined ? { stream: options.stream } : {}),
+      ...(options.streamBatch !== undefined ? { batchSize: options.streamBatch } : {}),
+    });
     ctx.datasets.set('train', data.train);
-    ctx.datasets.set('test', data.test);
+    if (data.test instanceof StreamedDataset) ctx.streamed.set('test', data.test);
+    else ctx.datasets.set('test', data.test);
     log(`data: ${data.description}`);
     const timings: StepTiming[] = [{ index: -1, step: 'data', ms: performance.now() - t0 }];
     for (const entry of config.steps) {
@@ -138,7 +147,7 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       createdAt: new Date().toISOString(),
       seed: config.seed,
       config: { file: config.file, sha256: config.hash, overrides: config.overrides, values: config.raw },
-      data: { description: data.description, files: data.files, train: { rows: data.train.X.rows, classes: data.train.classNames }, test: { rows: data.test.X.rows } },
+      data: { description: data.description, files: data.files, train: { rows: data.train.X.rows, classes: data.train.classNames }, test: { rows: rowsOf(data.test) } },
       plugins,
       versions: environmentVersions(),
       timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms * 1000) / 1000 })),

@@ -8,6 +8,17 @@ export function invalid(message: string, context: Record<string, unknown> = {}):
 export type NumberArray = ArrayLike<number>;
 
 /** Copies `values` to a plain array, rejecting non-finite entries with the first offending index. */
+/** finiteArray without the copy: checks every value and returns the array itself (for large read-only samples). */
+export function checkFinite<T extends NumberArray>(values: T, what: string): T {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw invalid(`${what} must be finite numbers; got ${String(v)} at index ${i}`, { what, index: i, value: v });
+    }
+  }
+  return values;
+}
+
 export function finiteArray(values: NumberArray, what: string): number[] {
   const out = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CsvBatch, readCsvBatches } from './stream.js';
+import { type CsvBatch, readCsvBatches, readCsvTables, readDatasetBatches } from './stream.js';
+import { buildDataset } from '../dataset.js';
 import { readCsvFile } from './parse.js';
 import { dataFile, discernErrorAsync } from '../testing.test-helpers.js';
 
@@ -94,5 +95,87 @@ describe('readCsvBatches', () => {
       if (seen >= 30) break;
     }
     expect(seen).toBe(30);
+  });
+});
+
+async function collectAll<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const b of it) out.push(b);
+  return out;
+}
+
+describe('readCsvTables', () => {
+  it('gives readCsvFile’s table in pieces: same kinds, values, texts and lines (magic04 across batch boundaries)', async () => {
+    const path = dataFile('magic04.csv');
+    const whole = readCsvFile(path);
+    const parts = await collectAll(readCsvTables(path, { batchSize: 5000 }));
+    expect(parts.map((p) => [p.startRow, p.table.nRows])).toEqual([
+      [0, 5000],
+      [5000, 5000],
+      [10000, 5000],
+      [15000, 4020],
+    ]);
+    expect(parts.flatMap((p) => Array.from(p.table.lines!))).toEqual(Array.from(whole.lines!));
+    whole.columns.forEach((c, j) => {
+      for (const p of parts) expect(p.table.columns[j]!.kind).toBe(c.kind);
+      expect(parts.flatMap((p) => p.table.columns[j]!.raw)).toEqual(c.raw);
+      if (c.numeric) expect(parts.flatMap((p) => Array.from(p.table.columns[j]!.numeric!))).toEqual(Array.from(c.numeric));
+    });
+  });
+
+  it('counts lines through quoted line breaks and blank lines, and reports ragged and malformed rows with their line', async () => {
+    const p = file('a,b\n1,"x\ny"\n\n2,z\n3,w\n');
+    const parts = await collectAll(readCsvTables(p, { batchSize: 2 }));
+    expect(parts.map((t) => Array.from(t.table.lines!))).toEqual([[2, 5], [6]]);
+    const r = await discernErrorAsync(() => collectAll(readCsvTables(file('a,b\n1,2\n3,4\n5\n'), { batchSize: 1 })));
+    expect(r.code).toBe('DATA_INVALID');
+    expect(r.message).toMatch(/line 4 has 1 field, but the header \(line 1\) has 2/);
+    const q = await discernErrorAsync(() => collectAll(readCsvTables(file('a,b\n1,2\n1,"2\n'))));
+    expect(q.message).toContain('malformed CSV');
+    expect((await discernErrorAsync(() => collectAll(readCsvTables(file('')))))!.message).toContain('no data rows');
+    expect((await discernErrorAsync(() => collectAll(readCsvTables(file('a,b\n')))))!.message).toContain('header only');
+    expect((await discernErrorAsync(() => collectAll(readCsvTables(join(dir, 'absent.csv'))))).code).toBe('FILE_NOT_FOUND');
+  });
+});
+
+describe('readDatasetBatches', () => {
+  const build = (path: string, options: Parameters<typeof buildDataset>[1]) => buildDataset(readCsvFile(path), options);
+
+  it('the batches put together are buildDataset of the whole file, bit for bit (categories, weights, dropped rows)', async () => {
+    const rows = ['x,colour,w,label'];
+    for (let i = 0; i < 50; i++) rows.push(`${(i * 0.37).toFixed(3)},${['red', 'green', 'blue'][i % 3]},${i % 7 === 0 ? 'NA' : (1 + i / 10).toString()},${i % 4 === 0 ? 's' : 'b'}`);
+    const p = file(`${rows.join('\n')}\n`);
+    const opts = { label: 'label', positive: 's', weight: 'w', categorical: 'onehot' as const, missing: 'drop' as const };
+    const train = build(p, opts);
+    const whole = build(p, { ...opts, classes: train.classNames, encodings: train.encodings! });
+    const parts = await collectAll(readDatasetBatches(p, { ...opts, classes: train.classNames, encodings: train.encodings!, batchSize: 7 }));
+    expect(parts.some((b) => b.dataset.X.rows < b.fileRows)).toBe(true); // some rows were dropped
+    expect(parts.reduce((n, b) => n + b.fileRows, 0)).toBe(50);
+    const cat = (f: (b: (typeof parts)[number]) => ArrayLike<number>) => parts.flatMap((b) => Array.from(f(b)));
+    expect(cat((b) => b.dataset.X.data)).toEqual(Array.from(whole.X.data));
+    expect(cat((b) => b.dataset.y)).toEqual(Array.from(whole.y));
+    expect(cat((b) => b.dataset.weights!)).toEqual(Array.from(whole.weights!));
+    expect(cat((b) => b.dataset.rowIndex!)).toEqual(Array.from(whole.rowIndex!));
+    expect(cat((b) => b.lines)).toEqual(Array.from(whole.rowIndex!, (r) => r + 2));
+    for (const b of parts) expect([b.dataset.featureNames, b.dataset.classNames, b.dataset.positive]).toEqual([whole.featureNames, whole.classNames, whole.positive]);
+  });
+
+  it('a bad cell in a later batch is DATA_INVALID naming file, line and column', async () => {
+    const lines = ['a,b,label', ...Array.from({ length: 30 }, (_, i) => `${i},${i % 5},${i % 2 ? 'x' : 'y'}`)];
+    lines[24] = '23,0.o5,x';
+    const p = file(`${lines.join('\n')}\n`);
+    const e = await discernErrorAsync(() => collectAll(readDatasetBatches(p, { label: 'label', classes: ['x', 'y'], encodings: [{ column: 'a', kind: 'numeric' }, { column: 'b', kind: 'numeric' }], batchSize: 8 })));
+    expect(e.code).toBe('DATA_INVALID');
+    expect(e.message).toContain(`${p} line 25, column 'b': '0.o5' is not a number`);
+    expect(e.context).toMatchObject({ file: p, line: 25, column: 'b', value: '0.o5' });
+  });
+
+  it('needs the encodings (and classes, when labelled) of a dataset built before; all rows dropped is DATA_INVALID', async () => {
+    const p = file('a,label\n1,x\n2,y\n');
+    expect((await discernErrorAsync(() => collectAll(readDatasetBatches(p, { label: 'label' })))).code).toBe('INVALID_ARGUMENT');
+    expect((await discernErrorAsync(() => collectAll(readDatasetBatches(p, { label: 'label', encodings: [{ column: 'a', kind: 'numeric' }] })))).code).toBe('INVALID_ARGUMENT');
+    const q = file('a,label\nNA,x\nNA,y\n');
+    const e = await discernErrorAsync(() => collectAll(readDatasetBatches(q, { label: 'label', classes: ['x', 'y'], encodings: [{ column: 'a', kind: 'numeric' }], missing: 'drop', batchSize: 1 })));
+    expect(e.message).toBe(`${q}: no rows left after dropping rows with missing values`);
   });
 });

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { type DenseMatrix, DiscernError, denseMatrix } from '@discern/linalg';
-import { checkHeader } from '../table.js';
+import { type BuildDatasetOptions, type Dataset, buildDatasetRows } from '../dataset.js';
+import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { closestName, isNonFiniteLiteral, listNames, missingSet, quote, strictNumber } from './cells.js';
 import { LineCounter, checkDelimiter, csvParseError, csvParseOptions, detectDelimiter, ioError, isBlankRecord, raggedRowError } from './parse.js';
 
@@ -177,4 +178,142 @@ function badNumber(source: string, line: number, column: string, value: string):
     column,
     value,
   });
+}
+
+export interface CsvTableOptions {
+  /** Rows per table (default 65 536). */
+  batchSize?: number;
+  delimiter?: string;
+  missingValues?: readonly string[];
+  /** The file name messages name (default: the path). */
+  source?: string;
+}
+
+/** A Table of consecutive data rows of a file, and the index (among data rows) of its first row. */
+export interface CsvTableBatch {
+  readonly startRow: number;
+  readonly table: Table;
+}
+
+/**
+ * Reads a CSV file as consecutive Tables of at most `batchSize` rows each, typed cell by cell as readCsvFile types
+ * them (the same column builders), with the file's line numbers: what a whole-file read would check, in bounded
+ * memory. The rules are readCsvFile's (header required, ragged rows and malformed CSV are DATA_INVALID naming file
+ * and line), except that an error is reported where it is met, in file order. A column's kind (numeric or
+ * categorical) is decided per table.
+ */
+export async function* readCsvTables(path: string, options: CsvTableOptions = {}): AsyncGenerator<CsvTableBatch, void, undefined> {
+  const source = options.source ?? path;
+  const batchSize = options.batchSize ?? 65536;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new DiscernError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+  const missing = missingSet(options.missingValues);
+  const delimiter = options.delimiter ?? detectDelimiter(await readHead(path));
+  checkDelimiter(delimiter);
+
+  const input = createReadStream(path);
+  const parser = parse(csvParseOptions(delimiter));
+  input.on('error', (e) => parser.destroy(ioError(e, path) as Error));
+  input.pipe(parser);
+
+  const counter = new LineCounter();
+  let names: string[] | undefined;
+  let p = 0;
+  let builders: ColumnBuilder[] = [];
+  let lines = new Int32Array(Math.min(batchSize, 1024));
+  let fill = 0;
+  let startRow = 0;
+
+  const emit = (): CsvTableBatch => {
+    const table: Table = { source, columns: builders.map((b) => b.finish()), nRows: fill, lines: fit(lines, fill) };
+    const batch = { startRow, table };
+    startRow += fill;
+    fill = 0;
+    builders = names!.map((name, j) => new ColumnBuilder(name, j));
+    lines = new Int32Array(Math.min(batchSize, 1024));
+    return batch;
+  };
+
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = counter.next(record);
+      if (isBlankRecord(record)) continue;
+      if (names === undefined) {
+        checkHeader(record, source);
+        names = record;
+        p = record.length;
+        builders = record.map((name, j) => new ColumnBuilder(name, j));
+        continue;
+      }
+      if (record.length !== p) throw raggedRowError(source, line, record.length, p, delimiter);
+      for (let j = 0; j < p; j++) {
+        const s = record[j]!;
+        builders[j]!.push(missing.has(s) ? null : s);
+      }
+      if (fill === lines.length) {
+        const grown = new Int32Array(Math.min(batchSize, lines.length * 2));
+        grown.set(lines);
+        lines = grown;
+      }
+      lines[fill++] = line;
+      if (fill === batchSize) yield emit();
+    }
+  } catch (e) {
+    throw csvParseError(e, source);
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  if (names === undefined) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
+  if (startRow === 0 && fill === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+  if (fill > 0) yield emit();
+}
+
+export interface DatasetBatchOptions extends BuildDatasetOptions, CsvTableOptions {}
+
+/** A Dataset of consecutive rows of a file; `startRow` is the index (among the file's data rows) of its first row. */
+export interface DatasetBatch {
+  readonly startRow: number;
+  readonly dataset: Dataset;
+  /** 1-based file line of each row of the dataset. */
+  readonly lines: Int32Array;
+  /** Data rows of the file this batch was built from, dropped ones included. */
+  readonly fileRows: number;
+}
+
+/**
+ * Reads a CSV file as Datasets of consecutive rows, each built as buildDataset(readCsvFile(path), options) builds the
+ * whole file, with bounded memory: for a second file (a test set, data to score) encoded like a training set, so
+ * `encodings` (and, when labelled, `classes`) are required — per-batch inference of features or classes could differ
+ * from the whole file's. Rows are dropped per the missing policy (a batch may then be empty); `rowIndex` counts the
+ * file's data rows. Errors name the file and line, as buildDataset's do.
+ */
+export async function* readDatasetBatches(path: string, options: DatasetBatchOptions): AsyncGenerator<DatasetBatch, void, undefined> {
+  if (!options.encodings)
+    throw new DiscernError('INVALID_ARGUMENT', 'readDatasetBatches needs the encodings of a dataset built before (a training set): features are not inferred per batch', {});
+  if (options.label !== undefined && !options.classes)
+    throw new DiscernError('INVALID_ARGUMENT', 'readDatasetBatches needs the classes of a dataset built before (a training set) when the data are labelled', { label: options.label });
+  const { batchSize, delimiter, missingValues, source, ...build } = options;
+  const csv: CsvTableOptions = {
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(missingValues !== undefined ? { missingValues } : {}),
+    ...(source !== undefined ? { source } : {}),
+  };
+  let kept = 0;
+  let name = source ?? path;
+  for await (const { startRow, table } of readCsvTables(path, csv)) {
+    name = table.source;
+    const ds = buildDatasetRows(table, build, true);
+    const n = ds.X.rows;
+    kept += n;
+    const rowIndex = ds.rowIndex!;
+    const lines = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      lines[k] = table.lines![rowIndex[k]!]!;
+      rowIndex[k]! += startRow;
+    }
+    yield { startRow, dataset: ds, lines, fileRows: table.nRows };
+  }
+  if (kept === 0) throw new DiscernError('DATA_INVALID', `${name}: no rows left after dropping rows with missing values`, { file: name });
 }

@@ -32,9 +32,10 @@ function dataSummary(ctx: RunContext, data: LoadedData): Json {
     ...(ctx.config.data.weight ? { 'event weights': `column ${ctx.config.data.weight}` } : {}),
     seed: ctx.config.seed,
   };
-  for (const [name, ds] of ctx.datasets) {
+  for (const name of ctx.datasetNames()) {
+    const ds = ctx.labels(name);
     const counts = ds.classNames.map((c, k) => `${c} ${ds.y.reduce((n, y) => n + (y === k ? 1 : 0), 0)}`);
-    summary[`dataset ${name}`] = `${ds.X.rows} rows${counts.length ? ` (${counts.join(', ')})` : ''}`;
+    summary[`dataset ${name}`] = `${ds.rows} rows${counts.length ? ` (${counts.join(', ')})` : ''}`;
   }
   return summary;
 }

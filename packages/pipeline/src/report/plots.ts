@@ -1,10 +1,10 @@
-import { rocCurve } from '@discern/metrics';
+import { rocCurvePoints } from '@discern/metrics';
 import { type Estimator } from '@discern/models';
 import { type FittedModel, type RunContext } from '../context.js';
 import { clusterAssignments } from '../steps/clusters.js';
-import { classifierScores, positiveScore } from '../steps/scores.js';
+import { cachedScores, positiveScore, scoreOrder } from '../steps/scores.js';
 import { type DecisionRecord, type EvaluationRecord, type ReportModule } from './records.js';
-import { thinCurve } from './thin.js';
+import { CurveThinner } from './thin.js';
 
 /** One plot to draw: its file name under plots/, the report section it belongs to, and how to build it. */
 export interface PlotJob {
@@ -45,14 +45,13 @@ function binaryCurves(ctx: RunContext, evals: readonly EvaluationRecord[]): Bina
   return evals.map((e) => {
     const fitted = ctx.fittedModel(e.model);
     const ds = judgedOn(e);
-    const data = ctx.dataset(ds);
+    const data = ctx.labels(ds);
     const pos = fitted.positive ?? 1;
-    const roc = rocCurve(
-      Int32Array.from(data.y, (c) => (c === pos ? 1 : 0)),
-      positiveScore(classifierScores(ctx, e.model, ds), pos),
-      data.weights ? { weights: data.weights } : {},
-    );
-    const t = thinCurve(roc.fpr, roc.tpr);
+    const score = positiveScore(cachedScores(ctx, e.model, ds), pos);
+    // The curve is walked point by point and thinned as it goes: a few hundred points are kept of millions.
+    const thin = new CurveThinner();
+    rocCurvePoints(data.y, score, { ...(data.weights ? { weights: data.weights } : {}), order: scoreOrder(score), posLabel: pos }, (fpr, tpr) => thin.push(fpr, tpr));
+    const t = thin.finish();
     return { e, fitted, ds, fpr: t.x, tpr: t.y };
   });
 }
@@ -118,18 +117,25 @@ function labelCut(spec: unknown, d: DecisionRecord): unknown {
 function scorePlot(ctx: RunContext, c: BinaryCurve, section: string): PlotJob {
   const pos = c.fitted.positive ?? 1;
   const split = (ds: string) => {
-    const data = ctx.dataset(ds);
-    const s = positiveScore(classifierScores(ctx, c.e.model, ds), pos);
-    const out = { signal: [] as number[], background: [] as number[], signalWeights: [] as number[], backgroundWeights: [] as number[] };
-    s.forEach((v, i) => {
-      const sig = data.y[i] === pos;
-      (sig ? out.signal : out.background).push(v);
-      (sig ? out.signalWeights : out.backgroundWeights).push(data.weights ? data.weights[i]! : 1);
-    });
-    return data.weights ? out : { signal: out.signal, background: out.background };
+    const data = ctx.labels(ds);
+    const s = positiveScore(cachedScores(ctx, c.e.model, ds), pos);
+    let nSig = 0;
+    for (let i = 0; i < s.length; i++) if (data.y[i] === pos) nSig++;
+    const w = data.weights;
+    const out = { signal: new Float64Array(nSig), background: new Float64Array(s.length - nSig) };
+    const ws = w ? { signalWeights: new Float64Array(nSig), backgroundWeights: new Float64Array(s.length - nSig) } : undefined;
+    for (let i = 0, a = 0, b = 0; i < s.length; i++) {
+      if (data.y[i] === pos) {
+        if (ws) ws.signalWeights[a] = w![i]!;
+        out.signal[a++] = s[i]!;
+      } else {
+        if (ws) ws.backgroundWeights[b] = w![i]!;
+        out.background[b++] = s[i]!;
+      }
+    }
+    return ws ? { ...out, ...ws } : out;
   };
-  const train = ctx.datasets.get('train');
-  const overlay = train !== undefined && train !== ctx.dataset(c.ds) && c.ds !== 'train';
+  const overlay = ctx.hasDataset('train') && !ctx.sameDataset('train', c.ds) && c.ds !== 'train';
   const ot = metricsOf(ctx, c.e, c.ds)?.overtraining as { signal: { p_value: number }; background: { p_value: number } } | undefined;
   const decision = lastThreshold(ctx.records.decisions, c.e.model);
   const threshold = decision?.scoreThreshold;

@@ -4,16 +4,42 @@
  * few hundred draw the same line; the SVG (and so report.html) stays small.
  */
 export function thinCurve(x: ArrayLike<number>, y: ArrayLike<number>, step = 0.002): { x: number[]; y: number[] } {
-  const n = x.length;
-  const ox: number[] = [], oy: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!, yi = y[i]!;
-    if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
-    const last = ox.length - 1;
-    if (last < 0 || i === n - 1 || Math.max(Math.abs(xi - ox[last]!), Math.abs(yi - oy[last]!)) >= step) {
+  const t = new CurveThinner(step);
+  for (let i = 0; i < x.length; i++) t.push(x[i]!, y[i]!);
+  return t.finish();
+}
+
+/** thinCurve of a curve given point by point (a ROC curve walked over millions of scores is never held whole). */
+export class CurveThinner {
+  private readonly ox: number[] = [];
+  private readonly oy: number[] = [];
+  private pending = false;
+  private px = 0;
+  private py = 0;
+
+  constructor(private readonly step = 0.002) {}
+
+  push(x: number, y: number): void {
+    // a point is judged when the next arrives, so that the last one is known to be last
+    if (this.pending) this.take(this.px, this.py, false);
+    this.pending = true;
+    this.px = x;
+    this.py = y;
+  }
+
+  finish(): { x: number[]; y: number[] } {
+    if (this.pending) this.take(this.px, this.py, true);
+    this.pending = false;
+    return { x: this.ox, y: this.oy };
+  }
+
+  private take(xi: number, yi: number, last: boolean): void {
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) return;
+    const { ox, oy } = this;
+    const k = ox.length - 1;
+    if (k < 0 || last || Math.max(Math.abs(xi - ox[k]!), Math.abs(yi - oy[k]!)) >= this.step) {
       ox.push(xi);
       oy.push(yi);
     }
   }
-  return { x: ox, y: oy };
 }

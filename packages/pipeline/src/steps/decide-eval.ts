@@ -1,5 +1,5 @@
-import { type Dataset } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
+import { type DatasetLabels } from '../streamed.js';
 import { efficiency, type IntervalSettings } from './physics.js';
 
 /** The scores a `decide` step works on. */
@@ -10,7 +10,7 @@ export interface ScoreSource {
   readonly label: string;
   readonly classNames: readonly string[];
   readonly positive: number;
-  inputs(dataset: string): { proba?: DenseMatrix; score?: Float64Array };
+  inputs(dataset: string): Promise<{ proba?: DenseMatrix; score?: Float64Array }>;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface ScoreSource {
  * with its interval and, for two classes, the rates at this operating point: signal efficiency εS (true-positive
  * rate) and background efficiency εB (false-positive rate) with binomial intervals (effective counts with weights).
  */
-export function evaluateDecisions(ds: Dataset, d: Int32Array, src: ScoreSource, s: IntervalSettings): Record<string, unknown> {
+export function evaluateDecisions(ds: Pick<DatasetLabels, 'y' | 'weights'>, d: Int32Array, src: ScoreSource, s: IntervalSettings): Record<string, unknown> {
   const K = src.classNames.length;
   const counts = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   const rejected = new Array<number>(K).fill(0);

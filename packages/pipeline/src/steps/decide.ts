@@ -1,4 +1,3 @@
-import { type Dataset } from '@discern/data';
 import { type DecisionRule, applyRule, bayesPosteriorThreshold, expectedRisk, neymanPearsonRule, neymanPearsonThreshold, ruleToJSON } from '@discern/decision';
 import { type DenseMatrix, DiscernError } from '@discern/linalg';
 import { z } from 'zod';
@@ -8,7 +7,9 @@ import { strict } from '../config/zod-helpers.js';
 import { costSchema, priorsSchema, resolveCost, resolvePriors } from './decide-params.js';
 import { evaluateDecisions, type ScoreSource } from './decide-eval.js';
 import { saveModel } from './fit.js';
+import { signalLabels } from './physics.js';
 import { classifierScores, positiveScore } from './scores.js';
+import { type DatasetLabels } from '../streamed.js';
 
 const common = {
   name: z.string().regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"').optional().describe('key under metrics.json → decisions (default: the rule)'),
@@ -57,7 +58,7 @@ const schema = z.discriminatedUnion(
 export type DecideParams = z.output<typeof schema>;
 
 /** Class fractions (weighted when the data are) of a dataset: the priors a model trained on it carries. */
-export function classFractions(ds: Dataset, K: number): number[] {
+export function classFractions(ds: Pick<DatasetLabels, 'y' | 'weights'>, K: number): number[] {
   const s = new Array<number>(K).fill(0);
   for (let i = 0; i < ds.y.length; i++) s[ds.y[i]!]! += ds.weights ? ds.weights[i]! : 1;
   const total = s.reduce((a, b) => a + b, 0);
@@ -75,7 +76,7 @@ function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSourc
     if (p.rule !== 'threshold' && p.rule !== 'neyman-pearson')
       throw new DiscernError('CONFIG_INVALID', `${path}.score: a '${p.rule}' rule needs class posteriors; give model: <a fitted classifier> instead of score (score: { feature } serves threshold and neyman-pearson)`, { path: `${path}.score` });
     const feature = p.score.feature;
-    const first = ctx.dataset(p.on[0]!);
+    const first = ctx.labels(p.on[0]!);
     const j = first.featureNames.indexOf(feature);
     if (j < 0) throw new DiscernError('CONFIG_INVALID', `${path}.score.feature: no feature named ${JSON.stringify(feature)}; features: ${first.featureNames.join(', ')}`, { path: `${path}.score.feature` });
     if (first.classNames.length !== 2) throw new StepError(ctx.step, `a feature score needs two classes; the data have ${first.classNames.length}`);
@@ -85,10 +86,20 @@ function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSourc
       label: feature,
       classNames: first.classNames,
       positive,
-      inputs: (name) => {
-        const ds = ctx.dataset(name);
+      inputs: async (name) => {
         // Thresholds are in the feature's own units: undo a `standardize` step.
-        const X = ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X;
+        const raw = (X: DenseMatrix) => (ctx.standardizer ? ctx.standardizer.inverseTransform(X) : X);
+        const streamed = ctx.datasets.has(name) ? undefined : ctx.streamed.get(name);
+        if (streamed) {
+          // One column of a streamed dataset, batch by batch (the inverse transform acts on each value alone).
+          const score = new Float64Array(streamed.rows);
+          for await (const b of streamed.batches()) {
+            const X = raw(b.X);
+            for (let i = 0; i < X.rows; i++) score[b.start + i] = X.data[i * X.cols + j]!;
+          }
+          return { score };
+        }
+        const X = raw(ctx.dataset(name).X);
         const score = new Float64Array(X.rows);
         for (let i = 0; i < X.rows; i++) score[i] = X.data[i * X.cols + j]!;
         return { score };
@@ -105,8 +116,8 @@ function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSourc
     label: K === 2 ? `P(${fitted.classNames[positive]})` : 'posteriors',
     classNames: fitted.classNames,
     positive,
-    inputs: (name) => {
-      const set = classifierScores(ctx, model, name);
+    inputs: async (name) => {
+      const set = await classifierScores(ctx, model, name);
       const proba: DenseMatrix = { rows: set.proba.length / set.nClasses, cols: set.nClasses, data: set.proba };
       return { proba, ...(set.nClasses === 2 ? { score: positiveScore(set, positive) } : {}) };
     },
@@ -123,7 +134,7 @@ interface BuiltRule {
   readonly extra: Record<string, unknown>;
 }
 
-function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: string): BuiltRule {
+async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: string): Promise<BuiltRule> {
   const K = src.classNames.length;
   const pos = src.positive;
   const neg = pos === 0 ? 1 : 0;
@@ -139,9 +150,9 @@ function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: str
         extra: {},
       };
     case 'neyman-pearson': {
-      const cal = ctx.dataset(p.calibration);
-      const score = src.inputs(p.calibration).score!;
-      const labels = Int32Array.from(cal.y, (c) => (c === pos ? 1 : 0));
+      const cal = ctx.labels(p.calibration);
+      const score = (await src.inputs(p.calibration)).score!;
+      const labels = signalLabels(cal.y, pos);
       const np = neymanPearsonThreshold(score, labels, p.alpha, { confidence: p.confidence, ...(cal.weights ? { weights: cal.weights } : {}) });
       const rule = neymanPearsonRule(np, { on, positive: pos });
       return {
@@ -164,7 +175,7 @@ function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: str
     case 'bayes-risk': {
       const cost = resolveCost(p.cost, src.classNames, `${path}.cost`);
       const priors = p.priors !== undefined ? resolvePriors(p.priors, src.classNames, `${path}.priors`) : undefined;
-      const trainPriors = priors ? classFractions(ctx.dataset(p.train), K) : undefined;
+      const trainPriors = priors ? classFractions(ctx.labels(p.train), K) : undefined;
       const rule: DecisionRule = {
         kind: 'bayes-risk',
         cost,
@@ -196,7 +207,7 @@ function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: str
     case 'map':
       return { rule: { kind: 'map' }, label: 'MAP', scoreThreshold: K === 2 ? 0.5 : undefined, extra: {} };
     case 'ml': {
-      const trainPriors = classFractions(ctx.dataset(p.train), K);
+      const trainPriors = classFractions(ctx.labels(p.train), K);
       return { rule: { kind: 'ml', trainPriors }, label: 'ML', scoreThreshold: undefined, extra: { training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors[i]])) } };
     }
   }
@@ -210,10 +221,10 @@ export const decideStep = defineStep({
   name: 'decide',
   description: 'choose decisions by a rule: threshold | neyman-pearson (alpha, calibration) | bayes-risk (cost, priors, reject_cost) | map | ml; records the rule with the model and judges it on test data',
   schema,
-  run(ctx, p) {
+  async run(ctx, p) {
     const path = `steps[${ctx.step.index}].decide`;
     const src = scoreSource(ctx, p, path);
-    const built = buildRule(ctx, p, src, path);
+    const built = await buildRule(ctx, p, src, path);
     const name = p.name ?? p.rule;
     const decisions = (ctx.metrics.decisions ??= {}) as Record<string, unknown>;
     if (name in decisions) throw new DiscernError('CONFIG_INVALID', `${path}.name: a decision named ${JSON.stringify(name)} exists already; give this step another name`, { path: `${path}.name` });
@@ -231,8 +242,8 @@ export const decideStep = defineStep({
     const judged: Record<string, unknown> = {};
     const points: { dataset: string; fpr: number; tpr: number }[] = [];
     for (const dsName of p.on) {
-      const ds = ctx.dataset(dsName);
-      const d = applyRule(built.rule, src.inputs(dsName));
+      const ds = ctx.labels(dsName);
+      const d = applyRule(built.rule, await src.inputs(dsName));
       const e = evaluateDecisions(ds, d, src, { method: p.interval, confidence: p.confidence });
       if (built.cost) {
         const r = expectedRisk(d, ds.y, built.cost, {

@@ -2,7 +2,7 @@ import { summarizeClassification } from '@discern/metrics';
 import { z } from 'zod';
 import { defineStep } from '../plugin.js';
 import { strict } from '../config/zod-helpers.js';
-import { classifierScores, positiveScore } from './scores.js';
+import { cachedScores, classifierScores, positiveScore, scoreOrder } from './scores.js';
 import { evaluateClusters } from './clusters.js';
 import { overtrainingFigures, physicsFigures } from './physics.js';
 
@@ -37,7 +37,7 @@ export const evaluateStep = defineStep({
       .optional()
       .describe('binary: scan the cut on the output for the best s/√b, s/√(s+b) and Asimov significance'),
   }),
-  run(ctx, p) {
+  async run(ctx, p) {
     const fitted = ctx.fittedModel(p.model);
     const key = p.name ?? p.model;
     const out: Record<string, unknown> = {};
@@ -60,20 +60,26 @@ export const evaluateStep = defineStep({
       return;
     }
     for (const dsName of p.on) {
-      const ds = ctx.dataset(dsName);
-      const set = classifierScores(ctx, p.model, dsName);
+      // Labels and scores only: a streamed test file is scored batch by batch, its features never held whole.
+      const ds = ctx.labels(dsName);
+      const set = await classifierScores(ctx, p.model, dsName);
+      const pos = fitted.positive ?? 1;
+      // Binary: P(positive) and its sort, made once and shared by every figure (no copies of a large sample).
+      const score = set.nClasses === 2 ? positiveScore(set, pos) : undefined;
+      const order = score ? scoreOrder(score) : undefined;
       out[dsName] = summarizeClassification({
         yTrue: ds.y,
-        proba: { rows: ds.X.rows, cols: set.nClasses, data: set.proba },
+        proba: { rows: ds.rows, cols: set.nClasses, data: set.proba },
         classNames: [...fitted.classNames],
         ...(fitted.positive !== undefined ? { positive: fitted.positive } : {}),
         ...(ds.weights ? { weights: ds.weights } : {}),
         // keyed by the FPR as written in the config (0.010 stays "0.010"); String(f) for values from --set
         fprs: p.fpr.map((f, j) => ctx.config.numberAsWritten(['steps', ctx.step.index, 'evaluate', 'fpr', j]) ?? String(f)),
         threshold: p.threshold,
+        ...(score && order ? { score, order } : {}),
       });
-      if (set.nClasses === 2) {
-        const physics = physicsFigures(ds, positiveScore(set, fitted.positive ?? 1), fitted.positive ?? 1, {
+      if (score && order) {
+        const physics = physicsFigures(ds, score, order, pos, {
           method: p.interval,
           confidence: p.confidence,
           signalEfficiency: p.signal_efficiency,
@@ -87,12 +93,13 @@ export const evaluateStep = defineStep({
       }
     }
     // The overtraining check compares the output on the training sample with that on the test sample.
-    const train = ctx.datasets.get('train');
-    const test = ctx.datasets.get('test');
-    if (p.overtraining && fitted.classNames.length === 2 && p.on.includes('test') && train && test && train !== test && out.test) {
+    if (p.overtraining && fitted.classNames.length === 2 && p.on.includes('test') && ctx.hasDataset('train') && ctx.hasDataset('test') && !ctx.sameDataset('train', 'test') && out.test) {
       const pos = fitted.positive ?? 1;
-      const s = (name: string) => positiveScore(classifierScores(ctx, p.model, name), pos);
-      (out.test as Record<string, unknown>).overtraining = overtrainingFigures(train, s('train'), test, s('test'), pos, 'train');
+      await classifierScores(ctx, p.model, 'train');
+      await classifierScores(ctx, p.model, 'test');
+      const s = (name: string) => positiveScore(cachedScores(ctx, p.model, name), pos);
+      const train = s('train'), test = s('test');
+      (out.test as Record<string, unknown>).overtraining = overtrainingFigures(ctx.labels('train'), train, scoreOrder(train), ctx.labels('test'), test, scoreOrder(test), pos, 'train');
     }
     ctx.metrics[key] = out;
     for (const dsName of p.on) {

@@ -1,4 +1,3 @@
-import { type Dataset } from '@discern/data';
 import {
   type IntervalMethod,
   averagePrecision,
@@ -8,8 +7,9 @@ import {
   efficiencyInterval,
   overtrainingCheck,
   signalAtBackgroundEfficiency,
-  significanceScan,
+  significanceBest,
 } from '@discern/metrics';
+import { type DatasetLabels } from '../streamed.js';
 
 /**
  * The figures physicists quote for a binary classifier (TMVA's vocabulary), with intervals, for `evaluate`:
@@ -52,27 +52,34 @@ function vi(value: number, lower: number, upper: number): ValueInterval {
 
 /** Labels as 0/1 with 1 = the positive (signal) class. */
 export function signalLabels(y: Int32Array, positive: number): Int32Array {
-  return Int32Array.from(y, (c) => (c === positive ? 1 : 0));
+  // A loop, not Int32Array.from(y, f): with a mapping function V8 boxes every value first (~50 bytes per row).
+  const out = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i] === positive ? 1 : 0;
+  return out;
 }
 
-/** AUC interval, average precision and the `physics` block of one dataset (keys added next to the summary's). */
-export function physicsFigures(ds: Dataset, score: Float64Array, positive: number, p: PhysicsParams): Record<string, unknown> {
-  const y = signalLabels(ds.y, positive);
+/**
+ * AUC interval, average precision and the `physics` block of one dataset (keys added next to the summary's).
+ * `order` is descendingOrder(score): every figure walks that one sort.
+ */
+export function physicsFigures(ds: DatasetLabels, score: Float64Array, order: Uint32Array, positive: number, p: PhysicsParams): Record<string, unknown> {
+  // The class labels themselves with posLabel (no 0/1 copy): every figure counts `y = positive` as signal.
+  const y = ds.y;
   const w = ds.weights;
-  const opt = { ...(w ? { weights: w } : {}), method: p.method, cl: p.confidence };
+  const opt = { ...(w ? { weights: w } : {}), method: p.method, cl: p.confidence, order, posLabel: positive };
   const out: Record<string, unknown> = {};
   let nS = 0;
-  for (const c of y) nS += c;
+  for (let i = 0; i < y.length; i++) if (y[i] === positive) nS++;
   if (nS === 0 || nS === y.length) return { physics: { undefined_reason: 'the dataset holds only one class' } };
   if (p.aucInterval === 'delong' && nS >= 2 && y.length - nS >= 2) {
     // DeLong's variance is for unweighted samples; with weights the interval is that of the unweighted AUC's spread.
-    const d = delongAuc(y, score, { cl: p.confidence });
+    const d = delongAuc(y, score, { cl: p.confidence, order, posLabel: positive });
     out.auc_interval = { method: 'delong', confidence: p.confidence, ...vi(d.auc, d.lower, d.upper), standard_error: d.se, weighted: false };
   } else if (p.aucInterval === 'bootstrap') {
-    const b = bootstrapAuc(y, score, { ...(w ? { weights: w } : {}), nBoot: p.bootstrap, seed: p.seed, cl: p.confidence });
+    const b = bootstrapAuc(y, score, { ...(w ? { weights: w } : {}), nBoot: p.bootstrap, seed: p.seed, cl: p.confidence, posLabel: positive });
     out.auc_interval = { method: 'bootstrap', confidence: p.confidence, ...vi(b.auc, b.lower, b.upper), replicates: b.nBoot, seed: p.seed };
   }
-  out.average_precision = averagePrecision(y, score, w ? { weights: w } : {});
+  out.average_precision = averagePrecision(y, score, { ...(w ? { weights: w } : {}), order, posLabel: positive });
   const physics: Record<string, unknown> = { interval: p.method, confidence: p.confidence };
   if (p.signalEfficiency.length > 0) {
     const rows = backgroundAtSignalEfficiency(y, score, p.signalEfficiency, opt);
@@ -92,9 +99,9 @@ export function physicsFigures(ds: Dataset, score: Float64Array, positive: numbe
     physics.signal_at_background_efficiency = Object.fromEntries(rows.map((r) => [String(r.effB), { signal_efficiency: vi(r.effS, r.effSInterval.lower, r.effSInterval.upper) }]));
   }
   if (p.significance) {
-    const scan = significanceScan(y, score, { ...(w ? { weights: w } : {}), signalScale: p.significance.signal_scale, backgroundScale: p.significance.background_scale });
+    const scan = significanceBest(y, score, { ...(w ? { weights: w } : {}), signalScale: p.significance.signal_scale, backgroundScale: p.significance.background_scale, order, posLabel: positive });
     const best = (f: 'sOverSqrtB' | 'sOverSqrtSB' | 'asimov') => {
-      const b = scan.best[f];
+      const b = scan[f];
       return b ? { threshold: b.threshold, value: b.value, s: b.s, b: b.b, signal_efficiency: b.effS, background_efficiency: b.effB } : null;
     };
     physics.significance = {
@@ -110,10 +117,20 @@ export function physicsFigures(ds: Dataset, score: Float64Array, positive: numbe
 }
 
 /** Kolmogorov–Smirnov test of the classifier output, training against test sample, per class (TMVA's overtraining check). */
-export function overtrainingFigures(train: Dataset, trainScore: Float64Array, test: Dataset, testScore: Float64Array, positive: number, trainName: string): Record<string, unknown> {
+export function overtrainingFigures(
+  train: DatasetLabels,
+  trainScore: Float64Array,
+  trainOrder: Uint32Array,
+  test: DatasetLabels,
+  testScore: Float64Array,
+  testOrder: Uint32Array,
+  positive: number,
+  trainName: string,
+): Record<string, unknown> {
   const ot = overtrainingCheck(
-    { yTrue: signalLabels(train.y, positive), score: trainScore, ...(train.weights ? { weights: train.weights } : {}) },
-    { yTrue: signalLabels(test.y, positive), score: testScore, ...(test.weights ? { weights: test.weights } : {}) },
+    { yTrue: train.y, score: trainScore, order: trainOrder, ...(train.weights ? { weights: train.weights } : {}) },
+    { yTrue: test.y, score: testScore, order: testOrder, ...(test.weights ? { weights: test.weights } : {}) },
+    { posLabel: positive },
   );
   return {
     train: trainName,

@@ -17,13 +17,13 @@ export const predictStep = defineStep({
     save: z.boolean().default(true).describe('write the scores as CSV files in the run folder'),
     print_max: z.number().int().nonnegative().default(16).describe('print datasets of at most this many rows as a table (0: never)'),
   }),
-  run(ctx, p) {
+  async run(ctx, p) {
     const fitted = ctx.fittedModel(p.model);
     for (const dsName of p.on) {
-      const ds = ctx.dataset(dsName);
-      const set = classifierScores(ctx, p.model, dsName);
+      const ds = ctx.labels(dsName);
+      const set = await classifierScores(ctx, p.model, dsName);
       const K = set.nClasses;
-      const n = ds.X.rows;
+      const n = ds.rows;
       const pred = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let best = 0;
@@ -32,25 +32,33 @@ export const predictStep = defineStep({
       }
       if (p.save) {
         const header = [...(ds.label !== undefined ? [ds.label] : []), ...fitted.classNames.map((c) => `p_${c}`), 'predicted'];
-        const lines = [header.map(csvCell).join(',')];
-        for (let i = 0; i < n; i++) {
-          const cells: string[] = [];
-          if (ds.label !== undefined) cells.push(csvCell(ds.classNames[ds.y[i]!] ?? ''));
-          for (let k = 0; k < K; k++) cells.push(String(set.proba[i * K + k]));
-          cells.push(csvCell(fitted.classNames[pred[i]!] ?? String(pred[i])));
-          lines.push(cells.join(','));
-        }
-        ctx.artifacts.write(`scores/${p.model}-${dsName}.csv`, `${lines.join('\n')}\n`);
+        // Written in chunks of rows: a file of millions of rows is never one string.
+        ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.csv`, (write) => {
+          write(`${header.map(csvCell).join(',')}\n`);
+          const CHUNK = 8192;
+          for (let start = 0; start < n; start += CHUNK) {
+            const lines: string[] = [];
+            for (let i = start; i < Math.min(n, start + CHUNK); i++) {
+              const cells: string[] = [];
+              if (ds.label !== undefined) cells.push(csvCell(ds.classNames[ds.y[i]!] ?? ''));
+              for (let k = 0; k < K; k++) cells.push(String(set.proba[i * K + k]));
+              cells.push(csvCell(fitted.classNames[pred[i]!] ?? String(pred[i])));
+              lines.push(cells.join(','));
+            }
+            write(`${lines.join('\n')}\n`);
+          }
+        });
       }
       if (n <= p.print_max) {
         // The raw inputs are shown (undoing standardisation), so a truth table reads as a truth table.
-        const raw = fitted.standardizer ? fitted.standardizer.inverseTransform(ds.X) : ds.X;
+        const X = ctx.dataset(dsName).X;
+        const raw = fitted.standardizer ? fitted.standardizer.inverseTransform(X) : X;
         const pos = fitted.positive ?? K - 1;
         const head = [...ds.featureNames, ...(ds.label !== undefined ? [ds.label] : []), `P(${fitted.classNames[pos]})`, 'predicted'];
         const rows: string[][] = [];
         for (let i = 0; i < n; i++) {
           const r: string[] = [];
-          for (let j = 0; j < ds.X.cols; j++) r.push(String(Number(raw.data[i * ds.X.cols + j]!.toPrecision(6))));
+          for (let j = 0; j < X.cols; j++) r.push(String(Number(raw.data[i * X.cols + j]!.toPrecision(6))));
           if (ds.label !== undefined) r.push(ds.classNames[ds.y[i]!] ?? '');
           r.push(set.proba[i * K + pos]!.toFixed(4));
           r.push(fitted.classNames[pred[i]!] ?? '');

@@ -11,6 +11,8 @@ export const standardizeStep = defineStep({
     const train = ctx.dataset('train');
     const s = new Standardizer().fit(train.X);
     for (const [name, ds] of ctx.datasets) ctx.datasets.set(name, { ...ds, X: s.transform(ds.X) });
+    // A streamed dataset records the standardisation and applies it batch by batch when it is read.
+    for (const [name, ds] of ctx.streamed) ctx.streamed.set(name, ds.withTransform(s));
     ctx.standardizer = s;
     ctx.log(`standardize: ${train.featureNames.length} features, fitted on ${train.X.rows} training rows`);
   },

@@ -28,7 +28,7 @@ export function binEdges(lo: number, hi: number, bins: number): number[] {
  * Weighted histogram normalised to unit area. Values must already be finite. The last bin is closed on the
  * right so that the maximum of the data, which sets the default range, is counted.
  */
-export function densityHistogram(values: readonly number[], weights: readonly number[] | undefined, edges: readonly number[], what: string): DensityHistogram {
+export function densityHistogram(values: ArrayLike<number>, weights: ArrayLike<number> | undefined, edges: readonly number[], what: string): DensityHistogram {
   const bins = edges.length - 1;
   const lo = edges[0] as number;
   const hi = edges[bins] as number;

@@ -1,7 +1,7 @@
 import { formatNumber } from '../format.js';
 import { type VegaLiteSpec } from '../render.js';
 import { BACKGROUND_COLOR, INK_COLOR, SIGNAL_COLOR } from '../theme.js';
-import { finiteArray, invalid, sameLength, type NumberArray } from '../validate.js';
+import { checkFinite, invalid, sameLength, type NumberArray } from '../validate.js';
 import { layered } from './common.js';
 import { binEdges, densityHistogram } from './histogram.js';
 
@@ -34,16 +34,17 @@ export const SCORE_X_TITLE = 'Classifier output';
 export const SCORE_Y_TITLE = 'Normalised density (1/N) dN/dx';
 
 interface ClassData {
-  values: number[];
-  weights: number[] | undefined;
+  values: NumberArray;
+  weights: NumberArray | undefined;
 }
 
+/** A class's scores and weights, checked; not copied (a test sample may hold millions of events). */
 function classData(values: NumberArray, weights: NumberArray | undefined, what: string): ClassData {
-  const v = finiteArray(values, `${what} scores`);
+  const v = checkFinite(values, `${what} scores`);
   if (v.length === 0) throw invalid(`${what} scores are empty; a histogram needs at least one event`, { what });
   if (weights === undefined) return { values: v, weights: undefined };
   sameLength(values, weights, `${what} scores`, `${what} weights`);
-  return { values: v, weights: finiteArray(weights, `${what} weights`) };
+  return { values: v, weights: checkFinite(weights, `${what} weights`) };
 }
 
 /**
@@ -71,9 +72,10 @@ export function scoreDistributionPlot(input: ScoreDistributionInput): VegaLiteSp
     lo = Infinity;
     hi = -Infinity;
     for (const s of samples) {
-      for (const v of s.data.values) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
+      const values = s.data.values;
+      for (let i = 0; i < values.length; i++) {
+        lo = Math.min(lo, values[i]!);
+        hi = Math.max(hi, values[i]!);
       }
     }
   }
