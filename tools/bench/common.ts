@@ -251,8 +251,10 @@ export interface BenchOptions {
   readonly runs?: number;
   readonly log?: (line: string) => void;
   /**
-   * Pause before each timed run, in ms (default 300): after a BLAS call OpenBLAS's worker threads spin for a while
-   * before they sleep, and a run started at once would share the cores with them.
+   * Pause before each timed run, in ms (default 200), spent busy-waiting. After a BLAS call OpenBLAS's worker threads
+   * spin for a while before they sleep, and a run started at once shares the cores with them; a pause spent asleep
+   * instead lets this virtual machine's cores go idle, and the first tens of ms after that run markedly slower
+   * (measured on the logistic fit: 30 ms after a busy pause, 64 ms after a 300 ms sleep, 55 ms with no pause).
    */
   readonly settleMs?: number;
 }
@@ -271,24 +273,28 @@ export async function interleave(
   const log = o.log ?? ((): void => {});
   const res = { ours: [] as Timing[], sklearn: [] as Timing[], sklearnOneThread: [] as Timing[] };
   const f = (t: Timing): string => `${t.wall.toFixed(3)} s wall, ${t.cpu.toFixed(3)} s cpu`;
-  const settle = (): Promise<void> => new Promise((done) => setTimeout(done, o.settleMs ?? 300));
+  const settleMs = o.settleMs ?? 200;
+  const settle = (): void => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < settleMs); // busy on purpose: see BenchOptions.settleMs
+  };
   // One untimed run of each first (numbered `runs`, after the timed ones): JIT compilation, discern's worker threads
   // starting, Python's lazy imports.
   ours(runs, true);
   if (session) await session.run(runs);
   for (let r = 0; r < runs; r++) {
-    await settle();
+    settle();
     const t = ours(r, false);
     res.ours.push(t);
     log(`    run ${r + 1}: discern ${f(t)}`);
     if (!session) continue;
-    await settle();
+    settle();
     const s = await session.run(r);
     res.sklearn.push({ wall: s.wall, cpu: s.cpu });
     onSklearn(s, false);
     log(`    run ${r + 1}: sklearn ${f(s)}`);
     if (o.oneThread !== false) {
-      await settle();
+      settle();
       const s1 = await session.run(r, 1);
       res.sklearnOneThread.push({ wall: s1.wall, cpu: s1.cpu });
       onSklearn(s1, true);

@@ -51,9 +51,9 @@ interface BenchModule {
 }
 
 const BENCHES: BenchModule[] = [
-  { name: 'gmm', runs: 3, load: async () => (await import('./gmm.js')).benchGmm },
-  { name: 'mlp', runs: 5, load: async () => (await import('./mlp.js')).benchMlp },
-  { name: 'logistic', runs: 9, load: async () => (await import('./logistic.js')).benchLogistic },
+  { name: 'gmm', runs: 5, load: async () => (await import('./gmm.js')).benchGmm },
+  { name: 'mlp', runs: 7, load: async () => (await import('./mlp.js')).benchMlp },
+  { name: 'logistic', runs: 21, load: async () => (await import('./logistic.js')).benchLogistic },
 ];
 
 async function sklearnInfo(): Promise<SklearnInfo | string> {

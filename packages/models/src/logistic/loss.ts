@@ -47,7 +47,7 @@ function l2Penalty(theta: Float64Array, grad: Float64Array, l2: number, rows: nu
 }
 
 /** Rows per chunk of the loss pass: chunks depend on n alone (see logisticObjective). */
-const CHUNK_ROWS = 4096;
+const CHUNK_ROWS = 1024;
 /** At most this many chunks (enough to balance up to 8 threads). */
 const MAX_CHUNKS = 8;
 /** Below this many rows × parameters per pass, the pass stays on the calling thread. */
@@ -188,7 +188,7 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' 
  * 'log': binary ℓ = softplus(z) − y·z (stable for any z), multinomial ℓ = logsumexp(z) − z_y.
  * 'mse': binary ℓ = (σ(z) − y)², multinomial ℓ = Σ_k (softmax(z)_k − [k = y])² (the perceptron exercise).
  * Per chunk of rows and score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element
- * (written over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The chunks (at most 8, of at least 4,096
+ * (written over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The chunks (at most 8, of at least 1,024
  * rows) depend on n alone and their sums are added in order, so the result is the same bits whether they ran on one
  * thread or on several (`threads`, when the data are large enough to pay for the hand-over). The loss is summed with
  * Neumaier compensation, so it is accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
