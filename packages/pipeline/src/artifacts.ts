@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { hashFileSync } from '@discern/data';
 import { DiscernError } from '@discern/linalg';
 
 export interface ArtifactRecord {
@@ -80,22 +81,8 @@ export class ArtifactWriter {
    */
   adopt(name: string): ArtifactRecord {
     const full = this.resolve(name);
-    // Hashed 1 MiB at a time: a streamed score file may be larger than is worth holding in memory.
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const fd = openSync(full, 'r');
-    try {
-      const buf = Buffer.alloc(1 << 20);
-      for (;;) {
-        const got = readSync(fd, buf, 0, buf.length, null);
-        if (got === 0) break;
-        hash.update(buf.subarray(0, got));
-        bytes += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes, sha256: hash.digest('hex') };
+    // hashed 1 MiB at a time: a streamed score file may be larger than is worth holding in memory
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes: statSync(full).size, sha256: hashFileSync(full) };
     this.records.set(rec.path, rec);
     return rec;
   }

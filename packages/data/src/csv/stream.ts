@@ -54,27 +54,47 @@ async function readHead(path: string): Promise<string> {
 }
 
 /**
+ * The start the batch readers share: the batch size checked, the delimiter given or detected from the file's head,
+ * and csv-parse fed from a read stream whose I/O errors end the parse as coded errors naming the file; `close` ends
+ * both.
+ */
+async function openCsv(
+  path: string,
+  options: { readonly source?: string; readonly batchSize?: number; readonly delimiter?: string },
+): Promise<{ source: string; batchSize: number; delimiter: string; parser: ReturnType<typeof parse>; close: () => void }> {
+  const batchSize = options.batchSize ?? 65536;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new DiscernError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+  const delimiter = options.delimiter ?? detectDelimiter(await readHead(path));
+  checkDelimiter(delimiter);
+  const input = createReadStream(path);
+  const parser = parse(csvParseOptions(delimiter));
+  input.on('error', (e) => parser.destroy(ioError(e, path) as Error));
+  input.pipe(parser);
+  const close = (): void => {
+    input.destroy();
+    parser.destroy();
+  };
+  return { source: options.source ?? path, batchSize, delimiter, parser, close };
+}
+
+/** DATA_INVALID for a file that ended with no header or no data rows. */
+function checkHasRows(source: string, sawHeader: boolean, rows: number): void {
+  if (!sawHeader) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
+  if (rows === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+}
+
+/**
  * Reads a CSV file in batches of rows, extracting the named columns as a Float64 matrix: for scoring files too big to
  * hold as a Table (millions of rows) with bounded memory. Same rules as parseCsv: header required, ragged rows,
  * non-numeric and non-finite cells are DATA_INVALID naming file, line, column and value.
  */
 export async function* readCsvBatches(path: string, options: CsvBatchOptions): AsyncGenerator<CsvBatch, void, undefined> {
-  const source = options.source ?? path;
-  const batchSize = options.batchSize ?? 65536;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new DiscernError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+  const { source, batchSize, delimiter, parser, close } = await openCsv(path, options);
   const wanted = options.columns;
   const extraNames = options.extra ?? [];
   const keepMissing = (options.missing ?? 'error') === 'keep';
   const missing = missingSet(options.missingValues);
-
-  const delimiter = options.delimiter ?? detectDelimiter(await readHead(path));
-  checkDelimiter(delimiter);
-
-  const input = createReadStream(path);
-  const parser = parse(csvParseOptions(delimiter));
-  input.on('error', (e) => parser.destroy(ioError(e, path) as Error));
-  input.pipe(parser);
 
   const counter = new LineCounter();
   let names: string[] | undefined;
@@ -157,11 +177,9 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
   } catch (e) {
     throw csvParseError(e, source);
   } finally {
-    input.destroy();
-    parser.destroy();
+    close();
   }
-  if (names === undefined) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
-  if (startRow === 0 && fill === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+  checkHasRows(source, names !== undefined, startRow + fill);
   if (fill > 0) yield emit();
 }
 
@@ -203,18 +221,8 @@ export interface CsvTableBatch {
  * categorical) is decided per table.
  */
 export async function* readCsvTables(path: string, options: CsvTableOptions = {}): AsyncGenerator<CsvTableBatch, void, undefined> {
-  const source = options.source ?? path;
-  const batchSize = options.batchSize ?? 65536;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new DiscernError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
+  const { source, batchSize, delimiter, parser, close } = await openCsv(path, options);
   const missing = missingSet(options.missingValues);
-  const delimiter = options.delimiter ?? detectDelimiter(await readHead(path));
-  checkDelimiter(delimiter);
-
-  const input = createReadStream(path);
-  const parser = parse(csvParseOptions(delimiter));
-  input.on('error', (e) => parser.destroy(ioError(e, path) as Error));
-  input.pipe(parser);
 
   const counter = new LineCounter();
   let names: string[] | undefined;
@@ -261,11 +269,9 @@ export async function* readCsvTables(path: string, options: CsvTableOptions = {}
   } catch (e) {
     throw csvParseError(e, source);
   } finally {
-    input.destroy();
-    parser.destroy();
+    close();
   }
-  if (names === undefined) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
-  if (startRow === 0 && fill === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+  checkHasRows(source, names !== undefined, startRow + fill);
   if (fill > 0) yield emit();
 }
 
