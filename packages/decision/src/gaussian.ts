@@ -12,7 +12,7 @@
  * wᵀx is N(wᵀμ_k, Δ²) under C_k with Δ² = (μ2 − μ1)ᵀΣ⁻¹(μ2 − μ1), so power = Q(Q⁻¹(α) − Δ).
  */
 import { type DenseMatrix, DiscernError, cholesky, choleskySolve, dot } from '@discern/linalg';
-import { normCdf, normIsf, normSf } from './special.js';
+import { normCdf, normIsf, normSf } from '@discern/metrics';
 import { checkAlpha } from './validate.js';
 
 /** A 1-D normal class density N(mean, sd²). */

@@ -13,7 +13,7 @@
  */
 import { DiscernError, createRng } from '@discern/linalg';
 import { REJECT } from './bayes-risk.js';
-import { normIsf } from './special.js';
+import { normIsf } from '@discern/metrics';
 import { checkConfidence, checkCostMatrix, checkFiniteVector, checkLabels, checkPriors, checkSameLength } from './validate.js';
 
 export interface ExpectedRiskOptions {

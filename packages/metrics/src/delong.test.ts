@@ -4,7 +4,7 @@ import { bootstrapAuc, delongAuc } from './delong.js';
 import { expectClose, loadFixture } from './fixture.test-helpers.js';
 import { type ClassificationFixture } from './fixture-types.test-helpers.js';
 import { rocAuc } from './roc.js';
-import { normalCdf } from './special.js';
+import { normCdf } from './normal.js';
 
 const fx = loadFixture<ClassificationFixture>('classification.json');
 
@@ -43,7 +43,7 @@ describe('coverage of the DeLong interval (seeded simulation)', () => {
   it('95 % interval covers Φ(Δμ/√2) at 95 % ± 3σ over 2,000 repetitions', () => {
     const rng = createRng(2024);
     const reps = 2000, shift = 1;
-    const truth = normalCdf(shift / Math.SQRT2); // signal N(1,1) vs background N(0,1)
+    const truth = normCdf(shift / Math.SQRT2); // signal N(1,1) vs background N(0,1)
     let covered = 0;
     for (let r = 0; r < reps; r++) {
       const { y, s } = normalSample(rng, 150, 150, shift);

@@ -1,6 +1,6 @@
 import { DiscernError, createRng } from '@discern/linalg';
 import { binaryInput, orderOf, type BinaryOptions } from './roc.js';
-import { normalPpf } from './special.js';
+import { normPpf } from './normal.js';
 import { checkLevel } from './validate.js';
 
 /** Confidence intervals for the ROC AUC: DeLong's asymptotic variance and a seeded bootstrap. */
@@ -81,7 +81,7 @@ export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, op
   }
   const variance = s10 / (m - 1) / m + s01 / (n - 1) / n;
   const se = Math.sqrt(variance);
-  const q = normalPpf(1 - (1 - cl) / 2);
+  const q = normPpf(1 - (1 - cl) / 2);
   return { auc: aucValue, variance, se, cl, lower: Math.max(0, aucValue - q * se), upper: Math.min(1, aucValue + q * se) };
 }
 

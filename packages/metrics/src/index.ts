@@ -20,6 +20,7 @@ export { asimovSignificance, significanceBest, significanceScan } from './signif
 export type { BestCut, Figure, SignificanceOptions, SignificanceScan } from './significance.js';
 export { ksTwoSample, overtrainingCheck } from './ks.js';
 export type { KsResult, OvertrainingCheck, ScoredSample } from './ks.js';
-export { betaInc, betaIncInv, erfc, kolmogorovSf, logBeta, logGamma, normalCdf, normalPpf } from './special.js';
+export { betaInc, betaIncInv, kolmogorovSf, logBeta, logGamma } from './special.js';
+export { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './normal.js';
 export { adjustedRandIndex, contingencyTable, matchClusters, maxAssignment } from './clustering.js';
 export type { ClusterMatching } from './clustering.js';

@@ -1,5 +1,6 @@
 import { DiscernError } from '@discern/linalg';
-import { betaIncInv, normalPpf } from './special.js';
+import { normPpf } from './normal.js';
+import { betaIncInv } from './special.js';
 import { checkLevel } from './validate.js';
 
 /** Binomial confidence intervals for an efficiency k/n, exact (Clopper–Pearson) or score (Wilson). */
@@ -41,7 +42,7 @@ export function clopperPearson(k: number, n: number, cl = 0.95): Interval {
 export function wilson(k: number, n: number, cl = 0.95): Interval {
   checkCounts(k, n);
   checkLevel(cl);
-  const z = normalPpf(1 - (1 - cl) / 2);
+  const z = normPpf(1 - (1 - cl) / 2);
   const p = k / n, z2 = z * z;
   const den = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / den;

@@ -2,7 +2,7 @@ import { DiscernError } from '@discern/linalg';
 
 /**
  * Special functions for the interval code: log-gamma, regularised incomplete beta and gamma functions, the
- * normal distribution, the Kolmogorov distribution. Written from Numerical Recipes (3rd ed., §6.1–6.4, 6.14) and
+ * Kolmogorov distribution (the normal distribution is in normal.ts). Written from Numerical Recipes (3rd ed., §6.1–6.4, 6.14) and
  * checked against scipy in special.test.ts. (Candidates for @discern/linalg if another package needs them.)
  */
 
@@ -159,49 +159,6 @@ function gammaContinuedFraction(a: number, x: number): number {
 export function gammaIncUpper(a: number, x: number): number {
   if (x <= 0) return 1;
   return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
-}
-
-/** erfc(x) = Q(½, x²) for x ≥ 0; relative accuracy is kept in the far tail. */
-export function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  return gammaIncUpper(0.5, x * x);
-}
-
-/** Standard normal CDF Φ(z). */
-export function normalCdf(z: number): number {
-  return z < 0 ? 0.5 * erfc(-z / Math.SQRT2) : 1 - 0.5 * erfc(z / Math.SQRT2);
-}
-
-// Acklam's rational approximation (relative error 1.15e-9), refined below by Halley steps
-const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-
-/** Standard normal quantile Φ⁻¹(p), p in (0, 1). */
-export function normalPpf(p: number): number {
-  if (!(p > 0 && p < 1)) {
-    if (p === 0) return -Infinity;
-    if (p === 1) return Infinity;
-    throw new DiscernError('INVALID_ARGUMENT', `normalPpf needs p in [0, 1], got ${p}`, { p });
-  }
-  const plow = 0.02425;
-  let x: number;
-  if (p < plow || p > 1 - plow) {
-    const q = Math.sqrt(-2 * Math.log(p < plow ? p : 1 - p));
-    x = (((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) / ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
-    if (p > 1 - plow) x = -x;
-  } else {
-    const q = p - 0.5, r = q * q;
-    x = ((((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q) / (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1);
-  }
-  for (let k = 0; k < 2; k++) {
-    // Halley's step on Φ(x) − p; in the upper tail work with the survival function to keep precision
-    const e = p > 0.5 ? 0.5 * erfc(x / Math.SQRT2) - (1 - p) : normalCdf(x) - p;
-    const u = (p > 0.5 ? -e : e) * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-    x = x - u / (1 + (x * u) / 2);
-  }
-  return x;
 }
 
 /**

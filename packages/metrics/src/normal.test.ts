@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isDiscernError } from '@discern/linalg';
-import { close, loadFixture } from './fixtures.test-helpers.js';
-import { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './special.js';
+import { loadFixture } from './fixture.test-helpers.js';
+import { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './normal.js';
+
+/** Whether |actual − expected| ≤ rel·|expected| + abs; callers name the case in the assertion message. */
+function close(actual: number, expected: number, rel: number, abs = 0): boolean {
+  if (actual === expected) return true;
+  return Math.abs(actual - expected) <= rel * Math.abs(expected) + abs;
+}
 
 interface NormalFixture {
   cdf_sf: Array<{ x: number; cdf: number; sf: number; erfc: number }>;
