@@ -14,11 +14,14 @@ export interface SumTask {
   readonly out: Float64Array;
   /** thread ids that ran each slot */
   readonly who: Int32Array;
-  readonly fail?: 'coded' | 'bug';
+  readonly fail?: 'coded' | 'bug' | 'uncloneable';
+  /** the message of a coded failure (default `slot N refused`) */
+  readonly message?: string;
 }
 
 export function runSum(t: SumTask): void {
-  if (t.fail === 'coded') throw new DiscernError('DATA_INVALID', `slot ${t.slot} refused`, { slot: t.slot });
+  if (t.fail === 'coded') throw new DiscernError('DATA_INVALID', t.message ?? `slot ${t.slot} refused`, { slot: t.slot });
+  if (t.fail === 'uncloneable') throw new DiscernError('FIT_DIVERGED', `slot ${t.slot} diverged`, { slot: t.slot, callback: () => t.slot });
   if (t.fail === 'bug') throw new TypeError(`slot ${t.slot} broke`);
   let s = 0;
   for (let i = t.r0; i < t.r1; i++) s += t.x[i]!;

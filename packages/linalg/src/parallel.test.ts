@@ -6,9 +6,27 @@ import { type SumTask, runSum } from './parallel.test-helpers.js';
 
 const MODULE = new URL('./parallel.test-helpers.ts', import.meta.url);
 
-function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Array, fail: Record<number, SumTask['fail']> = {}): SumTask[] {
+function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Array, fail: Record<number, SumTask['fail']> = {}, message?: string): SumTask[] {
   const n = x.length;
-  return Array.from({ length: parts }, (_, g) => ({ x, r0: Math.floor((g * n) / parts), r1: Math.floor(((g + 1) * n) / parts), slot: g, out, who, ...(fail[g] ? { fail: fail[g] } : {}) }));
+  return Array.from({ length: parts }, (_, g) => ({
+    x,
+    r0: Math.floor((g * n) / parts),
+    r1: Math.floor(((g + 1) * n) / parts),
+    slot: g,
+    out,
+    who,
+    ...(fail[g] ? { fail: fail[g] } : {}),
+    ...(message ? { message } : {}),
+  }));
+}
+
+function errorOf(f: () => unknown): { code: string; message: string } {
+  try {
+    f();
+  } catch (e) {
+    return { code: isDiscernError(e) ? e.code : 'other', message: (e as Error).message };
+  }
+  return { code: 'none', message: '' };
 }
 
 describe('SyncWorkerPool', () => {
@@ -68,13 +86,64 @@ describe('SyncWorkerPool', () => {
     expect(() => pool.run(tasks(x, 3, out, who, { 0: 'bug' }), runSum)).toThrow(TypeError);
   });
 
-  it('gives no pool for zero workers and refuses runs after close', () => {
+  it('reports each failed worker once: a later run does not see an earlier run\'s error', async () => {
+    await pool.started();
+    const x = sharedCopy(new Float64Array(90).fill(1));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4));
+    expect(errorOf(() => pool.run(tasks(x, 3, out, who, { 1: 'coded', 2: 'coded' }, 'first run'), runSum)).message).toBe('first run');
+    expect(errorOf(() => pool.run(tasks(x, 3, out, who, { 2: 'coded' }, 'second run'), runSum)).message).toBe('second run');
+    pool.run(tasks(x, 3, out, who), runSum);
+    expect(out[0]! + out[1]! + out[2]!).toBe(90);
+  });
+
+  it('reports a coded error whose context cannot be sent between threads, instead of hanging', async () => {
+    await pool.started();
+    const x = sharedCopy(new Float64Array(30).fill(1));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4));
+    expect(errorOf(() => pool.run(tasks(x, 3, out, who, { 1: 'uncloneable' }), runSum))).toEqual({ code: 'FIT_DIVERGED', message: 'slot 1 diverged' });
+  });
+
+  it('is one pool per worker module, grown on demand; a closed pool is replaced and refuses runs', () => {
     expect(SyncWorkerPool.shared(MODULE, 0)).toBeUndefined();
-    const other = SyncWorkerPool.shared(MODULE, 1)!;
+    expect(SyncWorkerPool.shared(MODULE, 1)).toBe(pool);
+    expect(pool.size).toBe(2);
+    const other = SyncWorkerPool.shared(new URL('?second', MODULE), 1)!;
+    expect(other).not.toBe(pool);
+    expect(SyncWorkerPool.shared(new URL('?second', MODULE), 3)).toBe(other);
+    expect(other.size).toBe(3);
     other.close();
     expect(() => other.run([], () => {})).toThrow(/after close/);
-    expect(SyncWorkerPool.shared(MODULE, 1)).not.toBe(other); // a closed pool is not handed out again
-    SyncWorkerPool.shared(MODULE, 1)!.close();
+    const third = SyncWorkerPool.shared(new URL('?second', MODULE), 1)!;
+    expect(third).not.toBe(other);
+    third.close();
+  });
+
+  it('lets idle workers exit (freeing what their last task shared) and starts new ones when asked again', async () => {
+    const saved = SyncWorkerPool.idleExitMs;
+    SyncWorkerPool.idleExitMs = 150;
+    const url = new URL('?idle', MODULE);
+    try {
+      const idle = SyncWorkerPool.shared(url, 1)!;
+      expect(await idle.started()).toBe(true);
+      const x = sharedCopy(new Float64Array(10).fill(1));
+      const out = new Float64Array(new SharedArrayBuffer(2 * 8));
+      const who = new Int32Array(new SharedArrayBuffer(2 * 4));
+      idle.run(tasks(x, 2, out, who), runSum);
+      expect(idle.tasksOnWorkers).toBe(1);
+      await new Promise((done) => setTimeout(done, 600));
+      expect(idle.size).toBe(0); // exited
+      expect(SyncWorkerPool.shared(url, 1)).toBe(idle);
+      expect(idle.size).toBe(1); // a new worker, starting
+      expect(await idle.started()).toBe(true);
+      idle.run(tasks(x, 2, out, who), runSum);
+      expect(idle.tasksOnWorkers).toBe(2);
+      expect(out[0]! + out[1]!).toBe(10);
+      idle.close();
+    } finally {
+      SyncWorkerPool.idleExitMs = saved;
+    }
   });
 });
 

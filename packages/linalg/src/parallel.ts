@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { DiscernError, type ErrorCode } from './errors.js';
+import { DiscernError, type ErrorCode, isDiscernError } from './errors.js';
 
 /**
  * Worker threads that run CPU-bound tasks for a synchronous caller: `run(tasks, local)` hands one task to each
@@ -14,8 +14,13 @@ import { DiscernError, type ErrorCode } from './errors.js';
  * Reproducibility is the caller's: split the work into chunks whose boundaries do not depend on the number of
  * threads, and combine the chunks' partial results in chunk order, so one thread and eight give the same bits.
  *
- * Workers are started once per worker module and size, on first use, and kept (unref'd: they never keep the
- * process alive). A worker module calls `serveTasks(handler)` at its top level.
+ * Workers are started once per worker module, on first use (more are added when a caller asks for more), and kept
+ * while in use: they are unref'd (they never keep the process alive), and a worker idle for IDLE_EXIT_MS exits, so
+ * that the shared arrays of its last task do not stay alive in a long-lived process. A worker module calls
+ * `serveTasks(handler)` at its top level.
+ *
+ * Limits: a worker thread that dies in the middle of a task without unwinding (out of memory) cannot be noticed by
+ * a caller blocked in Atomics.wait; every error a task throws, and any exception in the serving loop, is reported.
  */
 
 /**
@@ -26,28 +31,35 @@ import { DiscernError, type ErrorCode } from './errors.js';
  */
 const SPIN_MS = 1;
 
-/** Spins while ctrl[0] === state, for at most SPIN_MS; returns the state it last saw. */
-function spinWhile(ctrl: Int32Array, state: number): number {
+/** A worker idle this long (ms) exits; the next run that wants it starts a new one (SyncWorkerPool.idleExitMs). */
+const IDLE_EXIT_MS = 10_000;
+
+/** Spins while `keep(ctrl[0])`, for at most SPIN_MS; returns the state it last saw. */
+function spinWhile(ctrl: Int32Array, keep: (state: number) => boolean): number {
   const t0 = performance.now();
   let st = Atomics.load(ctrl, 0);
-  while (st === state && performance.now() - t0 < SPIN_MS) st = Atomics.load(ctrl, 0);
+  while (keep(st) && performance.now() - t0 < SPIN_MS) st = Atomics.load(ctrl, 0);
   return st;
 }
 
-/** Slot states in a worker's control word. */
-const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3, CLOSE = 4, STARTING = 5;
+/**
+ * Slot states in a worker's control word. The caller moves IDLE → CLAIMED (compare-exchange, so an idle worker
+ * that is exiting cannot be claimed) → POSTED; the worker moves POSTED → DONE or FAILED, IDLE → EXITED when idle too
+ * long, STARTING → IDLE once it serves; the caller moves DONE/FAILED → IDLE and anything → CLOSE.
+ */
+const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3, CLOSE = 4, STARTING = 5, CLAIMED = 6, EXITED = 7;
 
 interface Slot {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly ctrl: Int32Array;
-  /** Set when the worker reported an error or exited: it gets no more tasks. */
+  /** Set when the worker failed to start or exited (seen between runs): it gets no more tasks. */
   dead: boolean;
 }
 
 /** Data a pool hands to each worker at start. */
 interface PoolWorkerData {
-  readonly discernPool: { readonly ctrl: SharedArrayBuffer; readonly port: MessagePort };
+  readonly discernPool: { readonly ctrl: SharedArrayBuffer; readonly port: MessagePort; readonly idleExitMs: number };
 }
 
 /**
@@ -75,11 +87,17 @@ export function sharedCopy<T extends Float64Array | Int32Array>(a: T): T {
 }
 
 export class SyncWorkerPool {
-  private static readonly pools = new Map<string, SyncWorkerPool | null>();
+  private static readonly pools = new Map<string, SyncWorkerPool>();
+  /** How long (ms) an idle worker waits for a task before it exits; read when a worker starts. */
+  static idleExitMs = IDLE_EXIT_MS;
   private closed = false;
   private posted = 0;
+  private slots: Slot[] = [];
 
-  private constructor(private readonly slots: Slot[]) {}
+  private constructor(
+    private readonly module: URL,
+    private readonly boot: { code: string | URL; eval: boolean },
+  ) {}
 
   /** Tasks that ran in worker threads so far (the others ran on the calling thread). */
   get tasksOnWorkers(): number {
@@ -96,92 +114,112 @@ export class SyncWorkerPool {
     return this.slots.every((s) => !s.dead);
   }
 
-  /** Worker threads (the calling thread, which also works, not counted). */
+  /** Worker threads alive or starting (the calling thread, which also works, not counted). */
   get size(): number {
-    return this.slots.length;
+    return this.live().length;
   }
 
   /**
-   * The pool of `workers` threads running `module` (started on first use), or undefined when worker threads cannot
-   * be started here — callers then do all the work on the calling thread, which by construction gives the same
-   * result.
+   * The pool of worker threads running `module`, with at least `workers` of them (started on first use, added to
+   * when fewer are alive), or undefined when worker threads cannot be started here — callers then do all the work
+   * on the calling thread, which by construction gives the same result.
    */
   static shared(module: URL, workers: number): SyncWorkerPool | undefined {
     if (workers < 1) return undefined;
-    const key = `${module.href}#${workers}`;
-    let pool = SyncWorkerPool.pools.get(key);
-    if (pool === undefined) {
-      pool = SyncWorkerPool.start(module, workers) ?? null;
-      SyncWorkerPool.pools.set(key, pool);
+    let pool = SyncWorkerPool.pools.get(module.href);
+    if (!pool) {
+      const boot = bootstrap(module);
+      if (!boot) return undefined;
+      pool = new SyncWorkerPool(module, boot);
+      SyncWorkerPool.pools.set(module.href, pool);
     }
-    return pool ?? undefined;
+    return pool.grow(workers) ? pool : undefined;
   }
 
-  private static start(module: URL, workers: number): SyncWorkerPool | undefined {
-    const boot = bootstrap(module);
-    if (!boot) return undefined;
-    const slots: Slot[] = [];
+  private live(): Slot[] {
+    return this.slots.filter((s) => !s.dead && Atomics.load(s.ctrl, 0) !== EXITED);
+  }
+
+  /** Drops dead and exited workers and starts new ones up to `workers`; false when none can be started. */
+  private grow(workers: number): boolean {
+    this.slots = this.live();
     try {
-      for (let i = 0; i < workers; i++) {
-        const ctrl = new Int32Array(new SharedArrayBuffer(4));
-        ctrl[0] = STARTING;
-        const { port1, port2 } = new MessageChannel();
-        const data: PoolWorkerData = { discernPool: { ctrl: ctrl.buffer as SharedArrayBuffer, port: port2 } };
-        const worker = new Worker(boot.code, { eval: boot.eval, workerData: data, transferList: [port2], stdout: false, stderr: false });
-        worker.unref();
-        port1.unref();
-        const slot: Slot = { worker, port: port1, ctrl, dead: false };
-        // A worker that fails to start (its module does not load) or exits is never given a task again.
-        worker.on('error', () => (slot.dead = true));
-        worker.on('exit', () => (slot.dead = true));
-        slots.push(slot);
-      }
+      while (this.slots.length < workers) this.slots.push(this.startWorker());
     } catch {
-      for (const s of slots) void s.worker.terminate();
-      return undefined;
+      return this.slots.length > 0;
     }
-    return new SyncWorkerPool(slots);
+    return true;
+  }
+
+  private startWorker(): Slot {
+    const ctrl = new Int32Array(new SharedArrayBuffer(4));
+    ctrl[0] = STARTING;
+    const { port1, port2 } = new MessageChannel();
+    const data: PoolWorkerData = { discernPool: { ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, idleExitMs: SyncWorkerPool.idleExitMs } };
+    const worker = new Worker(this.boot.code, { eval: this.boot.eval, workerData: data, transferList: [port2], stdout: false, stderr: false });
+    worker.unref();
+    port1.unref();
+    const slot: Slot = { worker, port: port1, ctrl, dead: false };
+    // A worker that fails to start (its module does not load) or exits is never given a task again.
+    worker.on('error', () => (slot.dead = true));
+    worker.on('exit', () => (slot.dead = true));
+    return slot;
   }
 
   /**
    * Runs every task and returns when all are done: tasks go to the workers that are up and idle, the rest (and
    * always the first) run on the calling thread through `local`, so a pool whose workers are still starting costs
-   * nothing. Which thread runs a task must not change its result (see above). An error in a task is rethrown here,
-   * the calling thread's first, after every task has finished.
+   * nothing. Which thread runs a task must not change its result (see above). Errors are rethrown here after every
+   * task has finished: the calling thread's first, else the first worker's.
    */
   run<T>(tasks: readonly T[], local: (task: T) => void): void {
-    if (this.closed) throw new DiscernError('INVALID_ARGUMENT', 'SyncWorkerPool.run after close');
+    if (this.closed) throw new DiscernError('INVALID_ARGUMENT', `SyncWorkerPool.run after close (${this.module.href})`);
     const posted: Slot[] = [];
     const mine: T[] = [];
     let next = 0;
-    tasks.forEach((t, i) => {
-      while (i > 0 && next < this.slots.length && (this.slots[next]!.dead || Atomics.load(this.slots[next]!.ctrl, 0) !== IDLE)) next++;
-      if (i === 0 || next >= this.slots.length) {
-        mine.push(t);
-        return;
+    let postError: unknown;
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]!;
+      let slot: Slot | undefined;
+      while (i > 0 && postError === undefined && !slot && next < this.slots.length) {
+        const s = this.slots[next++]!;
+        if (!s.dead && Atomics.compareExchange(s.ctrl, 0, IDLE, CLAIMED) === IDLE) slot = s;
       }
-      const s = this.slots[next++]!;
-      s.port.postMessage(t);
-      Atomics.store(s.ctrl, 0, POSTED);
-      Atomics.notify(s.ctrl, 0);
-      posted.push(s);
+      if (!slot) {
+        mine.push(t);
+        continue;
+      }
+      try {
+        slot.port.postMessage(t);
+      } catch (e) {
+        // a task that cannot be sent (not cloneable): a bug; release the worker, finish what was posted, then throw
+        Atomics.store(slot.ctrl, 0, IDLE);
+        postError = e;
+        continue;
+      }
+      Atomics.store(slot.ctrl, 0, POSTED);
+      Atomics.notify(slot.ctrl, 0);
+      posted.push(slot);
       this.posted++;
-    });
-    let localError: unknown;
-    try {
-      for (const t of mine) local(t);
-    } catch (e) {
-      localError = e;
     }
+    let localError: unknown = postError;
+    if (localError === undefined)
+      try {
+        for (const t of mine) local(t);
+      } catch (e) {
+        localError = e;
+      }
     let workerError: Error | undefined;
     for (const s of posted) {
-      let st: number;
-      st = spinWhile(s.ctrl, POSTED);
+      let st = spinWhile(s.ctrl, (v) => v === POSTED);
       while (st === POSTED) {
         Atomics.wait(s.ctrl, 0, POSTED);
         st = Atomics.load(s.ctrl, 0);
       }
-      if (st === FAILED) workerError ??= this.failure(s);
+      if (st === FAILED) {
+        const e = this.failure(s); // read every failed worker's message, so none is left for a later run
+        workerError ??= e;
+      }
       Atomics.store(s.ctrl, 0, IDLE);
     }
     if (localError !== undefined) throw localError;
@@ -195,7 +233,7 @@ export class SyncWorkerPool {
     return new Error(`a worker thread failed: ${msg?.error ?? 'no message'}`);
   }
 
-  /** Stops the workers (the pool cannot be used afterwards). */
+  /** Stops the workers (the pool cannot be used afterwards; `shared` then starts a new one). */
   close(): void {
     this.closed = true;
     for (const s of this.slots) {
@@ -203,7 +241,7 @@ export class SyncWorkerPool {
       Atomics.notify(s.ctrl, 0);
       void s.worker.terminate();
     }
-    for (const [k, v] of SyncWorkerPool.pools) if (v === this) SyncWorkerPool.pools.delete(k);
+    if (SyncWorkerPool.pools.get(this.module.href) === this) SyncWorkerPool.pools.delete(this.module.href);
   }
 }
 
@@ -227,6 +265,12 @@ function bootstrap(module: URL): { code: string | URL; eval: boolean } | undefin
   };
 }
 
+/** Ends the worker thread (not the process), so its heap and the shared arrays it last saw are freed. */
+function stop(port: MessagePort): void {
+  port.close();
+  process.exit(0);
+}
+
 /**
  * The worker side: serves the pool's tasks with `handler` until the pool closes. Call it at the top level of a
  * worker module; outside a pool's worker it does nothing.
@@ -235,27 +279,36 @@ export function serveTasks(handler: (task: never) => void): void {
   const data = workerData as Partial<PoolWorkerData> | undefined;
   if (!data?.discernPool) return;
   const ctrl = new Int32Array(data.discernPool.ctrl);
-  const port = data.discernPool.port;
+  const { port, idleExitMs } = data.discernPool;
+  const report = (e: unknown): void => {
+    const err = isDiscernError(e) ? { error: e.message, code: e.code, details: e.context } : { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    try {
+      port.postMessage(err);
+    } catch {
+      // a context that cannot be cloned: the message alone
+      port.postMessage({ error: err.error, ...('code' in err ? { code: err.code } : {}) });
+    }
+    Atomics.store(ctrl, 0, FAILED);
+    Atomics.notify(ctrl, 0);
+  };
   Atomics.store(ctrl, 0, IDLE);
   Atomics.notify(ctrl, 0);
   for (;;) {
-    let st: number;
-    st = Atomics.load(ctrl, 0);
-    if (st !== POSTED && st !== CLOSE) st = spinWhile(ctrl, st);
+    // wait for a task: spin a little (the next task of a tight loop comes within microseconds), then sleep; an idle
+    // worker exits after idleExitMs unless the caller claimed it meanwhile
+    let st = spinWhile(ctrl, (v) => v !== POSTED && v !== CLOSE);
     while (st !== POSTED && st !== CLOSE) {
-      Atomics.wait(ctrl, 0, st);
+      const woke = Atomics.wait(ctrl, 0, st, st === IDLE ? idleExitMs : undefined);
+      if (woke === 'timed-out' && Atomics.compareExchange(ctrl, 0, IDLE, EXITED) === IDLE) return stop(port);
       st = Atomics.load(ctrl, 0);
     }
-    if (st === CLOSE) return;
-    const task = receiveMessageOnPort(port)?.message as never;
+    if (st === CLOSE) return stop(port);
     try {
-      handler(task);
+      handler(receiveMessageOnPort(port)?.message as never);
       Atomics.store(ctrl, 0, DONE);
+      Atomics.notify(ctrl, 0);
     } catch (e) {
-      const err = e instanceof DiscernError ? { error: e.message, code: e.code, details: e.context } : { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-      port.postMessage(err);
-      Atomics.store(ctrl, 0, FAILED);
+      report(e);
     }
-    Atomics.notify(ctrl, 0);
   }
 }

@@ -1,4 +1,4 @@
-import { DiscernError, stableSum, type DenseMatrix } from '@discern/linalg';
+import { DiscernError, defaultThreads, stableSum, type DenseMatrix } from '@discern/linalg';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
@@ -23,17 +23,21 @@ const DIVERGENCE_FACTOR = 1e3;
 export class LogisticRegression implements Classifier {
   readonly kind = 'logistic';
   readonly options: ResolvedLogisticOptions;
-  /** Threads for the loss passes (see LogisticRegressionOptions.threads). */
-  readonly threads: number;
+  private readonly threadsOption: number | undefined;
   private coef_: Float64Array | undefined; // rows×p row-major
   private intercept_: Float64Array | undefined; // rows
   private nClasses_ = 0;
   private nFeatures_ = 0;
   private report_: FitReport | undefined;
 
+  /** Threads for the loss passes (see LogisticRegressionOptions.threads; the default is read at fit time). */
+  get threads(): number {
+    return this.threadsOption ?? defaultThreads();
+  }
+
   constructor(options: LogisticRegressionOptions = {}) {
     this.options = resolveOptions(options);
-    this.threads = resolveThreads(options);
+    this.threadsOption = resolveThreads(options);
   }
 
   get nClasses(): number {

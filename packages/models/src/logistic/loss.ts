@@ -199,7 +199,8 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   const rows = paramRows(P.nClasses);
   const stride = p + (fitIntercept ? 1 : 0);
   const chunks = Math.ceil(n / chunkRows(n));
-  const pool = threads > 1 && chunks > 1 && n * rows * stride >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, Math.min(threads, chunks) - 1) : undefined;
+  const want = threads > 1 && chunks > 1 && n * rows * stride >= PARALLEL_WORK ? Math.min(threads, chunks) : 1;
+  const pool = want > 1 ? SyncWorkerPool.shared(WORKER, want - 1) : undefined;
   const share = <T extends Float64Array | Int32Array>(a: T): T => (pool ? sharedCopy(a) : a);
   const slot = 1 + rows * stride;
   const task = {
@@ -215,7 +216,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     Z: share(new Float64Array(rows * n)),
     out: share(new Float64Array(chunks * slot)),
   };
-  const T = pool ? 1 + pool.size : 1;
+  const T = pool ? want : 1;
   const tasks: LossTask[] = Array.from({ length: T }, (_, g) => ({ ...task, c0: Math.floor((g * chunks) / T), c1: Math.floor(((g + 1) * chunks) / T) }));
   const out = task.out;
 

@@ -1,4 +1,4 @@
-import { DiscernError, defaultThreads } from '@discern/linalg';
+import { DiscernError } from '@discern/linalg';
 import { type LogisticLoss } from './loss.js';
 
 export type LogisticSolver = 'lbfgs' | 'gd';
@@ -79,9 +79,9 @@ function intAtLeast(v: unknown, option: string, min: number): number {
   return v;
 }
 
-/** The threads option (default: defaultThreads()). */
-export function resolveThreads(o: LogisticRegressionOptions = {}): number {
-  return o.threads === undefined ? defaultThreads() : intAtLeast(o.threads, 'threads', 1);
+/** The threads option checked; undefined means defaultThreads(), read when fitting. */
+export function resolveThreads(o: LogisticRegressionOptions = {}): number | undefined {
+  return o.threads === undefined ? undefined : intAtLeast(o.threads, 'threads', 1);
 }
 
 /** Applies defaults and checks every option; throws INVALID_ARGUMENT naming the option, its value and what is accepted. */

@@ -87,6 +87,8 @@ export class EmPass {
   private readonly n: number;
   private readonly chunks: number;
   private readonly pool: SyncWorkerPool | undefined;
+  /** Threads a pass uses (calling thread included): the work is split into this many tasks. */
+  readonly threads: number;
   private out: Float64Array | undefined;
 
   constructor(X: DenseMatrix, w: Float64Array, shape: Shape, threads: number) {
@@ -94,14 +96,11 @@ export class EmPass {
     this.chunks = Math.ceil(X.rows / chunkRows(X.rows));
     const { K, p, type } = shape;
     const work = X.rows * K * (type === 'full' || type === 'tied' ? p * (p + 1) : 2 * p);
-    this.pool = threads > 1 && this.chunks > 1 && work >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, Math.min(threads, this.chunks) - 1) : undefined;
+    const want = threads > 1 && this.chunks > 1 && work >= PARALLEL_WORK ? Math.min(threads, this.chunks) : 1;
+    this.pool = want > 1 ? SyncWorkerPool.shared(WORKER, want - 1) : undefined;
+    this.threads = this.pool ? want : 1;
     this.data = this.pool ? sharedCopy(X.data) : X.data;
     this.w = this.pool ? sharedCopy(w) : w;
-  }
-
-  /** Threads a pass may use, the calling thread included. */
-  get threads(): number {
-    return 1 + (this.pool?.size ?? 0);
   }
 
   /** One pass under P: the statistics into `st`; returns Σ_i w_i log p(x_i). */

@@ -31,4 +31,17 @@ describe('GaussianMixture on worker threads', () => {
     expect(() => new GaussianMixture({ threads: 0 })).toThrow(/threads/);
     expect(() => new GaussianMixture({ threads: 1.5 })).toThrow(/threads/);
   });
+
+  it('reads DISCERN_THREADS when fitting: a bad value fails the fit, not the loading of a saved model', () => {
+    const json = new GaussianMixture({ nComponents: 2, threads: 1 }).fit(magic).toJSON();
+    const saved = process.env.DISCERN_THREADS;
+    process.env.DISCERN_THREADS = 'lots';
+    try {
+      expect(GaussianMixture.fromJSON(json).scoreSamples(magic).length).toBe(magic.rows);
+      expect(() => new GaussianMixture({ nComponents: 2 }).fit(magic)).toThrow(/DISCERN_THREADS must be a positive integer/);
+    } finally {
+      if (saved === undefined) delete process.env.DISCERN_THREADS;
+      else process.env.DISCERN_THREADS = saved;
+    }
+  });
 });

@@ -81,7 +81,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
   readonly tol: number;
   readonly maxIter: number;
   readonly seed: number;
-  readonly threads: number;
+  private readonly threadsOption: number | undefined;
   private readonly initOption: NonNullable<GaussianMixtureOptions['init']>;
   private params: GmmParams | undefined;
   private report: FitReport | undefined;
@@ -100,7 +100,12 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     this.tol = numberOption(options.tol, 1e-3, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0 (or -Infinity)');
     this.maxIter = intOption(options.maxIter, 100, 'maxIter', NAME, 1);
     this.seed = intOption(options.seed, 0, 'seed', NAME, -2147483648);
-    this.threads = options.threads === undefined ? defaultThreads() : intOption(options.threads, 1, 'threads', NAME, 1);
+    this.threadsOption = options.threads === undefined ? undefined : intOption(options.threads, 1, 'threads', NAME, 1);
+  }
+
+  /** Threads for the E/M passes: the threads option, else defaultThreads() (read at fit time). */
+  get threads(): number {
+    return this.threadsOption ?? defaultThreads();
   }
 
   get init(): NonNullable<GaussianMixtureOptions['init']> {

@@ -1,4 +1,4 @@
-import { DiscernError, type DenseMatrix, createRng } from '@discern/linalg';
+import { DiscernError, type DenseMatrix, createRng, defaultThreads } from '@discern/linalg';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { type Activation, type OutputActivation, initLayer } from './activations.js';
@@ -31,8 +31,7 @@ export interface DenseLayer {
 export class MLPClassifier implements Classifier {
   readonly kind = 'mlp';
   readonly options: ResolvedOptions;
-  /** Threads for training (see MLPOptions.threads). */
-  readonly threads: number;
+  private readonly threadsOption: number | undefined;
   private readonly initialLayers: MLPOptions['initialLayers'];
   private arch: Architecture | undefined;
   private params: Float64Array | undefined;
@@ -41,8 +40,13 @@ export class MLPClassifier implements Classifier {
 
   constructor(options: MLPOptions = {}) {
     this.options = resolveOptions(options);
-    this.threads = resolveThreads(options);
+    this.threadsOption = resolveThreads(options);
     this.initialLayers = options.initialLayers;
+  }
+
+  /** Threads for training (see MLPOptions.threads; the default is read at fit time). */
+  get threads(): number {
+    return this.threadsOption ?? defaultThreads();
   }
 
   get nClasses(): number {

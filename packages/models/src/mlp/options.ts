@@ -1,4 +1,4 @@
-import { DiscernError, defaultThreads } from '@discern/linalg';
+import { DiscernError } from '@discern/linalg';
 import { ACTIVATIONS, type Activation } from './activations.js';
 import { LOSSES, type Loss } from './losses.js';
 import { SCHEDULES, type LearningRateSchedule } from './schedules.js';
@@ -129,10 +129,10 @@ const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
 const nonNegative = (v: number): boolean => Number.isFinite(v) && v >= 0;
 const unit = (v: number): boolean => Number.isFinite(v) && v >= 0 && v < 1;
 
-/** The threads option (default: defaultThreads()). */
-export function resolveThreads(options: MLPOptions): number {
+/** The threads option checked; undefined means defaultThreads(), read when fitting. */
+export function resolveThreads(options: MLPOptions): number | undefined {
   const o = options as Readonly<Record<string, unknown>>;
-  return o.threads === undefined ? defaultThreads() : num(o, 'threads', 1, posInt, 'a positive integer');
+  return o.threads === undefined ? undefined : num(o, 'threads', 1, posInt, 'a positive integer');
 }
 
 /** Checks every option (INVALID_ARGUMENT naming the option, the value and what is accepted) and fills defaults. */
