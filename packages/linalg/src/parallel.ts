@@ -298,7 +298,8 @@ export function serveTasks(handler: (task: never) => void): void {
     // worker exits after idleExitMs unless the caller claimed it meanwhile
     let st = spinWhile(ctrl, (v) => v !== POSTED && v !== CLOSE);
     while (st !== POSTED && st !== CLOSE) {
-      const woke = Atomics.wait(ctrl, 0, st, st === IDLE ? idleExitMs : undefined);
+      // the caller resets DONE/FAILED to IDLE without a notify, so every wait has a timeout and is followed by a reload
+      const woke = Atomics.wait(ctrl, 0, st, idleExitMs);
       if (woke === 'timed-out' && Atomics.compareExchange(ctrl, 0, IDLE, EXITED) === IDLE) return stop(port);
       st = Atomics.load(ctrl, 0);
     }
