@@ -141,6 +141,12 @@ describe('SyncWorkerPool', () => {
       idle.run(tasks(x, 2, out, who), runSum);
       expect(idle.tasksOnWorkers).toBe(2);
       expect(out[0]! + out[1]!).toBe(10);
+      // started() also replaces workers that exited while idle
+      for (let t = 0; t < 200 && idle.size > 0; t++) await new Promise((done) => setTimeout(done, 50));
+      expect(idle.size).toBe(0);
+      expect(await idle.started()).toBe(true);
+      idle.run(tasks(x, 2, out, who), runSum);
+      expect(idle.tasksOnWorkers).toBe(3);
       idle.close();
     } finally {
       SyncWorkerPool.idleExitMs = saved;

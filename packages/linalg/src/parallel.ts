@@ -105,10 +105,12 @@ export class SyncWorkerPool {
   }
 
   /**
-   * Resolves when every worker has started (or failed to): true when all are up. Callers need not wait — tasks
-   * run on the calling thread until workers are up — but tests and benchmarks that measure the threads do.
+   * Resolves when every worker has started (or failed to), after replacing any that exited while idle: true when
+   * all are up. Callers need not wait — tasks run on the calling thread until workers are up — but tests and
+   * benchmarks that measure the threads do.
    */
   async started(): Promise<boolean> {
+    this.grow(this.slots.length); // replace workers that exited while idle
     for (const s of this.slots)
       while (!s.dead && Atomics.load(s.ctrl, 0) === STARTING) await new Promise((done) => setTimeout(done, 10));
     return this.slots.every((s) => !s.dead);
