@@ -297,7 +297,7 @@ export function serveTasks(handler: (task: never) => void): void {
   Atomics.notify(ctrl, 0);
   for (;;) {
     // wait for a task: spin a little (the next task of a tight loop comes within microseconds), then sleep; an idle
-    // worker exits after idleExitMs unless the caller claimed it meanwhile
+    // worker exits after idleExitMs (up to twice that when it first slept on DONE) unless the caller claimed it
     let st = spinWhile(ctrl, (v) => v !== POSTED && v !== CLOSE);
     while (st !== POSTED && st !== CLOSE) {
       // the caller resets DONE/FAILED to IDLE without a notify, so every wait has a timeout and is followed by a reload

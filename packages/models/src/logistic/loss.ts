@@ -239,18 +239,18 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   };
 }
 
-/** Scores z = X·coefᵀ + intercept: n×rows row-major. coef is rows×p row-major. */
+/**
+ * Scores z = X·coefᵀ + intercept: n×rows row-major; coef is rows×p row-major. The same kernel, and so the same
+ * summation order, as the fit's loss pass.
+ */
 export function linearScores(X: Float64Array, n: number, p: number, coef: Float64Array, intercept: Float64Array): Float64Array {
   const rows = intercept.length;
+  if (rows === 1) return gemvInto(X, n, p, coef, 0, intercept[0]!, new Float64Array(n));
   const out = new Float64Array(n * rows);
-  for (let i = 0; i < n; i++) {
-    const xo = i * p;
-    for (let k = 0; k < rows; k++) {
-      const co = k * p;
-      let s = intercept[k]!;
-      for (let j = 0; j < p; j++) s += coef[co + j]! * X[xo + j]!;
-      out[i * rows + k] = s;
-    }
+  const z = new Float64Array(n);
+  for (let k = 0; k < rows; k++) {
+    gemvInto(X, n, p, coef, k * p, intercept[k]!, z);
+    for (let i = 0; i < n; i++) out[i * rows + k] = z[i]!;
   }
   return out;
 }

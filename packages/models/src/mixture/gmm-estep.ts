@@ -7,7 +7,7 @@ import { type GmmParams } from './gmm-params.js';
  * precision Cholesky factor L_k⁻¹ computed once per M-step, so each row costs one triangular product per component.
  */
 
-/** Sufficient statistics of one EM pass, taken about the current means (see `emPass`). */
+/** Sufficient statistics of one EM pass, taken about the current means (see `emRange`). */
 export interface EmStats {
   readonly nk: Float64Array;
   /** Σ_i w_i r_ik (x_i − μ_k^old), K×p. */
@@ -143,11 +143,6 @@ function finishStats(out: Float64Array, chunks: number, P: GmmParams, st: EmStat
       }
   }
   return total;
-}
-
-/** One E/M pass on the calling thread (the same result as an EmPass with any number of threads). */
-export function emPass(X: DenseMatrix, w: Float64Array, P: GmmParams, st: EmStats): number {
-  return new EmPass(X, w, P, 1).run(P, st);
 }
 
 /** log π_k + log N(x_i | k) for component k of row i, writing x_i − μ_k into d[dOff..] on the way. */

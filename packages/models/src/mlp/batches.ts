@@ -78,8 +78,8 @@ export class BatchRunner {
   private readonly X: Float64Array;
   private readonly y: Int32Array;
   private readonly w: Float64Array;
-  private readonly first: Half;
-  private readonly second: Half | undefined;
+  /** The calling thread's workspace (both halves, one after the other, when no worker takes the second). */
+  private readonly half: Half;
   private readonly pool: SyncWorkerPool | undefined;
   private readonly out: Float64Array;
 
@@ -103,8 +103,7 @@ export class BatchRunner {
     this.w = shared ? sharedCopy(w) : w;
     this.order = shared ? sharedCopy(order) : order;
     this.params = shared ? sharedCopy(params) : params;
-    this.first = new Half(arch, capacity);
-    this.second = shared ? undefined : this.first;
+    this.half = new Half(arch, capacity);
     this.out = shared ? new Float64Array(new SharedArrayBuffer((arch.nParams + 1) * 8)) : new Float64Array(arch.nParams + 1);
   }
 
@@ -116,35 +115,24 @@ export class BatchRunner {
     const h = Math.ceil(m / 2);
     const scale = 1 / m;
     const nParams = this.arch.nParams;
-    const second = (): void => {
-      if (m - h === 0) {
-        this.out.fill(0);
-        return;
-      }
-      this.out[nParams] = this.second!.run(this.X, this.y, this.w, this.order, start + h, m - h, this.params, this.out.subarray(0, nParams), this.loss, scale, 0);
-    };
-    // the first half carries the L2 term
+    const out = this.out;
+    if (m - h === 0) out.fill(0);
+    // the first half carries the L2 term; the second goes to the worker when it is up, else runs here after the first
     let data0 = 0;
     let penalty = 0;
-    const first = (): void => {
-      data0 = this.first.run(this.X, this.y, this.w, this.order, start, h, this.params, grad, this.loss, scale, this.l2 * scale);
-      penalty = this.first.ws.penalty;
+    const here = (second: HalfBatchTask | undefined): void => {
+      if (second) out[nParams] = this.half.run(this.X, this.y, this.w, this.order, second.start, second.m, this.params, out.subarray(0, nParams), this.loss, scale, 0);
+      else {
+        data0 = this.half.run(this.X, this.y, this.w, this.order, start, h, this.params, grad, this.loss, scale, this.l2 * scale);
+        penalty = this.half.ws.penalty;
+      }
     };
-    if (this.pool && m - h > 0) {
-      const task: HalfBatchTask = { arch: this.arch, capacity: this.first.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out: this.out, start: start + h, m: m - h, loss: this.loss, scale };
-      // the first task runs here (the calling thread's half); the second goes to the worker when it is up
-      this.pool.run<HalfBatchTask | undefined>([undefined, task], (t) => (t ? runHalfBatch(t) : first()));
-    } else {
-      first();
-      second();
-    }
-    const out = this.out;
+    const task: HalfBatchTask | undefined =
+      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale } : undefined;
+    const tasks = task ? [undefined, task] : [undefined];
+    if (this.pool) this.pool.run(tasks, here);
+    else tasks.forEach(here);
     for (let j = 0; j < nParams; j++) grad[j]! += out[j]!;
     return (data0 + out[nParams]! + 0.5 * this.l2 * penalty) * scale;
-  }
-
-  /** Threads the batches use, the calling thread included. */
-  get threads(): number {
-    return this.pool ? 2 : 1;
   }
 }
