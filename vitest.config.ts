@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // so `npm test` needs no build except where a test spawns the built `discern` command.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@discern\/(linalg|data|models|metrics|decision|onnx|report|pipeline)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [{ find: /^@discern\/(core|linalg|data|models|metrics|decision|onnx|report|pipeline)$/, replacement: `${root}packages/$1/src/index.ts` }],
   },
   test: {
     include: ['**/*.test.ts'],

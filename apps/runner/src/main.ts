@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { cleanupPartialRuns, discernVersion } from '@discern/pipeline';
 import { type GlobalOptions } from './cli-common.js';
 import { commands } from './commands/index.js';

@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 
 /** Where the command writes: stdout for results, stderr for logs and errors (so --json output stays clean). */
 export interface Output {

@@ -1,4 +1,5 @@
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { closestName, listNames, quote, strictNumber } from './csv/cells.js';
 import { type Column, type Table, lineOf, locate } from './table.js';
 import { type FeaturePlan, planFeatures, fillFeatures } from './features.js';

@@ -1,4 +1,5 @@
-import { type DenseMatrix, DiscernError, zeros } from '@discern/linalg';
+import { type DenseMatrix, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { closestName, listNames, quote } from './csv/cells.js';
 import { type BuildDatasetOptions, type FeatureEncoding } from './dataset.js';
 import { type Column, type Table, lineOf, locate } from './table.js';

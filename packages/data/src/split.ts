@@ -1,4 +1,5 @@
-import { DiscernError, type Rng, createRng, takeRows } from '@discern/linalg';
+import { type Rng, createRng, takeRows } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Dataset } from './dataset.js';
 
 export interface SplitOptions {

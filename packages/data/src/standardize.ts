@@ -1,4 +1,5 @@
-import { type DenseMatrix, DiscernError, zeros } from '@discern/linalg';
+import { type DenseMatrix, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 export interface StandardizerJSON {
   readonly type: 'standardizer';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
 
 export type ColumnKind = 'numeric' | 'categorical';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type DiscernError, isDiscernError } from '@discern/linalg';
+import { type DiscernError, isDiscernError } from '@discern/core';
 
 /** Absolute path of a file in ../shared/data (repo root's sibling). */
 export function dataFile(name: string): string {

@@ -11,7 +11,8 @@
  * not classified and gets the decision REJECT = −1 (−1 rather than K so that adding a class never changes the
  * meaning of a stored decision, and so that it cannot be mistaken for a class index).
  */
-import { type DenseMatrix, DiscernError, zeros } from '@discern/linalg';
+import { type DenseMatrix, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { checkCostMatrix, checkPosteriors, checkPriors } from './validate.js';
 
 /** The decision given to rejected events (Chow's reject option). */

@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { readFileSync } from 'node:fs';
 
 /** Reads a JSON fixture written by tools/fixtures/make_decision_fixtures.py (scipy reference values). */

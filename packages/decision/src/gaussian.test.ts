@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, fromRows, isDiscernError } from '@discern/linalg';
+import { createRng, fromRows } from '@discern/linalg';
+import { clopperPearson, isDiscernError } from '@discern/core';
 import { close, loadFixture } from './fixtures.test-helpers.js';
 import {
   gaussianErrorsAtLogGamma,
@@ -9,7 +10,6 @@ import {
   ldaErrorsAt,
   ldaNeymanPearson,
 } from './gaussian.js';
-import { clopperPearson } from './intervals.js';
 import { neymanPearsonThreshold } from './neyman-pearson.js';
 
 const PHI_1 = 0.8413447460685429; // Φ(1)
@@ -72,7 +72,7 @@ describe('worked example of the classification chapter: C1 ~ N(0, 1), C2 ~ N(1, 
       if (x2 <= 0.5) e2++;
     }
     const inside = (k: number, p: number): boolean => {
-      const [lo, hi] = clopperPearson(k, n, 0.99);
+      const { lower: lo, upper: hi } = clopperPearson(k, n, 0.99);
       return lo <= p && p <= hi;
     };
     expect(inside(fp, 0.5)).toBe(true);

@@ -11,8 +11,8 @@
  * Multivariate with a shared covariance Σ: ln L(x) = wᵀx − wᵀ(μ1+μ2)/2 with the LDA direction w = Σ⁻¹(μ2 − μ1);
  * wᵀx is N(wᵀμ_k, Δ²) under C_k with Δ² = (μ2 − μ1)ᵀΣ⁻¹(μ2 − μ1), so power = Q(Q⁻¹(α) − Δ).
  */
-import { type DenseMatrix, DiscernError, cholesky, choleskySolve, dot } from '@discern/linalg';
-import { normCdf, normIsf, normSf } from '@discern/metrics';
+import { type DenseMatrix, cholesky, choleskySolve, dot } from '@discern/linalg';
+import { DiscernError, normCdf, normIsf, normSf } from '@discern/core';
 import { checkAlpha } from './validate.js';
 
 /** A 1-D normal class density N(mean, sd²). */

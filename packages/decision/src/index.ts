@@ -1,8 +1,6 @@
 // @discern/decision: turning scores and posteriors into decisions — the likelihood-ratio test, Neyman–Pearson
 // thresholds (empirical, with intervals, and analytic for Gaussian classes), minimum Bayes risk for K classes,
 // and decision rules as serialisable data. Class 0 = C1 (null, background), class 1 = C2 (signal).
-export { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from '@discern/metrics';
-export { clopperPearson, incompleteBeta, incompleteBetaInverse, logGamma, wilsonInterval } from './intervals.js';
 export { logLikelihoodRatio, lrtDecide, lrtDecideDensities } from './lrt.js';
 export { neymanPearsonThreshold } from './neyman-pearson.js';
 export type { NeymanPearsonOptions, NeymanPearsonThreshold } from './neyman-pearson.js';

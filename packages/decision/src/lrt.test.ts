@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { logLikelihoodRatio, lrtDecide, lrtDecideDensities } from './lrt.js';
 
 describe('likelihood-ratio test', () => {

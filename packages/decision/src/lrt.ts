@@ -7,7 +7,7 @@
  * same Bayes risk; sending ties to the lower class index matches the K-class argmin rule (minRiskDecide).
  * Empirical Neyman–Pearson thresholds on a score use `score ≥ t` instead (see neyman-pearson.ts).
  */
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { checkFiniteVector, checkSameLength } from './validate.js';
 
 /** ln L = ln p(x|C2) − ln p(x|C1) per event, from per-class log-densities (−∞ allowed; both −∞ is an error). */

@@ -13,8 +13,7 @@
  *   the rate need not fall monotonically with t; the smallest t whose rate is ≤ α is still the most powerful.
  * - Intervals: Clopper–Pearson on the counts (effective counts n_eff = (Σw)²/Σw², k_eff = rate·n_eff with weights).
  */
-import { DiscernError } from '@discern/linalg';
-import { clopperPearson } from './intervals.js';
+import { DiscernError, clopperPearson } from '@discern/core';
 import { checkAlpha, checkConfidence, checkFiniteVector, checkSameLength } from './validate.js';
 
 export interface NeymanPearsonOptions {
@@ -68,7 +67,8 @@ class Accumulator {
 function interval(rate: number, nEff: number, confidence: number): [number, number] {
   if (!(nEff > 0)) return [0, 1];
   const p = Math.min(1, Math.max(0, rate)); // negative weights can push a weighted rate outside [0, 1]
-  return clopperPearson(p * nEff, nEff, confidence);
+  const i = clopperPearson(p * nEff, nEff, confidence);
+  return [i.lower, i.upper];
 }
 
 /**

@@ -11,9 +11,9 @@
  * estimated). `bootstrap`: percentile interval of R over resamples of the events (within each class when
  * deployment priors are given), seeded, SE = standard deviation of the replicates.
  */
-import { DiscernError, createRng } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
 import { REJECT } from './bayes-risk.js';
-import { normIsf } from '@discern/metrics';
+import { DiscernError, normIsf } from '@discern/core';
 import { checkConfidence, checkCostMatrix, checkFiniteVector, checkLabels, checkPriors, checkSameLength } from './validate.js';
 
 export interface ExpectedRiskOptions {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, isDiscernError } from '@discern/linalg';
+import { fromRows } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { REJECT, zeroOneCost } from './bayes-risk.js';
 import { neymanPearsonThreshold } from './neyman-pearson.js';
 import { type DecisionRule, applyRule, bayesThresholdRule, neymanPearsonRule, parseRule, ruleToJSON, validateRule } from './rules.js';

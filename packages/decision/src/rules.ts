@@ -8,7 +8,8 @@
  * JSON cannot hold ±Infinity (a Neyman–Pearson threshold at α < 1/n is +Infinity): ruleToJSON writes them as the
  * strings "Infinity" / "-Infinity" and parseRule reads them back.
  */
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { bayesLlrThreshold, mapDecide, minRiskDecide, mlDecide, reweightChecked } from './bayes-risk.js';
 import { type NeymanPearsonThreshold } from './neyman-pearson.js';
 import { checkCostMatrix, checkFiniteVector, checkPosteriors, checkPriors } from './validate.js';

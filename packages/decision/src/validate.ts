@@ -2,7 +2,8 @@
  * Hand-written validation shared by the decision functions: every check throws a DiscernError that says what is
  * wrong, where (argument, row, column) and what would be accepted.
  */
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /** Tolerance on Σπ = 1 and on posterior rows summing to 1 (float output of softmax, calibrators, JSON round trips). */
 export const SUM_TOLERANCE = 1e-6;

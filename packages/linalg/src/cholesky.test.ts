@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Matrix, determinant } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';
-import { isDiscernError } from './errors.js';
+import { isDiscernError } from '@discern/core';
 
 // numpy/scipy reference values from tools/fixtures/make_linalg_fixtures.py
 const fx = JSON.parse(readFileSync(new URL('./__fixtures__/linalg.json', import.meta.url), 'utf8')) as { S5: number[][]; logdetS5: number };

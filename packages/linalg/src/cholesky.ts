@@ -1,4 +1,4 @@
-import { DiscernError, assertArg } from './errors.js';
+import { DiscernError, assertArg } from '@discern/core';
 
 export interface CholeskyResult {
   /** Lower-triangular factor L (row-major n×n, upper part zero) with A + jitter·I = L·Lᵀ. */

@@ -1,5 +1,3 @@
-export { DiscernError, ERROR_CODES, assertArg, isDiscernError } from './errors.js';
-export type { ErrorCode, ErrorContext } from './errors.js';
 export {
   assertFinite,
   cloneMatrix,
@@ -19,7 +17,6 @@ export {
 export type { DenseMatrix } from './matrix.js';
 export { clip, dot, logSigmoid, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
 export { gemvInto, gemvTInto } from './kernels.js';
-export { SyncWorkerPool, defaultThreads, serveTasks, sharedCopy } from './parallel.js';
 export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';
 export type { CholeskyOptions, CholeskyResult } from './cholesky.js';
 export { LOG_2PI, columnVariance, mvnLogPdf, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from './errors.js';
+import { isDiscernError } from '@discern/core';
 import { assertFinite, denseMatrix, fromMlMatrix, fromRows, getColumn, matmul, rowView, takeColumns, takeRows, toMlMatrix, toRows, transpose, zeros } from './matrix.js';
 
 function codeOf(f: () => unknown): string {

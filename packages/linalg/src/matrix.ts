@@ -1,5 +1,5 @@
 import { Matrix } from 'ml-matrix';
-import { DiscernError, assertArg } from './errors.js';
+import { DiscernError, assertArg } from '@discern/core';
 
 /**
  * A dense row-major Float64 matrix: the storage every estimator works on. Element (i, j) is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from './errors.js';
+import { isDiscernError } from '@discern/core';
 import { createRng } from './rng.js';
 
 const N = 100_000;

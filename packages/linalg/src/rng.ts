@@ -1,5 +1,5 @@
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
-import { assertArg } from './errors.js';
+import { assertArg } from '@discern/core';
 
 /**
  * Seeded random numbers for every stochastic step (splits, initialisation, mini-batches, bootstraps, simulation).

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cholesky } from './cholesky.js';
-import { isDiscernError } from './errors.js';
+import { isDiscernError } from '@discern/core';
 import { fromRows } from './matrix.js';
 import { LOG_2PI, columnVariance, mvnLogPdf, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
 

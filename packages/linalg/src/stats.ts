@@ -1,5 +1,5 @@
 import { type CholeskyResult, logDetFromCholesky, solveLower } from './cholesky.js';
-import { assertArg } from './errors.js';
+import { assertArg } from '@discern/core';
 import { type DenseMatrix } from './matrix.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);

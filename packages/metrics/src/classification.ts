@@ -1,4 +1,5 @@
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { confusionCounts, labelPair, type LabelPair } from './confusion.js';
 
 /**

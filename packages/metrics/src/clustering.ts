@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { toLabels } from './validate.js';
 
 /** Counts of (class, cluster) pairs: rows are the classes 0..C-1, columns the clusters 0..K-1. */

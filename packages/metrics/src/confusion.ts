@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { checkLength, checkNonEmpty, toLabels, toWeights } from './validate.js';
 
 export type Normalize = 'true' | 'pred' | 'all';

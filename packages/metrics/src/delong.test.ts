@@ -4,7 +4,7 @@ import { bootstrapAuc, delongAuc } from './delong.js';
 import { expectClose, loadFixture } from './fixture.test-helpers.js';
 import { type ClassificationFixture } from './fixture-types.test-helpers.js';
 import { rocAuc } from './roc.js';
-import { normCdf } from './normal.js';
+import { normCdf } from '@discern/core';
 
 const fx = loadFixture<ClassificationFixture>('classification.json');
 

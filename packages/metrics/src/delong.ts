@@ -1,7 +1,6 @@
-import { DiscernError, createRng } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
+import { DiscernError, checkLevel, normPpf } from '@discern/core';
 import { binaryInput, orderOf, type BinaryOptions } from './roc.js';
-import { normPpf } from './normal.js';
-import { checkLevel } from './validate.js';
 
 /** Confidence intervals for the ROC AUC: DeLong's asymptotic variance and a seeded bootstrap. */
 

@@ -77,16 +77,6 @@ export function weightOpt(w: number[] | null): { weights?: number[] } {
   return w ? { weights: w } : {};
 }
 
-export interface SpecialFixture {
-  betainc: [number, number, number, number][];
-  beta_ppf: [number, number, number, number][];
-  norm_cdf: [number, number][];
-  norm_ppf: [number, number][];
-  kolmogorov_sf: [number, number][];
-  binom: { k: number; n: number; cl: number; exact: [number, number]; wilson: [number, number] }[];
-  cp_real: { k: number; n: number; interval: [number, number] }[];
-}
-
 export interface SignificanceFixture {
   cases: {
     name: string;

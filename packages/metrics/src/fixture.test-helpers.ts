@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 

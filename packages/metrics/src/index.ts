@@ -10,8 +10,8 @@ export { summarizeClassification } from './summary.js';
 export type { ClassificationSummary, SummaryInput } from './summary.js';
 export { averagePrecision, precisionRecallCurve } from './pr.js';
 export type { PrecisionRecallCurve } from './pr.js';
-export { binomialInterval, clopperPearson, efficiencyInterval, reciprocalInterval, wilson } from './intervals.js';
-export type { EfficiencyEstimate, Interval, IntervalMethod, IntervalOptions, WeightSums } from './intervals.js';
+export { efficiencyInterval, reciprocalInterval } from './intervals.js';
+export type { EfficiencyEstimate, WeightSums } from './intervals.js';
 export { backgroundAtSignalEfficiency, efficienciesAtThreshold, efficiencyCurve, signalAtBackgroundEfficiency } from './physics.js';
 export type { BackgroundAtSignal, EfficiencyCurve, SignalAtBackground, ThresholdEfficiencies, WorkingPointOptions } from './physics.js';
 export { bootstrapAuc, delongAuc } from './delong.js';
@@ -20,7 +20,5 @@ export { asimovSignificance, significanceBest, significanceScan } from './signif
 export type { BestCut, Figure, SignificanceOptions, SignificanceScan } from './significance.js';
 export { ksTwoSample, overtrainingCheck } from './ks.js';
 export type { KsResult, OvertrainingCheck, ScoredSample } from './ks.js';
-export { betaInc, betaIncInv, kolmogorovSf, logBeta, logGamma } from './special.js';
-export { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './normal.js';
 export { adjustedRandIndex, contingencyTable, matchClusters, maxAssignment } from './clustering.js';
 export type { ClusterMatching } from './clustering.js';

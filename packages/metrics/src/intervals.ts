@@ -1,61 +1,7 @@
-import { DiscernError } from '@discern/linalg';
-import { normPpf } from './normal.js';
-import { betaIncInv } from './special.js';
-import { checkLevel } from './validate.js';
+import { DiscernError, type Interval, type IntervalOptions, binomialInterval } from '@discern/core';
 
-/** Binomial confidence intervals for an efficiency k/n, exact (Clopper–Pearson) or score (Wilson). */
+/** Efficiencies of weighted samples with binomial intervals (the intervals themselves are @discern/core's). */
 
-export type IntervalMethod = 'clopper-pearson' | 'wilson';
-
-export interface Interval {
-  lower: number;
-  upper: number;
-}
-
-export interface IntervalOptions {
-  /** Confidence level, default 0.95 (central interval, α/2 in each tail). */
-  cl?: number;
-  /** Default 'clopper-pearson'. */
-  method?: IntervalMethod;
-}
-
-function checkCounts(k: number, n: number): void {
-  if (!(Number.isFinite(n) && n > 0)) throw new DiscernError('INVALID_ARGUMENT', `binomial interval: n is ${n}; it must be a positive number`, { k, n });
-  if (!(k >= 0 && k <= n)) throw new DiscernError('INVALID_ARGUMENT', `binomial interval: k is ${k}; it must lie in [0, n] = [0, ${n}]`, { k, n });
-}
-
-/**
- * Clopper–Pearson exact interval: lower = Beta⁻¹(α/2; k, n−k+1), upper = Beta⁻¹(1−α/2; k+1, n−k), with 0 and 1 at
- * the ends. Non-integer k and n (effective counts of weighted events) use the same Beta quantiles.
- */
-export function clopperPearson(k: number, n: number, cl = 0.95): Interval {
-  checkCounts(k, n);
-  checkLevel(cl);
-  const alpha = 1 - cl;
-  return {
-    lower: k === 0 ? 0 : betaIncInv(alpha / 2, k, n - k + 1),
-    upper: k === n ? 1 : betaIncInv(1 - alpha / 2, k + 1, n - k),
-  };
-}
-
-/** Wilson score interval (Wilson 1927), without continuity correction. */
-export function wilson(k: number, n: number, cl = 0.95): Interval {
-  checkCounts(k, n);
-  checkLevel(cl);
-  const z = normPpf(1 - (1 - cl) / 2);
-  const p = k / n, z2 = z * z;
-  const den = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / den;
-  const half = (z / den) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
-}
-
-export function binomialInterval(k: number, n: number, options: IntervalOptions = {}): Interval {
-  const method = options.method ?? 'clopper-pearson';
-  if (method === 'clopper-pearson') return clopperPearson(k, n, options.cl);
-  if (method === 'wilson') return wilson(k, n, options.cl);
-  throw new DiscernError('INVALID_ARGUMENT', `interval method is ${String(method)}; expected 'clopper-pearson' or 'wilson'`, { method });
-}
 
 /** An efficiency with its interval and the (effective) counts behind it. */
 export interface EfficiencyEstimate extends Interval {

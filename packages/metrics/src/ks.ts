@@ -1,5 +1,4 @@
-import { DiscernError } from '@discern/linalg';
-import { kolmogorovSf } from './special.js';
+import { DiscernError, kolmogorovSf } from '@discern/core';
 import { orderOf } from './roc.js';
 import { asLabels, asScores, asWeights, checkNonEmpty, toScores, toWeights } from './validate.js';
 

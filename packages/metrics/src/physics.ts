@@ -1,5 +1,5 @@
-import { DiscernError } from '@discern/linalg';
-import { efficiencyInterval, reciprocalInterval, type EfficiencyEstimate, type Interval, type IntervalOptions } from './intervals.js';
+import { DiscernError, type Interval, type IntervalOptions } from '@discern/core';
+import { efficiencyInterval, reciprocalInterval, type EfficiencyEstimate } from './intervals.js';
 import { CurveInterpolator, binaryInput, forEachRocPoint, orderOf, rocFromInput, type BinaryInput, type BinaryOptions, type RocCurve } from './roc.js';
 
 /**

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { binaryClfCurve, binaryInput, distinctScores, orderOf, sweepThresholds, type BinaryInput, type BinaryOptions } from './roc.js';
 
 /** Precision–recall curve and average precision, as sklearn 1.2 precision_recall_curve / average_precision_score. */

@@ -1,4 +1,5 @@
-import { fromRows, isDiscernError } from '@discern/linalg';
+import { fromRows } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, loadFixture } from './fixture.test-helpers.js';
 import { weightOpt, type ClassificationFixture } from './fixture-types.test-helpers.js';

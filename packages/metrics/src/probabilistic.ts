@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { asLabels, asWeights, checkLength, checkNonEmpty, checkProbabilities, checkRowsSumToOne, isDenseMatrix } from './validate.js';
 
 export interface LogLossOptions {

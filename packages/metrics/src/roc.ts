@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { asLabels, asScores, asWeights, checkLength, checkNonEmpty, checkRowsSumToOne, toLabels } from './validate.js';
 
 /**

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { binaryInput, distinctScores, orderOf, sweepThresholds, type BinaryInput, type BinaryOptions } from './roc.js';
 
 /**

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { balancedAccuracyFromRates, matthewsFromCounts, precisionRecallF1FromRates, ratesFromCounts } from './classification.js';
 import { brierOfClass, logLoss } from './probabilistic.js';
 import { CurveInterpolator, TrapezoidArea, binaryInput, checkRates, forEachRocPoint, orderOf, rocAucOvr } from './roc.js';

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /**
  * Input checks shared by every metric. Each failure names the argument, the index and the accepted values, so a
@@ -145,11 +146,7 @@ export function checkRowsSumToOne(m: DenseMatrix, name: string): void {
   }
 }
 
+
 export function isDenseMatrix(x: unknown): x is DenseMatrix {
   return typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x;
-}
-
-/** Confidence level in (0, 1). */
-export function checkLevel(cl: number, name = 'cl'): void {
-  if (!(cl > 0 && cl < 1)) throw new DiscernError('INVALID_ARGUMENT', `${name} is ${cl}; a confidence level must lie strictly between 0 and 1 (e.g. 0.95)`, { argument: name, value: cl });
 }

@@ -3,7 +3,8 @@
  * estimator of @discern/models. Each entry says how to build the estimator and which kind of data it takes; the
  * checks are shared, so a new estimator joins by adding one entry.
  */
-import { type DenseMatrix, DiscernError, createRng, zeros } from '@discern/linalg';
+import { type DenseMatrix, createRng, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { CategoricalNB, GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
 import { type Classifier, type FitOptions, type ModelJSON } from './estimator.js';

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, assertFinite } from '@discern/linalg';
+import { type DenseMatrix, assertFinite } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /**
  * Shared input checks, so every estimator fails the same way on the same bad input (the conformance suite

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /** A temporary name next to `path` (same directory, so the final rename is atomic on one file system). */
 export function tempPathFor(path: string): string {

@@ -6,7 +6,7 @@
  * re-weighted to equal priors). Rules are @discern/decision's serialisable DecisionRule objects.
  */
 import { type DecisionRule, applyRule, validateRule } from '@discern/decision';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { column } from './blocks.js';
 import { type Family, type Heads, type Reference } from './family.js';
 import { type GraphBuilder } from './graph.js';

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, env } from 'onnxruntime-node';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 export type Device = 'cpu' | 'gpu' | 'auto';
 /** The provider a session actually runs on. */

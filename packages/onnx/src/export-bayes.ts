@@ -3,7 +3,8 @@
  * Each builds the joint log-likelihoods J_k = log π_k + log p(x|k) and normalises them with a stable log-sum-exp,
  * as BayesClassifierBase does.
  */
-import { type DenseMatrix, DiscernError, LOG_2PI, cholesky, lowerInverse } from '@discern/linalg';
+import { type DenseMatrix, LOG_2PI, cholesky, lowerInverse } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type DensityModel, type GaussianDensity, type GaussianMixture, type GaussianNB, type GenerativeClassifier, type LDA, type QDA } from '@discern/models';
 import { type GaussianSpec, column, dense, gaussianLogJoint, logSumExpRows, normaliseLogRows, transposed } from './blocks.js';
 import { type Family, type Heads, columnOf } from './family.js';

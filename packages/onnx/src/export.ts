@@ -11,7 +11,8 @@
  *   clusters:   `distances` [N,k] (Euclidean), `label` (nearest centre).
  */
 import { ruleToJSON, type DecisionRule } from '@discern/decision';
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Classifier, type DensityModel, type GaussianMixture, type GaussianNB, type GenerativeClassifier, type KMeans, type LDA, type LogisticRegression, type MLPClassifier, type QDA } from '@discern/models';
 import { writeAtomic } from './atomic.js';
 import { standardize } from './blocks.js';

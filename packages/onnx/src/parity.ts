@@ -7,7 +7,8 @@
  * whose TypeScript value lies within TIE_TOLERANCE of the threshold or of the runner-up class.
  * In float32 both sides see the same float32-rounded sample: the check is of the graph, not of the input rounding.
  */
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type DecisionRule } from '@discern/decision';
 import { boundaryGap, decisionReference } from './decision.js';
 import { type Family, type Reference } from './family.js';

@@ -15,7 +15,8 @@
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { parseCsv, readCsvBatches } from '@discern/data';
-import { type DenseMatrix, DiscernError, isDiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError, isDiscernError } from '@discern/core';
 import { type ClassificationSummary, summarizeClassification } from '@discern/metrics';
 import { writeAtomic } from './atomic.js';
 import { type Device, type Provider } from './devices.js';

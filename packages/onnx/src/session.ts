@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Device, type Provider, type ProviderAttempt, firstLine, openOnDevice, quietRuntime } from './devices.js';
 import { decodeModel } from './proto.js';
 

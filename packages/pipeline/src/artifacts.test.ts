@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { ArtifactWriter } from './artifacts.js';
 

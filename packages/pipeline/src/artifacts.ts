@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { hashFileSync } from '@discern/data';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 export interface ArtifactRecord {
   readonly path: string;

@@ -1,5 +1,6 @@
 import { type Dataset, type Standardizer } from '@discern/data';
-import { DiscernError, type Rng, createRng } from '@discern/linalg';
+import { type Rng, createRng } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Estimator, type Progress } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type BuildDatasetOptions, type Dataset, type Table, buildDataset, hashFile, readCsvFile, stratifiedSplit, tableFromRecords } from '@discern/data';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type PipelineConfig } from './config/load.js';
 import { StreamedDataset } from './streamed.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DiscernError, isDiscernError } from '@discern/linalg';
+import { DiscernError, isDiscernError } from '@discern/core';
 import { type Progress } from '@discern/models';
 import { ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig, parseConfig } from './config/load.js';

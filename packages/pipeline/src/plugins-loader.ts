@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type PipelineConfig } from './config/load.js';
 import { resolveConfigPath } from './data-loader.js';
 import { type StepPlugin } from './plugin.js';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { type StepPlugin } from './plugin.js';
 

@@ -1,7 +1,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, type DiscernError, isDiscernError } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
+import { type DiscernError, isDiscernError } from '@discern/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runPipeline } from './engine.js';

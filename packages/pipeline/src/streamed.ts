@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { type BuildDatasetOptions, type Dataset, type Standardizer, buildDataset, readCsvFile, readDatasetBatches } from '@discern/data';
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /**
  * What metrics need of a dataset: its labels, weights and classes, without the feature matrix. A Dataset in memory

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /**
  * Advance widths of a TrueType font, read from its `cmap` (format 4, the Unicode BMP) and `hmtx` tables.

@@ -5,7 +5,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { View, parse, type LoggerInterface } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { FontMetrics } from './font-metrics.js';
 import { FONT_FAMILY, THEME_CONFIG } from './theme.js';
 import { invalid } from './validate.js';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 /** Every check here throws INVALID_ARGUMENT: the plot builders are an API, their inputs come from code. */
 export function invalid(message: string, context: Record<string, unknown> = {}): DiscernError {

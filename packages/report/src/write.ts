@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { renderSpec, type RenderOptions, type VegaLiteSpec } from './render.js';
 import { invalid } from './validate.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Standardizer, buildDataset, readCsvFile } from '@discern/data';
-import { DiscernError, createRng, zeros } from '@discern/linalg';
+import { createRng, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { exportModelFile } from '@discern/onnx';
 import { estimatorFromJSON } from '@discern/pipeline';
 import { type RegisterCommand, display, globals } from '../cli-common.js';

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { starterConfig } from '@discern/pipeline';
 import { type RegisterCommand, display, globals } from '../cli-common.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import {
   type Comparison,
   type ConfigLock,

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { scoreFile } from '@discern/onnx';
 import { type RegisterCommand, collect, display, globals } from '../cli-common.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../dataset.js';
 import { parseCsv, readCsvFile } from './parse.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { parseCsv } from './parse.js';
 
 // Characters that stress a CSV parser: separators, quotes, line breaks, whitespace, missing tokens, digits, BOM.

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { Parser } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { missingSet } from './cells.js';
 

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import { type DenseMatrix, DiscernError, denseMatrix } from '@discern/linalg';
+import { type DenseMatrix, denseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type BuildDatasetOptions, type Dataset, buildDatasetRows } from '../dataset.js';
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { closestName, isNonFiniteLiteral, listNames, missingSet, quote, strictNumber } from './cells.js';

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DenseMatrix, denseMatrix, isDiscernError, takeRows } from '@discern/linalg';
+import { type DenseMatrix, denseMatrix, takeRows } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));

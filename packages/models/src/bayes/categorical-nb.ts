@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, zeros } from '@discern/linalg';
+import { type DenseMatrix, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';

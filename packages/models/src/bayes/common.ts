@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, logSumExp, zeros } from '@discern/linalg';
+import { type DenseMatrix, logSumExp, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 

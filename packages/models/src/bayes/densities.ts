@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type DensityModel, type ModelJSON } from '../estimator.js';
 import { GaussianMixture } from '../mixture/index.js';
 import { GaussianDensity } from './gaussian-density.js';

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, takeRows, zeros } from '@discern/linalg';
+import { type DenseMatrix, takeRows, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type DensityModel, type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, classWeights, resolvePriors } from './common.js';
 import { DEFAULT_DENSITY, type DensitySpec, checkDensitySpec, densityFromSpec, knownDensityFromJSON } from './densities.js';

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, zeros } from '@discern/linalg';
+import { type DenseMatrix, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type ModelJSON } from '../estimator.js';
 
 /**

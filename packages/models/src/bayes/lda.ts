@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, choleskySolve, zeros } from '@discern/linalg';
+import { type DenseMatrix, choleskySolve, zeros } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
 import { gaussianClassStats, ledoitWolfClass, scatterRank, shrinkToTrace } from './covariance.js';

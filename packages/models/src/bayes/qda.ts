@@ -1,4 +1,5 @@
-import { type CholeskyResult, DiscernError, type DenseMatrix, LOG_2PI, cholesky, isDiscernError, logDetFromCholesky, solveLower, zeros } from '@discern/linalg';
+import { type CholeskyResult, type DenseMatrix, LOG_2PI, cholesky, logDetFromCholesky, solveLower, zeros } from '@discern/linalg';
+import { DiscernError, isDiscernError } from '@discern/core';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
 import { gaussianClassStats, scatterRank } from './covariance.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, DiscernError, fromRows, type DenseMatrix } from '@discern/linalg';
+import { createRng, fromRows, type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { LogisticRegression, type LogisticRegressionOptions } from './index.js';
 
 const NAND_X = fromRows([

@@ -1,4 +1,5 @@
-import { DiscernError, defaultThreads, stableSum, type DenseMatrix } from '@discern/linalg';
+import { stableSum, type DenseMatrix } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/core';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';

@@ -1,4 +1,5 @@
-import { SyncWorkerPool, gemvInto, gemvTInto, sharedCopy } from '@discern/linalg';
+import { gemvInto, gemvTInto } from '@discern/linalg';
+import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
 export type LogisticLoss = 'log' | 'mse';

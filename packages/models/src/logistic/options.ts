@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type LogisticLoss } from './loss.js';
 
 export type LogisticSolver = 'lbfgs' | 'gd';

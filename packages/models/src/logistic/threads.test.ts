@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SyncWorkerPool } from '@discern/linalg';
+import { SyncWorkerPool } from '@discern/core';
 import { LogisticRegression } from './logistic.js';
 import { numericCsv } from '../mixture/data.test-helpers.js';
 import { readCsv } from '../mlp/testing.test-helpers.js';

@@ -1,8 +1,9 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError, logGamma } from '@discern/core';
 import { type FitOptions, type FitReport, argmaxRows } from '../estimator.js';
 
 /**
- * Helpers shared by the mixture models: event weights, row-wise log-sum-exp into responsibilities, log-gamma,
+ * Helpers shared by the mixture models: event weights, row-wise log-sum-exp into responsibilities, log-factorials,
  * the restart and EM loops with their fit report, option checks and the shape checks that `fromJSON` runs on
  * untrusted model files.
  */
@@ -162,21 +163,6 @@ export abstract class MixtureModel {
   aic(X: DenseMatrix): number {
     return -2 * this.score(X) * X.rows + 2 * this.nParameters;
   }
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7, ~1e-15 relative): the multinomial coefficient of non-integer counts too. */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** log n! exactly summed for small integers (the usual case of counts), log Γ(n+1) otherwise. */

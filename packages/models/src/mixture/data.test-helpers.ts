@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DenseMatrix, isDiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, normaliseLogRow, numberOption, weightsOrOnes } from './common.js';

@@ -1,4 +1,5 @@
-import { type DenseMatrix, LOG_2PI, SyncWorkerPool, sharedCopy } from '@discern/linalg';
+import { type DenseMatrix, LOG_2PI } from '@discern/linalg';
+import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { normaliseLogRow } from './common.js';
 import { type GmmParams } from './gmm-params.js';
 

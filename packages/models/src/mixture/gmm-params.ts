@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, cholesky, isDiscernError, lowerInverse } from '@discern/linalg';
+import { type DenseMatrix, cholesky, lowerInverse } from '@discern/linalg';
+import { DiscernError, isDiscernError } from '@discern/core';
 
 /**
  * Parameters of a Gaussian mixture and the M-step that produces them. Layouts (row-major, flat Float64Array):

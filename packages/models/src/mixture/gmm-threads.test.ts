@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SyncWorkerPool } from '@discern/linalg';
+import { SyncWorkerPool } from '@discern/core';
 import { GaussianMixture } from './gmm.js';
 import { type CovarianceType } from './gmm-params.js';
 import { numericCsv } from './data.test-helpers.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DenseMatrix, isDiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { type ModelJSON, type Progress } from '../estimator.js';
 import { GaussianMixture } from './gmm.js';
 import { type CovarianceType } from './gmm-params.js';

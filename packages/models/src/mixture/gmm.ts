@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, createRng, defaultThreads } from '@discern/linalg';
+import { type DenseMatrix, createRng } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/core';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, normaliseLogRow, numberOption, optionMatrix, weightsOrOnes } from './common.js';

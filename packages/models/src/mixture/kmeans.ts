@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { bestRestart, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, optionMatrix } from './common.js';

@@ -1,4 +1,4 @@
-import { SyncWorkerPool, sharedCopy } from '@discern/linalg';
+import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type Loss } from './losses.js';
 import { type Architecture, Workspace } from './network.js';
 

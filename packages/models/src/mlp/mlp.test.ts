@@ -1,4 +1,5 @@
-import { type DenseMatrix, DiscernError, denseMatrix, fromRows } from '@discern/linalg';
+import { type DenseMatrix, denseMatrix, fromRows } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { MLPClassifier } from './mlp.js';
 

@@ -1,4 +1,5 @@
-import { DiscernError, type DenseMatrix, createRng, defaultThreads } from '@discern/linalg';
+import { type DenseMatrix, createRng } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/core';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { type Activation, type OutputActivation, initLayer } from './activations.js';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { ACTIVATIONS, type Activation } from './activations.js';
 import { LOSSES, type Loss } from './losses.js';
 import { SCHEDULES, type LearningRateSchedule } from './schedules.js';

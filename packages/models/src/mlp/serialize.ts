@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type FitReport } from '../estimator.js';
 import { type LayerInit, type MLPOptions } from './options.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SyncWorkerPool } from '@discern/linalg';
+import { SyncWorkerPool } from '@discern/core';
 import { MLPClassifier } from './mlp.js';
 import { readCsv, standardise, stratifiedSplit, take } from './testing.test-helpers.js';
 

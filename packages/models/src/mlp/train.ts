@@ -1,4 +1,5 @@
-import { DiscernError, type Rng } from '@discern/linalg';
+import { type Rng } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Progress } from '../estimator.js';
 import { lossFromProbabilities } from './losses.js';
 import { type Architecture, Workspace, allFinite } from './network.js';

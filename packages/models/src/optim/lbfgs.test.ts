@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { minimize, strongWolfe, type ObjectiveFn } from './index.js';
 
 /** Extended Rosenbrock Σ 100(x_{2i+1} − x_{2i}²)² + (1 − x_{2i})², minimum 0 at (1, …, 1). */

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { strongWolfe, type LineSearchOptions } from './linesearch.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../steps/index.js';
 import { type PipelineConfig, parseConfig } from './load.js';

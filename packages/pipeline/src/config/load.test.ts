@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../steps/index.js';
 import { parseConfig } from './load.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type z } from 'zod';
 import { type StepRegistry } from '../registry.js';
 import { type Override, applyOverrides } from './overrides.js';

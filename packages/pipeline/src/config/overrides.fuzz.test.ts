@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, parseOverride } from './overrides.js';
 import { formatPath } from './yaml-source.js';

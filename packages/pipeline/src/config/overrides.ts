@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { parse as parseYaml } from 'yaml';
 import { type ConfigPath, formatPath } from './yaml-source.js';
 

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type ColumnDescription, type TableDescription, describeTable, readCsvFile } from '@discern/data';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 
 export interface StarterOptions {
   /** Where the config will be written: the data path in it is relative to this file's folder. */

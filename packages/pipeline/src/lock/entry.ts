@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type ConfigLock, type MetricEntry, lockMetrics } from './format.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { compareConfig, diffLocks, environmentNote, formatDriftTable, withinTolerance } from './compare.js';
 import { type ConfigLock, type Lockfile, emptyLock, flattenMetrics, lockMetrics, metricKind, parseLock, serializeLock } from './format.js';

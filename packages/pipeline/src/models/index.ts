@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { categoricalNbModel, gaussianNbModel, generativeModel, ldaModel, multinomialNbModel, qdaModel } from './bayes.js';
 import { logisticModel } from './logistic.js';
 import { gmmModel, kmeansModel, latentClassModel, multinomialMixtureModel } from './mixture.js';

@@ -1,4 +1,5 @@
-import { gaussianErrorsAtLogGamma, normCdf, normPdf, normSf } from '@discern/decision';
+import { gaussianErrorsAtLogGamma } from '@discern/decision';
+import { normCdf, normPdf, normSf } from '@discern/core';
 import { rocCurve } from '@discern/metrics';
 import { type AnalyticTest, type GaussianProblem, type SimulatedSample } from '../steps/gaussian.js';
 import { type FigureRecord, type ReportModule } from './records.js';

@@ -1,5 +1,6 @@
 import { type DecisionRule, applyRule, bayesPosteriorThreshold, expectedRisk, neymanPearsonRule, neymanPearsonThreshold, ruleToJSON } from '@discern/decision';
-import { type DenseMatrix, DiscernError } from '@discern/linalg';
+import { type DenseMatrix } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { type RunContext, StepError } from '../context.js';
 import { defineStep } from '../plugin.js';

@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { type Classifier, type ClusterModel, type Estimator } from '@discern/models';
 import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../context.js';

@@ -1,4 +1,4 @@
-import { normSf } from '@discern/decision';
+import { normSf } from '@discern/core';
 import { createRng } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { runConfig, runError } from './steps.test-helpers.js';

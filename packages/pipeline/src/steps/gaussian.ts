@@ -8,7 +8,7 @@ import {
   ldaErrorsAt,
   ldaNeymanPearson,
 } from '@discern/decision';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { type RunContext } from '../context.js';
 import { defineStep } from '../plugin.js';

@@ -1,14 +1,5 @@
-import {
-  type IntervalMethod,
-  averagePrecision,
-  backgroundAtSignalEfficiency,
-  bootstrapAuc,
-  delongAuc,
-  efficiencyInterval,
-  overtrainingCheck,
-  signalAtBackgroundEfficiency,
-  significanceBest,
-} from '@discern/metrics';
+import { averagePrecision, backgroundAtSignalEfficiency, bootstrapAuc, delongAuc, efficiencyInterval, overtrainingCheck, signalAtBackgroundEfficiency, significanceBest } from '@discern/metrics';
+import { type IntervalMethod } from '@discern/core';
 import { type DatasetLabels } from '../streamed.js';
 
 /**

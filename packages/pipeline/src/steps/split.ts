@@ -1,5 +1,5 @@
 import { stratifiedSplit } from '@discern/data';
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { defineStep } from '../plugin.js';
 import { fraction, strict } from '../config/zod-helpers.js';

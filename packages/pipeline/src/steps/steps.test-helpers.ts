@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, DiscernError } from '@discern/linalg';
+import { createRng } from '@discern/linalg';
+import { DiscernError } from '@discern/core';
 import { runPipeline, type RunResult } from '../engine.js';
 
 /** A seeded two-class sample: class `s` ~ N(1, 1) in x1 (x2 pure noise), class `b` ~ N(0, 1); n per class. */

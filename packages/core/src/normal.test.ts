@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/linalg';
+import { isDiscernError } from './errors.js';
 import { loadFixture } from './fixture.test-helpers.js';
 import { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './normal.js';
 

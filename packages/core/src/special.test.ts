@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectClose, loadFixture } from './fixture.test-helpers.js';
-import { type SpecialFixture } from './fixture-types.test-helpers.js';
+import { type SpecialFixture, close, expectClose, loadFixture } from './fixture.test-helpers.js';
+
 import { normCdf, normPpf } from './normal.js';
 import { betaInc, betaIncInv, kolmogorovSf, logGamma } from './special.js';
 
@@ -34,5 +34,40 @@ describe('special functions against scipy', () => {
   it('round trip betaInc(betaIncInv(p)) = p', () => {
     // well-conditioned points only: near x = 1 with b < 1 the density blows up and one ulp in x moves I by more
     for (const [p, a, b] of [[0.3, 2, 5], [0.6, 0.5, 0.5], [1e-8, 3, 300], [0.975, 800, 200]] as const) expectClose(betaInc(betaIncInv(p, a, b), a, b), p, 1e-13);
+  });
+});
+
+interface BetaFixture {
+  incompleteBeta: Array<{ a: number; b: number; x: number; I: number }>;
+  inverse: Array<{ a: number; b: number; p: number; x: number }>;
+}
+const beta = loadFixture<BetaFixture>('beta.json');
+
+describe('ln Γ and the regularised incomplete beta against hand values and scipy.special.betainc / betaincinv', () => {
+  it('ln Γ: Γ(1) = Γ(2) = 1, Γ(1/2) = √π, ln Γ(101) = Σ ln k; x ≤ 0 is INVALID_ARGUMENT', () => {
+    expect(logGamma(2)).toBeCloseTo(0, 14);
+    let s = 0;
+    for (let k = 2; k <= 100; k++) s += Math.log(k);
+    expect(close(logGamma(101), s, 1e-14)).toBe(true);
+    expect(() => logGamma(0)).toThrow(/logGamma needs x > 0/);
+  });
+  it('I_x(a, b) to 1e-12 relative (1e-9 for a, b ~ 1e5, where ln B(a, b) cancels)', () => {
+    for (const c of beta.incompleteBeta) {
+      const tol = c.a + c.b > 1e4 ? 1e-9 : 1e-12;
+      expect(close(betaInc(c.x, c.a, c.b), c.I, tol, 1e-300), `I_${c.x}(${c.a}, ${c.b})`).toBe(true);
+    }
+  });
+  it('the inverse to 1e-12 relative (1e-10 for large shapes)', () => {
+    for (const c of beta.inverse) {
+      const tol = c.a + c.b > 1e4 ? 1e-10 : 1e-12;
+      expect(close(betaIncInv(c.p, c.a, c.b), c.x, tol), `I⁻¹_${c.p}(${c.a}, ${c.b})`).toBe(true);
+    }
+  });
+  it('hand values: I_x(1, 1) = x, I_x(a, 1) = x^a, ends 0 and 1', () => {
+    expect(betaInc(0.3, 1, 1)).toBeCloseTo(0.3, 14);
+    expect(betaInc(0.6, 3, 1)).toBeCloseTo(0.216, 14);
+    expect(betaIncInv(0.216, 3, 1)).toBeCloseTo(0.6, 14);
+    expect(betaInc(0, 2, 3)).toBe(0);
+    expect(betaInc(1, 2, 3)).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from './errors.js';
 
 /**
- * Special functions for the interval code: log-gamma, regularised incomplete beta and gamma functions, the
- * Kolmogorov distribution (the normal distribution is in normal.ts). Written from Numerical Recipes (3rd ed., §6.1–6.4, 6.14) and
- * checked against scipy in special.test.ts. (Candidates for @discern/linalg if another package needs them.)
+ * Special functions shared by metrics (intervals, tests), decision (Neyman–Pearson intervals) and models (the
+ * multinomial mixtures' log-factorials): log-gamma, regularised incomplete beta and gamma functions, the Kolmogorov
+ * distribution (the normal distribution is in normal.ts). Written from Numerical Recipes (3rd ed., §6.1–6.4, 6.14)
+ * and checked against scipy in special.test.ts.
  */
 
 const LANCZOS_G = 7;
@@ -17,6 +18,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 /** ln Γ(x) for x > 0. */
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new DiscernError('INVALID_ARGUMENT', `logGamma needs x > 0, got ${x}`, { x });
+  if (x === Infinity) return Infinity;
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x); // reflection keeps accuracy near 0
   const z = x - 1;
   let a = LANCZOS[0]!;

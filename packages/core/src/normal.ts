@@ -7,7 +7,7 @@
  * with exp(−y²) split so it keeps full relative precision. Φ⁻¹ is P. J. Acklam's rational approximation
  * (relative error 1.15e-9) refined by one Halley step on Φ, which brings it to working precision.
  */
-import { DiscernError } from '@discern/linalg';
+import { DiscernError } from './errors.js';
 
 const SQRT_PI_INV = 0.5641895835477563; // 1/√π
 const LOG_SQRT_2PI = 0.9189385332046728; // ln √(2π)
