@@ -2,20 +2,23 @@
  * The one error type of discern. Every failure a user can cause (bad config, bad data, a fit that cannot
  * proceed) is a DiscernError with a stable `code`, a message that says what went wrong, where, and what
  * would be accepted, and structured `context` (file, line, row, column, path, value...) for machines.
- * The command prints `code: message` and no stack unless --verbose.
+ * The command prints `error CODE: message` and no stack unless --verbose.
  */
 export const ERROR_CODES = [
   'CONFIG_PARSE', // YAML syntax
-  'CONFIG_INVALID', // schema: unknown key, wrong type, bad value
+  'CONFIG_INVALID', // schema: unknown key, wrong type, bad value; a step sequence that cannot run
   'FILE_NOT_FOUND',
-  'IO_ERROR',
-  'DATA_INVALID', // non-numeric cell, NaN, empty file, ragged rows, missing column
+  'IO_ERROR', // a file or folder that cannot be read or written (a folder where a file is expected, permissions, a name too long)
+  'DATA_INVALID', // non-numeric cell, NaN, empty file, ragged rows, missing column, a line too long
   'LABEL_INVALID', // label column absent, positive class absent, one class only
-  'INVALID_ARGUMENT', // a programming-level misuse of an API (shape mismatch, bad option)
+  'INVALID_ARGUMENT', // a bad option value of a command or an API (shape mismatch, bad option)
+  'USAGE', // the command line itself: unknown command or option, missing or extra argument
   'MODEL_NOT_FITTED',
+  'MODEL_INVALID', // a saved model file that is not what discern wrote: wrong version, shapes, names, numbers
   'TOO_FEW_SAMPLES',
   'SINGULAR_COVARIANCE',
   'FIT_DIVERGED', // NaN/inf loss or log-likelihood
+  'RESOURCE_LIMIT', // a model or input larger than the limits allow (refused before allocating)
   'STEP_FAILED',
   'PLUGIN_INVALID',
   'ONNX_INVALID',
@@ -23,29 +26,120 @@ export const ERROR_CODES = [
   'ONNX_PARITY',
   'DEVICE_UNAVAILABLE',
   'OUTPUT_EXISTS',
+  'OUTPUT_IS_INPUT', // an output would overwrite or delete a file the command reads
   'LOCK_DRIFT',
   'INTERRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type ErrorContext = Record<string, unknown>;
+/**
+ * Where an error happened, in one shape for every package: what a machine reading `context` can rely on. Libraries
+ * fill what they know (a row index, a feature index, an option name); the pipeline adds the file, line, column name
+ * and config path when it passes the error on.
+ */
+export interface ErrorContext {
+  /** A file the error is about (data, config, model). */
+  readonly file?: string;
+  /** 1-based line in `file`. */
+  readonly line?: number;
+  /** A column of a data file, by name (an index where a matrix has no names). */
+  readonly column?: string | number;
+  /** The config key as written in YAML: `steps[3].fit.reg_param`. */
+  readonly configPath?: string;
+  /** 0-based row of the matrix a library function was given. */
+  readonly row?: number;
+  /** 0-based feature (column) index of that matrix. */
+  readonly feature?: number;
+  /** An option of a library function, by its API name (`regParam`). */
+  readonly option?: string;
+  /** The offending value, when it is small. */
+  readonly value?: unknown;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * How a message names rows, features and options. A library speaks of what it was given ("row 26", "feature 2",
+ * "regParam"); the pipeline, which knows where the rows came from, renames them to what the user wrote ("iris.csv
+ * line 40", "column petal_length", "steps[1].fit.reg_param").
+ */
+export interface Naming {
+  row(i: number): string;
+  feature(j: number): string;
+  option(name: string): string;
+}
+
+export const DEFAULT_NAMING: Naming = {
+  row: (i) => `row ${i}`,
+  feature: (j) => `feature ${j}`,
+  option: (name) => name,
+};
+
+/** A message written against a Naming, so that it can be said again in the user's terms. */
+export type MessageTemplate = (n: Naming) => string;
 
 export class DiscernError extends Error {
   readonly code: ErrorCode;
   readonly context: ErrorContext;
+  private readonly template: MessageTemplate | undefined;
 
-  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string | MessageTemplate, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : message(DEFAULT_NAMING), options);
     this.name = 'DiscernError';
     this.code = code;
     this.context = context;
+    this.template = typeof message === 'string' ? undefined : message;
   }
 
   /** `CODE: message`, the form the command prints. */
   format(): string {
     return `${this.code}: ${this.message}`;
   }
+
+  /** Whether the message names rows, features or options that `renamed` can say in other terms. */
+  get renamable(): boolean {
+    return this.template !== undefined;
+  }
+
+  /**
+   * The same error with its rows, features and options named by `naming` (the defaults where it gives none), and
+   * `extra` added to the context. An error written as a plain string keeps its message.
+   */
+  renamed(naming: Partial<Naming>, extra: ErrorContext = {}): DiscernError {
+    const e = new DiscernError(this.code, this.template ?? this.message, { ...this.context, ...extra }, { cause: this.cause });
+    if (this.template) e.message = this.template({ ...DEFAULT_NAMING, ...naming });
+    e.stack = this.stack;
+    return e;
+  }
+
+  /** The same error with `prefix` before its message (a step, a file) and `extra` in its context. */
+  prefixed(prefix: string, extra: ErrorContext = {}): DiscernError {
+    const template = this.template;
+    const e = new DiscernError(this.code, template ? (n) => `${prefix}${template(n)}` : `${prefix}${this.message}`, { ...this.context, ...extra }, { cause: this });
+    e.stack = this.stack;
+    return e;
+  }
+
+  /** Plain data that survives postMessage and JSON (a thread or process boundary); `fromJSON` rebuilds it. */
+  toJSON(): { name: 'DiscernError'; code: ErrorCode; message: string; context: ErrorContext; stack?: string } {
+    return { name: 'DiscernError', code: this.code, message: this.message, context: cloneable(this.context), ...(this.stack ? { stack: this.stack } : {}) };
+  }
+
+  static fromJSON(j: { code: ErrorCode; message: string; context?: ErrorContext; stack?: string }): DiscernError {
+    const e = new DiscernError(j.code, j.message, j.context ?? {});
+    if (j.stack) e.stack = j.stack;
+    return e;
+  }
+}
+
+/** A context reduced to what structured clone and JSON carry (functions and symbols dropped, big values shortened). */
+function cloneable(ctx: ErrorContext): ErrorContext {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ctx)) {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v;
+    else if (Array.isArray(v) && v.length <= 64 && v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) out[k] = v;
+  }
+  return out;
 }
 
 export function isDiscernError(e: unknown): e is DiscernError {
@@ -55,4 +149,20 @@ export function isDiscernError(e: unknown): e is DiscernError {
 /** Throws INVALID_ARGUMENT unless `cond` holds; for API misuse, not for user data (which gets DATA_INVALID). */
 export function assertArg(cond: boolean, message: string, context: ErrorContext = {}): asserts cond {
   if (!cond) throw new DiscernError('INVALID_ARGUMENT', message, context);
+}
+
+/**
+ * A value quoted for a message: JSON-quoted, and cut in the middle to at most `max` characters (a 20 MB cell is
+ * named by its first and last characters and its length, never printed whole).
+ */
+export function quote(value: string, max = 80): string {
+  if (value.length <= max) return JSON.stringify(value);
+  const keep = Math.max(8, Math.floor((max - 20) / 2));
+  return `${JSON.stringify(value.slice(0, keep))}…${JSON.stringify(value.slice(-keep))} (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** The error a long loop throws when it is cancelled: `INTERRUPTED`, naming what was stopped. */
+export function interruptedError(what: string, reason?: unknown): DiscernError {
+  const why = typeof reason === 'string' && reason !== '' ? reason : 'cancelled';
+  return new DiscernError('INTERRUPTED', `${why}: stopped ${what}`, { reason: why, what });
 }
