@@ -1,3 +1,4 @@
+import { type CancelSignal } from '@discern/core';
 import { type DenseMatrix } from '@discern/linalg';
 
 /** Progress of a long fit (epochs, EM iterations, restarts), for progress bars; never affects the result. */
@@ -14,6 +15,13 @@ export interface FitOptions {
   /** Per-event weights (physics samples are weighted; see each estimator for negative weights). */
   readonly weights?: Float64Array;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Cancels the fit: every long loop (iterations, epochs, mini-batches, restarts) checks it and throws INTERRUPTED.
+   * A fit never yields, so set it from another thread (`CancelFlag` of @discern/core) or from `onProgress`.
+   */
+  readonly signal?: CancelSignal;
+  /** Worker threads for this fit (overrides the estimator's `threads` option and the default); results never depend on it. */
+  readonly threads?: number;
 }
 
 /** What every fit reports: enough to tell a converged fit from one that ran out of iterations. */

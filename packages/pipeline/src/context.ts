@@ -1,6 +1,6 @@
 import { type Dataset, type Standardizer } from '@discern/data';
 import { type Rng, createRng } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { type CancelSignal, DiscernError } from '@discern/core';
 import { type Estimator, type Progress } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
@@ -71,6 +71,8 @@ export class RunContext {
     readonly artifacts: ArtifactWriter,
     readonly log: LogFn,
     readonly progress: (label: string) => ((p: Progress) => void) | undefined = () => undefined,
+    /** Cancellation and worker threads, handed to every fit. */
+    readonly execution: { readonly signal?: CancelSignal; readonly threads?: number } = {},
   ) {
     this.rootRng = createRng(config.seed);
   }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DiscernError, isDiscernError } from '@discern/core';
+import { type CancelSignal, DiscernError, isDiscernError, removeTemporaries, throwIfCancelled, trackTemporary, untrackTemporary } from '@discern/core';
 import { type Progress } from '@discern/models';
 import { ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig, parseConfig } from './config/load.js';
@@ -55,6 +55,14 @@ export interface RunOptions extends PrepareOptions {
   readonly stream?: boolean;
   /** Rows per batch of a streamed file (default STREAM_BATCH). */
   readonly streamBatch?: number;
+  /** Stops the run: every long loop of a fit checks it, and the engine between steps (INTERRUPTED). */
+  readonly signal?: CancelSignal;
+  /** Worker threads of the fits (default: DISCERN_THREADS, else the cores); results never depend on it. */
+  readonly threads?: number;
+  /** Told the temporary run folder as soon as it exists, so that a supervisor can remove it if this thread is stopped. */
+  readonly onTemporary?: (path: string) => void;
+  /** Told each step as it starts (an interrupt message says what was stopped). */
+  readonly onStep?: (step: { readonly index: number; readonly name: string }) => void;
 }
 
 export interface StepTiming {
@@ -88,13 +96,44 @@ function checkOutDir(out: string, force: boolean): void {
     throw new DiscernError('OUTPUT_EXISTS', `--out ${out} is not empty and is not a discern run folder; choose another folder or pass --force to replace it`, { out });
 }
 
-/** Temporary run folders currently being written, so a signal handler can remove them. */
-const liveTemps = new Set<string>();
-
 /** Removes the partial run folders of this process (called on SIGINT/SIGTERM before exit). */
 export function cleanupPartialRuns(): void {
-  for (const t of liveTemps) rmSync(t, { recursive: true, force: true });
-  liveTemps.clear();
+  removeTemporaries();
+}
+
+/** `.NAME.partial-PID-STAMP` and `.NAME.old-PID-STAMP`: the temporary siblings of a run folder while it is written. */
+const TEMP_SIBLING = /^\..+\.(?:partial|old)-(\d+)-[0-9a-z]+$/;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/**
+ * Removes the temporary run folders that runs into `parent` left behind when they were killed without a chance to
+ * clean up (SIGKILL, a power cut): those whose process is gone. A folder of a live process is never touched.
+ */
+export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of entries) {
+    const m = TEMP_SIBLING.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+    log(`removed ${join(parent, name)}: the temporary folder of an earlier run whose process (${m[1]}) is gone`);
+  }
+  return removed;
 }
 
 /**
@@ -107,13 +146,15 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
   const out = resolve(options.outDir ?? join('runs', config.name));
   checkOutDir(out, options.force ?? false);
   mkdirSync(dirname(out), { recursive: true });
+  const log = options.log ?? (() => {});
+  removeStaleTemporaries(dirname(out), log);
   const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmp);
-  liveTemps.add(tmp);
+  trackTemporary(tmp);
+  options.onTemporary?.(tmp);
   try {
-    const log = options.log ?? (() => {});
     const artifacts = new ArtifactWriter(tmp);
-    const ctx = new RunContext(config, artifacts, log, options.progress);
+    const ctx = new RunContext(config, artifacts, log, options.progress, { ...(options.signal ? { signal: options.signal } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
     const t0 = performance.now();
     const data = await loadData(config, {
       ...(options.stream !== undefined ? { stream: options.stream } : {}),
@@ -126,7 +167,9 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     const timings: StepTiming[] = [{ index: -1, step: 'data', ms: performance.now() - t0 }];
     for (const entry of config.steps) {
       const plugin = registry.get(entry.name)!;
+      throwIfCancelled(options.signal, `the run before step ${entry.index + 1} (${entry.name})`);
       ctx.step = { index: entry.index, name: entry.name };
+      options.onStep?.(ctx.step);
       const ts = performance.now();
       try {
         await plugin.run(ctx, entry.params);
@@ -162,13 +205,11 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${process.pid}-${Date.now().toString(36)}`) : undefined;
     if (old) renameSync(out, old);
     renameSync(tmp, out);
-    liveTemps.delete(tmp);
+    untrackTemporary(tmp);
     if (old) rmSync(old, { recursive: true, force: true });
     return { outDir: out, config, metrics: ctx.metrics, manifest, summary: ctx.summary };
   } finally {
-    if (liveTemps.has(tmp)) {
-      rmSync(tmp, { recursive: true, force: true });
-      liveTemps.delete(tmp);
-    }
+    if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
+    untrackTemporary(tmp);
   }
 }

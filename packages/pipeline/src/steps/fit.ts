@@ -67,7 +67,7 @@ export const fitStep = defineStep({
     const { model: _m, name: _n, train: _t, ...options } = p;
     const estimator = spec.create(options as never, ctx.seedFor(p.name));
     const onProgress = ctx.progress(`fit ${p.name}`);
-    const fitOptions = { ...(ds.weights ? { weights: ds.weights } : {}), ...(onProgress ? { onProgress } : {}) };
+    const fitOptions = { ...(ds.weights ? { weights: ds.weights } : {}), ...(onProgress ? { onProgress } : {}), ...ctx.execution };
     if (spec.supervised) {
       if (ds.classNames.length === 0)
         throw new DiscernError('CONFIG_INVALID', `model ${spec.name} is a classifier and needs labels: set data.label to the class column`, { path: 'data.label' });
