@@ -2,6 +2,8 @@ export { DEFAULT_MISSING_VALUES, isNonFiniteLiteral, strictNumber } from './csv/
 export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
 export type { CsvOptions } from './csv/parse.js';
 export { readCsvBatches, readCsvTables, readDatasetBatches } from './csv/stream.js';
+export { csvCell, csvRow, csvRows } from './csv/write.js';
+export type { CsvFormatOptions, CsvValue } from './csv/write.js';
 export type { CsvBatch, CsvBatchOptions, CsvTableBatch, CsvTableOptions, DatasetBatch, DatasetBatchOptions } from './csv/stream.js';
 export { findColumn, lineOf, locate, tableFromRecords } from './table.js';
 export type { Column, ColumnKind, RecordValue, Table } from './table.js';
