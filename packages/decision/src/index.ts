@@ -27,5 +27,8 @@ export {
 export type { MinRiskOptions } from './bayes-risk.js';
 export { expectedRisk } from './risk.js';
 export type { ExpectedRiskOptions, RiskEstimate } from './risk.js';
+export { judgeDecisions } from './judge.js';
+export type { ClassRates, DecisionJudgement, JudgeDecisionsOptions, JudgedRisk } from './judge.js';
+export type { ValueInterval } from './efficiency.js';
 export { applyRule, bayesThresholdRule, neymanPearsonRule, parseRule, ruleToJSON, validateRule } from './rules.js';
 export type { BayesRiskRule, DecisionRule, MapRule, MlRule, NeymanPearsonRule, RuleInputs, ThresholdOn, ThresholdRule } from './rules.js';
