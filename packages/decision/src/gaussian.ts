@@ -128,7 +128,8 @@ function resultAt(c1: Gaussian1D, c2: Gaussian1D, logGamma: number, abc: { a: nu
   };
 }
 
-function checkPair(c1: Gaussian1D, c2: Gaussian1D, fn: string): { a: number; b: number; c: number } {
+/** Two valid, different 1-D classes, and the coefficients of ln L(x). */
+export function checkPair(c1: Gaussian1D, c2: Gaussian1D, fn: string): { a: number; b: number; c: number } {
   checkGaussian(c1, 'class C1', fn);
   checkGaussian(c2, 'class C2', fn);
   if (c1.mean === c2.mean && c1.sd === c2.sd) {

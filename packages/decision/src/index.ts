@@ -13,6 +13,17 @@ export {
   ldaNeymanPearson,
 } from './gaussian.js';
 export type { CutErrors, Gaussian1D, GaussianCut, GaussianTestResult, LdaTestResult, SharedCovarianceGaussians } from './gaussian.js';
+export { checkGaussianTest, gaussianRocCurve, gaussianTestStatistic, gaussianTests, inRegion } from './gaussian-tests.js';
+export type {
+  AnalyticGaussianTest,
+  CheckedRate,
+  GaussianPair,
+  GaussianTestRequest,
+  GaussianTestSet,
+  Region,
+  SimulatedTestCheck,
+  StatisticSample,
+} from './gaussian-tests.js';
 export {
   REJECT,
   bayesLlrThreshold,
