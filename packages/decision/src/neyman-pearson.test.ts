@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { neymanPearsonThreshold } from './neyman-pearson.js';
+import { stableSum } from '@discern/linalg';
+import { Accumulator, neymanPearsonThreshold } from './neyman-pearson.js';
 import { errorOf } from './fixtures.test-helpers.js';
 
 // A hand-worked calibration sample: 10 background events (one tie of three at 0.9), 5 signal events.
@@ -132,5 +133,32 @@ describe('empirical Neyman–Pearson threshold: properties', () => {
       }),
       { numRuns: 400, seed: 42 },
     );
+  });
+});
+
+describe('the running compensated sum', () => {
+  it('after every prefix it equals linalg’s stableSum of that prefix bit for bit (mixed magnitudes and signs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: -1e16, max: 1e16, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })), { maxLength: 80 }), (xs) => {
+        const acc = new Accumulator();
+        expect(acc.value).toBe(stableSum([]));
+        xs.forEach((x, i) => {
+          acc.add(x);
+          expect(Object.is(acc.value, stableSum(xs.slice(0, i + 1)))).toBe(true);
+        });
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('is compensated: 1e16 + 1 − 1e16 + … keeps the ones a plain sum loses', () => {
+    const acc = new Accumulator();
+    let plain = 0;
+    for (const v of [1e16, 1, 1, -1e16]) {
+      acc.add(v);
+      plain += v;
+    }
+    expect(acc.value).toBe(2);
+    expect(plain).not.toBe(2);
   });
 });

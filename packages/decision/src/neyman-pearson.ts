@@ -50,8 +50,13 @@ export interface NeymanPearsonThreshold {
   readonly note?: string;
 }
 
-/** Neumaier-compensated running sum, so cumulative weighted rates do not drift over 10⁶ events. */
-class Accumulator {
+/**
+ * Neumaier-compensated running sum, so cumulative weighted rates do not drift over 10⁶ events. It is the running
+ * form of @discern/linalg's stableSum (the same operations in the same order: the value after any prefix equals
+ * stableSum of that prefix bit for bit, tested), which cannot serve here because the threshold walk reads the sum
+ * after every tie group; stableSum has no running form yet.
+ */
+export class Accumulator {
   private s = 0;
   private c = 0;
   add(v: number): void {
