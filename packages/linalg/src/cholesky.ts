@@ -56,7 +56,7 @@ export function cholesky(a: ArrayLike<number>, n: number, options: CholeskyOptio
   const what = options.what ? ` of ${options.what}` : '';
   throw new DiscernError(
     'SINGULAR_COVARIANCE',
-    `the ${n}×${n} matrix${what} is not positive definite${maxTries > 0 ? ` even with ${maxTries} diagonal jitter tries` : ''}; a constant or duplicated feature, or too few samples, makes a covariance singular — increase the regularisation (e.g. reg_covar) or remove the feature`,
+    `the ${n}×${n} matrix${what} is not positive definite${maxTries > 0 ? ` even with ${maxTries} diagonal jitter tries` : ''}; a constant or duplicated feature, or too few samples, makes a covariance singular — increase the regularisation or remove the feature`,
     { n, what: options.what },
   );
 }

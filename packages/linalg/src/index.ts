@@ -15,10 +15,11 @@ export {
   zeros,
 } from './matrix.js';
 export type { DenseMatrix } from './matrix.js';
-export { clip, dot, logSigmoid, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
+export { clip, dot, logSigmoid, logSoftmaxInto, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
 export { gemvInto, gemvTInto } from './kernels.js';
 export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';
 export type { CholeskyOptions, CholeskyResult } from './cholesky.js';
-export { LOG_2PI, columnVariance, mvnLogPdf, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
+export { LOG_2PI, columnVariance, mvnLogNormaliser, mvnLogPdf, mvnLogPdfRows, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
+export { symmetricEigenvalues } from './eigen.js';
 export { createRng } from './rng.js';
 export type { Rng } from './rng.js';

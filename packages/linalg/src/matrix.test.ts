@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiscernError } from '@discern/core';
+import { type DiscernError, isDiscernError } from '@discern/core';
 import { assertFinite, denseMatrix, fromMlMatrix, fromRows, getColumn, matmul, rowView, takeColumns, takeRows, toMlMatrix, toRows, transpose, zeros } from './matrix.js';
 
 function codeOf(f: () => unknown): string {
@@ -65,7 +65,11 @@ describe('DenseMatrix helpers', () => {
       err = e;
     }
     expect(isDiscernError(err) && err.code).toBe('DATA_INVALID');
-    expect((err as Error).message).toContain('X has a non-finite value NaN at row 1, column 1');
+    expect((err as Error).message).toContain('X has a non-finite value NaN at row 1, feature 1');
+    expect((err as DiscernError).context).toMatchObject({ row: 1, feature: 1 });
+    // the caller says it in the user's terms: the file line and the column name
+    const renamed = (err as DiscernError).renamed({ row: (i) => `x.csv line ${i + 2}`, feature: (j) => `column ${['a', 'b'][j]}` });
+    expect(renamed.message).toContain('X has a non-finite value NaN at x.csv line 3, column b');
     expect(codeOf(() => assertFinite(A))).toBe('none');
   });
 });

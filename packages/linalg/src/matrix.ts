@@ -109,15 +109,17 @@ export function transpose(m: DenseMatrix): DenseMatrix {
 }
 
 /**
- * Throws DATA_INVALID naming the first non-finite entry (row, column) — estimators call this on input so that
- * NaN or ±Infinity never propagates silently into a fit.
+ * Throws DATA_INVALID naming the first non-finite entry (its row and feature, as a message template the caller can
+ * rename to a file line and a column name) — estimators call this on input so that NaN or ±Infinity never
+ * propagates silently into a fit.
  */
 export function assertFinite(m: DenseMatrix, what = 'input'): void {
   const d = m.data;
   for (let k = 0; k < d.length; k++) {
     if (!Number.isFinite(d[k]!)) {
       const row = Math.floor(k / m.cols), col = k % m.cols;
-      throw new DiscernError('DATA_INVALID', `${what} has a non-finite value ${d[k]} at row ${row}, column ${col}; every value must be a finite number`, { row, column: col, value: d[k] });
+      const v = d[k]!;
+      throw new DiscernError('DATA_INVALID', (n) => `${what} has a non-finite value ${v} at ${n.row(row)}, ${n.feature(col)}; every value must be a finite number`, { row, feature: col, value: v });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, dot, logSigmoid, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
+import { clip, dot, logSigmoid, logSoftmaxInto, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
 
 const naiveLse = (x: number[]) => Math.log(x.reduce((s, v) => s + Math.exp(v), 0));
 
@@ -23,6 +23,8 @@ describe('logSumExp', () => {
     expect(logSumExp([-Infinity, 0])).toBe(0);
     expect(logSumExp([])).toBe(-Infinity);
     expect(logSumExp([Infinity, 1])).toBe(Infinity);
+    expect(logSumExp([1, NaN, 2])).toBeNaN();
+    expect(logSumExp([-Infinity, NaN])).toBeNaN();
     // elements 1, 3, 5 of [9, 0, 9, 0, 9, 0]: log(3)
     expect(logSumExp([9, 0, 9, 0, 9, 0], 1, 3, 2)).toBeCloseTo(Math.log(3), 15);
   });
@@ -79,6 +81,53 @@ describe('softmax', () => {
     const out = new Float64Array(5);
     softmaxInto([7, 0, 0], 1, 2, out, 3);
     expect(Array.from(out)).toEqual([0, 0, 0, 0.5, 0.5]);
+  });
+});
+
+describe('softmaxInto: the normaliser it returns, and rows that are not all finite', () => {
+  it('returns the log-sum-exp of the row (bit-identical to logSumExp) and probabilities exp(x − max)·(1/s)', () => {
+    const x = [0.3, -1.25, 4, 2.5];
+    const out = new Float64Array(4);
+    expect(softmaxInto(x, 0, 4, out, 0)).toBe(logSumExp(x));
+    // by hand, in the kernel's order: s = Σ e^{x−4}, p_k = e^{x_k−4}·(1/s)
+    const e = x.map((v) => Math.exp(v - 4));
+    const s = e[0]! + e[1]! + e[2]! + e[3]!;
+    expect(Array.from(out)).toEqual(e.map((v) => v * (1 / s)));
+  });
+  it('an all −∞ row: uniform probabilities, −∞ normaliser (logSoftmaxInto: log(1/n))', () => {
+    const out = new Float64Array(3);
+    expect(softmaxInto([-Infinity, -Infinity, -Infinity], 0, 3, out, 0)).toBe(-Infinity);
+    expect(Array.from(out)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(logSoftmaxInto([-Infinity, -Infinity, -Infinity], 0, 3, out, 0)).toBe(-Infinity);
+    expect(Array.from(out)).toEqual([Math.log(1 / 3), Math.log(1 / 3), Math.log(1 / 3)]);
+  });
+  it('+∞ entries share the mass, +∞ normaliser', () => {
+    const out = new Float64Array(4);
+    expect(softmaxInto([Infinity, 1, Infinity, -Infinity], 0, 4, out, 0)).toBe(Infinity);
+    expect(Array.from(out)).toEqual([0.5, 0, 0.5, 0]);
+    expect(logSoftmaxInto([Infinity, 1, Infinity, -Infinity], 0, 4, out, 0)).toBe(Infinity);
+    expect(Array.from(out)).toEqual([-Math.LN2, -Infinity, -Math.LN2, -Infinity]);
+  });
+  it('a NaN entry makes every output NaN, never a number', () => {
+    const out = new Float64Array(3);
+    expect(softmaxInto([1, NaN, 2], 0, 3, out, 0)).toBeNaN();
+    expect(Array.from(out).every(Number.isNaN)).toBe(true);
+    expect(logSoftmaxInto([1, NaN, 2], 0, 3, out, 0)).toBeNaN();
+    expect(Array.from(out).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('logSoftmaxInto', () => {
+  it('is x − logSumExp(x), in place at an offset', () => {
+    const d = Float64Array.from([9, 1, 2, 3]);
+    const lse = logSoftmaxInto(d, 1, 3, d);
+    expect(lse).toBe(logSumExp([1, 2, 3]));
+    expect(Array.from(d)).toEqual([9, 1 - lse, 2 - lse, 3 - lse]);
+    // stable where exp overflows: log posteriors of [1000, 1000 + log 3] are log ¼ and log ¾
+    const big = Float64Array.from([1000, 1000 + Math.log(3)]);
+    logSoftmaxInto(big, 0, 2, big);
+    expect(big[0]).toBeCloseTo(Math.log(0.25), 12);
+    expect(big[1]).toBeCloseTo(Math.log(0.75), 12);
   });
 });
 

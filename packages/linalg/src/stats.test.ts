@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cholesky } from './cholesky.js';
 import { isDiscernError } from '@discern/core';
 import { fromRows } from './matrix.js';
-import { LOG_2PI, columnVariance, mvnLogPdf, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
+import { LOG_2PI, columnVariance, mvnLogPdf, mvnLogPdfRows, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
 
 interface Fx {
   X: number[][];
@@ -83,5 +83,23 @@ describe('mvnLogPdf vs scipy.stats.multivariate_normal.logpdf', () => {
     expect(normalLogPdf(3, 1, 4)).toBeCloseTo(-0.5 * (LOG_2PI + Math.log(4) + 1), 15);
     // the univariate case of mvnLogPdf
     expect(Math.abs(mvnLogPdf([3], [1], cholesky([4], 1)) - normalLogPdf(3, 1, 4))).toBeLessThan(1e-15);
+  });
+});
+
+describe('mvnLogPdfRows', () => {
+  it('is mvnLogPdf row by row, bit for bit, with the shift added to the constant first', () => {
+    const c = cholesky(fx.Sigma.flat(), fx.Sigma.length);
+    const P = fromRows(fx.points);
+    const out = new Float64Array(2 * P.rows).fill(7);
+    mvnLogPdfRows(P, fx.mean, c, out, 1, 2, -0.25);
+    fx.points.forEach((x, i) => {
+      expect(out[2 * i]).toBe(7); // untouched between the strided outputs
+      expect(Math.abs(out[2 * i + 1]! - (-0.25 + fx.logpdf[i]!))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(fx.logpdf[i]!)));
+    });
+    const zero = mvnLogPdfRows(P, fx.mean, c, new Float64Array(P.rows));
+    fx.points.forEach((x, i) => expect(zero[i]).toBe(mvnLogPdf(x, fx.mean, c)));
+  });
+  it('refuses a matrix of the wrong width', () => {
+    expect(() => mvnLogPdfRows(fromRows([[1, 2]]), [0, 0, 0], cholesky([1, 0, 0, 0, 1, 0, 0, 0, 1], 3), new Float64Array(1))).toThrow(/3×3/);
   });
 });

@@ -69,8 +69,10 @@ export function columnVariance(X: DenseMatrix, w?: ArrayLike<number>, mean?: Arr
 }
 
 /**
- * log N(x | μ, Σ) given Σ's Cholesky factor: −½(p log 2π + log|Σ| + ‖L⁻¹(x−μ)‖²). `scratch` (length p) avoids
- * allocation in hot loops.
+ * log N(x | μ, Σ) given Σ's Cholesky factor L: c − ½‖L⁻¹(x−μ)‖² with c = −½(p log 2π + log|Σ|). `scratch` (length
+ * p) avoids allocation in hot loops. The one multivariate normal log-density of discern (QDA, the Gaussian class
+ * density; `mvnLogPdfRows` is the same arithmetic over the rows of a matrix). The Gaussian mixture's E-step keeps
+ * its own fused form over the precision factor L⁻¹, tested against this one.
  */
 export function mvnLogPdf(x: ArrayLike<number>, mean: ArrayLike<number>, chol: CholeskyResult, logDet = logDetFromCholesky(chol), scratch = new Float64Array(chol.n)): number {
   const p = chol.n;
@@ -78,7 +80,32 @@ export function mvnLogPdf(x: ArrayLike<number>, mean: ArrayLike<number>, chol: C
   solveLower(chol.L, p, scratch, scratch);
   let q = 0;
   for (let j = 0; j < p; j++) q += scratch[j]! * scratch[j]!;
-  return -0.5 * (p * LOG_2PI + logDet + q);
+  return mvnLogNormaliser(p, logDet) - 0.5 * q;
+}
+
+/** c = −½(p log 2π + log|Σ|), the constant part of a p-variate normal log-density. */
+export function mvnLogNormaliser(p: number, logDet: number): number {
+  return -0.5 * (p * LOG_2PI + logDet);
+}
+
+/**
+ * out[outOffset + i·outStride] = (shift + c) − ½‖L⁻¹(x_i − μ)‖² for every row x_i of X: mvnLogPdf over a matrix,
+ * with a constant `shift` folded into c first (a class's log prior, for a joint log-likelihood log π_k + log p(x|k)).
+ * Returns out.
+ */
+export function mvnLogPdfRows(X: DenseMatrix, mean: ArrayLike<number>, chol: CholeskyResult, out: Float64Array, outOffset = 0, outStride = 1, shift = 0, logDet = logDetFromCholesky(chol)): Float64Array {
+  const p = chol.n, n = X.rows, data = X.data, L = chol.L;
+  assertArg(X.cols === p, `mvnLogPdfRows: X has ${X.cols} columns, the covariance is ${p}×${p}`);
+  const c = shift - 0.5 * (p * LOG_2PI + logDet);
+  const z = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) z[j] = data[i * p + j]! - mean[j]!;
+    solveLower(L, p, z, z);
+    let q = 0;
+    for (let j = 0; j < p; j++) q += z[j]! * z[j]!;
+    out[outOffset + i * outStride] = c - 0.5 * q;
+  }
+  return out;
 }
 
 /** log N(x | μ, σ²) for a scalar. */

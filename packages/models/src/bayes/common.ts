@@ -1,4 +1,4 @@
-import { type DenseMatrix, logSumExp, zeros } from '@discern/linalg';
+import { type DenseMatrix, logSoftmaxInto, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
@@ -95,13 +95,13 @@ export abstract class BayesClassifierBase implements Classifier {
   }
 }
 
-/** Subtracts each row's log-sum-exp, turning joint log-likelihoods into log posteriors. */
+/**
+ * Subtracts each row's log-sum-exp, turning joint log-likelihoods into log posteriors (linalg's logSoftmaxInto: a row
+ * impossible under every class gets the uniform posterior, never NaN).
+ */
 export function normaliseLogRowsInPlace(J: DenseMatrix): void {
   const { rows: n, cols: k, data } = J;
-  for (let i = 0; i < n; i++) {
-    const lse = logSumExp(data, i * k, k);
-    for (let c = 0; c < k; c++) data[i * k + c]! -= lse;
-  }
+  for (let i = 0; i < n; i++) logSoftmaxInto(data, i * k, k, data, i * k);
 }
 
 /** Checks X, y and weights the same way for every Bayes classifier; returns K. */

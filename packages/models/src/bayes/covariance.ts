@@ -1,4 +1,4 @@
-import { type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix, symmetricEigenvalues } from '@discern/linalg';
 import { type FitOptions } from '../estimator.js';
 import { checkFitInput, classMeans, classWeights, resolvePriors } from './common.js';
 
@@ -48,43 +48,9 @@ export function gaussianClassStats(
 }
 
 /**
- * Eigenvalues of a symmetric p×p matrix by cyclic Jacobi rotations (accurate for the small, possibly singular
- * matrices here; used to count the significant directions of a scatter matrix, as sklearn's QDA does with an SVD).
+ * Number of singular values sqrt(λ) of a scatter matrix above `tol` (sklearn's rank test on centred data); the
+ * eigenvalues come from linalg's symmetricEigenvalues (ml-matrix's symmetric decomposition).
  */
-export function symmetricEigenvalues(a: ArrayLike<number>, p: number): Float64Array {
-  const A = Float64Array.from(a);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, diag = 0;
-    for (let i = 0; i < p; i++) {
-      diag += A[i * p + i]! ** 2;
-      for (let j = i + 1; j < p; j++) off += A[i * p + j]! ** 2;
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let q = 0; q < p; q++)
-      for (let r = q + 1; r < p; r++) {
-        const apq = A[q * p + r]!;
-        if (apq === 0) continue;
-        const theta = (A[r * p + r]! - A[q * p + q]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < p; k++) {
-          const akq = A[k * p + q]!, akr = A[k * p + r]!;
-          A[k * p + q] = c * akq - s * akr;
-          A[k * p + r] = s * akq + c * akr;
-        }
-        for (let k = 0; k < p; k++) {
-          const aqk = A[q * p + k]!, ark = A[r * p + k]!;
-          A[q * p + k] = c * aqk - s * ark;
-          A[r * p + k] = s * aqk + c * ark;
-        }
-      }
-  }
-  const ev = new Float64Array(p);
-  for (let i = 0; i < p; i++) ev[i] = A[i * p + i]!;
-  return ev.sort().reverse();
-}
-
-/** Number of singular values sqrt(λ) of a scatter matrix above `tol` (sklearn's rank test on centred data). */
 export function scatterRank(scatter: Float64Array, p: number, tol: number): number {
   let r = 0;
   for (const l of symmetricEigenvalues(scatter, p)) if (l > 0 && Math.sqrt(l) > tol) r++;

@@ -1,4 +1,4 @@
-import { type CholeskyResult, type DenseMatrix, logDetFromCholesky, mvnLogPdf, rowView, weightedCovariance, weightedMean } from '@discern/linalg';
+import { type CholeskyResult, type DenseMatrix, logDetFromCholesky, mvnLogPdfRows, weightedCovariance, weightedMean } from '@discern/linalg';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { checkOption, closedFormReport } from './common.js';
@@ -64,10 +64,7 @@ export class GaussianDensity implements DensityModel {
   scoreSamples(X: DenseMatrix): Float64Array {
     if (!this.chol) throw notFitted('GaussianDensity');
     checkPredictX(X, this.nFeatures, 'GaussianDensity');
-    const out = new Float64Array(X.rows);
-    const scratch = new Float64Array(X.cols);
-    for (let i = 0; i < X.rows; i++) out[i] = mvnLogPdf(rowView(X, i), this.mean_, this.chol, this.logDet, scratch);
-    return out;
+    return mvnLogPdfRows(X, this.mean_, this.chol, new Float64Array(X.rows), 0, 1, 0, this.logDet);
   }
 
   toJSON(): ModelJSON {

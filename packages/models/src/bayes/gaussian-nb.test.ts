@@ -96,7 +96,7 @@ describe('GaussianNB behaviour', () => {
     expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.5] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /2 priors given for 3 classes/);
     expectDiscernError(() => new GaussianNB().predict(iris.X), 'MODEL_NOT_FITTED');
     const bad = fromRows([[0, 1], [Number.NaN, 2], [1, 1]]);
-    expectDiscernError(() => new GaussianNB().fit(bad, Int32Array.of(0, 1, 1)), 'DATA_INVALID', /row 1, column 0/);
+    expectDiscernError(() => new GaussianNB().fit(bad, Int32Array.of(0, 1, 1)), 'DATA_INVALID', /row 1, feature 0/);
     expectDiscernError(() => new GaussianNB().fit(iris.X, iris.y.subarray(1)), 'INVALID_ARGUMENT');
     expectDiscernError(() => new GaussianNB().fit(iris.X, new Int32Array(150)), 'LABEL_INVALID');
     // class 1 absent: no estimate for it

@@ -1,4 +1,4 @@
-import { type CholeskyResult, type DenseMatrix, LOG_2PI, cholesky, logDetFromCholesky, solveLower, zeros } from '@discern/linalg';
+import { type CholeskyResult, type DenseMatrix, cholesky, logDetFromCholesky, mvnLogPdfRows, zeros } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
@@ -103,20 +103,10 @@ export class QDA extends BayesClassifierBase {
   }
 
   protected jointLogLikelihood(X: DenseMatrix): DenseMatrix {
-    const K = this.nClasses_, p = this.nFeatures_, n = X.rows;
-    const out = zeros(n, K);
-    const z = new Float64Array(p);
-    for (let k = 0; k < K; k++) {
-      const L = this.chol[k]!.L;
-      const c = Math.log(this.priors_[k]!) - 0.5 * (p * LOG_2PI + this.logDets[k]!);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < p; j++) z[j] = X.data[i * p + j]! - this.means_.data[k * p + j]!;
-        solveLower(L, p, z, z);
-        let q = 0;
-        for (let j = 0; j < p; j++) q += z[j]! * z[j]!;
-        out.data[i * K + k] = c - 0.5 * q;
-      }
-    }
+    const K = this.nClasses_, p = this.nFeatures_;
+    const out = zeros(X.rows, K);
+    // column k: log π_k + log N(x | μ_k, Σ_k), linalg's normal log-density with the log prior folded into its constant
+    for (let k = 0; k < K; k++) mvnLogPdfRows(X, this.means_.data.subarray(k * p, (k + 1) * p), this.chol[k]!, out.data, k, K, Math.log(this.priors_[k]!), this.logDets[k]!);
     return out;
   }
 

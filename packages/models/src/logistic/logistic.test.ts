@@ -186,7 +186,7 @@ describe('bad input', () => {
     expect(code(() => new LogisticRegression().fit(NAND_X, new Int32Array(4))).code).toBe('LABEL_INVALID');
   });
 
-  it('NaN in X → DATA_INVALID naming row and column', () => {
+  it('NaN in X → DATA_INVALID naming row and feature', () => {
     const X = fromRows([
       [0, 0],
       [0, NaN],
@@ -195,7 +195,7 @@ describe('bad input', () => {
     ]);
     const e = code(() => new LogisticRegression().fit(X, NAND_Y));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toMatch(/row 1, column 1/);
+    expect(e.message).toMatch(/row 1, feature 1/);
     const m = new LogisticRegression().fit(NAND_X, NAND_Y);
     expect(code(() => m.predictProba(X)).code).toBe('DATA_INVALID');
     expect(code(() => m.predict(fromRows([[1, 2, 3]]))).code).toBe('DATA_INVALID');

@@ -1,4 +1,4 @@
-import { stableSum, type DenseMatrix } from '@discern/linalg';
+import { sigmoid, softmaxRowsInPlace, stableSum, type DenseMatrix } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
@@ -165,25 +165,13 @@ export class LogisticRegression implements Classifier {
     if (K === 2) {
       const out = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) {
-        const zi = z[i]!;
-        const p1 = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+        const p1 = sigmoid(z[i]!);
         out[2 * i] = 1 - p1;
         out[2 * i + 1] = p1;
       }
       return { rows: n, cols: 2, data: out };
     }
-    for (let i = 0; i < n; i++) {
-      const o = i * K;
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) if (z[o + k]! > max) max = z[o + k]!;
-      let s = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(z[o + k]! - max);
-        z[o + k] = e;
-        s += e;
-      }
-      for (let k = 0; k < K; k++) z[o + k]! /= s;
-    }
+    softmaxRowsInPlace(z, n, K);
     return { rows: n, cols: K, data: z };
   }
 

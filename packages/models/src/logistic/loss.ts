@@ -1,4 +1,4 @@
-import { gemvInto, gemvTInto } from '@discern/linalg';
+import { gemvInto, gemvTInto, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
@@ -149,17 +149,11 @@ function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Arr
       for (let k = 0; k < rows; k++) Z[k * n + i] = 0;
       continue;
     }
-    let zmax = -Infinity;
-    for (let k = 0; k < rows; k++) if (Z[k * n + i]! > zmax) zmax = Z[k * n + i]!;
-    let sum = 0;
-    for (let k = 0; k < rows; k++) {
-      const v = Math.exp(Z[k * n + i]! - zmax);
-      e[k] = v;
-      sum += v;
-    }
+    // e gets row i's scores (score row k's are strided by n in Z), then their softmax p_k; Z[k, i] then becomes
+    // ∂ℓ_i/∂z_k (times w_i)
+    for (let k = 0; k < rows; k++) e[k] = Z[k * n + i]!;
+    const lse = softmaxInto(e, 0, rows, e, 0);
     const yi = y[i]!;
-    // e[k] becomes softmax p_k; then Z[k, i] becomes ∂ℓ_i/∂z_k (times w_i)
-    for (let k = 0; k < rows; k++) e[k]! /= sum;
     let li = 0;
     if (mse) {
       let c = 0;
@@ -171,7 +165,7 @@ function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Arr
       li *= wi;
       for (let k = 0; k < rows; k++) Z[k * n + i] = wi * 2 * e[k]! * (e[k]! - (k === yi ? 1 : 0) - c);
     } else {
-      li = wi * (zmax + Math.log(sum) - Z[yi * n + i]!);
+      li = wi * (lse - Z[yi * n + i]!);
       for (let k = 0; k < rows; k++) Z[k * n + i] = wi * (e[k]! - (k === yi ? 1 : 0));
     }
     const ft = f + li;

@@ -3,9 +3,8 @@ import { DiscernError, logGamma } from '@discern/core';
 import { type FitOptions, type FitReport, argmaxRows } from '../estimator.js';
 
 /**
- * Helpers shared by the mixture models: event weights, row-wise log-sum-exp into responsibilities, log-factorials,
- * the restart and EM loops with their fit report, option checks and the shape checks that `fromJSON` runs on
- * untrusted model files.
+ * Helpers shared by the mixture models: event weights, log-factorials, the restart and EM loops with their fit
+ * report, and option checks. Responsibilities come from linalg's softmaxInto (row-wise, returning the log density).
  */
 
 /** The per-event weights as an array (ones when none are given), so weighted and unweighted fits share one code path. */
@@ -17,30 +16,6 @@ export function sumOf(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
-}
-
-/**
- * Turns row i of an n×K buffer of log joint densities log π_k p(x_i|k) into responsibilities in place and returns
- * log Σ_k π_k p(x_i|k), through the max shift so that nothing overflows or divides 0 by 0.
- */
-export function normaliseLogRow(lp: Float64Array, offset: number, K: number): number {
-  let max = -Infinity;
-  for (let k = 0; k < K; k++) if (lp[offset + k]! > max) max = lp[offset + k]!;
-  if (!(max > -Infinity) || max === Infinity) {
-    // zero (or infinite) density under every component: no ratio is defined, so the row gets equal shares and the
-    // non-finite log density goes back to the caller, which refuses it during a fit
-    for (let k = 0; k < K; k++) lp[offset + k] = 1 / K;
-    return max;
-  }
-  let s = 0;
-  for (let k = 0; k < K; k++) {
-    const e = Math.exp(lp[offset + k]! - max);
-    lp[offset + k] = e;
-    s += e;
-  }
-  const inv = 1 / s;
-  for (let k = 0; k < K; k++) lp[offset + k]! *= inv;
-  return max + Math.log(s);
 }
 
 /** Throws FIT_DIVERGED when an EM log-likelihood stops being a finite number. */

@@ -1,8 +1,8 @@
-import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { type DenseMatrix, type Rng, createRng, softmaxInto } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { notFitted } from '../validate.js';
-import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, normaliseLogRow, numberOption, weightsOrOnes } from './common.js';
+import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, numberOption, weightsOrOnes } from './common.js';
 
 /**
  * The EM engine, and the model base class below, shared by the multinomial mixture and the latent class model. Both
@@ -101,7 +101,7 @@ function eStep(rows: SparseRows, w: Float64Array, P: DiscreteParams, totalW: num
   let s = 0;
   for (let i = 0; i < rows.n; i++) {
     const wi = w[i]!;
-    const v = normaliseLogRow(lj, i * P.K, P.K) + rows.constant[i]!;
+    const v = softmaxInto(lj, i * P.K, P.K, lj) + rows.constant[i]!;
     if (wi !== 0) s += wi * v;
   }
   return { ll: s / totalW, resp: lj };
@@ -161,7 +161,7 @@ function randomResp(n: number, K: number, rng: Rng): Float64Array {
 export function discretePosterior(rows: SparseRows, P: DiscreteParams): { resp: Float64Array; logDensity: Float64Array } {
   const lj = discreteLogJoint(rows, P);
   const logDensity = new Float64Array(rows.n);
-  for (let i = 0; i < rows.n; i++) logDensity[i] = normaliseLogRow(lj, i * P.K, P.K) + rows.constant[i]!;
+  for (let i = 0; i < rows.n; i++) logDensity[i] = softmaxInto(lj, i * P.K, P.K, lj) + rows.constant[i]!;
   return { resp: lj, logDensity };
 }
 

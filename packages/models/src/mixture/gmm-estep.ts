@@ -1,11 +1,14 @@
-import { type DenseMatrix, LOG_2PI } from '@discern/linalg';
+import { type DenseMatrix, LOG_2PI, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
-import { normaliseLogRow } from './common.js';
 import { type GmmParams } from './gmm-params.js';
 
 /**
  * The E-step of a Gaussian mixture. log N(x | μ_k, Σ_k) = log|L_k⁻¹| − ½(p log 2π + ‖L_k⁻¹(x − μ_k)‖²) with the
  * precision Cholesky factor L_k⁻¹ computed once per M-step, so each row costs one triangular product per component.
+ *
+ * This is the documented exception to linalg's one multivariate normal log-density (mvnLogPdf) and one softmax
+ * (softmaxInto): the fit's hot loop works from the precision factor of any covariance type and fuses the E-step with
+ * the M-step's sums (`emRangeFull`, `normaliseBlock`). gmm-estep.test.ts checks both against the kernels.
  */
 
 /** Sufficient statistics of one EM pass, taken about the current means (see `emRange`). */
@@ -205,7 +208,7 @@ function emRange(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats,
     const xo = i * p;
     for (let k = 0; k < K; k++) lp[k] = logJointRow(data, xo, P, k, d, k * p);
     const wi = w[i]!;
-    total += wi * normaliseLogRow(lp, 0, K);
+    total += wi * softmaxInto(lp, 0, K, lp, 0);
     if (wi === 0) continue;
     for (let k = 0; k < K; k++) {
       const wr = wi * lp[k]!;
@@ -414,9 +417,14 @@ function quadBlock(L: Float64Array, lo: number, c: Float64Array, co: number, X: 
 
 /**
  * Turns the block's rows of log joint densities (lp, bn×K) into w_i·r_ik in place and returns Σ_i w_i log p(x_i).
- * A row with no finite maximum gets zeros (the non-finite total makes the caller stop the fit with FIT_DIVERGED).
+ *
+ * The one documented exception to "one softmax kernel" (linalg's softmaxInto): the hot loop of a GMM fit fuses the
+ * event weight into the normalisation (w_i/s instead of 1/s, one multiply per entry fewer), and a row with no finite
+ * maximum gets zeros instead of the kernel's uniform row — it adds nothing to the sufficient statistics, and the
+ * non-finite total it returns makes the caller stop the fit with FIT_DIVERGED. gmm-estep.test.ts holds it to the
+ * kernel (same log densities bit for bit, responsibilities to rounding).
  */
-function normaliseBlock(lp: Float64Array, w: Float64Array, s0: number, bn: number, K: number): number {
+export function normaliseBlock(lp: Float64Array, w: Float64Array, s0: number, bn: number, K: number): number {
   let total = 0;
   for (let i = 0; i < bn; i++) {
     const o = i * K;

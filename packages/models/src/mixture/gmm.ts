@@ -1,8 +1,8 @@
-import { type DenseMatrix, createRng } from '@discern/linalg';
+import { type DenseMatrix, createRng, softmaxInto } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, normaliseLogRow, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 import { EmPass, type EmStats, logJoint, newStats } from './gmm-estep.js';
 import { type InitResp, initialResponsibilities } from './gmm-init.js';
 import {
@@ -194,7 +194,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     const P = this.fitted(X);
     const lj = logJoint(X, P);
     const out = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) out[i] = normaliseLogRow(lj, i * P.K, P.K);
+    for (let i = 0; i < X.rows; i++) out[i] = softmaxInto(lj, i * P.K, P.K, lj);
     return out;
   }
 
@@ -202,7 +202,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
   predictProba(X: DenseMatrix): DenseMatrix {
     const P = this.fitted(X);
     const lj = logJoint(X, P);
-    for (let i = 0; i < X.rows; i++) normaliseLogRow(lj, i * P.K, P.K);
+    for (let i = 0; i < X.rows; i++) softmaxInto(lj, i * P.K, P.K, lj);
     return { rows: X.rows, cols: P.K, data: lj };
   }
 

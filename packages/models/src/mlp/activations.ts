@@ -1,4 +1,4 @@
-import { type Rng } from '@discern/linalg';
+import { type Rng, sigmoid } from '@discern/linalg';
 
 /** Hidden-layer activations. The output layer is always sigmoid (two classes) or softmax (K > 2). */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'identity';
@@ -16,15 +16,8 @@ export function activateInPlace(act: Activation, a: Float64Array, len: number): 
       for (let i = 0; i < len; i++) a[i] = Math.tanh(a[i]!);
       return;
     case 'sigmoid':
-      for (let i = 0; i < len; i++) {
-        const z = a[i]!;
-        // evaluated on the side where exp cannot overflow
-        if (z >= 0) a[i] = 1 / (1 + Math.exp(-z));
-        else {
-          const e = Math.exp(z);
-          a[i] = e / (1 + e);
-        }
-      }
+      // linalg's sigmoid, evaluated on the side where exp cannot overflow
+      for (let i = 0; i < len; i++) a[i] = sigmoid(a[i]!);
       return;
     case 'identity':
       return;

@@ -1,4 +1,4 @@
-import { sigmoid, softplus } from '@discern/linalg';
+import { logSumExp, sigmoid, softmaxInto, softplus } from '@discern/linalg';
 
 /**
  * Output layer and loss. `z` holds the output pre-activations (logits) of m rows: one column for two classes
@@ -15,31 +15,13 @@ export type Loss = 'log' | 'mse';
 
 export const LOSSES: readonly Loss[] = ['log', 'mse'];
 
-/**
- * Softmax of the `outputs` logits of the row at offset `o` of z into p, shifted by the row's max; returns that row's
- * log-sum-exp log Σ_k e^{z_k}, the normaliser of its log loss.
- */
-function softmaxRow(z: Float64Array, p: Float64Array, o: number, outputs: number): number {
-  let max = -Infinity;
-  for (let k = 0; k < outputs; k++) if (z[o + k]! > max) max = z[o + k]!;
-  let s = 0;
-  for (let k = 0; k < outputs; k++) {
-    const e = Math.exp(z[o + k]! - max);
-    p[o + k] = e;
-    s += e;
-  }
-  const inv = 1 / s;
-  for (let k = 0; k < outputs; k++) p[o + k]! *= inv;
-  return max + Math.log(s);
-}
-
 /** Turns the logits of m rows into probabilities in `p` (m × outputs). */
 export function outputProbabilities(z: Float64Array, p: Float64Array, m: number, outputs: number): void {
   if (outputs === 1) {
     for (let i = 0; i < m; i++) p[i] = sigmoid(z[i]!);
     return;
   }
-  for (let i = 0; i < m; i++) softmaxRow(z, p, i * outputs, outputs);
+  for (let i = 0; i < m; i++) softmaxInto(z, i * outputs, outputs, p, i * outputs);
 }
 
 /**
@@ -79,7 +61,8 @@ export function lossAndOutputDelta(
   for (let i = 0; i < m; i++) {
     const o = i * outputs;
     const yi = y[i]!;
-    const lse = softmaxRow(z, p, o, outputs);
+    // the row's softmax into p, and its log-sum-exp: the normaliser of the log loss
+    const lse = softmaxInto(z, o, outputs, p, o);
     const ws = w[i]! * scale;
     if (loss === 'log') {
       total += w[i]! * (lse - z[o + yi]!);
@@ -128,11 +111,8 @@ export function lossFromProbabilities(loss: Loss, z: Float64Array, p: Float64Arr
         max = z[o + k]!;
         best = k;
       }
-    if (loss === 'log') {
-      let s = 0;
-      for (let k = 0; k < outputs; k++) s += Math.exp(z[o + k]! - max);
-      total += wi * (max + Math.log(s) - z[o + yi]!);
-    } else {
+    if (loss === 'log') total += wi * (logSumExp(z, o, outputs) - z[o + yi]!);
+    else {
       let sq = 0;
       for (let k = 0; k < outputs; k++) {
         const r = p[o + k]! - (k === yi ? 1 : 0);
