@@ -12,9 +12,8 @@
  */
 import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { DiscernError, writeFileAtomicAsync } from '@discern/core';
 import { type Classifier, type DensityModel, type GaussianMixture, type GaussianNB, type GenerativeClassifier, type KMeans, type LDA, type LogisticRegression, type MLPClassifier, type QDA } from '@discern/models';
-import { writeAtomic } from './atomic.js';
 import { standardize } from './blocks.js';
 import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
 import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './export-bayes.js';
@@ -214,6 +213,6 @@ export async function exportModel(o: ExportOptions): Promise<Uint8Array> {
 /** Exports to `path` (atomically: temporary file, then rename) after the parity check; writes nothing on failure. */
 export async function exportModelFile(path: string, o: ExportOptions): Promise<ExportResult> {
   const result = await exportModelChecked(o);
-  await writeAtomic(path, async (write) => write(result.bytes));
+  await writeFileAtomicAsync(path, async (write) => write(result.bytes));
   return result;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { type DiscernError } from '@discern/core';
 import { LogisticRegression } from '@discern/models';
 import { createSession, exportModel, exportModelFile, scoreFile } from './index.js';
 import { dataPath, loadCsv, meanScale, standardised, tempDir } from './testing.test-helpers.js';
@@ -95,7 +96,11 @@ describe('bad input: coded errors naming the expected input and what was offered
     const dir = tempDir();
     const csv = join(dir, 'two.csv');
     writeFileSync(csv, 'p,q,r,s\n1,2,3,4\n0.5,0,1,2\n');
-    await expectError(() => scoreFile({ model: fixture('two_inputs.onnx'), data: csv, out: join(dir, 'out.csv') }), 'ONNX_SHAPE_MISMATCH', /has 2 inputs \('a' float32 \[N, 2\]; 'b' float32 \[N, 2\]\).*--input/, dir);
+    await expectError(() => scoreFile({ model: fixture('two_inputs.onnx'), data: csv, out: join(dir, 'out.csv') }), 'ONNX_SHAPE_MISMATCH', /has 2 inputs \('a' float32 \[N, 2\]; 'b' float32 \[N, 2\]\).*with inputMap$/, dir);
+    // the command line names the option as its user types it
+    const err = (await scoreFile({ model: fixture('two_inputs.onnx'), data: csv }).catch((e: unknown) => e)) as DiscernError;
+    expect(err.renamed({ option: (o) => (o === 'inputMap' ? '--input' : o) }).message).toMatch(/with --input$/);
+    await expectError(() => scoreFile({ model: fixture('two_inputs.onnx'), data: csv, inputMap: { a: ['p', 'q'], c: ['r', 's'] }, out: join(dir, 'out.csv') }), 'ONNX_SHAPE_MISMATCH', /inputMap names input c, but model .* has inputs 'a'/, dir);
     const out = join(dir, 'scores.csv');
     const r = await scoreFile({ model: fixture('two_inputs.onnx'), data: csv, inputMap: { a: ['p', 'q'], b: ['r', 's'] }, out });
     expect(r.inputs).toEqual({ a: ['p', 'q'], b: ['r', 's'] });

@@ -3,22 +3,33 @@
  * batches (bounded memory: one batch plus csv-parse's buffers, and, with `label`, n×K probabilities for the
  * metrics), writes one CSV column per output element atomically, and with `label` evaluates the scores.
  *
+ * Every option is checked before any work (before the model is run or a byte written): values, the columns they
+ * name against the file's header, the output path (not a folder, its folder exists, not the data or the model).
+ * Messages name options by their API names through a Naming (`fprs`, `batch`, ...), so that a caller can say them
+ * as its user typed them (`--fpr`): see `DiscernError.renamed`.
+ *
  * Feature columns of a single 2-D input, first that applies: `inputMap[name]`; the model's metadata `features`
  * (discern writes them); `features`; every numeric column but `label`, in file order. A model with several inputs
  * needs `inputMap` for each. Output columns: `name` for [N] outputs, `name_<class>` for [N,K] outputs when the
- * metadata names K classes, `name_<k>` otherwise; int64 outputs (labels) are written as integers.
+ * classes are known (`classes`, or the metadata's), `name_<k>` otherwise; int64 outputs (labels) are written as
+ * integers, string outputs as text.
  *
  * Which output the metrics evaluate (the class probabilities): metadata `proba_output`; else an [N,K] output named
  * `probabilities`, `output_probability`, `probability` or `proba`; else an [N] or [N,1] output named `score`,
  * `probability` or `output` (or the only float output) whose values lie in [0,1], read as P(class 1) of two classes.
+ *
+ * Which label value is which class: the model's class names (`classes`, else its metadata `classes`), the value of
+ * class k being the k-th name; for a model that names none, `positive` (two classes: that value is class 1, the
+ * one other value in the file class 0); else the labels must be class indices 0..K−1.
  */
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseCsv, readCsvBatches } from '@discern/data';
+import { csvRow, parseCsv, readCsvBatches, strictNumber } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError, isDiscernError } from '@discern/core';
+import { DiscernError, type ErrorContext, type MessageTemplate, assertNotInput, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
 import { type ClassificationSummary, summarizeClassification } from '@discern/metrics';
-import { writeAtomic } from './atomic.js';
 import { type Device, type Provider } from './devices.js';
 import { META, metaJSON } from './metadata.js';
 import { type ModelSession, type OutputValue, type TensorInfo, createSession, describeTensor, runBatch } from './session.js';
@@ -31,6 +42,13 @@ export interface ScoreOptions {
   readonly features?: readonly string[];
   /** A column of true classes: enables the metrics. */
   readonly label?: string;
+  /**
+   * Two classes: the label value (as written in `data`) of the signal class, the model's class 1 — for a model that
+   * names no classes (one from another tool); with class names, which of them the binary metrics take as positive.
+   */
+  readonly positive?: string;
+  /** The label values of the model's classes in the order of its outputs' columns (for a model that names none). */
+  readonly classes?: readonly string[];
   /** Where to write the scores (CSV); nothing is written without it. */
   readonly out?: string;
   readonly device?: Device;
@@ -38,9 +56,13 @@ export interface ScoreOptions {
   readonly batch?: number;
   /** Columns per model input, for models with several inputs (or to override a single input's columns). */
   readonly inputMap?: Readonly<Record<string, readonly string[]>>;
-  /** FPRs at which the metrics report the TPR, as strings (e.g. ['0.01', '0.1']). */
+  /** FPRs at which the metrics report the TPR, as strings (e.g. ['0.01', '0.1']); each in (0, 1); needs `label`. */
   readonly fprs?: readonly string[];
 }
+
+/** The option names messages use (n.option(name)), for a caller that renames them. */
+export const SCORE_OPTION_NAMES = ['model', 'data', 'features', 'label', 'positive', 'classes', 'out', 'device', 'batch', 'inputMap', 'fprs'] as const;
+export type ScoreOptionName = (typeof SCORE_OPTION_NAMES)[number];
 
 export interface ScoreTimings {
   /** Milliseconds: opening the model, streaming + running + writing, in all. */
@@ -68,26 +90,118 @@ export interface ScoreResult {
   readonly timings: ScoreTimings;
 }
 
+/** An error about option `option`, its message written against a Naming (the caller may rename the option). */
+function optionError(code: DiscernError['code'], option: ScoreOptionName, message: MessageTemplate, context: ErrorContext = {}): DiscernError {
+  return new DiscernError(code, message, { option, ...context });
+}
+
+/** `e` (a file error about the path given as `option`) with the option named first. */
+function aboutOption(e: unknown, option: ScoreOptionName): DiscernError {
+  if (!isDiscernError(e)) throw e;
+  const message = e.message;
+  return new DiscernError(e.code, (n) => `${n.option(option)}: ${message}`, { ...e.context, option }, { cause: e });
+}
+
+function list(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length} in all)`;
+}
+
+/** The values of the options alone, before anything is opened. */
+function checkValues(o: ScoreOptions): void {
+  const bad = (option: ScoreOptionName, message: MessageTemplate, context: ErrorContext = {}) => optionError('INVALID_ARGUMENT', option, message, context);
+  if (!(o.model instanceof Uint8Array) && !(typeof o.model === 'string' && o.model !== '')) throw bad('model', (n) => `${n.option('model')} must be an ONNX file path or its bytes`);
+  if (typeof o.data !== 'string' || o.data === '') throw bad('data', (n) => `${n.option('data')} must be a CSV file path`);
+  if (o.out !== undefined && (typeof o.out !== 'string' || o.out === '')) throw bad('out', (n) => `${n.option('out')} must be a file path`);
+  const device = o.device ?? 'cpu';
+  if (device !== 'cpu' && device !== 'gpu' && device !== 'auto')
+    throw bad('device', (n) => `${n.option('device')} must be cpu, gpu or auto, got ${quote(String(device))}`, { value: device });
+  const batch = o.batch ?? 65536;
+  if (!(Number.isInteger(batch) && batch >= 1 && batch <= 2 ** 31 - 1))
+    throw bad('batch', (n) => `${n.option('batch')} must be a positive integer (rows per batch), got ${String(batch)}`, { value: batch });
+  const names = (option: 'features' | 'classes', v: readonly string[] | undefined, least: number) => {
+    if (v === undefined) return;
+    if (!Array.isArray(v) || v.length < least || v.some((c) => typeof c !== 'string' || c === ''))
+      throw bad(option, (n) => `${n.option(option)} must be ${least > 1 ? `at least ${least}` : 'one or more'} non-empty names, got ${quote(JSON.stringify(v))}`, { value: v });
+    const seen = new Set<string>();
+    for (const c of v) {
+      if (seen.has(c)) throw bad(option, (n) => `${n.option(option)} names ${quote(c)} twice`, { value: c });
+      seen.add(c);
+    }
+  };
+  names('features', o.features, 1);
+  names('classes', o.classes, 2);
+  if (o.label !== undefined && (typeof o.label !== 'string' || o.label === '')) throw bad('label', (n) => `${n.option('label')} must be a column name`);
+  if (o.positive !== undefined) {
+    if (typeof o.positive !== 'string' || o.positive === '') throw bad('positive', (n) => `${n.option('positive')} must be a label value`);
+    if (o.label === undefined) throw bad('positive', (n) => `${n.option('positive')} names the signal among the true classes, which come from ${n.option('label')}: give ${n.option('label')} too`);
+    if (o.classes && !o.classes.includes(o.positive))
+      throw bad('positive', (n) => `${n.option('positive')} ${quote(o.positive!)} is not one of ${n.option('classes')} (${list(o.classes!)})`, { value: o.positive });
+  }
+  if (o.inputMap !== undefined) {
+    if (typeof o.inputMap !== 'object' || o.inputMap === null) throw bad('inputMap', (n) => `${n.option('inputMap')} must map input names to column lists`);
+    for (const [input, cols] of Object.entries(o.inputMap))
+      if (!Array.isArray(cols) || cols.length === 0 || cols.some((c) => typeof c !== 'string' || c === ''))
+        throw bad('inputMap', (n) => `${n.option('inputMap')} gives input ${quote(input)} ${quote(JSON.stringify(cols))}; expected one or more column names`, { input });
+  }
+  if (o.fprs !== undefined) {
+    if (!Array.isArray(o.fprs)) throw bad('fprs', (n) => `${n.option('fprs')} must be a list of rates`);
+    o.fprs.forEach((s, i) => {
+      const v = typeof s === 'string' ? strictNumber(s.trim()) : NaN;
+      if (!(v > 0 && v < 1))
+        throw bad('fprs', (n) => `${n.option('fprs')}${o.fprs!.length > 1 ? ` (value ${i + 1})` : ''} is ${quote(String(s))}; expected a false-positive rate strictly between 0 and 1, such as 0.01`, { index: i, value: s });
+    });
+    if (o.fprs.length > 0 && o.label === undefined) throw bad('fprs', (n) => `${n.option('fprs')} asks for the TPR at given FPRs, which needs the true classes: give ${n.option('label')} too`);
+  }
+}
+
+/**
+ * The output path, before any work: not a folder, in a folder that exists, a name the file system takes, and not
+ * the data or the model file (writing it would destroy an input).
+ */
+function checkOut(o: ScoreOptions & { out: string }): void {
+  const inputs = [{ path: o.data, what: '--data' }, ...(typeof o.model === 'string' ? [{ path: o.model, what: '--model' }] : [])];
+  try {
+    assertNotInput({ path: o.out, what: '--out', kind: 'file' }, inputs);
+  } catch (e) {
+    throw isDiscernError(e) ? new DiscernError(e.code, e.message, { ...e.context, option: 'out' }, { cause: e }) : e;
+  }
+  const fail = (e: unknown) => aboutOption(ioError(e, o.out, 'write'), 'out');
+  let st;
+  try {
+    st = statSync(o.out);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(e);
+    let dir;
+    try {
+      dir = statSync(dirname(resolve(o.out)));
+    } catch (e2) {
+      throw fail((e2 as NodeJS.ErrnoException).code === 'ENOENT' ? e : e2);
+    }
+    if (!dir.isDirectory()) throw fail(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
+    return;
+  }
+  if (st.isDirectory()) throw fail(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+}
+
 const HEAD_BYTES = 1 << 20;
 
 /** The header and first rows of the CSV (up to 1 MiB, whole lines) as a Table, for names and column kinds. */
 async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') throw new DiscernError('FILE_NOT_FOUND', `data file not found: ${path}`, { file: path }, { cause: e });
-    throw new DiscernError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
   let text: string;
   let full: boolean;
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    text = buf.subarray(0, bytesRead).toString('utf8');
-    full = bytesRead === HEAD_BYTES;
-  } finally {
-    await fh.close();
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+      text = buf.subarray(0, bytesRead).toString('utf8');
+      full = bytesRead === HEAD_BYTES;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    // a folder (EISDIR at the read), a missing file, a name too long...
+    throw aboutOption(ioError(e, path, 'read'), 'data');
   }
   if (full) {
     // the head ends mid-file: keep whole lines only (the stream reads the rest)
@@ -97,8 +211,21 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
   return parseCsv(text, { source: path });
 }
 
-function list(names: readonly string[]): string {
-  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length} in all)`;
+/** The columns the options name, against the file's header. */
+function checkColumns(o: ScoreOptions, header: readonly string[]): void {
+  const absent = (option: ScoreOptionName, cols: readonly string[], code: DiscernError['code'], extra: ErrorContext = {}) => {
+    const missing = cols.filter((c) => !header.includes(c));
+    if (missing.length > 0)
+      throw optionError(
+        code,
+        option,
+        (n) => `${n.option(option)} names ${missing.length > 1 ? 'columns' : 'column'} ${list(missing.map((c) => quote(c)))} that ${o.data} does not have; its columns are ${list(header)}`,
+        { file: o.data, missing, available: [...header], ...extra },
+      );
+  };
+  if (o.label !== undefined) absent('label', [o.label], 'LABEL_INVALID', { column: o.label });
+  if (o.features) absent('features', o.features, 'DATA_INVALID');
+  for (const [input, cols] of Object.entries(o.inputMap ?? {})) absent('inputMap', cols, 'DATA_INVALID', { input });
 }
 
 function expectedInput(ms: ModelSession, info: TensorInfo, features: readonly string[] | undefined): string {
@@ -114,8 +241,16 @@ function planInputs(ms: ModelSession, header: readonly string[], numeric: readon
   const metaFeatures = metaJSON(ms.metadata, META.features);
   const modelFeatures = Array.isArray(metaFeatures) && metaFeatures.every((f) => typeof f === 'string') ? (metaFeatures as string[]) : undefined;
   if (ms.inputs.length !== 1 && !o.inputMap)
-    throw shapeMismatch(`model ${ms.source} has ${ms.inputs.length} inputs (${ms.inputs.map(describeTensor).join('; ')}); map each to data columns by name (--input name=col1,col2,…)`, {
-      inputs: ms.inputs.map((i) => i.name),
+    throw optionError(
+      'ONNX_SHAPE_MISMATCH',
+      'inputMap',
+      (n) => `model ${ms.source} has ${ms.inputs.length} inputs (${ms.inputs.map(describeTensor).join('; ')}); map each to data columns by name with ${n.option('inputMap')}`,
+      { inputs: ms.inputs.map((i) => i.name) },
+    );
+  const unknown = Object.keys(o.inputMap ?? {}).filter((k) => !ms.inputs.some((i) => i.name === k));
+  if (unknown.length > 0)
+    throw optionError('ONNX_SHAPE_MISMATCH', 'inputMap', (n) => `${n.option('inputMap')} names input${unknown.length > 1 ? 's' : ''} ${list(unknown)}, but model ${ms.source} has inputs ${ms.inputs.map(describeTensor).join(', ')}`, {
+      unknown,
     });
   const plan: Record<string, string[]> = {};
   for (const info of ms.inputs) {
@@ -129,10 +264,15 @@ function planInputs(ms: ModelSession, header: readonly string[], numeric: readon
       cols = mapped;
       from = 'the input map';
     } else if (ms.inputs.length > 1) {
-      throw shapeMismatch(`no columns given for input ${describeTensor(info)}; the input map names ${list(Object.keys(o.inputMap ?? {}))}, the model's inputs are ${ms.inputs.map((i) => i.name).join(', ')}`, { input: info.name });
+      throw optionError(
+        'ONNX_SHAPE_MISMATCH',
+        'inputMap',
+        (n) => `no columns given for input ${describeTensor(info)}; ${n.option('inputMap')} names ${list(Object.keys(o.inputMap ?? {}))}, the model's inputs are ${ms.inputs.map((i) => i.name).join(', ')}`,
+        { input: info.name },
+      );
     } else if (modelFeatures) {
       if (o.features && (o.features.length !== modelFeatures.length || o.features.some((f, j) => f !== modelFeatures[j])))
-        throw shapeMismatch(`${expectedInput(ms, info, modelFeatures)} (from its metadata), but the features given are ${list(o.features)}`, { expected: modelFeatures, offered: o.features });
+        throw shapeMismatch(`${expectedInput(ms, info, modelFeatures)} (from its metadata), but the features given are ${list(o.features)}`, { expected: modelFeatures, offered: o.features, option: 'features' });
       cols = modelFeatures;
       from = "the model's metadata";
     } else if (o.features) {
@@ -163,9 +303,23 @@ function planInputs(ms: ModelSession, header: readonly string[], numeric: readon
   return plan;
 }
 
+/**
+ * Rows per onnxruntime run: the batch, or 1 for a model whose inputs fix the batch dimension at 1 (converters often
+ * export with a dummy input of one row). A fixed batch of more rows cannot take a file of any length.
+ */
+function runRows(ms: ModelSession, batch: number): number {
+  const fixed = ms.inputs.map((i) => i.shape[0]).filter((d): d is number => typeof d === 'number' && d > 0);
+  if (fixed.length === 0) return batch;
+  if (fixed.every((d) => d === 1)) return 1;
+  throw shapeMismatch(
+    `model ${ms.source} takes a fixed number of rows per run (inputs ${ms.inputs.map(describeTensor).join(', ')}); discern scores files of any length: export the model with a symbolic batch dimension (e.g. 'N')`,
+    { inputs: ms.inputs.map((i) => i.name), fixed },
+  );
+}
+
 /** Shortest decimal that reads back as the same float32 (9 significant digits always suffice). */
-function formatFloat32(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+function formatFloat32(v: number): string | number {
+  if (!Number.isFinite(v)) return v;
   for (let p = 6; p < 9; p++) {
     const s = v.toPrecision(p);
     if (Math.fround(Number(s)) === v) return String(Number(s));
@@ -173,15 +327,12 @@ function formatFloat32(v: number): string {
   return String(Number(v.toPrecision(9)));
 }
 
-function csvCell(name: string): string {
-  return /[",\n\r]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
-}
-
 interface OutputColumns {
   readonly name: string;
   readonly width: number;
   readonly headers: string[];
-  readonly format: (v: number) => string;
+  /** Cell k of row i. */
+  readonly cell: (v: OutputValue, at: number) => string | number;
 }
 
 function outputColumns(name: string, v: OutputValue, rows: number, classes: readonly string[] | undefined): OutputColumns {
@@ -190,8 +341,17 @@ function outputColumns(name: string, v: OutputValue, rows: number, classes: read
     throw shapeMismatch(`output '${name}' has dims [${v.dims.join(', ')}] for a batch of ${rows} rows; discern writes outputs with one leading row dimension`, { output: name, dims: v.dims });
   const suffix = (k: number) => (classes && classes.length === width ? classes[k]! : String(k));
   const headers = v.dims.length === 1 || (width === 1 && v.dims.length === 2) ? [name] : Array.from({ length: width }, (_, k) => `${name}_${suffix(k)}`);
-  const format = v.type === 'float32' ? formatFloat32 : v.type === 'float64' ? (x: number) => String(x) : (x: number) => String(Math.round(x));
-  return { name, width, headers, format };
+  // float32 as the shortest decimal of the float32 (what the model computed, no more digits); float64 and integers
+  // as numbers (String(x): exact); strings as text
+  const cell: OutputColumns['cell'] =
+    v.text !== undefined
+      ? (o, at) => o.text![at]!
+      : v.type === 'float32'
+        ? (o, at) => formatFloat32(o.data[at]!)
+        : v.type === 'float64'
+          ? (o, at) => o.data[at]!
+          : (o, at) => Math.round(o.data[at]!);
+  return { name, width, headers, cell };
 }
 
 const PROBA_NAMES = ['probabilities', 'output_probability', 'probability', 'proba'];
@@ -199,27 +359,112 @@ const SCORE_NAMES = ['score', 'probability', 'output', 'scores'];
 
 /** The output the metrics read, and how: [N,K] posteriors, or an [N]/[N,1] P(class 1). See the module comment. */
 function probaOutputOf(ms: ModelSession, got: Record<string, OutputValue>, rows: number): { name: string; binary: boolean } | undefined {
+  const isFloat = (n: string) => got[n]!.type.startsWith('float');
   const declared = ms.metadata[META.probaOutput];
-  if (declared && got[declared]) return { name: declared, binary: got[declared].data.length === rows };
-  for (const n of PROBA_NAMES) if (got[n] && got[n].data.length >= 2 * rows && got[n].type.startsWith('float')) return { name: n, binary: false };
-  const floats = Object.keys(got).filter((n) => got[n]!.type.startsWith('float') && got[n]!.data.length === rows);
+  if (declared && got[declared] && isFloat(declared)) return { name: declared, binary: got[declared].data.length === rows };
+  for (const n of PROBA_NAMES) if (got[n] && got[n].data.length >= 2 * rows && isFloat(n)) return { name: n, binary: false };
+  const floats = Object.keys(got).filter((n) => isFloat(n) && got[n]!.data.length === rows);
   const cand = SCORE_NAMES.find((n) => floats.includes(n)) ?? (floats.length === 1 ? floats[0] : undefined);
   if (cand && got[cand]!.data.every((v) => v >= 0 && v <= 1)) return { name: cand, binary: true };
   return undefined;
 }
 
-function classIndex(text: string | null, classes: readonly string[] | undefined, K: number, line: number, o: ScoreOptions): number {
-  if (text !== null && classes) {
-    const k = classes.indexOf(text);
-    if (k >= 0) return k;
+/**
+ * Label text → class index, by the rules of the module comment. Built once K is known (after the first batch);
+ * with `positive` and no class names it learns the other class's value from the file.
+ */
+class LabelMap {
+  private readonly names: readonly string[] | undefined;
+  /** Index fallback ('0'..'K−1') for a discern model's metadata names only, as before names existed. */
+  private readonly indexFallback: boolean;
+  private other: string | undefined;
+  readonly positiveIndex: number;
+
+  constructor(
+    private readonly o: ScoreOptions,
+    private readonly K: number,
+    modelClasses: readonly string[] | undefined,
+    modelPositive: string | undefined,
+    source: string,
+    probaOutput: string,
+  ) {
+    if (o.classes) {
+      if (o.classes.length !== K)
+        throw optionError('INVALID_ARGUMENT', 'classes', (n) => `${n.option('classes')} names ${o.classes!.length} classes (${list(o.classes!)}), but output '${probaOutput}' of ${source} has ${K}`, {
+          value: [...o.classes],
+          expected: K,
+        });
+      if (modelClasses && (modelClasses.length !== K || modelClasses.some((c, k) => c !== o.classes![k])))
+        throw optionError('INVALID_ARGUMENT', 'classes', (n) => `${n.option('classes')} (${list(o.classes!)}) differ from the classes ${source} names itself (${list(modelClasses)}); leave ${n.option('classes')} out`, {
+          value: [...o.classes],
+          model: [...modelClasses],
+        });
+    }
+    this.names = o.classes ?? (modelClasses && modelClasses.length === K ? modelClasses : undefined);
+    this.indexFallback = o.classes === undefined;
+    const positive = o.positive ?? (this.names ? modelPositive : undefined);
+    if (o.positive !== undefined && !this.names && K !== 2)
+      throw optionError(
+        'INVALID_ARGUMENT',
+        'positive',
+        (n) => `${n.option('positive')} alone maps the labels of a two-class model, but ${source} has ${K} classes (output '${probaOutput}'); give ${n.option('classes')}: the label of each output column, in order`,
+        { classes: K },
+      );
+    if (this.names) {
+      const k = positive === undefined ? -1 : this.names.indexOf(positive);
+      if (o.positive !== undefined && k < 0)
+        throw optionError('LABEL_INVALID', 'positive', (n) => `${n.option('positive')} ${quote(o.positive!)} is not one of the model's classes ${list(this.names!)}`, { value: o.positive });
+      this.positiveIndex = k >= 0 ? k : 1;
+    } else this.positiveIndex = 1;
   }
-  const v = text === null ? NaN : Number(text);
-  if (Number.isInteger(v) && v >= 0 && v < K) return v;
-  throw new DiscernError(
-    'DATA_INVALID',
-    `${o.data} line ${line}, column '${o.label}': label ${JSON.stringify(text)} is not ${classes ? `one of the model's classes ${list(classes)} (or an index 0..${K - 1})` : `a class index 0..${K - 1}`}`,
-    { file: o.data, line, column: o.label, value: text },
-  );
+
+  index(text: string | null, line: number): number {
+    const o = this.o;
+    const where = `${o.data} line ${line}, column '${o.label}'`;
+    const context = { file: o.data, line, column: o.label, value: text };
+    if (this.names) {
+      const k = text === null ? -1 : this.names.indexOf(text);
+      if (k >= 0) return k;
+      const v = text === null ? NaN : Number(text);
+      if (this.indexFallback && Number.isInteger(v) && v >= 0 && v < this.K) return v;
+      throw new DiscernError(
+        'DATA_INVALID',
+        (n) =>
+          `${where}: label ${text === null ? 'missing' : quote(text)} is not one of the model's classes ${list(this.names!)}${this.indexFallback ? ` (or an index 0..${this.K - 1})` : ` (given as ${n.option('classes')})`}`,
+        { ...context, option: o.classes ? 'classes' : 'label' },
+      );
+    }
+    if (o.positive !== undefined) {
+      if (text === o.positive) return 1;
+      if (text !== null && (this.other === undefined || this.other === text)) {
+        this.other = text;
+        return 0;
+      }
+      throw new DiscernError(
+        'DATA_INVALID',
+        (n) =>
+          text === null
+            ? `${where}: the label is missing`
+            : `${where}: label ${quote(text)} is a third class beside ${quote(o.positive!)} (${n.option('positive')}) and ${quote(this.other!)}, but the model has two; give ${n.option('classes')} for a model of more classes`,
+        { ...context, option: 'positive' },
+      );
+    }
+    const v = text === null ? NaN : Number(text);
+    if (text !== null && text.trim() !== '' && Number.isInteger(v) && v >= 0 && v < this.K) return v;
+    throw new DiscernError(
+      'DATA_INVALID',
+      (n) =>
+        `${where}: label ${text === null ? 'missing' : quote(text)} is not a class index 0..${this.K - 1}, and the model names no classes: give ${n.option('positive')} (the signal's label, for two classes) or ${n.option('classes')} (the label of each output column, in order)`,
+      { ...context, option: 'label' },
+    );
+  }
+
+  /** Class names for the metrics. */
+  classNames(): string[] {
+    if (this.names) return [...this.names];
+    if (this.o.positive !== undefined) return [this.other ?? `not ${this.o.positive}`, this.o.positive];
+    return Array.from({ length: this.K }, (_, k) => String(k));
+  }
 }
 
 /** Adds the model's expected input to a DATA_INVALID from the CSV reader (empty file, non-numeric cell...). */
@@ -227,7 +472,7 @@ async function withInput<T>(ms: ModelSession, run: () => Promise<T>): Promise<T>
   try {
     return await run();
   } catch (e) {
-    if (isDiscernError(e) && e.code === 'DATA_INVALID') {
+    if (isDiscernError(e) && e.code === 'DATA_INVALID' && e.context.option === undefined) {
       const want = ms.inputs.map((i) => describeTensor(i)).join(', ');
       throw new DiscernError('DATA_INVALID', `${e.message} (model ${ms.source} expects input ${want})`, { ...e.context, inputs: ms.inputs.map((i) => i.name) }, { cause: e });
     }
@@ -238,32 +483,70 @@ async function withInput<T>(ms: ModelSession, run: () => Promise<T>): Promise<T>
 /** Scores a CSV file with an ONNX model; see the module comment for the rules. */
 export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   const t0 = performance.now();
+  checkValues(o);
+  if (o.out !== undefined) checkOut(o as ScoreOptions & { out: string });
   const batch = o.batch ?? 65536;
-  if (!Number.isInteger(batch) || batch < 1) throw new DiscernError('INVALID_ARGUMENT', `batch must be a positive integer, got ${batch}`, { batch });
-  const ms = await createSession(o.model, o.device ?? 'cpu');
+  let ms: ModelSession;
+  try {
+    ms = await createSession(o.model, o.device ?? 'cpu');
+  } catch (e) {
+    throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'model') : e;
+  }
   const tLoad = performance.now();
   try {
+    // the model first, so that a data file without rows is told what the model expects
     const head = await withInput(ms, () => readHead(o.data));
     const header = head.columns.map((c) => c.name);
-    if (o.label !== undefined && !header.includes(o.label))
-      throw new DiscernError('DATA_INVALID', `${o.data} has no label column '${o.label}'; its columns are ${list(header)}`, { file: o.data, column: o.label, available: header });
+    checkColumns(o, header);
     const plan = planInputs(ms, header, head.columns.filter((c) => c.kind === 'numeric').map((c) => c.name), o);
+    const perRun = runRows(ms, batch);
     const columns = [...new Set(Object.values(plan).flat())];
     const where = Object.fromEntries(Object.entries(plan).map(([k, cols]) => [k, cols.map((c) => columns.indexOf(c))]));
     const classesMeta = metaJSON(ms.metadata, META.classes);
-    const classes = Array.isArray(classesMeta) && classesMeta.every((c) => typeof c === 'string') ? (classesMeta as string[]) : undefined;
+    const modelClasses = Array.isArray(classesMeta) && classesMeta.every((c) => typeof c === 'string') ? (classesMeta as string[]) : undefined;
+    const headerClasses = o.classes ?? modelClasses;
+    // models that marginalise a missing cell (NaN) take it as it is; every other model gets a coded error for it
+    const kind = ms.metadata[META.model];
+    const missing = kind === 'categorical-nb' || kind === 'latent-class' || kind === 'multinomial-mixture' ? 'keep' : 'error';
 
     let rows = 0;
     let runMs = 0;
     let layout: OutputColumns[] | undefined;
     let probaOut: { name: string; binary: boolean } | undefined;
+    let labels: LabelMap | undefined;
     // Labels and probabilities of each batch, joined at the end for the metrics (typed: ~8·K + 4 bytes per row).
     const yChunks: Int32Array[] = [];
     const probaChunks: (Float64Array | undefined)[] = [];
     let K = 0;
 
+    const run = async (feeds: Record<string, DenseMatrix>, n: number): Promise<Record<string, OutputValue>> => {
+      const tr = performance.now();
+      try {
+        if (perRun >= n) return await runBatch(ms, feeds);
+        // a model fixed at one row per run: run row by row and stack the outputs
+        const parts: Record<string, OutputValue>[] = [];
+        for (let i = 0; i < n; i++) {
+          const one: Record<string, DenseMatrix> = {};
+          for (const [name, X] of Object.entries(feeds)) one[name] = { rows: 1, cols: X.cols, data: X.data.subarray(i * X.cols, (i + 1) * X.cols) };
+          parts.push(await runBatch(ms, one));
+        }
+        const out: Record<string, OutputValue> = {};
+        for (const name of Object.keys(parts[0] ?? {})) {
+          const first = parts[0]![name]!;
+          const w = first.data.length;
+          const data = new Float64Array(n * w);
+          parts.forEach((p, i) => data.set(p[name]!.data, i * w));
+          const text = first.text ? parts.flatMap((p) => p[name]!.text!) : undefined;
+          out[name] = { dims: [n, ...first.dims.slice(1)], type: first.type, data, ...(text ? { text } : {}) };
+        }
+        return out;
+      } finally {
+        runMs += performance.now() - tr;
+      }
+    };
+
     const stream = async (write?: (chunk: string) => Promise<void>) => {
-      for await (const b of readCsvBatches(o.data, { columns, batchSize: batch, ...(o.label !== undefined ? { extra: [o.label] } : {}) })) {
+      for await (const b of readCsvBatches(o.data, { columns, batchSize: batch, missing, ...(o.label !== undefined ? { extra: [o.label] } : {}) })) {
         const n = b.X.rows, w = columns.length;
         const feeds: Record<string, DenseMatrix> = {};
         for (const [input, idx] of Object.entries(where)) {
@@ -272,12 +555,10 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
           for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = b.X.data[i * w + idx[j]!]!;
           feeds[input] = { rows: n, cols: p, data };
         }
-        const tr = performance.now();
-        const got = await runBatch(ms, feeds);
-        runMs += performance.now() - tr;
+        const got = await run(feeds, n);
         if (!layout) {
-          layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, classes));
-          if (write) await write(layout.flatMap((l) => l.headers).map(csvCell).join(',') + '\n');
+          layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, headerClasses));
+          if (write) await write(csvRow(layout.flatMap((l) => l.headers)));
           if (o.label !== undefined) {
             probaOut = probaOutputOf(ms, got, n);
             if (!probaOut)
@@ -285,19 +566,21 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
                 outputs: ms.outputs.map((x) => x.name),
               });
             K = probaOut.binary ? 2 : got[probaOut.name]!.data.length / n;
+            labels = new LabelMap(o, K, modelClasses, ms.metadata[META.positive], ms.source, probaOut.name);
           }
         }
         if (write) {
-          const parts: string[] = [];
+          let text = '';
+          const cells: (string | number)[] = [];
           for (let i = 0; i < n; i++) {
-            const cells: string[] = [];
+            cells.length = 0;
             for (const l of layout) {
-              const d = got[l.name]!.data;
-              for (let k = 0; k < l.width; k++) cells.push(l.format(d[i * l.width + k]!));
+              const v = got[l.name]!;
+              for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
             }
-            parts.push(cells.join(','));
+            text += csvRow(cells);
           }
-          await write(parts.join('\n') + '\n');
+          await write(text);
         }
         if (probaOut) {
           const d = got[probaOut.name]!.data;
@@ -311,17 +594,20 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
           } else probaChunks.push(d);
           const text = b.extra![o.label!]!;
           const y = new Int32Array(n);
-          for (let i = 0; i < n; i++) y[i] = classIndex(text[i]!, classes, K, b.lines[i]!, o);
+          for (let i = 0; i < n; i++) y[i] = labels!.index(text[i]!, b.lines[i]!);
           yChunks.push(y);
         }
         rows += n;
       }
     };
-    await withInput(ms, () => (o.out ? writeAtomic(o.out, (write) => stream(write)) : stream()));
+    await withInput(ms, async () => {
+      if (o.out) await writeFileAtomicAsync(o.out, (write) => stream(write));
+      else await stream();
+    });
     const tScore = performance.now();
 
     let metrics: ClassificationSummary | undefined;
-    if (probaOut) {
+    if (probaOut && labels) {
       const proba = new Float64Array(rows * K);
       const yTrue = new Int32Array(rows);
       let off = 0;
@@ -337,14 +623,12 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
         off += c.length;
       }
       yChunks.length = 0;
-      const posName = ms.metadata[META.positive];
-      const positive = posName !== undefined && classes ? Math.max(0, classes.indexOf(posName)) : 1;
       metrics = summarizeClassification({
         yTrue,
         proba: { rows, cols: K, data: proba },
-        classNames: classes && classes.length === K ? classes : Array.from({ length: K }, (_, k) => String(k)),
-        ...(K === 2 ? { positive } : {}),
-        ...(o.fprs ? { fprs: o.fprs } : {}),
+        classNames: labels.classNames(),
+        ...(K === 2 ? { positive: labels.positiveIndex } : {}),
+        ...(o.fprs ? { fprs: o.fprs.map((s) => s.trim()) } : {}),
       });
     }
     const end = performance.now();

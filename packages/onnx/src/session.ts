@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { DiscernError, ioError } from '@discern/core';
 import { type Device, type Provider, type ProviderAttempt, firstLine, openOnDevice, quietRuntime } from './devices.js';
 import { decodeModel } from './proto.js';
 
@@ -30,11 +30,15 @@ export interface ModelSession {
   readonly producer: string;
 }
 
-/** An output of one run: values as numbers (int64 converted), with the dims onnxruntime reported. */
+/**
+ * An output of one run: values as numbers (int64 and bool converted), with the dims onnxruntime reported; a string
+ * tensor (class labels of a model from another tool) has its values in `text` and NaN in `data`.
+ */
 export interface OutputValue {
   readonly dims: readonly number[];
   readonly type: string;
   readonly data: Float64Array;
+  readonly text?: readonly string[];
 }
 
 function describeShape(shape: readonly (number | string)[]): string {
@@ -54,9 +58,8 @@ async function loadBytes(model: Uint8Array | string): Promise<{ bytes: Uint8Arra
   try {
     return { bytes: new Uint8Array(await readFile(model)), source: model };
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new DiscernError('FILE_NOT_FOUND', `model file not found: ${model}`, { file: model }, { cause: e });
-    throw new DiscernError('IO_ERROR', `cannot read the model file ${model}: ${firstLine(e)}`, { file: model }, { cause: e });
+    // a folder, a name too long, no permission...: said in words by the one file-error mapping
+    throw ioError(e, model, 'read');
   }
 }
 
@@ -103,22 +106,55 @@ export function inputTensor(info: TensorInfo, X: DenseMatrix): Tensor {
   throw new DiscernError('ONNX_SHAPE_MISMATCH', `model input ${describeTensor(info)} is not a float tensor; discern feeds float32 or float64 feature matrices`, { input: info.name, type: info.type });
 }
 
-/** Runs one batch: `feeds` maps input names to row-major matrices; returns every output as Float64 values. */
+/**
+ * The outputs a run fetches: the tensors. onnxruntime-node cannot return a sequence or a map (scikit-learn
+ * converters' ZipMap `output_probability` is a sequence of maps), and asking for one fails the whole run, so such
+ * outputs are left out; a model with no tensor output at all cannot be scored.
+ */
+export function tensorOutputs(ms: ModelSession): string[] {
+  const names = ms.outputs.filter((o) => o.type !== 'non-tensor').map((o) => o.name);
+  if (names.length === 0)
+    throw new DiscernError('ONNX_SHAPE_MISMATCH', `model ${ms.source} has no tensor output (outputs: ${ms.outputs.map(describeTensor).join(', ')}); onnxruntime-node returns tensors only`, {
+      file: ms.source,
+      outputs: ms.outputs.map((o) => o.name),
+    });
+  return names;
+}
+
+/**
+ * Runs one batch: `feeds` maps input names to row-major matrices; returns every tensor output as Float64 values
+ * (string tensors as text). An error inside onnxruntime (a fixed dimension the rows do not fit, an operator that
+ * fails on these values) is ONNX_INVALID naming the model and onnxruntime's words, never a raw exception.
+ */
 export async function runBatch(ms: ModelSession, feeds: Readonly<Record<string, DenseMatrix>>): Promise<Record<string, OutputValue>> {
   const tensors: Record<string, Tensor> = {};
+  let rows = 0;
   for (const info of ms.inputs) {
     const X = feeds[info.name];
     if (!X) throw new DiscernError('ONNX_SHAPE_MISMATCH', `no data for model input ${describeTensor(info)}; the model's inputs are ${ms.inputs.map(describeTensor).join(', ')}`, { input: info.name });
     tensors[info.name] = inputTensor(info, X);
+    rows = X.rows;
   }
-  const result = await ms.session.run(tensors);
+  let result: InferenceSession.OnnxValueMapType;
+  try {
+    result = await ms.session.run(tensors, tensorOutputs(ms));
+  } catch (e) {
+    if (e instanceof DiscernError) throw e;
+    throw new DiscernError('ONNX_INVALID', `onnxruntime could not run ${ms.source} on a batch of ${rows} rows (inputs ${ms.inputs.map(describeTensor).join(', ')}): ${firstLine(e)}`, { file: ms.source, rows }, { cause: e });
+  }
   const out: Record<string, OutputValue> = {};
   for (const [name, value] of Object.entries(result)) {
     const t = value as Tensor;
-    const src = t.data as ArrayLike<number | bigint>;
-    const data = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) data[i] = Number(src[i]!);
-    out[name] = { dims: t.dims.map(Number), type: t.type, data };
+    const dims = t.dims.map(Number);
+    if (t.type === 'string') {
+      const text = Array.from(t.data as readonly string[], String);
+      out[name] = { dims, type: t.type, data: new Float64Array(text.length).fill(NaN), text };
+    } else {
+      const src = t.data as ArrayLike<number | bigint | boolean>;
+      const data = new Float64Array(src.length);
+      for (let i = 0; i < src.length; i++) data[i] = Number(src[i]!);
+      out[name] = { dims, type: t.type, data };
+    }
     t.dispose?.();
   }
   return out;
