@@ -9,6 +9,7 @@ export type { FormatOptions } from './format.js';
 export { buildReportHtml, escapeHtml, formatCell } from './html.js';
 export type { IntervalCell, ReportInput, ReportPlot, ReportSection, ReportTable, TableCell } from './html.js';
 export { ROC_X_TITLE, ROC_Y_TITLE, rocPlot } from './plots/roc.js';
+export { CURVE_THIN_STEP, CurveThinner, thinCurve } from './plots/thin.js';
 export type { RocCurveInput, RocOperatingPoint, RocPlotInput } from './plots/roc.js';
 export { INVERSE_TITLE, REJECTION_TITLE, SIGNAL_EFF_TITLE, rejectionPlot } from './plots/rejection.js';
 export type { RejectionCurveInput, RejectionOperatingPoint, RejectionPlotInput } from './plots/rejection.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSpec } from '../render.js';
 import { axisTitle, countMarkItems, expectDiscernError, layersOf, loose, svgTexts } from '../__tests__/helpers.js';
 import { INVERSE_TITLE, REJECTION_TITLE, SIGNAL_EFF_TITLE, logAxis, rejectionPlot } from './rejection.js';
+import { thinCurve } from './thin.js';
 
 const curve = { name: 'MLP', signalEff: [0, 0.2, 0.5, 0.9, 1], backgroundEff: [0, 0, 0.01, 0.2, 1] };
 
@@ -31,6 +32,16 @@ describe('rejectionPlot', () => {
     expect(warnings).toEqual([]);
     expect(svgTexts(svg)).toEqual(expect.arrayContaining([SIGNAL_EFF_TITLE, INVERSE_TITLE, 'εS = 50 %', 'MLP', '1', '10', '100']));
     expect(countMarkItems(svg, 'symbol')).toBe(1);
+  });
+
+  it('thin: the points the ROC keeps (thinCurve in (εB, εS)), drawn as 1 − εB', () => {
+    const eb = Array.from({ length: 5001 }, (_, i) => i / 5000);
+    const es = eb.map((b) => Math.sqrt(b));
+    const kept = thinCurve(eb, es);
+    expect(kept.x.length).toBeLessThan(1000);
+    const line = layersOf(rejectionPlot({ mode: 'rejection', curves: [{ name: 'c', signalEff: es, backgroundEff: eb, thin: true }] }), 'line').find((l) => l.encoding!['color'])!;
+    expect(line.data!.values.map((r) => r['x'])).toEqual(kept.y);
+    expect(line.data!.values.map((r) => r['y'])).toEqual(kept.x.map((b) => 1 - b));
   });
 
   it('rejects bad input', () => {

@@ -2,13 +2,15 @@ import { type VegaLiteSpec } from '../render.js';
 import { NEUTRAL_COLOR, seriesColors } from '../theme.js';
 import { finiteArray, inUnitInterval, invalid, nonEmpty, sameLength, uniqueNames, type NumberArray } from '../validate.js';
 import { layered } from './common.js';
-import { operatingPointLayers, type PointRow } from './roc.js';
+import { operatingPointLayers, thinned, type PointRow } from './roc.js';
 
 export interface RejectionCurveInput {
   /** Legend label, e.g. "MLP (AUC = 0.93)". */
   name: string;
   signalEff: NumberArray;
   backgroundEff: NumberArray;
+  /** Thin the curve before drawing, as rocPlot does (true: the default step CURVE_THIN_STEP, or the step). */
+  thin?: boolean | number;
 }
 
 export interface RejectionOperatingPoint {
@@ -45,9 +47,11 @@ export function rejectionPlot(input: RejectionPlotInput): VegaLiteSpec {
   let dropped = 0;
   for (const c of curves) {
     sameLength(c.signalEff, c.backgroundEff, `signalEff of "${c.name}"`, `backgroundEff of "${c.name}"`);
-    nonEmpty(c.signalEff, `rejection curve "${c.name}"`);
-    const es = finiteArray(c.signalEff, `signalEff of "${c.name}"`);
-    const eb = finiteArray(c.backgroundEff, `backgroundEff of "${c.name}"`);
+    // Thinned in (εB, εS), the ROC's order of the coordinates: the max-norm is symmetric, so the same points as rocPlot keeps.
+    const curve = thinned(c.backgroundEff, c.signalEff, c.thin);
+    nonEmpty(curve.y, `rejection curve "${c.name}"`);
+    const es = finiteArray(curve.y, `signalEff of "${c.name}"`);
+    const eb = finiteArray(curve.x, `backgroundEff of "${c.name}"`);
     inUnitInterval(es, `signalEff of "${c.name}"`);
     inUnitInterval(eb, `backgroundEff of "${c.name}"`);
     let kept = 0;

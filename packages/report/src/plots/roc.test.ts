@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSpec } from '../render.js';
 import { axisTitle, countMarkGroups, countMarkItems, expectDiscernError, layersOf, loose, svgTexts } from '../__tests__/helpers.js';
 import { ROC_X_TITLE, ROC_Y_TITLE, curveLabel, rocPlot } from './roc.js';
+import { thinCurve } from './thin.js';
 
 const curve = { name: 'Logistic', fpr: [0, 0.1, 0.3, 1], tpr: [0, 0.6, 0.9, 1], auc: 0.912, aucInterval: [0.905, 0.919] as const };
 
@@ -60,5 +61,21 @@ describe('rocPlot', () => {
 
   it('uses the title given', () => {
     expect(loose(rocPlot({ curves: [curve], title: 'Photon vs jet' })).title.text).toBe('Photon vs jet');
+  });
+
+  it('thin: a long curve is drawn from the points thinCurve keeps; thin: true uses the default step; already thinned curves are unchanged', () => {
+    const n = 20000;
+    const fpr = Array.from({ length: n + 1 }, (_, i) => i / n);
+    const tpr = fpr.map((f) => Math.sqrt(f));
+    const rowsOf = (thin: boolean | number | undefined) =>
+      layersOf(rocPlot({ curves: [{ name: 'c', fpr, tpr, ...(thin !== undefined ? { thin } : {}) }] }), 'line')[1]!.data!.values;
+    expect(rowsOf(undefined)).toHaveLength(n + 1);
+    const expected = thinCurve(fpr, tpr, 0.002);
+    expect(expected.x.length).toBeLessThan(1000);
+    expect(rowsOf(true)).toEqual(expected.x.map((x, i) => ({ series: 'c', fpr: x, tpr: expected.y[i], i })));
+    expect(rowsOf(0.05).length).toBe(thinCurve(fpr, tpr, 0.05).x.length);
+    const pre = layersOf(rocPlot({ curves: [{ name: 'c', fpr: expected.x, tpr: expected.y }] }), 'line')[1]!.data!.values;
+    expect(rowsOf(true)).toEqual(pre);
+    expectDiscernError(() => rocPlot({ curves: [{ name: 'c', fpr, tpr, thin: -1 }] }), /thinning step/);
   });
 });

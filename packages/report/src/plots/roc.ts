@@ -3,6 +3,7 @@ import { type VegaLiteSpec } from '../render.js';
 import { INK_COLOR, NEUTRAL_COLOR, seriesColors } from '../theme.js';
 import { finiteArray, inUnitInterval, invalid, nonEmpty, sameLength, uniqueNames, type NumberArray } from '../validate.js';
 import { layered } from './common.js';
+import { CURVE_THIN_STEP, checkThinStep, thinCurve } from './thin.js';
 
 export interface RocCurveInput {
   name: string;
@@ -13,6 +14,11 @@ export interface RocCurveInput {
   auc?: number;
   /** Confidence interval on the AUC, shown in the legend as `AUC = 0.912 [0.905, 0.919]`. */
   aucInterval?: readonly [number, number];
+  /**
+   * Thin the curve before drawing (thin.ts): true for the default step CURVE_THIN_STEP, or the step. A curve of
+   * one point per event keeps a few hundred points that draw the same line. Non-finite points are dropped.
+   */
+  thin?: boolean | number;
 }
 
 export interface RocOperatingPoint {
@@ -57,9 +63,10 @@ export function rocPlot(input: RocPlotInput): VegaLiteSpec {
   const rows: { series: string; fpr: number; tpr: number; i: number }[] = [];
   for (const c of curves) {
     sameLength(c.fpr, c.tpr, `fpr of "${c.name}"`, `tpr of "${c.name}"`);
-    nonEmpty(c.fpr, `ROC curve "${c.name}"`);
-    const fpr = finiteArray(c.fpr, `fpr of "${c.name}"`);
-    const tpr = finiteArray(c.tpr, `tpr of "${c.name}"`);
+    const curve = thinned(c.fpr, c.tpr, c.thin);
+    nonEmpty(curve.x, `ROC curve "${c.name}"`);
+    const fpr = finiteArray(curve.x, `fpr of "${c.name}"`);
+    const tpr = finiteArray(curve.y, `tpr of "${c.name}"`);
     inUnitInterval(fpr, `fpr of "${c.name}"`);
     inUnitInterval(tpr, `tpr of "${c.name}"`);
     const label = curveLabel(c.name, c.auc, c.aucInterval);
@@ -96,6 +103,12 @@ export function rocPlot(input: RocPlotInput): VegaLiteSpec {
     ...operatingPointLayers(points, x, y, { dx: 8, dy: 14, align: 'left' }),
   ];
   return layered({ title: input.title ?? 'ROC curve', width: input.width, height: input.height }, layer);
+}
+
+/** The curve as given, or thinned when asked (true: the default step). */
+export function thinned(x: NumberArray, y: NumberArray, thin: boolean | number | undefined): { x: NumberArray; y: NumberArray } {
+  if (thin === undefined || thin === false) return { x, y };
+  return thinCurve(x, y, thin === true ? CURVE_THIN_STEP : checkThinStep(thin));
 }
 
 export interface PointRow {
