@@ -49,6 +49,28 @@ describe('scoreDistributionPlot', () => {
     );
   });
 
+  it('thresholdLabel names the cut; the label sits right of the line, left of it in the right 40 % of the axis', () => {
+    const textOf = (threshold: number, extra: { thresholdLabel?: string; range?: [number, number] } = {}) => {
+      const s = scoreDistributionPlot({ test, range: [0, 1], threshold, ...extra });
+      const layer = layersOf(s, 'text')[0]!;
+      const mark = layer.mark as unknown as { align: string; dx: number };
+      return { label: layer.data!.values[0]!['label'], align: mark.align, dx: mark.dx };
+    };
+    expect(textOf(0.5)).toEqual({ label: 'threshold 0.5', align: 'left', dx: 4 });
+    expect(textOf(0.6, { thresholdLabel: 'NP α = 0.05: 0.6' })).toEqual({ label: 'NP α = 0.05: 0.6', align: 'left', dx: 4 });
+    expect(textOf(0.61, { thresholdLabel: 'MAP: 0.61' })).toEqual({ label: 'MAP: 0.61', align: 'right', dx: -4 });
+    // The 40 % are of the axis shown: on [0, 2] the cut 0.61 is in the left third.
+    expect(textOf(0.61, { range: [0, 2] })).toMatchObject({ align: 'left' });
+    expectDiscernError(() => scoreDistributionPlot({ test, threshold: 0.5, thresholdLabel: '' }), /thresholdLabel/);
+  });
+
+  it('renders the label given, to the left of a cut near the right edge, inside the frame', async () => {
+    const { svg, warnings } = await renderSpec(scoreDistributionPlot({ test, range: [0, 1], threshold: 0.9, thresholdLabel: 'min. risk: 0.9' }));
+    expect(warnings).toEqual([]);
+    expect(svgTexts(svg)).toContain('min. risk: 0.9');
+    expect(svg).toMatch(/text-anchor="end"[^>]*>min\. risk: 0\.9</);
+  });
+
   it('uses the class names given, and notes events outside the range', () => {
     const s = scoreDistributionPlot({ test: { signal: [0.5, 2], background: [0.2] }, range: [0, 1], bins: 2, classNames: ['Jet', 'Photon'] });
     const domain = (layersOf(s, 'area')[0]!.encoding!['color'] as { scale: { domain: string[] } }).scale.domain;

@@ -23,7 +23,10 @@ export interface ScoreDistributionInput {
   classNames?: readonly [string, string];
   /** Kolmogorov–Smirnov p-values of train against test, per class. */
   ksPValues?: { signal: number; background: number };
+  /** A cut on the score, drawn as a dashed line with a label beside it. */
   threshold?: number;
+  /** The label's text, e.g. the rule that chose the cut ("NP α = 0.05: 0.734"); default `threshold <value>`. */
+  thresholdLabel?: string;
   xTitle?: string;
   title?: string;
   width?: number;
@@ -157,12 +160,17 @@ export function scoreDistributionPlot(input: ScoreDistributionInput): VegaLiteSp
   if (input.threshold !== undefined) {
     const t = input.threshold;
     if (!Number.isFinite(t)) throw invalid(`threshold must be finite; got ${t}`, { threshold: t });
-    const data = { values: [{ x: t, label: `threshold ${formatNumber(t)}` }] };
+    const label = input.thresholdLabel ?? `threshold ${formatNumber(t)}`;
+    if (typeof label !== 'string' || label.length === 0) throw invalid('thresholdLabel must be a non-empty string', { thresholdLabel: label });
+    const data = { values: [{ x: t, label }] };
+    // The label goes on the side of the line with more room: left of it when the cut lies in the right 40 % of
+    // the axis, where a label written to the right would be clipped at the frame.
+    const side = (t - x0) / (x1 - x0) > 0.6 ? { align: 'right', dx: -4 } : { align: 'left', dx: 4 };
     layer.push(
       { data, mark: { type: 'rule', color: INK_COLOR, strokeDash: [6, 3], strokeWidth: 2, clip: true }, encoding: { x } },
       {
         data,
-        mark: { type: 'text', color: INK_COLOR, align: 'left', baseline: 'top', dx: 4, y: 4, fontSize: 12, clip: true },
+        mark: { type: 'text', color: INK_COLOR, align: side.align, baseline: 'top', dx: side.dx, y: 4, fontSize: 12, clip: true },
         encoding: { x, text: { field: 'label' } },
       },
     );
