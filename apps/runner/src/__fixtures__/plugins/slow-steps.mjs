@@ -25,7 +25,7 @@ export const steps = [
       const end = Date.now() + p.ms;
       let x = 0;
       while (Date.now() < end) x += Math.sqrt(x + 1);
-      ctx.metrics.busy = { spun: x > 0 };
+      return { spun: x > 0 };
     },
   },
   {
