@@ -15,6 +15,8 @@ export { INVERSE_TITLE, REJECTION_TITLE, SIGNAL_EFF_TITLE, rejectionPlot } from 
 export type { RejectionCurveInput, RejectionOperatingPoint, RejectionPlotInput } from './plots/rejection.js';
 export { SCORE_X_TITLE, SCORE_Y_TITLE, scoreDistributionPlot } from './plots/scores.js';
 export type { ScoreDistributionInput, ScoreSample } from './plots/scores.js';
+export { gaussianDensityPlot } from './plots/gaussian.js';
+export type { GaussianDensityClass, GaussianDensityInput, GaussianDensitySample, GaussianDensityTest } from './plots/gaussian.js';
 export { binEdges, densityHistogram } from './plots/histogram.js';
 export type { DensityHistogram } from './plots/histogram.js';
 export { CONFUSION_X_TITLE, CONFUSION_Y_TITLE, confusionMatrixPlot } from './plots/confusion.js';
