@@ -1,8 +1,6 @@
 // @discern/report: Vega-Lite plots of classifiers and decisions, rendered to SVG/PNG, and the HTML report of a run.
 export { renderSpec, renderSvg, svgToPng, dejavuFontFiles } from './render.js';
 export type { RenderOptions, RenderResult, VegaLiteSpec } from './render.js';
-export { writePlot } from './write.js';
-export type { WrittenPlot } from './write.js';
 export { BACKGROUND_COLOR, CATEGORY_PALETTE, FONT_FAMILY, SIGNAL_COLOR, THEME_CONFIG } from './theme.js';
 export { formatInterval, formatNumber } from './format.js';
 export type { FormatOptions } from './format.js';

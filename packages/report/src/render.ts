@@ -10,7 +10,7 @@ import { FontMetrics } from './font-metrics.js';
 import { FONT_FAMILY, THEME_CONFIG } from './theme.js';
 import { invalid } from './validate.js';
 
-/** A Vega-Lite specification, as the plot builders return it and `writePlot` stores it (`*.vl.json`). */
+/** A Vega-Lite specification, as the plot builders return it (theme embedded: it renders the same in the Vega editor). */
 export type VegaLiteSpec = TopLevelSpec;
 
 export interface RenderOptions {

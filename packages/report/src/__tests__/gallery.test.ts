@@ -1,29 +1,29 @@
-// Renders every plot type with realistic data and checks the images. With REPORT_LOOK_DIR set, the files
-// stay there for a person to look at (`REPORT_LOOK_DIR=/tmp/report-look npx vitest run ...`).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Renders every plot type with realistic data and checks the images. With REPORT_LOOK_DIR set, the SVG, PNG
+// and Vega-Lite spec of each are written there for a person to look at
+// (`REPORT_LOOK_DIR=/tmp/report-look npx vitest run ...`).
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildReportHtml } from '../html.js';
 import { clusterPlot } from '../plots/cluster.js';
 import { confusionMatrixPlot } from '../plots/confusion.js';
+import { gaussianDensityPlot } from '../plots/gaussian.js';
 import { historyPlot } from '../plots/history.js';
 import { rejectionPlot } from '../plots/rejection.js';
 import { rocPlot } from '../plots/roc.js';
 import { scoreDistributionPlot } from '../plots/scores.js';
 import { renderSpec, type VegaLiteSpec } from '../render.js';
-import { writePlot } from '../write.js';
-import { faithfulLike, gaussianScores, rocFromScores } from './synthetic.js';
+import { PNG_SIGNATURE } from './helpers.js';
+import { faithfulLike, gaussianScores, rocFromScores, workedExampleSample } from './synthetic.js';
 
 const keep = process.env['REPORT_LOOK_DIR'];
-let dir: string | undefined;
-async function outDir(): Promise<string> {
-  dir ??= keep ?? (await mkdtemp(join(tmpdir(), 'report-gallery-')));
-  return dir;
+
+/** Writes a file for a person to look at, when REPORT_LOOK_DIR names a folder. */
+async function look(name: string, content: string | Uint8Array): Promise<void> {
+  if (!keep) return;
+  await mkdir(keep, { recursive: true });
+  await writeFile(join(keep, name), content);
 }
-afterAll(async () => {
-  if (!keep && dir) await rm(dir, { recursive: true, force: true });
-});
 
 const test = gaussianScores(1, 4000);
 const train = gaussianScores(2, 4000, 0.05);
@@ -85,6 +85,18 @@ const gallery: Record<string, VegaLiteSpec> = {
     series: [{ name: 'GMM, 2 components', values: Array.from({ length: 25 }, (_, i) => -2.5 + 1.4 * (1 - Math.exp(-i / 3))) }],
   }),
   clusters: clusterPlot(faithfulLike(4)),
+  gaussian: gaussianDensityPlot({
+    classes: [
+      { name: 'C1', mean: 0, sd: 1 },
+      { name: 'C2', mean: 1, sd: 1 },
+    ],
+    tests: [
+      { label: 'NP α = 0.5: x > 0', region: [[0, Infinity]] },
+      { label: 'cut x > 0.5', region: [[0.5, Infinity]] },
+    ],
+    sample: { name: 'test', ...workedExampleSample(5, 3000) },
+    shadeErrors: 'cut x > 0.5',
+  }),
 };
 
 describe('gallery: every plot renders to a clean SVG and PNG', () => {
@@ -97,9 +109,10 @@ describe('gallery: every plot renders to a clean SVG and PNG', () => {
       expect(svgW).toBeGreaterThan(300);
       expect(svgW).toBeLessThan(900);
       expect(r.width).toBe(Math.round(svgW * 2));
-      const paths = await writePlot(await outDir(), name, spec);
-      const png = await readFile(paths.png);
-      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect([...r.png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+      await look(`${name}.svg`, r.svg);
+      await look(`${name}.png`, r.png);
+      await look(`${name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     });
   }
 });
@@ -124,6 +137,6 @@ describe('gallery: the HTML report of all plots', () => {
     });
     expect((html.match(/<svg/g) ?? []).length).toBe(Object.keys(gallery).length);
     expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?https?:/i);
-    await writeFile(join(await outDir(), 'report.html'), html);
+    await look('report.html', html);
   });
 });

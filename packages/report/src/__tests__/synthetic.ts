@@ -1,5 +1,5 @@
 // Realistic synthetic inputs for the plot tests and the gallery: Gaussian scores, a ROC curve computed from
-// them, a 3-class confusion matrix, loss curves and Old-Faithful-like clusters.
+// them, a 3-class confusion matrix, loss curves, Old-Faithful-like clusters and the Gaussian worked example.
 import { createRng } from '@discern/linalg';
 import { type ClusterPlotInput } from '../plots/cluster.js';
 import { type ScoreSample } from '../plots/scores.js';
@@ -11,6 +11,13 @@ export function gaussianScores(seed: number, n: number, shift = 0, separation = 
     signal: Array.from({ length: n }, () => sigmoid(separation + shift + 1.1 * rng.normal())),
     background: Array.from({ length: n }, () => sigmoid(-separation + shift + 1.1 * rng.normal())),
   };
+}
+
+/** The worked example's simulated sample: n events of C1 ~ N(0, 1), then n of C2 ~ N(1, 1). */
+export function workedExampleSample(seed: number, n: number): { statistic: number[]; isC2: number[] } {
+  const rng = createRng(seed);
+  const statistic = [...Array.from({ length: n }, () => rng.normal()), ...Array.from({ length: n }, () => 1 + rng.normal())];
+  return { statistic, isC2: statistic.map((_, i) => (i < n ? 0 : 1)) };
 }
 
 /** ROC points from scores (threshold at every distinct score), as metrics' rocCurve would give them. */
