@@ -4,10 +4,10 @@
  * checks are shared, so a new estimator joins by adding one entry.
  */
 import { type DenseMatrix, createRng, zeros } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { CancelFlag, DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { CategoricalNB, GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
-import { type Classifier, type FitOptions, type ModelJSON } from './estimator.js';
+import { type Classifier, type FitOptions, type ModelJSON, type Progress } from './estimator.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
@@ -35,12 +35,14 @@ interface Entry {
   readonly missingOk?: boolean;
   /** Needs regularisation for a constant or duplicated feature (its own coded error otherwise). */
   readonly regularised?: (seed: number) => AnyEstimator;
+  /** Its fit is a loop that reports progress (iterations, epochs, restarts, classes); closed-form fits are not. */
+  readonly iterative?: boolean;
 }
 
 const ENTRIES: Entry[] = [
-  { name: 'LogisticRegression (lbfgs)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ l2: 0.01 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2 },
-  { name: 'LogisticRegression (gd)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ solver: 'gd', epochs: 200 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2 },
-  { name: 'MLPClassifier', supervised: true, data: 'continuous', make: (s) => new MLPClassifier({ hiddenLayers: [5], maxIter: 30, seed: s }), fromJSON: (j) => MLPClassifier.fromJSON(j), tooFew: 2 },
+  { name: 'LogisticRegression (lbfgs)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ l2: 0.01 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2, iterative: true },
+  { name: 'LogisticRegression (gd)', supervised: true, data: 'continuous', make: () => new LogisticRegression({ solver: 'gd', epochs: 200 }), fromJSON: (j) => LogisticRegression.fromJSON(j), tooFew: 2, iterative: true },
+  { name: 'MLPClassifier', supervised: true, data: 'continuous', make: (s) => new MLPClassifier({ hiddenLayers: [5], maxIter: 30, seed: s }), fromJSON: (j) => MLPClassifier.fromJSON(j), tooFew: 2, iterative: true },
   { name: 'GaussianNB', supervised: true, data: 'continuous', make: () => new GaussianNB(), fromJSON: (j) => GaussianNB.fromJSON(j), tooFew: 2 },
   { name: 'MultinomialNB', supervised: true, data: 'counts', make: () => new MultinomialNB(), fromJSON: (j) => MultinomialNB.fromJSON(j), tooFew: 2 },
   { name: 'CategoricalNB', supervised: true, data: 'codes', make: () => new CategoricalNB(), fromJSON: (j) => CategoricalNB.fromJSON(j), tooFew: 2, missingOk: true },
@@ -53,11 +55,21 @@ const ENTRIES: Entry[] = [
     make: (s) => new GenerativeClassifier({ density: { kind: 'gmm', nComponents: 2, covarianceType: 'full', seed: s } }),
     fromJSON: (j) => GenerativeClassifier.fromJSON(j),
     tooFew: 2,
+    iterative: true,
   },
-  { name: 'GaussianMixture', supervised: false, data: 'continuous', make: (s) => new GaussianMixture({ nComponents: 2, seed: s }), fromJSON: (j) => GaussianMixture.fromJSON(j), tooFew: 2 },
-  { name: 'KMeans', supervised: false, data: 'continuous', make: (s) => new KMeans({ nClusters: 3, nInit: 2, seed: s }), fromJSON: (j) => KMeans.fromJSON(j), tooFew: 3 },
-  { name: 'MultinomialMixture', supervised: false, data: 'counts', make: (s) => new MultinomialMixture({ nComponents: 2, seed: s }), fromJSON: (j) => MultinomialMixture.fromJSON(j), tooFew: 2, missingOk: true },
-  { name: 'LatentClassModel', supervised: false, data: 'codes', make: (s) => new LatentClassModel({ nComponents: 2, seed: s }), fromJSON: (j) => LatentClassModel.fromJSON(j), tooFew: 2, missingOk: true },
+  { name: 'GaussianMixture', supervised: false, data: 'continuous', make: (s) => new GaussianMixture({ nComponents: 2, seed: s }), fromJSON: (j) => GaussianMixture.fromJSON(j), tooFew: 2, iterative: true },
+  { name: 'KMeans', supervised: false, data: 'continuous', make: (s) => new KMeans({ nClusters: 3, nInit: 2, seed: s }), fromJSON: (j) => KMeans.fromJSON(j), tooFew: 3, iterative: true },
+  {
+    name: 'MultinomialMixture',
+    supervised: false,
+    data: 'counts',
+    make: (s) => new MultinomialMixture({ nComponents: 2, seed: s }),
+    fromJSON: (j) => MultinomialMixture.fromJSON(j),
+    tooFew: 2,
+    missingOk: true,
+    iterative: true,
+  },
+  { name: 'LatentClassModel', supervised: false, data: 'codes', make: (s) => new LatentClassModel({ nComponents: 2, seed: s }), fromJSON: (j) => LatentClassModel.fromJSON(j), tooFew: 2, missingOk: true, iterative: true },
 ];
 
 /** 90 rows, 4 features, 3 classes with class-dependent distributions of the kind each estimator takes. */
@@ -77,8 +89,8 @@ function dataset(kind: DataKind, seed = 11): { X: DenseMatrix; y: Int32Array } {
   return { X, y };
 }
 
-function fit(e: AnyEstimator, entry: Entry, X: DenseMatrix, y: Int32Array, weights?: Float64Array): AnyEstimator {
-  const options = weights ? { weights } : {};
+function fit(e: AnyEstimator, entry: Entry, X: DenseMatrix, y: Int32Array, weights?: Float64Array, more: FitOptions = {}): AnyEstimator {
+  const options = { ...(weights ? { weights } : {}), ...more };
   if (entry.supervised) e.fit(X, y, options);
   else e.fit(X, options);
   return e;
@@ -89,6 +101,16 @@ function outputs(e: AnyEstimator, X: DenseMatrix): Float64Array {
   if (e.predictProba) return e.predictProba(X).data;
   if (e.scoreSamples) return e.scoreSamples(X);
   return Float64Array.from(e.predict(X));
+}
+
+function errorOf(f: () => unknown): DiscernError | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DiscernError) return e;
+    throw e;
+  }
+  return undefined;
 }
 
 function codeOf(f: () => unknown): string {
@@ -179,6 +201,46 @@ describe.each(ENTRIES)('conformance: $name', (entry) => {
         }
         expect(Math.abs(s - 1)).toBeLessThan(1e-12);
       }
+    });
+  }
+
+  it('a signal already set: INTERRUPTED before any work, and the estimator keeps what it had', () => {
+    const set = { aborted: true, reason: 'SIGINT' };
+    let progress = 0;
+    const fresh = entry.make(4);
+    const e = errorOf(() => fit(fresh, entry, X, y, undefined, { signal: set, onProgress: () => progress++ }));
+    expect(e?.code).toBe('INTERRUPTED');
+    expect(e?.message).toBe(`SIGINT: stopped ${fresh.kind} before it started`);
+    expect(progress).toBe(0);
+    expect(codeOf(() => fresh.predict(X))).toBe('MODEL_NOT_FITTED');
+    // a fitted estimator keeps its previous fit
+    const fitted = fit(entry.make(4), entry, X, y);
+    const before = JSON.stringify(fitted.toJSON());
+    const other = { ...X, data: X.data.map((v, k) => (k % 5 === 0 ? v + 1 : v)) };
+    expect(codeOf(() => fit(fitted, entry, other, y, undefined, { signal: set }))).toBe('INTERRUPTED');
+    expect(JSON.stringify(fitted.toJSON())).toBe(before);
+  });
+
+  if (entry.iterative) {
+    it('a signal set in the middle (from onProgress): INTERRUPTED before the next unit of work, state unchanged', () => {
+      const flag = new CancelFlag();
+      const seen: string[] = [];
+      const onProgress = (p: Progress): void => {
+        seen.push(`${p.phase} ${p.step}`);
+        flag.cancel('SIGTERM');
+      };
+      const fresh = entry.make(6);
+      const e = errorOf(() => fit(fresh, entry, X, y, undefined, { signal: flag, onProgress }));
+      expect(e?.code).toBe('INTERRUPTED');
+      expect(e?.message).toMatch(new RegExp(`^SIGTERM: stopped ${fresh.kind}[ ,]`));
+      // the flag went up at the first progress report: no later unit of work got as far as reporting
+      expect(seen).toHaveLength(1);
+      expect(codeOf(() => fresh.predict(X))).toBe('MODEL_NOT_FITTED');
+      const fitted = fit(entry.make(6), entry, X, y);
+      const before = JSON.stringify(fitted.toJSON());
+      const again = new CancelFlag();
+      expect(codeOf(() => fit(fitted, entry, X, y, undefined, { signal: again, onProgress: () => again.cancel() }))).toBe('INTERRUPTED');
+      expect(JSON.stringify(fitted.toJSON())).toBe(before);
     });
   }
 });

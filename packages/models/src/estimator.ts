@@ -16,13 +16,42 @@ export interface FitOptions {
   readonly weights?: Float64Array;
   readonly onProgress?: (p: Progress) => void;
   /**
-   * Cancels the fit: every long loop (iterations, epochs, mini-batches, restarts) checks it and throws INTERRUPTED.
-   * A fit never yields, so set it from another thread (`CancelFlag` of @discern/core) or from `onProgress`.
+   * Cancels the fit: every long loop (iterations, epochs, mini-batches, restarts) checks it and throws INTERRUPTED
+   * naming what it stopped ("SIGINT: stopped gmm at EM iteration 12 of restart 2"); a signal already set stops the
+   * fit before any work. The estimator keeps what it had before (unfitted, or its previous fit). A fit never yields,
+   * so set it from another thread (`CancelFlag` of @discern/core, in shared memory) or from `onProgress`.
+   * See "Cancellation" below for how a loop checks it.
    */
   readonly signal?: CancelSignal;
-  /** Worker threads for this fit (overrides the estimator's `threads` option and the default); results never depend on it. */
+  /**
+   * Worker threads for this fit, the calling thread included: overrides the estimator's own `threads` option and
+   * defaultThreads() (DISCERN_THREADS, or the cores). A positive integer; estimators without threaded passes ignore
+   * it. Results never depend on it (fixed chunks summed in order).
+   */
   readonly threads?: number;
 }
+
+/*
+ * Cancellation, designed once (src/cancel.ts). The shared loops check `FitOptions.signal` for every estimator that
+ * uses them: `bestRestart` before each restart and `emIterations` before each EM iteration (mixture/common.ts), the
+ * L-BFGS driver `minimize` before each objective evaluation (optim/lbfgs.ts, given `signal`), the MLP's `train`
+ * before each mini-batch, k-means' `lloyd` and `kmeansPlusPlus` (also inside a mixture's k-means initialisation), and
+ * a GenerativeClassifier hands the signal to each class density. A new estimator that fits through them is
+ * cancellable for free. Its own long loop does two things:
+ *
+ *   fit(X, y, options = {}) {
+ *     checkNotCancelled(options, this.kind);               // a signal already set: stop before any work
+ *     const cancel = fitCancellation(options, this.kind);  // says 'kind at <place>'
+ *     for (let round = 1; round <= this.rounds; round++) {
+ *       checkpoint(cancel, () => `boosting round ${round} of ${this.rounds}`);  // once per unit of work
+ *       ...
+ *     }
+ *     this.state = ...;                                    // commit only at the end
+ *   }
+ *
+ * A unit of work between two checks should take well under a second on large inputs (one pass over the data at
+ * most). Inside a restart, `within(cancel, 'of restart 2')` adds where the loop sits.
+ */
 
 /** What every fit reports: enough to tell a converged fit from one that ran out of iterations. */
 export interface FitReport {

@@ -1,5 +1,6 @@
 import { type DenseMatrix, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';
@@ -83,6 +84,7 @@ export class CategoricalNB extends BayesClassifierBase {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const est = 'CategoricalNB';
     const K = checkFitInput(X, y, options, est, 2, true);
     this.checkCodes(X);

@@ -1,4 +1,5 @@
 import { type CholeskyResult, type DenseMatrix, logDetFromCholesky, mvnLogPdfRows, weightedCovariance, weightedMean } from '@discern/linalg';
+import { checkNotCancelled } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { checkOption, closedFormReport } from './common.js';
@@ -42,6 +43,7 @@ export class GaussianDensity implements DensityModel {
   }
 
   fit(X: DenseMatrix, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const est = 'GaussianDensity';
     checkX(X, est, 1);
     checkWeights(options.weights, X.rows, est);

@@ -1,4 +1,5 @@
 import { type DenseMatrix, LOG_2PI, zeros } from '@discern/linalg';
+import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classMeans, classWeights, closedFormReport, resolvePriors } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';
@@ -48,6 +49,7 @@ export class GaussianNB extends BayesClassifierBase {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const est = 'GaussianNB';
     const K = checkFitInput(X, y, options, est);
     const w = options.weights;

@@ -1,5 +1,6 @@
 import { type DenseMatrix, takeRows, zeros } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { DiscernError, interruptedError } from '@discern/core';
+import { checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { type DensityModel, type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, classWeights, resolvePriors } from './common.js';
 import { DEFAULT_DENSITY, type DensitySpec, checkDensitySpec, densityFromSpec, knownDensityFromJSON } from './densities.js';
@@ -52,6 +53,8 @@ export class GenerativeClassifier extends BayesClassifierBase {
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     const est = 'GenerativeClassifier';
+    checkNotCancelled(options, this.kind);
+    const cancel = fitCancellation(options, this.kind);
     // negative event weights are passed on: the class density decides whether it accepts them
     const K = checkFitInput(X, y, options, est, 2, false, true);
     const w = options.weights;
@@ -60,7 +63,10 @@ export class GenerativeClassifier extends BayesClassifierBase {
     const rows: number[][] = Array.from({ length: K }, () => []);
     for (let i = 0; i < y.length; i++) rows[y[i]!]!.push(i);
     const densities: DensityModel[] = [];
+    // the signal and threads go to every class density, which checks the signal in its own loops
+    const inner = { ...(options.signal ? { signal: options.signal } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) };
     for (let k = 0; k < K; k++) {
+      checkpoint(cancel, () => `the density of class ${k} of ${K}`);
       const model = typeof this.density === 'function' ? this.density(k) : densityFromSpec(this.density);
       if (!model || typeof model.fit !== 'function' || typeof model.scoreSamples !== 'function')
         throw new DiscernError('INVALID_ARGUMENT', `${est}: the density factory returned ${String(model)} for class ${k}; it must return a DensityModel (fit, scoreSamples, toJSON)`, { estimator: est, class: k });
@@ -68,8 +74,9 @@ export class GenerativeClassifier extends BayesClassifierBase {
       const Xk = takeRows(X, idx);
       const wk = w ? Float64Array.from(idx, (i) => w[i]!) : undefined;
       try {
-        model.fit(Xk, wk ? { weights: wk } : {});
+        model.fit(Xk, wk ? { ...inner, weights: wk } : inner);
       } catch (e) {
+        if (e instanceof DiscernError && e.code === 'INTERRUPTED') throw interruptedError(`${this.kind}, density of class ${k} of ${K}: ${String(e.context.what ?? e.message)}`, e.context.reason);
         // say which class failed: a density error alone does not tell the user where to look
         if (e instanceof DiscernError) throw new DiscernError(e.code, `${est}: fitting the density of class ${k} (${idx.length} rows) failed: ${e.message}`, { ...e.context, estimator: est, class: k }, { cause: e });
         throw e;

@@ -1,5 +1,6 @@
 import { type DenseMatrix, choleskySolve, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
 import { gaussianClassStats, ledoitWolfClass, scatterRank, shrinkToTrace } from './covariance.js';
@@ -88,6 +89,7 @@ export class LDA extends BayesClassifierBase {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const est = 'LDA';
     const { K, totals, priors, means, scat } = gaussianClassStats(X, y, options, this.givenPriors, est);
     const w = options.weights;

@@ -1,5 +1,6 @@
 import { type CholeskyResult, type DenseMatrix, cholesky, logDetFromCholesky, mvnLogPdfRows, zeros } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
+import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
 import { gaussianClassStats, scatterRank } from './covariance.js';
@@ -65,6 +66,7 @@ export class QDA extends BayesClassifierBase {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const est = 'QDA';
     const { K, totals, priors, means, scat } = gaussianClassStats(X, y, options, this.givenPriors, est);
     const p = X.cols;

@@ -1,5 +1,6 @@
 import { sigmoid, softmaxRowsInPlace, stableSum, type DenseMatrix } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
+import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
@@ -66,7 +67,9 @@ export class LogisticRegression implements Classifier {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const K = checkXy(X, y, NAME);
+    const threads = fitThreads(options, this.threadsOption, NAME);
     const n = X.rows, p = X.cols;
     const ev = options.weights;
     if (ev && ev.length === n)
@@ -100,7 +103,7 @@ export class LogisticRegression implements Classifier {
         );
       theta0.set(o.initialWeights);
     }
-    const fg = logisticObjective({ X: X.data, n, p, y, nClasses: K, w, l2: o.l2, fitIntercept: o.fitIntercept, loss: o.loss }, this.threads);
+    const fg = logisticObjective({ X: X.data, n, p, y, nClasses: K, w, l2: o.l2, fitIntercept: o.fitIntercept, loss: o.loss }, threads);
 
     let theta: Float64Array;
     let report: FitReport;
@@ -113,6 +116,7 @@ export class LogisticRegression implements Classifier {
         // minimize's default 64·eps: it then stops ~10× closer to the optimum (max |gradient| ~1e-9 on MAGIC).
         ftol: Number.EPSILON,
         onIteration: options.onProgress ? (step, f) => options.onProgress!({ phase: 'iteration', step, total: o.maxIter, value: f }) : undefined,
+        ...(options.signal ? { signal: options.signal, what: this.kind } : {}),
       });
       theta = r.x;
       if (!Number.isFinite(r.f) || !theta.every(Number.isFinite))
@@ -303,8 +307,10 @@ function gradientDescent(
   const history: number[] = [];
   let last = f0;
   let gnorm = maxAbs(g);
+  const cancel = fitCancellation(options, 'logistic');
   for (let e = 1; e <= epochs; e++) {
     if (gnorm <= tol) return { theta, epochs: e - 1, converged: true, gradNorm: gnorm, history };
+    checkpoint(cancel, () => `gradient-descent epoch ${e} of ${epochs}`);
     for (let i = 0; i < theta.length; i++) theta[i]! -= lr * g[i]!;
     const f = fg(theta, g);
     gnorm = maxAbs(g);

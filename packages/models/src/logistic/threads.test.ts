@@ -39,6 +39,18 @@ describe('LogisticRegression on worker threads', () => {
     expect(threaded.fitReport!.history).toEqual(serial.fitReport!.history);
   });
 
+  it('FitOptions.threads overrides the threads option, both ways, with the same bits', async () => {
+    expect(await pool.started()).toBe(true);
+    const fit = (own: number, given: number) => new LogisticRegression({ tol: 1e-8, threads: own }).fit(X, y, { threads: given });
+    let before = pool.tasksOnWorkers;
+    const threaded = fit(1, 3);
+    expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(2 * 10);
+    before = pool.tasksOnWorkers;
+    const serial = fit(3, 1);
+    expect(pool.tasksOnWorkers - before).toBe(0);
+    expect(threaded.toJSON()).toEqual(serial.toJSON());
+  });
+
   it('refuses a thread count that is not a positive integer', () => {
     expect(() => new LogisticRegression({ threads: 0 })).toThrow(/threads/);
     expect(() => new LogisticRegression({ threads: 1.5 })).toThrow(/threads/);

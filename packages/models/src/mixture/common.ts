@@ -1,5 +1,6 @@
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, logGamma } from '@discern/core';
+import { type Cancellation, checkpoint, within } from '../cancel.js';
 import { type FitOptions, type FitReport, argmaxRows } from '../estimator.js';
 
 /**
@@ -40,15 +41,24 @@ export interface EmRun {
 
 /**
  * Runs `nInit` restarts and keeps the best by `value` ('max': the highest, 'min': the lowest; the first wins ties),
- * reporting progress after each; returns it, its index and the value of every restart.
+ * reporting progress after each; returns it, its index and the value of every restart. Restart r gets `cancel`
+ * saying "of restart r+1" for its own loops, and the signal is checked before each restart.
  */
-export function bestRestart<R>(nInit: number, options: FitOptions, run: (restart: number) => R, value: (result: R) => number, keep: 'max' | 'min'): { best: R; bestInit: number; values: number[] } {
+export function bestRestart<R>(
+  nInit: number,
+  options: FitOptions,
+  cancel: Cancellation,
+  run: (restart: number, cancel: Cancellation) => R,
+  value: (result: R) => number,
+  keep: 'max' | 'min',
+): { best: R; bestInit: number; values: number[] } {
   let best: R | undefined;
   let bestValue = 0;
   let bestInit = 0;
   const values: number[] = [];
   for (let r = 0; r < nInit; r++) {
-    const res = run(r);
+    checkpoint(cancel, () => `the start of restart ${r + 1} of ${nInit}`);
+    const res = run(r, within(cancel, `of restart ${r + 1}`));
     const v = value(res);
     values.push(v);
     if (best === undefined || (keep === 'max' ? v > bestValue : v < bestValue)) {
@@ -65,10 +75,10 @@ export function bestRestart<R>(nInit: number, options: FitOptions, run: (restart
 /**
  * EM iterations until the mean log-likelihood changes by less than `tol`, or `maxIter`: `eStep(it)` returns the mean
  * log-likelihood under the parameters entering iteration `it` (FIT_DIVERGED when it is not finite), then `mStep(it)`
- * replaces them; progress is reported after each iteration.
+ * replaces them; progress is reported after each iteration, and `cancel` is checked before each.
  */
 export function emIterations(
-  s: { readonly estimator: string; readonly maxIter: number; readonly tol: number; readonly restart: number },
+  s: { readonly estimator: string; readonly maxIter: number; readonly tol: number; readonly restart: number; readonly cancel: Cancellation },
   options: FitOptions,
   eStep: (iteration: number) => number,
   mStep: (iteration: number) => void,
@@ -79,6 +89,7 @@ export function emIterations(
   let it = 0;
   while (it < s.maxIter) {
     it++;
+    checkpoint(s.cancel, () => `EM iteration ${it}`);
     const prev = lowerBound;
     lowerBound = eStep(it);
     assertFiniteLogLikelihood(lowerBound, s.estimator, it, s.restart);

@@ -1,5 +1,6 @@
 import { type DenseMatrix, type Rng, createRng, softmaxInto } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { type Cancellation, fitCancellation } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, numberOption, weightsOrOnes } from './common.js';
@@ -109,6 +110,8 @@ function eStep(rows: SparseRows, w: Float64Array, P: DiscreteParams, totalW: num
 
 export interface DiscreteFitSettings {
   readonly estimator: string;
+  /** The model's kind, for what a cancelled fit says it stopped. */
+  readonly kind: string;
   readonly K: number;
   readonly alpha: number;
   readonly nInit: number;
@@ -123,11 +126,11 @@ export function fitDiscreteMixture(rows: SparseRows, w: Float64Array, blocks: Bl
   const rng = createRng(s.seed);
   let totalW = 0;
   for (let i = 0; i < w.length; i++) totalW += w[i]!;
-  const restart = (r: number): EmRun & { params: DiscreteParams } => {
+  const restart = (r: number, cancel: Cancellation): EmRun & { params: DiscreteParams } => {
     let P = s.start ?? discreteMStep(rows, w, randomResp(rows.n, s.K, rng.fork(`init-${r}`)), s.K, blocks, s.alpha);
     let resp: Float64Array = new Float64Array(0);
     const run = emIterations(
-      { estimator: s.estimator, maxIter: s.maxIter, tol: s.tol, restart: r },
+      { estimator: s.estimator, maxIter: s.maxIter, tol: s.tol, restart: r, cancel },
       options,
       () => {
         const e = eStep(rows, w, P, totalW);
@@ -140,7 +143,7 @@ export function fitDiscreteMixture(rows: SparseRows, w: Float64Array, blocks: Bl
     );
     return { ...run, params: P };
   };
-  const { best, bestInit, values } = bestRestart(s.start ? 1 : s.nInit, options, restart, (run) => run.lowerBound, 'max');
+  const { best, bestInit, values } = bestRestart(s.start ? 1 : s.nInit, options, fitCancellation(options, s.kind), restart, (run) => run.lowerBound, 'max');
   return {
     params: best.params,
     report: emFitReport(best, bestInit, values, 'mean log-likelihood per EM iteration, under the parameters entering it (weighted when event weights are given)', { alpha: s.alpha }),
@@ -237,7 +240,7 @@ export abstract class DiscreteMixture<Init extends object> extends MixtureModel 
       rows,
       weightsOrOnes(options.weights, rows.n),
       blocks,
-      { estimator: this.label, K: this.nComponents, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
+      { estimator: this.label, kind: this.kind, K: this.nComponents, alpha: this.alpha, nInit: this.nInit, maxIter: this.maxIter, tol: this.tol, seed: this.seed, ...(start ? { start } : {}) },
       options,
     );
     this.params = res.params;

@@ -27,6 +27,18 @@ describe('GaussianMixture on worker threads', () => {
     expect(Array.from(threaded.scoreSamples(magic).subarray(0, 50))).toEqual(Array.from(serial.scoreSamples(magic).subarray(0, 50)));
   });
 
+  it('FitOptions.threads overrides the threads option, both ways, with the same bits', async () => {
+    expect(await pool.started()).toBe(true);
+    const fit = (own: number, given: number) => new GaussianMixture({ nComponents: 4, init: 'kmeans++', tol: 0, maxIter: 5, seed: 3, threads: own }).fit(magic, { threads: given });
+    let before = pool.tasksOnWorkers;
+    const threaded = fit(1, 3);
+    expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(2 * 5);
+    before = pool.tasksOnWorkers;
+    const serial = fit(3, 1);
+    expect(pool.tasksOnWorkers - before).toBe(0);
+    expect(threaded.toJSON()).toEqual(serial.toJSON());
+  });
+
   it('refuses a thread count that is not a positive integer', () => {
     expect(() => new GaussianMixture({ threads: 0 })).toThrow(/threads/);
     expect(() => new GaussianMixture({ threads: 1.5 })).toThrow(/threads/);

@@ -1,5 +1,6 @@
 import { type DenseMatrix, createRng, softmaxInto } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
+import { type Cancellation, checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
@@ -122,17 +123,26 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
   }
 
   fit(X: DenseMatrix, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const K = this.nComponents;
     checkX(X, NAME, K);
     checkWeights(options.weights, X.rows, NAME, true);
+    const threads = fitThreads(options, this.threadsOption, NAME);
     const w = weightsOrOnes(options.weights, X.rows);
     let negativeWeights = false;
     for (let i = 0; i < w.length; i++) if (w[i]! < 0) negativeWeights = true;
     const init: InitResp = typeof this.initOption === 'object' ? { means: optionMatrix(this.initOption.means, K, X.cols, 'init.means', NAME) } : this.initOption;
     const rng = createRng(this.seed);
-    const pass = new EmPass(X, w, { K, p: X.cols, type: this.covarianceType }, this.threads);
+    const pass = new EmPass(X, w, { K, p: X.cols, type: this.covarianceType }, threads);
     // scikit-learn's rule: keep the restart with the higher final lower bound
-    const { best, bestInit, values: lowerBounds } = bestRestart(this.nInit, options, (r) => this.runEm(X, w, pass, init, rng.fork(`init-${r}`), r, negativeWeights, options), (run) => run.lowerBound, 'max');
+    const { best, bestInit, values: lowerBounds } = bestRestart(
+      this.nInit,
+      options,
+      fitCancellation(options, this.kind),
+      (r, cancel) => this.runEm(X, w, pass, init, rng.fork(`init-${r}`), r, negativeWeights, options, cancel),
+      (run) => run.lowerBound,
+      'max',
+    );
     this.params = best.params;
     let monotone = true;
     for (let t = 1; t < best.history.length; t++) if (best.history[t]! < best.history[t - 1]! - 1e-12 * Math.abs(best.history[t - 1]!)) monotone = false;
@@ -145,9 +155,19 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     return this;
   }
 
-  private runEm(X: DenseMatrix, w: Float64Array, pass: EmPass, init: InitResp, rng: ReturnType<typeof createRng>, restart: number, negativeWeights: boolean, options: FitOptions): RunResult {
+  private runEm(
+    X: DenseMatrix,
+    w: Float64Array,
+    pass: EmPass,
+    init: InitResp,
+    rng: ReturnType<typeof createRng>,
+    restart: number,
+    negativeWeights: boolean,
+    options: FitOptions,
+    cancel: Cancellation,
+  ): RunResult {
     const K = this.nComponents, p = X.cols, type = this.covarianceType, regCovar = this.regCovar;
-    const resp = initialResponsibilities(X, w, K, init, rng);
+    const resp = initialResponsibilities(X, w, K, init, rng, cancel);
     const first = mStepFromResp(X, w, resp, K, type, regCovar);
     checkEffectiveWeights(first.nk, NAME, 'at initialisation', negativeWeights);
     const reg: Regularised[] = [];
@@ -162,7 +182,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     for (let i = 0; i < w.length; i++) totalW += w[i]!;
     const stats: EmStats = newStats(params);
     const run = emIterations(
-      { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart },
+      { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart, cancel },
       options,
       () => pass.run(params, stats) / totalW,
       (it) => {

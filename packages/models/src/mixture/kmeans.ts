@@ -1,5 +1,6 @@
 import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { type Cancellation, checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { bestRestart, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
@@ -63,7 +64,7 @@ export function absoluteTolerance(X: DenseMatrix, tol: number): number {
  * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's 2 + ⌊ln k⌋ local trials per center: of
  * several candidates drawn ∝ w·D², keep the one that lowers the potential most). Returns the row indices chosen.
  */
-export function kmeansPlusPlus(X: DenseMatrix, w: Float64Array, k: number, rng: Rng): Int32Array {
+export function kmeansPlusPlus(X: DenseMatrix, w: Float64Array, k: number, rng: Rng, cancel?: Cancellation): Int32Array {
   const { rows: n, cols: p, data } = X;
   const trials = 2 + Math.floor(Math.log(k));
   const chosen = new Int32Array(k);
@@ -78,6 +79,7 @@ export function kmeansPlusPlus(X: DenseMatrix, w: Float64Array, k: number, rng: 
     pot += w[i]! * closest[i]!;
   }
   for (let c = 1; c < k; c++) {
+    checkpoint(cancel, 'k-means++ seeding');
     let acc = 0;
     for (let i = 0; i < n; i++) cum[i] = acc += w[i]! * closest[i]!;
     let bestPot = Infinity;
@@ -134,7 +136,7 @@ function assign(data: Float64Array, w: Float64Array, n: number, p: number, C: Fl
  * labels no longer change, or when the summed squared center shift is ≤ tolAbs; labels and inertia are then recomputed
  * against the final centers. An empty cluster is moved to the row farthest from its center.
  */
-export function lloyd(X: DenseMatrix, w: Float64Array, centers: Float64Array, k: number, maxIter: number, tolAbs: number): LloydResult {
+export function lloyd(X: DenseMatrix, w: Float64Array, centers: Float64Array, k: number, maxIter: number, tolAbs: number, cancel?: Cancellation): LloydResult {
   const { rows: n, cols: p, data } = X;
   const labels = new Int32Array(n);
   const old = new Int32Array(n).fill(-1);
@@ -147,6 +149,7 @@ export function lloyd(X: DenseMatrix, w: Float64Array, centers: Float64Array, k:
   let it = 0;
   while (it < maxIter) {
     it++;
+    checkpoint(cancel, () => `Lloyd iteration ${it}`);
     history.push(assign(data, w, n, p, centers, k, labels, dist));
     sums.fill(0);
     wsum.fill(0);
@@ -254,6 +257,7 @@ export class KMeans {
 
   /** Weights must be non-negative (a negative weight would push a center away from its rows). */
   fit(X: DenseMatrix, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const k = this.nClusters;
     checkX(X, NAME, k);
     checkWeights(options.weights, X.rows, NAME);
@@ -261,8 +265,8 @@ export class KMeans {
     const tolAbs = absoluteTolerance(X, this.tol);
     const rng = createRng(this.seed);
     const p = X.cols;
-    const run = (): LloydResult => lloyd(X, w, this.startCenters(X, w, rng), k, this.maxIter, tolAbs);
-    const { best, bestInit, values: inertias } = bestRestart(this.nInit, options, run, (res) => res.inertia, 'min');
+    const run = (_r: number, cancel: Cancellation): LloydResult => lloyd(X, w, this.startCenters(X, w, rng, cancel), k, this.maxIter, tolAbs, cancel);
+    const { best, bestInit, values: inertias } = bestRestart(this.nInit, options, fitCancellation(options, this.kind), run, (res) => res.inertia, 'min');
     this.centers = best.centers;
     this.p = p;
     this.inertiaValue = best.inertia;
@@ -277,10 +281,10 @@ export class KMeans {
     return this;
   }
 
-  private startCenters(X: DenseMatrix, w: Float64Array, rng: Rng): Float64Array {
+  private startCenters(X: DenseMatrix, w: Float64Array, rng: Rng, cancel: Cancellation): Float64Array {
     const k = this.nClusters, p = X.cols;
     if (typeof this.init === 'object') return optionMatrix(this.init.centers, k, p, 'init.centers', NAME);
-    const idx = this.init === 'kmeans++' ? kmeansPlusPlus(X, w, k, rng) : rng.choice(X.rows, k);
+    const idx = this.init === 'kmeans++' ? kmeansPlusPlus(X, w, k, rng, cancel) : rng.choice(X.rows, k);
     const c = new Float64Array(k * p);
     for (let j = 0; j < k; j++) c.set(X.data.subarray(idx[j]! * p, idx[j]! * p + p), j * p);
     return c;

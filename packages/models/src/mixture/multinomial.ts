@@ -1,5 +1,6 @@
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { jsonInt, jsonKind, jsonNumbers, jsonOptions, logFactorial, matrixCopy, nest, optionMatrix } from './common.js';
@@ -74,6 +75,7 @@ export class MultinomialMixture extends DiscreteMixture<MultinomialInit> {
   }
 
   fit(X: DenseMatrix, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const K = this.nComponents;
     checkX(X, NAME, K, { allowMissing: true });
     checkWeights(options.weights, X.rows, NAME);

@@ -1,5 +1,6 @@
 import { type DenseMatrix, createRng } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
+import { checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { type Activation, type OutputActivation, initLayer } from './activations.js';
@@ -87,7 +88,9 @@ export class MLPClassifier implements Classifier {
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
     const K = checkXy(X, y, NAME, 2);
+    const threads = fitThreads(options, this.threadsOption, NAME);
     const n = X.rows;
     checkWeights(options.weights, n, NAME, false);
     const o = this.options;
@@ -131,7 +134,10 @@ export class MLPClassifier implements Classifier {
       }
     }
 
-    const res = train({ arch, options: o, X: X.data, y, w, trainIdx, valIdx, shuffleRng: rng.fork('shuffle'), onProgress: options.onProgress, threads: this.threads }, params);
+    const res = train(
+      { arch, options: o, X: X.data, y, w, trainIdx, valIdx, shuffleRng: rng.fork('shuffle'), onProgress: options.onProgress, threads, cancel: fitCancellation(options, this.kind) },
+      params,
+    );
 
     // committed only now: a fit that throws leaves the previous model as it was
     this.arch = arch;

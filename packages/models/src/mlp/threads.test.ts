@@ -30,6 +30,18 @@ describe('MLPClassifier on a worker thread', () => {
     expect(threaded.fitReport!.history).toEqual(serial.fitReport!.history);
   });
 
+  it('FitOptions.threads overrides the threads option, both ways, with the same bits', async () => {
+    expect(await pool.started()).toBe(true);
+    const fit = (own: number, given: number) => new MLPClassifier({ hiddenLayers: [32, 16], maxIter: 3, seed: 9, threads: own }).fit(data.X, data.y, { threads: given });
+    let before = pool.tasksOnWorkers;
+    const threaded = fit(1, 2);
+    expect(pool.tasksOnWorkers - before).toBeGreaterThan(3 * 10);
+    before = pool.tasksOnWorkers;
+    const serial = fit(2, 1);
+    expect(pool.tasksOnWorkers - before).toBe(0);
+    expect(threaded.toJSON()).toEqual(serial.toJSON());
+  });
+
   it('refuses a thread count that is not a positive integer', () => {
     expect(() => new MLPClassifier({ threads: 0 })).toThrow(/threads/);
     expect(() => new MLPClassifier({ threads: 2.5 })).toThrow(/threads/);

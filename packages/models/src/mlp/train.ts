@@ -1,5 +1,6 @@
 import { type Rng } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+import { type Cancellation, checkpoint } from '../cancel.js';
 import { type Progress } from '../estimator.js';
 import { lossFromProbabilities } from './losses.js';
 import { type Architecture, Workspace, allFinite } from './network.js';
@@ -70,6 +71,8 @@ export interface TrainInput {
   readonly onProgress: ((p: Progress) => void) | undefined;
   /** Threads for the mini-batches (see BatchRunner; every number gives the same result). */
   readonly threads: number;
+  /** Checked before every mini-batch. */
+  readonly cancel?: Cancellation;
 }
 
 function diverged(epoch: number, batch: number | undefined, lr: number, solver: string, what: string): DiscernError {
@@ -82,7 +85,7 @@ function diverged(epoch: number, batch: number | undefined, lr: number, solver: 
 
 /** Mini-batch training of `params` in place. Throws FIT_DIVERGED (leaving the caller's model untouched) on a non-finite loss. */
 export function train(input: TrainInput, paramsIn: Float64Array): TrainResult {
-  const { arch, options: o, X, y, w, trainIdx, valIdx, shuffleRng, onProgress } = input;
+  const { arch, options: o, X, y, w, trainIdx, valIdx, shuffleRng, onProgress, cancel } = input;
   const p = arch.sizes[0]!;
   const outputs = arch.sizes[arch.sizes.length - 1]!;
   const n = trainIdx.length;
@@ -128,6 +131,7 @@ export function train(input: TrainInput, paramsIn: Float64Array): TrainResult {
     let accumulated = 0;
     let b = 0;
     for (let start = 0; start < n; start += batch, b++) {
+      checkpoint(cancel, () => `epoch ${epoch} of ${o.maxIter}, mini-batch ${b + 1} of ${Math.ceil(n / batch)}`);
       const m = Math.min(batch, n - start);
       const J = runner.lossAndGradient(start, m, grad);
       if (!Number.isFinite(J)) throw diverged(epoch, b + 1, o.learningRateInit, o.solver, `the batch loss is ${J}`);

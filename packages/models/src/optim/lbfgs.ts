@@ -1,4 +1,4 @@
-import { DiscernError } from '@discern/core';
+import { type CancelSignal, DiscernError, interruptedError } from '@discern/core';
 import { strongWolfe, type LineSearchOptions } from './linesearch.js';
 
 /**
@@ -23,6 +23,14 @@ export interface MinimizeOptions {
   readonly lineSearch?: LineSearchOptions;
   /** Called after every iteration with the new loss and gradient norm; never affects the result. */
   readonly onIteration?: (iteration: number, f: number, gradNorm: number) => void;
+  /**
+   * Checked before every evaluation of the objective (line searches included): when set, minimize throws
+   * INTERRUPTED saying "<what> at L-BFGS iteration i of maxIter". Any estimator fitted through minimize is
+   * cancellable this way for free.
+   */
+  readonly signal?: CancelSignal;
+  /** Names the work in that message (an estimator's kind). Default 'minimize'. */
+  readonly what?: string;
 }
 
 /** Why the minimiser stopped: gradient test, loss-change test, iteration limit, or a line search that found no decrease. */
@@ -80,6 +88,16 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
   const gtol = nonNegative(options.gtol ?? 1e-6, 'gtol');
   const ftol = nonNegative(options.ftol ?? 64 * Number.EPSILON, 'ftol');
   const n = x0.length;
+  let iterations = 0;
+  const signal = options.signal;
+  if (signal) {
+    const inner = fg;
+    const what = options.what ?? 'minimize';
+    fg = (x, g) => {
+      if (signal.aborted) throw interruptedError(`${what} at L-BFGS iteration ${iterations + 1} of ${maxIter}`, signal.reason);
+      return inner(x, g);
+    };
+  }
 
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
@@ -102,7 +120,6 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
     throw new DiscernError('FIT_DIVERGED', `minimize: the objective at the starting point is ${f} (max |gradient| ${gnorm}); it must be finite there`, { f, gradNorm: gnorm });
 
   const history: number[] = [];
-  let iterations = 0;
   let reason: MinimizeReason = 'max_iter';
   if (gnorm <= gtol) reason = 'gtol';
 
