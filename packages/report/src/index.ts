@@ -21,7 +21,7 @@ export { CONFUSION_X_TITLE, CONFUSION_Y_TITLE, confusionMatrixPlot } from './plo
 export type { ConfusionMatrixInput } from './plots/confusion.js';
 export { historyPlot } from './plots/history.js';
 export type { HistoryPlotInput, HistorySeries } from './plots/history.js';
-export { clusterPlot } from './plots/cluster.js';
-export type { ClusterEllipse, ClusterPlotInput } from './plots/cluster.js';
+export { clusterPlot, mixtureEllipses } from './plots/cluster.js';
+export type { ClusterEllipse, ClusterPlotInput, MixtureComponents, MixtureEllipsesOptions } from './plots/cluster.js';
 export { eigenSymmetric2, ellipsePolyline } from './plots/ellipse.js';
 export type { Cov2, Eigen2, Vec2 } from './plots/ellipse.js';

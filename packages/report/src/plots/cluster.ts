@@ -118,6 +118,63 @@ export function clusterPlot(input: ClusterPlotInput): VegaLiteSpec {
   return layered({ title: input.title ?? 'Clusters', subtitle, width: input.width, height: input.height }, layer);
 }
 
+/** A fitted mixture as plain data: per component its mean (p values), covariance (p×p, row-major) and weight. */
+export interface MixtureComponents {
+  means: readonly NumberArray[];
+  covariances: readonly NumberArray[];
+  weights: NumberArray;
+}
+
+export interface MixtureEllipsesOptions {
+  /** The two features drawn, as indices into the p dimensions: [x, y]. */
+  features: readonly [number, number];
+  /**
+   * For a mixture fitted on standardised features: per feature the mean and scale that undo the standardisation
+   * (x = z·scale + mean), so the ellipses are drawn in raw units: μ' = μ·s + m, Σ' = S Σ S.
+   */
+  unstandardize?: { mean: NumberArray; scale: NumberArray };
+  /** Component names, default "component 1", "component 2", … */
+  names?: readonly string[];
+}
+
+/**
+ * The components of a mixture projected onto two features, as clusterPlot's ellipses: each component's mean and
+ * the 2×2 block of its covariance (the marginal of a normal distribution is the block of its covariance).
+ */
+export function mixtureEllipses(mixture: MixtureComponents, options: MixtureEllipsesOptions): ClusterEllipse[] {
+  const K = mixture.means.length;
+  if (mixture.covariances.length !== K || mixture.weights.length !== K) {
+    throw invalid(`a mixture needs one mean, covariance and weight per component; got ${K} means, ${mixture.covariances.length} covariances and ${mixture.weights.length} weights`, {
+      means: K,
+      covariances: mixture.covariances.length,
+      weights: mixture.weights.length,
+    });
+  }
+  const p = K > 0 ? mixture.means[0]!.length : 0;
+  const [a, b] = options.features;
+  for (const f of [a, b]) if (!(Number.isInteger(f) && f >= 0 && f < p)) throw invalid(`features must be two indices in [0, ${p}); got [${a}, ${b}]`, { features: [a, b] });
+  if (a === b) throw invalid(`features must be two different indices; got [${a}, ${b}]`, { features: [a, b] });
+  const names = options.names ?? Array.from({ length: K }, (_, k) => `component ${k + 1}`);
+  if (names.length !== K) throw invalid(`names must name each of the ${K} components; got ${names.length}`, { names: names.length });
+  const u = options.unstandardize;
+  if (u && (u.mean.length !== p || u.scale.length !== p)) throw invalid(`unstandardize needs a mean and a scale per feature (${p}); got ${u.mean.length} and ${u.scale.length}`, {});
+  const sa = u ? u.scale[a]! : 1, sb = u ? u.scale[b]! : 1;
+  const ma = u ? u.mean[a]! : 0, mb = u ? u.mean[b]! : 0;
+  return mixture.means.map((mean, k) => {
+    const C = mixture.covariances[k]!;
+    if (mean.length !== p || C.length !== p * p) throw invalid(`component ${k} has a mean of ${mean.length} and a covariance of ${C.length} values; expected ${p} and ${p * p}`, { component: k });
+    return {
+      name: names[k]!,
+      mean: [mean[a]! * sa + ma, mean[b]! * sb + mb],
+      cov: [
+        [C[a * p + a]! * sa * sa, C[a * p + b]! * sa * sb],
+        [C[b * p + a]! * sa * sb, C[b * p + b]! * sb * sb],
+      ],
+      weight: mixture.weights[k]!,
+    };
+  });
+}
+
 /** "cluster 2" before "cluster 10". */
 function naturalOrder(a: string, b: string): number {
   return a.localeCompare(b, undefined, { numeric: true });
