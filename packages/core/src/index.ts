@@ -24,3 +24,4 @@ export {
   writeFileAtomicAsync,
 } from './files.js';
 export type { NamedPath, WrittenFile } from './files.js';
+export { discernVersion } from './version.js';
