@@ -2,6 +2,18 @@
  * The Bayes classifiers: Gaussian naive Bayes, LDA, QDA and the generative classifier (one density per class).
  * Each builds the joint log-likelihoods J_k = log π_k + log p(x|k) and normalises them with a stable log-sum-exp,
  * as BayesClassifierBase does.
+ *
+ * All of them compute in float64, also behind a float32 input and outputs (Family.compute; the graph casts after the
+ * input and before each float output). Why: their outputs are differences of large log densities — posteriors
+ * exp(J_k − logsumexp J), the log-likelihood ratio log p(x|pos) − log p(x|neg) — and float32 arithmetic leaves each
+ * J_k with an absolute error of ~6e-8 × the size of its terms (quadratic forms of hundreds to thousands away from
+ * the bulk, raw-unit linear terms of thousands for LDA), which the difference keeps while the values cancel.
+ * Measured at float32 (max difference against the TypeScript model; tolerance 1e-5; float32 arithmetic → float64
+ * inside): the 4-component full GMM per class of configs/magic-gmm-likelihood.yaml on rows drawn from its training
+ * summary, score 5.8e-5 → 5.9e-8; LDA on raw MAGIC, posteriors 2.6e-5 → 3.0e-8; QDA on iris, drawn rows 1.1e-5 →
+ * 3.0e-8. Subtracting a per-row shift before the difference changes nothing (the rounding is in each J_k, not in
+ * the subtraction), and centring the inputs on the training mean does not help a model that is already fitted on
+ * standardised data (the GMM case). The cost: scoring MAGIC-sized rows on the CPU is 1.2–1.6× slower.
  */
 import { type DenseMatrix, LOG_2PI, cholesky, lowerInverse } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
@@ -31,6 +43,7 @@ function bayesFamily(m: BayesLike, kind: string, joint: (b: GraphBuilder, x: str
     kind,
     nFeatures: m.nFeatures,
     K,
+    compute: 'float64', // see the module comment
     ...(K === 2 ? { scoreKind: 'probability' as const } : {}),
     build: (b, x, positive) => classifierHeads(b, joint(b, x), K, positive),
     reference(X, positive) {
@@ -113,6 +126,7 @@ export function generativeFamily(m: GenerativeClassifier): Family {
     kind: 'generative',
     nFeatures: m.nFeatures,
     K,
+    compute: 'float64', // see the module comment: the log-likelihood ratio of magic-gmm-likelihood missed 1e-5 in float32
     ...(K === 2 ? { scoreKind: 'llr' as const } : {}),
     build(b, x, positive, negative) {
       const cols = specs.map((s) => {

@@ -13,16 +13,33 @@
 import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, writeFileAtomicAsync } from '@discern/core';
-import { type Classifier, type DensityModel, type GaussianMixture, type GaussianNB, type GenerativeClassifier, type KMeans, type LDA, type LogisticRegression, type MLPClassifier, type QDA } from '@discern/models';
+import {
+  type CategoricalNB,
+  type Classifier,
+  type DensityModel,
+  type GaussianMixture,
+  type GaussianNB,
+  type GenerativeClassifier,
+  type KMeans,
+  type LDA,
+  type LatentClassModel,
+  type LogisticRegression,
+  type MLPClassifier,
+  type MultinomialMixture,
+  type MultinomialNB,
+  type QDA,
+} from '@discern/models';
 import { standardize } from './blocks.js';
 import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
 import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './export-bayes.js';
+import { categoricalNBFamily, latentClassFamily, multinomialMixtureFamily, multinomialNBFamily } from './export-discrete.js';
 import { logisticFamily, mlpFamily } from './export-linear.js';
 import { gmmFamily, kmeansFamily } from './export-mixture.js';
 import { type Family, type Heads } from './family.js';
 import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
 import { META, discernVersion } from './metadata.js';
 import { type ParityReport, checkParity, roundToFloat32 } from './parity.js';
+import { type TrainingSummary, drawParityRows } from './parity-rows.js';
 
 /** The graph's input name. */
 export const INPUT_NAME = 'features';
@@ -32,8 +49,9 @@ export interface StandardizerLike {
   readonly scale: ArrayLike<number>;
 }
 
-export interface ExportOptions {
-  /** A fitted model: any classifier or mixture of @discern/models listed in EXPORTABLE_KINDS, or KMeans. */
+/** What the graph is built from: the model, its names, its standardisation and decision rule, the float type. */
+export interface ExportModelOptions {
+  /** A fitted model of any kind in EXPORTABLE_KINDS. */
   readonly estimator: Classifier | DensityModel | KMeans;
   /** When given, must equal estimator.kind (a guard for pipelines that pass both). */
   readonly kind?: string;
@@ -47,46 +65,59 @@ export interface ExportOptions {
   readonly standardizer?: StandardizerLike;
   /** The decision rule producing `label`; default the model's own prediction (argmax). */
   readonly decision?: DecisionInput;
-  /** Float type of the input and of all computation (default 'float32'). */
+  /** Float type of the input and outputs, and of the computation unless the family needs float64 (default 'float32'). */
   readonly dtype?: FloatType;
-  /** Raw feature rows (before standardisation; the training rows) for the parity check. */
-  readonly sample: DenseMatrix;
 }
 
-export const EXPORTABLE_KINDS = ['logistic', 'mlp', 'gmm', 'kmeans', 'gaussian-nb', 'lda', 'qda', 'generative'] as const;
+/**
+ * The rows the parity check runs on: `sample`, raw feature rows (before standardisation; the training rows), or
+ * `training`, the saved model's summary of its training data, from which drawParityRows draws them — so that a model
+ * exports from its file alone.
+ */
+export type ParityRows = { readonly sample: DenseMatrix; readonly training?: never } | { readonly training: TrainingSummary; readonly sample?: never };
+
+export type ExportOptions = ExportModelOptions & ParityRows;
+
+type AnyEstimator = ExportModelOptions['estimator'];
+
+/**
+ * One exporter per model kind. Dispatch on `kind`, not instanceof: a pipeline may hold models built by another copy
+ * of @discern/models (a bundle, src and dist side by side), whose classes are not these; the accessors each exporter
+ * reads are the contract.
+ */
+const FAMILIES = {
+  logistic: (e: AnyEstimator) => logisticFamily(e as LogisticRegression),
+  mlp: (e: AnyEstimator) => mlpFamily(e as MLPClassifier),
+  gmm: (e: AnyEstimator) => gmmFamily(e as GaussianMixture),
+  kmeans: (e: AnyEstimator) => kmeansFamily(e as KMeans),
+  'gaussian-nb': (e: AnyEstimator) => gaussianNBFamily(e as GaussianNB),
+  lda: (e: AnyEstimator) => ldaFamily(e as LDA),
+  qda: (e: AnyEstimator) => qdaFamily(e as QDA),
+  generative: (e: AnyEstimator) => generativeFamily(e as GenerativeClassifier),
+  'multinomial-nb': (e: AnyEstimator) => multinomialNBFamily(e as MultinomialNB),
+  'categorical-nb': (e: AnyEstimator) => categoricalNBFamily(e as CategoricalNB),
+  'multinomial-mixture': (e: AnyEstimator) => multinomialMixtureFamily(e as MultinomialMixture),
+  'latent-class': (e: AnyEstimator) => latentClassFamily(e as LatentClassModel),
+} as const satisfies Record<string, (e: AnyEstimator) => Family>;
+
+export type ExportableKind = keyof typeof FAMILIES;
+
+export const EXPORTABLE_KINDS = Object.keys(FAMILIES) as readonly ExportableKind[];
+
+/** Kinds whose inputs are counts or category codes: their parity rows are non-negative integers. */
+const COUNT_KINDS: ReadonlySet<string> = new Set<ExportableKind>(['multinomial-nb', 'categorical-nb', 'multinomial-mixture', 'latent-class']);
 
 function invalid(message: string, context: Record<string, unknown> = {}): DiscernError {
   return new DiscernError('INVALID_ARGUMENT', `ONNX export: ${message}`, context);
 }
 
-/**
- * Dispatch on `kind`, not instanceof: a pipeline may hold models built by another copy of @discern/models (a bundle,
- * src and dist side by side), whose classes are not these; the accessors each exporter reads are the contract.
- */
-function familyOf(e: ExportOptions['estimator']): Family {
-  switch (e.kind) {
-    case 'logistic':
-      return logisticFamily(e as LogisticRegression);
-    case 'mlp':
-      return mlpFamily(e as MLPClassifier);
-    case 'gmm':
-      return gmmFamily(e as GaussianMixture);
-    case 'kmeans':
-      return kmeansFamily(e as KMeans);
-    case 'gaussian-nb':
-      return gaussianNBFamily(e as GaussianNB);
-    case 'lda':
-      return ldaFamily(e as LDA);
-    case 'qda':
-      return qdaFamily(e as QDA);
-    case 'generative':
-      return generativeFamily(e as GenerativeClassifier);
-    default:
-      throw invalid(`cannot export a model of kind '${String(e.kind)}'; exportable kinds: ${EXPORTABLE_KINDS.join(', ')}`, { kind: e.kind });
-  }
+function familyOf(e: AnyEstimator): Family {
+  const make = Object.hasOwn(FAMILIES, e.kind) ? FAMILIES[e.kind as ExportableKind] : undefined;
+  if (!make) throw invalid(`cannot export a model of kind '${String(e.kind)}'; exportable kinds: ${EXPORTABLE_KINDS.join(', ')}`, { kind: e.kind });
+  return make(e);
 }
 
-function checkFitted(e: ExportOptions['estimator']): void {
+function checkFitted(e: AnyEstimator): void {
   const p = e.nFeatures;
   if (!(p > 0)) throw new DiscernError('MODEL_NOT_FITTED', `ONNX export: the ${e.kind} model is not fitted; fit it before exporting`, { kind: e.kind });
 }
@@ -121,13 +152,15 @@ export interface BuiltModel {
   readonly family: Family;
   readonly rule: DecisionRule | undefined;
   readonly dtype: FloatType;
+  /** The type the graph computes in: dtype, or float64 for a family that needs it (Family.compute). */
+  readonly compute: FloatType;
   readonly positive: number;
   readonly negative: number;
   readonly outputs: readonly string[];
 }
 
 /** Builds the ONNX bytes without the parity check (exportModel is the checked door). */
-export function buildModel(o: Omit<ExportOptions, 'sample'>): BuiltModel {
+export function buildModel(o: ExportModelOptions): BuiltModel {
   checkFitted(o.estimator);
   const family = familyOf(o.estimator);
   if (o.kind !== undefined && o.kind !== family.kind) throw invalid(`kind '${o.kind}' was given for a model of kind '${family.kind}'`, { kind: o.kind });
@@ -147,7 +180,8 @@ export function buildModel(o: Omit<ExportOptions, 'sample'>): BuiltModel {
   }
   const rule = o.decision ? resolveRule(o.decision, family, positive) : undefined;
 
-  const b = new GraphBuilder(dtype, `discern_${family.kind}`);
+  const compute: FloatType = family.compute ?? dtype;
+  const b = new GraphBuilder(compute, `discern_${family.kind}`, dtype);
   const N: Dim = 'N';
   const x0 = b.input(INPUT_NAME, [N, p], `features ${o.featureNames.join(', ')}`);
   const x = o.standardizer ? standardize(b, x0, o.standardizer.mean, o.standardizer.scale) : x0;
@@ -173,6 +207,8 @@ export function buildModel(o: Omit<ExportOptions, 'sample'>): BuiltModel {
     [META.model]: family.kind,
     [META.features]: JSON.stringify(o.featureNames),
     [META.dtype]: dtype,
+    // only where it differs from dtype, so a graph that computes in its input type keeps the bytes it had before
+    ...(compute !== dtype ? { [META.compute]: compute } : {}),
     [META.decision]: JSON.stringify(rule ? ruleToJSON(rule) : { kind: 'argmax' }),
   };
   if (isClassifier) {
@@ -182,8 +218,8 @@ export function buildModel(o: Omit<ExportOptions, 'sample'>): BuiltModel {
     if (heads.score) meta[META.score] = JSON.stringify({ output: 'score', kind: family.scoreKind });
   }
   if (o.standardizer) meta[META.standardizer] = JSON.stringify({ mean: Array.from(o.standardizer.mean), scale: Array.from(o.standardizer.scale) });
-  const bytes = b.build({ producerVersion: discernVersion(), docString: `discern ${family.kind} model, opset ${OPSET}, ${dtype}`, metadata: meta });
-  return { bytes, family, rule, dtype, positive, negative, outputs };
+  const bytes = b.build({ producerVersion: discernVersion(), docString: `discern ${family.kind} model, opset ${OPSET}, ${dtype}${compute !== dtype ? ` (computed in ${compute})` : ''}`, metadata: meta });
+  return { bytes, family, rule, dtype, compute, positive, negative, outputs };
 }
 
 export interface ExportResult {
@@ -192,11 +228,19 @@ export interface ExportResult {
   readonly outputs: readonly string[];
 }
 
-/** Builds and checks parity on `sample`; ONNX_PARITY (with the figures) when the graph disagrees with the model. */
+/**
+ * Builds and checks parity on the sample, or on rows drawn from the training summary; ONNX_PARITY (with the figures)
+ * when the graph disagrees with the model.
+ */
 export async function exportModelChecked(o: ExportOptions): Promise<ExportResult> {
   const built = buildModel(o);
   const { family } = built;
-  const sample = o.sample;
+  const hasSample = o.sample !== undefined, hasTraining = o.training !== undefined;
+  if (hasSample === hasTraining)
+    throw invalid(hasSample ? 'give the parity rows as sample or as training, not both' : 'the parity check needs rows: give sample (raw feature rows) or training (the summary of the training data)');
+  if (o.training !== undefined && o.training.min?.length !== family.nFeatures)
+    throw invalid(`the training summary describes ${Array.isArray(o.training.min) ? o.training.min.length : 'no'} features, the model has ${family.nFeatures}`, { expected: family.nFeatures });
+  const sample = o.sample ?? drawParityRows(o.training!, { integer: COUNT_KINDS.has(family.kind) });
   if (!sample || sample.cols !== family.nFeatures || sample.rows < 1)
     throw invalid(`the parity sample must be a non-empty matrix with ${family.nFeatures} columns, got ${sample ? `${sample.rows}×${sample.cols}` : 'none'}`);
   const X = built.dtype === 'float32' ? roundToFloat32(sample) : sample;

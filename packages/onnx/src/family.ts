@@ -42,6 +42,12 @@ export interface Family {
   readonly K: number;
   /** Set for binary classifiers. */
   readonly scoreKind?: ScoreKind;
+  /**
+   * 'float64': the graph computes in float64 even when its inputs and outputs are float32 (Cast after the input and
+   * before each float output), because float32 arithmetic cannot reach the parity tolerance for this family; each
+   * exporter says why where it sets this. Absent: the graph computes in its input type.
+   */
+  readonly compute?: 'float64';
   build(b: GraphBuilder, x: string, positive: number, negative: number): Heads;
   reference(X: DenseMatrix, positive: number, negative: number): Reference;
 }

@@ -1,8 +1,10 @@
 /**
  * A small typed builder for ONNX graphs: inputs, outputs, initializers (float/double/int64 tensors, stored as
  * little-endian raw_data), nodes, and the model around them (opset, IR version, producer, metadata_props).
- * A builder has one floating type: every float initializer and every float value it creates is float32, or
- * float64 when asked, so a float64 graph computes in double throughout.
+ * A builder has one floating type for its arithmetic: every float initializer and every float value it creates is
+ * float32, or float64 when asked, so a float64 graph computes in double throughout. Its inputs and float outputs may
+ * be of another type (`io`): a float32 model that computes in float64 inside takes and gives float32, with a Cast
+ * after each input and before each float output.
  */
 import { type AttributeProto, AttributeType, DataType, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto, encodeModel } from './proto.js';
 
@@ -64,9 +66,13 @@ export interface ModelInfo {
 }
 
 export class GraphBuilder {
+  /** The type of the arithmetic (initializers and every float value inside). */
   readonly dtype: FloatType;
+  /** The type of the float inputs and outputs. */
+  readonly io: FloatType;
   /** The TensorProto type code of the builder's floats. */
   readonly floatCode: number;
+  private readonly ioCode: number;
   private readonly nodes: NodeProto[] = [];
   private readonly inits: TensorProto[] = [];
   private readonly inputs: Port[] = [];
@@ -74,9 +80,11 @@ export class GraphBuilder {
   private readonly names = new Set<string>();
   private counter = 0;
 
-  constructor(dtype: FloatType = 'float32', readonly graphName = 'discern') {
+  constructor(dtype: FloatType = 'float32', readonly graphName = 'discern', io: FloatType = dtype) {
     this.dtype = dtype;
+    this.io = io;
     this.floatCode = dtype === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
+    this.ioCode = io === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
   }
 
   private fresh(hint: string): string {
@@ -93,16 +101,17 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A graph input of the builder's float type. */
+  /** A graph input of the io type; returns the value to compute with (cast to the builder's type when they differ). */
   input(name: string, shape: readonly Dim[], doc?: string): string {
-    this.inputs.push({ name: this.claim(name), elem: this.floatCode, shape, ...(doc ? { doc } : {}) });
-    return name;
+    this.inputs.push({ name: this.claim(name), elem: this.ioCode, shape, ...(doc ? { doc } : {}) });
+    return this.ioCode === this.floatCode ? name : this.op('Cast', [name], { to: this.floatCode });
   }
 
-  /** Declares `value` as graph output `name` (an Identity node when the names differ). */
+  /** Declares `value` as graph output `name` (an Identity node when the names differ, a Cast to the io type for floats). */
   output(name: string, value: string, elem: ElemType, shape: readonly Dim[], doc?: string): void {
-    if (value !== name) this.op('Identity', [value], {}, name);
-    this.outputs.push({ name, elem: elem === 'int64' ? DataType.INT64 : this.floatCode, shape, ...(doc ? { doc } : {}) });
+    if (elem === 'float' && this.ioCode !== this.floatCode) this.op('Cast', [value], { to: this.ioCode }, name);
+    else if (value !== name) this.op('Identity', [value], {}, name);
+    this.outputs.push({ name, elem: elem === 'int64' ? DataType.INT64 : this.ioCode, shape, ...(doc ? { doc } : {}) });
   }
 
   /** A float initializer (the builder's type) with the given dims (row-major values). */

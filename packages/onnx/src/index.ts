@@ -1,7 +1,9 @@
 // @discern/onnx: ONNX export of discern's models and decision rules (parity-checked against the TypeScript models),
 // and scoring of any ONNX model with onnxruntime-node on the CPU or a GPU.
 export { EXPORTABLE_KINDS, INPUT_NAME, buildModel, exportModel, exportModelChecked, exportModelFile } from './export.js';
-export type { BuiltModel, ExportOptions, ExportResult, StandardizerLike } from './export.js';
+export type { BuiltModel, ExportModelOptions, ExportOptions, ExportResult, ExportableKind, ParityRows, StandardizerLike } from './export.js';
+export { DEFAULT_PARITY_ROWS, checkTrainingSummary, drawParityRows } from './parity-rows.js';
+export type { ParityRowsOptions, TrainingSummary } from './parity-rows.js';
 export type { DecisionInput } from './decision.js';
 export type { FamilyRole, ScoreKind } from './family.js';
 export { GraphBuilder, IR_VERSION, OPSET } from './graph.js';
@@ -15,5 +17,5 @@ export { createSession, describeTensor, runBatch } from './session.js';
 export type { ModelSession, OutputValue, TensorInfo } from './session.js';
 export { GPU_PROVIDERS } from './devices.js';
 export type { Device, Provider, ProviderAttempt } from './devices.js';
-export { scoreFile } from './score.js';
-export type { ScoreOptions, ScoreResult, ScoreTimings } from './score.js';
+export { SCORE_OPTION_NAMES, scoreFile } from './score.js';
+export type { ScoreOptionName, ScoreOptions, ScoreResult, ScoreTimings } from './score.js';

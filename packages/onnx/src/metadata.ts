@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 export const META = {
   /** discern's version (the @discern/onnx package version). */
   version: 'discern_version',
-  /** The model family ('logistic', 'mlp', 'gmm', 'kmeans', 'gaussian-nb', 'lda', 'qda', 'generative'). */
+  /** The model family (a kind of EXPORTABLE_KINDS: 'logistic', 'mlp', 'gmm', 'kmeans', 'qda', 'latent-class'...). */
   model: 'model',
   /** JSON array: the input's columns, in order. */
   features: 'features',
@@ -24,8 +24,10 @@ export const META = {
   decision: 'decision',
   /** JSON { mean, scale } folded into the graph's first nodes. */
   standardizer: 'standardizer',
-  /** 'float32' or 'float64'. */
+  /** 'float32' or 'float64': the type of the input and the float outputs. */
   dtype: 'dtype',
+  /** 'float64' where a float32 graph computes in float64 inside (the family needs it); absent: computes in dtype. */
+  compute: 'compute',
 } as const;
 
 let version: string | undefined;

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { type DenseMatrix } from '@discern/linalg';
-import { type ExportOptions, type ExportResult, exportModelChecked } from './export.js';
+import { type ExportModelOptions, type ExportResult, type ParityRows, exportModelChecked } from './export.js';
+import { DEFAULT_PARITY_ROWS } from './parity-rows.js';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -122,17 +123,15 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'discern-onnx-'));
 }
 
-
-
 /**
  * Exports in float32 and float64, asserts each passes onnx.checker (where python3-onnx exists) and that the parity
  * figures are within the stated tolerances; returns both results.
  */
-export async function exportBoth(o: Omit<ExportOptions, 'dtype'>): Promise<Record<'float32' | 'float64', ExportResult>> {
+export async function exportBoth(o: Omit<ExportModelOptions, 'dtype'> & ParityRows): Promise<Record<'float32' | 'float64', ExportResult>> {
   const out = {} as Record<'float32' | 'float64', ExportResult>;
   for (const dtype of ['float32', 'float64'] as const) {
     const r = await exportModelChecked({ ...o, dtype });
-    expect(r.parity.rows).toBe(o.sample.rows);
+    expect(r.parity.rows).toBe(o.sample?.rows ?? DEFAULT_PARITY_ROWS);
     expect(r.parity.outputs.length).toBeGreaterThan(0);
     for (const po of r.parity.outputs) expect(po.maxDiff, `${dtype} ${po.output}`).toBeLessThanOrEqual(dtype === 'float32' ? 1e-5 : 1e-12);
     out[dtype] = r;
