@@ -2,6 +2,7 @@ import { type DenseMatrix, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
+import { checkMemory, doubles } from '../resources.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
 import { JsonReader, matrixToRows } from './json.js';
 
@@ -91,8 +92,8 @@ export class CategoricalNB extends BayesClassifierBase {
     const w = options.weights;
     const n = X.rows, p = X.cols;
     const totals = classWeights(y, K, w, est);
-    const tables: DenseMatrix[] = [];
     const missing: number[] = [];
+    const sizes: number[] = [];
     for (let j = 0; j < p; j++) {
       let maxCode = -1, miss = 0;
       for (let i = 0; i < n; i++) {
@@ -102,7 +103,18 @@ export class CategoricalNB extends BayesClassifierBase {
       }
       missing.push(miss);
       // at least one category, so that an all-missing column still has a (uniform, never used) table
-      const C = Math.max(maxCode + 1, this.minCategoriesOf(j, p), 1);
+      sizes.push(Math.max(maxCode + 1, this.minCategoriesOf(j, p), 1));
+    }
+    // one K×C_j table per feature: codes that are raw values (in the hundreds of thousands) make them huge
+    let cells = 0, widest = 0;
+    for (let j = 0; j < p; j++) {
+      cells += K * sizes[j]!;
+      if (sizes[j]! > sizes[widest]!) widest = j;
+    }
+    checkMemory(est, [['tables of category log-probabilities', doubles(cells)]], (nm) => `${nm.feature(widest)} has ${sizes[widest]!.toLocaleString('en-US')} categories; recode the features to small category codes`, { feature: widest });
+    const tables: DenseMatrix[] = [];
+    for (let j = 0; j < p; j++) {
+      const C = sizes[j]!;
       const t = zeros(K, C);
       for (let i = 0; i < n; i++) {
         const v = X.data[i * p + j]!;

@@ -1,5 +1,6 @@
 import { type DenseMatrix, symmetricEigenvalues } from '@discern/linalg';
 import { type FitOptions } from '../estimator.js';
+import { checkMemory, doubles } from '../resources.js';
 import { checkFitInput, classMeans, classWeights, resolvePriors } from './common.js';
 
 /** Per class: the weighted scatter Σ_i w_i (x_i − μ_k)(x_i − μ_k)ᵀ (p×p row-major) and Σ_i w_i². */
@@ -40,6 +41,9 @@ export function gaussianClassStats(
   estimator: string,
 ): { K: number; totals: Float64Array; priors: Float64Array; means: DenseMatrix; scat: ClassScatter[] } {
   const K = checkFitInput(X, y, options, estimator);
+  const p = X.cols;
+  // a p×p scatter per class, then the covariances and their Cholesky factors
+  checkMemory(estimator, [['class covariance matrices', doubles(3 * K * p * p + 2 * K * p)]], () => `use fewer features (now ${p}, ${K} classes)`);
   const w = options.weights;
   const totals = classWeights(y, K, w, estimator);
   const priors = resolvePriors(givenPriors, totals, estimator);

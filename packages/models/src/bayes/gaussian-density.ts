@@ -1,6 +1,7 @@
 import { type CholeskyResult, type DenseMatrix, logDetFromCholesky, mvnLogPdfRows, weightedCovariance, weightedMean } from '@discern/linalg';
 import { checkNotCancelled } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { checkMemory, doubles } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { checkOption, closedFormReport } from './common.js';
 import { JsonReader, squareToRows } from './json.js';
@@ -47,6 +48,7 @@ export class GaussianDensity implements DensityModel {
     const est = 'GaussianDensity';
     checkX(X, est, 1);
     checkWeights(options.weights, X.rows, est);
+    checkMemory(est, [['the covariance matrix and its factor', doubles(2 * X.cols * X.cols + 2 * X.cols)]], () => `use fewer features (now ${X.cols})`);
     const mean = weightedMean(X, options.weights);
     const cov = weightedCovariance(X, options.weights, mean, 0);
     for (let j = 0; j < X.cols; j++) cov[j * X.cols + j]! += this.regCovar;

@@ -2,6 +2,7 @@ import { sigmoid, softmaxRowsInPlace, stableSum, type DenseMatrix } from '@disce
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
 import { linearScores, logisticObjective, paramRows } from './loss.js';
@@ -71,6 +72,21 @@ export class LogisticRegression implements Classifier {
     const K = checkXy(X, y, NAME);
     const threads = fitThreads(options, this.threadsOption, NAME);
     const n = X.rows, p = X.cols;
+    {
+      // what the fit allocates: per score row a value per training row (scores, then their gradients), the weights,
+      // the optimiser's vectors (L-BFGS keeps 10 correction pairs), and shared copies of the data for worker threads
+      const P = paramRows(K) * (p + 1);
+      checkMemory(
+        NAME,
+        [
+          ['scores of the training rows', doubles(paramRows(K) * n)],
+          ['row weights', doubles(2 * n)],
+          [this.options.solver === 'lbfgs' ? 'L-BFGS history' : 'gradient-descent vectors', doubles(this.options.solver === 'lbfgs' ? 25 * P : 2 * P)],
+          ['copies for worker threads', threads > 1 ? doubles(n * p + n) + ints(n) : 0],
+        ],
+        () => `use fewer features or classes (${K} classes × ${p} features), or fewer rows`,
+      );
+    }
     const ev = options.weights;
     if (ev && ev.length === n)
       for (let i = 0; i < n; i++)

@@ -2,6 +2,7 @@ import { type DenseMatrix, type Rng, createRng, softmaxInto } from '@discern/lin
 import { DiscernError } from '@discern/core';
 import { type Cancellation, fitCancellation } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { type MemoryPart, doubles, ints } from '../resources.js';
 import { notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, numberOption, weightsOrOnes } from './common.js';
 
@@ -120,6 +121,19 @@ export interface DiscreteFitSettings {
   readonly seed: number;
   /** Explicit starting parameters (then one restart), or undefined for random responsibilities. */
   readonly start?: DiscreteParams;
+}
+
+/**
+ * What a discrete mixture's fit allocates (see resources.ts) for n rows, K components and T cells: the rows in sparse
+ * form (at most one entry per cell and row), the responsibilities (the last E-step's and the one being made), and the
+ * probabilities with their logarithms and the M-step's sums.
+ */
+export function discreteFitMemory(n: number, entries: number, K: number, T: number): MemoryPart[] {
+  return [
+    ['the rows in sparse form', doubles(entries + n) + ints(entries + n + 1)],
+    ['responsibilities', doubles(2 * n * K)],
+    ['probabilities per component and cell', doubles(4 * K * T) + ints(2 * T)],
+  ];
 }
 
 export function fitDiscreteMixture(rows: SparseRows, w: Float64Array, blocks: Blocks, s: DiscreteFitSettings, options: FitOptions): { params: DiscreteParams; report: FitReport } {

@@ -2,9 +2,10 @@ import { type DenseMatrix, createRng, softmaxInto } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { type Cancellation, checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
-import { EmPass, type EmStats, logJoint, newStats } from './gmm-estep.js';
+import { EmPass, type EmStats, chunkRows, logJoint, newStats } from './gmm-estep.js';
 import { type InitResp, initialResponsibilities } from './gmm-init.js';
 import {
   COVARIANCE_TYPES,
@@ -128,6 +129,9 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     checkX(X, NAME, K);
     checkWeights(options.weights, X.rows, NAME, true);
     const threads = fitThreads(options, this.threadsOption, NAME);
+    checkMemory(NAME, fitMemory(X.rows, X.cols, K, this.covarianceType, threads), (n) => `use fewer ${n.option('nComponents')} (now ${K}), or ${n.option('covarianceType')} 'diag' (now '${this.covarianceType}' with ${X.cols} features)`, {
+      option: 'nComponents',
+    });
     const w = weightsOrOnes(options.weights, X.rows);
     let negativeWeights = false;
     for (let i = 0; i < w.length; i++) if (w[i]! < 0) negativeWeights = true;
@@ -365,6 +369,27 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     m.params = makeParams(type, K, p, weights, means, cov, { estimator: `${NAME}.fromJSON`, regCovar: m.regCovar, strict: true }, reg);
     return m;
   }
+}
+
+/**
+ * What a fit allocates (see resources.ts): the initial responsibilities (n×K), the k-means initialisation's per-row
+ * arrays, the parameters of the best and the current restart (means, covariances and their precision factors), the
+ * sufficient statistics (once per chunk of rows and once summed), the E-step's blocks per thread, and shared copies
+ * of the data for worker threads.
+ */
+function fitMemory(n: number, p: number, K: number, type: CovarianceType, threads: number): MemoryPart[] {
+  const full = type === 'full' || type === 'tied';
+  const cov = type === 'full' ? K * p * p : type === 'tied' ? p * p : type === 'diag' ? K * p : K;
+  const stats = 1 + K + K * p + (full ? K * p * p : K * p);
+  const chunks = Math.ceil(n / chunkRows(n));
+  return [
+    ['initial responsibilities', doubles(n * K)],
+    ['the k-means initialisation', doubles(6 * n + 3 * K * p) + ints(2 * n)],
+    ['means and covariances', doubles(2 * (K * p + 2 * cov) + (full ? K * p * p : K * p) + cov)],
+    ['sufficient statistics per chunk of rows', doubles((chunks + 1) * stats)],
+    ['E-step blocks', doubles(threads * (128 * (p + K) + K * p + K))],
+    ['copies for worker threads', threads > 1 ? doubles(n * p + n) : 0],
+  ];
 }
 
 function normalised(nk: Float64Array): Float64Array {

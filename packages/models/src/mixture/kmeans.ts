@@ -2,6 +2,7 @@ import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { type Cancellation, checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { bestRestart, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 
@@ -261,6 +262,16 @@ export class KMeans {
     const k = this.nClusters;
     checkX(X, NAME, k);
     checkWeights(options.weights, X.rows, NAME);
+    // centers of the best and the current restart with their sums, per-row labels and distances, k-means++'s arrays
+    checkMemory(
+      NAME,
+      [
+        ['centers', doubles(3 * k * X.cols + k)],
+        ['per-row labels and distances', doubles(6 * X.rows) + ints(3 * X.rows)],
+      ],
+      (n) => `use fewer ${n.option('nClusters')} (now ${k})`,
+      { option: 'nClusters' },
+    );
     const w = weightsOrOnes(options.weights, X.rows);
     const tolAbs = absoluteTolerance(X, this.tol);
     const rng = createRng(this.seed);

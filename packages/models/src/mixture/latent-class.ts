@@ -2,9 +2,10 @@ import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
+import { checkMemory } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, optionMatrix } from './common.js';
-import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, makeDiscreteParams } from './discrete-em.js';
+import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, discreteFitMemory, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'LatentClassModel';
 
@@ -111,6 +112,20 @@ export class LatentClassModel extends DiscreteMixture<LatentClassInit> {
           if (Number.isInteger(v) && v >= 0 && v + 1 > nCat[j]!) nCat[j] = Math.min(v + 1, 2 ** 31 - 1);
         }
     }
+    // the cells are every feature's categories: a raw value where a category code was expected (a code of 10⁹) would
+    // ask for a table of 10⁹ probabilities per class, refused here before it is allocated
+    let T = 0, widest = 0;
+    for (let j = 0; j < J; j++) {
+      T += nCat[j]!;
+      if (nCat[j]! > nCat[widest]!) widest = j;
+    }
+    checkMemory(
+      NAME,
+      discreteFitMemory(X.rows, X.rows * J, K, T),
+      (n) =>
+        `${n.feature(widest)} has ${nCat[widest]!.toLocaleString('en-US')} categories (codes 0..${nCat[widest]! - 1}): a latent class model takes small integer category codes, so recode the feature (or set ${n.option('nCategories')}), or use fewer ${n.option('nComponents')}`,
+      { feature: widest, option: 'nCategories' },
+    );
     const blocks = blocksOf(nCat);
     const rows = encode(X, nCat, blocks.start, NAME);
     const start = typeof this.initOption === 'object' ? startParams(this.initOption, K, nCat, blocks) : undefined;

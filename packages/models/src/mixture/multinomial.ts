@@ -2,9 +2,10 @@ import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
+import { checkMemory } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { jsonInt, jsonKind, jsonNumbers, jsonOptions, logFactorial, matrixCopy, nest, optionMatrix } from './common.js';
-import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, makeDiscreteParams } from './discrete-em.js';
+import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, discreteFitMemory, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'MultinomialMixture';
 
@@ -79,8 +80,9 @@ export class MultinomialMixture extends DiscreteMixture<MultinomialInit> {
     const K = this.nComponents;
     checkX(X, NAME, K, { allowMissing: true });
     checkWeights(options.weights, X.rows, NAME);
-    const rows = encode(X, NAME);
     const J = X.cols;
+    checkMemory(NAME, discreteFitMemory(X.rows, X.rows * J, K, J), (n) => `use fewer ${n.option('nComponents')} (now ${K}) or fewer count columns (now ${J})`, { option: 'nComponents' });
+    const rows = encode(X, NAME);
     const blocks: Blocks = { start: Int32Array.of(0, J), blockOf: new Int32Array(J) };
     const start = typeof this.initOption === 'object' ? startParams(this.initOption, K, J) : undefined;
     this.fitRows(rows, blocks, start, options);

@@ -2,6 +2,7 @@ import { type DenseMatrix, createRng } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { type Activation, type OutputActivation, initLayer } from './activations.js';
 import { type Architecture, Workspace, architecture } from './network.js';
@@ -23,6 +24,31 @@ export interface DenseLayer {
   readonly weights: Float64Array;
   readonly biases: Float64Array;
   readonly activation: Activation | OutputActivation;
+}
+
+/**
+ * What a fit allocates (see resources.ts): the weights and their copies (gradient, optimiser state, best weights
+ * for early stopping, the worker thread's shared copies), the activations and errors of a mini-batch (two halves
+ * with a worker thread), the validation pass, and per-row arrays.
+ */
+function fitMemory(arch: Architecture, o: ResolvedOptions, n: number, threads: number): MemoryPart[] {
+  const P = arch.nParams;
+  const units = arch.sizes.reduce((a, b) => a + b, 0);
+  const outputs = arch.sizes[arch.sizes.length - 1]!;
+  const batch = Math.min(o.batchSize === 'auto' ? 200 : o.batchSize, n);
+  const half = Math.ceil(batch / 2);
+  // as BatchRunner decides: a worker thread takes the second half of large batches
+  const threaded = threads > 1 && batch >= 2 && batch * P >= 50_000;
+  const parts: MemoryPart[] = [
+    ['weights', doubles(P)],
+    ['gradients', doubles(P)],
+    [o.solver === 'adam' ? "Adam's moment estimates" : 'SGD velocities', doubles(o.solver === 'adam' ? 2 * P : P)],
+    ['mini-batch activations', doubles((threaded ? 2 : 1) * half * (2 * units + outputs))],
+    ['row weights and order', doubles(n) + ints(2 * n)],
+  ];
+  if (o.earlyStopping) parts.push(['best weights and validation activations', doubles(P + Math.min(n, 1024) * units)]);
+  if (threaded) parts.push(["the worker thread's shared copies", doubles(2 * P + 1 + n * arch.sizes[0]! + n) + ints(2 * n)]);
+  return parts;
 }
 
 /**
@@ -96,6 +122,9 @@ export class MLPClassifier implements Classifier {
     const o = this.options;
     const outputs = K === 2 ? 1 : K;
     const arch = architecture([X.cols, ...o.hiddenLayers, outputs], o.activation);
+    checkMemory(NAME, fitMemory(arch, o, n, threads), (nm) => `use fewer or smaller ${nm.option('hiddenLayers')} (the network [${arch.sizes.join(', ')}] has ${arch.nParams.toLocaleString('en-US')} weights and biases), or a smaller ${nm.option('batchSize')}`, {
+      option: 'hiddenLayers',
+    });
     const rng = createRng(o.seed);
     const params = new Float64Array(arch.nParams);
     if (this.initialLayers) loadInitialLayers(this.initialLayers, arch.sizes, arch.wOffsets, params);
