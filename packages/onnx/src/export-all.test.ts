@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { type DiscernError } from '@discern/core';
 import { type DenseMatrix } from '@discern/linalg';
 import {
   CategoricalNB,
@@ -15,7 +18,7 @@ import {
   MultinomialNB,
   QDA,
 } from '@discern/models';
-import { type ExportModelOptions, type ExportableKind, EXPORTABLE_KINDS, exportModelChecked } from './export.js';
+import { type ExportModelOptions, type ExportableKind, EXPORTABLE_KINDS, exportModelChecked, exportModelFile } from './export.js';
 import { DataType, decodeModel } from './proto.js';
 import { type TrainingSummary } from './parity-rows.js';
 import { dataPath, exportBoth, loadCsv, meanScale, standardised } from './testing.test-helpers.js';
@@ -139,5 +142,26 @@ describe('the parity rows: sample or training, one of them', () => {
     await expect(exportModelChecked({ ...base, sample: iris.X, training: summarise(iris.X) } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /not both/ });
     const narrow = summarise({ rows: 150, cols: 3, data: iris.X.data.slice(0, 450) });
     await expect(exportModelChecked({ ...base, training: narrow })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /describes 3 features, the model has 4/ });
+  });
+});
+
+describe('exportModelFile checks its path before building anything', () => {
+  test('a folder, a missing folder, an input file: coded errors, and the unfitted model is never reached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'discern-export-'));
+    mkdirSync(join(dir, 'sub'));
+    const data = join(dir, 'data.csv');
+    writeFileSync(data, 'a,b\n1,2\n');
+    // not fitted: building the graph would throw MODEL_NOT_FITTED, so each error below comes from the path check
+    const o = { estimator: new LDA(), featureNames: ['a', 'b'], sample: { rows: 1, cols: 2, data: Float64Array.of(1, 2) } };
+    const asTyped = (e: unknown) => (e as DiscernError).renamed({ option: (n) => (n === 'out' ? '--out' : n) }).message;
+    const folder = await exportModelFile(join(dir, 'sub'), o).catch((e: unknown) => e);
+    expect(folder).toMatchObject({ code: 'IO_ERROR', context: { option: 'out' } });
+    expect(asTyped(folder)).toMatch(/^--out: cannot write .*sub: it is a folder; give a file$/);
+    const missing = await exportModelFile(join(dir, 'none', 'm.onnx'), o).catch((e: unknown) => e);
+    expect(asTyped(missing)).toMatch(/its folder does not exist$/);
+    const over = await exportModelFile(data, o, { what: '--out', inputs: [{ path: data, what: '--data' }] }).catch((e: unknown) => e);
+    expect(over).toMatchObject({ code: 'OUTPUT_IS_INPUT', message: expect.stringMatching(/^--out .*data\.csv is the file read as --data/) });
+    expect(readFileSync(data, 'utf8')).toBe('a,b\n1,2\n');
+    expect(readdirSync(dir).sort()).toEqual(['data.csv', 'sub']);
   });
 });

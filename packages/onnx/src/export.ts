@@ -12,7 +12,7 @@
  */
 import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError, writeFileAtomicAsync } from '@discern/core';
+import { DiscernError, type NamedPath, writeFileAtomicAsync } from '@discern/core';
 import {
   type CategoricalNB,
   type Classifier,
@@ -38,6 +38,7 @@ import { gmmFamily, kmeansFamily } from './export-mixture.js';
 import { type Family, type Heads } from './family.js';
 import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
 import { META, discernVersion } from './metadata.js';
+import { checkOutputPath } from './output-path.js';
 import { type ParityReport, checkParity, roundToFloat32 } from './parity.js';
 import { type TrainingSummary, drawParityRows } from './parity-rows.js';
 
@@ -254,8 +255,22 @@ export async function exportModel(o: ExportOptions): Promise<Uint8Array> {
   return (await exportModelChecked(o)).bytes;
 }
 
-/** Exports to `path` (atomically: temporary file, then rename) after the parity check; writes nothing on failure. */
-export async function exportModelFile(path: string, o: ExportOptions): Promise<ExportResult> {
+/** How exportModelFile names its output in messages, and the files the output must not be. */
+export interface ExportFileOptions {
+  /** How the path was given (default 'the ONNX file'); a command passes its option, '--out'. */
+  readonly what?: string;
+  /** The option name messages use, renamable (default 'out'). */
+  readonly option?: string;
+  /** Files the command reads (the saved model, a data file): writing over one is OUTPUT_IS_INPUT. */
+  readonly inputs?: readonly NamedPath[];
+}
+
+/**
+ * Exports to `path` (atomically: temporary file, then rename) after the parity check; writes nothing on failure.
+ * The path is checked first (a folder, a missing folder, an input file), so that no export is built for nothing.
+ */
+export async function exportModelFile(path: string, o: ExportOptions, file: ExportFileOptions = {}): Promise<ExportResult> {
+  checkOutputPath(path, { what: file.what ?? 'the ONNX file', option: file.option ?? 'out', ...(file.inputs ? { inputs: file.inputs } : {}) });
   const result = await exportModelChecked(o);
   await writeFileAtomicAsync(path, async (write) => write(result.bytes));
   return result;

@@ -1,7 +1,7 @@
 // @discern/onnx: ONNX export of discern's models and decision rules (parity-checked against the TypeScript models),
 // and scoring of any ONNX model with onnxruntime-node on the CPU or a GPU.
 export { EXPORTABLE_KINDS, INPUT_NAME, buildModel, exportModel, exportModelChecked, exportModelFile } from './export.js';
-export type { BuiltModel, ExportModelOptions, ExportOptions, ExportResult, ExportableKind, ParityRows, StandardizerLike } from './export.js';
+export type { BuiltModel, ExportFileOptions, ExportModelOptions, ExportOptions, ExportResult, ExportableKind, ParityRows, StandardizerLike } from './export.js';
 export { DEFAULT_PARITY_ROWS, checkTrainingSummary, drawParityRows } from './parity-rows.js';
 export type { ParityRowsOptions, TrainingSummary } from './parity-rows.js';
 export type { DecisionInput } from './decision.js';

@@ -22,16 +22,15 @@
  * class k being the k-th name; for a model that names none, `positive` (two classes: that value is class 1, the
  * one other value in the file class 0); else the labels must be class indices 0..K−1.
  */
-import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { csvRow, parseCsv, readCsvBatches, strictNumber } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError, type ErrorContext, type MessageTemplate, assertNotInput, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
+import { DiscernError, type ErrorContext, type MessageTemplate, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
 import { type ClassificationSummary, summarizeClassification } from '@discern/metrics';
 import { type Device, type Provider } from './devices.js';
 import { META, metaJSON } from './metadata.js';
+import { aboutOption, checkOutputPath } from './output-path.js';
 import { type ModelSession, type OutputValue, type TensorInfo, createSession, describeTensor, runBatch } from './session.js';
 
 export interface ScoreOptions {
@@ -95,13 +94,6 @@ function optionError(code: DiscernError['code'], option: ScoreOptionName, messag
   return new DiscernError(code, message, { option, ...context });
 }
 
-/** `e` (a file error about the path given as `option`) with the option named first. */
-function aboutOption(e: unknown, option: ScoreOptionName): DiscernError {
-  if (!isDiscernError(e)) throw e;
-  const message = e.message;
-  return new DiscernError(e.code, (n) => `${n.option(option)}: ${message}`, { ...e.context, option }, { cause: e });
-}
-
 function list(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … (${names.length} in all)`;
 }
@@ -154,33 +146,10 @@ function checkValues(o: ScoreOptions): void {
   }
 }
 
-/**
- * The output path, before any work: not a folder, in a folder that exists, a name the file system takes, and not
- * the data or the model file (writing it would destroy an input).
- */
+/** The output path, before any work: see checkOutputPath; the data and the model are the inputs it must not be. */
 function checkOut(o: ScoreOptions & { out: string }): void {
   const inputs = [{ path: o.data, what: '--data' }, ...(typeof o.model === 'string' ? [{ path: o.model, what: '--model' }] : [])];
-  try {
-    assertNotInput({ path: o.out, what: '--out', kind: 'file' }, inputs);
-  } catch (e) {
-    throw isDiscernError(e) ? new DiscernError(e.code, e.message, { ...e.context, option: 'out' }, { cause: e }) : e;
-  }
-  const fail = (e: unknown) => aboutOption(ioError(e, o.out, 'write'), 'out');
-  let st;
-  try {
-    st = statSync(o.out);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(e);
-    let dir;
-    try {
-      dir = statSync(dirname(resolve(o.out)));
-    } catch (e2) {
-      throw fail((e2 as NodeJS.ErrnoException).code === 'ENOENT' ? e : e2);
-    }
-    if (!dir.isDirectory()) throw fail(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }));
-    return;
-  }
-  if (st.isDirectory()) throw fail(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  checkOutputPath(o.out, { what: '--out', option: 'out', inputs });
 }
 
 const HEAD_BYTES = 1 << 20;
