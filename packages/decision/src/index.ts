@@ -1,6 +1,8 @@
 // @discern/decision: turning scores and posteriors into decisions — the likelihood-ratio test, Neyman–Pearson
-// thresholds (empirical, with intervals, and analytic for Gaussian classes), minimum Bayes risk for K classes,
-// and decision rules as serialisable data. Class 0 = C1 (null, background), class 1 = C2 (signal).
+// thresholds (empirical, with intervals, and analytic for Gaussian classes, with the worked example's tests and
+// their check on a simulated sample), minimum Bayes risk for K classes, decision rules as serialisable data, and
+// decisions judged on a labelled sample (rates with intervals, expected risk). Class 0 = C1 (null, background),
+// class 1 = C2 (signal).
 export { logLikelihoodRatio, lrtDecide, lrtDecideDensities } from './lrt.js';
 export { neymanPearsonThreshold } from './neyman-pearson.js';
 export type { NeymanPearsonOptions, NeymanPearsonThreshold } from './neyman-pearson.js';
