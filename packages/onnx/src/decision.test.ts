@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { applyRule, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
 import { GaussianMixture, GenerativeClassifier, LogisticRegression, QDA } from '@discern/models';
-import { IR_VERSION, OPSET, createSession, decodeModel, discernVersion, exportModel, exportModelFile, runBatch } from './index.js';
+import { discernVersion } from '@discern/core';
+import { IR_VERSION, OPSET, createSession, decodeModel, exportModel, exportModelFile, runBatch } from './index.js';
 import { exportBoth, loadCsv, meanScale, standardised, tempDir } from './testing.test-helpers.js';
 
 const magic = loadCsv('magic04.csv', 'class', { take: 20, classes: ['h', 'g'] });

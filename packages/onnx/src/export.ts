@@ -12,7 +12,7 @@
  */
 import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError, type NamedPath, writeFileAtomicAsync } from '@discern/core';
+import { DiscernError, type NamedPath, discernVersion, writeFileAtomicAsync } from '@discern/core';
 import {
   type CategoricalNB,
   type Classifier,
@@ -37,7 +37,7 @@ import { logisticFamily, mlpFamily } from './export-linear.js';
 import { gmmFamily, kmeansFamily } from './export-mixture.js';
 import { type Family, type Heads } from './family.js';
 import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
-import { META, discernVersion } from './metadata.js';
+import { META } from './metadata.js';
 import { checkOutputPath } from './output-path.js';
 import { type ParityReport, checkParity, roundToFloat32 } from './parity.js';
 import { type TrainingSummary, drawParityRows } from './parity-rows.js';

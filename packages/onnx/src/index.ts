@@ -10,7 +10,7 @@ export { GraphBuilder, IR_VERSION, OPSET } from './graph.js';
 export type { AttrValue, Dim, ElemType, FloatType, ModelInfo } from './graph.js';
 export { decodeModel } from './proto.js';
 export type { DecodedModel } from './proto.js';
-export { META, discernVersion } from './metadata.js';
+export { META } from './metadata.js';
 export { PARITY_TOLERANCE, TIE_TOLERANCE, checkParity } from './parity.js';
 export type { OutputParity, ParityReport } from './parity.js';
 export { createSession, describeTensor, runBatch } from './session.js';

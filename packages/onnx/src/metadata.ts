@@ -3,10 +3,8 @@
  * lists and objects are JSON. A model from another tool has none of them, and scoring then falls back to options
  * and heuristics (see score.ts).
  */
-import { readFileSync } from 'node:fs';
-
 export const META = {
-  /** discern's version (the @discern/onnx package version). */
+  /** discern's version (@discern/core's discernVersion: the packages are released together). */
   version: 'discern_version',
   /** The model family (a kind of EXPORTABLE_KINDS: 'logistic', 'mlp', 'gmm', 'kmeans', 'qda', 'latent-class'...). */
   model: 'model',
@@ -29,21 +27,6 @@ export const META = {
   /** 'float64' where a float32 graph computes in float64 inside (the family needs it); absent: computes in dtype. */
   compute: 'compute',
 } as const;
-
-let version: string | undefined;
-
-/** The package version, read once from package.json (one directory above src/ and dist/ alike). */
-export function discernVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-      version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-    } catch {
-      version = '0.0.0';
-    }
-  }
-  return version;
-}
 
 /** Parses a JSON metadata value, undefined when absent or not JSON. */
 export function metaJSON(meta: Readonly<Record<string, string>>, key: string): unknown {

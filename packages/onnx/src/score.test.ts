@@ -138,7 +138,7 @@ describe('bad input: coded errors naming the expected input and what was offered
     const csv = join(dir, 'data.csv');
     const body = Array.from({ length: 40 }, (_, i) => (i === 33 ? '5.1,3.5,abc,0.2,setosa' : '5.1,3.5,1.4,0.2,setosa'));
     writeFileSync(csv, ['sepal_length,sepal_width,petal_length,petal_width,label', ...body].join('\n') + '\n');
-    await expectError(() => scoreFile({ model: file, data: csv, out: join(dir, 'out.csv'), batch: 8 }), 'DATA_INVALID', /line 35, column 'petal_length': 'abc' is not a number.*\(model .*model\.onnx expects input 'features' float32 \[N, 4\]\)/, dir);
+    await expectError(() => scoreFile({ model: file, data: csv, out: join(dir, 'out.csv'), batch: 8 }), 'DATA_INVALID', /line 35, column 'petal_length': ['"]abc['"] is not a number.*\(model .*model\.onnx expects input 'features' float32 \[N, 4\]\)/, dir);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
   });
 
