@@ -6,3 +6,5 @@ export * from './mlp/index.js';
 export * from './mixture/index.js';
 export * from './bayes/index.js';
 export * from './optim/index.js';
+export { MODEL_KINDS, SAVED_MODEL_FORMAT, SAVED_MODEL_VERSION, isModelKind, isSupervised, loadEstimator, parseSavedModel, savedModelJSON } from './saved-model.js';
+export type { ModelKind, SavedModel, TrainingSummary } from './saved-model.js';
