@@ -98,11 +98,10 @@ describe('readCsvFile reads bytes as parseCsv reads the text', () => {
     expect(outcome(() => readCsvFile(path))).toEqual(outcome(() => parseCsv(bytes.toString('utf8'), { source: path })));
   };
 
-  it('BOMs, invalid UTF-8, UTF-16 bytes, a long quoted header', () => {
+  // (bytes that are not UTF-8 are refused by readCsvFile: reader.test.ts)
+  it('BOMs, a long quoted header, text that is not ASCII', () => {
     same('bom.csv', Buffer.from('\uFEFFa;b\n1;2\n'));
     same('bom2.csv', Buffer.from('\uFEFF\uFEFFa,b\n1,2\n'));
-    same('invalid.csv', Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xe2, 0x82]), Buffer.from('\n3,\xff4\n', 'latin1')]));
-    same('utf16.csv', Buffer.from('\uFEFFa,b\n1,2\n', 'utf16le'));
     same('longhead.csv', Buffer.from(`"${'h\n'.repeat(70_000)}";b;c\n1;2;3\n`));
     same('accents.csv', Buffer.from('é\tb\n"x\ty"\t😀\n'));
   });

@@ -46,20 +46,23 @@ describe('buildDataset: labels and classes', () => {
   it('an unknown label column is LABEL_INVALID with the columns and a suggestion', () => {
     const e = discernError(() => buildDataset(t, { label: 'Clas' }));
     expect(e.code).toBe('LABEL_INVALID');
-    expect(e.message).toBe("label column 'Clas' is not in d.csv (did you mean 'class'?); available columns: 'x', 'y', 'class'");
+    expect(e.message).toBe("label column 'Clas' (label) is not in d.csv (did you mean 'class'?); available columns: 'x', 'y', 'class'");
+    // said in the pipeline's terms
+    expect(e.renamed({ option: (o) => `data.${o}` }).message).toContain("label column 'Clas' (data.label) is not in d.csv");
+    expect(e.context).toMatchObject({ option: 'label', column: 'Clas', suggestion: 'class' });
     expect(e.context).toMatchObject({ suggestion: 'class', available: ['x', 'y', 'class'] });
   });
 
   it('a positive class that does not occur is LABEL_INVALID listing the classes', () => {
     const e = discernError(() => buildDataset(t, { label: 'class', positive: 'gamma' }));
     expect(e.code).toBe('LABEL_INVALID');
-    expect(e.message).toBe("positive class 'gamma' does not occur in column 'class' of d.csv; classes found: 'g', 'h'");
+    expect(e.message).toBe(`positive class "gamma" (positive) does not occur in column 'class' of d.csv; classes found: 'g', 'h'`);
   });
 
   it('one class only is LABEL_INVALID', () => {
     const e = discernError(() => buildDataset(csv('x,class\n1,g\n2,g\n'), { label: 'class' }));
     expect(e.code).toBe('LABEL_INVALID');
-    expect(e.message).toBe("only one class, 'g', in d.csv (label column 'class'); a classifier needs at least two");
+    expect(e.message).toBe(`only one class, "g", in d.csv (label column 'class'); a classifier needs at least two (is label the right column?)`);
   });
 
   it('positive with more than two classes needs binarize', () => {
@@ -83,7 +86,7 @@ describe('buildDataset: labels and classes', () => {
     expect(Array.from(ds.y)).toEqual([0, 1, 1, 0, 1]);
     const e = discernError(() => buildDataset(t, { label: 'class', classes: ['g', 'x'] }));
     expect(e.code).toBe('LABEL_INVALID');
-    expect(e.message).toBe("d.csv line 2: label 'h' in column 'class' of d.csv is not one of the classes 'g', 'x'");
+    expect(e.message).toBe(`d.csv line 2: label "h" in column 'class' of d.csv is not one of the classes 'g', 'x' (classes, from the training data)`);
     // a test file may hold a single class when the classes come from the training set
     expect(buildDataset(csv('x,class\n1,g\n'), { label: 'class', classes: ['h', 'g'], positive: 'g' }).positive).toBe(1);
     expect(discernError(() => buildDataset(t, { label: 'class', classes: ['g', 'h'], positive: 'g' })).message).toContain('must come second');
@@ -123,7 +126,7 @@ describe('buildDataset: features', () => {
     expect(Array.from(ds.X.data)).toEqual([3, 1, 6, 4]);
     const e = discernError(() => buildDataset(t, { label: 'class', features: ['a', 'bb'] }));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toBe("feature column 'bb' is not in d.csv (did you mean 'b'?); available columns: 'a', 'b', 'c', 'class'");
+    expect(e.message).toBe("feature column 'bb' (in features) is not in d.csv (did you mean 'b'?); available columns: 'a', 'b', 'c', 'class'");
     expect(discernError(() => buildDataset(t, { label: 'class', features: ['a', 'class'] })).message).toContain("'class' is the label column");
     expect(discernError(() => buildDataset(t, { label: 'class', features: ['a', 'a'] })).message).toContain('listed twice');
   });
@@ -135,7 +138,10 @@ describe('buildDataset: features', () => {
     for (const opts of [{ features: ['alpha'] }, {}]) {
       const e = discernError(() => buildDataset(t, { label: 'class', ...opts }));
       expect(e.code).toBe('DATA_INVALID');
-      expect(e.message).toContain("d.csv line 16, column 'alpha': '0.o5' is not a number, and the column is otherwise numeric");
+      expect(e.message).toContain(`d.csv line 16, column 'alpha': "0.o5" is not a number, and the column is otherwise numeric (1 such cell); fix the value, add it to missingValues if it means "missing", or set categorical: 'codes' or 'onehot'`);
+      expect(e.renamed({ option: (o) => (o === 'missingValues' ? 'data.missing_values' : `data.${o}`) }).message).toContain(
+        'add it to data.missing_values if it means "missing", or set data.categorical:',
+      );
       expect(e.context).toMatchObject({ file: 'd.csv', line: 16, column: 'alpha', value: '0.o5' });
     }
     // codes turn it into categories instead
@@ -147,7 +153,7 @@ describe('buildDataset: features', () => {
     const t = csv('a,b,class\n1,2,g\nNaN,3,h\n4,inf,g\n');
     const e = discernError(() => buildDataset(t, { label: 'class' }));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toBe("d.csv line 3, column 'a': non-finite value 'NaN'; every feature value must be a finite number (write a missing value as an empty cell or NA)");
+    expect(e.message).toBe(`d.csv line 3, column 'a': non-finite value "NaN"; every feature value must be a finite number (write a missing value as an empty cell or NA)`);
     expect(discernError(() => buildDataset(t, { label: 'class', features: ['b'], missing: 'keep' })).context).toMatchObject({ line: 4, column: 'b', value: 'inf' });
     // a column that is not used does not matter
     expect(buildDataset(csv('a,b,class\n1,NaN,g\n2,3,h\n'), { label: 'class', features: ['a'] }).X.cols).toBe(1);
@@ -196,12 +202,12 @@ describe('buildDataset: features', () => {
     expect(test.featureNames).toEqual(train.featureNames);
     expect(Array.from(test.X.data)).toEqual([0, 1, 5, 0, 1, 6]);
     const e = discernError(() => buildDataset(csv('x,c,class\n5,z,g\n'), { label: 'class', encodings: train.encodings!, classes: train.classNames }));
-    expect(e.message).toContain("d.csv line 2, column 'c': category 'z' was not seen");
+    expect(e.message).toContain(`d.csv line 2, column 'c': category "z" was not seen`);
   });
 
   it('weights: must be numbers and finite, may be negative; missing weights are never kept', () => {
     const bad = csv('a,w,class\n1,x,g\n2,1,h\n');
-    expect(discernError(() => buildDataset(bad, { label: 'class', weight: 'w' })).message).toContain("weight column 'w' has a non-number 'x'");
+    expect(discernError(() => buildDataset(bad, { label: 'class', weight: 'w' })).message).toContain(`weight column 'w' has a non-number "x"`);
     const inf = csv('a,w,class\n1,inf,g\n2,1,h\n');
     expect(discernError(() => buildDataset(inf, { label: 'class', weight: 'w' })).context).toMatchObject({ line: 2, column: 'w', value: 'inf' });
     const miss = csv('a,w,class\n1,,g\n2,1,h\n3,2,g\n');
@@ -234,7 +240,7 @@ describe('buildDataset: features', () => {
       ['name', 'categorical', ['x', null]],
     ]);
     const e = discernError(() => buildDataset(tableFromRecords([{ a: 1, c: 'g' }, { a: Number.NaN, c: 'h' }]), { label: 'c' }));
-    expect(e.message).toBe("inline rows, row 2, column 'a': non-finite value 'NaN'; every feature value must be a finite number (write a missing value as an empty cell or NA)");
+    expect(e.message).toBe(`inline rows, row 2, column 'a': non-finite value "NaN"; every feature value must be a finite number (write a missing value as an empty cell or NA)`);
     expect(discernError(() => tableFromRecords([[1, 2]], ['a'])).message).toContain('row 1 has 2 values, expected 1');
     expect(discernError(() => tableFromRecords([{ a: 1 }], ['b'])).message).toContain("value for 'a'");
     expect(discernError(() => tableFromRecords([])).message).toContain('no data rows');

@@ -1,8 +1,9 @@
 import { type DenseMatrix, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
-import { closestName, listNames, quote } from './csv/cells.js';
+import { quote } from '@discern/core';
+import { closestName, columnLabel, listNames } from './csv/cells.js';
 import { type BuildDatasetOptions, type FeatureEncoding } from './dataset.js';
-import { type Column, type Table, lineOf, locate } from './table.js';
+import { type Column, type Table, columnsByName, lineOf, locate } from './table.js';
 
 export interface FeaturePlan {
   readonly columns: Column[];
@@ -22,10 +23,13 @@ function otherwiseNumeric(col: Column): boolean {
 
 function typoError(table: Table, col: Column): DiscernError {
   const { row, value } = col.firstText!;
+  const where = `${locate(table, row)}, column ${columnLabel(col.name)}`;
+  const count = `${col.textCells} such cell${col.textCells === 1 ? '' : 's'}`;
   return new DiscernError(
     'DATA_INVALID',
-    `${locate(table, row)}, column '${col.name}': ${quote(value)} is not a number, and the column is otherwise numeric (${col.textCells} such cell${col.textCells === 1 ? '' : 's'}); fix the value, add it to missingValues if it means "missing", or set categorical: 'codes' or 'onehot' to treat the column as categories`,
-    { file: table.source, line: lineOf(table, row), column: col.name, value },
+    (n) =>
+      `${where}: ${quote(value)} is not a number, and the column is otherwise numeric (${count}); fix the value, add it to ${n.option('missingValues')} if it means "missing", or set ${n.option('categorical')}: 'codes' or 'onehot' to treat the column as categories`,
+    { file: table.source, line: lineOf(table, row), column: col.name, value, option: 'missingValues' },
   );
 }
 
@@ -34,8 +38,9 @@ function categoricalError(table: Table, col: Column): DiscernError {
   const cats = categoriesOf(col);
   return new DiscernError(
     'DATA_INVALID',
-    `feature column '${col.name}' of ${table.source} is categorical (${cats.length} values: ${listNames(cats, 8)}); set categorical: 'onehot' or 'codes' to encode it, or leave it out of features`,
-    { file: table.source, column: col.name, categories: cats.slice(0, 50) },
+    (n) =>
+      `feature column ${columnLabel(col.name)} of ${table.source} is categorical (${cats.length} values: ${listNames(cats, 8)}); set ${n.option('categorical')}: 'onehot' or 'codes' to encode it, or leave it out of ${n.option('features')}`,
+    { file: table.source, column: col.name, categories: cats.slice(0, 50), option: 'categorical' },
   );
 }
 
@@ -45,7 +50,7 @@ function nonFiniteError(table: Table, col: Column): DiscernError {
   const value = col.text(r)!;
   return new DiscernError(
     'DATA_INVALID',
-    `${locate(table, r)}, column '${col.name}': non-finite value ${quote(value)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
+    `${locate(table, r)}, column ${columnLabel(col.name)}: non-finite value ${quote(value)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
     { file: table.source, line: lineOf(table, r), column: col.name, value },
   );
 }
@@ -58,14 +63,23 @@ function categoriesOf(col: Column): string[] {
 }
 
 function featureColumn(table: Table, name: string): Column {
-  const col = table.columns.find((c) => c.name === name);
+  const col = columnsByName(table).get(name);
   if (col) return col;
   const names = table.columns.map((c) => c.name);
   const near = closestName(name, names);
   throw new DiscernError(
     'DATA_INVALID',
-    `feature column '${name}' is not in ${table.source}${near ? ` (did you mean '${near}'?)` : ''}; available columns: ${listNames(names, 40)}`,
-    { file: table.source, column: name, available: names, ...(near ? { suggestion: near } : {}) },
+    (n) =>
+      `feature column ${columnLabel(name)} (in ${n.option('features')}) is not in ${table.source}${near ? ` (did you mean ${columnLabel(near)}?)` : ''}; available columns: ${listNames(names, 40)}`,
+    { file: table.source, column: name, available: names.slice(0, 64), option: 'features', ...(near ? { suggestion: near } : {}) },
+  );
+}
+
+function roleClash(name: string, role: 'label' | 'weight'): DiscernError {
+  return new DiscernError(
+    'DATA_INVALID',
+    (n) => `column ${columnLabel(name)} is the ${role} column (${n.option(role)}) and cannot also be a feature; leave it out of ${n.option('features')}`,
+    { column: name, option: 'features' },
   );
 }
 
@@ -81,11 +95,14 @@ export function planFeatures(table: Table, options: BuildDatasetOptions, exclude
     if (options.features) {
       const seen = new Set<string>();
       cols = options.features.map((name) => {
-        if (seen.has(name)) throw new DiscernError('DATA_INVALID', `feature '${name}' is listed twice in features`, { column: name });
+        if (seen.has(name))
+          throw new DiscernError('DATA_INVALID', (n) => `feature ${columnLabel(name)} is listed twice in ${n.option('features')}; list each column once`, {
+            column: name,
+            option: 'features',
+          });
         seen.add(name);
         const col = featureColumn(table, name);
-        if (excluded.has(col))
-          throw new DiscernError('DATA_INVALID', `column '${name}' is the ${options.label === name ? 'label' : 'weight'} column and cannot also be a feature`, { column: name });
+        if (excluded.has(col)) throw roleClash(name, options.label === name ? 'label' : 'weight');
         return col;
       });
     } else {
@@ -95,12 +112,15 @@ export function planFeatures(table: Table, options: BuildDatasetOptions, exclude
         if (otherwiseNumeric(c)) throw typoError(table, c);
         return false; // a genuinely categorical column is not a default feature unless encoding is asked for
       });
-      if (cols.length === 0)
+      if (cols.length === 0) {
+        const names = listNames(table.columns.map((c) => c.name));
         throw new DiscernError(
           'DATA_INVALID',
-          `${table.source} has no numeric feature columns besides the label and weight (columns: ${listNames(table.columns.map((c) => c.name))}); name the features, or set categorical: 'onehot' or 'codes'`,
-          { file: table.source },
+          (n) =>
+            `${table.source} has no numeric feature columns besides the label and weight (columns: ${names}); list the features in ${n.option('features')}, or set ${n.option('categorical')}: 'onehot' or 'codes'`,
+          { file: table.source, option: 'features' },
         );
+      }
     }
     encodings = cols.map((c): FeatureEncoding => {
       if (c.kind === 'numeric') return { column: c.name, kind: 'numeric' };
@@ -113,7 +133,7 @@ export function planFeatures(table: Table, options: BuildDatasetOptions, exclude
   const featureNames: string[] = [];
   for (const e of encodings) {
     const col = featureColumn(table, e.column);
-    if (excluded.has(col)) throw new DiscernError('DATA_INVALID', `column '${col.name}' is the label or weight column and cannot also be a feature`, { column: col.name });
+    if (excluded.has(col)) throw roleClash(col.name, options.label === col.name ? 'label' : 'weight');
     if (e.kind === 'numeric') {
       if (col.kind !== 'numeric') throw otherwiseNumeric(col) ? typoError(table, col) : categoricalError(table, col);
       if (col.nonFinite > 0) throw nonFiniteError(table, col);
@@ -154,8 +174,8 @@ export function fillFeatures(table: Table, plan: FeaturePlan, rows: Int32Array):
       if (i === undefined)
         throw new DiscernError(
           'DATA_INVALID',
-          `${locate(table, r)}, column '${col.name}': category ${quote(s)} was not seen when the encoding was made; known categories: ${listNames(e.categories)}`,
-          { file: table.source, line: lineOf(table, r), column: col.name, value: s, categories: e.categories },
+          `${locate(table, r)}, column ${columnLabel(col.name)}: category ${quote(s)} was not seen when the encoding was made (in the training data); known categories: ${listNames(e.categories)}`,
+          { file: table.source, line: lineOf(table, r), column: col.name, value: s, categories: e.categories.slice(0, 64) },
         );
       if (e.kind === 'codes') d[base] = i;
       else d[base + i] = 1;

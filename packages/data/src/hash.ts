@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { ioError } from './csv/parse.js';
+import { ioError } from '@discern/core';
 import { type Table } from './table.js';
 
 /** SHA-256 (hex) of a file's bytes, streamed: what the run manifest records for each data file. */
@@ -9,7 +9,7 @@ export async function hashFile(path: string): Promise<string> {
   try {
     for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   } catch (e) {
-    throw ioError(e, path);
+    throw ioError(e, path, 'read');
   }
   return h.digest('hex');
 }
@@ -21,7 +21,7 @@ export function hashFileSync(path: string): string {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw ioError(e, path);
+    throw ioError(e, path, 'read');
   }
   try {
     const buf = Buffer.alloc(1 << 20);
@@ -31,7 +31,7 @@ export function hashFileSync(path: string): string {
       h.update(buf.subarray(0, got));
     }
   } catch (e) {
-    throw ioError(e, path);
+    throw ioError(e, path, 'read');
   } finally {
     closeSync(fd);
   }

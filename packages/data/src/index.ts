@@ -1,11 +1,13 @@
 export { DEFAULT_MISSING_VALUES, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
 export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
 export type { CsvOptions } from './csv/parse.js';
+export { DEFAULT_MAX_LINE_BYTES } from './csv/reader.js';
+export type { CsvEncoding, ReadOptions } from './csv/reader.js';
 export { readCsvBatches, readCsvTables, readDatasetBatches } from './csv/stream.js';
 export { csvCell, csvRow, csvRows } from './csv/write.js';
 export type { CsvFormatOptions, CsvValue } from './csv/write.js';
 export type { CsvBatch, CsvBatchOptions, CsvTableBatch, CsvTableOptions, DatasetBatch, DatasetBatchOptions } from './csv/stream.js';
-export { findColumn, lineOf, locate, tableFromRecords } from './table.js';
+export { columnsByName, findColumn, lineOf, locate, tableFromRecords } from './table.js';
 export type { Column, ColumnKind, RecordValue, Table } from './table.js';
 export { buildDataset } from './dataset.js';
 export type { BuildDatasetOptions, CategoricalPolicy, Dataset, FeatureEncoding, MissingPolicy } from './dataset.js';

@@ -1,5 +1,5 @@
 import { DiscernError } from '@discern/core';
-import { isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
+import { columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
@@ -58,8 +58,22 @@ export function lineOf(table: Pick<Table, 'lines'>, row: number): number {
   return table.lines ? table.lines[row]! : row + 1;
 }
 
+const indexes = new WeakMap<Table, ReadonlyMap<string, Column>>();
+
+/** The columns of a table by name, made once per table: looking up every column of a wide file stays linear. */
+export function columnsByName(table: Table): ReadonlyMap<string, Column> {
+  let index = indexes.get(table);
+  if (index === undefined || index.size !== table.columns.length) {
+    const m = new Map<string, Column>();
+    for (const c of table.columns) if (!m.has(c.name)) m.set(c.name, c);
+    index = m;
+    indexes.set(table, m);
+  }
+  return index;
+}
+
 export function findColumn(table: Table, name: string): Column | undefined {
-  return table.columns.find((c) => c.name === name);
+  return columnsByName(table).get(name);
 }
 
 interface ColumnStats {
@@ -186,6 +200,9 @@ function fixedCode(s: string): number {
 }
 
 const MAX_INTERNED = 10_000;
+const INITIAL_ROWS = 16;
+/** The `extra` of a column that has none (shared, never written: the first verbatim cell makes a column its own map). */
+const EMPTY_EXTRA: Map<number, string> = new Map();
 
 /** The first n elements of a growable array: a view when little is wasted (no copy of a large column), else a copy. */
 export function fit<T extends Float64Array | Uint8Array | Int32Array>(a: T, n: number): T {
@@ -201,9 +218,10 @@ export function fit<T extends Float64Array | Uint8Array | Int32Array>(a: T, n: n
  */
 export class ColumnBuilder {
   private n = 0;
-  private values: Float64Array | undefined = new Float64Array(1024);
-  private codes: Uint8Array | undefined = new Uint8Array(1024);
-  private extra: Map<number, string> | undefined = new Map();
+  // small to start with: a file of 200,000 columns has as many builders (they double as rows come)
+  private values: Float64Array | undefined = new Float64Array(INITIAL_ROWS);
+  private codes: Uint8Array | undefined = new Uint8Array(INITIAL_ROWS);
+  private extra: Map<number, string> | undefined = EMPTY_EXTRA;
   private strings: (string | null)[] | undefined;
   private interned: Map<string, string> | undefined;
   private missing = 0;
@@ -259,7 +277,8 @@ export class ColumnBuilder {
       return;
     }
     this.codes![i] = VERBATIM;
-    const extra = this.extra!;
+    let extra = this.extra!;
+    if (extra === EMPTY_EXTRA) this.extra = extra = new Map();
     extra.set(i, s);
     if (extra.size > 4096 && extra.size > this.n >> 4) {
       // unusual spellings are common in this column: keep strings (decodeAll reads only rows 0..i)
@@ -339,7 +358,7 @@ export function checkHeader(names: readonly string[], source: string): void {
       });
     const prev = seen.get(name);
     if (prev !== undefined)
-      throw new DiscernError('DATA_INVALID', `${source}: duplicate column name '${name}' (columns ${prev + 1} and ${j + 1} of the header); column names must be unique`, {
+      throw new DiscernError('DATA_INVALID', `${source}: duplicate column name ${columnLabel(name)} (columns ${prev + 1} and ${j + 1} of the header, line 1); column names must be unique`, {
         file: source,
         line: 1,
         column: name,
@@ -372,7 +391,7 @@ export function tableFromRecords(
   let names: string[];
   if (arrays) {
     if (!columns)
-      throw new DiscernError('INVALID_ARGUMENT', `${source}: rows given as arrays need column names (columns: [...])`, { file: source });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${source}: rows given as arrays need column names (${n.option('columns')}: [...])`, { file: source, option: 'columns' });
     names = [...columns];
   } else if (columns) names = [...columns];
   else {
@@ -382,6 +401,7 @@ export function tableFromRecords(
     names = [...seen];
   }
   checkHeader(names, source);
+  const known = new Set(names);
   const cells: (string | null)[][] = names.map(() => new Array<string | null>(records.length));
   records.forEach((rec, i) => {
     if (Array.isArray(rec) !== arrays)
@@ -397,8 +417,8 @@ export function tableFromRecords(
     } else {
       const r = rec as Record<string, RecordValue>;
       for (const k of Object.keys(r))
-        if (!names.includes(k))
-          throw new DiscernError('DATA_INVALID', `${source}, row ${i + 1} has a value for '${k}', which is not one of the columns ${listNames(names)}`, {
+        if (!known.has(k))
+          throw new DiscernError('DATA_INVALID', `${source}, row ${i + 1} has a value for ${columnLabel(k)}, which is not one of the columns ${listNames(names)}`, {
             file: source,
             row: i + 1,
             column: k,

@@ -2,6 +2,7 @@
  * Cell-level rules shared by the whole-file parser, the streaming reader and inline rows: what counts as a
  * number, what counts as a non-finite literal, what counts as missing.
  */
+import { quote } from '@discern/core';
 
 /** The missing-value tokens used when none are given: an empty cell, `NA` (R, pandas) and `?` (UCI files). */
 export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', '?'];
@@ -32,10 +33,13 @@ export function missingSet(tokens: readonly string[] | undefined): ReadonlySet<s
   return new Set((tokens ?? DEFAULT_MISSING_VALUES).map((t) => t.trim()));
 }
 
-/** Quotes a cell for a message: `'0.o5'`, with control characters made visible. */
-export function quote(value: string): string {
-  const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-  return `'${shown.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}'`;
+/**
+ * A column name for a message: `'petal_length'`, or, when it is long or holds control characters (a header line
+ * without separators can be one 300,000-character name), core's quote(), cut to about 80 characters.
+ */
+export function columnLabel(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.length <= 80 && !/[\u0000-\u001f'\u007f]/.test(name) ? `'${name}'` : quote(name);
 }
 
 /** Optimal-string-alignment edit distance (a swap of two neighbours counts 1), for "did you mean" suggestions. */
@@ -60,6 +64,9 @@ export function closestName(name: string, candidates: readonly string[]): string
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
+    // the distance is at least the difference in length: skip those that cannot be close (a wide file has many names)
+    // (and long names are no typos worth a quadratic comparison)
+    if (c.length > 100 || name.length > 100 || Math.abs(c.length - name.length) > Math.max(1, Math.floor(Math.max(name.length, c.length) / 3))) continue;
     const d = editDistance(target, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
@@ -70,8 +77,8 @@ export function closestName(name: string, candidates: readonly string[]): string
   return bestD <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) ? best : undefined;
 }
 
-/** `'a', 'b', 'c'` — at most `max` names, then how many more. */
+/** `'a', 'b', 'c'` — at most `max` names (each cut to about 80 characters), then how many more. */
 export function listNames(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).map((n) => `'${n}'`).join(', ');
+  const shown = names.slice(0, max).map(columnLabel).join(', ');
   return names.length > max ? `${shown}, ... (${names.length - max} more)` : shown;
 }

@@ -135,7 +135,7 @@ describe('parseCsv', () => {
     for (const text of ['a,b\n1,"x"y\n', 'a,b\n1,"open\n', 'a,b\n1,x"y\n']) {
       const e = discernError(() => parseCsv(text, { source: 'q.csv' }));
       expect(e.code).toBe('DATA_INVALID');
-      expect(e.message).toMatch(/^q\.csv line 2: malformed CSV/);
+      expect(e.message).toMatch(/^q\.csv line 2, column 'b': malformed CSV: /);
       expect(e.context).toMatchObject({ file: 'q.csv', line: 2 });
     }
   });
@@ -149,7 +149,7 @@ describe('parseCsv', () => {
     }
     const h = discernError(() => parseCsv('a,b,c\n', { source: 'h.csv' }));
     expect(h.code).toBe('DATA_INVALID');
-    expect(h.message).toBe('h.csv: header only, no data rows');
+    expect(h.message).toBe('h.csv: header only, no data rows; at least one data row is required below the header');
   });
 
   it('rejects duplicate and empty column names', () => {

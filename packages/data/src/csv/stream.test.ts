@@ -56,11 +56,11 @@ describe('readCsvBatches', () => {
     const p = file('a,b\n1,2\n3,0.o5\n');
     const e = await discernErrorAsync(() => collect(readCsvBatches(p, { columns: ['a', 'b'] })));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toBe(`${p} line 3, column 'b': '0.o5' is not a number; expected a decimal number such as 1.5, -0.5 or 1e3`);
+    expect(e.message).toBe(`${p} line 3, column 'b': "0.o5" is not a number; expected a decimal number such as 1.5, -0.5 or 1e3`);
     expect(e.context).toMatchObject({ file: p, line: 3, column: 'b', value: '0.o5' });
     const q = file('a,b\n1,2\n3,NaN\n');
     const f = await discernErrorAsync(() => collect(readCsvBatches(q, { columns: ['b'] })));
-    expect(f.message).toContain("line 3, column 'b': non-finite value 'NaN'");
+    expect(f.message).toContain(`line 3, column 'b': non-finite value "NaN"`);
   });
 
   it('missing cells: error by default, NaN with missing: keep', async () => {
@@ -166,7 +166,7 @@ describe('readDatasetBatches', () => {
     const p = file(`${lines.join('\n')}\n`);
     const e = await discernErrorAsync(() => collectAll(readDatasetBatches(p, { label: 'label', classes: ['x', 'y'], encodings: [{ column: 'a', kind: 'numeric' }, { column: 'b', kind: 'numeric' }], batchSize: 8 })));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toContain(`${p} line 25, column 'b': '0.o5' is not a number`);
+    expect(e.message).toContain(`${p} line 25, column 'b': "0.o5" is not a number`);
     expect(e.context).toMatchObject({ file: p, line: 25, column: 'b', value: '0.o5' });
   });
 
@@ -176,6 +176,6 @@ describe('readDatasetBatches', () => {
     expect((await discernErrorAsync(() => collectAll(readDatasetBatches(p, { label: 'label', encodings: [{ column: 'a', kind: 'numeric' }] })))).code).toBe('INVALID_ARGUMENT');
     const q = file('a,label\nNA,x\nNA,y\n');
     const e = await discernErrorAsync(() => collectAll(readDatasetBatches(q, { label: 'label', classes: ['x', 'y'], encodings: [{ column: 'a', kind: 'numeric' }], missing: 'drop', batchSize: 1 })));
-    expect(e.message).toBe(`${q}: no rows left after dropping rows with missing values`);
+    expect(e.message).toBe(`${q}: no rows left after dropping rows with missing values (missing: 'drop')`);
   });
 });

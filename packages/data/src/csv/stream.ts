@@ -1,21 +1,18 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import { type DenseMatrix, denseMatrix } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { DiscernError, quote } from '@discern/core';
 import { type BuildDatasetOptions, type Dataset, buildDatasetRows } from '../dataset.js';
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
-import { closestName, isNonFiniteLiteral, listNames, missingSet, quote, strictNumber } from './cells.js';
-import { LineCounter, checkDelimiter, csvParseError, csvParseOptions, detectDelimiter, ioError, isBlankRecord, raggedRowError } from './parse.js';
+import { closestName, columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './cells.js';
+import { checkHasRows, isBlankRecord, raggedRowError } from './parse.js';
+import { CsvRecordReader, type ReadOptions, fileRecordChunks, readerSettings } from './reader.js';
 
-export interface CsvBatchOptions {
-  /** Rows per batch (default 65 536); memory stays bounded by one batch plus csv-parse's buffers. */
+export interface CsvBatchOptions extends ReadOptions {
+  /** Rows per batch (default 65 536); memory stays bounded by one batch and a chunk of the file (1 MiB, or the longest record). */
   batchSize?: number;
   /** Columns to extract as numbers, in this order: the columns of X. */
   columns: readonly string[];
   /** Further columns to pass through as text (e.g. an event id written next to the scores). */
   extra?: readonly string[];
-  delimiter?: string;
   missingValues?: readonly string[];
   /** A missing cell in a numeric column: 'error' (default) or 'keep' (NaN, for models that marginalise it). */
   missing?: 'error' | 'keep';
@@ -34,55 +31,17 @@ export interface CsvBatch {
   readonly extra?: Record<string, (string | null)[]>;
 }
 
-const HEAD_BYTES = 1 << 20;
-
-async function readHead(path: string): Promise<string> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw ioError(e, path);
-  }
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } catch (e) {
-    throw ioError(e, path);
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * The start the batch readers share: the batch size checked, the delimiter given or detected from the file's head,
- * and csv-parse fed from a read stream whose I/O errors end the parse as coded errors naming the file; `close` ends
- * both.
- */
-async function openCsv(
-  path: string,
-  options: { readonly source?: string; readonly batchSize?: number; readonly delimiter?: string },
-): Promise<{ source: string; batchSize: number; delimiter: string; parser: ReturnType<typeof parse>; close: () => void }> {
+/** The start the batch readers share: the options checked, and the file's records as they are read. */
+function openCsv(path: string, options: ReadOptions & { readonly source?: string; readonly batchSize?: number }) {
   const batchSize = options.batchSize ?? 65536;
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new DiscernError('INVALID_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { batchSize });
-  const delimiter = options.delimiter ?? detectDelimiter(await readHead(path));
-  checkDelimiter(delimiter);
-  const input = createReadStream(path);
-  const parser = parse(csvParseOptions(delimiter));
-  input.on('error', (e) => parser.destroy(ioError(e, path) as Error));
-  input.pipe(parser);
-  const close = (): void => {
-    input.destroy();
-    parser.destroy();
-  };
-  return { source: options.source ?? path, batchSize, delimiter, parser, close };
-}
-
-/** DATA_INVALID for a file that ended with no header or no data rows. */
-function checkHasRows(source: string, sawHeader: boolean, rows: number): void {
-  if (!sawHeader) throw new DiscernError('DATA_INVALID', `${source}: the file is empty, no data rows; a header row and at least one data row are required`, { file: source });
-  if (rows === 0) throw new DiscernError('DATA_INVALID', `${source}: header only, no data rows`, { file: source });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('batchSize')} must be a positive whole number of rows, got ${String(batchSize)}`, {
+      option: 'batchSize',
+      value: String(batchSize),
+    });
+  const source = options.source ?? path;
+  const reader = new CsvRecordReader(readerSettings(options, source));
+  return { source, batchSize, reader, chunks: fileRecordChunks(path, reader) };
 }
 
 /**
@@ -91,13 +50,12 @@ function checkHasRows(source: string, sawHeader: boolean, rows: number): void {
  * non-numeric and non-finite cells are DATA_INVALID naming file, line, column and value.
  */
 export async function* readCsvBatches(path: string, options: CsvBatchOptions): AsyncGenerator<CsvBatch, void, undefined> {
-  const { source, batchSize, delimiter, parser, close } = await openCsv(path, options);
+  const { source, batchSize, reader, chunks } = openCsv(path, options);
   const wanted = options.columns;
   const extraNames = options.extra ?? [];
   const keepMissing = (options.missing ?? 'error') === 'keep';
   const missing = missingSet(options.missingValues);
 
-  const counter = new LineCounter();
   let names: string[] | undefined;
   let idx: number[] = [];
   let extraIdx: number[] = [];
@@ -124,21 +82,27 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
     return batch;
   };
 
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const line = counter.next(record);
+  for await (const chunk of chunks) {
+    const records = chunk.records;
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const line = chunk.lines[r]!;
+      if (isBlankRecord(record)) continue;
       if (names === undefined) {
-        if (isBlankRecord(record)) continue;
         names = record;
         checkHeader(names, source);
+        // one map of the header: a wide file's columns are found in linear time
+        const position = new Map<string, number>();
+        names.forEach((name, j) => position.set(name, j));
+        const all = names;
         const resolve = (n: string) => {
-          const j = names!.indexOf(n);
-          if (j < 0) {
-            const near = closestName(n, names!);
+          const j = position.get(n);
+          if (j === undefined) {
+            const near = closestName(n, all);
             throw new DiscernError(
               'DATA_INVALID',
-              `${source} has no column '${n}'${near ? ` (did you mean '${near}'?)` : ''}; its columns are ${listNames(names!)}`,
-              { file: source, column: n, available: names },
+              `${source} has no column ${columnLabel(n)}${near ? ` (did you mean ${columnLabel(near)}?)` : ''}; its columns are ${listNames(all)}`,
+              { file: source, line: 1, column: n, available: all.slice(0, 64), ...(near ? { suggestion: near } : {}) },
             );
           }
           return j;
@@ -147,19 +111,21 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
         extraIdx = extraNames.map(resolve);
         continue;
       }
-      if (isBlankRecord(record)) continue;
-      if (record.length !== names.length) throw raggedRowError(source, line, record.length, names.length, delimiter);
+      if (record.length !== names.length) throw raggedRowError(source, line, record.length, names.length, reader.delimiter);
       const base = fill * p;
       for (let j = 0; j < p; j++) {
         const s = record[idx[j]!]!;
         let v: number;
         if (missing.has(s)) {
-          if (!keepMissing)
+          if (!keepMissing) {
+            const column = wanted[j]!;
             throw new DiscernError(
               'DATA_INVALID',
-              `${source} line ${line}, column '${wanted[j]}': missing value ${quote(s)}; a number is required (or read with missing: 'keep' to pass NaN to a model that handles missing values)`,
-              { file: source, line, column: wanted[j], value: s },
+              (n) =>
+                `${source} line ${line}, column ${columnLabel(column)}: missing value ${quote(s)}; a number is required (or read with ${n.option('missing')}: 'keep' to pass NaN to a model that handles missing values)`,
+              { file: source, line, column, value: s, option: 'missing' },
             );
+          }
           v = NaN;
         } else {
           v = strictNumber(s);
@@ -175,10 +141,6 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
       fill++;
       if (fill === batchSize) yield emit();
     }
-  } catch (e) {
-    throw csvParseError(e, source);
-  } finally {
-    close();
   }
   checkHasRows(source, names !== undefined, startRow + fill);
   if (fill > 0) yield emit();
@@ -188,10 +150,10 @@ function badNumber(source: string, line: number, column: string, value: string):
   if (isNonFiniteLiteral(value))
     return new DiscernError(
       'DATA_INVALID',
-      `${source} line ${line}, column '${column}': non-finite value ${quote(value)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
+      `${source} line ${line}, column ${columnLabel(column)}: non-finite value ${quote(value)}; every feature value must be a finite number (write a missing value as an empty cell or NA)`,
       { file: source, line, column, value },
     );
-  return new DiscernError('DATA_INVALID', `${source} line ${line}, column '${column}': ${quote(value)} is not a number; expected a decimal number such as 1.5, -0.5 or 1e3`, {
+  return new DiscernError('DATA_INVALID', `${source} line ${line}, column ${columnLabel(column)}: ${quote(value)} is not a number; expected a decimal number such as 1.5, -0.5 or 1e3`, {
     file: source,
     line,
     column,
@@ -199,10 +161,9 @@ function badNumber(source: string, line: number, column: string, value: string):
   });
 }
 
-export interface CsvTableOptions {
+export interface CsvTableOptions extends ReadOptions {
   /** Rows per table (default 65 536). */
   batchSize?: number;
-  delimiter?: string;
   missingValues?: readonly string[];
   /** The file name messages name (default: the path). */
   source?: string;
@@ -222,10 +183,9 @@ export interface CsvTableBatch {
  * categorical) is decided per table.
  */
 export async function* readCsvTables(path: string, options: CsvTableOptions = {}): AsyncGenerator<CsvTableBatch, void, undefined> {
-  const { source, batchSize, delimiter, parser, close } = await openCsv(path, options);
+  const { source, batchSize, reader, chunks } = openCsv(path, options);
   const missing = missingSet(options.missingValues);
 
-  const counter = new LineCounter();
   let names: string[] | undefined;
   let p = 0;
   let builders: ColumnBuilder[] = [];
@@ -243,9 +203,11 @@ export async function* readCsvTables(path: string, options: CsvTableOptions = {}
     return batch;
   };
 
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const line = counter.next(record);
+  for await (const chunk of chunks) {
+    const records = chunk.records;
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const line = chunk.lines[r]!;
       if (isBlankRecord(record)) continue;
       if (names === undefined) {
         checkHeader(record, source);
@@ -254,7 +216,7 @@ export async function* readCsvTables(path: string, options: CsvTableOptions = {}
         builders = record.map((name, j) => new ColumnBuilder(name, j));
         continue;
       }
-      if (record.length !== p) throw raggedRowError(source, line, record.length, p, delimiter);
+      if (record.length !== p) throw raggedRowError(source, line, record.length, p, reader.delimiter);
       for (let j = 0; j < p; j++) {
         const s = record[j]!;
         builders[j]!.push(missing.has(s) ? null : s);
@@ -267,10 +229,6 @@ export async function* readCsvTables(path: string, options: CsvTableOptions = {}
       lines[fill++] = line;
       if (fill === batchSize) yield emit();
     }
-  } catch (e) {
-    throw csvParseError(e, source);
-  } finally {
-    close();
   }
   checkHasRows(source, names !== undefined, startRow + fill);
   if (fill > 0) yield emit();
@@ -297,30 +255,40 @@ export interface DatasetBatch {
  */
 export async function* readDatasetBatches(path: string, options: DatasetBatchOptions): AsyncGenerator<DatasetBatch, void, undefined> {
   if (!options.encodings)
-    throw new DiscernError('INVALID_ARGUMENT', 'readDatasetBatches needs the encodings of a dataset built before (a training set): features are not inferred per batch', {});
+    throw new DiscernError(
+      'INVALID_ARGUMENT',
+      (n) => `readDatasetBatches needs ${n.option('encodings')}, those of a dataset built before (a training set): features are not inferred per batch`,
+      { option: 'encodings' },
+    );
   if (options.label !== undefined && !options.classes)
-    throw new DiscernError('INVALID_ARGUMENT', 'readDatasetBatches needs the classes of a dataset built before (a training set) when the data are labelled', { label: options.label });
-  const { batchSize, delimiter, missingValues, source, ...build } = options;
+    throw new DiscernError(
+      'INVALID_ARGUMENT',
+      (n) => `readDatasetBatches needs ${n.option('classes')}, those of a dataset built before (a training set), when the data are labelled (${n.option('label')} is given)`,
+      { option: 'classes' },
+    );
+  const { batchSize, delimiter, missingValues, source, encoding, maxLineBytes, ...build } = options;
   const csv: CsvTableOptions = {
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(delimiter !== undefined ? { delimiter } : {}),
     ...(missingValues !== undefined ? { missingValues } : {}),
     ...(source !== undefined ? { source } : {}),
+    ...(encoding !== undefined ? { encoding } : {}),
+    ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
   };
   let kept = 0;
   let name = source ?? path;
   for await (const { startRow, table } of readCsvTables(path, csv)) {
     name = table.source;
     const ds = buildDatasetRows(table, build, true);
-    const n = ds.X.rows;
-    kept += n;
+    kept += ds.X.rows;
+    // rows of the file, not of the batch
     const rowIndex = ds.rowIndex!;
-    const lines = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      lines[k] = table.lines![rowIndex[k]!]!;
-      rowIndex[k]! += startRow;
-    }
-    yield { startRow, dataset: ds, lines, fileRows: table.nRows };
+    for (let k = 0; k < rowIndex.length; k++) rowIndex[k]! += startRow;
+    yield { startRow, dataset: ds, lines: ds.lines!, fileRows: table.nRows };
   }
-  if (kept === 0) throw new DiscernError('DATA_INVALID', `${name}: no rows left after dropping rows with missing values`, { file: name });
+  if (kept === 0)
+    throw new DiscernError('DATA_INVALID', (n) => `${name}: no rows left after dropping rows with missing values (${n.option('missing')}: 'drop')`, {
+      file: name,
+      option: 'missing',
+    });
 }
