@@ -20,7 +20,7 @@ import {
 } from '@discern/models';
 import { type ExportModelOptions, type ExportableKind, EXPORTABLE_KINDS, exportModelChecked, exportModelFile } from './export.js';
 import { DataType, decodeModel } from './proto.js';
-import { type TrainingSummary } from './parity-rows.js';
+import { type TrainingSummary } from '@discern/models';
 import { dataPath, exportBoth, loadCsv, meanScale, standardised } from './testing.test-helpers.js';
 
 /** Per feature min, max, mean and population std of the non-missing values: what the fit step records. */

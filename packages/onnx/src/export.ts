@@ -25,9 +25,11 @@ import {
   type LatentClassModel,
   type LogisticRegression,
   type MLPClassifier,
+  type ModelKind,
   type MultinomialMixture,
   type MultinomialNB,
   type QDA,
+  type TrainingSummary,
 } from '@discern/models';
 import { standardize } from './blocks.js';
 import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
@@ -40,7 +42,7 @@ import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
 import { META } from './metadata.js';
 import { checkOutputPath } from './output-path.js';
 import { type ParityReport, checkParity, roundToFloat32 } from './parity.js';
-import { type TrainingSummary, drawParityRows } from './parity-rows.js';
+import { drawParityRows } from './parity-rows.js';
 
 /** The graph's input name. */
 export const INPUT_NAME = 'features';
@@ -82,11 +84,12 @@ export type ExportOptions = ExportModelOptions & ParityRows;
 type AnyEstimator = ExportModelOptions['estimator'];
 
 /**
- * One exporter per model kind. Dispatch on `kind`, not instanceof: a pipeline may hold models built by another copy
- * of @discern/models (a bundle, src and dist side by side), whose classes are not these; the accessors each exporter
+ * One exporter per model kind, keyed by @discern/models' ModelKind: a new family is a type error here until it can
+ * be exported. Dispatch on `kind`, not instanceof: a pipeline may hold models built by another copy of
+ * @discern/models (a bundle, src and dist side by side), whose classes are not these; the accessors each exporter
  * reads are the contract.
  */
-const FAMILIES = {
+const FAMILIES: Readonly<Record<ModelKind, (e: AnyEstimator) => Family>> = {
   logistic: (e: AnyEstimator) => logisticFamily(e as LogisticRegression),
   mlp: (e: AnyEstimator) => mlpFamily(e as MLPClassifier),
   gmm: (e: AnyEstimator) => gmmFamily(e as GaussianMixture),
@@ -99,9 +102,10 @@ const FAMILIES = {
   'categorical-nb': (e: AnyEstimator) => categoricalNBFamily(e as CategoricalNB),
   'multinomial-mixture': (e: AnyEstimator) => multinomialMixtureFamily(e as MultinomialMixture),
   'latent-class': (e: AnyEstimator) => latentClassFamily(e as LatentClassModel),
-} as const satisfies Record<string, (e: AnyEstimator) => Family>;
+};
 
-export type ExportableKind = keyof typeof FAMILIES;
+/** Every model kind exports; the name stays for callers that list what export accepts. */
+export type ExportableKind = ModelKind;
 
 export const EXPORTABLE_KINDS = Object.keys(FAMILIES) as readonly ExportableKind[];
 

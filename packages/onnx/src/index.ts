@@ -3,7 +3,7 @@
 export { EXPORTABLE_KINDS, INPUT_NAME, buildModel, exportModel, exportModelChecked, exportModelFile } from './export.js';
 export type { BuiltModel, ExportFileOptions, ExportModelOptions, ExportOptions, ExportResult, ExportableKind, ParityRows, StandardizerLike } from './export.js';
 export { DEFAULT_PARITY_ROWS, checkTrainingSummary, drawParityRows } from './parity-rows.js';
-export type { ParityRowsOptions, TrainingSummary } from './parity-rows.js';
+export type { ParityRowsOptions } from './parity-rows.js';
 export type { DecisionInput } from './decision.js';
 export type { FamilyRole, ScoreKind } from './family.js';
 export { GraphBuilder, IR_VERSION, OPSET } from './graph.js';

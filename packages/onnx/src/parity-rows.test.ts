@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type TrainingSummary, checkTrainingSummary, drawParityRows } from './parity-rows.js';
+import { type TrainingSummary } from '@discern/models';
+import { checkTrainingSummary, drawParityRows } from './parity-rows.js';
 
 // Feature 0: a wide Gaussian-ish feature; 1: a narrow one; 2: constant; 3: a negative range.
 const SUMMARY: TrainingSummary = { rows: 500, min: [-10, 0.5, 3, -7], max: [30, 0.6, 3, -2], mean: [2, 0.55, 3, -4], std: [5, 0.01, 0, 1] };

@@ -15,15 +15,9 @@
  */
 import { type DenseMatrix, createRng } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
+// what a saved model records of its training data, per feature, in raw (unstandardised) units
+import { type TrainingSummary } from '@discern/models';
 
-/** What a saved model records of its training data, per feature, in raw (unstandardised) units. */
-export interface TrainingSummary {
-  readonly rows: number;
-  readonly min: readonly number[];
-  readonly max: readonly number[];
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-}
 
 export interface ParityRowsOptions {
   /** Rows to draw (default 2,000). */
