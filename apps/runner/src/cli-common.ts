@@ -1,19 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { type Command } from 'commander';
-import { type Override, parseOverride } from '@discern/pipeline';
+import { DiscernError } from '@discern/core';
 import { type Output } from './output.js';
-
-/** Config keys holding file paths: given with --set they are relative to the current directory, not the config. */
-const PATH_KEYS = new Set(['data.source', 'data.train', 'data.test']);
-
-export function overridesFrom(sets: readonly string[]): Override[] {
-  return sets.map((s) => {
-    const o = parseOverride(s);
-    const key = o.path.join('.');
-    if (PATH_KEYS.has(key) && typeof o.value === 'string' && !isAbsolute(o.value)) return { ...o, value: resolve(o.value) };
-    return o;
-  });
-}
 
 /** commander collector for repeatable options. */
 export function collect(value: string, previous: string[]): string[] {
@@ -43,4 +31,32 @@ export type RegisterCommand = (ctx: CommandContext) => void;
 
 export function globals(ctx: CommandContext): GlobalOptions {
   return ctx.program.opts<GlobalOptions>();
+}
+
+/**
+ * Threads are capped far above any machine's useful count (a fit uses at most a few: its rows are summed in at most
+ * 8 chunks) but low enough that a typo like 80000 is caught rather than starting thousands of threads.
+ */
+export const MAX_THREADS = 256;
+
+/** `--threads` or DISCERN_THREADS as typed → a count, or a coded error naming where it came from. */
+export function parseThreads(value: string, what: '--threads' | 'DISCERN_THREADS'): number {
+  const n = /^\s*[0-9]+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS)
+    throw new DiscernError('INVALID_ARGUMENT', `${what} must be a positive integer from 1 to ${MAX_THREADS} (1 turns worker threads off), got ${JSON.stringify(value)}`, {
+      option: what,
+      value,
+    });
+  return n;
+}
+
+/**
+ * The thread count a command passes on explicitly (to the engine, to its child runs): --threads, else
+ * DISCERN_THREADS, checked before any work; undefined leaves the default (the cores, at most 8) to the engine.
+ */
+export function threadsOf(ctx: CommandContext): number | undefined {
+  const t = ctx.program.opts<{ threads?: number }>().threads;
+  if (t !== undefined) return t;
+  const env = process.env.DISCERN_THREADS;
+  return env === undefined || env === '' ? undefined : parseThreads(env, 'DISCERN_THREADS');
 }

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATA, REPO, discern, expectUserError, tempDir } from './cli.test-helpers.js';
 
@@ -33,7 +33,12 @@ describe('discern init', () => {
     expect(text).toMatch(/^ {2}label: class\b/m);
     expect(text).toMatch(/^ {2}positive: h$/m);
     expect(text).toContain('features: [fLength, fWidth, fSize, fConc, fConc1, fAsym, fM3Long, fM3Trans, fAlpha, fDist]');
-    expect(text).toContain('source: ../../');
+    // The data path is written relative to the config's folder, and leads to the file wherever the clone and
+    // ../shared sit (the test's temporary folder and the data may be anywhere).
+    const written = /^ {2}source: (.+?) +# /m.exec(text)?.[1];
+    const source = written?.startsWith('"') ? (JSON.parse(written) as string) : written;
+    expect(source).toBe(relative(dirname(out), join(DATA, 'magic04.csv')).split(sep).join('/'));
+    expect(realpathSync(resolve(dirname(out), source!))).toBe(realpathSync(join(DATA, 'magic04.csv')));
   });
 
   it('handles categorical features with missing cells, a weight column, and data without a label; the configs run', async () => {

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '@discern/linalg';
 
 /**
  * A seeded generator of large CSV files for the memory tests (never committed: made on demand into the temp folder).
@@ -13,6 +12,8 @@ export const LARGE_COLUMNS = ['x1', 'x2', 'x3', 'x4', 'label'] as const;
 
 /** Writes `rows` rows to `path` (atomically: a temporary file renamed into place). */
 export async function writeLargeCsv(path: string, rows: number, seed = 1): Promise<void> {
+  // Imported as the runner imports every discern library, on demand (nx's module boundaries want one way).
+  const { createRng } = await import('@discern/linalg');
   const rng = createRng(seed);
   const rand = () => rng.uniform();
   const gauss = () => rng.normal();

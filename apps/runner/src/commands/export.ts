@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Standardizer, buildDataset, readCsvFile } from '@discern/data';
-import { createRng, zeros } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
-import { exportModelFile } from '@discern/onnx';
-import { estimatorFromJSON } from '@discern/pipeline';
+import { resolve } from 'node:path';
+import { DiscernError, assertNotInput } from '@discern/core';
 import { type RegisterCommand, display, globals } from '../cli-common.js';
+import { checkInputFile, checkOutputFile } from '../paths.js';
 
 interface SavedModel {
   format: string;
@@ -46,8 +44,22 @@ export const registerExport: RegisterCommand = (ctx) => {
     .option('--dtype <float32|float64>', 'input and arithmetic type', 'float32')
     .option('-d, --data <file.csv>', 'rows for the parity check (default: 2,000 rows drawn around the saved standardisation)')
     .action(async (file: string, opts: { out: string; dtype: string; data?: string }) => {
+      // Every argument is checked before the model is read: the options, the files, and that --out is no input.
       if (opts.dtype !== 'float32' && opts.dtype !== 'float64')
-        throw new DiscernError('INVALID_ARGUMENT', `--dtype must be float32 or float64, got ${JSON.stringify(opts.dtype)}`, { value: opts.dtype });
+        throw new DiscernError('INVALID_ARGUMENT', `--dtype must be float32 or float64, got ${JSON.stringify(opts.dtype)}`, { option: '--dtype', value: opts.dtype });
+      checkInputFile(file, 'the model file');
+      if (opts.data !== undefined) checkInputFile(opts.data, '--data');
+      checkOutputFile(opts.out, '--out');
+      assertNotInput({ path: resolve(opts.out), what: '--out', kind: 'file' }, [
+        { path: resolve(file), what: 'the model file' },
+        ...(opts.data !== undefined ? [{ path: resolve(opts.data), what: '--data' }] : []),
+      ]);
+      const [{ Standardizer, buildDataset, readCsvFile }, { createRng, zeros }, { exportModelFile }, { estimatorFromJSON }] = await Promise.all([
+        import('@discern/data'),
+        import('@discern/linalg'),
+        import('@discern/onnx'),
+        import('@discern/pipeline'),
+      ]);
       const saved = readSaved(file);
       const estimator = estimatorFromJSON(saved.model, saved.estimator);
       const standardizer = saved.standardizer ? Standardizer.fromJSON(saved.standardizer as never) : undefined;

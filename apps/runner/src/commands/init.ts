@@ -1,8 +1,8 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { DiscernError } from '@discern/core';
-import { starterConfig } from '@discern/pipeline';
+import { DiscernError, assertNotInput, writeFileAtomic } from '@discern/core';
 import { type RegisterCommand, display, globals } from '../cli-common.js';
+import { checkInputFile, checkOutputFile } from '../paths.js';
 
 export const registerInit: RegisterCommand = (ctx) => {
   ctx.program
@@ -12,14 +12,18 @@ export const registerInit: RegisterCommand = (ctx) => {
     .option('-o, --out <config>', 'where to write the config (default: <data name>.yaml in the current folder)')
     .option('-l, --label <column>', 'the class column (default: the best candidate found)')
     .option('-f, --force', 'overwrite an existing config file')
-    .action((data: string, opts: { out?: string; label?: string; force?: boolean }) => {
+    .action(async (data: string, opts: { out?: string; label?: string; force?: boolean }) => {
       const out = resolve(opts.out ?? `${basename(data, extname(data))}.yaml`);
+      const what = opts.out !== undefined ? '--out' : 'the config to write';
+      checkInputFile(data, 'the data file');
+      checkOutputFile(out, what);
+      // The data file is never overwritten, --force or not.
+      assertNotInput({ path: out, what, kind: 'file' }, [{ path: resolve(data), what: 'the data file' }]);
       if (existsSync(out) && !opts.force)
         throw new DiscernError('OUTPUT_EXISTS', `${display(out)} already exists; choose another file with --out or pass --force to overwrite it`, { out });
+      const { starterConfig } = await import('@discern/pipeline');
       const starter = starterConfig(data, { configPath: out, ...(opts.label !== undefined ? { label: opts.label } : {}) });
-      const tmp = `${out}.tmp-${process.pid}`;
-      writeFileSync(tmp, starter.text);
-      renameSync(tmp, out);
+      writeFileAtomic(out, starter.text);
       if (globals(ctx).quiet) return;
       const d = starter.description;
       ctx.output.out(`wrote ${display(out)}: ${d.rows} rows, ${starter.features.length} features, ${starter.label !== undefined ? `label '${starter.label}'` : 'no label (clustering)'}`);

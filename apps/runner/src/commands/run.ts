@@ -1,6 +1,6 @@
-import { runPipeline } from '@discern/pipeline';
-import { type RegisterCommand, collect, display, globals, overridesFrom } from '../cli-common.js';
+import { type RegisterCommand, collect, display, globals, threadsOf } from '../cli-common.js';
 import { progressEnabled, progressReporter } from '../progress.js';
+import { runInWorker } from '../run-host.js';
 
 export const registerRun: RegisterCommand = (ctx) => {
   const { program, output } = ctx;
@@ -14,18 +14,34 @@ export const registerRun: RegisterCommand = (ctx) => {
     .option('--json', 'print the metrics as JSON on stdout instead of the summary')
     .action(async (config: string, opts: { out?: string; set: string[]; force?: boolean; json?: boolean }) => {
       const g = globals(ctx);
-      const log = g.quiet || opts.json ? () => {} : (line: string) => (g.verbose ? output.err(line) : undefined);
+      const threads = threadsOf(ctx);
       // Bars for epochs, EM iterations and restarts on a terminal only (stderr), never with --quiet or --json.
-      const progress = progressReporter(progressEnabled({ isTTY: output.isTTY, quiet: g.quiet, json: opts.json }));
-      let result: Awaited<ReturnType<typeof runPipeline>>;
+      const bars = progressEnabled({ isTTY: output.isTTY, quiet: g.quiet, json: opts.json });
+      const progress = progressReporter(bars);
+      let onProgress: ReturnType<typeof progress.factory>;
+      let result: Awaited<ReturnType<typeof runInWorker>>;
       try {
-        result = await runPipeline(config, {
-          overrides: overridesFrom(opts.set),
-          ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-          ...(opts.force ? { force: true } : {}),
-          log,
-          progress: progress.factory,
-        });
+        // The pipeline runs in a worker thread, so that this thread stays free for Ctrl-C (run-host.ts).
+        result = await runInWorker(
+          {
+            config,
+            sets: opts.set,
+            ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+            force: opts.force ?? false,
+            ...(threads !== undefined ? { threads } : {}),
+            progress: bars,
+            log: Boolean(g.verbose) && !g.quiet && !opts.json,
+          },
+          {
+            log: (line, notice) => {
+              if (notice ? !g.quiet && !opts.json : g.verbose) output.err(line);
+            },
+            bar: (label) => (onProgress = progress.factory(label)),
+            progress: (events) => {
+              for (const e of events) onProgress?.(e);
+            },
+          },
+        );
       } finally {
         progress.stop();
       }
@@ -34,10 +50,9 @@ export const registerRun: RegisterCommand = (ctx) => {
         return;
       }
       if (g.quiet) return;
-      output.out(`discern run ${result.config.name} (seed ${result.config.seed})`);
-      output.out(`data: ${(result.manifest.data as { description: string }).description}`);
+      output.out(`discern run ${result.name} (seed ${result.seed})`);
+      output.out(`data: ${result.data}`);
       for (const line of result.summary) output.out(line);
-      const files = (result.manifest.artifacts as { path: string }[]).map((a) => a.path);
-      output.out(`wrote ${display(result.outDir)}/: ${[...files, 'manifest.json'].join(', ')}`);
+      output.out(`wrote ${display(result.outDir)}/: ${[...result.files, 'manifest.json'].join(', ')}`);
     });
 };

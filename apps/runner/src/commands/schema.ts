@@ -1,19 +1,19 @@
-import { configJsonSchema, createRegistry } from '@discern/pipeline';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type RegisterCommand } from '../cli-common.js';
 
 export const registerSchema: RegisterCommand = (ctx) => {
   ctx.program
     .command('schema')
     .description('print the JSON Schema of the config (for editors)')
-    .action(() => {
+    .action(async () => {
+      const { configJsonSchema, createRegistry } = await import('@discern/pipeline');
       ctx.output.out(JSON.stringify(configJsonSchema(createRegistry()), null, 2));
     });
 };
 
 /** One line per parameter: name, type, default and description, from the step's JSON Schema. */
-function parameterList(schema: z.ZodType): string[] {
-  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; anyOf?: unknown[]; oneOf?: unknown[] };
+function parameterList(toJSONSchema: typeof z.toJSONSchema, schema: z.ZodType): string[] {
+  const js = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; anyOf?: unknown[]; oneOf?: unknown[] };
   const props = js.properties ?? {};
   const lines = Object.entries(props).map(([k, v]) => {
     const type = v.enum ? (v.enum as unknown[]).map((x) => JSON.stringify(x)).join(' | ') : ((v.type as string | undefined) ?? 'value');
@@ -31,9 +31,10 @@ export const registerPlugins: RegisterCommand = (ctx) => {
     .command('plugins')
     .description('list the registered steps and their parameters')
     .option('--json', 'print as JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      const [{ createRegistry }, { z }] = await Promise.all([import('@discern/pipeline'), import('zod')]);
       const registry = createRegistry();
-      const steps = registry.list().map((p) => ({ name: p.name, description: p.description, origin: registry.origin(p.name) ?? 'built-in', parameters: parameterList(p.schema) }));
+      const steps = registry.list().map((p) => ({ name: p.name, description: p.description, origin: registry.origin(p.name) ?? 'built-in', parameters: parameterList(z.toJSONSchema, p.schema) }));
       if (opts.json) {
         ctx.output.out(JSON.stringify(steps, null, 2));
         return;

@@ -1,6 +1,38 @@
-import { DiscernError } from '@discern/core';
-import { scoreFile } from '@discern/onnx';
+import { resolve } from 'node:path';
+import { DiscernError, assertNotInput } from '@discern/core';
 import { type RegisterCommand, collect, display, globals } from '../cli-common.js';
+import { checkInputFile, checkOutputFile } from '../paths.js';
+
+/** The option of `discern score` that each option of onnx's scoreFile is given by, for its messages. */
+const OPTION_NAMES: Record<string, string> = {
+  model: '--model',
+  data: '--data',
+  features: '--features',
+  label: '--label',
+  positive: '--positive',
+  classes: '--classes',
+  out: '--out',
+  device: '--device',
+  batch: '--batch',
+  inputMap: '--input',
+  fprs: '--fpr',
+};
+
+/** Rows per batch at most: a batch is held whole (rows × features, and the outputs), so a typo must not ask for GBs. */
+const MAX_BATCH = 1 << 20;
+
+function invalid(option: string, message: string, value: unknown): DiscernError {
+  return new DiscernError('INVALID_ARGUMENT', `${option} ${message}`, { option, value });
+}
+
+/** `a,b,c` → its items, each non-empty and none twice. */
+function list(option: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw invalid(option, `expects a comma-separated list of names without empty items, got ${JSON.stringify(value)}`, value);
+  const twice = items.find((s, i) => items.indexOf(s) !== i);
+  if (twice !== undefined) throw invalid(option, `names ${JSON.stringify(twice)} twice`, value);
+  return items;
+}
 
 /** `--input name=a,b,c` → { name: [a, b, c] }, for models with several inputs. */
 function inputMap(specs: readonly string[]): Record<string, string[]> | undefined {
@@ -8,17 +40,29 @@ function inputMap(specs: readonly string[]): Record<string, string[]> | undefine
   const map: Record<string, string[]> = {};
   for (const s of specs) {
     const eq = s.indexOf('=');
-    const cols = s.slice(eq + 1).split(',').map((c) => c.trim()).filter((c) => c !== '');
-    if (eq <= 0 || cols.length === 0) throw new DiscernError('INVALID_ARGUMENT', `--input expects name=col1,col2,..., got ${JSON.stringify(s)}`, { arg: s });
-    map[s.slice(0, eq)] = cols;
+    if (eq <= 0) throw invalid('--input', `expects name=col1,col2,..., got ${JSON.stringify(s)}`, s);
+    const name = s.slice(0, eq);
+    if (Object.hasOwn(map, name)) throw invalid('--input', `gives the input ${JSON.stringify(name)} twice`, s);
+    map[name] = list('--input', s.slice(eq + 1));
   }
   return map;
 }
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new DiscernError('INVALID_ARGUMENT', `--batch expects a positive integer, got ${JSON.stringify(v)}`, { value: v });
+/** `--batch` as typed → a whole number of rows from 1 to MAX_BATCH. */
+function parseBatch(v: string): number {
+  const n = /^\s*[0-9]+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_BATCH) throw invalid('--batch', `must be a whole number of rows from 1 to ${MAX_BATCH}, got ${JSON.stringify(v)}`, v);
   return n;
+}
+
+/** `--fpr 0.01,0.1` → the FPRs as typed (they key the TPRs in the result), each a number in (0, 1). */
+function parseFprs(v: string): string[] {
+  const items = list('--fpr', v);
+  for (const s of items) {
+    const x = /^[0-9.eE+-]+$/.test(s) ? Number(s) : NaN;
+    if (!(x > 0 && x < 1)) throw invalid('--fpr', `expects false positive rates between 0 and 1 (exclusive), e.g. 0.01,0.1; got ${JSON.stringify(s)}`, v);
+  }
+  return items;
 }
 
 export const registerScore: RegisterCommand = (ctx) => {
@@ -30,44 +74,76 @@ export const registerScore: RegisterCommand = (ctx) => {
     .requiredOption('-d, --data <file.csv>', 'the CSV file to score (header row required)')
     .option('--features <a,b,...>', "input columns when the model's metadata does not name them (default: every numeric column but --label)")
     .option('--label <column>', 'column of true classes: print the metrics of the scores')
+    .option('--positive <class>', "with --label, two classes: the label value of the signal class (the model's class 1), for a model that names no classes")
+    .option('--classes <a,b,...>', "the label values of the model's classes in the order of its outputs, for a model that names none (e.g. h,g)")
     .option('-o, --out <scores.csv>', 'write one column per model output')
     .option('--device <cpu|gpu|auto>', 'cpu (default), gpu (CUDA, then WebGPU), or auto (a GPU when one works)', 'cpu')
-    .option('--batch <n>', 'rows per batch (bounded memory)', positiveInt, 65536)
+    .option('--batch <n>', `rows per batch (bounded memory; at most ${MAX_BATCH})`, parseBatch, 65536)
     .option('--input <name=cols>', 'columns for one named model input (repeatable), for models with several inputs', collect, [])
-    .option('--fpr <list>', 'FPRs at which to report the TPR, e.g. 0.01,0.1')
+    .option('--fpr <list>', 'FPRs at which to report the TPR, e.g. 0.01,0.1 (needs --label)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { model: string; data: string; features?: string; label?: string; out?: string; device: string; batch: number; input: string[]; fpr?: string; json?: boolean }) => {
-      if (!['cpu', 'gpu', 'auto'].includes(opts.device))
-        throw new DiscernError('INVALID_ARGUMENT', `--device must be cpu, gpu or auto, got ${JSON.stringify(opts.device)}`, { value: opts.device });
-      const map = inputMap(opts.input);
-      const result = await scoreFile({
-        model: opts.model,
-        data: opts.data,
-        ...(opts.features ? { features: opts.features.split(',').map((s) => s.trim()) } : {}),
-        ...(opts.label ? { label: opts.label } : {}),
-        ...(opts.out ? { out: opts.out } : {}),
-        device: opts.device as 'cpu' | 'gpu' | 'auto',
-        batch: opts.batch,
-        ...(map ? { inputMap: map } : {}),
-        ...(opts.fpr ? { fprs: opts.fpr.split(',').map((s) => s.trim()) } : {}),
-      });
-      if (opts.json) {
-        output.out(JSON.stringify(result, null, 2));
-        return;
-      }
-      if (result.notice) output.err(result.notice);
-      if (globals(ctx).quiet) return;
-      const t = result.timings;
-      output.out(`scored ${result.rows} rows of ${display(opts.data)} with ${display(opts.model)} on ${result.device} in ${(t.totalMs / 1000).toFixed(2)} s (${Math.round(t.rowsPerSecond)} rows/s)`);
-      for (const [input, cols] of Object.entries(result.inputs)) output.out(`input ${input}: ${cols.join(', ')}`);
-      output.out(`outputs: ${result.outputs.join(', ')}`);
-      if (opts.out) output.out(`wrote ${display(opts.out)}: ${result.columns.join(', ')}`);
-      const m = result.metrics as Record<string, unknown> | undefined;
-      if (m) {
-        const f = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
-        output.out(`metrics (${result.probaOutput}): AUC ${f(m.auc)}, accuracy ${f(m.accuracy)}, precision ${f(m.precision)}, recall ${f(m.recall)}, F1 ${f(m.f1)}, log loss ${f(m.log_loss)}`);
-        const tpr = m.tpr_at_fpr as Record<string, number | null> | undefined;
-        if (tpr && Object.keys(tpr).length > 0) output.out(`TPR at FPR: ${Object.entries(tpr).map(([k, v]) => `${k} → ${f(v)}`).join(', ')}`);
-      }
-    });
+    .action(
+      async (opts: { model: string; data: string; features?: string; label?: string; positive?: string; classes?: string; out?: string; device: string; batch: number; input: string[]; fpr?: string; json?: boolean }) => {
+        // Every option is checked before a row is read (and before onnxruntime is loaded).
+        if (!['cpu', 'gpu', 'auto'].includes(opts.device)) throw invalid('--device', `must be cpu, gpu or auto, got ${JSON.stringify(opts.device)}`, opts.device);
+        const features = opts.features !== undefined ? list('--features', opts.features) : undefined;
+        const classes = opts.classes !== undefined ? list('--classes', opts.classes) : undefined;
+        const fprs = opts.fpr !== undefined ? parseFprs(opts.fpr) : undefined;
+        const map = inputMap(opts.input);
+        if (opts.label === undefined)
+          for (const [given, option] of [[opts.positive, '--positive'], [opts.fpr, '--fpr']] as const)
+            if (given !== undefined) throw invalid(option, 'needs --label (the column of true classes the metrics compare with)', given);
+        if (opts.label !== undefined && opts.label.trim() === '') throw invalid('--label', 'must name a column, got ""', opts.label);
+        if (opts.positive !== undefined && classes && !classes.includes(opts.positive))
+          throw invalid('--positive', `${JSON.stringify(opts.positive)} is not one of --classes ${classes.join(',')}`, opts.positive);
+        checkInputFile(opts.model, '--model');
+        checkInputFile(opts.data, '--data');
+        if (opts.out !== undefined) {
+          checkOutputFile(opts.out, '--out');
+          assertNotInput({ path: resolve(opts.out), what: '--out', kind: 'file' }, [
+            { path: resolve(opts.data), what: '--data' },
+            { path: resolve(opts.model), what: '--model' },
+          ]);
+        }
+
+        const { scoreFile } = await import('@discern/onnx');
+        let result: Awaited<ReturnType<typeof scoreFile>>;
+        try {
+          result = await scoreFile({
+            model: opts.model,
+            data: opts.data,
+            ...(features ? { features } : {}),
+            ...(opts.label !== undefined ? { label: opts.label } : {}),
+            ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
+            ...(classes ? { classes } : {}),
+            ...(opts.out !== undefined ? { out: opts.out } : {}),
+            device: opts.device as 'cpu' | 'gpu' | 'auto',
+            batch: opts.batch,
+            ...(map ? { inputMap: map } : {}),
+            ...(fprs ? { fprs } : {}),
+          });
+        } catch (e) {
+          // scoreFile names its options by their API names (`fprs`); the user typed `--fpr`.
+          throw e instanceof DiscernError ? e.renamed({ option: (name) => OPTION_NAMES[name] ?? name }) : e;
+        }
+        if (opts.json) {
+          output.out(JSON.stringify(result, null, 2));
+          return;
+        }
+        if (result.notice) output.err(result.notice);
+        if (globals(ctx).quiet) return;
+        const t = result.timings;
+        output.out(`scored ${result.rows} rows of ${display(opts.data)} with ${display(opts.model)} on ${result.device} in ${(t.totalMs / 1000).toFixed(2)} s (${Math.round(t.rowsPerSecond)} rows/s)`);
+        for (const [input, cols] of Object.entries(result.inputs)) output.out(`input ${input}: ${cols.join(', ')}`);
+        output.out(`outputs: ${result.outputs.join(', ')}`);
+        if (opts.out) output.out(`wrote ${display(opts.out)}: ${result.columns.join(', ')}`);
+        const m = result.metrics as Record<string, unknown> | undefined;
+        if (m) {
+          const f = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
+          output.out(`metrics (${result.probaOutput}): AUC ${f(m.auc)}, accuracy ${f(m.accuracy)}, precision ${f(m.precision)}, recall ${f(m.recall)}, F1 ${f(m.f1)}, log loss ${f(m.log_loss)}`);
+          const tpr = m.tpr_at_fpr as Record<string, number | null> | undefined;
+          if (tpr && Object.keys(tpr).length > 0) output.out(`TPR at FPR: ${Object.entries(tpr).map(([k, v]) => `${k} → ${f(v)}`).join(', ')}`);
+        }
+      },
+    );
 };

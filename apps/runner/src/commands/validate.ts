@@ -1,5 +1,4 @@
-import { prepareConfig } from '@discern/pipeline';
-import { type RegisterCommand, collect, display, globals, overridesFrom } from '../cli-common.js';
+import { type RegisterCommand, collect, display, globals } from '../cli-common.js';
 
 export const registerValidate: RegisterCommand = (ctx) => {
   ctx.program
@@ -8,7 +7,10 @@ export const registerValidate: RegisterCommand = (ctx) => {
     .argument('<config>', 'YAML pipeline config')
     .option('-s, --set <key=value>', 'override a config key (repeatable)', collect, [])
     .action(async (config: string, opts: { set: string[] }) => {
-      const { config: c } = await prepareConfig(config, { overrides: overridesFrom(opts.set) });
+      // Loaded here, not at the top: the main thread loads the pipeline only for the commands that need it.
+      const { prepareConfig } = await import('@discern/pipeline');
+      const { overridesFrom } = await import('../overrides.js');
+      const { config: c } = await prepareConfig(config, { overrides: await overridesFrom(opts.set) });
       if (!globals(ctx).quiet) ctx.output.out(`${display(c.file)}: valid (${c.steps.length} steps: ${c.steps.map((s) => s.name).join(', ')})`);
     });
 };

@@ -1,0 +1,127 @@
+/**
+ * The worker thread of `discern run` (started by run-host.ts): it runs the pipeline, so that a fit that never yields
+ * leaves the main thread free to receive Ctrl-C. It tells the main thread everything the main thread prints or must
+ * clean up (the plan, the temporary folder, each step, log lines, progress, the result or the error), as messages.
+ * Cancellation arrives through the shared CancelFlag, which every long loop of a fit checks; a loop that never checks
+ * it (a plugin step) is stopped by the main thread with worker.terminate().
+ */
+import { join, resolve } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CancelFlag, type NamedPath, assertNotInput } from '@discern/core';
+import type { PreparedConfig } from '@discern/pipeline';
+import { display } from './cli-common.js';
+import { overridesFrom } from './overrides.js';
+import { toPlainError } from './output.js';
+import { checkOutputFolder } from './paths.js';
+import { type ProgressMessage, type WorkerData, type WorkerMessage } from './run-protocol.js';
+
+// Loaded on demand everywhere in the runner, so that the main thread never loads it for `run` (this thread does).
+const { prepareConfig, resolveConfigPath, runPipeline } = await import('@discern/pipeline');
+
+const port = parentPort!;
+const post = (m: WorkerMessage): void => port.postMessage(m);
+
+/** Every file the run reads: the config, its data files, its plugins, and the files a `score` step reads. */
+function inputsOf(prepared: PreparedConfig): NamedPath[] {
+  const c = prepared.config;
+  const name = display(c.file);
+  const inputs: NamedPath[] = [{ path: c.file, what: 'the config' }];
+  for (const key of ['source', 'train', 'test'] as const) {
+    const p = c.data[key];
+    if (typeof p === 'string') inputs.push({ path: resolveConfigPath(c, p), what: `data.${key} of ${name}` });
+  }
+  for (const p of prepared.plugins) inputs.push({ path: p, what: `a plugin of ${name}` });
+  for (const s of c.steps) {
+    const params = s.params as Record<string, unknown> | undefined;
+    if (s.name !== 'score' || !params) continue;
+    for (const key of ['onnx', 'data'])
+      if (typeof params[key] === 'string') inputs.push({ path: resolveConfigPath(c, params[key]), what: `steps[${s.index}].score.${key} of ${name}` });
+  }
+  return inputs;
+}
+
+/** `fit mlp` for a fit step, the step's name otherwise: what an interrupt message says was stopped. */
+function stepLabel(name: string, params: unknown): string {
+  const model = (params as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? `${name} ${model}` : name;
+}
+
+/**
+ * The engine's log lines are printed with --verbose only; the removal of a dead run's temporary folder is a notice
+ * every user sees (they may wonder where it went). The engine says it in this form (engine.ts, removeStaleTemporaries).
+ */
+const NOTICE = /^removed .*: the temporary folder of an earlier run whose process \(\d+\) is gone$/;
+
+/**
+ * Progress events come per epoch, batch or EM iteration, up to thousands a second; the main thread redraws 10 times a
+ * second. So the latest event of each phase is sent at most every 50 ms (a new phase at once, so that the order in
+ * which phases appear, which the bar depends on, is kept).
+ */
+class ProgressRelay {
+  private pending = new Map<string, ProgressMessage>();
+  private last = 0;
+
+  start(label: string): (p: ProgressMessage) => void {
+    this.flush();
+    post({ t: 'bar', label });
+    const seen = new Set<string>();
+    return (p) => {
+      this.pending.set(p.phase, { phase: p.phase, step: p.step, total: p.total, ...(p.value !== undefined ? { value: p.value } : {}) });
+      const now = performance.now();
+      if (!seen.has(p.phase) || now - this.last >= 50) {
+        seen.add(p.phase);
+        this.flush();
+      }
+    };
+  }
+
+  flush(): void {
+    if (this.pending.size === 0) return;
+    post({ t: 'progress', events: [...this.pending.values()] });
+    this.pending.clear();
+    this.last = performance.now();
+  }
+}
+
+async function main(): Promise<void> {
+  const { request: r, cancel } = workerData as WorkerData;
+  const overrides = await overridesFrom(r.sets);
+  // Everything is checked before the run starts: the config (and its plugins), and that the run folder is not where
+  // an input lives, --force or not.
+  const prepared = await prepareConfig(r.config, { overrides });
+  const out = resolve(r.outDir ?? join('runs', prepared.config.name));
+  assertNotInput({ path: out, what: r.outDir !== undefined ? '--out' : 'the run folder', kind: 'folder' }, inputsOf(prepared));
+  checkOutputFolder(out, r.outDir !== undefined ? '--out' : 'the run folder');
+  post({ t: 'plan', out, steps: prepared.config.steps.map((s) => stepLabel(s.name, s.params)) });
+
+  const relay = new ProgressRelay();
+  const result = await runPipeline(r.config, {
+    overrides,
+    outDir: out,
+    force: r.force,
+    ...(r.threads !== undefined ? { threads: r.threads } : {}),
+    signal: CancelFlag.from(cancel),
+    log: (line) => {
+      const notice = NOTICE.test(line);
+      if (notice || r.log) post({ t: 'log', line, notice });
+    },
+    ...(r.progress ? { progress: (label: string) => relay.start(label) } : {}),
+    onTemporary: (path) => post({ t: 'temporary', path }),
+    onStep: (s) => post({ t: 'step', index: s.index }),
+  });
+  relay.flush();
+  post({
+    t: 'done',
+    result: {
+      outDir: result.outDir,
+      name: result.config.name,
+      seed: result.config.seed,
+      metrics: result.metrics,
+      data: (result.manifest.data as { description: string }).description,
+      summary: result.summary,
+      files: (result.manifest.artifacts as { path: string }[]).map((a) => a.path),
+    },
+  });
+}
+
+main().catch((e: unknown) => post({ t: 'error', error: toPlainError(e) }));
