@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '@discern/linalg';
 import { type Dataset, buildDataset } from './dataset.js';
@@ -106,18 +108,78 @@ describe('stratifiedSplit vs scikit-learn train_test_split', () => {
   });
 
   it('rejects bad test sizes and splits that starve a class', () => {
-    for (const t of [0, 1.5, -0.2, Number.NaN]) expect(discernError(() => splitIndices(iris, { test: t, seed: 0 })).code).toBe('INVALID_ARGUMENT');
-    expect(discernError(() => splitIndices(iris, { test: 150, seed: 0 })).code).toBe('TOO_FEW_SAMPLES');
-    expect(discernError(() => splitIndices(iris, { test: 2, seed: 0 })).message).toContain('cannot hold each of the 3 classes');
+    for (const t of [0, 1.5, -0.2, Number.NaN, 30.5, Infinity]) {
+      const e = discernError(() => splitIndices(iris, { test: t, seed: 0 }));
+      expect(e.code).toBe('INVALID_ARGUMENT');
+      expect(e.message).toBe(`test must be a fraction of the rows in (0, 1), such as 0.3 for 30 %, or a whole number of rows ≥ 2; got ${t}`);
+      expect(e.context).toMatchObject({ option: 'test' });
+    }
+    // the pipeline names its own key
+    expect(discernError(() => splitIndices(iris, { test: 1.5, seed: 0 })).renamed({ option: () => 'data.split.test' }).message).toMatch(/^data\.split\.test must be a fraction/);
+    const e150 = discernError(() => splitIndices(iris, { test: 150, seed: 0 }));
+    expect(e150.code).toBe('TOO_FEW_SAMPLES');
+    expect(e150.message).toBe(
+      'test: 150 asks for 150 test rows (a whole number is a count of rows), which leaves no training rows out of 150; give fewer rows, or a fraction in (0, 1) such as 0.3',
+    );
+    // a fraction so close to 1 that ceil(0.999 × 10) takes every row
+    const ten = labelsOnly(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+    expect(discernError(() => splitIndices(ten, { test: 0.999, seed: 0, stratify: false })).message).toBe(
+      'test: 0.999 makes 10 test rows out of 10 (ceil(0.999 × 10)), which leaves no training rows; give a smaller fraction',
+    );
+    expect(discernError(() => splitIndices(iris, { test: 2, seed: 0 })).message).toBe(
+      'test: 2 splits 150 rows into 148 train and 2 test rows, which cannot hold each of the 3 classes on both sides; give between 3 and 147 test rows',
+    );
     // 3 of 100 rows in class b: a 0.9 test fraction leaves b with no training row
     const skewed = labelsOnly([...Array<string>(97).fill('a'), 'b', 'b', 'b']);
     const e = discernError(() => splitIndices(skewed, { test: 0.9, seed: 0 }));
     expect(e.code).toBe('TOO_FEW_SAMPLES');
-    expect(e.message).toContain("leaves class 'b' (3 rows) with no training row");
-    expect(discernError(() => splitIndices(labelsOnly(['a', 'a', 'b', 'c', 'c']), { test: 0.4, seed: 0 })).message).toContain("class 'b' has only 1 row");
+    expect(e.message).toBe('test: 0.9 leaves class "b" (3 rows) with no training row; use a smaller test size');
+    const single = discernError(() => splitIndices(labelsOnly(['a', 'a', 'b', 'c', 'c']), { test: 0.4, seed: 0 }));
+    expect(single.message).toBe('class "b" has only 1 row in inline rows; a stratified split needs at least 2 per class (or set stratify: false)');
+    expect(single.context).toMatchObject({ option: 'stratify' });
     const unlabelled = buildDataset(readCsvFile(dataFile('faithful.csv')));
-    expect(discernError(() => splitIndices(unlabelled, { test: 0.3, seed: 0, stratify: true })).code).toBe('INVALID_ARGUMENT');
+    const u = discernError(() => splitIndices(unlabelled, { test: 0.3, seed: 0, stratify: true }));
+    expect(u.code).toBe('INVALID_ARGUMENT');
+    expect(u.message).toContain('it has no label column; set stratify: false (or give a label)');
     expect(splitIndices(unlabelled, { test: 0.3, seed: 0 }).test.length).toBe(Math.ceil(0.3 * 272));
+  });
+
+  it('test: 1 is refused as ambiguous; a whole number ≥ 2 is a count of rows, a number in (0, 1) a fraction', () => {
+    const e = discernError(() => splitIndices(iris, { test: 1, seed: 0 }));
+    expect(e.code).toBe('INVALID_ARGUMENT');
+    expect(e.message).toBe(
+      'test: 1 is ambiguous (every row, or one row?) and neither makes a test set; give a fraction of the rows in (0, 1), such as 0.3 for 30 %, or a whole number of rows ≥ 2',
+    );
+    expect(splitIndices(iris, { test: 2, seed: 0, stratify: false }).test.length).toBe(2);
+    expect(splitIndices(iris, { test: 149, seed: 0, stratify: false }).test.length).toBe(149);
+    // 0.02 of 150 rows: ceil(3) = 3 (not 2: a fraction is not a count)
+    expect(splitIndices(iris, { test: 0.02, seed: 0 }).test.length).toBe(3);
+  });
+
+  it('keeps each row with its file line through dropped rows and the split', () => {
+    // the value of `line` in each row is the line it is written on; rows 4 and 7 of the file miss a value and are dropped
+    const dir = mkdtempSync(join(tmpdir(), 'discern-split-'));
+    const path = join(dir, 'lines.csv');
+    const rows = ['line,x,label'];
+    for (let line = 2; line <= 41; line++) rows.push(`${line},${line === 4 || line === 7 ? 'NA' : line / 10},${line % 3 === 0 ? 'a' : 'b'}`);
+    writeFileSync(path, rows.join('\n') + '\n');
+    const ds = buildDataset(readCsvFile(path), { label: 'label', features: ['line', 'x'], missing: 'drop' });
+    rmSync(dir, { recursive: true });
+    expect(ds.X.rows).toBe(38);
+    const check = (part: Dataset) => {
+      expect(part.lines).toBeDefined();
+      for (let k = 0; k < part.X.rows; k++) expect(part.lines![k]).toBe(part.X.data[k * 2]); // column `line`
+    };
+    check(ds);
+    expect(Array.from(ds.lines!.subarray(0, 4))).toEqual([2, 3, 5, 6]);
+    const { train, test } = stratifiedSplit(ds, { test: 0.3, seed: 5 });
+    check(train);
+    check(test);
+    expect(train.X.rows + test.X.rows).toBe(38);
+    for (const fold of kFold(ds, 4, { seed: 2 })) check(subsetDataset(ds, fold.test));
+    // inline rows have no file lines
+    expect(small.lines).toBeUndefined();
+    expect(stratifiedSplit(small, { test: 0.3, seed: 1 }).test.lines).toBeUndefined();
   });
 });
 
@@ -145,8 +207,13 @@ describe('kFold', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(150);
     expect(kFold(iris, 7, { seed: 1, stratify: false }).map((f) => Array.from(f.test))).toEqual(folds.map((f) => Array.from(f.test)));
     expect(kFold(iris, 5, { seed: 1 }).map((f) => Array.from(f.test))).toEqual(kFold(iris, 5, { seed: 1 }).map((f) => Array.from(f.test)));
-    expect(discernError(() => kFold(iris, 1, { seed: 0 })).code).toBe('INVALID_ARGUMENT');
-    expect(discernError(() => kFold(iris, 151, { seed: 0 })).code).toBe('TOO_FEW_SAMPLES');
+    const k1 = discernError(() => kFold(iris, 1, { seed: 0 }));
+    expect(k1.code).toBe('INVALID_ARGUMENT');
+    expect(k1.message).toBe('k-fold needs a whole number of folds k ≥ 2, got 1');
+    expect(k1.renamed({ option: () => 'steps[2].crossvalidate.folds' }).message).toContain('folds steps[2].crossvalidate.folds ≥ 2');
+    const k151 = discernError(() => kFold(iris, 151, { seed: 0 }));
+    expect(k151.code).toBe('TOO_FEW_SAMPLES');
+    expect(k151.message).toBe('cannot make 151 folds (k) of 150 rows: each fold needs at least one row; use at most 150 folds');
   });
 });
 

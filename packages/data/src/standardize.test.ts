@@ -84,9 +84,20 @@ describe('Standardizer vs scikit-learn StandardScaler', () => {
     const s = new Standardizer().fit(fromRows([[1, 2], [3, 5]]));
     expect(discernError(() => s.transform(fromRows([[1]]))).message).toContain('X has 1 columns, the standardizer was fitted on 2');
     expect(discernError(() => new Standardizer().fit(fromRows([[1], [Infinity]]))).code).toBe('DATA_INVALID');
-    expect(discernError(() => new Standardizer().fit(fromRows([[Number.NaN], [Number.NaN]]))).message).toContain('column 0 has no values');
+    expect(discernError(() => new Standardizer().fit(fromRows([[Number.NaN], [Number.NaN]]))).message).toContain('feature 0 has no values');
     expect(discernError(() => new Standardizer().fit(fromRows([[1], [2]]), [1, -1])).code).toBe('DATA_INVALID');
     expect(discernError(() => new Standardizer().fit(fromRows([[1], [2]]), [1])).code).toBe('INVALID_ARGUMENT');
+    // rows and features are named through the Naming, so the pipeline can say them as file lines and column names
+    const inf = discernError(() => new Standardizer().fit(fromRows([[1, 2], [3, Infinity]])));
+    expect(inf.message).toBe('Standardizer.fit: non-finite value Infinity at row 1, feature 1; values must be finite (NaN is ignored as missing)');
+    expect(inf.context).toMatchObject({ row: 1, feature: 1 });
+    expect(inf.renamed({ row: (i) => `x.csv line ${i + 2}`, feature: (j) => `column ${['a', 'b'][j]}` }).message).toContain('at x.csv line 3, column b;');
+    // weights that are not finite, or that overflow when summed, say so (not "a negative total")
+    expect(discernError(() => new Standardizer().fit(fromRows([[1], [2]]), [1, Number.NaN])).message).toBe(
+      'Standardizer.fit: the weight of row 1 is NaN; weights must be finite numbers',
+    );
+    expect(discernError(() => new Standardizer().fit(fromRows([[1], [2]]), [1e308, 1e308])).message).toContain('feature 0 has weights that sum past the largest double');
+    expect(discernError(() => new Standardizer().fit(fromRows([[1e300], [2]]), [1e10, 1])).message).toContain('the weighted sum of feature 0 overflows a double');
     for (const bad of [null, {}, { type: 'standardizer', version: 2, mean: [], scale: [] }, { type: 'standardizer', version: 1, mean: [1], scale: [0] }, { type: 'standardizer', version: 1, mean: [1, 2], scale: [1] }])
       expect(discernError(() => Standardizer.fromJSON(bad)).code).toBe('INVALID_ARGUMENT');
   });

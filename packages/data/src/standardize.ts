@@ -27,6 +27,12 @@ export class Standardizer {
     if (weights && weights.length !== n)
       throw new DiscernError('INVALID_ARGUMENT', `Standardizer.fit: ${weights.length} weights for ${n} rows`, { rows: n, weights: weights.length });
     if (n === 0) throw new DiscernError('TOO_FEW_SAMPLES', 'Standardizer.fit: no rows', {});
+    if (weights)
+      for (let i = 0; i < n; i++)
+        if (!Number.isFinite(weights[i]!)) {
+          const w = weights[i]!;
+          throw new DiscernError('DATA_INVALID', (nm) => `Standardizer.fit: the weight of ${nm.row(i)} is ${w}; weights must be finite numbers`, { row: i, value: w });
+        }
     const mean = new Float64Array(p);
     const scale = new Float64Array(p);
     let nSamples = 0;
@@ -37,9 +43,9 @@ export class Standardizer {
         const x = data[i * p + j]!;
         if (x !== x) continue;
         if (!Number.isFinite(x))
-          throw new DiscernError('DATA_INVALID', `Standardizer.fit: non-finite value ${x} at row ${i}, column ${j}; values must be finite (NaN is ignored as missing)`, {
+          throw new DiscernError('DATA_INVALID', (nm) => `Standardizer.fit: non-finite value ${x} at ${nm.row(i)}, ${nm.feature(j)}; values must be finite (NaN is ignored as missing)`, {
             row: i,
-            column: j,
+            feature: j,
             value: x,
           });
         const w = weights ? weights[i]! : 1;
@@ -49,12 +55,20 @@ export class Standardizer {
         s = u;
         wsum += w;
       }
-      if (!(wsum > 0))
-        throw new DiscernError('DATA_INVALID', `Standardizer.fit: column ${j} has ${wsum === 0 ? 'no values (or weights summing to 0)' : `a negative total weight ${wsum}`}; cannot compute its mean`, {
-          column: j,
-          totalWeight: wsum,
-        });
+      if (!(wsum > 0) || wsum === Infinity) {
+        const what =
+          wsum === 0
+            ? 'no values (every cell missing, or weights summing to 0)'
+            : wsum === Infinity
+              ? 'weights that sum past the largest double (1.8e308): they overflow'
+              : `a negative total weight ${wsum}`;
+        throw new DiscernError('DATA_INVALID', (nm) => `Standardizer.fit: ${nm.feature(j)} has ${what}; cannot compute its mean`, { feature: j, totalWeight: wsum });
+      }
       const mu = (s + c) / wsum;
+      if (!Number.isFinite(mu))
+        throw new DiscernError('DATA_INVALID', (nm) => `Standardizer.fit: the weighted sum of ${nm.feature(j)} overflows a double (values times weights past 1.8e308); cannot compute its mean`, {
+          feature: j,
+        });
       // Pass 2: Σw(x−μ)² − (Σw(x−μ))²/Σw, the corrected two-pass algorithm (Chan, Golub & LeVeque 1983).
       let sq = 0, lin = 0;
       for (let i = 0; i < n; i++) {
@@ -68,8 +82,8 @@ export class Standardizer {
       let variance = (sq - (lin * lin) / wsum) / wsum;
       if (variance < 0) {
         if (weights && variance < -1e-12 * Math.max(1, mu * mu))
-          throw new DiscernError('DATA_INVALID', `Standardizer.fit: column ${j} has a negative weighted variance ${variance} (negative weights dominate); cannot scale it`, {
-            column: j,
+          throw new DiscernError('DATA_INVALID', (nm) => `Standardizer.fit: ${nm.feature(j)} has a negative weighted variance ${variance} (negative weights dominate); cannot scale it`, {
+            feature: j,
           });
         variance = 0;
       }

@@ -157,6 +157,9 @@ describe('readDatasetBatches', () => {
     expect(cat((b) => b.dataset.weights!)).toEqual(Array.from(whole.weights!));
     expect(cat((b) => b.dataset.rowIndex!)).toEqual(Array.from(whole.rowIndex!));
     expect(cat((b) => b.lines)).toEqual(Array.from(whole.rowIndex!, (r) => r + 2));
+    // each batch's Dataset carries its rows' file lines too, as the whole file's does
+    expect(cat((b) => b.dataset.lines!)).toEqual(Array.from(whole.lines!));
+    expect(Array.from(whole.lines!)).toEqual(Array.from(whole.rowIndex!, (r) => r + 2));
     for (const b of parts) expect([b.dataset.featureNames, b.dataset.classNames, b.dataset.positive]).toEqual([whole.featureNames, whole.classNames, whole.positive]);
   });
 
