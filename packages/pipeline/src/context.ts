@@ -1,17 +1,16 @@
-import { type Dataset, type Standardizer } from '@discern/data';
-import { type Rng, createRng } from '@discern/linalg';
+import { type Standardizer } from '@discern/data';
 import { type CancelSignal, DiscernError } from '@discern/core';
-import { type Estimator, type Progress } from '@discern/models';
+import { type Rng, createRng } from '@discern/linalg';
+import { type Classifier, type Estimator, type ModelKind, type Progress, type TrainingSummary } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
-import { type ReportRecords, emptyRecords } from './report/records.js';
-import { type DatasetLabels, type StreamedDataset, labelsOf } from './streamed.js';
+import { type RunDataset } from './datasets.js';
 
 /** A fitted model with everything needed to apply it to raw feature rows of a data file. */
 export interface FittedModel {
   readonly name: string;
-  /** The `model:` name in the config (logistic, mlp, gmm...). */
-  readonly model: string;
+  /** The model family (`model:` in the config). */
+  readonly model: ModelKind;
   readonly estimator: Estimator;
   readonly supervised: boolean;
   readonly featureNames: readonly string[];
@@ -20,6 +19,8 @@ export interface FittedModel {
   readonly positive: number | undefined;
   /** Standardisation applied to raw features before the estimator (folded into exports). */
   readonly standardizer: Standardizer | undefined;
+  /** Per-feature ranges and moments of the raw training rows: what an export's parity check draws rows from. */
+  readonly training: TrainingSummary;
   /** Decision rule recorded by a `decide` step, applied by exported models. */
   decision?: Record<string, unknown>;
 }
@@ -41,28 +42,18 @@ export interface StepInfo {
 export type LogFn = (line: string) => void;
 
 /**
- * What steps share during a run: the datasets by name ('train', 'test', ...), fitted models by name, scores,
- * the metrics object that becomes metrics.json, the artifact writer (the run folder), and seeded random streams.
- *
- * A dataset is either in memory (`datasets`) or streamed from its file (`streamed`: the test file of a run with
- * train and test files, read in batches when scored, so its feature matrix never exists whole). `dataset(name)`
- * gives the whole Dataset in either case (reading a streamed one whole, once); steps that need only labels and
- * scores use `labels(name)` and `classifierScores` (steps/scores.ts), which keep a streamed dataset streamed.
+ * What steps share during a run: the datasets by name ('train', 'test', ...), fitted models by name, their scores,
+ * the artifact writer (the run folder), seeded random streams, and the run's cancellation signal and threads.
+ * A step returns its result; the engine writes metrics.json.
  */
 export class RunContext {
-  readonly datasets = new Map<string, Dataset>();
-  readonly streamed = new Map<string, StreamedDataset>();
+  private readonly datasetMap = new Map<string, RunDataset>();
   readonly models = new Map<string, FittedModel>();
-  readonly scores = new Map<string, ScoreSet>();
-  readonly metrics: Record<string, unknown> = {};
+  private readonly scoreCache = new Map<string, Promise<ScoreSet>>();
   /** Standardisation fitted by a `standardize` step; models fitted afterwards carry it. */
   standardizer: Standardizer | undefined;
   /** Lines for the terminal summary. */
   readonly summary: string[] = [];
-  /** Extra content for the report, by step. */
-  readonly reportSections: { title: string; data: Record<string, unknown> }[] = [];
-  /** What evaluate, decide and analytic steps record for the report's plots and tables (report/records.ts). */
-  readonly records: ReportRecords = emptyRecords();
   step: StepInfo = { index: -1, name: '' };
   private readonly rootRng: Rng;
 
@@ -91,40 +82,50 @@ export class RunContext {
     return Math.floor(this.rng(label).uniform() * 2 ** 31);
   }
 
-  /** The whole Dataset; a streamed one is read whole here (and kept in memory from then on). */
-  dataset(name: string): Dataset {
-    const d = this.datasets.get(name);
-    if (d) return d;
-    const s = this.streamed.get(name);
-    if (!s) throw this.missing('dataset', name, this.datasetNames());
-    const full = s.materialize();
-    this.datasets.set(name, full);
-    this.streamed.delete(name);
-    return full;
+  /** A line for the terminal summary and the log. */
+  say(line: string): void {
+    this.log(line);
+    this.summary.push(line);
   }
 
-  /** Labels, weights and classes of a dataset, without reading a streamed one whole. */
-  labels(name: string): DatasetLabels {
-    const d = this.datasets.get(name);
-    if (d) return labelsOf(d);
-    const s = this.streamed.get(name);
-    if (!s) throw this.missing('dataset', name, this.datasetNames());
-    return s;
+  dataset(name: string): RunDataset {
+    const d = this.datasetMap.get(name);
+    if (!d) throw this.missing('dataset', name, this.datasetNames());
+    return d;
+  }
+
+  setDataset(name: string, ds: RunDataset): void {
+    this.datasetMap.set(name, ds);
+    // Scores of a dataset that changed (a split into the same name, a standardisation) are stale.
+    for (const key of this.scoreCache.keys()) if (key.endsWith(`\0${name}`)) this.scoreCache.delete(key);
+  }
+
+  /**
+   * Applies `f` to every dataset, keeping datasets that are the same rows (`split: none` makes train and test one)
+   * the same object.
+   */
+  mapDatasets(f: (ds: RunDataset) => RunDataset): void {
+    const done = new Map<RunDataset, RunDataset>();
+    for (const [name, ds] of [...this.datasetMap]) {
+      let next = done.get(ds);
+      if (!next) done.set(ds, (next = f(ds)));
+      this.setDataset(name, next);
+    }
   }
 
   hasDataset(name: string): boolean {
-    return this.datasets.has(name) || this.streamed.has(name);
+    return this.datasetMap.has(name);
   }
 
-  /** Names of every dataset: those in memory, in the order they were added, then those streamed. */
+  /** Names of every dataset, in the order they were added. */
   datasetNames(): string[] {
-    return [...new Set([...this.datasets.keys(), ...this.streamed.keys()])];
+    return [...this.datasetMap.keys()];
   }
 
-  /** True when two names hold the very same rows in memory (`split: none` makes train and test one dataset). */
+  /** True when two names hold the very same rows (`split: none` makes train and test one dataset). */
   sameDataset(a: string, b: string): boolean {
-    const x = this.datasets.get(a);
-    return x !== undefined && x === this.datasets.get(b);
+    const x = this.datasetMap.get(a);
+    return x !== undefined && x === this.datasetMap.get(b);
   }
 
   fittedModel(name: string): FittedModel {
@@ -133,12 +134,55 @@ export class RunContext {
     return m;
   }
 
+  /** A fitted model that gives class probabilities; `what` says why it must (for the message). */
+  classifier(name: string, what = 'it has no class probabilities'): FittedModel & { estimator: Classifier } {
+    const m = this.fittedModel(name);
+    if (!m.supervised) throw new StepError(this.step, `model "${name}" (${m.model}) is not a classifier; ${what}`);
+    return m as FittedModel & { estimator: Classifier };
+  }
+
+  /**
+   * P(class | x) of a fitted classifier on a named dataset, computed once per run and shared by every step and the
+   * report. A dataset is scored batch by batch (a streamed one's features are never held whole); every built-in
+   * classifier scores each row on its own, so the probabilities are the same, bit for bit, as those of the whole
+   * matrix.
+   */
+  scores(model: string, dataset: string): Promise<ScoreSet> {
+    const key = `${model}\0${dataset}`;
+    let p = this.scoreCache.get(key);
+    if (!p) {
+      const est = this.classifier(model).estimator;
+      const ds = this.dataset(dataset);
+      p = (async () => {
+        let proba: Float64Array | undefined;
+        let K = 0;
+        for await (const b of ds.batches()) {
+          const P = est.predictProba(b.X);
+          if (b.start === 0 && P.rows === ds.rows) {
+            proba = P.data;
+            K = P.cols;
+            continue;
+          }
+          if (!proba) {
+            K = P.cols;
+            proba = new Float64Array(ds.rows * K);
+          }
+          proba.set(P.data, b.start * K);
+        }
+        return { model, dataset, proba: proba ?? new Float64Array(0), nClasses: K };
+      })();
+      this.scoreCache.set(key, p);
+      // A failed scoring is not cached: the error reaches the step that asked.
+      p.catch(() => this.scoreCache.delete(key));
+    }
+    return p;
+  }
+
   missing(what: string, name: string, available: string[], hint = ''): Error {
     const list = available.length > 0 ? available.map((a) => JSON.stringify(a)).join(', ') : 'none yet';
     return new StepError(this.step, `no ${what} named ${JSON.stringify(name)} at this point of the run (available: ${list})${hint ? `; ${hint}` : ''}`);
   }
 }
-
 
 /** An error raised by a step about the run itself (a missing model or dataset), naming the step. */
 export class StepError extends DiscernError {

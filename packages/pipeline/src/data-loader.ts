@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type BuildDatasetOptions, type Dataset, type Table, buildDataset, hashFile, readCsvFile, stratifiedSplit, tableFromRecords } from '@discern/data';
-import { DiscernError } from '@discern/core';
+import { type BuildDatasetOptions, type Table, buildDataset, hashFile, readCsvFile, stratifiedSplit, tableFromRecords } from '@discern/data';
+import { isDiscernError } from '@discern/core';
 import { type PipelineConfig } from './config/load.js';
-import { StreamedDataset } from './streamed.js';
+import { InMemoryDataset, type RunDataset, StreamedDataset } from './datasets.js';
 
 export interface DataFileRecord {
   readonly role: 'source' | 'train' | 'test';
@@ -12,9 +12,9 @@ export interface DataFileRecord {
 }
 
 export interface LoadedData {
-  readonly train: Dataset;
+  readonly train: RunDataset;
   /** Streamed from its file when the config gives train and test files (see LoadOptions.stream). */
-  readonly test: Dataset | StreamedDataset;
+  readonly test: RunDataset;
   /** True when train and test are the same rows (`split: none`). */
   readonly sameRows: boolean;
   readonly files: DataFileRecord[];
@@ -56,9 +56,43 @@ export interface LoadOptions {
   readonly batchSize?: number;
 }
 
-/** Rows of a loaded dataset. */
-export function rowsOf(ds: Dataset | StreamedDataset): number {
-  return ds instanceof StreamedDataset ? ds.rows : ds.X.rows;
+/**
+ * The config key of an option of @discern/data's readers, for messages in the user's terms (`missingValues` →
+ * `data.missing`). An option not listed keeps its API name.
+ */
+const DATA_OPTION_KEYS: Readonly<Record<string, string>> = {
+  label: 'data.label',
+  positive: 'data.positive',
+  features: 'data.features',
+  weight: 'data.weight',
+  missing: 'data.missing',
+  missingValues: 'data.missing',
+  categorical: 'data.categorical',
+  delimiter: 'data.delimiter',
+  columns: 'data.columns',
+  test: 'data.split.test',
+  stratify: 'data.split.stratify',
+  encoding: 'data.encoding',
+  maxLineBytes: 'data.max_line_bytes',
+};
+
+/** Runs a data step, saying its errors' options as config keys (with where they are written). */
+async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!isDiscernError(e)) throw e;
+    return Promise.reject(
+      e.renamed({
+        option: (o) => {
+          const key = DATA_OPTION_KEYS[o];
+          if (!key) return o;
+          const loc = config.where(key);
+          return loc ? `${key} (${loc})` : key;
+        },
+      }),
+    );
+  }
 }
 
 /**
@@ -66,50 +100,55 @@ export function rowsOf(ds: Dataset | StreamedDataset): number {
  * `--set data.train=a.csv --set data.test=b.csv` turns a split config into a two-file one), or one `source` file
  * or inline `rows` split by `split`.
  */
-export async function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
+export function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
+  return inConfigTerms(config, () => load(config, options));
+}
+
+async function load(config: PipelineConfig, options: LoadOptions): Promise<LoadedData> {
   const d = config.data;
   const files: DataFileRecord[] = [];
   const opts = datasetOptions(config);
-  if (d.train !== undefined || d.test !== undefined) {
-    if (d.train === undefined || d.test === undefined)
-      throw new DiscernError('CONFIG_INVALID', `data: give both train and test files (got only ${d.train !== undefined ? 'train' : 'test'}), or one source file with a split`, {
-        path: 'data',
-      });
+  if (d.train !== undefined && d.test !== undefined) {
     const train = buildDataset(await readTable(config, 'train', d.train, files), opts);
     // The test file is encoded exactly like the training file: same features, categories and class order.
     const testOptions: BuildDatasetOptions = { ...opts, classes: train.classNames, ...(train.encodings ? { encodings: train.encodings } : {}) };
-    let test: Dataset | StreamedDataset;
+    let test: RunDataset;
     if (options.stream ?? true) {
       const path = resolveConfigPath(config, d.test);
-      test = await StreamedDataset.open(path, {
+      const streamed = await StreamedDataset.open(path, {
         build: testOptions,
         ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       });
-      files.push({ role: 'test', path, sha256: await hashFile(path), rows: test.fileRows });
-    } else test = buildDataset(await readTable(config, 'test', d.test, files), testOptions);
-    return { train, test, sameRows: false, files, description: `train ${d.train} (${train.X.rows} rows), test ${d.test} (${rowsOf(test)} rows)` };
+      files.push({ role: 'test', path, sha256: await hashFile(path), rows: streamed.fileRows });
+      test = streamed;
+    } else test = new InMemoryDataset(buildDataset(await readTable(config, 'test', d.test, files), testOptions));
+    return { train: new InMemoryDataset(train), test, sameRows: false, files, description: `train ${d.train} (${train.X.rows} rows), test ${d.test} (${test.rows} rows)` };
   }
   let table: Table;
   let what: string;
   if (d.rows !== undefined) {
     table = tableFromRecords(d.rows as never, d.columns, 'inline rows');
     what = `${d.rows.length} inline rows`;
-  } else if (d.source !== undefined) {
-    table = await readTable(config, 'source', d.source, files);
-    what = d.source;
   } else {
-    throw new DiscernError('CONFIG_INVALID', 'data: give a source file (with split), train and test files, or inline rows', { path: 'data' });
+    // The config schema makes sure one of the three is there.
+    table = await readTable(config, 'source', d.source!, files);
+    what = d.source!;
   }
   const all = buildDataset(table, opts);
-  if (d.split === 'none') return { train: all, test: all, sameRows: true, files, description: `${what}: ${all.X.rows} rows, train = test (split: none)` };
+  if (d.split === 'none') {
+    const both = new InMemoryDataset(all);
+    return { train: both, test: both, sameRows: true, files, description: `${what}: ${all.X.rows} rows, train = test (split: none)` };
+  }
   const labelled = all.classNames.length > 0;
   const split = stratifiedSplit(all, { test: d.split.test, stratify: labelled && d.split.stratify, seed: config.seed });
+  // A whole number is a count of rows: say so, so that `test: 1` is never read as "all of it" by mistake.
+  const count = d.split.test >= 1 ? ` (data.split.test: ${d.split.test} is a number of rows; a fraction is written 0.3)` : '';
   return {
-    train: split.train,
-    test: split.test,
+    train: new InMemoryDataset(split.train),
+    test: new InMemoryDataset(split.test),
     sameRows: false,
     files,
-    description: `${what}: ${all.X.rows} rows → train ${split.train.X.rows}, test ${split.test.X.rows}${labelled && d.split.stratify ? ' (stratified)' : ''}`,
+    description: `${what}: ${all.X.rows} rows → train ${split.train.X.rows}, test ${split.test.X.rows}${labelled && d.split.stratify ? ' (stratified)' : ''}${count}`,
   };
 }

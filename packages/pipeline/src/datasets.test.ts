@@ -6,7 +6,8 @@ import { type DiscernError, isDiscernError } from '@discern/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runPipeline } from './engine.js';
-import { defineStep } from './plugin.js';
+import { StreamedDataset } from './datasets.js';
+import { defineStep } from './step.js';
 import { createRegistry } from './steps/index.js';
 
 /**
@@ -94,9 +95,11 @@ async function runError(config: string, files: Record<string, string>, registry 
 const probeStep = defineStep({
   name: 'probe-streamed',
   description: 'test: records whether `test` is still streamed',
-  schema: z.strictObject({}),
+  params: z.strictObject({}),
+  result: z.strictObject({ test_streamed: z.boolean() }),
   run(ctx) {
-    ctx.metrics.probe = { test_streamed: ctx.streamed.has('test'), test_in_memory: ctx.datasets.has('test') };
+    const test = ctx.dataset('test');
+    return { test_streamed: test instanceof StreamedDataset && !test.readWhole };
   },
 });
 
@@ -124,14 +127,14 @@ report: { plots: true, png: false }
     );
     const s = lockedArtifacts(r.streamed), w = lockedArtifacts(r.whole);
     expect(Object.keys(s).sort()).toEqual(['metrics.json', 'models/model.json', 'scores/model-test.csv', 'scores/model-train.csv']);
-    const { probe: ps, ...streamedMetrics } = JSON.parse(s['metrics.json']!) as Record<string, unknown>;
-    const { probe: pw, ...wholeMetrics } = JSON.parse(w['metrics.json']!) as Record<string, unknown>;
+    const { 'probe-streamed': ps, ...streamedMetrics } = JSON.parse(s['metrics.json']!) as Record<string, unknown>;
+    const { 'probe-streamed': pw, ...wholeMetrics } = JSON.parse(w['metrics.json']!) as Record<string, unknown>;
     expect(streamedMetrics).toEqual(wholeMetrics);
     expect(JSON.stringify(streamedMetrics)).toBe(JSON.stringify(wholeMetrics)); // same numbers to the last digit, same key order
     for (const f of ['models/model.json', 'scores/model-test.csv', 'scores/model-train.csv']) expect(s[f], f).toBe(w[f]);
     // evaluate, predict and decide worked from labels and scores: the test file was never read whole
-    expect(ps).toEqual({ test_streamed: true, test_in_memory: false });
-    expect(pw).toEqual({ test_streamed: false, test_in_memory: true });
+    expect(ps).toEqual({ test_streamed: true });
+    expect(pw).toEqual({ test_streamed: false });
     const m = wholeMetrics as { model: { test: { n: number; weighted: boolean; overtraining: unknown; physics: { significance: unknown } } } };
     expect(m.model.test.n).toBe(200);
     expect(m.model.test.weighted).toBe(true);
@@ -209,7 +212,7 @@ steps:
       defineStep({
         name: 'touch-test',
         description: 'test: appends a row to the test file',
-        schema: z.strictObject({}),
+        params: z.strictObject({}),
         run(ctx) {
           appendFileSync(join(ctx.config.dir, 'b.csv'), '0.1,0.2,red,1,sig\n');
         },

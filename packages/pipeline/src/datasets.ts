@@ -32,7 +32,67 @@ export function labelsOf(ds: Dataset): DatasetLabels {
   };
 }
 
-/** One batch of a streamed dataset's feature matrix, with every standardisation of the run applied. */
+/**
+ * A dataset of the run, whatever holds it: its labels, weights and classes at hand, its features in batches of rows
+ * (`batches`, standardised as the run says), or whole (`whole`). A dataset in memory is one batch; the test file of
+ * a two-file config is streamed from its file, so its features are never held whole unless a step asks for them.
+ * Steps never ask which one they hold.
+ */
+export interface RunDataset extends DatasetLabels {
+  batches(): AsyncGenerator<FeatureBatch, void, undefined>;
+  /** The whole Dataset (a streamed one is read whole here, once, and kept). */
+  whole(): Dataset;
+  /** The same rows with one more standardisation applied to the features. */
+  withTransform(s: Standardizer): RunDataset;
+}
+
+/** A dataset held in memory. */
+export class InMemoryDataset implements RunDataset {
+  private readonly labels: DatasetLabels;
+
+  constructor(readonly dataset: Dataset) {
+    this.labels = labelsOf(dataset);
+  }
+
+  get rows(): number {
+    return this.labels.rows;
+  }
+  get y(): Int32Array {
+    return this.labels.y;
+  }
+  get weights(): Float64Array | undefined {
+    return this.labels.weights;
+  }
+  get classNames(): string[] {
+    return this.labels.classNames;
+  }
+  get featureNames(): string[] {
+    return this.labels.featureNames;
+  }
+  get positive(): number | undefined {
+    return this.labels.positive;
+  }
+  get label(): string | undefined {
+    return this.labels.label;
+  }
+  get source(): string {
+    return this.labels.source;
+  }
+
+  async *batches(): AsyncGenerator<FeatureBatch, void, undefined> {
+    yield { start: 0, X: this.dataset.X };
+  }
+
+  whole(): Dataset {
+    return this.dataset;
+  }
+
+  withTransform(s: Standardizer): InMemoryDataset {
+    return new InMemoryDataset({ ...this.dataset, X: s.transform(this.dataset.X) });
+  }
+}
+
+/** One batch of a dataset's feature matrix, with every standardisation of the run applied. */
 export interface FeatureBatch {
   /** Index of the batch's first row among the dataset's rows. */
   readonly start: number;
@@ -76,7 +136,9 @@ function fit<T extends Int32Array | Float64Array>(a: T, n: number): T {
  * again, batch by batch (`batches`): the feature matrix, and its standardised copy, never exist whole. A step that
  * needs the features themselves gets the whole Dataset from `materialize`, the same one a whole-file read gives.
  */
-export class StreamedDataset implements DatasetLabels {
+export class StreamedDataset implements RunDataset {
+  private materialized: Dataset | undefined;
+
   private constructor(
     readonly path: string,
     private readonly options: StreamOptions,
@@ -154,7 +216,9 @@ export class StreamedDataset implements DatasetLabels {
 
   /** The same dataset with one more standardisation applied to its features. */
   withTransform(s: Standardizer): StreamedDataset {
-    return new StreamedDataset(this.path, this.options, this.labels, this.fileStamp, this.fileRows, [...this.transforms, s]);
+    const next = new StreamedDataset(this.path, this.options, this.labels, this.fileStamp, this.fileRows, [...this.transforms, s]);
+    if (this.materialized) next.materialized = { ...this.materialized, X: s.transform(this.materialized.X) };
+    return next;
   }
 
   private transform(X: DenseMatrix): DenseMatrix {
@@ -183,6 +247,10 @@ export class StreamedDataset implements DatasetLabels {
 
   /** The feature matrix in batches of rows, standardised as the run's datasets in memory are. */
   async *batches(): AsyncGenerator<FeatureBatch, void, undefined> {
+    if (this.materialized) {
+      yield { start: 0, X: this.materialized.X };
+      return;
+    }
     this.checkUnchanged();
     const { y, weights, rows } = this.labels;
     let start = 0;
@@ -198,8 +266,18 @@ export class StreamedDataset implements DatasetLabels {
     this.checkUnchanged();
   }
 
-  /** The whole Dataset, as a whole-file read builds it, with the run's standardisations applied. */
-  materialize(): Dataset {
+  /** Whether a step asked for the features whole (from then on they are held in memory). */
+  get readWhole(): boolean {
+    return this.materialized !== undefined;
+  }
+
+  /** The whole Dataset, as a whole-file read builds it, with the run's standardisations applied; read once, then kept. */
+  whole(): Dataset {
+    this.materialized ??= this.materialize();
+    return this.materialized;
+  }
+
+  private materialize(): Dataset {
     this.checkUnchanged();
     const table = readCsvFile(this.path, this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {});
     const ds = buildDataset(table, this.options.build);

@@ -1,17 +1,29 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CancelSignal, DiscernError, isDiscernError, removeTemporaries, throwIfCancelled, trackTemporary, untrackTemporary } from '@discern/core';
+import {
+  type CancelSignal,
+  DiscernError,
+  type NamedPath,
+  assertNotInput,
+  ioError,
+  isDiscernError,
+  removeTemporaries,
+  throwIfCancelled,
+  trackTemporary,
+  untrackTemporary,
+} from '@discern/core';
 import { type Progress } from '@discern/models';
 import { ArtifactWriter } from './artifacts.js';
-import { type PipelineConfig, parseConfig } from './config/load.js';
+import { type PipelineConfig, parseConfig, readConfigFile } from './config/load.js';
 import { type Override, applyOverrides } from './config/overrides.js';
-import { parseYamlConfig } from './config/yaml-source.js';
+import { formatPath, parseYamlConfig } from './config/yaml-source.js';
 import { RunContext, type LogFn } from './context.js';
-import { loadData, rowsOf } from './data-loader.js';
-import { StreamedDataset } from './streamed.js';
+import { loadData, resolveConfigPath } from './data-loader.js';
+import { type FigureKind, figureKinds } from './figures.js';
 import { loadPlugins, pluginPathsOf } from './plugins-loader.js';
-import { writeReport } from './report/index.js';
+import { type StepOutcome, writeReport } from './report/index.js';
 import { type StepRegistry } from './registry.js';
+import { type AnyStep, resultKey } from './step.js';
 import { createRegistry } from './steps/index.js';
 import { environmentVersions } from './versions.js';
 
@@ -27,16 +39,13 @@ export interface PreparedConfig {
   readonly plugins: string[];
 }
 
-/** Reads a config file, loads the plugin modules it names, and validates it against every registered step. */
+/**
+ * Reads a config file, loads the plugin modules it names, and validates it against every registered step and
+ * over its step sequence: what `discern validate` checks, and what `discern run` checks before reading any data.
+ */
 export async function prepareConfig(file: string, options: PrepareOptions = {}): Promise<PreparedConfig> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new DiscernError('FILE_NOT_FOUND', `config file not found: ${file}`, { file });
-    throw new DiscernError('IO_ERROR', `cannot read config ${file}: ${(e as Error).message}`, { file });
-  }
+  const text = readConfigFile(file);
   const registry = (options.registry ?? createRegistry()).clone();
   const overrides = options.overrides ?? [];
   const raw = applyOverrides(parseYamlConfig(text, path).value, overrides);
@@ -81,10 +90,37 @@ export interface RunResult {
 
 const MANIFEST = 'manifest.json';
 
-/** A folder we may replace: absent, empty, or holding a previous discern run (its manifest says so). */
-function checkOutDir(out: string, force: boolean): void {
+/** The files a config reads: the config itself, its data files and its plugins (a run must never delete them). */
+export function inputsOf(config: PipelineConfig, plugins: readonly string[]): NamedPath[] {
+  const out: NamedPath[] = [{ path: config.file, what: 'the config' }];
+  for (const k of ['source', 'train', 'test'] as const) {
+    const p = config.data[k];
+    if (p !== undefined) out.push({ path: resolveConfigPath(config, p), what: `data.${k}` });
+  }
+  for (const p of plugins) out.push({ path: p, what: 'a plugin of the config' });
+  return out;
+}
+
+/**
+ * A folder we may replace: absent, empty, or holding a previous discern run (its manifest says so), or anything with
+ * --force — but never a folder that holds a file the run reads, --force or not, and never a file.
+ */
+function checkOutDir(out: string, force: boolean, inputs: readonly NamedPath[]): void {
+  assertNotInput({ path: out, what: '--out', kind: 'folder' }, inputs);
   if (!existsSync(out)) return;
-  const entries = readdirSync(out);
+  let isDir: boolean;
+  try {
+    isDir = statSync(out).isDirectory();
+  } catch (e) {
+    throw ioError(e, out, 'use the run folder');
+  }
+  if (!isDir) throw new DiscernError('OUTPUT_EXISTS', `--out ${out} is a file, not a folder; choose a folder for the run (it is created if missing)`, { file: out });
+  let entries: string[];
+  try {
+    entries = readdirSync(out);
+  } catch (e) {
+    throw ioError(e, out, 'read the folder');
+  }
   if (entries.length === 0 || force) return;
   let isRun = false;
   try {
@@ -93,7 +129,7 @@ function checkOutDir(out: string, force: boolean): void {
     isRun = false;
   }
   if (!isRun)
-    throw new DiscernError('OUTPUT_EXISTS', `--out ${out} is not empty and is not a discern run folder; choose another folder or pass --force to replace it`, { out });
+    throw new DiscernError('OUTPUT_EXISTS', `--out ${out} is not empty and is not a discern run folder; choose another folder or pass --force to replace it`, { file: out });
 }
 
 /** Removes the partial run folders of this process (called on SIGINT/SIGTERM before exit). */
@@ -136,6 +172,35 @@ export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
   return removed;
 }
 
+/** Sets `value` at `path` of `root`, creating maps on the way. */
+function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = root;
+  for (const k of path.slice(0, -1)) {
+    const next = node[k];
+    node = (next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (node[k] = {})) as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function hasAt(root: Record<string, unknown>, path: readonly string[]): boolean {
+  let node: unknown = root;
+  for (const k of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, k)) return false;
+    node = (node as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+/** Checks a step's result against its schema: a mismatch is a bug in the step (an internal error), not the user's. */
+function checkResult(step: AnyStep, value: unknown, index: number): void {
+  if (!step.result) return;
+  const r = step.result.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0]!;
+    throw new Error(`step ${index + 1} (${step.name}) returned a result that does not match its result schema: ${first.message} at ${formatPath(first.path as (string | number)[])}`);
+  }
+}
+
 /**
  * Runs a pipeline: validated config → datasets → steps → artifacts. Everything is written into a temporary sibling
  * folder that replaces the run folder only when the whole run succeeded, so an interrupted or failed run leaves the
@@ -144,12 +209,20 @@ export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
 export async function runPipeline(file: string, options: RunOptions = {}): Promise<RunResult> {
   const { config, registry, plugins } = await prepareConfig(file, options);
   const out = resolve(options.outDir ?? join('runs', config.name));
-  checkOutDir(out, options.force ?? false);
-  mkdirSync(dirname(out), { recursive: true });
+  checkOutDir(out, options.force ?? false, inputsOf(config, plugins));
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+  } catch (e) {
+    throw ioError(e, dirname(out), 'create the folder');
+  }
   const log = options.log ?? (() => {});
   removeStaleTemporaries(dirname(out), log);
   const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now().toString(36)}`);
-  mkdirSync(tmp);
+  try {
+    mkdirSync(tmp);
+  } catch (e) {
+    throw ioError(e, out, 'create the run folder');
+  }
   trackTemporary(tmp);
   options.onTemporary?.(tmp);
   try {
@@ -160,29 +233,42 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       ...(options.stream !== undefined ? { stream: options.stream } : {}),
       ...(options.streamBatch !== undefined ? { batchSize: options.streamBatch } : {}),
     });
-    ctx.datasets.set('train', data.train);
-    if (data.test instanceof StreamedDataset) ctx.streamed.set('test', data.test);
-    else ctx.datasets.set('test', data.test);
+    ctx.setDataset('train', data.train);
+    ctx.setDataset('test', data.test);
     log(`data: ${data.description}`);
     const timings: StepTiming[] = [{ index: -1, step: 'data', ms: performance.now() - t0 }];
+    const metrics: Record<string, unknown> = {};
+    const figures = new Map<string, FigureKind>();
+    const outcomes: StepOutcome[] = [];
     for (const entry of config.steps) {
-      const plugin = registry.get(entry.name)!;
+      const step = registry.get(entry.name)!;
       throwIfCancelled(options.signal, `the run before step ${entry.index + 1} (${entry.name})`);
       ctx.step = { index: entry.index, name: entry.name };
       options.onStep?.(ctx.step);
       const ts = performance.now();
+      let result: unknown;
       try {
-        await plugin.run(ctx, entry.params);
+        result = await step.run(ctx, entry.params);
       } catch (e) {
-        if (isDiscernError(e) && e.code !== 'STEP_FAILED') {
-          throw new DiscernError(e.code, `step ${entry.index + 1} (${entry.name}, at steps[${entry.index}].${entry.name}): ${e.message}`, { ...e.context, step: entry.name, index: entry.index }, { cause: e });
-        }
+        // A config error names its own path and line; a step failure names its step already.
+        if (isDiscernError(e) && e.code !== 'STEP_FAILED' && e.code !== 'INTERRUPTED' && e.context.configPath === undefined)
+          throw e.prefixed(`step ${entry.index + 1} (${entry.name}, at steps[${entry.index}].${entry.name}): `, { step: entry.name, index: entry.index });
         throw e;
       }
+      if (result !== undefined) {
+        checkResult(step, result, entry.index);
+        const key = resultKey(step, entry.params);
+        if (hasAt(metrics, key))
+          throw new DiscernError('CONFIG_INVALID', `step ${entry.index + 1} (${entry.name}): metrics.json → ${key.join(' → ')} holds the result of an earlier step already; give this step another name`, { step: entry.name, index: entry.index });
+        setAt(metrics, key, result);
+        for (const [k, v] of figureKinds(step.result, result, key)) figures.set(k, v);
+      }
+      outcomes.push({ step, params: entry.params, result, index: entry.index });
       timings.push({ index: entry.index, step: entry.name, ms: performance.now() - ts });
     }
-    artifacts.writeJson('metrics.json', ctx.metrics);
-    await writeReport(ctx, { out, data, timings });
+    artifacts.writeJson('metrics.json', metrics);
+    throwIfCancelled(options.signal, 'the run while writing the report');
+    await writeReport(ctx, { out, data, timings, outcomes });
     const manifest = {
       format: 'discern-run',
       version: 1,
@@ -190,10 +276,12 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       createdAt: new Date().toISOString(),
       seed: config.seed,
       config: { file: config.file, sha256: config.hash, overrides: config.overrides, values: config.raw },
-      data: { description: data.description, files: data.files, train: { rows: data.train.X.rows, classes: data.train.classNames }, test: { rows: rowsOf(data.test) } },
+      data: { description: data.description, files: data.files, train: { rows: data.train.rows, classes: data.train.classNames }, test: { rows: data.test.rows } },
       plugins,
       versions: environmentVersions(),
       timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms * 1000) / 1000 })),
+      // What each figure of metrics.json is (rate, count, value, label): the lockfile's tolerances follow it.
+      figures: Object.fromEntries(figures),
       artifacts: artifacts.list(),
     };
     // The manifest lists every artifact but itself.
@@ -201,13 +289,14 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     // A signal that arrived while a step kept the CPU busy is handled on the next turn of the event loop: take that
     // turn here, so an interrupted run is never moved into place.
     await new Promise((r) => setImmediate(r));
+    throwIfCancelled(options.signal, 'the run before it was moved into place');
     // Move into place: the old run stays whole until the new one is complete.
     const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${process.pid}-${Date.now().toString(36)}`) : undefined;
     if (old) renameSync(out, old);
     renameSync(tmp, out);
     untrackTemporary(tmp);
     if (old) rmSync(old, { recursive: true, force: true });
-    return { outDir: out, config, metrics: ctx.metrics, manifest, summary: ctx.summary };
+    return { outDir: out, config, metrics, manifest, summary: ctx.summary };
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
     untrackTemporary(tmp);

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { DiscernError } from '@discern/core';
 import { type PipelineConfig } from './config/load.js';
 import { resolveConfigPath } from './data-loader.js';
-import { type StepPlugin } from './plugin.js';
+import { type PluginStep } from './step.js';
 import { type StepRegistry } from './registry.js';
 
 /**
@@ -25,8 +25,8 @@ export async function loadPlugins(plugins: readonly string[], dir: string, regis
       throw new DiscernError('PLUGIN_INVALID', `plugin ${p} failed to load: ${(e as Error).message}`, { plugin: p, path }, { cause: e });
     }
     const exported = [mod.default, mod.steps].flat().filter((x) => x !== undefined);
-    if (exported.length === 0) throw new DiscernError('PLUGIN_INVALID', `plugin ${p} exports no steps: export default a step { name, description, schema, run } or a list of them`, { plugin: p });
-    for (const step of exported) registry.register(step as StepPlugin, `plugin ${p}`);
+    if (exported.length === 0) throw new DiscernError('PLUGIN_INVALID', `plugin ${p} exports no steps: export default a step { name, description, params, run } or a list of them`, { plugin: p });
+    for (const step of exported) registry.register(step as PluginStep, `plugin ${p}`);
     loaded.push(path);
   }
   return loaded;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { discernVersion } from '@discern/core';
 
-const PACKAGES = ['linalg', 'data', 'models', 'metrics', 'decision', 'onnx', 'report', 'pipeline'] as const;
+const PACKAGES = ['core', 'linalg', 'data', 'models', 'metrics', 'decision', 'onnx', 'report', 'pipeline'] as const;
 
 function readVersion(url: URL): string | undefined {
   try {
@@ -8,11 +9,6 @@ function readVersion(url: URL): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** discern's own version (this package's), the same from sources and from dist/. */
-export function discernVersion(): string {
-  return readVersion(new URL('../package.json', import.meta.url)) ?? '0.0.0';
 }
 
 /** Versions of the platform and of every @discern package found beside this one, for manifests and lockfiles. */

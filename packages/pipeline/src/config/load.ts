@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DiscernError } from '@discern/core';
+import { DiscernError, ioError } from '@discern/core';
 import { type z } from 'zod';
 import { type StepRegistry } from '../registry.js';
 import { type Override, applyOverrides } from './overrides.js';
+import { checkPlan } from './plan.js';
 import { type BaseConfig, configSchema } from './schema.js';
-import { type ConfigPath, type YamlSource, formatPath, parseYamlConfig } from './yaml-source.js';
+import { type ConfigPath, type YamlSource, formatPath, parsePath, parseYamlConfig } from './yaml-source.js';
 import { closest, describeValue } from './zod-helpers.js';
 
 export interface StepEntry {
@@ -30,6 +31,13 @@ export interface PipelineConfig extends Omit<BaseConfig, 'steps'> {
   readonly raw: unknown;
   /** How a number at a path was written in the file (absent for values given with --set). */
   numberAsWritten(path: ConfigPath): string | undefined;
+  /** Where the value at a config path was written: `magic.yaml:14:12`, `from --set`, or undefined. */
+  where(path: string | ConfigPath): string | undefined;
+  /**
+   * A config error found while running (one that needs the data: a class name in a cost matrix, a feature that is
+   * not in the file): CONFIG_INVALID naming the path and where it is written.
+   */
+  error(path: string, message: string): DiscernError;
 }
 
 export interface ConfigIssue {
@@ -70,7 +78,7 @@ function deepest(issues: readonly z.core.$ZodIssue[]): number {
 }
 
 /** Zod issues → config issues with absolute paths and file:line:col. */
-export function zodIssues(error: z.ZodError, prefix: ConfigPath, source: YamlSource | undefined, overridden: ReadonlySet<string>): ConfigIssue[] {
+export function zodIssues(error: z.ZodError, prefix: ConfigPath, locate: (path: ConfigPath, key?: string) => string | undefined): ConfigIssue[] {
   return error.issues.map((iss) => {
     let path: ConfigPath = [...prefix, ...(iss.path as (string | number)[])];
     // For a union, point at the path of the branch's issue when it is deeper
@@ -79,9 +87,8 @@ export function zodIssues(error: z.ZodError, prefix: ConfigPath, source: YamlSou
       if (inner && inner.path.length > 0) path = [...path, ...(inner.path as (string | number)[])];
     }
     const key = iss.code === 'unrecognized_keys' ? iss.keys[0] : undefined;
-    const fromSet = [...overridden].some((o) => formatPath(path).startsWith(o));
-    const loc = fromSet ? undefined : source?.locate(path, key !== undefined ? { key } : {});
-    return { path, message: issueMessage(iss), location: fromSet ? 'from --set' : loc ? `${loc.file}:${loc.line}:${loc.col}` : undefined } as ConfigIssue;
+    const location = locate(path, key);
+    return { path, message: issueMessage(iss), ...(location ? { location } : {}) };
   });
 }
 
@@ -89,18 +96,62 @@ function invalid(issues: ConfigIssue[], file: string): DiscernError {
   return new DiscernError('CONFIG_INVALID', `${file} is not a valid discern config:\n${formatIssues(issues)}`, { file, issues });
 }
 
+/** The largest config file read (a config is a page of YAML; this stops `/dev/zero` or a data file given by mistake). */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The text of a config file: read in chunks up to MAX_CONFIG_BYTES, decoded as UTF-8 strictly (a byte that is not
+ * UTF-8 is an error naming its line, never a silent U+FFFD), file-system problems as coded errors.
+ */
+export function readConfigFile(file: string): string {
+  const path = resolve(file);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, file, 'read');
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_CONFIG_BYTES)
+        throw new DiscernError('CONFIG_INVALID', `${file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: a config is a YAML file of a few lines (is this a data file? data files go under data.source)`, { file });
+      chunks.push(buf.subarray(0, n));
+    }
+  } catch (e) {
+    throw e instanceof DiscernError ? e : ioError(e, file, 'read');
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = Buffer.concat(chunks);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // The first line that does not decode is the one to name.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end < 0) end = bytes.length;
+      try {
+        decoder.decode(bytes.subarray(start, end));
+      } catch {
+        break;
+      }
+      start = end + 1;
+    }
+    throw new DiscernError('CONFIG_PARSE', `${file} line ${line} holds bytes that are not UTF-8; save the config as UTF-8`, { file, line });
+  }
+}
+
 /** Reads, parses, overrides and validates a config file against the registered steps. */
 export function loadConfig(file: string, options: { overrides?: readonly Override[]; registry: StepRegistry; text?: string }): PipelineConfig {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = options.text ?? readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DiscernError('FILE_NOT_FOUND', `config file not found: ${file}`, { file });
-    throw new DiscernError('IO_ERROR', `cannot read config ${file}: ${(e as Error).message}`, { file });
-  }
-  return parseConfig(text, path, options.registry, options.overrides ?? []);
+  return parseConfig(options.text ?? readConfigFile(file), resolve(file), options.registry, options.overrides ?? []);
 }
 
 export function parseConfig(text: string, path: string, registry: StepRegistry, overrides: readonly Override[] = []): PipelineConfig {
@@ -111,15 +162,25 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
   const raw = applyOverrides(source.value, overrides);
   const overridden = new Set(overrides.map((o) => formatPath(o.path)));
   const located: YamlSource = { ...source, locate: (p, o) => { const l = source.locate(p, o); return l ? { ...l, file: shortName } : undefined; } };
+  /** A value given with --set is blamed on --set, never on a line of the file it replaced. */
+  const fromSet = (p: ConfigPath): boolean => {
+    const key = formatPath(p);
+    return [...overridden].some((o) => key === o || key.startsWith(`${o}.`) || key.startsWith(`${o}[`));
+  };
+  const where = (path: string | ConfigPath, key?: string): string | undefined => {
+    const p = typeof path === 'string' ? parsePath(path) : path;
+    if (fromSet(key !== undefined ? [...p, key] : p)) return 'from --set';
+    const l = located.locate(p, key !== undefined ? { key } : {});
+    return l ? `${l.file}:${l.line}:${l.col}` : undefined;
+  };
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   const issues: ConfigIssue[] = [];
-  if (!parsed.success) issues.push(...zodIssues(parsed.error, [], located, overridden));
+  if (!parsed.success) issues.push(...zodIssues(parsed.error, [], where));
   const steps: StepEntry[] = [];
   const rawSteps = (raw as { steps?: unknown }).steps;
   if (Array.isArray(rawSteps)) {
     rawSteps.forEach((entry, index) => {
-      const where = located.locate(['steps', index]);
-      const location = where ? `${where.file}:${where.line}:${where.col}` : undefined;
+      const location = where(['steps', index]);
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || Object.keys(entry).length !== 1) {
         issues.push({
           path: ['steps', index],
@@ -139,17 +200,30 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
         });
         return;
       }
-      const r = plugin.schema.safeParse(params ?? {}, { reportInput: true });
-      if (!r.success) issues.push(...zodIssues(r.error, ['steps', index, name], located, overridden));
+      const r = plugin.params.safeParse(params ?? {}, { reportInput: true });
+      if (!r.success) issues.push(...zodIssues(r.error, ['steps', index, name], where));
       else steps.push({ name, params: r.data, index });
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, shortName);
+  // One pass over the step sequence: what each step needs exists, and nothing is silently replaced.
+  const planIssues = checkPlan(parsed.data, steps, registry, where);
+  if (planIssues.length > 0) {
+    const pathOf = (p: string) => parsePath(p);
+    throw invalid(
+      planIssues.map((i) => ({ path: pathOf(i.path), message: i.message, ...(where(i.path) ? { location: where(i.path)! } : {}) })),
+      shortName,
+    );
+  }
   const hash = createHash('sha256').update(text).update('\0').update(overrides.map((o) => o.raw).join('\0')).digest('hex');
   const numberAsWritten = (p: ConfigPath): string | undefined => {
     const key = formatPath(p);
     for (const o of overridden) if (key === o || key.startsWith(`${o}.`) || key.startsWith(`${o}[`)) return undefined;
     return source.numberText.get(key);
   };
-  return { ...parsed.data, steps, file: path, dir: dirname(path), text, overrides: overrides.map((o) => o.raw), hash, raw, numberAsWritten };
+  const error = (p: string, message: string): DiscernError => {
+    const loc = where(p);
+    return new DiscernError('CONFIG_INVALID', `${p}: ${message}${loc ? ` (${loc})` : ''}`, { file: path, configPath: p });
+  };
+  return { ...parsed.data, steps, file: path, dir: dirname(path), text, overrides: overrides.map((o) => o.raw), hash, raw, numberAsWritten, where, error };
 }

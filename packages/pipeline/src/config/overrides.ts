@@ -61,6 +61,14 @@ export function applyOverrides(config: unknown, overrides: readonly Override[]):
           { arg: o.raw },
         );
       if (i === o.path.length - 1) break;
+      // An index inside the path must name an entry that exists: steps[99].fit.l2 on a list of 4 steps is a typo,
+      // not a request to create 95 empty steps.
+      if (Array.isArray(node) && typeof key === 'number' && key >= node.length)
+        throw new DiscernError(
+          'CONFIG_INVALID',
+          `--set ${formatPath(o.path)}: ${formatPath(o.path.slice(0, i))} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'} (${node.length > 0 ? `${formatPath([...o.path.slice(0, i), 0])} … ${formatPath([...o.path.slice(0, i), node.length - 1])}` : 'none'}); ${formatPath(o.path.slice(0, i + 1))} does not exist`,
+          { arg: o.raw },
+        );
       const next = Object.hasOwn(node, key) ? node[key] : undefined;
       if (next === undefined || next === null) {
         const nextIsIndex = typeof o.path[i + 1] === 'number';

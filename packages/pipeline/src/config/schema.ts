@@ -6,12 +6,16 @@ const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const splitSchema = z.union([
   z.literal('none').describe('train and test are the same rows (tiny examples such as a truth table)'),
   strict({
-    test: z.number().gt(0).describe('test fraction in (0, 1), or a row count ≥ 1'),
+    test: z
+      .number()
+      .gt(0, 'a fraction of the rows in (0, 1), or a whole number of rows ≥ 1')
+      .refine((t) => t < 1 || Number.isInteger(t), 'a fraction of the rows in (0, 1), or a whole number of rows ≥ 1 (1.5 is neither)')
+      .describe('test fraction in (0, 1), or a whole number of test rows ≥ 1 (1 means one row)'),
     stratify: z.boolean().default(true),
   }),
 ]);
 
-export const dataSchema = strict({
+const dataShape = strict({
   source: z.string().min(1).optional().describe('one CSV file, split into train and test by `split`'),
   train: z.string().min(1).optional().describe('training CSV file (with `test`, replaces `source` and `split`)'),
   test: z.string().min(1).optional().describe('test CSV file'),
@@ -31,6 +35,24 @@ export const dataSchema = strict({
   split: splitSchema.default({ test: 0.3, stratify: true }),
 });
 
+/**
+ * Where the rows come from: train and test files (both; they take precedence over `source`, so that
+ * `--set data.train=a.csv --set data.test=b.csv` turns a split config into a two-file one), or one source file, or
+ * inline rows.
+ */
+export const dataSchema = dataShape.superRefine((d, ctx) => {
+  if (d.train !== undefined || d.test !== undefined) {
+    if (d.train === undefined || d.test === undefined)
+      ctx.addIssue({ code: 'custom', path: [d.train === undefined ? 'train' : 'test'], message: `give both train and test files (got only ${d.train !== undefined ? 'train' : 'test'}), or one source file with a split`, input: undefined });
+    return;
+  }
+  if (d.source === undefined && d.rows === undefined)
+    ctx.addIssue({ code: 'custom', path: [], message: 'give the data: a source file (split into train and test by `split`), train and test files, or inline rows', input: d });
+  else if (d.source !== undefined && d.rows !== undefined) ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give either a source file or inline rows, not both', input: d.rows });
+  else if (d.rows !== undefined && d.rows.some(Array.isArray) && d.columns === undefined)
+    ctx.addIssue({ code: 'custom', path: ['columns'], message: 'inline rows given as lists need `columns: [names…]`', input: undefined });
+});
+
 export const reportSchema = strict({
   plots: z.boolean().default(true).describe('draw the plots (plots/*.svg, embedded in report.html); false: tables only, faster'),
   png: z.boolean().default(true).describe('also write each plot as PNG (plots/*.png)'),
@@ -40,6 +62,7 @@ export const reportSchema = strict({
 export const configSchema = strict({
   name: z
     .string()
+    .max(100, 'a name of at most 100 characters (it names the run folder)')
     .regex(/^[A-Za-z0-9][\w.-]*$/, 'a name of letters, digits, "-", "_" and "." (it names the run folder)')
     .describe('run name; the default run folder is runs/<name>'),
   description: z.string().optional(),

@@ -31,6 +31,20 @@ export function formatPath(path: ConfigPath): string {
   return s === '' ? '(top level)' : s;
 }
 
+/** The inverse of formatPath: `steps[3].decide.alpha` → ['steps', 3, 'decide', 'alpha']. */
+export function parsePath(text: string): ConfigPath {
+  const out: (string | number)[] = [];
+  const re = /([A-Za-z_][\w-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\./gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
+    if (re.lastIndex === text.length) break;
+  }
+  return out;
+}
+
 function childNode(node: unknown, key: string | number): { node: unknown; keyNode?: unknown } | undefined {
   if (isMap(node)) {
     for (const item of node.items) {
@@ -47,11 +61,19 @@ export function parseYamlConfig(text: string, file: string): YamlSource {
   // logLevel 'error': warnings (an unknown tag) are collected, not printed, and reported below as errors.
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const first = doc.errors[0] ?? doc.warnings[0];
+  if (first?.code === 'MULTIPLE_DOCS') {
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    throw new DiscernError(
+      'CONFIG_PARSE',
+      `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: a config is one YAML document, but a second one starts here (after a "---" or "..." line); keep one config per file`,
+      { file, ...(pos ? { line: pos.line, column: pos.col } : {}), yamlCode: first.code },
+    );
+  }
   if (first) {
     const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     const msg = first.message.split('\n')[0] ?? first.message;
-    throw new DiscernError('CONFIG_PARSE', `malformed YAML in ${where}: ${msg}`, { file, line: pos?.line, col: pos?.col, yamlCode: first.code });
+    throw new DiscernError('CONFIG_PARSE', `malformed YAML in ${where}: ${msg}`, { file, ...(pos ? { line: pos.line, column: pos.col } : {}), yamlCode: first.code });
   }
   const loc = (offset: number | undefined): SourceLocation | undefined => {
     if (offset === undefined) return undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DiscernError } from '@discern/core';
+import { type FigureKind } from '../figures.js';
 import { type ConfigLock, type MetricEntry, lockMetrics } from './format.js';
 
 /**
@@ -22,6 +23,8 @@ interface ManifestLike {
   config: { sha256: string };
   data: { files: { path: string; sha256: string }[] };
   artifacts: { path: string; sha256: string }[];
+  /** What each figure of metrics.json is (absent in runs made before figures were tagged: every number a value). */
+  figures?: Record<string, FigureKind>;
 }
 
 function readJson(file: string): unknown {
@@ -44,7 +47,7 @@ export function lockEntryFromRun(runDir: string, lockDir: string, previous?: Rea
   const data: Record<string, string> = {};
   for (const f of manifest.data.files) data[lockPath(lockDir, f.path)] = f.sha256;
   return {
-    entry: { name: manifest.name, seed: manifest.seed, config_sha256: manifest.config.sha256, data, artifacts, metrics: lockMetrics(metrics, previous) },
+    entry: { name: manifest.name, seed: manifest.seed, config_sha256: manifest.config.sha256, data, artifacts, metrics: lockMetrics(metrics, manifest.figures ?? {}, previous) },
     metrics,
   };
 }

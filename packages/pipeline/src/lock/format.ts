@@ -1,6 +1,7 @@
 import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { formatPath } from '../config/yaml-source.js';
+import { type FigureKind } from '../figures.js';
 
 /**
  * The reproducibility lockfile (`discern.lock.json`): for every config, its metrics flattened to paths
@@ -56,18 +57,8 @@ export interface Lockfile {
 
 export const TOLERANCE_RULE = '|got - locked| <= max(abs, rel * |locked|); exact (counts) and non-numbers must be equal';
 
-/** What kind of figure a metric is, from its path and value: it decides the default tolerance. */
-export type MetricKind = 'count' | 'rate' | 'value' | 'label';
-
-/** Integer-valued figures that count things: they must match exactly. */
-const COUNT_KEY = /^(n|n_[a-z_]+|count|counts|[a-z_]+_count|[a-z_]+_counts|sizes|[a-z_]+_sizes|support|tp|fp|tn|fn|iterations|n_iter|epochs|rows|events|[a-z_]+_rows|[a-z_]+_events|restarts|converged_after)$/;
-/** Words that name a figure on [0, 1] (or [-1, 1]): an absolute tolerance is the natural one for them. */
-const RATE_WORDS = new Set([
-  'auc', 'accuracy', 'precision', 'recall', 'f1', 'specificity', 'sensitivity', 'mcc', 'brier', 'tpr', 'fpr', 'tnr', 'fnr',
-  'efficiency', 'rate', 'fraction', 'purity', 'index', 'alpha', 'beta', 'power', 'probability', 'responsibility', 'prior', 'priors',
-]);
-/** Keys that wrap a figure without saying what it is ({ value, interval: [lo, hi] }): the key above them decides. */
-const WRAPPERS = new Set(['value', 'interval', 'lower', 'upper', 'low', 'high', 'estimate', 'ci', 'error', 'standard_error']);
+/** What kind of figure a metric is: it decides the default tolerance (figures.ts; the step's result schema says). */
+export type MetricKind = FigureKind;
 
 /** Default tolerances by kind. Runs are bit-identical on one platform; these absorb floating-point noise across platforms. */
 export const DEFAULT_TOLERANCE: Readonly<Record<MetricKind, Omit<MetricEntry, 'value'>>> = {
@@ -77,19 +68,14 @@ export const DEFAULT_TOLERANCE: Readonly<Record<MetricKind, Omit<MetricEntry, 'v
   label: {},
 };
 
-function keyNames(path: readonly (string | number)[]): string[] {
-  return path.filter((p): p is string => typeof p === 'string').map((p) => p.toLowerCase());
-}
-
-export function metricKind(path: readonly (string | number)[], value: LeafValue): MetricKind {
+/**
+ * The kind a lock entry gets: the tag the run recorded for the figure (manifest.json → figures); a count that is not
+ * a whole number (a weighted sum of events) is held like a value; an untagged number is a value, anything else a label.
+ */
+export function metricKind(tag: FigureKind | undefined, value: LeafValue): MetricKind {
   if (typeof value !== 'number') return 'label';
-  const names = keyNames(path);
-  if (Number.isInteger(value) && names.some((k) => COUNT_KEY.test(k))) return 'count';
-  // The innermost key that names the figure decides: tpr_at_fpr["0.01"] and signal_efficiency.interval[0] are rates,
-  // a log-likelihood is not. Keys that only look like numbers (an FPR of "0.01") and wrappers are skipped.
-  const named = names.filter((k) => !/^[-+]?[\d.e]+$/.test(k) && !WRAPPERS.has(k));
-  const last = named[named.length - 1];
-  if (last !== undefined && Math.abs(value) <= 1 && last.split(/[_-]/).some((w) => RATE_WORDS.has(w))) return 'rate';
+  if (tag === 'count') return Number.isInteger(value) ? 'count' : 'value';
+  if (tag === 'rate' || tag === 'value') return tag;
   return 'value';
 }
 
@@ -115,12 +101,16 @@ export function flattenMetrics(metrics: unknown): Map<string, { path: (string | 
   return out;
 }
 
-/** Lock entries for a run's metrics; tolerances edited in a previous lock are kept for metrics still present. */
-export function lockMetrics(metrics: unknown, previous?: Readonly<Record<string, MetricEntry>>): Record<string, MetricEntry> {
+/**
+ * Lock entries for a run's metrics, each with the tolerance of its kind (`kinds`: the figure tags the run recorded);
+ * tolerances edited in a previous lock are kept for metrics still present.
+ */
+export function lockMetrics(metrics: unknown, kinds: ReadonlyMap<string, FigureKind> | Readonly<Record<string, FigureKind>>, previous?: Readonly<Record<string, MetricEntry>>): Record<string, MetricEntry> {
   const out: Record<string, MetricEntry> = {};
-  for (const [key, { path, value }] of flattenMetrics(metrics)) {
+  const tagOf = (k: string): FigureKind | undefined => (kinds instanceof Map ? kinds.get(k) : (kinds as Readonly<Record<string, FigureKind>>)[k]);
+  for (const [key, { value }] of flattenMetrics(metrics)) {
     const old = previous?.[key];
-    const kind = metricKind(path, value);
+    const kind = metricKind(tagOf(key), value);
     if (kind === 'label') {
       out[key] = { value };
       continue;

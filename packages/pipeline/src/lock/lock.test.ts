@@ -1,6 +1,8 @@
 import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { compareConfig, diffLocks, environmentNote, formatDriftTable, withinTolerance } from './compare.js';
+import { z } from 'zod';
+import { fig, figureKinds } from '../figures.js';
 import { type ConfigLock, type Lockfile, emptyLock, flattenMetrics, lockMetrics, metricKind, parseLock, serializeLock } from './format.js';
 
 const METRICS = {
@@ -20,11 +22,31 @@ const METRICS = {
   fit: { mean_log_likelihood: -1.2012365957170654, iterations: 37 },
 };
 
+/** The result schema a step would declare for METRICS: every figure tagged. */
+const SCHEMA = z.object({
+  model: z.record(
+    z.string(),
+    z.object({
+      n: fig.count(),
+      weighted: fig.label(),
+      positive: fig.label(),
+      auc: fig.rate(),
+      log_loss: fig.value(),
+      confusion_matrix: z.object({ labels: z.array(fig.label()), counts: z.array(z.array(fig.count())) }),
+      tpr_at_fpr: z.record(z.string(), fig.rate()),
+      signal_efficiency: fig.estimate('rate'),
+      nothing: fig.rate(),
+    }),
+  ),
+  fit: z.object({ mean_log_likelihood: fig.value(), iterations: fig.count() }),
+});
+const KINDS = figureKinds(SCHEMA, METRICS);
+
 const ENV = { platform: 'linux-x64', node: '20.20.2', discern: '0.1.0', packages: { '@discern/pipeline': '0.1.0' } };
 const H = (c: string) => c.repeat(64);
 
 function entry(metrics: unknown, artifacts: Record<string, string> = { 'metrics.json': H('a') }): ConfigLock {
-  return { name: 'm', seed: 7, config_sha256: H('c'), data: { '../shared/data/magic04.csv': H('d') }, artifacts, metrics: lockMetrics(metrics) };
+  return { name: 'm', seed: 7, config_sha256: H('c'), data: { '../shared/data/magic04.csv': H('d') }, artifacts, metrics: lockMetrics(metrics, figureKinds(SCHEMA, metrics)) };
 }
 
 describe('flattening and kinds', () => {
@@ -37,8 +59,8 @@ describe('flattening and kinds', () => {
     expect(flattenMetrics({ a: Infinity }).get('a')!.value).toBeNull();
   });
 
-  it('counts are exact, rates absolute, other figures relative, labels equal', () => {
-    const m = lockMetrics(METRICS);
+  it('counts are exact, rates absolute, other figures relative, labels equal: by the tags of the result schema', () => {
+    const m = lockMetrics(METRICS, KINDS);
     expect(m['model.test.n']).toEqual({ value: 5706, exact: true });
     expect(m['model.test.confusion_matrix.counts[0][1]']).toEqual({ value: 808, exact: true });
     expect(m['fit.iterations']).toEqual({ value: 37, exact: true });
@@ -49,14 +71,28 @@ describe('flattening and kinds', () => {
     expect(m['model.test.positive']).toEqual({ value: 'g' });
     expect(m['model.test.nothing']).toEqual({ value: null });
     // an integer that is not a count (accuracy 1) is still a rate, not exact
-    expect(metricKind(['model', 'train', 'accuracy'], 1)).toBe('rate');
+    expect(metricKind('rate', 1)).toBe('rate');
     // a weighted count is not an integer: held to a relative tolerance
-    expect(metricKind(['cm', 'counts', 0, 1], 12.5)).toBe('value');
+    expect(metricKind('count', 12.5)).toBe('value');
+    // an untagged number (a plugin without a result schema) is a free value; a string a label
+    expect(metricKind(undefined, 0.5)).toBe('value');
+    expect(metricKind('rate', 'x')).toBe('label');
+  });
+
+  it('the tolerance follows the tag, never the spelling of the key', () => {
+    // a rate named like nothing the old key heuristics knew, and a count named like a rate
+    const schema = z.object({ zeta: fig.rate(), auc_count: fig.count() });
+    const metrics = { zeta: 0.25, auc_count: 3 };
+    const m = lockMetrics(metrics, figureKinds(schema, metrics));
+    expect(m.zeta).toEqual({ value: 0.25, abs: 1e-6, rel: 0 });
+    expect(m.auc_count).toEqual({ value: 3, exact: true });
+    // untagged (no schema): every number a free value
+    expect(lockMetrics(metrics, figureKinds(undefined, metrics)).zeta).toEqual({ value: 0.25, abs: 1e-9, rel: 1e-6 });
   });
 
   it('an edited tolerance survives an update for a metric still present', () => {
-    const edited = { ...lockMetrics(METRICS), 'model.test.auc': { value: 0.8, abs: 0.01 } };
-    const again = lockMetrics(METRICS, edited);
+    const edited = { ...lockMetrics(METRICS, KINDS), 'model.test.auc': { value: 0.8, abs: 0.01 } };
+    const again = lockMetrics(METRICS, KINDS, edited);
     expect(again['model.test.auc']).toEqual({ value: 0.84961951981893, abs: 0.01, rel: 0 });
     expect(again['model.test.n']).toEqual({ value: 5706, exact: true });
   });

@@ -2,16 +2,25 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { ReportPlot, ReportSection, ReportTable } from '@discern/report';
 import { type RunContext } from '../context.js';
 import { type LoadedData } from '../data-loader.js';
+import { type AnyStep, type StepReport } from '../step.js';
 import { environmentVersions } from '../versions.js';
-import { plotJobs } from './plots.js';
-import { type ReportModule } from './records.js';
-import { classifierTables, decisionTables, flatten, gaussianTables, metricsKind } from './tables.js';
+import { drawPlots } from './plots.js';
+import { flatten } from './tables.js';
+
+/** One step as it ran: what the report asks for its section. */
+export interface StepOutcome {
+  readonly step: AnyStep;
+  readonly params: unknown;
+  readonly result: unknown;
+  readonly index: number;
+}
 
 export interface ReportContext {
   /** The final run folder (the report is written into the temporary one that replaces it). */
   readonly out: string;
   readonly data: LoadedData;
   readonly timings: readonly { index: number; step: string; ms: number }[];
+  readonly outcomes: readonly StepOutcome[];
 }
 
 type Json = Record<string, unknown>;
@@ -33,59 +42,64 @@ function dataSummary(ctx: RunContext, data: LoadedData): Json {
     seed: ctx.config.seed,
   };
   for (const name of ctx.datasetNames()) {
-    const ds = ctx.labels(name);
+    const ds = ctx.dataset(name);
     const counts = ds.classNames.map((c, k) => `${c} ${ds.y.reduce((n, y) => n + (y === k ? 1 : 0), 0)}`);
     summary[`dataset ${name}`] = `${ds.rows} rows${counts.length ? ` (${counts.join(', ')})` : ''}`;
   }
   return summary;
 }
 
-/** Sections of tables, in the order of metrics.json. */
-function tableSections(ctx: RunContext): Map<string, ReportTable[]> {
-  const sections = new Map<string, ReportTable[]>();
-  const add = (title: string, tables: ReportTable[]) => sections.set(title, [...(sections.get(title) ?? []), ...tables]);
-  for (const [key, value] of Object.entries(ctx.metrics)) {
-    const kind = metricsKind(ctx, key);
-    if (kind === 'classifier') add('Classifier performance', classifierTables(key, value as Json));
-    else if (kind === 'decisions') for (const [name, d] of Object.entries(value as Json)) add('Decisions', decisionTables(name, d as Json));
-    else if (kind === 'gaussian') add('Gaussian classes (analytic)', gaussianTables(key, value as Json));
-    else add(kind === 'clusters' ? 'Clusters' : 'Other results', [{ caption: key, columns: ['quantity', 'value'], rows: flatten(value) }]);
-  }
-  for (const s of ctx.reportSections) add(s.title, [{ caption: s.title, columns: ['quantity', 'value'], rows: flatten(s.data) }]);
-  return sections;
-}
-
 const SECTION_ORDER = ['Gaussian classes (analytic)', 'Classifier performance', 'Decisions', 'Clusters', 'Fit history', 'Other results'];
 
 /**
- * Writes plots/<name>.svg and .png for every result of the run and one self-contained report.html (inline SVG,
- * no script, nothing fetched), all through the run's artifact writer so they are atomic and hashed in the manifest.
+ * Each step's section: the step's own `report`, or, for a step that has a result but no report (a plugin of the
+ * first contract), its result as a flat table of free values.
+ */
+async function stepSections(ctx: RunContext, outcomes: readonly StepOutcome[]): Promise<StepReport[]> {
+  const out: StepReport[] = [];
+  for (const o of outcomes) {
+    if (o.step.report) {
+      ctx.step = { index: o.index, name: o.step.name };
+      const s = await o.step.report(o.result, ctx, o.params);
+      if (s) out.push(s);
+    } else if (o.result !== undefined) {
+      out.push({ title: 'Other results', tables: [{ caption: `step ${o.index + 1} (${o.step.name})`, columns: ['quantity', 'value'], rows: flatten(o.result) }] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes plots/<name>.svg and .png from every step's section and one self-contained report.html (inline SVG, no
+ * script, nothing fetched), all through the run's artifact writer so they are atomic and hashed in the manifest.
  * `report: { plots: false }` in the config writes the tables only; `png: false` skips the PNG files.
  */
 export async function writeReport(ctx: RunContext, rc: ReportContext): Promise<void> {
   const settings = ctx.config.report;
-  const r: ReportModule = await import('@discern/report');
+  const r = await import('@discern/report');
+  const sections = await stepSections(ctx, rc.outcomes);
+  const tables = new Map<string, ReportTable[]>();
+  for (const s of sections) tables.set(s.title, [...(tables.get(s.title) ?? []), ...(s.tables ?? [])]);
   const plots = new Map<string, ReportPlot[]>();
   const notes: string[] = [];
   if (settings.plots) {
-    for (const job of plotJobs(ctx)) {
+    for (const job of drawPlots(r, sections)) {
       try {
-        const svg = await r.renderSvg(job.build(r) as Parameters<ReportModule['renderSvg']>[0]);
-        ctx.artifacts.write(`plots/${job.name}.svg`, svg);
-        if (settings.png) ctx.artifacts.write(`plots/${job.name}.png`, r.svgToPng(svg).png);
-        plots.set(job.section, [...(plots.get(job.section) ?? []), { caption: `${job.caption} (plots/${job.name}.svg)`, svg }]);
+        const svg = await r.renderSvg(job.spec as Parameters<typeof r.renderSvg>[0]);
+        ctx.artifacts.write(`plots/${job.file}.svg`, svg);
+        if (settings.png) ctx.artifacts.write(`plots/${job.file}.png`, r.svgToPng(svg).png);
+        plots.set(job.section, [...(plots.get(job.section) ?? []), { caption: `${job.caption} (plots/${job.file}.svg)`, svg }]);
       } catch (e) {
         // A plot that cannot be drawn (e.g. negative weighted counts in a heat map) is noted, not fatal.
-        const line = `report: plot ${job.name} not drawn: ${(e as Error).message}`;
+        const line = `report: plot ${job.file} not drawn: ${(e as Error).message}`;
         notes.push(line);
         ctx.log(line);
       }
     }
   }
-  const tables = tableSections(ctx);
-  const titles = [...new Set([...SECTION_ORDER, ...tables.keys(), ...plots.keys()])].filter((t) => tables.has(t) || plots.has(t));
-  const sections: ReportSection[] = titles.map((title) => ({ title, tables: tables.get(title) ?? [], plots: plots.get(title) ?? [] }));
-  sections.push({ title: 'Summary', text: [...ctx.summary, ...notes].join('\n\n') });
+  const titles = [...new Set([...SECTION_ORDER, ...tables.keys(), ...plots.keys()])].filter((t) => (tables.get(t)?.length ?? 0) > 0 || plots.has(t));
+  const body: ReportSection[] = titles.map((title) => ({ title, tables: tables.get(title) ?? [], plots: plots.get(title) ?? [] }));
+  body.push({ title: 'Summary', text: [...ctx.summary, ...notes].join('\n\n') });
   const config = ctx.config;
   const manifest = {
     note: 'the artifacts written before this report; manifest.json beside it lists every file with its hash',
@@ -102,7 +116,7 @@ export async function writeReport(ctx: RunContext, rc: ReportContext): Promise<v
     runName: config.name,
     config: config.overrides.length ? `${config.text}\n# overrides: ${config.overrides.join(' ')}\n` : config.text,
     dataSummary: dataSummary(ctx, rc.data),
-    sections,
+    sections: body,
     manifest,
   });
   ctx.artifacts.write('report.html', html);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfig, threeClassCsv, twoClassCsv } from '../steps/steps.test-helpers.js';
 import { flatten } from './tables.js';
-import { thinCurve } from './thin.js';
 
 const BINARY = (extra = '') => `name: rep
 seed: 2
@@ -75,15 +74,6 @@ report: { cluster_features: [x2, x1], png: false }
 });
 
 describe('report helpers', () => {
-  it('thinCurve keeps the ends and drops points closer than the step', () => {
-    const x = Array.from({ length: 10001 }, (_, i) => i / 10000);
-    const t = thinCurve(x, x, 0.01);
-    expect(t.x[0]).toBe(0);
-    expect(t.x[t.x.length - 1]).toBe(1);
-    expect(t.x.length).toBeGreaterThan(99);
-    expect(t.x.length).toBeLessThan(103);
-  });
-
   it('flatten keeps { value, interval } whole and prints short lists inline', () => {
     expect(flatten({ a: { value: 0.5, interval: [0.4, 0.6] }, b: { c: [1, 2] }, d: [{ e: 1 }] })).toEqual([
       ['a', { value: 0.5, interval: [0.4, 0.6] }],

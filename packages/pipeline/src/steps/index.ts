@@ -1,17 +1,39 @@
+import { type z } from 'zod';
 import { StepRegistry } from '../registry.js';
-import { type StepPlugin } from '../plugin.js';
-import { decideStep } from './decide.js';
-import { evaluateStep } from './evaluate.js';
-import { exportStep } from './export.js';
-import { fitStep } from './fit.js';
-import { gaussianTestStep } from './gaussian.js';
-import { predictStep } from './predict.js';
-import { splitStep } from './split.js';
-import { scoreStep } from './score.js';
-import { standardizeStep } from './standardize.js';
+import { type AnyStep } from '../step.js';
+import { decideStep } from './decide/index.js';
+import { evaluateStep } from './evaluate/index.js';
+import { exportStep } from './export/index.js';
+import { fitStep } from './fit/index.js';
+import { gaussianTestStep } from './gaussian-test/index.js';
+import { predictStep } from './predict/index.js';
+import { scoreStep } from './score/index.js';
+import { splitStep } from './split/index.js';
+import { standardizeStep } from './standardize/index.js';
 
-/** The built-in steps, registered from this one explicit list. */
-export const builtinSteps: readonly StepPlugin[] = [standardizeStep, fitStep, predictStep, evaluateStep, exportStep, scoreStep, splitStep, decideStep, gaussianTestStep] as unknown as StepPlugin[];
+/**
+ * The built-in steps by name: the one list the registry is made from (a new step is a folder and a line here), and
+ * the map that types each step's parameters and result end to end.
+ */
+export const builtinStepMap = {
+  standardize: standardizeStep,
+  fit: fitStep,
+  predict: predictStep,
+  evaluate: evaluateStep,
+  export: exportStep,
+  score: scoreStep,
+  split: splitStep,
+  decide: decideStep,
+  'gaussian-test': gaussianTestStep,
+} as const;
+
+export type BuiltinStepName = keyof typeof builtinStepMap;
+/** The parameters a built-in step's `run` receives (its config entry after defaults). */
+export type StepParams<N extends BuiltinStepName> = z.output<(typeof builtinStepMap)[N]['params']>;
+/** What a built-in step adds to metrics.json. */
+export type StepResult<N extends BuiltinStepName> = (typeof builtinStepMap)[N] extends { result: infer R extends z.ZodType } ? z.output<R> : undefined;
+
+export const builtinSteps: readonly AnyStep[] = Object.values(builtinStepMap);
 
 export function createRegistry(): StepRegistry {
   const r = new StepRegistry();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bayesPosteriorThreshold, parseRule } from '@discern/decision';
 import { describe, expect, it } from 'vitest';
-import { runConfig, runError, threeClassCsv, twoClassCsv } from './steps.test-helpers.js';
+import { runConfig, runError, threeClassCsv, twoClassCsv } from '../steps.test-helpers.js';
 
 const BINARY = (steps: string, split = '{ test: 0.4, stratify: true }') => `name: d
 seed: 3
@@ -53,10 +53,10 @@ describe('decide: neyman-pearson on a calibration part carved out by split', () 
     expect(r.summary.some((l) => /^decide neyman-pearson: Neyman–Pearson at α = 0.1: P\(s\) ≥ /.test(l))).toBe(true);
   });
 
-  it('names an unknown calibration dataset and lists the ones there are', async () => {
+  it('names an unknown calibration dataset and lists the ones there are, when the config is read', async () => {
     const e = await runError(BINARY(`  - fit: { model: logistic }\n  - decide: { rule: neyman-pearson, alpha: 0.05, calibration: calib }\n`), files);
-    expect(e.code).toBe('STEP_FAILED');
-    expect(e.message).toMatch(/step 2 \(decide\): no dataset named "calib" at this point of the run \(available: "train", "test"\)/);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/no dataset named "calib" exists at this step \(datasets so far: "train", "test"\).* → at steps\[1\]\.decide\.calibration \(c\.yaml:\d+:\d+\)/);
   });
 
   it('refuses alpha outside (0, 1) when the config is read, naming the path', async () => {
@@ -77,11 +77,12 @@ describe('decide: bayes-risk', () => {
   it('a cost matrix of the wrong size names the path and the expected K×K with the class names', async () => {
     const e = await runError(BINARY(`  - fit: { model: logistic }\n  - decide: { rule: bayes-risk, cost: [[0, 1, 2], [1, 0, 2], [1, 1, 0]] }\n`), files);
     expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.message).toMatch(/steps\[1\]\.decide\.cost must be a 2×2 matrix cost\[decided\]\[true\] with rows and columns in class order "b", "s".*got 3 rows/);
+    expect(e.message).toMatch(/steps\[1\]\.decide\.cost: must be a 2×2 matrix cost\[decided\]\[true\] with rows and columns in class order "b", "s".*got 3 rows/);
     const n = await runError(BINARY(`  - fit: { model: logistic }\n  - decide: { rule: bayes-risk, cost: { b: { b: 0, s: 1 }, x: { b: 1, s: 0 } } }\n`), files);
-    expect(n.message).toMatch(/steps\[1\]\.decide\.cost\.x is not a class; the cost matrix is keyed by the classes "b", "s"/);
+    expect(n.message).toMatch(/steps\[1\]\.decide\.cost\.x: is not a class; the cost matrix is keyed by the classes "b", "s"/);
     const p = await runError(BINARY(`  - fit: { model: logistic }\n  - decide: { rule: bayes-risk, cost: [[0, 1], [1, 0]], priors: [0.5, 0.6] }\n`), files);
-    expect(p.message).toMatch(/steps\[1\]\.decide\.priors must sum to 1/);
+    // priors that do not sum to 1 are found when the config is read, with their line
+    expect(p.message).toMatch(/priors must sum to 1, got a sum of 1\.1 → at steps\[1\]\.decide\.priors \(c\.yaml:\d+:\d+\)/);
   });
 
   it('two classes: the minimum-risk cut on P(signal) under deployment priors, and the expected risk under them', async () => {
@@ -168,6 +169,6 @@ describe('split', () => {
     const b = await runConfig(cfg, files);
     expect((b.metrics.model as Json).calibration).toEqual(m.calibration);
     const e = await runError(BINARY(`  - split: { into: [train, train], fraction: 0.2 }\n  - fit: { model: logistic }\n`), files);
-    expect(e.message).toMatch(/steps\[0\]\.split\.into names the same dataset twice/);
+    expect(e.message).toMatch(/names the same dataset twice; give two different names, e\.g\. \[train, calibration\].* → at steps\[0\]\.split\.into \(c\.yaml:\d+:\d+\)/);
   });
 });

@@ -1,19 +1,19 @@
-import { type DecisionRule, applyRule, bayesPosteriorThreshold, expectedRisk, neymanPearsonRule, neymanPearsonThreshold, ruleToJSON } from '@discern/decision';
+import { type DecisionJudgement, type DecisionRule, applyRule, bayesPosteriorThreshold, judgeDecisions, neymanPearsonRule, neymanPearsonThreshold, ruleToJSON } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
 import { z } from 'zod';
-import { type RunContext, StepError } from '../context.js';
-import { defineStep } from '../plugin.js';
-import { strict } from '../config/zod-helpers.js';
-import { costSchema, priorsSchema, resolveCost, resolvePriors } from './decide-params.js';
-import { evaluateDecisions, type ScoreSource } from './decide-eval.js';
-import { saveModel } from './fit.js';
-import { signalLabels } from './physics.js';
-import { classifierScores, positiveScore } from './scores.js';
-import { type DatasetLabels } from '../streamed.js';
+import { type RunContext, StepError } from '../../context.js';
+import { type DatasetLabels } from '../../datasets.js';
+import { defineStep } from '../../step.js';
+import { strict } from '../../config/zod-helpers.js';
+import { signalLabels } from '../evaluate/physics.js';
+import { saveModel } from '../fitted.js';
+import { positiveScore } from '../scores.js';
+import { costSchema, priorsSchema, resolveCost, resolvePriors } from './params.js';
+import { decideReport } from './report.js';
+import { type DecideResult, type Judged, decideResultSchema } from './result.js';
 
 const common = {
-  name: z.string().regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"').optional().describe('key under metrics.json → decisions (default: the rule)'),
+  name: z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"').optional().describe('key under metrics.json → decisions (default: the rule)'),
   model: z.string().optional().describe('the fitted classifier whose posteriors are decided on (default "model")'),
   score: strict({ feature: z.string().describe('a feature column of the data, in its own units') })
     .optional()
@@ -25,7 +25,7 @@ const common = {
 
 const RULES = ['threshold', 'neyman-pearson', 'bayes-risk', 'map', 'ml'] as const;
 
-const schema = z.discriminatedUnion(
+const params = z.discriminatedUnion(
   'rule',
   [
     strict({ rule: z.literal('threshold'), threshold: z.number().describe('decide the positive class when P(positive) (or the feature) ≥ threshold'), ...common }),
@@ -56,7 +56,10 @@ const schema = z.discriminatedUnion(
   },
 );
 
-export type DecideParams = z.output<typeof schema>;
+export type DecideParams = z.output<typeof params>;
+
+/** Keys of a decision's entry that are not datasets: a dataset may not be called so. */
+const RESERVED = ['rule', 'model', 'score', 'classes', 'threshold_choice', 'minimum_risk_threshold', 'deployment_priors', 'training_priors'];
 
 /** Class fractions (weighted when the data are) of a dataset: the priors a model trained on it carries. */
 export function classFractions(ds: Pick<DatasetLabels, 'y' | 'weights'>, K: number): number[] {
@@ -66,6 +69,45 @@ export function classFractions(ds: Pick<DatasetLabels, 'y' | 'weights'>, K: numb
   return s.map((v) => v / total);
 }
 
+/** The scores a `decide` step works on. */
+interface ScoreSource {
+  /** The fitted model, or undefined for a raw feature. */
+  readonly model: string | undefined;
+  /** e.g. "P(g)" or the feature name. */
+  readonly label: string;
+  readonly classNames: readonly string[];
+  readonly positive: number;
+  inputs(dataset: string): Promise<{ proba?: DenseMatrix; score?: Float64Array }>;
+}
+
+/** A judgement of @discern/decision as metrics.json writes it (snake_case, the figures this step has always written). */
+function judgedEntry(j: DecisionJudgement): Judged {
+  const e: Judged = {
+    n: j.n,
+    confusion_matrix: { labels: j.classNames, counts: j.weightedConfusion, weighted: j.weighted },
+    accuracy: j.accuracy,
+  };
+  if (j.rejected.some((r) => r > 0)) e.rejected = Object.fromEntries(j.classNames.map((c, i) => [c, j.rejected[i]!]));
+  if (j.signalEfficiency && j.backgroundEfficiency && j.backgroundRejection) {
+    e.signal_efficiency = j.signalEfficiency;
+    e.background_efficiency = j.backgroundEfficiency;
+    e.background_rejection = j.backgroundRejection;
+  }
+  if (j.expectedRisk) {
+    const r = j.expectedRisk;
+    e.expected_risk = {
+      value: r.value,
+      interval: r.interval,
+      standard_error: r.standardError,
+      confidence: r.confidence,
+      priors: r.priors,
+      class_risk: Object.fromEntries(j.classNames.map((c, i) => [c, r.classRisk[i]!])),
+    };
+  }
+  if (j.alphaInsideInterval !== null) e.alpha_inside_interval = j.alphaInsideInterval;
+  return e;
+}
+
 function fmt(v: number, digits = 4): string {
   return Number.isFinite(v) ? v.toFixed(digits) : String(v);
 }
@@ -73,13 +115,10 @@ function fmt(v: number, digits = 4): string {
 /** Where the decisions come from: a model's posteriors, or a raw feature column (two classes). */
 function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSource {
   if (p.score) {
-    if (p.model !== undefined) throw new DiscernError('CONFIG_INVALID', `${path}: give either model or score, not both`, { path });
-    if (p.rule !== 'threshold' && p.rule !== 'neyman-pearson')
-      throw new DiscernError('CONFIG_INVALID', `${path}.score: a '${p.rule}' rule needs class posteriors; give model: <a fitted classifier> instead of score (score: { feature } serves threshold and neyman-pearson)`, { path: `${path}.score` });
     const feature = p.score.feature;
-    const first = ctx.labels(p.on[0]!);
+    const first = ctx.dataset(p.on[0]!);
     const j = first.featureNames.indexOf(feature);
-    if (j < 0) throw new DiscernError('CONFIG_INVALID', `${path}.score.feature: no feature named ${JSON.stringify(feature)}; features: ${first.featureNames.join(', ')}`, { path: `${path}.score.feature` });
+    if (j < 0) throw ctx.config.error(`${path}.score.feature`, `no feature named ${JSON.stringify(feature)}; features: ${first.featureNames.join(', ')}`);
     if (first.classNames.length !== 2) throw new StepError(ctx.step, `a feature score needs two classes; the data have ${first.classNames.length}`);
     const positive = first.positive ?? 1;
     return {
@@ -90,26 +129,19 @@ function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSourc
       inputs: async (name) => {
         // Thresholds are in the feature's own units: undo a `standardize` step.
         const raw = (X: DenseMatrix) => (ctx.standardizer ? ctx.standardizer.inverseTransform(X) : X);
-        const streamed = ctx.datasets.has(name) ? undefined : ctx.streamed.get(name);
-        if (streamed) {
-          // One column of a streamed dataset, batch by batch (the inverse transform acts on each value alone).
-          const score = new Float64Array(streamed.rows);
-          for await (const b of streamed.batches()) {
-            const X = raw(b.X);
-            for (let i = 0; i < X.rows; i++) score[b.start + i] = X.data[i * X.cols + j]!;
-          }
-          return { score };
+        // One column, batch by batch (the inverse transform acts on each value alone).
+        const ds = ctx.dataset(name);
+        const score = new Float64Array(ds.rows);
+        for await (const b of ds.batches()) {
+          const X = raw(b.X);
+          for (let i = 0; i < X.rows; i++) score[b.start + i] = X.data[i * X.cols + j]!;
         }
-        const X = raw(ctx.dataset(name).X);
-        const score = new Float64Array(X.rows);
-        for (let i = 0; i < X.rows; i++) score[i] = X.data[i * X.cols + j]!;
         return { score };
       },
     };
   }
   const model = p.model ?? 'model';
-  const fitted = ctx.fittedModel(model);
-  if (!fitted.supervised) throw new StepError(ctx.step, `model "${model}" (${fitted.model}) is not a classifier; decisions need class posteriors`);
+  const fitted = ctx.classifier(model, 'decisions need class posteriors');
   const K = fitted.classNames.length;
   const positive = fitted.positive ?? 1;
   return {
@@ -118,7 +150,7 @@ function scoreSource(ctx: RunContext, p: DecideParams, path: string): ScoreSourc
     classNames: fitted.classNames,
     positive,
     inputs: async (name) => {
-      const set = await classifierScores(ctx, model, name);
+      const set = await ctx.scores(model, name);
       const proba: DenseMatrix = { rows: set.proba.length / set.nClasses, cols: set.nClasses, data: set.proba };
       return { proba, ...(set.nClasses === 2 ? { score: positiveScore(set, positive) } : {}) };
     },
@@ -132,7 +164,7 @@ interface BuiltRule {
   readonly scoreThreshold: number | undefined;
   readonly cost?: number[][];
   readonly priors?: number[];
-  readonly extra: Record<string, unknown>;
+  readonly extra: Pick<DecideResult, 'threshold_choice' | 'minimum_risk_threshold' | 'deployment_priors' | 'training_priors'>;
 }
 
 async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, path: string): Promise<BuiltRule> {
@@ -141,7 +173,7 @@ async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, pat
   const neg = pos === 0 ? 1 : 0;
   const on = src.model === undefined ? 'score' : 'proba';
   if ((p.rule === 'threshold' || p.rule === 'neyman-pearson') && K !== 2)
-    throw new DiscernError('CONFIG_INVALID', `${path}.rule: a '${p.rule}' rule cuts on one score and needs two classes; the model has ${K} (${src.classNames.join(', ')}); use bayes-risk, map or ml`, { path: `${path}.rule` });
+    throw ctx.config.error(`${path}.rule`, `a '${p.rule}' rule cuts on one score and needs two classes; the ${src.model === undefined ? 'data have' : 'model has'} ${K} (${src.classNames.join(', ')}); use bayes-risk, map or ml`);
   switch (p.rule) {
     case 'threshold':
       return {
@@ -151,7 +183,7 @@ async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, pat
         extra: {},
       };
     case 'neyman-pearson': {
-      const cal = ctx.labels(p.calibration);
+      const cal = ctx.dataset(p.calibration);
       const score = (await src.inputs(p.calibration)).score!;
       const labels = signalLabels(cal.y, pos);
       const np = neymanPearsonThreshold(score, labels, p.alpha, { confidence: p.confidence, ...(cal.weights ? { weights: cal.weights } : {}) });
@@ -174,9 +206,9 @@ async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, pat
       };
     }
     case 'bayes-risk': {
-      const cost = resolveCost(p.cost, src.classNames, `${path}.cost`);
-      const priors = p.priors !== undefined ? resolvePriors(p.priors, src.classNames, `${path}.priors`) : undefined;
-      const trainPriors = priors ? classFractions(ctx.labels(p.train), K) : undefined;
+      const cost = resolveCost(p.cost, src.classNames, `${path}.cost`, ctx.config);
+      const priors = p.priors !== undefined ? resolvePriors(p.priors, src.classNames, `${path}.priors`, ctx.config) : undefined;
+      const trainPriors = priors ? classFractions(ctx.dataset(p.train), K) : undefined;
       const rule: DecisionRule = {
         kind: 'bayes-risk',
         cost,
@@ -201,15 +233,15 @@ async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, pat
         ...(priors ? { priors } : {}),
         extra: {
           ...(scoreThreshold !== undefined ? { minimum_risk_threshold: { on: src.label, threshold: scoreThreshold, strict: true } } : {}),
-          ...(priors ? { deployment_priors: Object.fromEntries(src.classNames.map((c, i) => [c, priors[i]])), training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors![i]])) } : {}),
+          ...(priors ? { deployment_priors: Object.fromEntries(src.classNames.map((c, i) => [c, priors[i]!])), training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors![i]!])) } : {}),
         },
       };
     }
     case 'map':
       return { rule: { kind: 'map' }, label: 'MAP', scoreThreshold: K === 2 ? 0.5 : undefined, extra: {} };
     case 'ml': {
-      const trainPriors = classFractions(ctx.labels(p.train), K);
-      return { rule: { kind: 'ml', trainPriors }, label: 'ML', scoreThreshold: undefined, extra: { training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors[i]])) } };
+      const trainPriors = classFractions(ctx.dataset(p.train), K);
+      return { rule: { kind: 'ml', trainPriors }, label: 'ML', scoreThreshold: undefined, extra: { training_priors: Object.fromEntries(src.classNames.map((c, i) => [c, trainPriors[i]!])) } };
     }
   }
 }
@@ -221,18 +253,34 @@ async function buildRule(ctx: RunContext, p: DecideParams, src: ScoreSource, pat
 export const decideStep = defineStep({
   name: 'decide',
   description: 'choose decisions by a rule: threshold | neyman-pearson (alpha, calibration) | bayes-risk (cost, priors, reject_cost) | map | ml; records the rule with the model and judges it on test data',
-  schema,
-  async run(ctx, p) {
+  params,
+  result: decideResultSchema,
+  key: (p) => ['decisions', p.name ?? p.rule],
+  plan: (p, at) => {
+    const problems: { path: string; message: string }[] = [];
+    if (p.score && p.model !== undefined) problems.push({ path: at.path, message: 'give either model or score, not both' });
+    if (p.score && p.rule !== 'threshold' && p.rule !== 'neyman-pearson')
+      problems.push({ path: `${at.path}.score`, message: `a '${p.rule}' rule needs class posteriors; give model: <a fitted classifier> instead of score (score: { feature } serves threshold and neyman-pearson)` });
+    p.on.forEach((ds, i) => {
+      if (RESERVED.includes(ds)) problems.push({ path: `${at.path}.on[${i}]`, message: `a dataset named ${JSON.stringify(ds)} would collide with the key of that name under decisions.${p.name ?? p.rule}; rename it (in its split step)` });
+    });
+    const extra = [...(p.rule === 'neyman-pearson' ? [p.calibration] : []), ...(p.rule === 'bayes-risk' && p.priors !== undefined ? [p.train] : []), ...(p.rule === 'ml' ? [p.train] : [])];
+    return {
+      problems,
+      needs: {
+        models: p.score ? [] : [{ name: p.model ?? 'model', path: `${at.path}.model`, classifier: true }],
+        datasets: [
+          ...p.on.map((name, i) => ({ name, path: `${at.path}.on[${i}]` })),
+          ...extra.map((name) => ({ name, path: `${at.path}.${p.rule === 'neyman-pearson' ? 'calibration' : 'train'}` })),
+        ],
+      },
+    };
+  },
+  async run(ctx, p): Promise<DecideResult> {
     const path = `steps[${ctx.step.index}].decide`;
     const src = scoreSource(ctx, p, path);
     const built = await buildRule(ctx, p, src, path);
     const name = p.name ?? p.rule;
-    const decisions = (ctx.metrics.decisions ??= {}) as Record<string, unknown>;
-    if (name in decisions) throw new DiscernError('CONFIG_INVALID', `${path}.name: a decision named ${JSON.stringify(name)} exists already; give this step another name`, { path: `${path}.name` });
-    const reserved = ['rule', 'model', 'score', 'classes', ...Object.keys(built.extra)];
-    const clash = p.on.find((ds) => reserved.includes(ds));
-    if (clash !== undefined)
-      throw new DiscernError('CONFIG_INVALID', `${path}.on: a dataset named ${JSON.stringify(clash)} would collide with the key of that name under decisions.${name}; rename it (in its split step)`, { path: `${path}.on` });
     const ruleJson = ruleToJSON(built.rule);
     if (src.model !== undefined) {
       const fitted = ctx.fittedModel(src.model);
@@ -240,71 +288,67 @@ export const decideStep = defineStep({
       fitted.decision = ruleJson;
       saveModel(ctx, fitted);
     }
-    const judged: Record<string, unknown> = {};
-    const points: { dataset: string; fpr: number; tpr: number }[] = [];
+    const judged: Record<string, Judged> = {};
     for (const dsName of p.on) {
-      const ds = ctx.labels(dsName);
+      const ds = ctx.dataset(dsName);
       const d = applyRule(built.rule, await src.inputs(dsName));
-      const e = evaluateDecisions(ds, d, src, { method: p.interval, confidence: p.confidence });
-      if (built.cost) {
-        const r = expectedRisk(d, ds.y, built.cost, {
-          confidence: p.confidence,
-          ...(ds.weights ? { weights: ds.weights } : {}),
-          ...(built.priors ? { deployPriors: built.priors } : {}),
-          ...(p.rule === 'bayes-risk' && p.reject_cost !== undefined ? { rejectCost: p.reject_cost } : {}),
-        });
-        // The risk is a mean of per-event costs: its interval cannot leave [smallest, largest] cost.
-        const costs = [...built.cost.flat(), ...(p.rule === 'bayes-risk' && p.reject_cost !== undefined ? [p.reject_cost] : [])];
-        const [cmin, cmax] = [Math.min(...costs), Math.max(...costs)];
-        e.expected_risk = {
-          value: r.risk,
-          interval: [Math.max(cmin, r.interval[0]), Math.min(cmax, r.interval[1])],
-          standard_error: r.standardError,
-          confidence: r.confidence,
-          priors: built.priors ? 'deployment' : 'sample',
-          class_risk: Object.fromEntries(src.classNames.map((c, i) => [c, r.classRisk[i]])),
-        };
-      }
-      if (p.rule === 'neyman-pearson') {
-        const fpr = e.background_efficiency as { interval: [number, number] };
-        e.alpha_inside_interval = fpr.interval[0] <= p.alpha && p.alpha <= fpr.interval[1];
-      }
-      const es = e.signal_efficiency as { value: number } | undefined;
-      const eb = e.background_efficiency as { value: number } | undefined;
-      if (es && eb && Number.isFinite(es.value) && Number.isFinite(eb.value)) points.push({ dataset: dsName, fpr: eb.value, tpr: es.value });
-      judged[dsName] = e;
+      const j = judgeDecisions(d, ds.y, {
+        classNames: src.classNames,
+        positive: src.positive,
+        ...(ds.weights ? { weights: ds.weights } : {}),
+        interval: p.interval,
+        confidence: p.confidence,
+        ...(built.cost ? { cost: built.cost } : {}),
+        ...(built.cost && built.priors ? { deployPriors: built.priors } : {}),
+        ...(built.cost && p.rule === 'bayes-risk' && p.reject_cost !== undefined ? { rejectCost: p.reject_cost } : {}),
+        ...(p.rule === 'neyman-pearson' ? { alpha: p.alpha } : {}),
+      });
+      judged[dsName] = judgedEntry(j);
     }
-    decisions[name] = {
+    ctx.say(`decide ${name}: ${describe(p, built, src)}; ${p.on.map((ds) => judgedText(ds, judged[ds]!, p)).join('; ')}`);
+    return {
       rule: ruleJson,
       model: src.model ?? null,
       score: src.label,
-      classes: src.classNames,
+      classes: [...src.classNames],
       ...built.extra,
       ...judged,
-    };
-    ctx.records.decisions.push({ name, model: src.model, label: built.label, rule: built.rule, scoreThreshold: built.scoreThreshold, points });
-    const line = `decide ${name}: ${describe(p, built, src)}; ${p.on.map((ds) => judgedText(ds, judged[ds] as Record<string, unknown>, p)).join('; ')}`;
-    ctx.log(line);
-    ctx.summary.push(line);
+    } as DecideResult;
   },
+  report: (result, view, p) => decideReport(result, view, p, labelOf(p)),
 });
 
-function vi(x: unknown): string {
-  const v = x as { value: number; interval: [number, number] };
-  return `${fmt(v.value)} [${fmt(v.interval[0])}, ${fmt(v.interval[1])}]`;
+/** The rule's short label in plots: "NP α = 0.05", "min. risk". */
+function labelOf(p: DecideParams): string {
+  switch (p.rule) {
+    case 'threshold':
+      return `cut ≥ ${p.threshold}`;
+    case 'neyman-pearson':
+      return `NP α = ${p.alpha}`;
+    case 'bayes-risk':
+      return 'min. risk';
+    case 'map':
+      return 'MAP';
+    case 'ml':
+      return 'ML';
+  }
+}
+
+function vi(v: { readonly value: number | null; readonly interval: readonly [number | null, number | null] } | undefined): string {
+  if (!v) return 'n/a';
+  return `${fmt(v.value ?? NaN)} [${fmt(v.interval[0] ?? NaN)}, ${fmt(v.interval[1] ?? NaN)}]`;
 }
 
 function describe(p: DecideParams, b: BuiltRule, src: ScoreSource): string {
   const cut = b.scoreThreshold !== undefined ? `${src.label} ${p.rule === 'bayes-risk' || p.rule === 'map' ? '>' : '≥'} ${fmt(b.scoreThreshold)}` : undefined;
   if (p.rule === 'neyman-pearson') {
-    const cal = b.extra.threshold_choice as Record<string, unknown>;
-    return `Neyman–Pearson at α = ${p.alpha}: ${cut} (calibration FPR ${vi(cal.achieved_fpr)} on ${p.calibration})`;
+    return `Neyman–Pearson at α = ${p.alpha}: ${cut} (calibration FPR ${vi(b.extra.threshold_choice?.achieved_fpr)} on ${p.calibration})`;
   }
   if (p.rule === 'bayes-risk') return `minimum Bayes risk${cut ? `: ${cut}` : ''}${b.priors ? ` under deployment priors ${b.priors.map((x, i) => `${src.classNames[i]} ${+x.toPrecision(4)}`).join(', ')}` : ''}`;
   return `${b.label}${cut && p.rule === 'threshold' ? `: ${cut}` : ''}`;
 }
 
-function judgedText(ds: string, e: Record<string, unknown>, p: DecideParams): string {
+function judgedText(ds: string, e: Judged, p: DecideParams): string {
   const parts: string[] = [];
   if (e.expected_risk) parts.push(`expected risk ${vi(e.expected_risk)}`);
   if (e.signal_efficiency) parts.push(`εS ${vi(e.signal_efficiency)}`, `εB ${vi(e.background_efficiency)}`);

@@ -1,6 +1,9 @@
 import { adjustedRandIndex, matchClusters } from '@discern/metrics';
 import { type ClusterModel } from '@discern/models';
-import { type FittedModel, type RunContext } from '../context.js';
+import { type Dataset } from '@discern/data';
+import { type FittedModel } from '../../context.js';
+import { type RunView } from '../../report/view.js';
+import { type ClusterFigures } from './result.js';
 
 /** What optional methods a fitted unsupervised model offers (GMMs have all; k-means only predict and inertia). */
 interface ClusterCapabilities extends ClusterModel {
@@ -19,14 +22,16 @@ function mean(a: ArrayLike<number>): number {
   return s / a.length;
 }
 
-/** Cluster assignments of a fitted clustering model on a dataset, cached like classifier scores. */
-export function clusterAssignments(ctx: RunContext, model: string, dataset: string): Int32Array {
-  const key = `${model}:${dataset}:clusters`;
-  const cached = ctx.scores.get(key);
-  if (cached) return Int32Array.from(cached.proba);
-  const est = ctx.fittedModel(model).estimator as ClusterModel;
-  const labels = est.predict(ctx.dataset(dataset).X);
-  ctx.scores.set(key, { model, dataset, proba: Float64Array.from(labels), nClasses: 1 });
+const assignments = new WeakMap<object, WeakMap<Dataset, Int32Array>>();
+
+/** Cluster assignments of a fitted clustering model on a dataset, computed once (evaluate and its plot share them). */
+export function clusterAssignments(view: Pick<RunView, 'fittedModel' | 'dataset'>, model: string, dataset: string): Int32Array {
+  const est = view.fittedModel(model).estimator as ClusterModel;
+  const ds = view.dataset(dataset).whole();
+  let byData = assignments.get(est);
+  if (!byData) assignments.set(est, (byData = new WeakMap()));
+  let labels = byData.get(ds);
+  if (!labels) byData.set(ds, (labels = est.predict(ds.X)));
   return labels;
 }
 
@@ -35,11 +40,11 @@ export function clusterAssignments(ctx: RunContext, model: string, dataset: stri
  * assignments are, and — when the data are labelled — the best one-to-one matching of clusters to classes and the
  * adjusted Rand index; `compare` names other cluster models whose assignments are compared (hard vs soft clustering).
  */
-export function evaluateClusters(ctx: RunContext, fitted: FittedModel, dsName: string, compare: readonly string[]): Record<string, unknown> {
-  const ds = ctx.dataset(dsName);
+export function evaluateClusters(view: Pick<RunView, 'fittedModel' | 'dataset'>, fitted: FittedModel, dsName: string, compare: readonly string[]): ClusterFigures {
+  const ds = view.dataset(dsName).whole();
   const est = fitted.estimator as ClusterCapabilities;
-  const labels = clusterAssignments(ctx, fitted.name, dsName);
-  const out: Record<string, unknown> = { n: ds.X.rows };
+  const labels = clusterAssignments(view, fitted.name, dsName);
+  const out: Omit<ClusterFigures, 'cluster_sizes'> & { cluster_sizes?: number[] } = { n: ds.X.rows };
   if (est.scoreSamples) out.mean_log_likelihood = mean(est.scoreSamples(ds.X));
   if (est.bic) out.bic = est.bic(ds.X);
   if (est.aic) out.aic = est.aic(ds.X);
@@ -70,12 +75,12 @@ export function evaluateClusters(ctx: RunContext, fitted: FittedModel, dsName: s
     out.contingency = { classes: ds.classNames, counts: m.contingency };
   }
   if (compare.length > 0) {
-    const agreement: Record<string, unknown> = {};
+    const agreement: NonNullable<ClusterFigures['agreement']> = {};
     for (const other of compare) {
-      const b = clusterAssignments(ctx, other, dsName);
+      const b = clusterAssignments(view, other, dsName);
       agreement[other] = { adjusted_rand_index: adjustedRandIndex(labels, b), matching_agreement: matchClusters(b, labels).accuracy };
     }
     out.agreement = agreement;
   }
-  return out;
+  return out as ClusterFigures;
 }

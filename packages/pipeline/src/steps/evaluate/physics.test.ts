@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backgroundAtSignalEfficiency, delongAuc } from '@discern/metrics';
-import { estimatorFromJSON } from '../models/index.js';
+import { loadEstimator } from '@discern/models';
 import { describe, expect, it } from 'vitest';
-import { runConfig, twoClassCsv } from './steps.test-helpers.js';
+import { runConfig, twoClassCsv } from '../steps.test-helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,7 +55,7 @@ describe('evaluate: physics figures for binary classifiers', () => {
     const t = (r.metrics.model as Json).train;
     expect(t.overtraining).toBeUndefined(); // train and test are the same rows: no overtraining check
     const saved = JSON.parse(readFileSync(join(r.outDir, 'models', 'model.json'), 'utf8'));
-    const est = estimatorFromJSON('logistic', saved.estimator) as unknown as { predictProba(X: { rows: number; cols: number; data: Float64Array }): { data: Float64Array } };
+    const est = loadEstimator(saved.estimator) as unknown as { predictProba(X: { rows: number; cols: number; data: Float64Array }): { data: Float64Array } };
     const rows = csv.trim().split('\n').slice(1).map((l) => l.split(','));
     const X = { rows: rows.length, cols: 2, data: Float64Array.from(rows.flatMap((c) => [Number(c[0]), Number(c[1])])) };
     const y = rows.map((c) => (c[2] === 's' ? 1 : 0));

@@ -1,6 +1,7 @@
 import { averagePrecision, backgroundAtSignalEfficiency, bootstrapAuc, delongAuc, efficiencyInterval, overtrainingCheck, signalAtBackgroundEfficiency, significanceBest } from '@discern/metrics';
 import { type IntervalMethod } from '@discern/core';
-import { type DatasetLabels } from '../streamed.js';
+import { type DatasetLabels } from '../../datasets.js';
+import { type ClassifierFigures, type Overtraining, type PhysicsFigures } from './result.js';
 
 /**
  * The figures physicists quote for a binary classifier (TMVA's vocabulary), with intervals, for `evaluate`:
@@ -53,12 +54,12 @@ export function signalLabels(y: Int32Array, positive: number): Int32Array {
  * AUC interval, average precision and the `physics` block of one dataset (keys added next to the summary's).
  * `order` is descendingOrder(score): every figure walks that one sort.
  */
-export function physicsFigures(ds: DatasetLabels, score: Float64Array, order: Uint32Array, positive: number, p: PhysicsParams): Record<string, unknown> {
+export function physicsFigures(ds: DatasetLabels, score: Float64Array, order: Uint32Array, positive: number, p: PhysicsParams): Pick<ClassifierFigures, 'auc_interval' | 'average_precision' | 'physics'> {
   // The class labels themselves with posLabel (no 0/1 copy): every figure counts `y = positive` as signal.
   const y = ds.y;
   const w = ds.weights;
   const opt = { ...(w ? { weights: w } : {}), method: p.method, cl: p.confidence, order, posLabel: positive };
-  const out: Record<string, unknown> = {};
+  const out: Pick<ClassifierFigures, 'auc_interval' | 'average_precision' | 'physics'> = {};
   let nS = 0;
   for (let i = 0; i < y.length; i++) if (y[i] === positive) nS++;
   if (nS === 0 || nS === y.length) return { physics: { undefined_reason: 'the dataset holds only one class' } };
@@ -71,7 +72,7 @@ export function physicsFigures(ds: DatasetLabels, score: Float64Array, order: Ui
     out.auc_interval = { method: 'bootstrap', confidence: p.confidence, ...vi(b.auc, b.lower, b.upper), replicates: b.nBoot, seed: p.seed };
   }
   out.average_precision = averagePrecision(y, score, { ...(w ? { weights: w } : {}), order, posLabel: positive });
-  const physics: Record<string, unknown> = { interval: p.method, confidence: p.confidence };
+  const physics: PhysicsFigures = { interval: p.method, confidence: p.confidence };
   if (p.signalEfficiency.length > 0) {
     const rows = backgroundAtSignalEfficiency(y, score, p.signalEfficiency, opt);
     physics.background_at_signal_efficiency = Object.fromEntries(
@@ -117,7 +118,7 @@ export function overtrainingFigures(
   testOrder: Uint32Array,
   positive: number,
   trainName: string,
-): Record<string, unknown> {
+): Overtraining {
   const ot = overtrainingCheck(
     { yTrue: train.y, score: trainScore, order: trainOrder, ...(train.weights ? { weights: train.weights } : {}) },
     { yTrue: test.y, score: testScore, order: testOrder, ...(test.weights ? { weights: test.weights } : {}) },

@@ -2,16 +2,16 @@ import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { exportModelFile } from '@discern/onnx';
 import { z } from 'zod';
-import { type RunContext } from '../context.js';
-import { defineStep } from '../plugin.js';
-import { strict } from '../config/zod-helpers.js';
+import { type RunContext } from '../../context.js';
+import { defineStep } from '../../step.js';
+import { strict } from '../../config/zod-helpers.js';
 
 const fileName = z.string().regex(/^[\w.-]+(\/[\w.-]+)*\.onnx$/, 'a relative file name ending in .onnx, e.g. model.onnx');
 
 /** Raw (unstandardised) rows of a dataset: the exported graph takes raw features and standardises inside. */
 function rawRows(ctx: RunContext, model: string, dataset: string) {
   const fitted = ctx.fittedModel(model);
-  const X = ctx.dataset(dataset).X;
+  const X = ctx.dataset(dataset).whole().X;
   return fitted.standardizer ? fitted.standardizer.inverseTransform(X) : X;
 }
 
@@ -22,11 +22,15 @@ function rawRows(ctx: RunContext, model: string, dataset: string) {
 export const exportStep = defineStep({
   name: 'export',
   description: 'export a fitted model (with standardisation and decision rule) to ONNX, parity-checked against the TypeScript model',
-  schema: strict({
+  params: strict({
     model: z.string().default('model'),
     onnx: fileName.default('model.onnx').describe('file in the run folder'),
     dtype: z.enum(['float32', 'float64']).default('float32').describe('input and arithmetic type of the graph'),
     parity: z.string().default('train').describe('dataset whose rows the parity check runs on'),
+  }),
+  plan: (p, at) => ({
+    needs: { models: [{ name: p.model, path: `${at.path}.model` }], datasets: [{ name: p.parity, path: `${at.path}.parity` }] },
+    makes: { files: [{ name: p.onnx, path: `${at.path}.onnx` }] },
   }),
   async run(ctx, p) {
     const fitted = ctx.fittedModel(p.model);
@@ -46,7 +50,6 @@ export const exportStep = defineStep({
     ctx.artifacts.adopt(p.onnx);
     const worst = Math.max(0, ...result.parity.outputs.map((o) => o.maxDiff));
     const line = `export ${p.model}: ${p.onnx} (${p.dtype}, outputs ${result.outputs.join(', ')}; parity on ${result.parity.rows} ${p.parity} rows, max |Δ| ${worst.toExponential(2)})`;
-    ctx.log(line);
-    ctx.summary.push(line);
+    ctx.say(line);
   },
 });

@@ -1,7 +1,7 @@
 import { normSf } from '@discern/core';
 import { createRng } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
-import { runConfig, runError } from './steps.test-helpers.js';
+import { runConfig, runError } from '../steps.test-helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -82,9 +82,9 @@ describe('gaussian-test: the worked example, analytic and simulated', () => {
   it('bad class specifications name the path', async () => {
     const data = { 'g.csv': workedExample(10) };
     const a = await runError(CFG(`  - gaussian-test: { c1: { mean: 0 }, c2: { mean: 1, sd: 1 }, alpha: [0.1] }\n`), data);
-    expect(a.message).toMatch(/steps\[0\]\.gaussian-test\.c1\.sd is required for a 1-D class/);
+    expect(a.message).toMatch(/is required for a 1-D class: \{ mean, sd \} → at steps\[0\]\.gaussian-test\.c1\.sd \(c\.yaml:\d+:\d+\)/);
     const b = await runError(CFG(`  - gaussian-test: { c1: { mean: [0, 0] }, c2: { mean: [1, 1] }, covariance: [[1, 0]], alpha: [0.1] }\n`), data);
-    expect(b.message).toMatch(/steps\[0\]\.gaussian-test\.covariance must be a 2×2 matrix/);
+    expect(b.message).toMatch(/must be a 2×2 matrix .* → at steps\[0\]\.gaussian-test\.covariance \(c\.yaml:\d+:\d+\)/);
     const c = await runError(CFG(`  - gaussian-test: { c1: { mean: 0, sd: 1 }, c2: { mean: 1, sd: 1 } }\n`), data);
     expect(c.message).toMatch(/give at least one of alpha, threshold or log_gamma/);
   });

@@ -1,27 +1,27 @@
+import { csvRow } from '@discern/data';
 import { z } from 'zod';
-import { defineStep } from '../plugin.js';
-import { strict } from '../config/zod-helpers.js';
-import { classifierScores } from './scores.js';
-
-function csvCell(s: string): string {
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+import { defineStep } from '../../step.js';
+import { strict } from '../../config/zod-helpers.js';
 
 /** Scores datasets with a fitted classifier, writes one CSV per dataset and prints small ones as a table. */
 export const predictStep = defineStep({
   name: 'predict',
   description: 'score datasets with a fitted classifier; writes scores/<model>-<dataset>.csv and prints tables of up to `print_max` rows',
-  schema: strict({
+  params: strict({
     model: z.string().default('model'),
     on: z.array(z.string()).min(1).default(['test']).describe('datasets to score'),
     save: z.boolean().default(true).describe('write the scores as CSV files in the run folder'),
     print_max: z.number().int().nonnegative().default(16).describe('print datasets of at most this many rows as a table (0: never)'),
   }),
+  plan: (p, at) => ({
+    needs: { models: [{ name: p.model, path: `${at.path}.model`, classifier: true }], datasets: p.on.map((name, i) => ({ name, path: `${at.path}.on[${i}]` })) },
+    makes: { files: p.save ? p.on.map((ds, i) => ({ name: `scores/${p.model}-${ds}.csv`, path: `${at.path}.on[${i}]` })) : [] },
+  }),
   async run(ctx, p) {
-    const fitted = ctx.fittedModel(p.model);
+    const fitted = ctx.classifier(p.model, 'predict writes class probabilities');
     for (const dsName of p.on) {
-      const ds = ctx.labels(dsName);
-      const set = await classifierScores(ctx, p.model, dsName);
+      const ds = ctx.dataset(dsName);
+      const set = await ctx.scores(p.model, dsName);
       const K = set.nClasses;
       const n = ds.rows;
       const pred = new Int32Array(n);
@@ -34,24 +34,24 @@ export const predictStep = defineStep({
         const header = [...(ds.label !== undefined ? [ds.label] : []), ...fitted.classNames.map((c) => `p_${c}`), 'predicted'];
         // Written in chunks of rows: a file of millions of rows is never one string.
         ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.csv`, (write) => {
-          write(`${header.map(csvCell).join(',')}\n`);
+          write(csvRow(header));
           const CHUNK = 8192;
           for (let start = 0; start < n; start += CHUNK) {
-            const lines: string[] = [];
+            let chunk = '';
             for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-              const cells: string[] = [];
-              if (ds.label !== undefined) cells.push(csvCell(ds.classNames[ds.y[i]!] ?? ''));
-              for (let k = 0; k < K; k++) cells.push(String(set.proba[i * K + k]));
-              cells.push(csvCell(fitted.classNames[pred[i]!] ?? String(pred[i])));
-              lines.push(cells.join(','));
+              const cells: (string | number)[] = [];
+              if (ds.label !== undefined) cells.push(ds.classNames[ds.y[i]!] ?? '');
+              for (let k = 0; k < K; k++) cells.push(set.proba[i * K + k]!);
+              cells.push(fitted.classNames[pred[i]!] ?? String(pred[i]));
+              chunk += csvRow(cells);
             }
-            write(`${lines.join('\n')}\n`);
+            write(chunk);
           }
         });
       }
       if (n <= p.print_max) {
         // The raw inputs are shown (undoing standardisation), so a truth table reads as a truth table.
-        const X = ctx.dataset(dsName).X;
+        const X = ctx.dataset(dsName).whole().X;
         const raw = fitted.standardizer ? fitted.standardizer.inverseTransform(X) : X;
         const pos = fitted.positive ?? K - 1;
         const head = [...ds.featureNames, ...(ds.label !== undefined ? [ds.label] : []), `P(${fitted.classNames[pos]})`, 'predicted'];
@@ -67,7 +67,7 @@ export const predictStep = defineStep({
         const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
         const fmt = (r: string[]) => r.map((c, j) => c.padStart(widths[j]!)).join('  ');
         const table = [`${p.model} on ${dsName}:`, fmt(head), ...rows.map(fmt)];
-        for (const l of table) ctx.summary.push(l);
+        ctx.summary.push(...table);
       }
       ctx.log(`predict ${p.model} on ${dsName}: ${n} rows scored`);
     }

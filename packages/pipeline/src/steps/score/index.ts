@@ -1,11 +1,21 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scoreFile } from '@discern/onnx';
+import { isDiscernError } from '@discern/core';
 import { z } from 'zod';
-import { StepError } from '../context.js';
-import { resolveConfigPath } from '../data-loader.js';
-import { defineStep } from '../plugin.js';
-import { strict } from '../config/zod-helpers.js';
+import { StepError } from '../../context.js';
+import { resolveConfigPath } from '../../data-loader.js';
+import { fig } from '../../figures.js';
+import { defineStep } from '../../step.js';
+import { strict } from '../../config/zod-helpers.js';
+import { classifierFiguresSchema } from '../evaluate/result.js';
+
+/** What `score` adds to metrics.json: only deterministic figures (no timings, no device), so runs stay comparable. */
+const scoreResultSchema = z.strictObject({
+  rows: fig.count(),
+  outputs: z.array(fig.label()),
+  metrics: classifierFiguresSchema.partial().optional(),
+});
 
 /**
  * Scores a CSV file with any ONNX model — one exported earlier in this run, or a file made by any other tool —
@@ -14,42 +24,58 @@ import { strict } from '../config/zod-helpers.js';
 export const scoreStep = defineStep({
   name: 'score',
   description: 'score a CSV file with an ONNX model (exported in this run or any other) through onnxruntime; metrics when labelled',
-  schema: strict({
-    name: z.string().regex(/^[\w-]+$/).default('onnx').describe('key in metrics.json and the score file name'),
+  params: strict({
+    name: z.string().max(64).regex(/^[\w-]+$/, 'a name of letters, digits, "-" and "_"').default('onnx').describe('key in metrics.json and the score file name'),
     onnx: z.string().default('model.onnx').describe('an ONNX file exported earlier in this run, or a path relative to the config'),
     data: z.string().optional().describe('CSV to score (relative to the config); default: the test file, or the source file'),
     label: z.string().optional().describe('label column for metrics (default: data.label)'),
+    positive: z.string().optional().describe("binary: the signal class's label in the file, for a model without class metadata"),
+    classes: z.array(z.string()).min(2).optional().describe("the label values in the order of the model's outputs, for a model without class metadata"),
     features: z.array(z.string()).min(1).optional().describe("input columns when the model's metadata does not name them"),
     device: z.enum(['cpu', 'gpu', 'auto']).default('cpu'),
     batch: z.number().int().positive().default(65536),
     fpr: z.array(z.number().gt(0).lt(1)).default([]),
     save: z.boolean().default(true).describe('write scores/<name>.csv into the run folder'),
   }),
+  result: scoreResultSchema,
+  key: (p) => [p.name],
+  plan: (p, at) => ({
+    ...(p.data === undefined && at.config.data.test === undefined && at.config.data.source === undefined
+      ? { problems: [{ path: `${at.path}.data`, message: 'no data file to score: give `data:` (the config has inline rows)' }] }
+      : {}),
+    makes: { files: p.save ? [{ name: `scores/${p.name}.csv`, path: `${at.path}.name` }] : [] },
+  }),
   async run(ctx, p) {
     const cfg = ctx.config;
     const model = ctx.artifacts.has(p.onnx) ? ctx.artifacts.path(p.onnx) : resolveConfigPath(cfg, p.onnx);
     if (!existsSync(model)) throw new StepError(ctx.step, `ONNX model ${JSON.stringify(p.onnx)} is neither an artifact of this run (add an export step before) nor a file at ${model}`);
     const dataRel = p.data ?? cfg.data.test ?? cfg.data.source;
-    if (dataRel === undefined) throw new StepError(ctx.step, 'no CSV file to score: give `data:` (the config has inline rows)');
+    if (dataRel === undefined) throw ctx.config.error(`steps[${ctx.step.index}].score.data`, 'no data file to score: give `data:` (the config has inline rows)');
     const out = `scores/${p.name}.csv`;
     const label = p.label ?? cfg.data.label;
     if (p.save) mkdirSync(dirname(ctx.artifacts.resolve(out)), { recursive: true });
+    const path = `steps[${ctx.step.index}].score`;
     const result = await scoreFile({
       model,
       data: resolveConfigPath(cfg, dataRel),
       ...(p.features ? { features: p.features } : {}),
       ...(label !== undefined ? { label } : {}),
+      ...(p.positive !== undefined ? { positive: p.positive } : {}),
+      ...(p.classes !== undefined ? { classes: p.classes } : {}),
       ...(p.save ? { out: ctx.artifacts.resolve(out) } : {}),
       device: p.device,
       batch: p.batch,
       fprs: p.fpr.map(String),
+    }).catch((e: unknown) => {
+      // scoreFile's options in the config's terms: fprs → steps[i].score.fpr
+      throw isDiscernError(e) ? e.renamed({ option: (o) => `${path}.${o === 'fprs' ? 'fpr' : o === 'out' ? 'save' : o}` }, { configPath: path }) : e;
     });
     if (p.save) ctx.artifacts.adopt(out);
     // Only deterministic figures go into metrics.json (no timings, no device), so runs stay comparable.
-    ctx.metrics[p.name] = { rows: result.rows, outputs: result.outputs, ...(result.metrics ? { metrics: result.metrics } : {}) };
+    const figures = { rows: result.rows, outputs: result.outputs, ...(result.metrics ? { metrics: result.metrics } : {}) };
     const m = result.metrics as { auc?: number | null; accuracy?: number } | undefined;
     const line = `score ${p.name}: ${result.rows} rows through ${p.onnx} on ${result.device}${result.notice ? ` (${result.notice})` : ''}${m ? `, AUC ${m.auc?.toFixed(4) ?? 'n/a'}, accuracy ${m.accuracy?.toFixed(4)}` : ''}`;
-    ctx.log(line);
-    ctx.summary.push(line);
+    ctx.say(line);
+    return figures as z.output<typeof scoreResultSchema>;
   },
 });

@@ -1,9 +1,14 @@
 import { CategoricalNB, GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from '@discern/models';
 import { z } from 'zod';
-import { strict } from '../config/zod-helpers.js';
+import { strict } from '../../../config/zod-helpers.js';
 import { defineModel } from './spec.js';
 
-const priors = z.array(z.number().positive()).min(2).optional().describe('class priors in class order (default: the training fractions)');
+const priors = z
+  .array(z.number().positive())
+  .min(2)
+  .refine((p) => Math.abs(p.reduce((a, b) => a + b, 0) - 1) <= 1e-6, { error: (iss) => `class priors must sum to 1, got a sum of ${+(iss.input as number[]).reduce((a, b) => a + b, 0).toPrecision(6)}` })
+  .optional()
+  .describe('class priors in class order, summing to 1 (default: the training fractions)');
 
 export const gaussianNbModel = defineModel({
   name: 'gaussian-nb',
@@ -11,7 +16,6 @@ export const gaussianNbModel = defineModel({
   supervised: true,
   schema: strict({ var_smoothing: z.number().nonnegative().default(1e-9), priors }),
   create: (o) => new GaussianNB({ varSmoothing: o.var_smoothing, ...(o.priors ? { priors: o.priors } : {}) }),
-  fromJSON: (json) => GaussianNB.fromJSON(json),
 });
 
 export const multinomialNbModel = defineModel({
@@ -20,7 +24,6 @@ export const multinomialNbModel = defineModel({
   supervised: true,
   schema: strict({ alpha: z.number().positive().default(1), priors }),
   create: (o) => new MultinomialNB({ alpha: o.alpha, ...(o.priors ? { priors: o.priors } : {}) }),
-  fromJSON: (json) => MultinomialNB.fromJSON(json),
 });
 
 export const categoricalNbModel = defineModel({
@@ -29,7 +32,6 @@ export const categoricalNbModel = defineModel({
   supervised: true,
   schema: strict({ alpha: z.number().positive().default(1), min_categories: z.number().int().nonnegative().default(0), priors }),
   create: (o) => new CategoricalNB({ alpha: o.alpha, minCategories: o.min_categories, ...(o.priors ? { priors: o.priors } : {}) }),
-  fromJSON: (json) => CategoricalNB.fromJSON(json),
 });
 
 export const qdaModel = defineModel({
@@ -38,7 +40,6 @@ export const qdaModel = defineModel({
   supervised: true,
   schema: strict({ reg_param: z.number().min(0).max(1).default(0).describe('shrinks each covariance towards the identity'), tol: z.number().positive().default(1e-4), priors }),
   create: (o) => new QDA({ regParam: o.reg_param, tol: o.tol, ...(o.priors ? { priors: o.priors } : {}) }),
-  fromJSON: (json) => QDA.fromJSON(json),
 });
 
 export const ldaModel = defineModel({
@@ -51,7 +52,6 @@ export const ldaModel = defineModel({
     priors,
   }),
   create: (o) => new LDA({ shrinkage: o.shrinkage, tol: o.tol, ...(o.priors ? { priors: o.priors } : {}) }),
-  fromJSON: (json) => LDA.fromJSON(json),
 });
 
 const densitySpec = z.discriminatedUnion('kind', [
@@ -83,5 +83,4 @@ export const generativeModel = defineModel({
         : { kind: 'gaussian' as const, regCovar: d.reg_covar };
     return new GenerativeClassifier({ density, ...(o.priors ? { priors: o.priors } : {}) });
   },
-  fromJSON: (json) => GenerativeClassifier.fromJSON(json),
 });

@@ -1,34 +1,29 @@
-import { DiscernError } from '@discern/core';
+import { type ModelKind } from '@discern/models';
 import { categoricalNbModel, gaussianNbModel, generativeModel, ldaModel, multinomialNbModel, qdaModel } from './bayes.js';
 import { logisticModel } from './logistic.js';
 import { gmmModel, kmeansModel, latentClassModel, multinomialMixtureModel } from './mixture.js';
 import { mlpModel } from './mlp.js';
 import { type ModelSpec } from './spec.js';
 
-/** Every model family the `fit` step knows, in the order `discern plugins` lists them. */
-export const builtinModels: readonly ModelSpec[] = [
-  logisticModel,
-  mlpModel,
-  gaussianNbModel,
-  multinomialNbModel,
-  categoricalNbModel,
-  ldaModel,
-  qdaModel,
-  generativeModel,
-  gmmModel,
-  kmeansModel,
-  multinomialMixtureModel,
-  latentClassModel,
-] as unknown as ModelSpec[];
+/** Every model family the `fit` step knows, one per ModelKind (a new kind is a type error here until it has one). */
+const byKind: Readonly<Record<ModelKind, ModelSpec>> = {
+  logistic: logisticModel,
+  mlp: mlpModel,
+  'gaussian-nb': gaussianNbModel,
+  'multinomial-nb': multinomialNbModel,
+  'categorical-nb': categoricalNbModel,
+  lda: ldaModel,
+  qda: qdaModel,
+  generative: generativeModel,
+  gmm: gmmModel,
+  kmeans: kmeansModel,
+  'multinomial-mixture': multinomialMixtureModel,
+  'latent-class': latentClassModel,
+} as unknown as Record<ModelKind, ModelSpec>;
+
+/** In the order `discern plugins` lists them. */
+export const builtinModels: readonly ModelSpec[] = Object.values(byKind);
 
 export function findModel(name: string): ModelSpec | undefined {
-  return builtinModels.find((m) => m.name === name);
-}
-
-/** Rebuilds a fitted estimator from its JSON (the `estimator` of a saved model). */
-export function estimatorFromJSON(model: string, json: unknown): ReturnType<ModelSpec['fromJSON']> {
-  const spec = findModel(model);
-  if (!spec)
-    throw new DiscernError('DATA_INVALID', `unknown model family ${JSON.stringify(model)} in a saved model; known: ${builtinModels.map((m) => m.name).join(', ')}`, { model });
-  return spec.fromJSON(json as never);
+  return Object.hasOwn(byKind, name) ? byKind[name as ModelKind] : undefined;
 }

@@ -1,6 +1,6 @@
 import { LogisticRegression } from '@discern/models';
 import { z } from 'zod';
-import { strict } from '../config/zod-helpers.js';
+import { strict } from '../../../config/zod-helpers.js';
 import { defineModel } from './spec.js';
 
 export const logisticModel = defineModel({
@@ -30,5 +30,4 @@ export const logisticModel = defineModel({
       fitIntercept: o.fit_intercept,
       ...(o.class_weight !== undefined ? { classWeight: o.class_weight } : {}),
     }),
-  fromJSON: (json) => LogisticRegression.fromJSON(json),
 });

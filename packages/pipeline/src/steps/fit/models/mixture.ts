@@ -1,6 +1,6 @@
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from '@discern/models';
 import { z } from 'zod';
-import { strict } from '../config/zod-helpers.js';
+import { strict } from '../../../config/zod-helpers.js';
 import { defineModel } from './spec.js';
 
 const means = z.array(z.array(z.number()).min(1)).min(1);
@@ -23,7 +23,6 @@ export const gmmModel = defineModel({
   }),
   create: (o, seed) =>
     new GaussianMixture({ nComponents: o.n_components, covarianceType: o.covariance_type, init: o.init, regCovar: o.reg_covar, nInit: o.n_init, tol: o.tol, maxIter: o.max_iter, seed }),
-  fromJSON: (json) => GaussianMixture.fromJSON(json),
 });
 
 export const kmeansModel = defineModel({
@@ -38,7 +37,6 @@ export const kmeansModel = defineModel({
     tol: z.number().nonnegative().default(1e-4),
   }),
   create: (o, seed) => new KMeans({ nClusters: o.n_clusters, init: o.init, nInit: o.n_init, maxIter: o.max_iter, tol: o.tol, seed }),
-  fromJSON: (json) => KMeans.fromJSON(json),
 });
 
 export const multinomialMixtureModel = defineModel({
@@ -53,7 +51,6 @@ export const multinomialMixtureModel = defineModel({
     max_iter: z.number().int().positive().default(200),
   }),
   create: (o, seed) => new MultinomialMixture({ nComponents: o.n_components, alpha: o.alpha, nInit: o.n_init, tol: o.tol, maxIter: o.max_iter, seed }),
-  fromJSON: (json) => MultinomialMixture.fromJSON(json),
 });
 
 export const latentClassModel = defineModel({
@@ -68,5 +65,4 @@ export const latentClassModel = defineModel({
     max_iter: z.number().int().positive().default(200),
   }),
   create: (o, seed) => new LatentClassModel({ nComponents: o.n_components, alpha: o.alpha, nInit: o.n_init, tol: o.tol, maxIter: o.max_iter, seed }),
-  fromJSON: (json) => LatentClassModel.fromJSON(json),
 });

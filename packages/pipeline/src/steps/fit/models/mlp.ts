@@ -1,12 +1,13 @@
 import { MLPClassifier } from '@discern/models';
 import { z } from 'zod';
-import { strict } from '../config/zod-helpers.js';
+import { strict } from '../../../config/zod-helpers.js';
 import { defineModel } from './spec.js';
 
 export const mlpModel = defineModel({
   name: 'mlp',
   description: 'dense neural network (multi-layer perceptron) trained by back-propagation with Adam or SGD',
   supervised: true,
+  configKeys: { maxIter: 'epochs' },
   schema: strict({
     hidden_layers: z.array(z.number().int().positive()).default([32]).describe('units per hidden layer, e.g. [32, 16]'),
     activation: z.enum(['relu', 'tanh', 'sigmoid', 'identity']).default('relu'),
@@ -55,5 +56,4 @@ export const mlpModel = defineModel({
       shuffle: o.shuffle,
       seed,
     }),
-  fromJSON: (json) => MLPClassifier.fromJSON(json),
 });

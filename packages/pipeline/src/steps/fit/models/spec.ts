@@ -1,21 +1,31 @@
-import { type Estimator, type ModelJSON } from '@discern/models';
+import { type Estimator, type ModelKind } from '@discern/models';
 import { type z } from 'zod';
 
 /**
- * How the `fit` step knows a model family: its config options (snake_case, as scikit-learn names them),
- * how to build an estimator from them, and how to load a fitted one from JSON.
+ * How the `fit` step knows a model family: its config options (snake_case, as scikit-learn names them) and how to
+ * build an estimator from them. Loading a fitted model is @discern/models' `loadEstimator`, for every family.
  */
 export interface ModelSpec<S extends z.ZodObject = z.ZodObject> {
   /** The `model:` value in the config. */
-  readonly name: string;
+  readonly name: ModelKind;
   readonly description: string;
   readonly supervised: boolean;
   /** Options of the family (without `model` and `name`, which the fit step adds). */
   readonly schema: S;
   create(options: z.output<S>, seed: number): Estimator;
-  fromJSON(json: ModelJSON): Estimator;
+  /**
+   * The config key of an estimator option where it is not the option's snake_case form (mlp: maxIter → epochs), so
+   * that a fit's error names the key the user wrote.
+   */
+  readonly configKeys?: Readonly<Record<string, string>>;
 }
 
 export function defineModel<S extends z.ZodObject>(spec: ModelSpec<S>): ModelSpec<S> {
   return spec;
+}
+
+/** The config key of an estimator option (`regParam` → `reg_param`), or undefined when the family has none. */
+export function configKeyOf(spec: ModelSpec, option: string): string | undefined {
+  const key = spec.configKeys?.[option] ?? option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return key in spec.schema.shape ? key : undefined;
 }
