@@ -8,9 +8,14 @@ export const splitSchema = z.union([
   strict({
     test: z
       .number()
-      .gt(0, 'a fraction of the rows in (0, 1), or a whole number of rows ≥ 1')
-      .refine((t) => t < 1 || Number.isInteger(t), 'a fraction of the rows in (0, 1), or a whole number of rows ≥ 1 (1.5 is neither)')
-      .describe('test fraction in (0, 1), or a whole number of test rows ≥ 1 (1 means one row)'),
+      .gt(0, 'a fraction of the rows in (0, 1), or a whole number of test rows ≥ 2')
+      .refine((t) => t < 1 || (Number.isInteger(t) && t >= 2), {
+        error: (iss) =>
+          iss.input === 1
+            ? 'a fraction of the rows in (0, 1), or a whole number of test rows ≥ 2; 1 is ambiguous (all rows, or one row?): write 0.3 for a share, 30 for a count'
+            : 'a fraction of the rows in (0, 1), or a whole number of test rows ≥ 2',
+      })
+      .describe('test fraction in (0, 1), or a whole number of test rows ≥ 2'),
     stratify: z.boolean().default(true),
   }),
 ]);

@@ -20,6 +20,7 @@ function config(steps: string, data = '  source: d.csv\n  label: label\n  positi
 const BAD: { what: string; text: string; sets?: string[]; path: string; at: RegExp }[] = [
   { what: 'evaluate before any fit', text: config('  - evaluate: {}\n  - fit: { model: logistic }\n'), path: 'steps[0].evaluate.model', at: /c\.yaml:8:15/ },
   { what: 'evaluate on a dataset no step creates', text: config('  - fit: { model: logistic }\n  - evaluate: { on: [train, valid] }\n'), path: 'steps[1].evaluate.on[1]', at: /c\.yaml:9:29/ },
+  { what: 'split test of 1 (a share or a count?)', text: config('  - fit: { model: logistic }\n', '  source: d.csv\n  label: label\n  split: { test: 1 }\n'), path: 'data.split.test', at: /1 is ambiguous[\s\S]*c\.yaml:6:18/ },
   { what: 'split test fraction out of range', text: config('  - fit: { model: logistic }\n', '  source: d.csv\n  label: label\n  split: { test: 1.5 }\n'), path: 'data.split.test', at: /c\.yaml:6:18/ },
   { what: 'the same fit name twice (the default)', text: config('  - fit: { model: qda }\n  - fit: { model: lda }\n  - evaluate: {}\n'), path: 'steps[1].fit.name', at: /c\.yaml:9:10/ },
   { what: 'two exports to one file', text: config('  - fit: { model: logistic }\n  - export: { onnx: m.onnx }\n  - export: { onnx: m.onnx }\n'), path: 'steps[2].export.onnx', at: /steps\[1\]\.export\.onnx \(c\.yaml:9:21\)[\s\S]*c\.yaml:10:21/ },
