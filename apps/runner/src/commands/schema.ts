@@ -34,7 +34,7 @@ export const registerPlugins: RegisterCommand = (ctx) => {
     .action(async (opts: { json?: boolean }) => {
       const [{ createRegistry }, { z }] = await Promise.all([import('@discern/pipeline'), import('zod')]);
       const registry = createRegistry();
-      const steps = registry.list().map((p) => ({ name: p.name, description: p.description, origin: registry.origin(p.name) ?? 'built-in', parameters: parameterList(z.toJSONSchema, p.schema) }));
+      const steps = registry.list().map((p) => ({ name: p.name, description: p.description, origin: registry.origin(p.name) ?? 'built-in', parameters: parameterList(z.toJSONSchema, p.params) }));
       if (opts.json) {
         ctx.output.out(JSON.stringify(steps, null, 2));
         return;
