@@ -172,21 +172,26 @@ export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
   return removed;
 }
 
+type JsonMap = { [key: string]: unknown };
+
+const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /** Sets `value` at `path` of `root`, creating maps on the way. */
-function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+function setAt(root: JsonMap, path: readonly string[], value: unknown): void {
   let node = root;
   for (const k of path.slice(0, -1)) {
     const next = node[k];
-    node = (next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (node[k] = {})) as Record<string, unknown>;
+    if (isMap(next)) node = next;
+    else node = node[k] = {};
   }
   node[path[path.length - 1]!] = value;
 }
 
-function hasAt(root: Record<string, unknown>, path: readonly string[]): boolean {
+function hasAt(root: JsonMap, path: readonly string[]): boolean {
   let node: unknown = root;
   for (const k of path) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, k)) return false;
-    node = (node as Record<string, unknown>)[k];
+    if (!isMap(node) || !Object.hasOwn(node, k)) return false;
+    node = node[k];
   }
   return true;
 }
@@ -237,7 +242,7 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     ctx.setDataset('test', data.test);
     log(`data: ${data.description}`);
     const timings: StepTiming[] = [{ index: -1, step: 'data', ms: performance.now() - t0 }];
-    const metrics: Record<string, unknown> = {};
+    const metrics: JsonMap = {};
     const figures = new Map<string, FigureKind>();
     const outcomes: StepOutcome[] = [];
     for (const entry of config.steps) {

@@ -5,6 +5,5 @@ import { type StepRegistry } from './registry.js';
 /** JSON Schema of the whole config (the base keys plus every registered step), for editors and `discern schema`. */
 export function configJsonSchema(registry: StepRegistry): Record<string, unknown> {
   const full = configSchema.extend({ steps: z.array(registry.stepEntrySchema()).min(1) });
-  const schema = z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...schema, title: 'discern pipeline config', $id: 'https://discern.dev/schema/config.json' };
+  return { ...z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }), title: 'discern pipeline config', $id: 'https://discern.dev/schema/config.json' };
 }

@@ -20,6 +20,7 @@ export async function loadPlugins(plugins: readonly string[], dir: string, regis
     if (!existsSync(path)) throw new DiscernError('FILE_NOT_FOUND', `plugin module not found: ${path}`, { plugin: p, path });
     let mod: Record<string, unknown>;
     try {
+      // A module namespace of unknown shape: what it exports is checked below and by the registry.
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
       throw new DiscernError('PLUGIN_INVALID', `plugin ${p} failed to load: ${(e as Error).message}`, { plugin: p, path }, { cause: e });
