@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { hashFileSync } from '@discern/data';
-import { DiscernError } from '@discern/core';
+import { DiscernError, ioError, writeFileAtomic } from '@discern/core';
 
 export interface ArtifactRecord {
   readonly path: string;
@@ -29,43 +28,22 @@ export class ArtifactWriter {
   }
 
   write(name: string, content: string | Uint8Array): ArtifactRecord {
-    const full = this.resolve(name);
-    mkdirSync(dirname(full), { recursive: true });
-    const tmp = `${full}.tmp-${process.pid}`;
-    writeFileSync(tmp, content);
-    renameSync(tmp, full);
-    const buf = typeof content === 'string' ? Buffer.from(content) : content;
-    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes: buf.byteLength, sha256: createHash('sha256').update(buf).digest('hex') };
-    this.records.set(rec.path, rec);
-    return rec;
+    return this.writeChunks(name, (write) => write(content));
   }
 
   /**
-   * Writes a file piece by piece (`produce` calls `write` with each piece, in order), atomically and hashed like
-   * `write`: for large files (scores of millions of rows) that should never be one string in memory.
+   * Writes a file piece by piece (`produce` calls `write` with each piece, in order), atomically and hashed (core's
+   * writeFileAtomic): for large files (scores of millions of rows) that should never be one string in memory.
    */
-  writeChunks(name: string, produce: (write: (chunk: string) => void) => void): ArtifactRecord {
+  writeChunks(name: string, produce: (write: (chunk: string | Uint8Array) => void) => void): ArtifactRecord {
     const full = this.resolve(name);
-    mkdirSync(dirname(full), { recursive: true });
-    const tmp = `${full}.tmp-${process.pid}`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const fd = openSync(tmp, 'w');
     try {
-      produce((chunk) => {
-        const buf = Buffer.from(chunk);
-        for (let off = 0; off < buf.byteLength; ) off += writeSync(fd, buf, off);
-        hash.update(buf);
-        bytes += buf.byteLength;
-      });
+      mkdirSync(dirname(full), { recursive: true });
     } catch (e) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw e;
+      throw ioError(e, dirname(full), 'create the folder');
     }
-    closeSync(fd);
-    renameSync(tmp, full);
-    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes, sha256: hash.digest('hex') };
+    const { bytes, sha256 } = writeFileAtomic(full, produce);
+    const rec: ArtifactRecord = { path: relative(this.dir, full).split(sep).join('/'), bytes, sha256 };
     this.records.set(rec.path, rec);
     return rec;
   }
