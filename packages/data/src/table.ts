@@ -200,7 +200,7 @@ function fixedCode(s: string): number {
 }
 
 const MAX_INTERNED = 10_000;
-const INITIAL_ROWS = 16;
+const INITIAL_ROWS = 8;
 /** The `extra` of a column that has none (shared, never written: the first verbatim cell makes a column its own map). */
 const EMPTY_EXTRA: Map<number, string> = new Map();
 

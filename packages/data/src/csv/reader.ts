@@ -263,11 +263,11 @@ export class CsvRecordReader {
     const limit = formatBytes(this.maxLineBytes);
     const source = this.source;
     const ctx = { file: source, line, option: 'maxLineBytes', limit: this.maxLineBytes };
-    if (quoting && quoteLine > line)
+    if (quoting)
       return new DiscernError(
         'DATA_INVALID',
         (n) =>
-          `the record starting on line ${line} of ${source} is longer than ${limit} (the limit, ${n.option('maxLineBytes')}): a value opened with a double quote on line ${quoteLine} runs on without a closing quote; is a closing quote missing? (${FORMAT_HINT})`,
+          `the record starting on line ${line} of ${source} is longer than ${limit} (the limit, ${n.option('maxLineBytes')}): the value opened with a double quote on line ${quoteLine} runs on without a closing quote; is a closing quote missing? (${FORMAT_HINT})`,
         ctx,
       );
     return new DiscernError(
@@ -294,7 +294,7 @@ export class CsvRecordReader {
   private notUtf8(data: Uint8Array, pos: number, n: number, line: number, field: number, before: string): DiscernError {
     const w = this.where(line, field);
     const offset = this.base + pos;
-    const after = before === '' ? '' : ` after ${quote(before, 40)}`;
+    const after = before === '' ? '' : `, after ${quote(before, 40)}`;
     return new DiscernError(
       'DATA_INVALID',
       (nm) =>
