@@ -69,6 +69,27 @@ describe('ColumnBuilder: numeric columns kept compactly give back the exact cell
     fc.assert(fc.property(fc.array(cell, { minLength: 1, maxLength: 40 }), (cells) => check(cells)), { numRuns: 1000 });
   });
 
+  it('plain decimals of up to 15 digits get exactly the double Number() gives (bit for bit, the sign of zero too)', () => {
+    const decimal = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^(0|[1-9]\d{0,14})$/), fc.stringMatching(/^\d{0,15}$/))
+      .map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === '' ? '' : `.${frac}`}`);
+    fc.assert(
+      fc.property(fc.array(decimal, { minLength: 1, maxLength: 30 }), (cells) => {
+        const b = new ColumnBuilder('x', 0);
+        for (const s of cells) b.push(s);
+        const col = b.finish();
+        cells.forEach((s, r) => expect([s, Object.is(col.numeric![r], Number(s))]).toEqual([s, true]));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+    // where a naive digit-by-digit sum would round twice
+    const hard = ['0.1', '0.3', '0.7', '1.005', '2.675', '0.000000000000001', '999999999999999', '99999999999999.9', '-0.0000000000001', '4.35', '8.875', '1234567.891'];
+    const b = new ColumnBuilder('x', 0);
+    for (const s of hard) b.push(s);
+    const col = b.finish();
+    hard.forEach((s, r) => expect(Object.is(col.numeric![r], Number(s))).toBe(true));
+  });
+
   it('a column with many unusual spellings switches to strings and stays exact', () => {
     const cells = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `+${i}` : i % 7 === 0 ? null : `${i}.50`));
     check(cells);
