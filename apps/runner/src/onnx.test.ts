@@ -72,7 +72,7 @@ describe('export and score through the command', () => {
     expectUserError(await discern(['score', '--model', join(dir, 'bad.onnx'), '--data', MAGIC, '--out', out]), 'ONNX_INVALID');
     expect(existsSync(out)).toBe(false);
     writeFileSync(join(dir, 'x.json'), '{"a": 1}');
-    expectUserError(await discern(['export', join(dir, 'x.json'), '--out', join(dir, 'x.onnx')]), 'DATA_INVALID');
+    expectUserError(await discern(['export', join(dir, 'x.json'), '--out', join(dir, 'x.onnx')]), 'MODEL_INVALID');
     expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
     expectUserError(await discern(['score', '--model', join(run, 'model.onnx'), '--data', MAGIC, '--device', 'tpu']), 'INVALID_ARGUMENT');
     expectUserError(await discern(['score', '--model', join(run, 'model.onnx'), '--data', MAGIC, '--batch', '0']), 'INVALID_ARGUMENT');

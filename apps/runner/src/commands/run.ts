@@ -1,4 +1,5 @@
 import { type RegisterCommand, collect, display, globals, threadsOf } from '../cli-common.js';
+import { checkInputFile } from '../paths.js';
 import { progressEnabled, progressReporter } from '../progress.js';
 import { runInWorker } from '../run-host.js';
 
@@ -14,6 +15,9 @@ export const registerRun: RegisterCommand = (ctx) => {
     .option('--json', 'print the metrics as JSON on stdout instead of the summary')
     .action(async (config: string, opts: { out?: string; set: string[]; force?: boolean; json?: boolean }) => {
       const g = globals(ctx);
+      // What can be checked without the pipeline is checked here, before a thread starts; the rest in the worker,
+      // before the run starts.
+      checkInputFile(config, 'the config');
       const threads = threadsOf(ctx);
       // Bars for epochs, EM iterations and restarts on a terminal only (stderr), never with --quiet or --json.
       const bars = progressEnabled({ isTTY: output.isTTY, quiet: g.quiet, json: opts.json });

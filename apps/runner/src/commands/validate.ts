@@ -1,4 +1,5 @@
 import { type RegisterCommand, collect, display, globals } from '../cli-common.js';
+import { checkInputFile } from '../paths.js';
 
 export const registerValidate: RegisterCommand = (ctx) => {
   ctx.program
@@ -7,6 +8,7 @@ export const registerValidate: RegisterCommand = (ctx) => {
     .argument('<config>', 'YAML pipeline config')
     .option('-s, --set <key=value>', 'override a config key (repeatable)', collect, [])
     .action(async (config: string, opts: { set: string[] }) => {
+      checkInputFile(config, 'the config');
       // Loaded here, not at the top: the main thread loads the pipeline only for the commands that need it.
       const { prepareConfig } = await import('@discern/pipeline');
       const { overridesFrom } = await import('../overrides.js');
