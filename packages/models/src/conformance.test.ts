@@ -11,6 +11,7 @@ import { type Classifier, type FitOptions, type ModelJSON, type Progress } from 
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
+import { loadEstimator } from './load.js';
 
 type DataKind = 'continuous' | 'counts' | 'codes';
 
@@ -243,4 +244,49 @@ describe.each(ENTRIES)('conformance: $name', (entry) => {
       expect(JSON.stringify(fitted.toJSON())).toBe(before);
     });
   }
+
+  it('loadEstimator rebuilds it by its kind, predicting identically', () => {
+    const e = fit(entry.make(5), entry, X, y);
+    const back = loadEstimator(JSON.parse(JSON.stringify(e.toJSON()))) as unknown as AnyEstimator;
+    expect(back.kind).toBe(e.kind);
+    expect(Array.from(outputs(back, X))).toEqual(Array.from(outputs(e, X)));
+  });
+
+  it('a saved model with any number spoiled is MODEL_INVALID naming that field (or the object holding it), from fromJSON and loadEstimator alike', () => {
+    const json = JSON.parse(JSON.stringify(fit(entry.make(5), entry, X, y).toJSON())) as ModelJSON;
+    // every number of the model (the fit report excepted: it is a record of the fit, not part of the model)
+    const leaves: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]): void => {
+      if (typeof v === 'number') leaves.push(path);
+      else if (Array.isArray(v)) v.forEach((e, i) => walk(e, [...path, i]));
+      else if (v !== null && typeof v === 'object') for (const [k, e] of Object.entries(v)) if (k !== 'fitReport') walk(e, [...path, k]);
+    };
+    walk(json, []);
+    expect(leaves.length).toBeGreaterThan(5);
+    const fieldOf = (path: (string | number)[]) => 'estimator' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+    for (const path of leaves) {
+      const spoiled = structuredClone(json) as Record<string | number, unknown>;
+      let at: Record<string | number, unknown> = spoiled;
+      for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+      at[path[path.length - 1]!] = 'x';
+      for (const load of [() => entry.fromJSON(spoiled as ModelJSON), () => loadEstimator(spoiled)]) {
+        const e = errorOf(load);
+        expect(e?.code, fieldOf(path)).toBe('MODEL_INVALID');
+        const field = String(e?.context.field);
+        expect(fieldOf(path).startsWith(field), `${field} for ${fieldOf(path)}`).toBe(true);
+      }
+    }
+  });
+
+  it('a saved model of another version or kind is MODEL_INVALID naming the field', () => {
+    const json = fit(entry.make(5), entry, X, y).toJSON();
+    const v = errorOf(() => loadEstimator({ ...json, version: 99 }));
+    expect(v?.code).toBe('MODEL_INVALID');
+    expect(v?.message).toBe("estimator.version is 99; this discern reads version 1 of this model's format");
+    const k = errorOf(() => entry.fromJSON({ ...json, kind: 'other' }));
+    expect([k?.code, k?.context.field]).toEqual(['MODEL_INVALID', 'estimator.kind']);
+    const file = errorOf(() => loadEstimator({ ...json, kind: 'other' }, { file: 'runs/x/models/m.json' }));
+    expect(file?.message).toMatch(/^runs\/x\/models\/m\.json: estimator\.kind is "other"; expected one of "logistic", "mlp"/);
+    expect(file?.context.file).toBe('runs/x/models/m.json');
+  });
 });

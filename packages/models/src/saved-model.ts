@@ -1,241 +1,236 @@
+import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
-import { CategoricalNB } from './bayes/categorical-nb.js';
-import { GaussianNB } from './bayes/gaussian-nb.js';
-import { GenerativeClassifier } from './bayes/generative.js';
-import { LDA } from './bayes/lda.js';
-import { MultinomialNB } from './bayes/multinomial-nb.js';
-import { QDA } from './bayes/qda.js';
-import { type Estimator, type FitReport, type ModelJSON } from './estimator.js';
-import { LogisticRegression } from './logistic/logistic.js';
-import { GaussianMixture } from './mixture/gmm.js';
-import { KMeans } from './mixture/kmeans.js';
-import { LatentClassModel } from './mixture/latent-class.js';
-import { MultinomialMixture } from './mixture/multinomial.js';
-import { MLPClassifier } from './mlp/mlp.js';
+import { type Classifier, type Estimator, type FitReport, type ModelJSON } from './estimator.js';
+import { type ModelKind, MODEL_KINDS, isSupervised } from './kinds.js';
+import { loadEstimator } from './load.js';
+import { ModelReader, type ModelSource, modelInvalid } from './model-json.js';
+import { readFitReport } from './mlp/serialize.js';
 
 /**
- * The model families, by the `kind` each estimator's JSON carries (the config's `model:` names). A table keyed by
- * ModelKind (`Record<ModelKind, …>`) makes a new family a type error wherever it is not handled yet.
+ * The saved-model file (`models/<name>.json` of a run): one fitted estimator with what it needs to be applied to the
+ * raw rows of a data file — the feature columns in order, the class names, the positive class, the standardisation
+ * fitted before it, a decision rule — and a summary of its training data, so that an exporter can check an ONNX
+ * graph against it without the data file. Written by `savedModelJSON`, read (and checked, once) by
+ * `parseSavedModel`; pipeline, the ONNX exporter and the command all go through these two.
  */
-export const MODEL_KINDS = [
-  'logistic',
-  'mlp',
-  'gaussian-nb',
-  'multinomial-nb',
-  'categorical-nb',
-  'lda',
-  'qda',
-  'generative',
-  'gmm',
-  'kmeans',
-  'multinomial-mixture',
-  'latent-class',
-] as const;
+export const SAVED_MODEL_FORMAT = 'discern-model';
+export const SAVED_MODEL_VERSION = 1;
 
-export type ModelKind = (typeof MODEL_KINDS)[number];
-
-interface Family {
-  readonly supervised: boolean;
-  fromJSON(json: unknown): Estimator;
-}
-
-const FAMILIES: Readonly<Record<ModelKind, Family>> = {
-  logistic: { supervised: true, fromJSON: (j) => LogisticRegression.fromJSON(j) },
-  mlp: { supervised: true, fromJSON: (j) => MLPClassifier.fromJSON(j) },
-  'gaussian-nb': { supervised: true, fromJSON: (j) => GaussianNB.fromJSON(j) },
-  'multinomial-nb': { supervised: true, fromJSON: (j) => MultinomialNB.fromJSON(j) },
-  'categorical-nb': { supervised: true, fromJSON: (j) => CategoricalNB.fromJSON(j) },
-  lda: { supervised: true, fromJSON: (j) => LDA.fromJSON(j) },
-  qda: { supervised: true, fromJSON: (j) => QDA.fromJSON(j) },
-  generative: { supervised: true, fromJSON: (j) => GenerativeClassifier.fromJSON(j) },
-  gmm: { supervised: false, fromJSON: (j) => GaussianMixture.fromJSON(j as ModelJSON) },
-  kmeans: { supervised: false, fromJSON: (j) => KMeans.fromJSON(j as ModelJSON) },
-  'multinomial-mixture': { supervised: false, fromJSON: (j) => MultinomialMixture.fromJSON(j as ModelJSON) },
-  'latent-class': { supervised: false, fromJSON: (j) => LatentClassModel.fromJSON(j as ModelJSON) },
-};
-
-export function isModelKind(k: unknown): k is ModelKind {
-  return typeof k === 'string' && (MODEL_KINDS as readonly string[]).includes(k);
-}
-
-/** Whether a family is a classifier (class probabilities) rather than a density or clustering model. */
-export function isSupervised(kind: ModelKind): boolean {
-  return FAMILIES[kind].supervised;
-}
-
-function invalid(file: string | undefined, field: string, message: string): DiscernError {
-  return new DiscernError('MODEL_INVALID', `${file ? `${file}: ` : ''}${field}: ${message}`, { ...(file ? { file } : {}), field });
-}
-
-/**
- * A fitted estimator from its JSON (`toJSON()`), for every family: the `kind` chooses the family, whose checks
- * (shapes against nFeatures and nClasses, finite numbers, positive variances and weights) apply. Any failure is
- * MODEL_INVALID naming the file and the field.
- */
-export function loadEstimator(json: unknown, where: { readonly file?: string; readonly field?: string } = {}): Estimator {
-  const field = where.field ?? 'estimator';
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalid(where.file, field, 'expected a fitted model as a JSON object');
-  const kind = (json as { kind?: unknown }).kind;
-  if (!isModelKind(kind)) throw invalid(where.file, `${field}.kind`, `unknown model family ${JSON.stringify(kind)}; known: ${MODEL_KINDS.join(', ')}`);
-  try {
-    return FAMILIES[kind].fromJSON(json);
-  } catch (e) {
-    if (isDiscernError(e)) {
-      const detail = e.message.replace(/^[A-Za-z]+\.fromJSON: /, '');
-      throw new DiscernError('MODEL_INVALID', `${where.file ? `${where.file}: ` : ''}${field} (${kind}): ${detail}`, { ...e.context, ...(where.file ? { file: where.file } : {}), field }, { cause: e });
-    }
-    throw e;
-  }
-}
-
-/** Per-feature ranges and moments of the raw training rows: what an export's parity check draws rows from. */
+/** Per feature, in raw units (before any standardisation): what a parity check needs to draw plausible rows. */
 export interface TrainingSummary {
+  /** Training rows. */
   readonly rows: number;
   readonly min: readonly number[];
   readonly max: readonly number[];
   readonly mean: readonly number[];
+  /** Standard deviation (≥ 0). */
   readonly std: readonly number[];
 }
 
 /**
- * The saved-model file (`models/<name>.json` of a run): the estimator and what applying it to raw rows of a file
- * needs — feature names in order, class names, the signal class, the standardisation, the decision rule recorded by
- * `decide` (validated by @discern/decision where it is applied), the training summary, and the fit report.
+ * The standardisation applied before the estimator: x' = (x − mean) / scale. Other fields a writer adds (data's
+ * Standardizer.toJSON adds type, version and nSamples) are kept as they are, in the file and when it is read.
  */
+export interface SavedStandardizer {
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+}
+
 export interface SavedModel {
   readonly format: 'discern-model';
   readonly version: 1;
+  /** The model's name in its run (`fit: { name }`). */
   readonly name: string;
   readonly model: ModelKind;
+  /** The feature columns, in the estimator's order. */
   readonly features: readonly string[];
+  /** The class names in the order of the class indices (of the data set; empty when it had no labels). */
   readonly classes: readonly string[];
+  /** Index of the positive (signal) class in `classes`, or null. */
   readonly positive: number | null;
-  readonly standardizer: { readonly mean: readonly number[]; readonly scale: readonly number[] } | null;
+  readonly standardizer: SavedStandardizer | null;
+  /** A decision rule (opaque here: @discern/decision's exporter checks it). null when none. */
   readonly decision: unknown;
+  /** null in files written before the summary existed. */
   readonly training: TrainingSummary | null;
   readonly estimator: ModelJSON;
   readonly fit: FitReport | null;
 }
 
-export const SAVED_MODEL_FORMAT = 'discern-model';
-export const SAVED_MODEL_VERSION = 1;
+/** What `savedModelJSON` is given: the file's fields but its format and version; decision, training and fit may be left out (null). */
+export type SavedModelParts = Omit<SavedModel, 'format' | 'version' | 'decision' | 'training' | 'fit'> & {
+  readonly decision?: unknown;
+  readonly training?: TrainingSummary | null;
+  readonly fit?: FitReport | null;
+};
 
-/** The saved-model file's content, keys in a fixed order (the same model gives the same bytes). */
-export function savedModelJSON(m: Omit<SavedModel, 'format' | 'version'>): SavedModel {
-  return {
-    format: SAVED_MODEL_FORMAT,
-    version: SAVED_MODEL_VERSION,
-    name: m.name,
-    model: m.model,
-    features: m.features,
-    classes: m.classes,
-    positive: m.positive,
-    standardizer: m.standardizer,
-    decision: m.decision ?? null,
-    training: m.training,
-    estimator: m.estimator,
-    fit: m.fit,
-  };
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function names(v: unknown, field: string, file: string | undefined, unique: boolean): string[] {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length > 0)) throw invalid(file, field, 'expected a list of non-empty names');
-  if (unique) {
-    const seen = new Set<string>();
-    for (const x of v as string[]) {
-      if (seen.has(x)) throw invalid(file, field, `${JSON.stringify(x)} appears twice; every name must be unique`);
-      seen.add(x);
+/** The per-feature summary of training rows (raw units; NaN cells, where a model allows them, are left out). */
+export function summarizeTraining(X: DenseMatrix): TrainingSummary {
+  const { rows: n, cols: p, data } = X;
+  const min = new Array<number>(p).fill(Infinity);
+  const max = new Array<number>(p).fill(-Infinity);
+  const mean = new Array<number>(p).fill(0);
+  const std = new Array<number>(p).fill(0);
+  for (let j = 0; j < p; j++) {
+    let count = 0, sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * p + j]!;
+      if (Number.isNaN(v)) continue;
+      count++;
+      sum += v;
+      if (v < min[j]!) min[j] = v;
+      if (v > max[j]!) max[j] = v;
     }
+    const m = count > 0 ? sum / count : 0;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * p + j]!;
+      if (!Number.isNaN(v)) ss += (v - m) * (v - m);
+    }
+    mean[j] = m;
+    std[j] = count > 0 ? Math.sqrt(ss / count) : 0;
+    // a column with no value at all: an empty range at 0, so that the summary stays finite
+    if (count === 0) min[j] = max[j] = 0;
   }
-  return v as string[];
-}
-
-function numbers(v: unknown, field: string, file: string | undefined, length: number, ok: (x: number) => boolean = Number.isFinite, accepted = 'finite numbers'): number[] {
-  if (!Array.isArray(v) || v.length !== length) throw invalid(file, field, `expected a list of ${length} numbers (one per feature)`);
-  v.forEach((x, i) => {
-    if (typeof x !== 'number' || !ok(x)) throw invalid(file, `${field}[${i}]`, `is ${JSON.stringify(x)}; expected ${accepted}`);
-  });
-  return v as number[];
+  return { rows: n, min, max, mean, std };
 }
 
 /**
- * Reads a saved-model file (its text, or its parsed JSON) and checks every field, once, for every consumer (the
- * export command, the onnx package, a pipeline reading a model back): format and version, unique non-empty feature
- * and class names, `positive` an index into the classes, the standardisation and training summary one number per
- * feature, and the estimator (by `loadEstimator`) fitted on as many features — and, for a classifier, classes — as
- * the file names. A failure is MODEL_INVALID naming the file and the field.
+ * The saved-model file as plain JSON data, in the field order of the format (format, version, name, model,
+ * features, classes, positive, standardizer, decision, training, estimator, fit). It is checked as
+ * `parseSavedModel` checks a file, so what is written can be read back: a mismatch (features that do not match the
+ * estimator, duplicate class names...) is INVALID_ARGUMENT.
  */
-export function parseSavedModel(input: string | unknown, file?: string): { saved: SavedModel; estimator: Estimator } {
-  let json: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      json = JSON.parse(input);
-    } catch (e) {
-      throw new DiscernError('MODEL_INVALID', `${file ?? 'the model file'} is not JSON (${(e as Error).message}); expected a model saved by discern run (runs/<name>/models/<model>.json)`, { ...(file ? { file } : {}) });
-    }
-  }
-  if (!isObject(json) || json.format !== SAVED_MODEL_FORMAT)
-    throw new DiscernError('MODEL_INVALID', `${file ?? 'the model file'} is not a discern model file: expected format "discern-model" with model, features and estimator (as written by discern run in models/<name>.json)`, { ...(file ? { file } : {}), field: 'format' });
-  if (json.version !== SAVED_MODEL_VERSION)
-    throw invalid(file, 'version', `format version ${JSON.stringify(json.version)} is not supported; this discern reads version ${SAVED_MODEL_VERSION}`);
-  if (!isModelKind(json.model)) throw invalid(file, 'model', `unknown model family ${JSON.stringify(json.model)}; known: ${MODEL_KINDS.join(', ')}`);
-  const model = json.model;
-  if (typeof json.name !== 'string' || json.name === '') throw invalid(file, 'name', 'expected the model name');
-  const features = names(json.features, 'features', file, true);
-  if (features.length === 0) throw invalid(file, 'features', 'expected at least one feature');
-  const classes = json.classes === undefined ? [] : names(json.classes, 'classes', file, true);
-  const positive = json.positive ?? null;
-  if (positive !== null && !(typeof positive === 'number' && Number.isInteger(positive) && positive >= 0 && positive < classes.length))
-    throw invalid(file, 'positive', `is ${JSON.stringify(positive)}; expected null or a class index in 0..${classes.length - 1}`);
-  let standardizer: SavedModel['standardizer'] = null;
-  if (json.standardizer !== null && json.standardizer !== undefined) {
-    if (!isObject(json.standardizer)) throw invalid(file, 'standardizer', 'expected { mean, scale } or null');
-    standardizer = {
-      mean: numbers(json.standardizer.mean, 'standardizer.mean', file, features.length),
-      scale: numbers(json.standardizer.scale, 'standardizer.scale', file, features.length, (x) => Number.isFinite(x) && x > 0, 'finite numbers > 0'),
-    };
-  }
-  let training: TrainingSummary | null = null;
-  if (json.training !== null && json.training !== undefined) {
-    const t = json.training;
-    if (!isObject(t)) throw invalid(file, 'training', 'expected { rows, min, max, mean, std } or null');
-    if (typeof t.rows !== 'number' || !Number.isInteger(t.rows) || t.rows < 1) throw invalid(file, 'training.rows', `is ${JSON.stringify(t.rows)}; expected a whole number ≥ 1`);
-    const min = numbers(t.min, 'training.min', file, features.length);
-    const max = numbers(t.max, 'training.max', file, features.length);
-    max.forEach((x, j) => {
-      if (x < min[j]!) throw invalid(file, `training.max[${j}]`, `is ${x}, below training.min[${j}] = ${min[j]}`);
-    });
-    training = {
-      rows: t.rows,
-      min,
-      max,
-      mean: numbers(t.mean, 'training.mean', file, features.length),
-      std: numbers(t.std, 'training.std', file, features.length, (x) => Number.isFinite(x) && x >= 0, 'finite numbers ≥ 0'),
-    };
-  }
-  const estimator = loadEstimator(json.estimator, { ...(file ? { file } : {}), field: 'estimator' });
-  if (estimator.kind !== model) throw invalid(file, 'estimator.kind', `is ${JSON.stringify(estimator.kind)} but the file says model ${JSON.stringify(model)}`);
-  if (estimator.nFeatures !== features.length)
-    throw invalid(file, 'estimator', `was fitted on ${estimator.nFeatures} features but the file names ${features.length} (${features.join(', ')})`);
-  if (FAMILIES[model].supervised) {
-    const K = (estimator as { nClasses?: number }).nClasses;
-    if (K !== classes.length) throw invalid(file, 'classes', `names ${classes.length} classes but the estimator has ${K}`);
-  }
+export function savedModelJSON(parts: SavedModelParts): SavedModel {
+  const s = parts.standardizer;
   const saved: SavedModel = {
     format: SAVED_MODEL_FORMAT,
     version: SAVED_MODEL_VERSION,
-    name: json.name,
+    name: parts.name,
+    model: parts.model,
+    features: [...parts.features],
+    classes: [...parts.classes],
+    positive: parts.positive ?? null,
+    standardizer: s ? { ...s, mean: Array.from(s.mean), scale: Array.from(s.scale) } : null,
+    decision: parts.decision ?? null,
+    training: parts.training ?? null,
+    estimator: parts.estimator,
+    fit: parts.fit ?? null,
+  };
+  try {
+    checkSavedModel(saved, {});
+  } catch (err) {
+    if (isDiscernError(err) && err.code === 'MODEL_INVALID') throw new DiscernError('INVALID_ARGUMENT', `savedModelJSON: ${err.message}`, { ...err.context });
+    throw err;
+  }
+  return saved;
+}
+
+/**
+ * Reads a saved-model file (its text, or the value JSON.parse made of it) and checks all of it, once: the format and
+ * its version, a name, a known model kind, unique non-empty feature and class names, `positive` an index into the
+ * classes (or null), a standardisation with one finite mean and one positive scale per feature, a training summary
+ * with one value per feature, and the estimator (loadEstimator's checks) fitted on as many features as the file
+ * names, with as many classes for a classifier. Every failure is MODEL_INVALID naming `file` and the field.
+ * `decision` is returned as it is (the decision rule's own exporter checks it).
+ */
+export function parseSavedModel(text: string | unknown, file?: string): { saved: SavedModel; estimator: Estimator } {
+  const source: ModelSource = file === undefined ? {} : { file };
+  let json: unknown = text;
+  if (typeof text === 'string') {
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new DiscernError('MODEL_INVALID', `${file ? `${file}: ` : ''}not JSON (${(e as Error).message}); expected a model saved by discern run (runs/<name>/models/<model>.json)`, { ...(file ? { file } : {}) });
+    }
+  }
+  return checkSavedModel(json, source);
+}
+
+function checkSavedModel(json: unknown, source: ModelSource): { saved: SavedModel; estimator: Estimator } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw modelInvalid(source, 'the file', `holds ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}; expected a model saved by discern run (an object with format "discern-model")`);
+  const field = (name: string): ModelReader => ModelReader.of((json as Record<string, unknown>)[name], { ...source, path: name });
+  const format = field('format');
+  if (format.value !== SAVED_MODEL_FORMAT) format.fail(`"${SAVED_MODEL_FORMAT}" (a model file written by discern run, models/<name>.json)`);
+  const version = field('version');
+  if (version.value !== SAVED_MODEL_VERSION)
+    throw modelInvalid(source, 'version', `is ${JSON.stringify(version.value) ?? 'missing'}: format version ${JSON.stringify(version.value) ?? '(none)'} is not supported; this discern reads version ${SAVED_MODEL_VERSION}`, { value: version.value as never });
+  const name = field('name').string();
+  if (name.length === 0) field('name').fail('a non-empty name');
+  const model = field('model').string(MODEL_KINDS) as ModelKind;
+  const features = names(field('features'), 'feature', true);
+  const classes = field('classes').value === undefined ? [] : names(field('classes'), 'class', false);
+  const p = features.length;
+
+  const pos = field('positive');
+  const positive = pos.value === null || pos.value === undefined ? null : classes.length === 0 ? pos.fail('null (the file names no classes)') : pos.int(0, classes.length - 1);
+
+  const er = field('estimator');
+  er.object();
+  const estimator = loadEstimator(er.value, { ...source, path: 'estimator' });
+  if (estimator.kind !== model) er.get('kind').fail(`"${model}" (the file's model)`, estimator.kind);
+  if (er.get('fitted').value === false) er.get('fitted').invalid('is false: a saved model must be a fitted one');
+  if (estimator.nFeatures !== p) er.get('nFeatures').fail(`${p}, the number of features the file names (${features.slice(0, 3).join(', ')}${p > 3 ? ', …' : ''})`, estimator.nFeatures);
+  if (isSupervised(model)) {
+    const K = (estimator as Classifier).nClasses;
+    if (K !== classes.length) er.get('nClasses').fail(`${classes.length}, the number of classes the file names (${classes.join(', ')})`, K);
+  }
+
+  const st = field('standardizer');
+  let standardizer: SavedStandardizer | null = null;
+  if (st.value !== null && st.value !== undefined) {
+    const o = st.object();
+    if (o.type !== undefined && o.type !== 'standardizer') st.get('type').fail('"standardizer"');
+    if (o.version !== undefined && o.version !== 1) st.get('version').fail('1');
+    const mean = Array.from(st.get('mean').numbers([p]));
+    const scale = Array.from(st.get('scale').numbers([p], (v) => (v > 0 ? undefined : 'a positive scale')));
+    standardizer = { ...o, mean, scale };
+  }
+
+  const tr = field('training');
+  let training: TrainingSummary | null = null;
+  if (tr.value !== null && tr.value !== undefined) {
+    const rows = tr.get('rows').int(1);
+    const min = Array.from(tr.get('min').numbers([p]));
+    const max = Array.from(tr.get('max').numbers([p]));
+    min.forEach((lo, j) => {
+      if (!(lo <= max[j]!)) tr.get('max').at(j).fail(`a number ≥ training.min[${j}] (${lo})`, max[j]);
+    });
+    training = { rows, min, max, mean: Array.from(tr.get('mean').numbers([p])), std: Array.from(tr.get('std').numbers([p], (v) => (v >= 0 ? undefined : 'a standard deviation ≥ 0'))) };
+  }
+
+  const fr = field('fit');
+  const fit = fr.value === null || fr.value === undefined ? null : readFitReport(fr);
+  const o = json as Record<string, unknown>;
+  const saved: SavedModel = {
+    format: SAVED_MODEL_FORMAT,
+    version: SAVED_MODEL_VERSION,
+    name,
     model,
     features,
     classes,
-    positive: positive as number | null,
+    positive,
     standardizer,
-    decision: json.decision ?? null,
+    decision: o.decision ?? null,
     training,
-    estimator: json.estimator as ModelJSON,
-    fit: (json.fit ?? null) as FitReport | null,
+    estimator: er.value as ModelJSON,
+    fit,
   };
   return { saved, estimator };
+}
+
+/** A list of unique names ('feature' or 'class'); `nonEmpty`: at least one. */
+function names(r: ModelReader, what: string, nonEmpty: boolean): string[] {
+  const items = r.items();
+  if (nonEmpty && items.length === 0) r.fail(`at least one ${what} name`);
+  const seen = new Map<string, number>();
+  return items.map((item, i): string => {
+    const s = item.value;
+    if (typeof s !== 'string' || s.length === 0) return item.fail(`a non-empty ${what} name`);
+    const first = seen.get(s);
+    if (first !== undefined) return item.invalid(`is ${JSON.stringify(s)}, the same name as ${r.path}[${first}]; ${what} names must be unique`, { value: s });
+    seen.set(s, i);
+    return s;
+  });
 }

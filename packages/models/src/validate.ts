@@ -4,6 +4,8 @@ import { DiscernError } from '@discern/core';
 /**
  * Shared input checks, so every estimator fails the same way on the same bad input (the conformance suite
  * relies on it): non-finite values → DATA_INVALID, too few rows → TOO_FEW_SAMPLES, one class → LABEL_INVALID.
+ * Messages that name a row, a feature or an option are templates over a Naming (with `row`, `feature`, `option` in
+ * the context), so that the pipeline can say them in the user's terms: a file line, a column name, a config key.
  */
 export function checkX(X: DenseMatrix, estimator: string, minSamples = 1, options: { allowMissing?: boolean } = {}): void {
   if (X.rows < minSamples)
@@ -20,7 +22,7 @@ export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSam
   let max = -1;
   for (let i = 0; i < y.length; i++) {
     const c = y[i]!;
-    if (c < 0) throw new DiscernError('LABEL_INVALID', `${estimator}: row ${i} has no class (label index ${c}); every training row needs a label`, { estimator, row: i });
+    if (c < 0) throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: ${n.row(i)} has no class (label index ${c}); every training row needs a label`, { estimator, row: i });
     if (c > max) max = c;
   }
   const counts = new Int32Array(max + 1);
@@ -36,14 +38,29 @@ export function checkWeights(w: Float64Array | undefined, n: number, estimator: 
   if (!w) return;
   if (w.length !== n) throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${w.length} weights for ${n} rows`, { estimator });
   let total = 0;
+  let largest = 0;
   for (let i = 0; i < n; i++) {
     const v = w[i]!;
-    if (!Number.isFinite(v)) throw new DiscernError('DATA_INVALID', `${estimator}: weight at row ${i} is ${v}; weights must be finite`, { estimator, row: i, value: v });
+    if (!Number.isFinite(v)) throw new DiscernError('DATA_INVALID', (nm) => `${estimator}: the event weight of ${nm.row(i)} is ${v}; weights must be finite`, { estimator, row: i, value: v });
     if (v < 0 && !allowNegative)
-      throw new DiscernError('DATA_INVALID', `${estimator}: weight at row ${i} is negative (${v}); this estimator accepts only non-negative weights`, { estimator, row: i, value: v });
+      throw new DiscernError('DATA_INVALID', (nm) => `${estimator}: the event weight of ${nm.row(i)} is negative (${v}); this estimator accepts only non-negative weights`, { estimator, row: i, value: v });
     total += v;
+    if (Math.abs(v) > largest) largest = Math.abs(v);
   }
+  if (!Number.isFinite(total)) throw weightSumOverflow(estimator, 'the event weights', total, largest);
   if (!(total > 0)) throw new DiscernError('DATA_INVALID', `${estimator}: the event weights sum to ${total}; they must sum to a positive number`, { estimator, total });
+}
+
+/**
+ * The error for a sum of finite weights that overflows: say what happened (each weight is a number, their sum is
+ * not), not that the total "must be positive".
+ */
+export function weightSumOverflow(estimator: string, what: string, total: number, largest: number): DiscernError {
+  return new DiscernError(
+    'DATA_INVALID',
+    `${estimator}: ${what} sum to ${total}: every weight is finite, but they are too large to add up in double precision (the largest is ${largest.toExponential(3)}; sums stop at ±1.8e308); divide the weights by a common factor, which changes no fitted probability`,
+    { estimator, total, largest },
+  );
 }
 
 export function notFitted(estimator: string): DiscernError {

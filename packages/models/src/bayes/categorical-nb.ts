@@ -4,7 +4,8 @@ import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkMemory, doubles } from '../resources.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
-import { JsonReader, matrixToRows } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, matrixToRows } from './json.js';
 
 /** Codes above this are almost certainly raw values, not category indices (and would allocate huge tables). */
 const MAX_CODE = 1 << 20;
@@ -41,7 +42,7 @@ export class CategoricalNB extends BayesClassifierBase {
     this.alpha = checkOption(options.alpha ?? 1, 'alpha', 'CategoricalNB', 0, Infinity, { loOpen: true, hiOpen: true });
     const mc = options.minCategories ?? 0;
     for (const v of typeof mc === 'number' ? [mc] : mc)
-      if (!(Number.isInteger(v) && v >= 0)) throw new DiscernError('INVALID_ARGUMENT', `CategoricalNB: minCategories contains ${v}; it must be non-negative integers`, { option: 'minCategories', value: v });
+      if (!(Number.isInteger(v) && v >= 0)) throw new DiscernError('INVALID_ARGUMENT', (n) => `CategoricalNB: ${n.option('minCategories')} contains ${v}; it must be non-negative integers`, { option: 'minCategories', value: v });
     this.minCategories = typeof mc === 'number' ? mc : [...mc];
     this.givenPriors = options.priors ? [...options.priors] : undefined;
   }
@@ -70,17 +71,21 @@ export class CategoricalNB extends BayesClassifierBase {
       if (Number.isNaN(v)) continue;
       const row = Math.floor(k / p), col = k % p;
       if (!(Number.isInteger(v) && v >= 0 && v < MAX_CODE))
-        throw new DiscernError('DATA_INVALID', `CategoricalNB: value ${v} at row ${row}, column ${col} is not a category code; expected an integer in 0..${MAX_CODE - 1} or NaN for missing`, { row, column: col, value: v });
+        throw new DiscernError('DATA_INVALID', (n) => `CategoricalNB: the value ${v} at ${n.row(row)}, ${n.feature(col)} is not a category code; expected an integer in 0..${MAX_CODE - 1} or NaN for missing`, { row, feature: col, value: v });
       const C = nCategories?.[col];
       if (C !== undefined && v >= C)
-        throw new DiscernError('DATA_INVALID', `CategoricalNB: category ${v} at row ${row}, column ${col} was not seen in fit (codes 0..${C - 1}); refit with minCategories ≥ ${v + 1} for that column, or encode it as missing (NaN)`, { row, column: col, value: v, nCategories: C });
+        throw new DiscernError(
+          'DATA_INVALID',
+          (n) => `CategoricalNB: category ${v} at ${n.row(row)}, ${n.feature(col)} was not seen in fit (codes 0..${C - 1}); refit with ${n.option('minCategories')} ≥ ${v + 1} for that feature, or encode it as missing (NaN)`,
+          { row, feature: col, value: v, nCategories: C, option: 'minCategories' },
+        );
     }
   }
 
   private minCategoriesOf(j: number, p: number): number {
     const mc = this.minCategories;
     if (typeof mc === 'number') return mc;
-    if (mc.length !== p) throw new DiscernError('INVALID_ARGUMENT', `CategoricalNB: minCategories has ${mc.length} entries for ${p} features`, { option: 'minCategories' });
+    if (mc.length !== p) throw new DiscernError('INVALID_ARGUMENT', (n) => `CategoricalNB: ${n.option('minCategories')} has ${mc.length} entries for ${p} features`, { option: 'minCategories' });
     return mc[j]!;
   }
 
@@ -160,20 +165,27 @@ export class CategoricalNB extends BayesClassifierBase {
     );
   }
 
-  static fromJSON(json: unknown): CategoricalNB {
-    const r = JsonReader.open(json, 'categorical-nb', 'CategoricalNB');
-    const mc = r.raw('minCategories');
-    if (!(typeof mc === 'number' || Array.isArray(mc))) r.fail('minCategories', 'a non-negative integer or one per feature', mc);
-    const m = new CategoricalNB({ alpha: r.number('alpha'), minCategories: mc as number | number[], ...r.priorsOption() });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    m.priors_ = r.vector('priors', K);
-    m.tables = r.list('featureLogProb', p, (t, j) => {
-      const C = Array.isArray(t) && Array.isArray(t[0]) ? (t[0] as unknown[]).length : 0;
-      if (C < 1) r.fail(`featureLogProb[${j}]`, `${K} rows of category log-probabilities`, t);
-      return r.matrix(`featureLogProb[${j}]`, K, C, t);
-    });
+  /** Rebuilds a model from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): CategoricalNB {
+    const b = BayesReader.open(json, 'categorical-nb', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const mc = b.get('minCategories');
+    const minCategories = Array.isArray(mc.value) ? Array.from(mc.numbers([shape ? shape.p : mc.value.length])) : mc.int(0);
+    const m = b.construct(() => new CategoricalNB({ alpha: b.get('alpha').number(), minCategories, ...b.priorsOption(shape?.K) }));
+    if (!shape) return m;
+    const { K, p } = shape;
+    m.priors_ = b.priors(K);
+    m.tables = b
+      .get('featureLogProb')
+      .items(p)
+      .map((t) => {
+        const first = t.items(K)[0]!.value;
+        const C = Array.isArray(first) ? first.length : 0;
+        if (C < 1) t.at(0).fail('an array of category log-probabilities (at least one category)');
+        return { rows: K, cols: C, data: t.logDistributions(K, C) };
+      });
     m.setFitted(K, p);
     return m;
   }
+
 }

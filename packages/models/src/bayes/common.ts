@@ -1,7 +1,7 @@
 import { type DenseMatrix, logSoftmaxInto, zeros } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
-import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
+import { checkPredictX, checkWeights, checkXy, notFitted, weightSumOverflow } from '../validate.js';
 
 /**
  * The shared skeleton of every Bayes classifier here: a subclass computes the joint log-likelihood
@@ -117,7 +117,12 @@ export function checkFitInput(X: DenseMatrix, y: Int32Array, options: FitOptions
  */
 export function classWeights(y: Int32Array, K: number, w: Float64Array | undefined, estimator: string): Float64Array {
   const tot = new Float64Array(K);
-  for (let i = 0; i < y.length; i++) tot[y[i]!]! += w ? w[i]! : 1;
+  let largest = 0;
+  for (let i = 0; i < y.length; i++) {
+    tot[y[i]!]! += w ? w[i]! : 1;
+    if (w && Math.abs(w[i]!) > largest) largest = Math.abs(w[i]!);
+  }
+  for (let k = 0; k < K; k++) if (!Number.isFinite(tot[k]!)) throw weightSumOverflow(estimator, `the event weights of class ${k}`, tot[k]!, largest);
   for (let k = 0; k < K; k++)
     if (!(tot[k]! > 0))
       throw new DiscernError('LABEL_INVALID', `${estimator}: class ${k} has no training rows with positive weight; labels must be 0..K-1 with every class present`, { estimator, class: k });
@@ -131,20 +136,24 @@ export function classWeights(y: Int32Array, K: number, w: Float64Array | undefin
 export function resolvePriors(given: readonly number[] | undefined, classTotals: Float64Array, estimator: string): Float64Array {
   const K = classTotals.length;
   if (given === undefined) {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += classTotals[k]!;
+    let s = 0, largest = 0;
+    for (let k = 0; k < K; k++) {
+      s += classTotals[k]!;
+      largest = Math.max(largest, Math.abs(classTotals[k]!));
+    }
+    if (!Number.isFinite(s)) throw weightSumOverflow(estimator, 'the class totals of the event weights', s, largest);
     return classTotals.map((t) => t / s);
   }
   if (given.length !== K)
-    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${given.length} priors given for ${K} classes; give one prior per class`, { estimator, priors: given.length, classes: K });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')} has ${given.length} values for ${K} classes; give one prior per class`, { estimator, option: 'priors', priors: given.length, classes: K });
   let s = 0;
   for (let k = 0; k < K; k++) {
     const v = given[k]!;
     if (!(Number.isFinite(v) && v > 0))
-      throw new DiscernError('INVALID_ARGUMENT', `${estimator}: prior of class ${k} is ${v}; priors must be positive finite numbers`, { estimator, class: k, value: v });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')}[${k}] (class ${k}) is ${v}; priors must be positive finite numbers`, { estimator, option: 'priors', class: k, value: v });
     s += v;
   }
-  if (Math.abs(s - 1) > 1e-8) throw new DiscernError('INVALID_ARGUMENT', `${estimator}: the priors sum to ${s}; they must sum to 1`, { estimator, sum: s });
+  if (Math.abs(s - 1) > 1e-8) throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')} sum to ${s}; they must sum to 1`, { estimator, option: 'priors', sum: s });
   return Float64Array.from(given);
 }
 
@@ -154,7 +163,7 @@ export function checkOption(value: number, name: string, estimator: string, lo: 
   const okHi = opts.hiOpen ? value < hi : value <= hi;
   if (!(Number.isFinite(value) && okLo && okHi)) {
     const range = `${opts.loOpen ? '(' : '['}${lo}, ${hi}${opts.hiOpen ? ')' : ']'}`;
-    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: option ${name} is ${value}; it must be a number in ${range}`, { estimator, option: name, value });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option(name)} is ${value}; it must be a number in ${range}`, { estimator, option: name, value });
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { DiscernError } from '@discern/core';
-import { type DensityModel, type ModelJSON } from '../estimator.js';
+import { type DensityModel } from '../estimator.js';
+import { type ModelSource } from '../model-json.js';
 import { GaussianMixture } from '../mixture/index.js';
 import { GaussianDensity } from './gaussian-density.js';
 
@@ -37,11 +38,12 @@ const SPEC_KEYS: Record<DensitySpec['kind'], readonly string[]> = {
 export function checkDensitySpec(spec: unknown, owner: string): DensitySpec {
   const kinds = Object.keys(SPEC_KEYS);
   if (typeof spec !== 'object' || spec === null || !kinds.includes((spec as { kind?: unknown }).kind as string))
-    throw new DiscernError('INVALID_ARGUMENT', `${owner}: density spec ${JSON.stringify(spec)} has no known kind; expected one of ${kinds.map((k) => `'${k}'`).join(', ')}, or a factory function`, { estimator: owner });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${owner}: ${n.option('density')} ${JSON.stringify(spec)} has no known kind; expected one of ${kinds.map((k) => `'${k}'`).join(', ')}, or a factory function`, { estimator: owner, option: 'density' });
   const s = spec as DensitySpec;
   const allowed = SPEC_KEYS[s.kind];
   for (const key of Object.keys(s))
-    if (!allowed.includes(key)) throw new DiscernError('INVALID_ARGUMENT', `${owner}: unknown key '${key}' in the '${s.kind}' density spec; accepted: ${allowed.join(', ')}`, { estimator: owner, key });
+    if (!allowed.includes(key))
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${owner}: unknown key '${key}' in the '${s.kind}' ${n.option('density')} spec; accepted: ${allowed.join(', ')}`, { estimator: owner, key, option: 'density' });
   return s;
 }
 
@@ -53,9 +55,10 @@ export function densityFromSpec(spec: DensitySpec): DensityModel {
   return new GaussianMixture(options);
 }
 
-/** Rebuilds a fitted density from its JSON by kind; undefined for kinds this module does not know. */
-export function knownDensityFromJSON(json: ModelJSON): DensityModel | undefined {
-  if (json.kind === 'gaussian') return GaussianDensity.fromJSON(json);
-  if (json.kind === 'gmm') return GaussianMixture.fromJSON(json);
+/** Rebuilds a fitted density from its JSON by kind (checked, MODEL_INVALID at `source.path`); undefined for kinds this module does not know. */
+export function knownDensityFromJSON(json: unknown, source?: ModelSource): DensityModel | undefined {
+  const kind = typeof json === 'object' && json !== null ? (json as { kind?: unknown }).kind : undefined;
+  if (kind === 'gaussian') return GaussianDensity.fromJSON(json, source);
+  if (kind === 'gmm') return GaussianMixture.fromJSON(json, source);
   return undefined;
 }

@@ -34,9 +34,9 @@ describe('MultinomialNB vs scikit-learn 1.2.1 on digit pixel counts', () => {
     expect(back.toJSON()).toEqual(m.toJSON());
     expectDiscernError(() => new MultinomialNB({ alpha: 0 }), 'INVALID_ARGUMENT', /alpha/);
     const neg = fromRows([[1, 2], [0, -1], [3, 0]]);
-    expectDiscernError(() => new MultinomialNB().fit(neg, Int32Array.of(0, 1, 1)), 'DATA_INVALID', /row 1, column 1 is negative/);
+    expectDiscernError(() => new MultinomialNB().fit(neg, Int32Array.of(0, 1, 1)), 'DATA_INVALID', /row 1, feature 1 is negative/);
     expectDiscernError(() => m.predict(fromRows([Array.from({ length: 64 }, (_, j) => (j === 5 ? -2 : 0))])), 'DATA_INVALID', /negative/);
-    expectDiscernError(() => MultinomialNB.fromJSON({ ...m.toJSON(), featureLogProb: [[0]] }), 'DATA_INVALID', /featureLogProb/);
+    expectDiscernError(() => MultinomialNB.fromJSON({ ...m.toJSON(), featureLogProb: [[0]] }), 'MODEL_INVALID', /^estimator\.featureLogProb is an array of 1 value; expected a 10 × 64 nested array/);
   });
 });
 
@@ -102,9 +102,9 @@ describe('CategoricalNB', () => {
     expect(back.toJSON()).toEqual(m.toJSON());
   });
 
-  it('refuses non-codes, unseen categories and infinities, naming row and column', () => {
+  it('refuses non-codes, unseen categories and infinities, naming row and feature', () => {
     const y = Int32Array.of(0, 1, 1);
-    expectDiscernError(() => new CategoricalNB().fit(fromRows([[0], [1.5], [1]]), y), 'DATA_INVALID', /1\.5 at row 1, column 0/);
+    expectDiscernError(() => new CategoricalNB().fit(fromRows([[0], [1.5], [1]]), y), 'DATA_INVALID', /1\.5 at row 1, feature 0/);
     expectDiscernError(() => new CategoricalNB().fit(fromRows([[0], [-1], [1]]), y), 'DATA_INVALID', /category code/);
     expectDiscernError(() => new CategoricalNB().fit(fromRows([[0], [Infinity], [1]]), y), 'DATA_INVALID');
     const m = new CategoricalNB().fit(fromRows([[0], [1], [1]]), y);

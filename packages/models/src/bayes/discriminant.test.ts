@@ -158,9 +158,9 @@ describe('QDA/LDA weights, round trip, input checks', () => {
       expect(back.toJSON()).toEqual(m.toJSON());
     }
     const j = new QDA().fit(iris.X, iris.y).toJSON();
-    expectDiscernError(() => QDA.fromJSON({ ...j, covariances: (j.covariances as unknown[]).slice(0, 2) }), 'DATA_INVALID', /covariances/);
-    expectDiscernError(() => QDA.fromJSON({ ...j, covariances: [[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, -1]], ...(j.covariances as unknown[]).slice(1)] }), 'SINGULAR_COVARIANCE', /class 0/);
-    expectDiscernError(() => LDA.fromJSON({ ...new LDA().fit(iris.X, iris.y).toJSON(), covariance: [[1]] }), 'DATA_INVALID', /covariance/);
+    expectDiscernError(() => QDA.fromJSON({ ...j, covariances: (j.covariances as unknown[]).slice(0, 2) }), 'MODEL_INVALID', /^estimator\.covariances is an array of 2 values; expected an array of 3 values$/);
+    expectDiscernError(() => QDA.fromJSON({ ...j, covariances: [[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, -1]], ...(j.covariances as unknown[]).slice(1)] }), 'MODEL_INVALID', /^estimator\.covariances\[0\] is not positive definite/);
+    expectDiscernError(() => LDA.fromJSON({ ...new LDA().fit(iris.X, iris.y).toJSON(), covariance: [[1]] }), 'MODEL_INVALID', /^estimator\.covariance is an array of 1 value; expected a 4 × 4 nested array of numbers$/);
   });
 
   it('bad options and input', () => {
@@ -168,7 +168,7 @@ describe('QDA/LDA weights, round trip, input checks', () => {
     expectDiscernError(() => new LDA({ shrinkage: -0.1 }), 'INVALID_ARGUMENT', /shrinkage/);
     expectDiscernError(() => new LDA({ tol: Number.NaN }), 'INVALID_ARGUMENT', /tol/);
     expectDiscernError(() => new QDA().predictProba(iris.X), 'MODEL_NOT_FITTED');
-    expectDiscernError(() => new LDA({ priors: [1, 0, 0] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /prior of class 1/);
+    expectDiscernError(() => new LDA({ priors: [1, 0, 0] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /priors\[1\] \(class 1\) is 0;/);
     const m = new LDA().fit(iris.X, iris.y);
     expectDiscernError(() => m.predict(fromRows([[1, 2, Number.NaN, 4]])), 'DATA_INVALID', /row 0, feature 2/);
   });

@@ -4,7 +4,8 @@ import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } fr
 import { checkMemory, doubles } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
 import { checkOption, closedFormReport } from './common.js';
-import { JsonReader, squareToRows } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, squareToRows } from './json.js';
 import { factorClassCovariance } from './qda.js';
 
 export interface GaussianDensityOptions {
@@ -58,7 +59,7 @@ export class GaussianDensity implements DensityModel {
   }
 
   private set(mean: Float64Array, cov: Float64Array): void {
-    const chol = factorClassCovariance(cov, mean.length, 'the Gaussian density', 'set regCovar (e.g. 1e-6), or remove the feature', 'GaussianDensity');
+    const chol = factorClassCovariance(cov, mean.length, 'the Gaussian density', (n) => `set ${n.option('regCovar')} (e.g. 1e-6), or remove the feature`, 'GaussianDensity', 'regCovar');
     this.mean_ = mean;
     this.cov_ = cov;
     this.chol = chol;
@@ -76,12 +77,14 @@ export class GaussianDensity implements DensityModel {
     return { kind: this.kind, fitted: this.chol !== undefined, regCovar: this.regCovar, nFeatures: p, ...(this.chol ? { mean: Array.from(this.mean_), covariance: squareToRows(this.cov_, p) } : {}) };
   }
 
-  static fromJSON(json: unknown): GaussianDensity {
-    const r = JsonReader.open(json, 'gaussian', 'GaussianDensity');
-    const m = new GaussianDensity({ regCovar: r.number('regCovar', { min: 0 }) });
-    if (r.raw('fitted') !== true) return m;
-    const p = r.number('nFeatures', { integer: true, min: 1 });
-    m.set(r.vector('mean', p), r.matrix('covariance', p, p).data);
+  /** Rebuilds a density from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): GaussianDensity {
+    const b = BayesReader.open(json, 'gaussian', source);
+    const m = b.construct(() => new GaussianDensity({ regCovar: b.get('regCovar').number({ min: 0 }) }));
+    if (!b.fitted) return m;
+    const p = b.get('nFeatures').int(1);
+    m.set(b.get('mean').numbers([p]), b.get('covariance').covariance(p));
     return m;
   }
+
 }

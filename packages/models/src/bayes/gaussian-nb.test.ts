@@ -83,17 +83,17 @@ describe('GaussianNB behaviour', () => {
 
   it('fromJSON rejects a wrong kind and wrong shapes, naming the field', () => {
     const j = new GaussianNB().fit(iris.X, iris.y).toJSON();
-    expectDiscernError(() => GaussianNB.fromJSON({ ...j, kind: 'qda' }), 'DATA_INVALID', /kind/);
-    expectDiscernError(() => GaussianNB.fromJSON({ ...j, means: (j.means as number[][]).slice(1) }), 'DATA_INVALID', /"means"/);
-    expectDiscernError(() => GaussianNB.fromJSON({ ...j, variances: [[1, 2, 3, 0], [1, 1, 1, 1], [1, 1, 1, 1]] }), 'DATA_INVALID', /variances/);
-    expectDiscernError(() => GaussianNB.fromJSON(null), 'DATA_INVALID');
+    expectDiscernError(() => GaussianNB.fromJSON({ ...j, kind: 'qda' }), 'MODEL_INVALID', /^estimator\.kind is "qda"; expected "gaussian-nb"$/);
+    expectDiscernError(() => GaussianNB.fromJSON({ ...j, means: (j.means as number[][]).slice(1) }), 'MODEL_INVALID', /^estimator\.means is an array of 2 values; expected a 3 × 4 nested array/);
+    expectDiscernError(() => GaussianNB.fromJSON({ ...j, variances: [[1, 2, 3, 0], [1, 1, 1, 1], [1, 1, 1, 1]] }), 'MODEL_INVALID', /^estimator\.variances\[0\]\[3\] is 0; expected a positive variance$/);
+    expectDiscernError(() => GaussianNB.fromJSON(null), 'MODEL_INVALID', /^estimator is null; expected an object$/);
   });
 
   it('rejects bad options, bad priors and bad input with codes', () => {
     expectDiscernError(() => new GaussianNB({ varSmoothing: -1 }), 'INVALID_ARGUMENT', /varSmoothing/);
-    expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.6, -0.1] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /prior of class 2/);
+    expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.6, -0.1] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /priors\[2\] \(class 2\) is -0.1/);
     expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.4, 0.2] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /sum to 1/);
-    expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.5] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /2 priors given for 3 classes/);
+    expectDiscernError(() => new GaussianNB({ priors: [0.5, 0.5] }).fit(iris.X, iris.y), 'INVALID_ARGUMENT', /priors has 2 values for 3 classes/);
     expectDiscernError(() => new GaussianNB().predict(iris.X), 'MODEL_NOT_FITTED');
     const bad = fromRows([[0, 1], [Number.NaN, 2], [1, 1]]);
     expectDiscernError(() => new GaussianNB().fit(bad, Int32Array.of(0, 1, 1)), 'DATA_INVALID', /row 1, feature 0/);

@@ -2,7 +2,8 @@ import { type DenseMatrix, LOG_2PI, zeros } from '@discern/linalg';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classMeans, classWeights, closedFormReport, resolvePriors } from './common.js';
-import { JsonReader, matrixToRows } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, matrixToRows } from './json.js';
 
 export interface GaussianNBOptions {
   /** Added to every variance: varSmoothing × the largest feature variance of the training data (sklearn's var_smoothing). Default 1e-9. */
@@ -118,17 +119,19 @@ export class GaussianNB extends BayesClassifierBase {
     return this.modelJSON({ varSmoothing: this.varSmoothing }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.theta_), variances: matrixToRows(this.var_), epsilon: this.epsilon_ }));
   }
 
-  static fromJSON(json: unknown): GaussianNB {
-    const r = JsonReader.open(json, 'gaussian-nb', 'GaussianNB');
-    const m = new GaussianNB({ varSmoothing: r.number('varSmoothing', { min: 0 }), ...r.priorsOption() });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    m.priors_ = r.vector('priors', K);
-    m.theta_ = r.matrix('means', K, p);
-    m.var_ = r.matrix('variances', K, p);
-    if (!m.var_.data.every((v) => v > 0)) r.fail('variances', 'positive variances', r.raw('variances'));
-    m.epsilon_ = r.number('epsilon', { min: 0 });
+  /** Rebuilds a model from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): GaussianNB {
+    const b = BayesReader.open(json, 'gaussian-nb', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const m = b.construct(() => new GaussianNB({ varSmoothing: b.get('varSmoothing').number({ min: 0 }), ...b.priorsOption(shape?.K) }));
+    if (!shape) return m;
+    const { K, p } = shape;
+    m.priors_ = b.priors(K);
+    m.theta_ = { rows: K, cols: p, data: b.get('means').numbers([K, p]) };
+    m.var_ = { rows: K, cols: p, data: b.get('variances').numbers([K, p], (v) => (v > 0 ? undefined : 'a positive variance')) };
+    m.epsilon_ = b.get('epsilon').number({ min: 0 });
     m.setFitted(K, p);
     return m;
   }
+
 }

@@ -113,7 +113,7 @@ describe('GenerativeClassifier with a density factory', () => {
     expect(Array.from(m.predictProba(iris.X).data)).toEqual(Array.from(ref.predictProba(iris.X).data));
     const j = viaString(m.toJSON());
     expect((j as { density: unknown }).density).toBe('custom');
-    expectDiscernError(() => GenerativeClassifier.fromJSON(j), 'DATA_INVALID', /kind "tagged".*densityFromJSON/);
+    expectDiscernError(() => GenerativeClassifier.fromJSON(j), 'MODEL_INVALID', /^estimator\.densities\[0\]\.kind is "tagged"; expected .*densityFromJSON/);
     const back = GenerativeClassifier.fromJSON(j, { densityFromJSON: (d) => new Tagged(GaussianDensity.fromJSON(d.inner)) });
     expect(Array.from(back.predictProba(iris.X).data)).toEqual(Array.from(m.predictProba(iris.X).data));
   });

@@ -4,7 +4,8 @@ import { checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { type DensityModel, type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, classWeights, resolvePriors } from './common.js';
 import { DEFAULT_DENSITY, type DensitySpec, checkDensitySpec, densityFromSpec, knownDensityFromJSON } from './densities.js';
-import { JsonReader } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader } from './json.js';
 
 /** Makes the (unfitted) density model of class k. */
 export type DensityFactory = (classIndex: number) => DensityModel;
@@ -37,8 +38,18 @@ export class GenerativeClassifier extends BayesClassifierBase {
     super();
     const d = options.density ?? DEFAULT_DENSITY;
     this.density = typeof d === 'function' ? d : checkDensitySpec(d, 'GenerativeClassifier');
-    // build one density now so that a bad option in the spec fails here, not after the first classes are fitted
-    if (typeof d !== 'function') densityFromSpec(this.density as DensitySpec);
+    // build one density now so that a bad option in the spec fails here, not after the first classes are fitted;
+    // the error names the density option it sits in (the pipeline maps `density` to its config key)
+    if (typeof d !== 'function')
+      try {
+        densityFromSpec(this.density as DensitySpec);
+      } catch (e) {
+        if (e instanceof DiscernError && e.code === 'INVALID_ARGUMENT') {
+          const inner = typeof e.context.option === 'string' ? e.context.option : undefined;
+          throw new DiscernError('INVALID_ARGUMENT', (n) => `GenerativeClassifier: ${n.option('density')}${inner ? `.${inner}` : ''} is refused: ${e.message}`, { ...e.context, option: 'density', densityOption: inner }, { cause: e });
+        }
+        throw e;
+      }
     this.givenPriors = options.priors ? [...options.priors] : undefined;
     this.densityFromJSON = options.densityFromJSON;
   }
@@ -143,31 +154,40 @@ export class GenerativeClassifier extends BayesClassifierBase {
   }
 
   /**
-   * Rebuilds a classifier from toJSON's output. Densities of kinds known here ('gaussian', the Gaussian mixture)
-   * are rebuilt directly; others need `options.densityFromJSON`. A model saved with a factory refits only when
-   * `options.density` supplies one again.
+   * Rebuilds a classifier from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field, the
+   * class densities' fields included: `estimator.densities[1].means[0][2]`). Densities of kinds known here
+   * ('gaussian', the Gaussian mixture) are rebuilt directly; others need `options.densityFromJSON`. A model saved
+   * with a factory refits only when `options.density` supplies one again.
    */
-  static fromJSON(json: unknown, options: Pick<GenerativeClassifierOptions, 'density' | 'densityFromJSON'> = {}): GenerativeClassifier {
-    const r = JsonReader.open(json, 'generative', 'GenerativeClassifier');
-    const spec = r.raw('density');
-    const density = options.density ?? (spec === 'custom' ? undefined : (spec as DensitySpec));
-    const m = new GenerativeClassifier({
-      ...(density !== undefined ? { density } : {}),
-      ...r.priorsOption(),
-      ...(options.densityFromJSON ? { densityFromJSON: options.densityFromJSON } : {}),
-    });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    m.priors_ = r.vector('priors', K);
-    m.densities_ = r.list('densities', K, (d, k) => {
-      if (typeof d !== 'object' || d === null || typeof (d as { kind?: unknown }).kind !== 'string') r.fail(`densities[${k}]`, 'a density model JSON with a kind', d);
-      const dj = d as ModelJSON;
-      const model = knownDensityFromJSON(dj) ?? m.densityFromJSON?.(dj);
-      if (!model) throw new DiscernError('DATA_INVALID', `GenerativeClassifier.fromJSON: class ${k} has a density of kind "${dj.kind}", which this module cannot rebuild; pass options.densityFromJSON`, { class: k, kind: dj.kind });
-      if (model.nFeatures !== p) r.fail(`densities[${k}]`, `a density over ${p} features`, dj.kind);
-      return model;
-    });
+  static fromJSON(json: unknown, options: Pick<GenerativeClassifierOptions, 'density' | 'densityFromJSON'> = {}, source?: ModelSource): GenerativeClassifier {
+    const b = BayesReader.open(json, 'generative', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const spec = b.get('density');
+    const density = options.density ?? (spec.value === 'custom' ? undefined : (spec.object() as unknown as DensitySpec));
+    const m = b.construct(
+      () =>
+        new GenerativeClassifier({
+          ...(density !== undefined ? { density } : {}),
+          ...b.priorsOption(shape?.K),
+          ...(options.densityFromJSON ? { densityFromJSON: options.densityFromJSON } : {}),
+        }),
+    );
+    if (!shape) return m;
+    const { K, p } = shape;
+    m.priors_ = b.priors(K);
+    m.densities_ = b
+      .get('densities')
+      .items(K)
+      .map((d) => {
+        const kind = d.get('kind');
+        const at = { ...source, path: d.path };
+        const model = knownDensityFromJSON(d.value, at) ?? (typeof kind.value === 'string' ? m.densityFromJSON?.(d.value as ModelJSON) : undefined);
+        if (!model) return kind.fail(`"gaussian" or "gmm" (a density this module rebuilds; pass options.densityFromJSON to rebuild others)`);
+        if (model.nFeatures !== p) return d.get('nFeatures').fail(`${p} (the classifier's features)`, model.nFeatures);
+        return model;
+      });
     m.setFitted(K, p);
     return m;
   }
+
 }

@@ -1,75 +1,48 @@
-import { type DenseMatrix, zeros } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
-import { type ModelJSON } from '../estimator.js';
+import { type DenseMatrix } from '@discern/linalg';
+import { ModelReader, type ModelSource } from '../model-json.js';
 
 /**
- * Shape-checked readers for fromJSON: a model file edited by hand or written by another version fails with
- * DATA_INVALID naming the field and the expected shape, instead of producing NaN later at predict time.
+ * The saved form shared by the Bayes classifiers (and the Gaussian density): kind, fitted, the estimator's options,
+ * priorsGiven, nClasses, nFeatures, then the fitted parameters. These files carry no version field (their first
+ * form); a version, when present, must be 1. Read through ModelReader, so a bad field is MODEL_INVALID naming it.
  */
-export class JsonReader {
-  constructor(
-    readonly json: ModelJSON,
-    readonly owner: string,
+export class BayesReader {
+  private constructor(
+    readonly r: ModelReader,
+    readonly fitted: boolean,
   ) {}
 
-  static open(json: unknown, kind: string, owner: string): JsonReader {
-    if (typeof json !== 'object' || json === null || Array.isArray(json))
-      throw new DiscernError('DATA_INVALID', `${owner}.fromJSON: expected a JSON object, got ${json === null ? 'null' : typeof json}`, { estimator: owner });
-    const j = json as ModelJSON;
-    if (j.kind !== kind) throw new DiscernError('DATA_INVALID', `${owner}.fromJSON: kind is ${JSON.stringify(j.kind)}, expected "${kind}"`, { estimator: owner, kind: j.kind });
-    return new JsonReader(j, owner);
+  static open(json: unknown, kind: string, source?: ModelSource): BayesReader {
+    const r = ModelReader.of(json, source).kind(kind).version();
+    const fitted = r.get('fitted').value === undefined ? false : r.get('fitted').boolean();
+    return new BayesReader(r, fitted);
   }
 
-  fail(field: string, expected: string, got: unknown): never {
-    const shown = JSON.stringify(got);
-    throw new DiscernError('DATA_INVALID', `${this.owner}.fromJSON: field "${field}" is ${shown === undefined ? 'missing' : (shown.length > 60 ? `${shown.slice(0, 60)}…` : shown)}; expected ${expected}`, { estimator: this.owner, field });
-  }
-
-  raw(field: string): unknown {
-    return this.json[field];
-  }
-
-  number(field: string, opts: { min?: number; integer?: boolean } = {}): number {
-    const v = this.json[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min))
-      this.fail(field, `a finite ${opts.integer ? 'integer' : 'number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}`, v);
-    return v;
-  }
-
-  /** The priors option, saved as priorsGiven (null when none was given), to spread into a constructor's options. */
-  priorsOption(): { priors?: number[] } {
-    const given = this.raw('priorsGiven');
-    return Array.isArray(given) ? { priors: given as number[] } : {};
+  get(field: string): ModelReader {
+    return this.r.get(field);
   }
 
   /** nClasses (≥ 2) and nFeatures (≥ 1) of a classifier saved fitted. */
-  classifierShape(): { K: number; p: number } {
-    return { K: this.number('nClasses', { integer: true, min: 2 }), p: this.number('nFeatures', { integer: true, min: 1 }) };
+  shape(): { K: number; p: number } {
+    return { K: this.r.get('nClasses').int(2), p: this.r.get('nFeatures').int(1) };
   }
 
-  optionalNumber(field: string): number | undefined {
-    return this.json[field] === undefined || this.json[field] === null ? undefined : this.number(field);
+  /** The priors option, saved as priorsGiven (null when none was given): K positive numbers summing to 1. */
+  priorsOption(K?: number): { priors?: number[] } {
+    const g = this.r.get('priorsGiven');
+    if (g.value === null || g.value === undefined) return {};
+    const n = K ?? (Array.isArray(g.value) ? g.value.length : 0);
+    return { priors: Array.from(g.distribution(n, true)) };
   }
 
-  vector(field: string, length: number, value: unknown = this.json[field]): Float64Array {
-    if (!Array.isArray(value) || value.length !== length || !value.every((x) => typeof x === 'number' && Number.isFinite(x)))
-      this.fail(field, `an array of ${length} finite numbers`, value);
-    return Float64Array.from(value as number[]);
+  /** The fitted class priors: K positive numbers summing to 1. */
+  priors(K: number): Float64Array {
+    return this.r.get('priors').distribution(K, true);
   }
 
-  /** A rows×cols matrix stored as nested arrays (rows). */
-  matrix(field: string, rows: number, cols: number, value: unknown = this.json[field]): DenseMatrix {
-    if (!Array.isArray(value) || value.length !== rows) this.fail(field, `${rows} rows of ${cols} finite numbers`, value);
-    const out = zeros(rows, cols);
-    (value as unknown[]).forEach((r, i) => out.data.set(this.vector(`${field}[${i}]`, cols, r), i * cols));
-    return out;
-  }
-
-  /** A list of `count` entries, each read by `read`. */
-  list<T>(field: string, count: number, read: (value: unknown, i: number) => T): T[] {
-    const v = this.json[field];
-    if (!Array.isArray(v) || v.length !== count) this.fail(field, `an array of ${count} entries`, v);
-    return (v as unknown[]).map(read);
+  /** Builds the estimator from its saved options, with the constructor's checks (MODEL_INVALID at the option). */
+  construct<T>(build: () => T): T {
+    return this.r.construct(build);
   }
 }
 

@@ -4,7 +4,9 @@ import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
 import { gaussianClassStats, ledoitWolfClass, scatterRank, shrinkToTrace } from './covariance.js';
-import { JsonReader, matrixToRows, squareToRows } from './json.js';
+import { describeDegeneracy, degenerateFeatures, findDegeneracy } from '../degenerate.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, matrixToRows, squareToRows } from './json.js';
 import { factorClassCovariance } from './qda.js';
 
 export interface LDAOptions {
@@ -98,8 +100,16 @@ export class LDA extends BayesClassifierBase {
     for (const s of scat) for (let a = 0; a < p * p; a++) within[a]! += s.scatter[a]!;
     const rank = scatterRank(within, p, this.tol);
     const shrunk = this.shrinkage === 'auto' || this.shrinkage > 0;
-    if (rank < p && !shrunk)
-      throw new DiscernError('SINGULAR_COVARIANCE', `LDA: the pooled within-class covariance is singular (rank ${rank} of ${p} at tol ${this.tol}: a constant or duplicated feature, or fewer rows than features); set shrinkage (e.g. 0.1 or 'auto'), or remove the feature`, { estimator: est, rank, features: p });
+    if (rank < p && !shrunk) {
+      const d = findDegeneracy(within, p, this.tol * this.tol);
+      const features = degenerateFeatures(d);
+      throw new DiscernError(
+        'SINGULAR_COVARIANCE',
+        (n) =>
+          `LDA: the pooled within-class covariance is singular (rank ${rank} of ${p} at tol ${this.tol}): ${describeDegeneracy(d, n, 'within every class')}; set ${n.option('shrinkage')} (e.g. 0.1 or 'auto')${features.length > 0 ? `, or remove ${features.length === 1 ? n.feature(features[0]!) : 'one of those features'}` : ''}`,
+        { estimator: est, rank, features: p, option: 'shrinkage', ...(features.length > 0 ? { feature: features[0], degenerateFeatures: features } : {}) },
+      );
+    }
     const cov = new Float64Array(p * p);
     const lw: number[] = [];
     const rowsOf: number[][] = Array.from({ length: K }, () => []);
@@ -129,7 +139,7 @@ export class LDA extends BayesClassifierBase {
 
   private setModel(means: DenseMatrix, cov: Float64Array, priors: Float64Array): void {
     const K = means.rows, p = means.cols;
-    const chol = factorClassCovariance(cov, p, 'the pooled classes', "set shrinkage (e.g. 0.1 or 'auto'), or remove the feature", 'LDA');
+    const chol = factorClassCovariance(cov, p, 'the pooled classes', (n) => `set ${n.option('shrinkage')} (e.g. 0.1 or 'auto'), or remove the feature`, 'LDA', 'shrinkage');
     const coef = zeros(K, p);
     const intercept = new Float64Array(K);
     for (let k = 0; k < K; k++) {
@@ -165,14 +175,17 @@ export class LDA extends BayesClassifierBase {
     return this.modelJSON({ shrinkage: this.shrinkage, tol: this.tol }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariance: squareToRows(this.cov, p) }));
   }
 
-  static fromJSON(json: unknown): LDA {
-    const r = JsonReader.open(json, 'lda', 'LDA');
-    const s = r.raw('shrinkage');
-    const m = new LDA({ shrinkage: s === 'auto' ? 'auto' : r.number('shrinkage'), tol: r.number('tol'), ...r.priorsOption() });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    m.setModel(r.matrix('means', K, p), r.matrix('covariance', p, p).data, r.vector('priors', K));
+  /** Rebuilds a model from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): LDA {
+    const b = BayesReader.open(json, 'lda', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const s = b.get('shrinkage');
+    const m = b.construct(() => new LDA({ shrinkage: s.value === 'auto' ? 'auto' : s.number(), tol: b.get('tol').number(), ...b.priorsOption(shape?.K) }));
+    if (!shape) return m;
+    const { K, p } = shape;
+    m.setModel({ rows: K, cols: p, data: b.get('means').numbers([K, p]) }, b.get('covariance').covariance(p), b.priors(K));
     m.setFitted(K, p);
     return m;
   }
+
 }

@@ -3,7 +3,8 @@ import { DiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkFitInput, checkOption, classWeights, closedFormReport, resolvePriors, smoothedLogRows } from './common.js';
-import { JsonReader, matrixToRows } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, matrixToRows } from './json.js';
 
 export interface MultinomialNBOptions {
   /** Additive (Laplace/Lidstone) smoothing of the feature counts; must be > 0. Default 1. */
@@ -18,7 +19,8 @@ export function checkNonNegative(X: DenseMatrix, estimator: string): void {
   for (let k = 0; k < d.length; k++)
     if (d[k]! < 0) {
       const row = Math.floor(k / X.cols), col = k % X.cols;
-      throw new DiscernError('DATA_INVALID', `${estimator}: value ${d[k]} at row ${row}, column ${col} is negative; features must be non-negative counts`, { estimator, row, column: col, value: d[k] });
+      const v = d[k]!;
+      throw new DiscernError('DATA_INVALID', (n) => `${estimator}: the value ${v} at ${n.row(row)}, ${n.feature(col)} is negative; features must be non-negative counts`, { estimator, row, feature: col, value: v });
     }
 }
 
@@ -91,14 +93,17 @@ export class MultinomialNB extends BayesClassifierBase {
     return this.modelJSON({ alpha: this.alpha }, () => ({ priors: Array.from(this.priors_), featureLogProb: matrixToRows(this.flp) }));
   }
 
-  static fromJSON(json: unknown): MultinomialNB {
-    const r = JsonReader.open(json, 'multinomial-nb', 'MultinomialNB');
-    const m = new MultinomialNB({ alpha: r.number('alpha'), ...r.priorsOption() });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    m.priors_ = r.vector('priors', K);
-    m.flp = r.matrix('featureLogProb', K, p);
+  /** Rebuilds a model from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): MultinomialNB {
+    const b = BayesReader.open(json, 'multinomial-nb', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const m = b.construct(() => new MultinomialNB({ alpha: b.get('alpha').number(), ...b.priorsOption(shape?.K) }));
+    if (!shape) return m;
+    const { K, p } = shape;
+    m.priors_ = b.priors(K);
+    m.flp = { rows: K, cols: p, data: b.get('featureLogProb').logDistributions(K, p) };
     m.setFitted(K, p);
     return m;
   }
+
 }

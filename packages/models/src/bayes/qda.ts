@@ -1,10 +1,12 @@
 import { type CholeskyResult, type DenseMatrix, cholesky, logDetFromCholesky, mvnLogPdfRows, zeros } from '@discern/linalg';
-import { DiscernError, isDiscernError } from '@discern/core';
+import { DiscernError, type Naming, isDiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
+import { describeDegeneracy, degenerateFeatures, findDegeneracy } from '../degenerate.js';
 import { gaussianClassStats, scatterRank } from './covariance.js';
-import { JsonReader, matrixToRows, squareToRows } from './json.js';
+import { type ModelSource } from '../model-json.js';
+import { BayesReader, matrixToRows, squareToRows } from './json.js';
 
 export interface QDAOptions {
   /** Class priors (K positive numbers summing to 1); default: the weighted class fractions. */
@@ -15,13 +17,27 @@ export interface QDAOptions {
   readonly tol?: number;
 }
 
-/** Factorises a class covariance, turning a Cholesky failure into an error that names the class and the remedy. */
-export function factorClassCovariance(cov: Float64Array, p: number, what: string, remedy: string, estimator: string): CholeskyResult {
+/**
+ * Factorises a class covariance, turning a Cholesky failure into an error that names the class, the features that
+ * make it singular (when a variance is zero or two features are collinear) and the remedy (a template naming the
+ * option to set).
+ */
+export function factorClassCovariance(cov: Float64Array, p: number, what: string, remedy: (n: Naming) => string, estimator: string, option?: string): CholeskyResult {
   try {
     return cholesky(cov, p, { what });
   } catch (e) {
-    if (isDiscernError(e) && e.code === 'SINGULAR_COVARIANCE')
-      throw new DiscernError('SINGULAR_COVARIANCE', `${estimator}: the covariance of ${what} is not positive definite (a constant or duplicated feature, or fewer rows than features); ${remedy}`, { estimator, what }, { cause: e });
+    if (isDiscernError(e) && e.code === 'SINGULAR_COVARIANCE') {
+      let maxVar = 0;
+      for (let j = 0; j < p; j++) maxVar = Math.max(maxVar, Math.abs(cov[j * p + j]!));
+      const d = findDegeneracy(cov, p, 1e-12 * maxVar);
+      const features = degenerateFeatures(d);
+      throw new DiscernError(
+        'SINGULAR_COVARIANCE',
+        (n) => `${estimator}: the covariance of ${what} is not positive definite: ${describeDegeneracy(d, n, `in ${what}`)}; ${remedy(n)}`,
+        { estimator, what, ...(features.length > 0 ? { feature: features[0], features } : {}), ...(option ? { option } : {}) },
+        { cause: e },
+      );
+    }
     throw e;
   }
 }
@@ -80,8 +96,19 @@ export class QDA extends BayesClassifierBase {
         throw new DiscernError('TOO_FEW_SAMPLES', `QDA: class ${k} has a single row (of positive weight); its covariance is undefined — QDA needs at least 2 rows per class`, { estimator: est, class: k });
       const rank = scatterRank(scatter, p, this.tol);
       if (rank < p) {
-        if (r === 0)
-          throw new DiscernError('SINGULAR_COVARIANCE', `QDA: the covariance of class ${k} is singular (rank ${rank} of ${p} at tol ${this.tol}: a constant or duplicated feature, or fewer rows than features); set regParam (e.g. 0.01) to shrink it toward the identity, or remove the feature`, { estimator: est, class: k, rank, features: p });
+        if (r === 0) {
+          // a feature is constant in the class when its singular value, √(its scatter), is within tol of 0
+          const d = findDegeneracy(scatter, p, this.tol * this.tol);
+          const features = degenerateFeatures(d);
+          let rows = 0;
+          for (let i = 0; i < y.length; i++) if (y[i] === k && (!options.weights || options.weights[i] !== 0)) rows++;
+          throw new DiscernError(
+            'SINGULAR_COVARIANCE',
+            (n) =>
+              `QDA: the covariance of class ${k} is singular (rank ${rank} of ${p} at tol ${this.tol}): ${describeDegeneracy(d, n, `in class ${k}`, rows, p)}; set ${n.option('regParam')} (e.g. 0.01) to shrink it toward the identity${features.length > 0 ? `, or remove ${features.length === 1 ? n.feature(features[0]!) : 'one of those features'}` : ''}`,
+            { estimator: est, class: k, rank, features: p, option: 'regParam', ...(features.length > 0 ? { feature: features[0], degenerateFeatures: features } : {}) },
+          );
+        }
         rankDeficient.push({ class: k, rank });
       }
       const cov = new Float64Array(p * p);
@@ -100,7 +127,7 @@ export class QDA extends BayesClassifierBase {
     this.means_ = means;
     this.covs = covs;
     this.priors_ = priors;
-    this.chol = covs.map((c, k) => factorClassCovariance(c, p, `class ${k}`, 'set regParam (e.g. 0.01), or remove the feature', 'QDA'));
+    this.chol = covs.map((c, k) => factorClassCovariance(c, p, `class ${k}`, (n) => `set ${n.option('regParam')} (e.g. 0.01), or remove the feature`, 'QDA', 'regParam'));
     this.logDets = Float64Array.from(this.chol.map(logDetFromCholesky));
   }
 
@@ -117,14 +144,18 @@ export class QDA extends BayesClassifierBase {
     return this.modelJSON({ regParam: this.regParam, tol: this.tol }, () => ({ priors: Array.from(this.priors_), means: matrixToRows(this.means_), covariances: this.covs.map((c) => squareToRows(c, p)) }));
   }
 
-  static fromJSON(json: unknown): QDA {
-    const r = JsonReader.open(json, 'qda', 'QDA');
-    const m = new QDA({ regParam: r.number('regParam'), tol: r.number('tol'), ...r.priorsOption() });
-    if (r.raw('fitted') !== true) return m;
-    const { K, p } = r.classifierShape();
-    const covs = r.list('covariances', K, (c, k) => r.matrix(`covariances[${k}]`, p, p, c).data);
-    m.setModel(r.matrix('means', K, p), covs, r.vector('priors', K));
+  /** Rebuilds a model from toJSON's output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): QDA {
+    const b = BayesReader.open(json, 'qda', source);
+    const shape = b.fitted ? b.shape() : undefined;
+    const m = b.construct(() => new QDA({ regParam: b.get('regParam').number(), tol: b.get('tol').number(), ...b.priorsOption(shape?.K) }));
+    if (!shape) return m;
+    const { K, p } = shape;
+    const means = { rows: K, cols: p, data: b.get('means').numbers([K, p]) };
+    const covs = b.get('covariances').items(K).map((c) => c.covariance(p));
+    m.setModel(means, covs, b.priors(K));
     m.setFitted(K, p);
     return m;
   }
+
 }

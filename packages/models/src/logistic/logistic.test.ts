@@ -11,12 +11,12 @@ const NAND_X = fromRows([
 ]);
 const NAND_Y = Int32Array.from([1, 1, 1, 0]);
 
-function code(fn: () => unknown): { code: string; message: string } {
+function code(fn: () => unknown): DiscernError {
   try {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(DiscernError);
-    return { code: (e as DiscernError).code, message: (e as DiscernError).message };
+    return e as DiscernError;
   }
   throw new Error('expected a DiscernError, nothing was thrown');
 }
@@ -93,7 +93,9 @@ describe('divergence', () => {
     // from zeros the first step puts b = 2.5e5: loss 62500 ≫ 1000 × log 2
     expect(e.message).toMatch(/diverged at epoch 1 of 100/);
     expect(e.message).toMatch(/last finite loss 0\.693147/);
-    expect(e.message).toMatch(/lower learning_rate/);
+    expect(e.message).toMatch(/lower learningRate \(now 1000000\)/);
+    // said in the user's terms once the pipeline names the option by its config key
+    expect(e.renamed({ option: (o) => (o === 'learningRate' ? 'steps[0].fit.learning_rate' : o) }).message).toMatch(/lower steps\[0\]\.fit\.learning_rate \(now 1000000\)/);
   });
 
   it('with l2 the weights grow geometrically until the loss is Infinity or NaN: FIT_DIVERGED, never NaN coefficients', () => {
@@ -101,7 +103,7 @@ describe('divergence', () => {
     const model = new LogisticRegression({ solver: 'gd', learningRate: 1e3, l2: 10, epochs: 1000 });
     const e = code(() => model.fit(X, y));
     expect(e.code).toBe('FIT_DIVERGED');
-    expect(e.message).toMatch(/lower learning_rate/);
+    expect(e.message).toMatch(/lower learningRate/);
     expect(() => model.coef).toThrowError(/not fitted/);
   });
 });
@@ -223,13 +225,13 @@ describe('bad input', () => {
 
   it.each<[LogisticRegressionOptions, RegExp]>([
     [{ loss: 'mse' }, /loss 'mse' is only available with solver 'gd'/],
-    [{ solver: 'newton' as 'gd' }, /option solver is 'newton'; expected 'lbfgs' or 'gd'/],
-    [{ learningRate: 0 }, /option learningRate is 0; expected a finite number > 0/],
-    [{ epochs: 2.5 }, /option epochs is 2.5; expected an integer ≥ 1/],
-    [{ tol: -1 }, /option tol is -1/],
-    [{ l2: NaN }, /option l2 is NaN/],
-    [{ classWeight: 'auto' as 'balanced' }, /option classWeight is 'auto'; expected 'balanced' or an array/],
-    [{ initialWeights: [1, NaN] }, /option initialWeights/],
+    [{ solver: 'newton' as 'gd' }, /solver is 'newton'; expected 'lbfgs' or 'gd'/],
+    [{ learningRate: 0 }, /learningRate is 0; expected a finite number > 0/],
+    [{ epochs: 2.5 }, /epochs is 2.5; expected an integer ≥ 1/],
+    [{ tol: -1 }, /tol is -1/],
+    [{ l2: NaN }, /l2 is NaN/],
+    [{ classWeight: 'auto' as 'balanced' }, /classWeight is 'auto'; expected 'balanced' or an array/],
+    [{ initialWeights: [1, NaN] }, /initialWeights is \[1, NaN\]/],
     [{ learning_rate: 0.1 } as LogisticRegressionOptions, /unknown option 'learning_rate'; accepted: solver, loss, learningRate/],
   ])('options %o → INVALID_ARGUMENT', (opts, msg) => {
     const e = code(() => new LogisticRegression(opts));
@@ -251,22 +253,22 @@ describe('toJSON / fromJSON', () => {
     }
   });
 
-  it('malformed JSON → INVALID_ARGUMENT saying what is wrong', () => {
+  it('malformed JSON → MODEL_INVALID naming the field and what is wrong', () => {
     const good = new LogisticRegression().fit(NAND_X, NAND_Y).toJSON();
     const cases: [unknown, RegExp][] = [
-      [null, /expected a model object, got null/],
-      [{ ...good, kind: 'gmm' }, /kind is "gmm", expected "logistic"/],
-      [{ ...good, version: 2 }, /version is 2/],
-      [{ ...good, nClasses: 3 }, /coef must have 3 rows for 3 classes, got 1/],
-      [{ ...good, nFeatures: 3 }, /coef\[0\] must be an array of 3 finite numbers/],
-      [{ ...good, coef: [[1, 'x']] }, /coef\[0\] must be an array of 2 finite numbers/],
-      [{ ...good, intercept: [] }, /intercept must be an array of 1 finite number/],
-      [{ ...good, options: { ...good.options, solver: 'sgd' } }, /option solver is 'sgd'/],
-      [{ ...good, options: undefined }, /options is missing/],
+      [null, /^estimator is null; expected an object$/],
+      [{ ...good, kind: 'gmm' }, /^estimator\.kind is "gmm"; expected "logistic"$/],
+      [{ ...good, version: 2 }, /^estimator\.version is 2; this discern reads version 1/],
+      [{ ...good, nClasses: 3 }, /^estimator\.coef is an array of 1 value; expected a 3 × 2 nested array of numbers$/],
+      [{ ...good, nFeatures: 3 }, /^estimator\.coef\[0\] is an array of 2 values; expected an array of 3 numbers$/],
+      [{ ...good, coef: [[1, 'x']] }, /^estimator\.coef\[0\]\[1\] is "x"; expected a finite number$/],
+      [{ ...good, intercept: [] }, /^estimator\.intercept is an array of 0 values; expected an array of 1 number$/],
+      [{ ...good, options: { ...good.options, solver: 'sgd' } }, /^estimator\.options\.solver is not a valid option: LogisticRegression: solver is 'sgd'/],
+      [{ ...good, options: undefined }, /^estimator\.options is missing; expected an object$/],
     ];
     for (const [json, msg] of cases) {
       const e = code(() => LogisticRegression.fromJSON(json));
-      expect(e.code).toBe('INVALID_ARGUMENT');
+      expect(e.code).toBe('MODEL_INVALID');
       expect(e.message).toMatch(msg);
     }
   });

@@ -3,7 +3,8 @@ import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkMemory, doubles, ints } from '../resources.js';
-import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
+import { checkPredictX, checkWeights, checkXy, notFitted, weightSumOverflow } from '../validate.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
 import { linearScores, logisticObjective, paramRows } from './loss.js';
 import { resolveOptions, resolveThreads, type LogisticRegressionOptions, type ResolvedLogisticOptions } from './options.js';
@@ -93,7 +94,8 @@ export class LogisticRegression implements Classifier {
         if (ev[i]! < 0)
           throw new DiscernError(
             'DATA_INVALID',
-            `${NAME}: weight at row ${i} is negative (${ev[i]}); logistic regression accepts only non-negative weights, because a negative weight makes the log-loss objective unbounded below (the fit would run off to infinite coefficients)`,
+            (nm) =>
+              `${NAME}: the event weight of ${nm.row(i)} is negative (${ev[i]}); logistic regression accepts only non-negative weights, because a negative weight makes the log-loss objective unbounded below (the fit would run off to infinite coefficients)`,
             { estimator: NAME, row: i, value: ev[i] },
           );
     checkWeights(ev, n, NAME);
@@ -103,8 +105,13 @@ export class LogisticRegression implements Classifier {
     for (let i = 0; i < n; i++) w[i] = (ev ? ev[i]! : 1) * cw[y[i]!]!;
     // compensated: a plain running sum of 19,020 'balanced' weights is off by ~2e-13 relative, which shifts the loss
     const total = stableSum(w);
+    if (!Number.isFinite(total)) {
+      let largest = 0;
+      for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(w[i]!));
+      throw weightSumOverflow(NAME, 'the event weights times the class weights', total, largest);
+    }
     if (!(total > 0))
-      throw new DiscernError('DATA_INVALID', `${NAME}: the event weights times the class weights sum to ${total}; at least one row needs a positive weight`, { estimator: NAME, total });
+      throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights times the class weights (${nm.option('classWeight')}) sum to ${total}; at least one row needs a positive weight`, { estimator: NAME, total, option: 'classWeight' });
     for (let i = 0; i < n; i++) w[i]! /= total;
 
     const rows = paramRows(K);
@@ -114,7 +121,8 @@ export class LogisticRegression implements Classifier {
       if (o.initialWeights.length !== theta0.length)
         throw new DiscernError(
           'INVALID_ARGUMENT',
-          `${NAME}: initialWeights has ${o.initialWeights.length} values, expected ${theta0.length} (${rows} score row${rows === 1 ? '' : 's'} × (${p} coefficients${o.fitIntercept ? ' + intercept' : ''}))`,
+          (nm) =>
+            `${NAME}: ${nm.option('initialWeights')} has ${o.initialWeights!.length} values, expected ${theta0.length} (${rows} score row${rows === 1 ? '' : 's'} × (${p} coefficients${o.fitIntercept ? ' + intercept' : ''}))`,
           { estimator: NAME, option: 'initialWeights', got: o.initialWeights.length, expected: theta0.length },
         );
       theta0.set(o.initialWeights);
@@ -136,7 +144,7 @@ export class LogisticRegression implements Classifier {
       });
       theta = r.x;
       if (!Number.isFinite(r.f) || !theta.every(Number.isFinite))
-        throw new DiscernError('FIT_DIVERGED', `${NAME}: L-BFGS ended at a non-finite loss (${r.f}) after ${r.iterations} iterations; check the features for extreme values or add l2`, { estimator: NAME, iterations: r.iterations });
+        throw new DiscernError('FIT_DIVERGED', (nm) => `${NAME}: L-BFGS ended at a non-finite loss (${r.f}) after ${r.iterations} iterations; check the features for extreme values or add ${nm.option('l2')}`, { estimator: NAME, iterations: r.iterations, option: 'l2' });
       report = {
         iterations: r.iterations,
         converged: r.converged,
@@ -222,29 +230,22 @@ export class LogisticRegression implements Classifier {
     };
   }
 
-  /** Rebuilds a fitted model from toJSON's output (numbers survive JSON text exactly, so predictions are bit-identical). */
-  static fromJSON(json: unknown): LogisticRegression {
-    const j = json as Partial<Record<string, unknown>>;
-    const fail = (what: string): never => {
-      throw new DiscernError('INVALID_ARGUMENT', `${NAME}.fromJSON: ${what}`, { estimator: NAME });
-    };
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail(`expected a model object, got ${json === null ? 'null' : typeof json}`);
-    if (j.kind !== 'logistic') return fail(`kind is ${JSON.stringify(j.kind)}, expected "logistic"`);
-    if (j.version !== JSON_VERSION) return fail(`version is ${JSON.stringify(j.version)}, expected ${JSON_VERSION}`);
-    const K = j.nClasses, p = j.nFeatures;
-    if (typeof K !== 'number' || !Number.isInteger(K) || K < 2) return fail(`nClasses is ${JSON.stringify(K)}, expected an integer ≥ 2`);
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) return fail(`nFeatures is ${JSON.stringify(p)}, expected an integer ≥ 1`);
-    if (typeof j.options !== 'object' || j.options === null) return fail('options is missing, expected an object');
+  /**
+   * Rebuilds a fitted model from toJSON's output (numbers survive JSON text exactly, so predictions are
+   * bit-identical), checked as loadEstimator does: MODEL_INVALID naming the field for a wrong version or shape, a
+   * non-finite number or an option the constructor refuses.
+   */
+  static fromJSON(json: unknown, source?: ModelSource): LogisticRegression {
+    const r = ModelReader.of(json, source).kind('logistic').version();
+    const K = r.get('nClasses').int(2);
+    const p = r.get('nFeatures').int(1);
     const rows = paramRows(K);
-    const finiteRow = (v: unknown, len: number): v is number[] => Array.isArray(v) && v.length === len && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-    if (!Array.isArray(j.coef) || j.coef.length !== rows) return fail(`coef must have ${rows} row${rows === 1 ? '' : 's'} for ${K} classes, got ${Array.isArray(j.coef) ? j.coef.length : typeof j.coef}`);
-    j.coef.forEach((r, k) => {
-      if (!finiteRow(r, p)) fail(`coef[${k}] must be an array of ${p} finite numbers`);
-    });
-    if (!finiteRow(j.intercept, rows)) return fail(`intercept must be an array of ${rows} finite number${rows === 1 ? '' : 's'}`);
-    const m = new LogisticRegression(j.options as LogisticRegressionOptions);
-    m.coef_ = Float64Array.from((j.coef as number[][]).flat());
-    m.intercept_ = Float64Array.from(j.intercept);
+    const coef = r.get('coef').numbers([rows, p]);
+    const intercept = r.get('intercept').numbers([rows]);
+    const options = r.get('options');
+    const m = options.construct(() => new LogisticRegression(options.object() as LogisticRegressionOptions));
+    m.coef_ = coef;
+    m.intercept_ = intercept;
     m.nClasses_ = K;
     m.nFeatures_ = p;
     return m;
@@ -280,7 +281,7 @@ function classWeights(cw: ResolvedLogisticOptions['classWeight'], y: Int32Array,
     return out;
   }
   if (cw.length !== K)
-    throw new DiscernError('INVALID_ARGUMENT', `${NAME}: classWeight has ${cw.length} values but the labels have ${K} classes; give one weight per class (or 'balanced')`, { estimator: NAME, option: 'classWeight', got: cw.length, expected: K });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('classWeight')} has ${cw.length} values but the labels have ${K} classes; give one weight per class (or 'balanced')`, { estimator: NAME, option: 'classWeight', got: cw.length, expected: K });
   out.set(cw);
   return out;
 }
@@ -318,7 +319,7 @@ function gradientDescent(
   const g = new Float64Array(theta.length);
   const f0 = fg(theta, g);
   if (!Number.isFinite(f0))
-    throw new DiscernError('FIT_DIVERGED', `${NAME}: the loss at the initial weights is ${f0}; use smaller initialWeights (default zeros)`, { estimator: NAME, epoch: 0 });
+    throw new DiscernError('FIT_DIVERGED', (n) => `${NAME}: the loss at the initial weights is ${f0}; use smaller ${n.option('initialWeights')} (default zeros)`, { estimator: NAME, epoch: 0, option: 'initialWeights' });
   const limit = DIVERGENCE_FACTOR * Math.max(f0, 1);
   const history: number[] = [];
   let last = f0;
@@ -334,8 +335,8 @@ function gradientDescent(
       const what = Number.isFinite(f) ? `grew to ${f} (from ${f0} at the start)` : `became ${f}`;
       throw new DiscernError(
         'FIT_DIVERGED',
-        `${NAME}: gradient descent diverged at epoch ${e} of ${epochs}: the loss ${what}; last finite loss ${last} (epoch ${e - 1}); lower learning_rate (now ${lr}) or standardise the features`,
-        { estimator: NAME, epoch: e, loss: f, lastFiniteLoss: last, learningRate: lr },
+        (n) => `${NAME}: gradient descent diverged at epoch ${e} of ${epochs}: the loss ${what}; last finite loss ${last} (epoch ${e - 1}); lower ${n.option('learningRate')} (now ${lr}) or standardise the features`,
+        { estimator: NAME, epoch: e, loss: f, lastFiniteLoss: last, learningRate: lr, option: 'learningRate' },
       );
     }
     history.push(f);

@@ -66,7 +66,7 @@ const KEYS = ['solver', 'loss', 'learningRate', 'epochs', 'tol', 'maxIter', 'l2'
 
 function bad(option: string, value: unknown, accepted: string): DiscernError {
   const shown = typeof value === 'string' ? `'${value}'` : Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
-  return new DiscernError('INVALID_ARGUMENT', `${NAME}: option ${option} is ${shown}; expected ${accepted}`, { estimator: NAME, option, value });
+  return new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option(option)} is ${shown}; expected ${accepted}`, { estimator: NAME, option, value });
 }
 
 function finiteAtLeast(v: unknown, option: string, min: number, strict: boolean): number {
@@ -88,7 +88,7 @@ export function resolveThreads(o: LogisticRegressionOptions = {}): number | unde
 export function resolveOptions(o: LogisticRegressionOptions = {}): ResolvedLogisticOptions {
   if (typeof o !== 'object' || o === null) throw new DiscernError('INVALID_ARGUMENT', `${NAME}: options must be an object, got ${String(o)}`, { estimator: NAME });
   for (const key of Object.keys(o))
-    if (!KEYS.includes(key)) throw new DiscernError('INVALID_ARGUMENT', `${NAME}: unknown option '${key}'; accepted: ${KEYS.join(', ')}`, { estimator: NAME, option: key });
+    if (!KEYS.includes(key)) throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: unknown option '${key}'; accepted: ${KEYS.map((k) => n.option(k)).join(', ')}`, { estimator: NAME, option: key });
   const solver = o.solver ?? 'lbfgs';
   if (solver !== 'lbfgs' && solver !== 'gd') throw bad('solver', solver, "'lbfgs' or 'gd'");
   const loss = o.loss ?? 'log';
@@ -96,7 +96,8 @@ export function resolveOptions(o: LogisticRegressionOptions = {}): ResolvedLogis
   if (loss === 'mse' && solver !== 'gd')
     throw new DiscernError(
       'INVALID_ARGUMENT',
-      `${NAME}: loss 'mse' is only available with solver 'gd' (got solver '${solver}'): the squared error of σ(z) is not convex, so the L-BFGS fit is offered for the log loss only; use loss 'log' with lbfgs, or solver 'gd' with loss 'mse'`,
+      (n) =>
+        `${NAME}: ${n.option('loss')} 'mse' is only available with ${n.option('solver')} 'gd' (got '${solver}'): the squared error of σ(z) is not convex, so the L-BFGS fit is offered for the log loss only; use ${n.option('loss')} 'log' with lbfgs, or ${n.option('solver')} 'gd' with ${n.option('loss')} 'mse'`,
       { estimator: NAME, option: 'loss', value: loss, solver },
     );
   const fitIntercept = o.fitIntercept ?? true;

@@ -2,6 +2,7 @@ import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, logGamma } from '@discern/core';
 import { type Cancellation, checkpoint, within } from '../cancel.js';
 import { type FitOptions, type FitReport, argmaxRows } from '../estimator.js';
+import { optionBase, optionPath } from '../naming.js';
 
 /**
  * Helpers shared by the mixture models: event weights, log-factorials, the restart and EM loops with their fit
@@ -19,13 +20,17 @@ export function sumOf(a: ArrayLike<number>): number {
   return s;
 }
 
-/** Throws FIT_DIVERGED when an EM log-likelihood stops being a finite number. */
-export function assertFiniteLogLikelihood(value: number, estimator: string, iteration: number, init: number): void {
+/**
+ * Throws FIT_DIVERGED when an EM log-likelihood stops being a finite number; `regularisation` is the option that
+ * smooths the model (regCovar, alpha).
+ */
+export function assertFiniteLogLikelihood(value: number, estimator: string, iteration: number, init: number, regularisation: string): void {
   if (!Number.isFinite(value))
     throw new DiscernError(
       'FIT_DIVERGED',
-      `${estimator}: the mean log-likelihood became ${value} at EM iteration ${iteration} of restart ${init}; a point has zero density under every component (scale the features, raise the regularisation, or use fewer components)`,
-      { estimator, iteration, init, value },
+      (n) =>
+        `${estimator}: the mean log-likelihood became ${value} at EM iteration ${iteration} of restart ${init + 1}; a point has zero density under every component (scale the features, raise ${n.option(regularisation)}, or use fewer ${n.option('nComponents')})`,
+      { estimator, iteration, init, value, option: regularisation },
     );
 }
 
@@ -78,7 +83,7 @@ export function bestRestart<R>(
  * replaces them; progress is reported after each iteration, and `cancel` is checked before each.
  */
 export function emIterations(
-  s: { readonly estimator: string; readonly maxIter: number; readonly tol: number; readonly restart: number; readonly cancel: Cancellation },
+  s: { readonly estimator: string; readonly maxIter: number; readonly tol: number; readonly restart: number; readonly cancel: Cancellation; readonly regularisation: string },
   options: FitOptions,
   eStep: (iteration: number) => number,
   mStep: (iteration: number) => void,
@@ -92,7 +97,7 @@ export function emIterations(
     checkpoint(s.cancel, () => `EM iteration ${it}`);
     const prev = lowerBound;
     lowerBound = eStep(it);
-    assertFiniteLogLikelihood(lowerBound, s.estimator, it, s.restart);
+    assertFiniteLogLikelihood(lowerBound, s.estimator, it, s.restart, s.regularisation);
     history.push(lowerBound);
     mStep(it);
     options.onProgress?.({ phase: 'iteration', step: it, total: s.maxIter, value: lowerBound });
@@ -163,61 +168,23 @@ export function logFactorial(n: number): number {
 
 // ---- option checks -------------------------------------------------------------------------------------------
 
+/** An integer option ≥ min (its default when undefined); INVALID_ARGUMENT naming the option otherwise. */
 export function intOption(value: number | undefined, fallback: number, name: string, estimator: string, min: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < min)
-    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: option ${name} must be an integer ≥ ${min}, got ${v}`, { estimator, option: name, value: v });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${optionPath(n, name)} must be an integer ≥ ${min}, got ${v}`, { estimator, option: optionBase(name), value: v });
   return v;
 }
 
+/** A numeric option accepted by `ok` (its default when undefined); INVALID_ARGUMENT naming the option otherwise. */
 export function numberOption(value: number | undefined, fallback: number, name: string, estimator: string, ok: (v: number) => boolean, accepted: string): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || Number.isNaN(v) || !ok(v))
-    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: option ${name} must be ${accepted}, got ${v}`, { estimator, option: name, value: v });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${optionPath(n, name)} must be ${accepted}, got ${v}`, { estimator, option: optionBase(name), value: v });
   return v;
 }
 
-// ---- fromJSON shape checks ------------------------------------------------------------------------------------
-
-function bad(estimator: string, field: string, expected: string, got: unknown): DiscernError {
-  const shown = Array.isArray(got) ? `an array of length ${got.length}` : JSON.stringify(got) ?? String(got);
-  return new DiscernError('DATA_INVALID', `${estimator}.fromJSON: field "${field}" must be ${expected}, got ${shown}`, { estimator, field });
-}
-
-/** The `options` object of a saved model (an empty one when absent), for the constructor of `fromJSON`. */
-export function jsonOptions<T>(obj: Record<string, unknown>): T {
-  return (typeof obj.options === 'object' && obj.options !== null ? obj.options : {}) as T;
-}
-
-export function jsonKind(json: { readonly kind: string }, kind: string, estimator: string): void {
-  if (!json || typeof json !== 'object' || json.kind !== kind)
-    throw new DiscernError('DATA_INVALID', `${estimator}.fromJSON expects a model of kind "${kind}", got ${JSON.stringify(json?.kind)}`, { estimator, kind: json?.kind });
-}
-
-export function jsonInt(obj: Record<string, unknown>, field: string, estimator: string, min: number): number {
-  const v = obj[field];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(estimator, field, `an integer ≥ ${min}`, v);
-  return v;
-}
-
-/** A flat array of `length` finite numbers (nested arrays are flattened after their shape is checked by `shape`). */
-export function jsonNumbers(obj: Record<string, unknown>, field: string, estimator: string, shape: readonly number[]): Float64Array {
-  const total = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(total);
-  let pos = 0;
-  const expected = shape.length === 0 ? 'a finite number' : `a ${shape.join('×')} array of finite numbers`;
-  const walk = (v: unknown, depth: number): void => {
-    if (depth === shape.length) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(estimator, field, expected, v);
-      out[pos++] = v;
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[depth]) throw bad(estimator, field, expected, v);
-    for (const e of v) walk(e, depth + 1);
-  };
-  walk(obj[field], 0);
-  return out;
-}
+// ---- JSON ------------------------------------------------------------------------------------------------
 
 /** A flat row-major buffer as nested arrays of the given shape (for toJSON). */
 export function nest(data: ArrayLike<number>, shape: readonly number[]): unknown {
@@ -233,17 +200,18 @@ export function nest(data: ArrayLike<number>, shape: readonly number[]): unknown
 
 /** Matrix of numbers from nested arrays in an option (e.g. init means), with a message naming the option. */
 export function optionMatrix(rows: readonly (readonly number[])[], nRows: number, nCols: number, what: string, estimator: string): Float64Array {
+  const option = optionBase(what);
   if (!Array.isArray(rows) || rows.length !== nRows)
-    throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${what} must have ${nRows} rows, got ${Array.isArray(rows) ? rows.length : typeof rows}`, { estimator });
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${optionPath(n, what)} must have ${nRows} rows, got ${Array.isArray(rows) ? rows.length : typeof rows}`, { estimator, option });
   const out = new Float64Array(nRows * nCols);
   for (let i = 0; i < nRows; i++) {
     const r = rows[i]!;
     if (!Array.isArray(r) || r.length !== nCols)
-      throw new DiscernError('INVALID_ARGUMENT', `${estimator}: row ${i} of ${what} must have ${nCols} values (one per feature), got ${Array.isArray(r) ? r.length : typeof r}`, { estimator, row: i });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${optionPath(n, what)}[${i}] must have ${nCols} values (one per feature), got ${Array.isArray(r) ? r.length : typeof r}`, { estimator, option });
     for (let j = 0; j < nCols; j++) {
       const v = r[j]!;
       if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${what}[${i}][${j}] must be a finite number, got ${v}`, { estimator, row: i, column: j });
+        throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${optionPath(n, what)}[${i}][${j}] must be a finite number, got ${v}`, { estimator, option });
       out[i * nCols + j] = v;
     }
   }

@@ -1,7 +1,8 @@
 import { type DenseMatrix, type Rng, createRng, softmaxInto } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { DiscernError, type Naming } from '@discern/core';
 import { type Cancellation, fitCancellation } from '../cancel.js';
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
+import { optionBase, optionPath } from '../naming.js';
 import { type MemoryPart, doubles, ints } from '../resources.js';
 import { notFitted } from '../validate.js';
 import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, numberOption, weightsOrOnes } from './common.js';
@@ -144,7 +145,7 @@ export function fitDiscreteMixture(rows: SparseRows, w: Float64Array, blocks: Bl
     let P = s.start ?? discreteMStep(rows, w, randomResp(rows.n, s.K, rng.fork(`init-${r}`)), s.K, blocks, s.alpha);
     let resp: Float64Array = new Float64Array(0);
     const run = emIterations(
-      { estimator: s.estimator, maxIter: s.maxIter, tol: s.tol, restart: r, cancel },
+      { estimator: s.estimator, maxIter: s.maxIter, tol: s.tol, restart: r, cancel, regularisation: 'alpha' },
       options,
       () => {
         const e = eStep(rows, w, P, totalW);
@@ -182,16 +183,20 @@ export function discretePosterior(rows: SparseRows, P: DiscreteParams): { resp: 
   return { resp: lj, logDensity };
 }
 
-/** Each of `rows` consecutive runs of `len` values must be ≥ 0 and sum to 1 (to 1e-8). */
-export function checkSimplex(v: Float64Array, rows: number, len: number, what: string): void {
+/**
+ * Each of `rows` consecutive runs of `len` values of the option at `path` ('init.weights') must be ≥ 0 and sum to 1
+ * (to 1e-8); INVALID_ARGUMENT naming the entry otherwise.
+ */
+export function checkSimplex(v: Float64Array, rows: number, len: number, estimator: string, path: string, oneRow = rows === 1): void {
+  const at = (n: Naming, r: number, c?: number): string => `${optionPath(n, path)}${oneRow ? '' : `[${r}]`}${c === undefined ? '' : `[${c}]`}`;
   for (let r = 0; r < rows; r++) {
     let s = 0;
     for (let c = 0; c < len; c++) {
       const x = v[r * len + c]!;
-      if (!(x >= 0)) throw new DiscernError('DATA_INVALID', `${what}: entry ${c} of row ${r} is ${x}; probabilities must be ≥ 0`, { row: r, index: c, value: x });
+      if (!(x >= 0)) throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${at(n, r, c)} is ${x}; probabilities must be ≥ 0`, { estimator, option: optionBase(path), value: x });
       s += x;
     }
-    if (Math.abs(s - 1) > 1e-8) throw new DiscernError('DATA_INVALID', `${what}: row ${r} sums to ${s}; probabilities must sum to 1`, { row: r, sum: s });
+    if (Math.abs(s - 1) > 1e-8) throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${at(n, r)} sums to ${s}; probabilities must sum to 1`, { estimator, option: optionBase(path), sum: s });
   }
 }
 
@@ -236,7 +241,7 @@ export abstract class DiscreteMixture<Init extends object> extends MixtureModel 
     this.alpha = numberOption(options.alpha, 1, 'alpha', label, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
     this.initOption = options.init ?? 'random';
     if (this.initOption !== 'random' && typeof this.initOption !== 'object')
-      throw new DiscernError('INVALID_ARGUMENT', `${label}: init must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: label });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${label}: ${n.option('init')} must be 'random' or { weights, probabilities }, got ${JSON.stringify(this.initOption)}`, { estimator: label, option: 'init' });
     checkMore();
     this.nInit = intOption(options.nInit, 1, 'nInit', label, 1);
     this.tol = numberOption(options.tol, 1e-6, 'tol', label, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0');

@@ -1,5 +1,6 @@
 import { type DenseMatrix, cholesky, lowerInverse } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
+import { type Degeneracy, describeDegeneracy, degenerateFeatures, findDegeneracy } from '../degenerate.js';
 
 /**
  * Parameters of a Gaussian mixture and the M-step that produces them. Layouts (row-major, flat Float64Array):
@@ -57,15 +58,35 @@ export interface FactorContext {
 
 const JITTER_TRIES = 8;
 
-function singular(ctx: FactorContext, component: number, detail: string): DiscernError {
+/**
+ * The error for a covariance that does not factorise; `d` says which features make it singular (variances of at
+ * most 1e-12 of the largest, once regCovar is taken off, or collinear pairs), when they can be told.
+ */
+function singular(ctx: FactorContext, component: number, detail: string, d?: Degeneracy): DiscernError {
   const nk = ctx.nk && component >= 0 ? ctx.nk[component] : undefined;
   const who = component >= 0 ? `component ${component}` : 'the tied covariance';
   const neg = ctx.negativeWeights ? '; with negative event weights a weighted covariance can be indefinite, which no regularisation repairs' : '';
+  const features = d ? degenerateFeatures(d) : [];
   return new DiscernError(
     'SINGULAR_COVARIANCE',
-    `${ctx.estimator}: the covariance of ${who}${nk !== undefined ? ` (effective weight N_k = ${nk})` : ''} is not positive definite${detail ? ' ' + detail : ''} (regCovar = ${ctx.regCovar})${neg}; increase regCovar, drop constant or duplicated features, or use fewer components`,
-    { estimator: ctx.estimator, component, effectiveWeight: nk, regCovar: ctx.regCovar },
+    (n) =>
+      `${ctx.estimator}: the covariance of ${who}${nk !== undefined ? ` (effective weight N_k = ${nk})` : ''} is not positive definite${detail ? ' ' + detail : ''} (${n.option('regCovar')} = ${ctx.regCovar})${
+        d && features.length > 0 ? `: ${describeDegeneracy(d, n, `in ${who}`)}` : ''
+      }${neg}; increase ${n.option('regCovar')}, ${features.length > 0 ? 'remove or transform those features' : 'drop constant or duplicated features'}, or use fewer ${n.option('nComponents')}`,
+    { estimator: ctx.estimator, component, effectiveWeight: nk, regCovar: ctx.regCovar, option: 'regCovar', ...(features.length > 0 ? { feature: features[0], degenerateFeatures: features } : {}) },
   );
+}
+
+/** The degeneracy of a p×p covariance block (or p variances when `diagonal`) with regCovar taken off its diagonal. */
+function degeneracyOf(block: ArrayLike<number>, p: number, regCovar: number, diagonal: boolean): Degeneracy {
+  const S = new Float64Array(p * p);
+  let maxVar = 0;
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b <= a; b++) S[a * p + b] = diagonal ? 0 : block[a * p + b]!;
+    S[a * p + a] = (diagonal ? block[a]! : block[a * p + a]!) - regCovar;
+    maxVar = Math.max(maxVar, S[a * p + a]!);
+  }
+  return findDegeneracy(S, p, 1e-12 * maxVar);
 }
 
 /** Factorises a positive vector of variances in place (1/σ), with the same growing-jitter policy as linalg's cholesky. */
@@ -87,7 +108,7 @@ function factorVariances(v: Float64Array, off: number, len: number, out: Float64
       for (let j = 0; j < len; j++) if (!(v[off + j]! + jitter > 0)) all = false;
       if (all) break;
     }
-    if (t === tries) throw singular(ctx, component, tries ? `even with ${tries} diagonal jitter tries` : '');
+    if (t === tries) throw singular(ctx, component, tries ? `even with ${tries} diagonal jitter tries` : '', len > 1 ? degeneracyOf(v.subarray(off, off + len), len, ctx.regCovar, true) : undefined);
     for (let j = 0; j < len; j++) v[off + j]! += jitter;
     reg.push({ component, jitter });
   }
@@ -106,7 +127,7 @@ function factorFull(cov: Float64Array, off: number, p: number, out: Float64Array
   try {
     res = cholesky(block, p, { maxTries: ctx.strict ? 0 : JITTER_TRIES });
   } catch (e) {
-    if (isDiscernError(e)) throw singular(ctx, component, ctx.strict ? '' : `even with ${JITTER_TRIES} diagonal jitter tries`);
+    if (isDiscernError(e)) throw singular(ctx, component, ctx.strict ? '' : `even with ${JITTER_TRIES} diagonal jitter tries`, degeneracyOf(block, p, ctx.regCovar, false));
     throw e;
   }
   if (res.jitter > 0) {
@@ -144,7 +165,10 @@ export function checkEffectiveWeights(nk: Float64Array, estimator: string, stage
     if (!(v > 0))
       throw new DiscernError(
         'FIT_DIVERGED',
-        `${estimator}: component ${k} has effective weight N_k = Σ w_i r_ik = ${v} ${stage}; a mixture component needs N_k > 0${negativeWeights ? ' (negative event weights outweigh the positive ones in its region: merge or drop them, or use fewer components)' : ' (no data left in it: use fewer components or another init)'}`,
+        (n) =>
+          `${estimator}: component ${k} has effective weight N_k = Σ w_i r_ik = ${v} ${stage}; a mixture component needs N_k > 0${
+            negativeWeights ? ` (negative event weights outweigh the positive ones in its region: merge or drop them, or use fewer ${n.option('nComponents')})` : ` (no data left in it: use fewer ${n.option('nComponents')} or another ${n.option('init')})`
+          }`,
         { estimator, component: k, effectiveWeight: v, stage },
       );
   }

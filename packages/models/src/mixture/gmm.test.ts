@@ -254,16 +254,15 @@ describe('GaussianMixture behaviour', () => {
     }
   });
 
-  it('fromJSON validates kind, shapes, weights and positive definiteness', () => {
+  it('fromJSON validates kind, shapes, weights and positive definiteness: MODEL_INVALID naming the field', () => {
     const good = fromSklearn('full', fx.iris.full).toJSON();
-    expectCode(() => GaussianMixture.fromJSON({ ...good, kind: 'kmeans' }), 'DATA_INVALID');
-    expectCode(() => GaussianMixture.fromJSON({ ...good, means: [[1, 2, 3, 4]] }), 'DATA_INVALID');
-    expectCode(() => GaussianMixture.fromJSON({ ...good, covarianceType: 'diag' }), 'DATA_INVALID');
-    expectCode(() => GaussianMixture.fromJSON({ ...good, weights: [0.5, 0.5, 0.5] }), 'DATA_INVALID');
+    expect(expectCode(() => GaussianMixture.fromJSON({ ...good, kind: 'kmeans' }), 'MODEL_INVALID').field).toBe('estimator.kind');
+    expect(expectCode(() => GaussianMixture.fromJSON({ ...good, means: [[1, 2, 3, 4]] }), 'MODEL_INVALID').field).toBe('estimator.means');
+    expect(expectCode(() => GaussianMixture.fromJSON({ ...good, covarianceType: 'diag' }), 'MODEL_INVALID').field).toBe('estimator.covariances[0][0]');
+    expect(expectCode(() => GaussianMixture.fromJSON({ ...good, weights: [0.5, 0.5, 0.5] }), 'MODEL_INVALID').field).toBe('estimator.weights');
     const cov = JSON.parse(JSON.stringify(good.covariances)) as number[][][];
     cov[1]![2]![2] = -1;
-    const ctx = expectCode(() => GaussianMixture.fromJSON({ ...good, covariances: cov }), 'SINGULAR_COVARIANCE');
-    expect(ctx.component).toBe(1);
+    expect(expectCode(() => GaussianMixture.fromJSON({ ...good, covariances: cov }), 'MODEL_INVALID').field).toBe('estimator.covariances[1]');
   });
 
   it('sample draws components by weight and rows from N(μ_k, Σ_k) (within 5 standard errors); same seed, same sample', () => {

@@ -4,7 +4,8 @@ import { type Cancellation, checkNotCancelled, fitCancellation, fitThreads } fro
 import { type DensityModel, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
+import { type EmRun, MixtureModel, bestRestart, emFitReport, emIterations, intOption, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 import { EmPass, type EmStats, chunkRows, logJoint, newStats } from './gmm-estep.js';
 import { type InitResp, initialResponsibilities } from './gmm-init.js';
 import {
@@ -94,10 +95,10 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     this.nComponents = intOption(options.nComponents, 1, 'nComponents', NAME, 1);
     this.covarianceType = options.covarianceType ?? 'full';
     if (!COVARIANCE_TYPES.includes(this.covarianceType))
-      throw new DiscernError('INVALID_ARGUMENT', `${NAME}: covarianceType must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(this.covarianceType)}`, { estimator: NAME });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('covarianceType')} must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(this.covarianceType)}`, { estimator: NAME, option: 'covarianceType' });
     this.initOption = options.init ?? 'kmeans';
     const okInit = typeof this.initOption === 'object' ? Array.isArray(this.initOption.means) : ['kmeans', 'kmeans++', 'random'].includes(this.initOption);
-    if (!okInit) throw new DiscernError('INVALID_ARGUMENT', `${NAME}: init must be 'kmeans', 'kmeans++', 'random' or { means: number[][] }, got ${JSON.stringify(this.initOption)}`, { estimator: NAME });
+    if (!okInit) throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('init')} must be 'kmeans', 'kmeans++', 'random' or { means: number[][] }, got ${JSON.stringify(this.initOption)}`, { estimator: NAME, option: 'init' });
     this.nInit = typeof this.initOption === 'object' ? 1 : intOption(options.nInit, 1, 'nInit', NAME, 1);
     this.regCovar = numberOption(options.regCovar, 1e-6, 'regCovar', NAME, (v) => v >= 0 && Number.isFinite(v), 'a finite number ≥ 0');
     this.tol = numberOption(options.tol, 1e-3, 'tol', NAME, (v) => v >= 0 || v === -Infinity, 'a number ≥ 0 (or -Infinity)');
@@ -186,7 +187,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
     for (let i = 0; i < w.length; i++) totalW += w[i]!;
     const stats: EmStats = newStats(params);
     const run = emIterations(
-      { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart, cancel },
+      { estimator: NAME, maxIter: this.maxIter, tol: this.tol, restart, cancel, regularisation: 'regCovar' },
       options,
       () => pass.run(params, stats) / totalW,
       (it) => {
@@ -346,25 +347,27 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
 
   /**
    * Rebuilds a fitted model from `toJSON()` output (or from scikit-learn's weights_, means_ and covariances_ under
-   * the same field names); checks every shape and that the weights are positive and sum to 1.
+   * the same field names), checking it as loadEstimator does: MODEL_INVALID naming the field for a wrong version
+   * or shape, a non-finite number, weights that are not positive or do not sum to 1, a variance that is not
+   * positive or a covariance that is not symmetric positive definite.
    */
-  static fromJSON(json: ModelJSON): GaussianMixture {
-    jsonKind(json, 'gmm', NAME);
-    const o = json as Record<string, unknown>;
-    const p = jsonInt(o, 'nFeatures', NAME, 1);
-    const K = jsonInt(o, 'nComponents', NAME, 1);
-    const type = o.covarianceType as CovarianceType;
-    if (!COVARIANCE_TYPES.includes(type))
-      throw new DiscernError('DATA_INVALID', `${NAME}.fromJSON: field "covarianceType" must be one of ${COVARIANCE_TYPES.join(', ')}, got ${JSON.stringify(o.covarianceType)}`, { estimator: NAME });
-    const weights = jsonNumbers(o, 'weights', NAME, [K]);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += weights[k]!;
-    if (weights.some((v) => !(v > 0)) || Math.abs(sum - 1) > 1e-8)
-      throw new DiscernError('DATA_INVALID', `${NAME}.fromJSON: field "weights" must be ${K} positive numbers summing to 1, got sum ${sum}`, { estimator: NAME, sum });
-    const means = jsonNumbers(o, 'means', NAME, [K, p]);
-    const cov = jsonNumbers(o, 'covariances', NAME, covarianceShape(type, K, p));
-    const raw = jsonOptions<GaussianMixtureOptions>(o);
-    const m = new GaussianMixture({ ...raw, nComponents: K, covarianceType: type });
+  static fromJSON(json: unknown, source?: ModelSource): GaussianMixture {
+    const r = ModelReader.of(json, source).kind('gmm').version();
+    const p = r.get('nFeatures').int(1);
+    const K = r.get('nComponents').int(1);
+    const type = r.get('covarianceType').string(COVARIANCE_TYPES) as CovarianceType;
+    const weights = r.get('weights').distribution(K, true);
+    const means = r.get('means').numbers([K, p]);
+    const cr = r.get('covariances');
+    let cov: Float64Array;
+    if (type === 'full') {
+      cov = new Float64Array(K * p * p);
+      cr.items(K).forEach((c, k) => cov.set(c.covariance(p), k * p * p));
+    } else if (type === 'tied') cov = cr.covariance(p);
+    else cov = cr.numbers(covarianceShape(type, K, p), (v) => (v > 0 ? undefined : 'a positive variance'));
+    const options = r.get('options');
+    const raw = (options.value === undefined ? {} : options.object()) as GaussianMixtureOptions;
+    const m = options.construct(() => new GaussianMixture({ ...raw, nComponents: K, covarianceType: type }));
     const reg: Regularised[] = [];
     m.params = makeParams(type, K, p, weights, means, cov, { estimator: `${NAME}.fromJSON`, regCovar: m.regCovar, strict: true }, reg);
     return m;

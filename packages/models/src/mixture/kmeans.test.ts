@@ -73,6 +73,6 @@ describe('KMeans', () => {
     const back = KMeans.fromJSON(JSON.parse(JSON.stringify(km.toJSON())) as ModelJSON);
     expect(back.toJSON()).toEqual(km.toJSON());
     expect(back.transform(iris).data).toEqual(km.transform(iris).data);
-    expect(code(() => KMeans.fromJSON({ ...km.toJSON(), clusterCenters: [[1, 2]] }))).toBe('DATA_INVALID');
+    expect(code(() => KMeans.fromJSON({ ...km.toJSON(), clusterCenters: [[1, 2]] }))).toBe('MODEL_INVALID');
   });
 });

@@ -4,7 +4,8 @@ import { type Cancellation, checkNotCancelled, checkpoint, fitCancellation } fro
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { bestRestart, intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
+import { bestRestart, intOption, matrixCopy, nest, numberOption, optionMatrix, weightsOrOnes } from './common.js';
 
 const NAME = 'KMeans';
 
@@ -229,7 +230,7 @@ export class KMeans {
     this.nClusters = intOption(options.nClusters, 8, 'nClusters', NAME, 1);
     this.init = options.init ?? 'kmeans++';
     if (typeof this.init === 'string' && this.init !== 'kmeans++' && this.init !== 'random')
-      throw new DiscernError('INVALID_ARGUMENT', `${NAME}: option init must be 'kmeans++', 'random' or { centers }, got ${JSON.stringify(this.init)}`, { estimator: NAME });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('init')} must be 'kmeans++', 'random' or { centers }, got ${JSON.stringify(this.init)}`, { estimator: NAME, option: 'init' });
     this.nInit = typeof this.init === 'object' ? 1 : intOption(options.nInit, 10, 'nInit', NAME, 1);
     this.maxIter = intOption(options.maxIter, 300, 'maxIter', NAME, 1);
     this.tol = numberOption(options.tol, 1e-4, 'tol', NAME, (v) => v >= 0, 'a number ≥ 0');
@@ -337,15 +338,16 @@ export class KMeans {
     };
   }
 
-  static fromJSON(json: ModelJSON): KMeans {
-    jsonKind(json, 'kmeans', NAME);
-    const o = json as Record<string, unknown>;
-    const p = jsonInt(o, 'nFeatures', NAME, 1);
-    const k = jsonInt(o, 'nClusters', NAME, 1);
-    const centers = jsonNumbers(o, 'clusterCenters', NAME, [k, p]);
-    const inertia = jsonNumbers(o, 'inertia', NAME, [])[0]!;
-    const opts = jsonOptions<KMeansOptions>(o);
-    const m = new KMeans({ nClusters: k, nInit: opts.nInit ?? 10, maxIter: opts.maxIter ?? 300, tol: opts.tol ?? 1e-4, seed: opts.seed ?? 0 });
+  /** Rebuilds a fitted model from `toJSON()` output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): KMeans {
+    const r = ModelReader.of(json, source).kind('kmeans').version();
+    const p = r.get('nFeatures').int(1);
+    const k = r.get('nClusters').int(1);
+    const centers = r.get('clusterCenters').numbers([k, p]);
+    const inertia = r.get('inertia').number({ min: 0 });
+    const options = r.get('options');
+    const opts = (options.value === undefined ? {} : options.object()) as KMeansOptions;
+    const m = options.construct(() => new KMeans({ nClusters: k, nInit: opts.nInit ?? 10, maxIter: opts.maxIter ?? 300, tol: opts.tol ?? 1e-4, seed: opts.seed ?? 0 }));
     m.centers = centers;
     m.p = p;
     m.inertiaValue = inertia;

@@ -87,7 +87,7 @@ describe('LatentClassModel', () => {
     expect(code(() => new LatentClassModel({ nCategories: [2] }).fit({ rows: 2, cols: 1, data: Float64Array.of(0, 2) }))).toBe('DATA_INVALID');
     const m = new LatentClassModel().fit({ rows: 2, cols: 1, data: Float64Array.of(0, 1) });
     expect(code(() => m.predict({ rows: 1, cols: 1, data: Float64Array.of(2) }))).toBe('DATA_INVALID');
-    expect(code(() => LatentClassModel.fromJSON({ ...m.toJSON(), probabilities: [[[0.5, 0.6]]] }))).toBe('DATA_INVALID');
-    expect(code(() => LatentClassModel.fromJSON({ ...m.toJSON(), kind: 'gmm' }))).toBe('DATA_INVALID');
+    expect(code(() => LatentClassModel.fromJSON({ ...m.toJSON(), probabilities: [[[0.5, 0.6]]] }))).toBe('MODEL_INVALID');
+    expect(code(() => LatentClassModel.fromJSON({ ...m.toJSON(), kind: 'gmm' }))).toBe('MODEL_INVALID');
   });
 });

@@ -4,7 +4,8 @@ import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkMemory } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { intOption, jsonInt, jsonKind, jsonNumbers, jsonOptions, optionMatrix } from './common.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
+import { intOption, optionMatrix } from './common.js';
 import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, discreteFitMemory, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'LatentClassModel';
@@ -52,9 +53,9 @@ function encode(X: DenseMatrix, nCat: Int32Array, start: Int32Array, where: stri
       const v = data[i * J + j]!;
       if (Number.isNaN(v)) continue;
       if (!Number.isInteger(v) || v < 0 || v >= nCat[j]!)
-        throw new DiscernError('DATA_INVALID', `${where}: the value at row ${i}, column ${j} is ${v}; feature ${j} takes integer category codes 0..${nCat[j]! - 1} (NaN marks a missing value)`, {
+        throw new DiscernError('DATA_INVALID', (n) => `${where}: the value at ${n.row(i)}, ${n.feature(j)} is ${v}; ${n.feature(j)} takes integer category codes 0..${nCat[j]! - 1} (NaN marks a missing value)`, {
           row: i,
-          column: j,
+          feature: j,
           value: v,
           categories: nCat[j],
         });
@@ -101,7 +102,7 @@ export class LatentClassModel extends DiscreteMixture<LatentClassInit> {
     let nCat: Int32Array;
     if (this.nCategoriesOption) {
       if (this.nCategoriesOption.length !== J)
-        throw new DiscernError('INVALID_ARGUMENT', `${NAME}: nCategories has ${this.nCategoriesOption.length} entries but X has ${J} features`, { estimator: NAME });
+        throw new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('nCategories')} has ${this.nCategoriesOption!.length} entries but X has ${J} features`, { estimator: NAME, option: 'nCategories' });
       nCat = Int32Array.from(this.nCategoriesOption);
     } else {
       nCat = new Int32Array(J).fill(1);
@@ -170,21 +171,24 @@ export class LatentClassModel extends DiscreteMixture<LatentClassInit> {
     };
   }
 
-  static fromJSON(json: ModelJSON): LatentClassModel {
-    jsonKind(json, 'latent-class', NAME);
-    const o = json as Record<string, unknown>;
-    const J = jsonInt(o, 'nFeatures', NAME, 1);
-    const K = jsonInt(o, 'nComponents', NAME, 1);
-    const nCatF = jsonNumbers(o, 'nCategories', NAME, [J]);
-    if (nCatF.some((c) => !Number.isInteger(c) || c < 1))
-      throw new DiscernError('DATA_INVALID', `${NAME}.fromJSON: field "nCategories" must hold integers ≥ 1`, { estimator: NAME });
-    const nCat = Int32Array.from(nCatF);
-    const weights = jsonNumbers(o, 'weights', NAME, [K]);
-    checkSimplex(weights, 1, K, `${NAME}.fromJSON: weights`);
+  /** Rebuilds a fitted model from `toJSON()` output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): LatentClassModel {
+    const r = ModelReader.of(json, source).kind('latent-class').version();
+    const J = r.get('nFeatures').int(1);
+    const K = r.get('nComponents').int(1);
+    const nCat = Int32Array.from(r.get('nCategories').numbers([J], (c) => (Number.isInteger(c) && c >= 1 && c < 2 ** 31 ? undefined : 'an integer ≥ 1 (categories of a feature)')));
+    const weights = r.get('weights').distribution(K);
+    // each class's probabilities per feature are read (and their lengths checked against nCategories) before the
+    // flat table is allocated from the declared sizes
+    const pr = r.get('probabilities').items(K);
+    const perClass = pr.map((rk) => rk.items(J).map((rkj, j) => rkj.distribution(nCat[j]!)));
     const blocks = blocksOf(nCat);
-    const theta = flatten(o.probabilities, K, nCat, blocks, `${NAME}.fromJSON: probabilities`, 'DATA_INVALID');
-    const raw = jsonOptions<LatentClassModelOptions>(o);
-    const m = new LatentClassModel({ ...raw, nComponents: K, nCategories: Array.from(nCat) });
+    const T = blocks.blockOf.length;
+    const theta = new Float64Array(K * T);
+    perClass.forEach((features, k) => features.forEach((probs, j) => theta.set(probs, k * T + blocks.start[j]!)));
+    const options = r.get('options');
+    const raw = (options.value === undefined ? {} : options.object()) as LatentClassModelOptions;
+    const m = options.construct(() => new LatentClassModel({ ...raw, nComponents: K, nCategories: Array.from(nCat) }));
     m.nCat = nCat;
     m.params = makeDiscreteParams(K, blocks.blockOf.length, weights, theta);
     return m;
@@ -205,19 +209,21 @@ function nested(P: DiscreteParams, nCat: Int32Array): number[][][] {
   return out;
 }
 
-/** K × J × C_j nested probabilities → flat K×T, each (k, j) block checked to be a distribution. */
-function flatten(v: unknown, K: number, nCat: Int32Array, blocks: Blocks, what: string, code: 'DATA_INVALID' | 'INVALID_ARGUMENT'): Float64Array {
+/** The init option's K × J × C_j nested probabilities → flat K×T, each (k, j) block checked to be a distribution. */
+function flatten(v: unknown, K: number, nCat: Int32Array, blocks: Blocks): Float64Array {
   const T = blocks.blockOf.length;
   const out = new Float64Array(K * T);
-  if (!Array.isArray(v) || v.length !== K) throw new DiscernError(code, `${what} must be a K × J × C_j nested array with K = ${K}`, {});
+  const bad = (at: string, expected: string, context: Record<string, unknown>): DiscernError =>
+    new DiscernError('INVALID_ARGUMENT', (n) => `${NAME}: ${n.option('init')}.probabilities${at} must be ${expected}`, { estimator: NAME, option: 'init', ...context });
+  if (!Array.isArray(v) || v.length !== K) throw bad('', `a K × J × C_j nested array with K = ${K}`, {});
   for (let k = 0; k < K; k++) {
     const vk: unknown = v[k];
-    if (!Array.isArray(vk) || vk.length !== nCat.length) throw new DiscernError(code, `${what}[${k}] must hold ${nCat.length} features`, { component: k });
+    if (!Array.isArray(vk) || vk.length !== nCat.length) throw bad(`[${k}]`, `an array of ${nCat.length} features`, { component: k });
     for (let j = 0; j < nCat.length; j++) {
       const pj: unknown = vk[j];
-      if (!Array.isArray(pj)) throw new DiscernError(code, `${what}[${k}][${j}] must be an array of ${nCat[j]} probabilities`, { component: k, feature: j });
-      const block = optionMatrix([pj as number[]], 1, nCat[j]!, `${what}[${k}][${j}]`, NAME);
-      checkSimplex(block, 1, nCat[j]!, `${what}[${k}][${j}]`);
+      if (!Array.isArray(pj)) throw bad(`[${k}][${j}]`, `an array of ${nCat[j]} probabilities`, { component: k, feature: j });
+      const block = optionMatrix([pj as number[]], 1, nCat[j]!, `init.probabilities[${k}][${j}]`, NAME);
+      checkSimplex(block, 1, nCat[j]!, NAME, `init.probabilities[${k}][${j}]`);
       out.set(block, k * T + blocks.start[j]!);
     }
   }
@@ -226,7 +232,7 @@ function flatten(v: unknown, K: number, nCat: Int32Array, blocks: Blocks, what: 
 
 function startParams(init: LatentClassInit, K: number, nCat: Int32Array, blocks: Blocks): DiscreteParams {
   const weights = optionMatrix([init.weights], 1, K, 'init.weights', NAME);
-  checkSimplex(weights, 1, K, `${NAME}: init.weights`);
-  const theta = flatten(init.probabilities, K, nCat, blocks, `${NAME}: init.probabilities`, 'INVALID_ARGUMENT');
+  checkSimplex(weights, 1, K, NAME, 'init.weights');
+  const theta = flatten(init.probabilities, K, nCat, blocks);
   return makeDiscreteParams(K, blocks.blockOf.length, weights, theta);
 }

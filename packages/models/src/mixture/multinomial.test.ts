@@ -82,7 +82,7 @@ describe('MultinomialMixture', () => {
     expect(b.toJSON()).toEqual(a.toJSON());
     expect(code(() => new MultinomialMixture().fit({ rows: 1, cols: 2, data: Float64Array.of(1, -1) }))).toBe('DATA_INVALID');
     expect(code(() => new MultinomialMixture().fit({ rows: 1, cols: 2, data: Float64Array.of(1, Infinity) }))).toBe('DATA_INVALID');
-    expect(code(() => MultinomialMixture.fromJSON({ ...a.toJSON(), probabilities: [[0.5, 0.6], [0.5, 0.5]] }))).toBe('DATA_INVALID');
+    expect(code(() => MultinomialMixture.fromJSON({ ...a.toJSON(), probabilities: [[0.5, 0.6], [0.5, 0.5]] }))).toBe('MODEL_INVALID');
     expect(code(() => new MultinomialMixture({ alpha: -1 }))).toBe('INVALID_ARGUMENT');
   });
 });

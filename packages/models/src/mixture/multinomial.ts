@@ -4,7 +4,8 @@ import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { checkMemory } from '../resources.js';
 import { checkPredictX, checkWeights, checkX, notFitted } from '../validate.js';
-import { jsonInt, jsonKind, jsonNumbers, jsonOptions, logFactorial, matrixCopy, nest, optionMatrix } from './common.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
+import { logFactorial, matrixCopy, nest, optionMatrix } from './common.js';
 import { type Blocks, DiscreteMixture, type DiscreteParams, type SparseRows, checkSimplex, discreteFitMemory, makeDiscreteParams } from './discrete-em.js';
 
 const NAME = 'MultinomialMixture';
@@ -44,7 +45,7 @@ function encode(X: DenseMatrix, where: string): SparseRows {
       const v = data[i * J + j]!;
       if (Number.isNaN(v)) continue;
       if (!(v >= 0) || v === Infinity)
-        throw new DiscernError('DATA_INVALID', `${where}: the count at row ${i}, column ${j} is ${v}; counts must be finite and ≥ 0 (NaN marks a missing cell)`, { row: i, column: j, value: v });
+        throw new DiscernError('DATA_INVALID', (n) => `${where}: the count at ${n.row(i)}, ${n.feature(j)} is ${v}; counts must be finite and ≥ 0 (NaN marks a missing cell)`, { row: i, feature: j, value: v });
       if (v === 0) continue;
       cells.push(j);
       counts.push(v);
@@ -122,17 +123,16 @@ export class MultinomialMixture extends DiscreteMixture<MultinomialInit> {
     };
   }
 
-  static fromJSON(json: ModelJSON): MultinomialMixture {
-    jsonKind(json, 'multinomial-mixture', NAME);
-    const o = json as Record<string, unknown>;
-    const J = jsonInt(o, 'nFeatures', NAME, 1);
-    const K = jsonInt(o, 'nComponents', NAME, 1);
-    const weights = jsonNumbers(o, 'weights', NAME, [K]);
-    const theta = jsonNumbers(o, 'probabilities', NAME, [K, J]);
-    checkSimplex(weights, 1, K, `${NAME}.fromJSON: weights`);
-    checkSimplex(theta, K, J, `${NAME}.fromJSON: probabilities`);
-    const raw = jsonOptions<MultinomialMixtureOptions>(o);
-    const m = new MultinomialMixture({ ...raw, nComponents: K });
+  /** Rebuilds a fitted model from `toJSON()` output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): MultinomialMixture {
+    const r = ModelReader.of(json, source).kind('multinomial-mixture').version();
+    const J = r.get('nFeatures').int(1);
+    const K = r.get('nComponents').int(1);
+    const weights = r.get('weights').distribution(K);
+    const theta = r.get('probabilities').distributions(K, J);
+    const options = r.get('options');
+    const raw = (options.value === undefined ? {} : options.object()) as MultinomialMixtureOptions;
+    const m = options.construct(() => new MultinomialMixture({ ...raw, nComponents: K }));
     m.params = makeDiscreteParams(K, J, weights, theta);
     return m;
   }
@@ -141,7 +141,7 @@ export class MultinomialMixture extends DiscreteMixture<MultinomialInit> {
 function startParams(init: MultinomialInit, K: number, J: number): DiscreteParams {
   const weights = optionMatrix([init.weights], 1, K, 'init.weights', NAME);
   const theta = optionMatrix(init.probabilities, K, J, 'init.probabilities', NAME);
-  checkSimplex(weights, 1, K, `${NAME}: init.weights`);
-  checkSimplex(theta, K, J, `${NAME}: init.probabilities`);
+  checkSimplex(weights, 1, K, NAME, 'init.weights');
+  checkSimplex(theta, K, J, NAME, 'init.probabilities');
   return makeDiscreteParams(K, J, weights, theta);
 }

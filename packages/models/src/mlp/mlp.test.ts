@@ -123,7 +123,7 @@ describe('MLPClassifier: model contract', () => {
     expect(back.nClasses).toBe(3);
   });
 
-  it('rejects malformed JSON with INVALID_ARGUMENT', () => {
+  it('rejects malformed JSON with MODEL_INVALID', () => {
     const json = JSON.parse(JSON.stringify(new MLPClassifier({ hiddenLayers: [3], maxIter: 2 }).fit(X, y).toJSON())) as Record<string, unknown> & { layers: Record<string, unknown>[] };
     const bad: unknown[] = [
       null,
@@ -136,7 +136,7 @@ describe('MLPClassifier: model contract', () => {
       { ...json, layers: [json.layers[0], { ...json.layers[1], biases: [0, 'x', 0] }] },
       { ...json, options: { ...(json.options as object), activation: 'swish' } },
     ];
-    for (const b of bad) expect(codeOf(() => MLPClassifier.fromJSON(b))).toBe('INVALID_ARGUMENT');
+    for (const b of bad) expect(codeOf(() => MLPClassifier.fromJSON(b))).toBe('MODEL_INVALID');
   });
 
   it('reports progress once per epoch with the loss', () => {

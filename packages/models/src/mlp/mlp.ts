@@ -7,6 +7,7 @@ import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js'
 import { type Activation, type OutputActivation, initLayer } from './activations.js';
 import { type Architecture, Workspace, architecture } from './network.js';
 import { type MLPOptions, type ResolvedOptions, loadInitialLayers, resolveOptions, resolveThreads } from './options.js';
+import { type ModelSource } from '../model-json.js';
 import { parseMLPJSON } from './serialize.js';
 import { stratifiedHoldout, train } from './train.js';
 
@@ -152,14 +153,18 @@ export class MLPClassifier implements Classifier {
       let total = 0;
       for (let t = 0; t < trainIdx.length; t++) total += options.weights[trainIdx[t]!]!;
       if (!(total > 0))
-        throw new DiscernError('DATA_INVALID', `${NAME}: the event weights of the training rows sum to ${total}; they must sum to a positive number`, { estimator: NAME, total });
+        throw new DiscernError(
+          'DATA_INVALID',
+          (nm) => `${NAME}: the event weights of the training rows sum to ${total}${valIdx ? ` once the ${nm.option('validationFraction')} is held out for ${nm.option('earlyStopping')}` : ''}; they must sum to a positive number`,
+          { estimator: NAME, total },
+        );
       const f = trainIdx.length / total;
       for (let i = 0; i < n; i++) w[i] = options.weights[i]! * f;
       if (valIdx) {
         let vt = 0;
         for (let t = 0; t < valIdx.length; t++) vt += w[valIdx[t]!]!;
         if (!(vt > 0))
-          throw new DiscernError('DATA_INVALID', `${NAME}: the event weights of the validation rows sum to ${vt}; early stopping needs a positive validation weight`, { estimator: NAME, total: vt });
+          throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights of the validation rows sum to ${vt}; ${nm.option('earlyStopping')} needs a positive validation weight`, { estimator: NAME, total: vt, option: 'earlyStopping' });
       }
     }
 
@@ -236,9 +241,9 @@ export class MLPClassifier implements Classifier {
     };
   }
 
-  /** Rebuilds a fitted model from toJSON()'s output; INVALID_ARGUMENT on anything malformed. */
-  static fromJSON(json: unknown): MLPClassifier {
-    const parsed = parseMLPJSON(json);
+  /** Rebuilds a fitted model from toJSON()'s output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): MLPClassifier {
+    const parsed = parseMLPJSON(json, source);
     const model = new MLPClassifier(parsed.options);
     const arch = architecture(parsed.sizes, model.options.activation);
     const params = new Float64Array(arch.nParams);

@@ -96,7 +96,7 @@ export interface ResolvedOptions {
 }
 
 function bad(name: string, value: unknown, accepted: string): DiscernError {
-  return new DiscernError('INVALID_ARGUMENT', `MLPClassifier option ${name} is ${JSON.stringify(value) ?? String(value)}; expected ${accepted}`, {
+  return new DiscernError('INVALID_ARGUMENT', (n) => `MLPClassifier: ${n.option(name)} is ${JSON.stringify(value) ?? String(value)}; expected ${accepted}`, {
     estimator: 'MLPClassifier',
     option: name,
     value,
@@ -176,7 +176,7 @@ export function resolveOptions(options: MLPOptions): ResolvedOptions {
 export function loadInitialLayers(init: readonly LayerInit[], sizes: readonly number[], wOffsets: readonly number[], params: Float64Array): void {
   const L = sizes.length - 1;
   if (!Array.isArray(init) || init.length !== L)
-    throw new DiscernError('INVALID_ARGUMENT', `MLPClassifier option initialLayers has ${Array.isArray(init) ? init.length : 'no'} layers; the network [${sizes.join(', ')}] has ${L} (hidden layers, then the output layer)`, {
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `MLPClassifier: ${n.option('initialLayers')} has ${Array.isArray(init) ? init.length : 'no'} layers; the network [${sizes.join(', ')}] has ${L} (hidden layers, then the output layer)`, {
       estimator: 'MLPClassifier',
       option: 'initialLayers',
     });
@@ -189,7 +189,8 @@ export function loadInitialLayers(init: readonly LayerInit[], sizes: readonly nu
     if (!W || !b || W.length !== p * q || b.length !== q)
       throw new DiscernError(
         'INVALID_ARGUMENT',
-        `MLPClassifier option initialLayers[${l}] must have weights of length ${p}×${q} = ${p * q} (row-major, inputs × outputs) and biases of length ${q}; got ${W?.length ?? 'none'} and ${b?.length ?? 'none'}`,
+        (n) =>
+          `MLPClassifier: ${n.option('initialLayers')}[${l}] must have weights of length ${p}×${q} = ${p * q} (row-major, inputs × outputs) and biases of length ${q}; got ${W?.length ?? 'none'} and ${b?.length ?? 'none'}`,
         { estimator: 'MLPClassifier', option: 'initialLayers', layer: l },
       );
     const off = wOffsets[l]!;
@@ -198,7 +199,7 @@ export function loadInitialLayers(init: readonly LayerInit[], sizes: readonly nu
   }
   for (let t = 0; t < params.length; t++)
     if (!Number.isFinite(params[t]!))
-      throw new DiscernError('INVALID_ARGUMENT', `MLPClassifier option initialLayers contains a non-finite value (${params[t]}); starting weights must be finite`, {
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `MLPClassifier: ${n.option('initialLayers')} contains a non-finite value (${params[t]}); starting weights must be finite`, {
         estimator: 'MLPClassifier',
         option: 'initialLayers',
       });

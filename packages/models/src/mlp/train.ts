@@ -45,8 +45,9 @@ export function stratifiedHoldout(y: Int32Array, nClasses: number, fraction: num
   if (nVal === 0)
     throw new DiscernError(
       'TOO_FEW_SAMPLES',
-      `MLPClassifier: earlyStopping with validationFraction=${fraction} leaves no validation rows out of ${y.length}; use more data, a larger validationFraction, or earlyStopping: false`,
-      { estimator: 'MLPClassifier', rows: y.length, validationFraction: fraction },
+      (n) =>
+        `MLPClassifier: ${n.option('earlyStopping')} with ${n.option('validationFraction')} ${fraction} leaves no validation rows out of ${y.length}; use more data, a larger ${n.option('validationFraction')}, or turn ${n.option('earlyStopping')} off`,
+      { estimator: 'MLPClassifier', rows: y.length, validationFraction: fraction, option: 'validationFraction' },
     );
   const train = new Int32Array(y.length - nVal);
   const val = new Int32Array(nVal);
@@ -78,8 +79,9 @@ export interface TrainInput {
 function diverged(epoch: number, batch: number | undefined, lr: number, solver: string, what: string): DiscernError {
   return new DiscernError(
     'FIT_DIVERGED',
-    `MLPClassifier diverged in epoch ${epoch}${batch === undefined ? '' : ` (batch ${batch})`}: ${what}; lower learningRateInit (now ${lr} with ${solver}), standardise the features, or raise l2`,
-    { estimator: 'MLPClassifier', epoch, batch, learningRate: lr },
+    (n) =>
+      `MLPClassifier diverged in epoch ${epoch}${batch === undefined ? '' : ` (batch ${batch})`}: ${what}; lower ${n.option('learningRateInit')} (now ${lr} with ${solver}), standardise the features, or raise ${n.option('l2')}`,
+    { estimator: 'MLPClassifier', epoch, batch, learningRate: lr, option: 'learningRateInit' },
   );
 }
 

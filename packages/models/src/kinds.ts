@@ -1,0 +1,32 @@
+/**
+ * The model families of discern by the `kind` their saved JSON carries — the same names as the config's
+ * `fit: { model: ... }` — and whether each is a supervised classifier (fitted on labels; its JSON has nClasses) or
+ * an unsupervised density or clustering model.
+ */
+export const MODEL_KINDS = ['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'gmm', 'kmeans', 'multinomial-mixture', 'latent-class'] as const;
+
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+const SUPERVISED: Readonly<Record<ModelKind, boolean>> = {
+  logistic: true,
+  mlp: true,
+  'gaussian-nb': true,
+  'multinomial-nb': true,
+  'categorical-nb': true,
+  lda: true,
+  qda: true,
+  generative: true,
+  gmm: false,
+  kmeans: false,
+  'multinomial-mixture': false,
+  'latent-class': false,
+};
+
+export function isModelKind(value: unknown): value is ModelKind {
+  return typeof value === 'string' && (MODEL_KINDS as readonly string[]).includes(value);
+}
+
+/** Whether a kind is a classifier fitted on labels (its estimator has nClasses and predictProba). */
+export function isSupervised(kind: ModelKind): boolean {
+  return SUPERVISED[kind];
+}
