@@ -1,5 +1,5 @@
 import { DiscernError } from '@discern/core';
-import { columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
+import { type MissingTokens, columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
@@ -388,7 +388,7 @@ export function checkHeader(names: readonly string[], source: string): void {
 
 export type RecordValue = string | number | boolean | null | undefined;
 
-function cellText(v: RecordValue, missing: ReadonlySet<string>): string | null {
+function cellText(v: RecordValue, missing: MissingTokens): string | null {
   if (v === null || v === undefined) return null;
   const s = typeof v === 'string' ? v.trim() : String(v);
   return missing.has(s) ? null : s;

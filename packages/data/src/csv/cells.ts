@@ -12,8 +12,34 @@ export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', '?'];
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_RE = /^[+-]?(?:nan|inf|infinity)$/i;
 
+/** 10^0 … 10^15, each exact in a double. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 /** The value of a cell that is strictly a finite decimal number (`1e3`, `-0.5`, `.5`), else NaN. */
 export function strictNumber(s: string): number {
+  // Fast path for the common spelling, a sign, digits and a point, at most 15 digits: the digits as an integer
+  // M < 10^15 over 10^k, both exact, rounded once by the division: the double nearest to s, as Number(s) gives it.
+  const n = s.length;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  const neg = c0 === 45; // -
+  if (neg || c0 === 43) i = 1; // + too
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else break;
+  }
+  if (i === n && digits > 0 && digits <= 15) {
+    const v = frac > 0 ? m / POW10[frac]! : m;
+    return neg ? -v : v;
+  }
   if (!NUMBER_RE.test(s)) return NaN;
   const v = Number(s);
   return Number.isFinite(v) ? v : NaN;
@@ -28,9 +54,26 @@ export function isNonFiniteLiteral(s: string): boolean {
   return NON_FINITE_RE.test(s) || (NUMBER_RE.test(s) && !Number.isFinite(Number(s)));
 }
 
-/** A Set of missing tokens, validated. */
-export function missingSet(tokens: readonly string[] | undefined): ReadonlySet<string> {
-  return new Set((tokens ?? DEFAULT_MISSING_VALUES).map((t) => t.trim()));
+/** The missing-value tokens of a reader: `has(cell)` is true for a cell (already trimmed) that means "missing". */
+export class MissingTokens {
+  private readonly set: ReadonlySet<string>;
+  /** The longest token: a longer cell is none of them, found without hashing it (most cells are numbers). */
+  private readonly longest: number;
+
+  constructor(tokens: readonly string[] | undefined) {
+    const set = new Set((tokens ?? DEFAULT_MISSING_VALUES).map((t) => String(t).trim()));
+    this.set = set;
+    this.longest = Math.max(0, ...[...set].map((t) => t.length));
+  }
+
+  has(s: string): boolean {
+    return s.length <= this.longest && this.set.has(s);
+  }
+}
+
+/** The missing tokens, trimmed (the default ones when none are given). */
+export function missingSet(tokens: readonly string[] | undefined): MissingTokens {
+  return new MissingTokens(tokens);
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectDelimiter, parseCsv, readCsvFile } from './parse.js';
 import { isNonFiniteLiteral, strictNumber } from './cells.js';
@@ -17,6 +18,23 @@ describe('strict numbers', () => {
   ])('%s is %d', (s, v) => expect(strictNumber(s)).toBe(v));
   it.each(['1,5', '0.o5', '12abc', '0x10', '', ' ', '1e', 'e3', '.', '-', '1.2.3', 'NaN', 'inf', '1e999'])('%j is not a finite number', (s) => {
     expect(strictNumber(s)).toBeNaN();
+  });
+  it('agree with the strict decimal syntax and Number(), bit for bit, on arbitrary short strings (property)', () => {
+    // the definition strictNumber had before its fast path: the syntax, then Number(), finite only
+    const reference = (s: string) => {
+      if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return NaN;
+      const v = Number(s);
+      return Number.isFinite(v) ? v : NaN;
+    };
+    const text = fc.array(fc.constantFrom('0', '1', '5', '9', '.', '-', '+', 'e', 'E', ' ', 'x', '00', '123456789'), { maxLength: 20 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect([s, Object.is(strictNumber(s), reference(s))]).toEqual([s, true]);
+      }),
+      { numRuns: 5000, seed: 3 },
+    );
+    for (const s of ['-0', '+0', '-.0', '0.', '.5', '5.', '000000000000001', '0000000000000001', '123456789012345', '1234567890123456', '0.1', '-2.675'])
+      expect([s, Object.is(strictNumber(s), reference(s))]).toEqual([s, true]);
   });
   it.each(['NaN', 'nan', 'inf', '-inf', 'Infinity', '+Infinity', 'INF', '1e999', '-1e400'])('%s is a non-finite literal', (s) => expect(isNonFiniteLiteral(s)).toBe(true));
   it.each(['1', 'abc', 'NA', 'nanx', 'information'])('%s is not a non-finite literal', (s) => expect(isNonFiniteLiteral(s)).toBe(false));

@@ -1,6 +1,6 @@
 import { DiscernError } from '@discern/core';
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
-import { missingSet } from './cells.js';
+import { type MissingTokens, missingSet } from './cells.js';
 import { CsvRecordReader, type OnRecord, type ReadOptions, detectDelimiterBytes, readFileRecords, readerSettings } from './reader.js';
 
 export interface CsvOptions extends ReadOptions {
@@ -49,15 +49,12 @@ class TableCollector {
   private p = 0;
   private lines = new Int32Array(1024);
   nRows = 0;
-  private readonly longestMissing: number;
 
   constructor(
     private readonly source: string,
     private readonly reader: CsvRecordReader,
-    private readonly missing: ReadonlySet<string>,
-  ) {
-    this.longestMissing = Math.max(0, ...[...missing].map((t) => t.length));
-  }
+    private readonly missing: MissingTokens,
+  ) {}
 
   readonly onRecord: OnRecord = (record, line) => {
     if (isBlankRecord(record)) return;
@@ -70,11 +67,10 @@ class TableCollector {
     }
     const p = this.p;
     if (record.length !== p) throw raggedRowError(this.source, line, record.length, p, this.reader.delimiter);
-    const builders = this.builders, missing = this.missing, longest = this.longestMissing;
+    const builders = this.builders, missing = this.missing;
     for (let j = 0; j < p; j++) {
       const s = record[j]!;
-      // a cell longer than every missing token is not one: no hash of it
-      builders[j]!.push(s.length <= longest && missing.has(s) ? null : s);
+      builders[j]!.push(missing.has(s) ? null : s);
     }
     if (this.nRows === this.lines.length) {
       const grown = new Int32Array(this.lines.length * 2);
