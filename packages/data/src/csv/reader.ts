@@ -8,8 +8,9 @@
  * replaced csv-parse because of what csv-parse could not do here: bound the bytes held for one record (a file without
  * line breaks, such as /dev/zero, grew its buffers without limit), refuse bytes that are not UTF-8 with their line
  * and column (csv-parse decodes them to U+FFFD), and read a file in chunks both synchronously and as a stream through
- * one public interface (its fast synchronous path is a private member). By measurement it is also about 5 times
- * faster (docs in `parse.ts`).
+ * one public interface (its fast synchronous path is a private member). It is also faster: 2,000,000 rows × 11
+ * columns (160 MB) take readCsvFile 2.2 s of CPU where csv-parse's private synchronous path took 9.1 s (4.1 times),
+ * readCsvBatches 2.8 s where csv-parse's stream took 9.6 s (3.4 times), both measured in one process, alternating.
  *
  * Bytes are scanned as bytes: the special characters (quote, separator, CR, LF, the trimmed blanks) are ASCII and
  * never occur inside a multi-byte UTF-8 sequence. A value is decoded once, when it ends.
