@@ -6,7 +6,7 @@
 import { DiscernError, type Naming } from '@discern/core';
 import { type DenseMatrix, fromRows } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
-import { GaussianNB, LDA, MultinomialNB, QDA } from './bayes/index.js';
+import { GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, LatentClassModel } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
@@ -117,5 +117,18 @@ describe('messages name rows, features and options through the Naming', () => {
     expect(e.renamed(USER).message).toBe('MultinomialNB: the value -1 at iris.csv line 3, column sepal_width is negative; features must be non-negative counts');
     const f = errorOf(() => new QDA().fit(fromRows([[1, 2], [3, Infinity], [0, 1], [2, 2]]), Int32Array.of(0, 1, 0, 1)));
     expect(f.renamed(USER).message).toBe('QDA input has a non-finite value Infinity at iris.csv line 3, column sepal_width; every value must be a finite number');
+  });
+
+  it("a class density's error names the row of X, not the row of the class's subset, and its options inside density", () => {
+    const { X, y } = data();
+    const w = new Float64Array(12).fill(1);
+    w[7] = -1; // class 1, the 4th row of that class
+    const e = errorOf(() => new GenerativeClassifier({ density: { kind: 'gaussian' } }).fit(X, y, { weights: w }));
+    expect(e.message).toBe('GenerativeClassifier: fitting the density of class 1 (6 rows) failed: GaussianDensity: the event weight of row 7 is negative (-1); this estimator accepts only non-negative weights');
+    expect(e.context).toMatchObject({ row: 7, class: 1 });
+    expect(e.renamed(USER).message).toMatch(/the event weight of iris\.csv line 9 is negative/);
+    const o = errorOf(() => new GenerativeClassifier({ density: { kind: 'gmm', nComponents: 0 } }));
+    expect(o.message).toBe('GenerativeClassifier: density.nComponents is refused: GaussianMixture: nComponents must be an integer ≥ 1, got 0');
+    expect(o.renamed(USER).message).toBe('GenerativeClassifier: steps[1].fit.density.nComponents is refused: GaussianMixture: steps[1].fit.n_components must be an integer ≥ 1, got 0');
   });
 });

@@ -46,7 +46,8 @@ export class GenerativeClassifier extends BayesClassifierBase {
       } catch (e) {
         if (e instanceof DiscernError && e.code === 'INVALID_ARGUMENT') {
           const inner = typeof e.context.option === 'string' ? e.context.option : undefined;
-          throw new DiscernError('INVALID_ARGUMENT', (n) => `GenerativeClassifier: ${n.option('density')}${inner ? `.${inner}` : ''} is refused: ${e.message}`, { ...e.context, option: 'density', densityOption: inner }, { cause: e });
+          const err = e;
+          throw new DiscernError('INVALID_ARGUMENT', (n) => `GenerativeClassifier: ${n.option('density')}${inner ? `.${inner}` : ''} is refused: ${err.renamed(n).message}`, { ...e.context, option: 'density', densityOption: inner }, { cause: e });
         }
         throw e;
       }
@@ -89,7 +90,17 @@ export class GenerativeClassifier extends BayesClassifierBase {
       } catch (e) {
         if (e instanceof DiscernError && e.code === 'INTERRUPTED') throw interruptedError(`${this.kind}, density of class ${k} of ${K}: ${String(e.context.what ?? e.message)}`, e.context.reason);
         // say which class failed: a density error alone does not tell the user where to look
-        if (e instanceof DiscernError) throw new DiscernError(e.code, `${est}: fitting the density of class ${k} (${idx.length} rows) failed: ${e.message}`, { ...e.context, estimator: est, class: k }, { cause: e });
+        // (its rows are the class's rows: row i of the density is row idx[i] of X, and named so)
+        if (e instanceof DiscernError) {
+          const inner = e;
+          const row = typeof e.context.row === 'number' ? { row: idx[e.context.row] } : {};
+          throw new DiscernError(
+            e.code,
+            (n) => `${est}: fitting the density of class ${k} (${idx.length} rows) failed: ${inner.renamed({ ...n, row: (i) => n.row(idx[i] ?? i) }).message}`,
+            { ...e.context, estimator: est, class: k, ...row },
+            { cause: e },
+          );
+        }
         throw e;
       }
       densities.push(model);

@@ -241,7 +241,7 @@ export class GaussianMixture extends MixtureModel implements DensityModel {
   sample(n: number, seed = 0): GaussianMixtureSample {
     const P = this.params;
     if (!P) throw notFitted(NAME);
-    intOption(n, 1, 'n (sample size)', NAME, 1);
+    if (!Number.isInteger(n) || n < 1) throw new DiscernError('INVALID_ARGUMENT', `${NAME}.sample: the sample size must be an integer ≥ 1, got ${n}`, { estimator: NAME, value: n });
     const rng = createRng(seed);
     const { K, p } = P;
     const comps = rng.choice(K, n, { replace: true, weights: P.weights });
