@@ -66,7 +66,10 @@ export interface FitReport {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** A fitted model as plain JSON data; `kind` selects the class that `fromJSON` rebuilds. */
+/**
+ * A fitted model as plain JSON data; `kind` (a ModelKind) selects the class that `loadEstimator` rebuilds, with one
+ * check of every field (MODEL_INVALID naming the field; see model-json.ts). Each class's `fromJSON` runs the same.
+ */
 export interface ModelJSON {
   readonly kind: string;
   readonly [key: string]: unknown;
