@@ -89,7 +89,7 @@ describe('encoding', () => {
     const e = discernError(() => readCsvFile(p));
     expect(e.code).toBe('DATA_INVALID');
     expect(e.message).toBe(
-      `${p} line 3, column 'class': the bytes 0xE9 0x0A 0x33 0x2C (byte offset 19 in the file, after "caf") are not UTF-8; save the file as UTF-8, or read it with encoding: 'latin1' if it is Latin-1 (ISO-8859-1)`,
+      `${p} line 3, column 'class': the byte 0xE9 is not UTF-8 (byte offset 19 in the file, after "caf"); save the file as UTF-8, or read it with encoding: 'latin1' if it is Latin-1 (ISO-8859-1)`,
     );
     expect(e.context).toMatchObject({ file: p, line: 3, column: 'class', offset: 19, option: 'encoding' });
     expect(e.renamed({ option: () => 'data.encoding' }).message).toContain("read it with data.encoding: 'latin1'");
@@ -111,25 +111,25 @@ describe('encoding', () => {
 
   it('refuses each kind of bad UTF-8: a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, a cut sequence', () => {
     const bad: [string, number[], string][] = [
-      ['continuation', [0x80], '0x80'],
-      ['overlong', [0xc0, 0xaf], '0xC0'],
-      ['overlong3', [0xe0, 0x80, 0xaf], '0xE0 0x80'],
-      ['surrogate', [0xed, 0xa0, 0x80], '0xED 0xA0 0x80'],
-      ['beyond', [0xf4, 0x90, 0x80, 0x80], '0xF4 0x90 0x80 0x80'],
-      ['lead-only', [0xe2, 0x82, 0x2c], '0xE2 0x82 0x2C'],
+      ['continuation', [0x80], 'the byte 0x80 is'],
+      ['overlong', [0xc0, 0xaf], 'the bytes 0xC0 0xAF are'],
+      ['overlong3', [0xe0, 0x80, 0xaf], 'the bytes 0xE0 0x80 0xAF are'],
+      ['surrogate', [0xed, 0xa0, 0x80], 'the bytes 0xED 0xA0 0x80 are'],
+      ['beyond', [0xf4, 0x90, 0x80, 0x80], 'the bytes 0xF4 0x90 0x80 0x80 are'],
+      ['lead-only', [0xe2, 0x82, 0x2c], 'the bytes 0xE2 0x82 are'],
     ];
     for (const [name, bytes, shown] of bad) {
       const p = file(Buffer.concat([Buffer.from('a,b\n1,x'), Buffer.from(bytes), Buffer.from(',\n')]), `${name}.csv`);
       const e = discernError(() => readCsvFile(p));
       expect([name, e.code, e.context.line]).toEqual([name, 'DATA_INVALID', 2]);
-      expect(e.message).toContain(`the bytes ${shown}`);
+      expect(e.message).toContain(`: ${shown} not UTF-8`);
     }
     // cut off by the end of the file
     const cut = file(Buffer.concat([Buffer.from('a,b\n1,x'), Buffer.from([0xf0, 0x9f, 0x98])]), 'cut.csv');
-    expect(discernError(() => readCsvFile(cut)).message).toContain('the bytes 0xF0 0x9F 0x98 (byte offset 7 in the file, after "x") are not UTF-8');
+    expect(discernError(() => readCsvFile(cut)).message).toContain('the bytes 0xF0 0x9F 0x98 are not UTF-8 (byte offset 7 in the file, after "x")');
     // in the header, where no column has a name yet
     const head = file(Buffer.concat([Buffer.from('a,b'), Buffer.from([0xff]), Buffer.from('\n1,2\n')]), 'head.csv');
-    expect(discernError(() => readCsvFile(head)).message).toMatch(/head\.csv line 1, field 2 of the header: the bytes 0xFF/);
+    expect(discernError(() => readCsvFile(head)).message).toMatch(/head\.csv line 1, field 2 of the header: the byte 0xFF is not UTF-8/);
   });
 
   it('reads valid UTF-8 across chunk boundaries, and finds a bad byte after the first chunk with its line', () => {

@@ -296,10 +296,14 @@ export class CsvRecordReader {
     const w = this.where(line, field);
     const offset = this.base + pos;
     const after = before === '' ? '' : `, after ${quote(before, 40)}`;
+    // the bad sequence: its first byte and the continuation bytes (0x80 to 0xBF) after it
+    let end = pos + 1;
+    while (end < n && end < pos + 4 && (data[end]! & 0xc0) === 0x80) end++;
+    const bytes = end - pos === 1 ? `the byte ${hex(data, pos, end)} is` : `the bytes ${hex(data, pos, end)} are`;
     return new DiscernError(
       'DATA_INVALID',
       (nm) =>
-        `${w.text}: the bytes ${hex(data, pos, n)} (byte offset ${offset.toLocaleString('en-US')} in the file${after}) are not UTF-8; save the file as UTF-8, or read it with ${nm.option('encoding')}: 'latin1' if it is Latin-1 (ISO-8859-1)`,
+        `${w.text}: ${bytes} not UTF-8 (byte offset ${offset.toLocaleString('en-US')} in the file${after}); save the file as UTF-8, or read it with ${nm.option('encoding')}: 'latin1' if it is Latin-1 (ISO-8859-1)`,
       { file: this.source, line, column: w.column, offset, option: 'encoding' },
     );
   }
