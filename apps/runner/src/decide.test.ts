@@ -119,7 +119,7 @@ describe('minimum Bayes risk', () => {
   it('a cost matrix of the wrong size is a coded error naming the path and the classes', async () => {
     const r = await discern(['run', 'configs/iris-bayes-risk.yaml', '--out', tempDir(), '--set', 'steps[5].decide.cost=[[0, 1], [1, 0]]']);
     expectUserError(r, 'CONFIG_INVALID');
-    expect(r.stderr).toMatch(/steps\[5\]\.decide\.cost must be a 3×3 matrix cost\[decided\]\[true\] with rows and columns in class order "setosa", "versicolor", "virginica"/);
+    expect(r.stderr).toMatch(/steps\[5\]\.decide\.cost:? must be a 3×3 matrix cost\[decided\]\[true\] with rows and columns in class order "setosa", "versicolor", "virginica"/);
   });
 
   it('alpha out of range is refused before anything runs', async () => {

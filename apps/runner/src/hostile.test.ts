@@ -82,6 +82,16 @@ describe('no command overwrites or deletes a file it reads, --force or not', () 
     expect(readFileSync(model, 'utf8')).toBe(before);
   });
 
+  it('run --out the current folder or a folder above it, with --force: refused, nothing deleted', async () => {
+    const { cfg } = project();
+    const cwd = writeFiles({ 'precious.txt': 'keep me' });
+    const inner = join(cwd, 'deeper');
+    mkdirSync(inner);
+    for (const out of ['.', '..', '']) refused(await discern(['run', cfg, '--out', out, '--force'], { cwd: inner }), 'INVALID_ARGUMENT', 'holds the current folder');
+    expect(readFileSync(join(cwd, 'precious.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(inner)).toBe(true);
+  });
+
   it('init x.csv --out x.csv --force', async () => {
     const { csv } = project();
     refused(await discern(['init', csv, '--out', csv, '--force']), 'OUTPUT_IS_INPUT');

@@ -1,6 +1,7 @@
 import { closeSync, openSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import { DiscernError, ioError } from '@discern/core';
+import { DiscernError, ioError, isInside } from '@discern/core';
 import { display } from './cli-common.js';
 
 /**
@@ -92,3 +93,18 @@ export function checkOutputFolder(dir: string, what: string): void {
   existingAncestor(path, what);
 }
 
+
+/**
+ * `what` names a run folder, which a run replaces whole (with --force, whatever it holds): besides checkOutputFolder,
+ * never the current folder, the home folder or a folder above them (`--out . --force`, `--out ~ --force`).
+ */
+export function checkRunFolder(dir: string, what: string): void {
+  const path = resolve(dir);
+  checkOutputFolder(path, what);
+  for (const [place, p] of [['the current folder', process.cwd()], ['your home folder', homedir()]] as const)
+    if (isInside(p, path))
+      throw new DiscernError('INVALID_ARGUMENT', `${what} ${display(path)} holds ${place} (${p}); a run replaces its whole folder, so choose a folder of its own (such as runs/<name>)`, {
+        file: path,
+        option: what,
+      });
+}

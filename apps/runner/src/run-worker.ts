@@ -12,7 +12,7 @@ import type { PreparedConfig } from '@discern/pipeline';
 import { display } from './cli-common.js';
 import { overridesFrom } from './overrides.js';
 import { toPlainError } from './output.js';
-import { checkOutputFolder } from './paths.js';
+import { checkRunFolder } from './paths.js';
 import { type ProgressMessage, type WorkerData, type WorkerMessage } from './run-protocol.js';
 
 // Loaded on demand everywhere in the runner, so that the main thread never loads it for `run` (this thread does).
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const prepared = await prepareConfig(r.config, { overrides });
   const out = resolve(r.outDir ?? join('runs', prepared.config.name));
   assertNotInput({ path: out, what: r.outDir !== undefined ? '--out' : 'the run folder', kind: 'folder' }, inputsOf(prepared));
-  checkOutputFolder(out, r.outDir !== undefined ? '--out' : 'the run folder');
+  checkRunFolder(out, r.outDir !== undefined ? '--out' : 'the run folder');
   post({ t: 'plan', out, steps: prepared.config.steps.map((s) => stepLabel(s.name, s.params)) });
 
   const relay = new ProgressRelay();

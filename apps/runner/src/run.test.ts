@@ -146,7 +146,7 @@ describe('bad input: one clear, coded message and no stack trace', () => {
     const dir = writeFiles({ 'd.csv': TINY, 'c.yaml': config(data('d.csv', '  positive: z\n')) });
     const r = await discern(['run', join(dir, 'c.yaml'), '--out', tempDir()]);
     expectUserError(r, 'LABEL_INVALID');
-    expect(r.stderr).toContain("'z'");
+    expect(r.stderr).toContain('positive class "z"');
     expect(r.stderr).toMatch(/x.*y/);
   });
 
