@@ -53,3 +53,14 @@ describe('summarizeClassification against sklearn 1.2.1', () => {
     expect(() => summarizeClassification({ yTrue: [0, 1], proba: fromRows([[0.5, 0.5], [0.5, 0.5]]), classNames: ['x'] })).toThrow(/classNames has 1 names but proba has 2 columns/);
   });
 });
+
+describe('summarizeClassification: weights that cannot give figures say why', () => {
+  it('a weight sum that overflows double precision is named as such, not as non-positive class totals', () => {
+    const proba = { rows: 4, cols: 2, data: Float64Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7]) };
+    const input = { yTrue: [0, 1, 0, 1], proba, classNames: ['b', 's'], weights: Float64Array.from([1e308, 1e308, 1e308, 1e308]) };
+    expect(() => summarizeClassification(input)).toThrow(/the weights add up to Infinity: each is finite, but their sum overflows double precision; divide them all by a common factor/);
+    // the same events with weights scaled down give finite figures
+    const ok = summarizeClassification({ ...input, weights: Float64Array.from([1, 1, 1, 1]) });
+    expect(ok.accuracy).toBe(1);
+  });
+});

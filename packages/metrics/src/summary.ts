@@ -54,9 +54,16 @@ export interface ClassificationSummary {
   undefined_reasons?: Record<string, string>;
 }
 
-function finiteOrThrow(key: string, v: number): number {
-  if (!Number.isFinite(v)) throw new DiscernError('DATA_INVALID', `metric ${key} came out as ${v}; check the weights (their class totals must be positive)`, { metric: key, value: v });
-  return v;
+/**
+ * A figure that is not finite, explained: the weights' sum overflowing double precision (every weight finite, but
+ * too large to add up), a class whose weights sum to zero or less, or anything else.
+ */
+function finiteOrThrow(key: string, v: number, total: number): number {
+  if (Number.isFinite(v)) return v;
+  const why = !Number.isFinite(total)
+    ? `the event weights add up to ${total}: each is finite, but their sum overflows double precision; divide them all by a common factor (the figures do not change)`
+    : `check the weights: a class whose weights sum to zero or less has no rates (the weights sum to ${total})`;
+  throw new DiscernError('DATA_INVALID', `metric ${key} came out as ${v}; ${why}`, { metric: key, value: v, total });
 }
 
 /**
@@ -189,15 +196,15 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
     average,
     positive: binary ? classNames[pos]! : null,
     threshold: binary ? threshold : null,
-    accuracy: finiteOrThrow('accuracy', hit / total),
-    precision: finiteOrThrow('precision', prf.precision),
-    recall: finiteOrThrow('recall', prf.recall),
-    f1: finiteOrThrow('f1', prf.f1),
+    accuracy: finiteOrThrow('accuracy', hit / total, total),
+    precision: finiteOrThrow('precision', prf.precision, total),
+    recall: finiteOrThrow('recall', prf.recall, total),
+    f1: finiteOrThrow('f1', prf.f1, total),
     specificity,
-    balanced_accuracy: finiteOrThrow('balanced_accuracy', balancedAccuracyFromRates(rates)),
-    mcc: finiteOrThrow('mcc', matthewsFromCounts(cm)),
+    balanced_accuracy: finiteOrThrow('balanced_accuracy', balancedAccuracyFromRates(rates), total),
+    mcc: finiteOrThrow('mcc', matthewsFromCounts(cm), total),
     auc: aucValue,
-    log_loss: finiteOrThrow('log_loss', logLoss(y, proba, wopt)),
+    log_loss: finiteOrThrow('log_loss', logLoss(y, proba, wopt), total),
     brier,
     confusion_matrix: { labels: [...classNames], counts },
     tpr_at_fpr: tprs,

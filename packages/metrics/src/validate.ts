@@ -83,7 +83,19 @@ export function toWeights(w: ArrayLike<number> | undefined, n: number, name = 'w
     }
     out[i] = v;
   }
+  checkWeightSum(out, name);
   return out;
+}
+
+/**
+ * Finite weights whose absolute sum overflows double precision give no figure at all (every rate becomes NaN): say
+ * so at once, rather than as a NaN in whichever figure comes first.
+ */
+function checkWeightSum(w: Float64Array, name: string): void {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += Math.abs(w[i]!);
+  if (!Number.isFinite(s))
+    throw new DiscernError('DATA_INVALID', `the ${name} add up to ${s}: each is finite, but their sum overflows double precision; divide them all by a common factor (the figures do not change)`, { argument: name, total: s });
 }
 
 /** toWeights without the copy when `w` is a Float64Array already (checked, then returned as it is): read-only use. */
@@ -95,6 +107,7 @@ export function asWeights(w: ArrayLike<number> | undefined, n: number, name = 'w
     if (!Number.isFinite(v))
       throw new DiscernError('DATA_INVALID', `${name}[${i}] is ${v}; every weight must be a finite number (negative weights are allowed)`, { argument: name, index: i, value: v });
   }
+  checkWeightSum(w, name);
   return w;
 }
 
