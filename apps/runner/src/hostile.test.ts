@@ -152,6 +152,8 @@ describe('every argument is checked before any work, named as it was typed', () 
     refused(await discern(['run', cfg, '--out', tempDir(), '--out', tempDir()]), 'USAGE', '--out is given twice');
     refused(await discern(['score', '--model', onnx, '--model', onnx, '--data', DATA]), 'USAGE', '--model is given twice');
     refused(await discern(['--threads', '1', '--threads', '2', 'run', cfg]), 'USAGE', '--threads is given twice');
+    refused(await discern(['run', cfg, '--set', 'seed=1', '--set', 'seed=2', '--out', tempDir()]), 'USAGE', '--set seed is given twice');
+    refused(await discern(['validate', cfg, '--set', 'steps[0].fit.l2=1', '--set', 'steps[0].fit.l2=2']), 'USAGE', '--set steps[0].fit.l2 is given twice');
     refused(await discern(['reproduce', cfg, cfg, '--update', '--lock', join(tempDir(), 'l.json')]), 'USAGE', 'named twice');
   });
 });
