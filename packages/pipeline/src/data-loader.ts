@@ -38,9 +38,20 @@ function datasetOptions(config: PipelineConfig): BuildDatasetOptions {
   };
 }
 
+/** How data files are read: delimiter, missing-value texts, encoding, the longest line. */
+export function readOptions(config: Pick<PipelineConfig, 'data'>): { delimiter?: string; missingValues?: readonly string[]; encoding: 'utf8' | 'latin1'; maxLineBytes: number } {
+  const d = config.data;
+  return {
+    ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}),
+    ...(d.missing_values !== undefined ? { missingValues: d.missing_values } : {}),
+    encoding: d.encoding,
+    maxLineBytes: d.max_line_bytes,
+  };
+}
+
 async function readTable(config: PipelineConfig, role: DataFileRecord['role'], p: string, files: DataFileRecord[]): Promise<Table> {
   const path = resolveConfigPath(config, p);
-  const table = readCsvFile(path, config.data.delimiter !== undefined ? { delimiter: config.data.delimiter } : {});
+  const table = readCsvFile(path, readOptions(config));
   files.push({ role, path, sha256: await hashFile(path), rows: table.nRows });
   return table;
 }
@@ -66,7 +77,7 @@ const DATA_OPTION_KEYS: Readonly<Record<string, string>> = {
   features: 'data.features',
   weight: 'data.weight',
   missing: 'data.missing',
-  missingValues: 'data.missing',
+  missingValues: 'data.missing_values',
   categorical: 'data.categorical',
   delimiter: 'data.delimiter',
   columns: 'data.columns',
@@ -117,7 +128,7 @@ async function load(config: PipelineConfig, options: LoadOptions): Promise<Loade
       const path = resolveConfigPath(config, d.test);
       const streamed = await StreamedDataset.open(path, {
         build: testOptions,
-        ...(d.delimiter !== undefined ? { delimiter: d.delimiter } : {}),
+        read: readOptions(config),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       });
       files.push({ role: 'test', path, sha256: await hashFile(path), rows: streamed.fileRows });

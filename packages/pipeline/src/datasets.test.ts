@@ -185,7 +185,7 @@ steps:
     lines[27] = lines[27]!.replace(/^[^,]+/, '0.o5'); // line 28 of the file: x1
     const { error, dir } = await runError(config, { 'a.csv': weightedCsv(50, 1, true), 'b.csv': lines.join('\n') });
     expect(error.code).toBe('DATA_INVALID');
-    expect(error.message).toContain(`b.csv line 28, column 'x1': '0.o5' is not a number`);
+    expect(error.message).toContain(`b.csv line 28, column 'x1': "0.o5" is not a number`);
     expect(error.message).not.toMatch(/^step/); // reported while loading the data, not by a step
     expect(error.context).toMatchObject({ line: 28, column: 'x1', value: '0.o5' });
     expect(String(error.context.file)).toMatch(/b\.csv$/);
@@ -203,7 +203,7 @@ steps:
     lines[30] = lines[30]!.replace(/sig$|bkg$/, 'other');
     const { error } = await runError(config, { 'a.csv': weightedCsv(50, 1, true), 'b.csv': lines.join('\n') });
     expect(error.code).toBe('LABEL_INVALID');
-    expect(error.message).toContain("b.csv line 31: label 'other' in column 'label'");
+    expect(error.message).toContain('b.csv line 31: label "other" in column \'label\'');
   });
 
   it('a file that changes between its check and its scoring is DATA_INVALID, and the run leaves nothing', async () => {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { type BuildDatasetOptions, type Dataset, type Standardizer, buildDataset, readCsvFile, readDatasetBatches } from '@discern/data';
+import { type BuildDatasetOptions, type Dataset, type ReadOptions, type Standardizer, buildDataset, readCsvFile, readDatasetBatches } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 
@@ -101,7 +101,8 @@ export interface FeatureBatch {
 
 export interface StreamOptions {
   readonly build: BuildDatasetOptions;
-  readonly delimiter?: string;
+  /** How the file is read (delimiter, missing-value texts, encoding, the longest line). */
+  readonly read?: ReadOptions & { readonly missingValues?: readonly string[] };
   /** Rows per batch (default STREAM_BATCH). */
   readonly batchSize?: number;
 }
@@ -279,7 +280,7 @@ export class StreamedDataset implements RunDataset {
 
   private materialize(): Dataset {
     this.checkUnchanged();
-    const table = readCsvFile(this.path, this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {});
+    const table = readCsvFile(this.path, this.options.read ?? {});
     const ds = buildDataset(table, this.options.build);
     return { ...ds, X: this.transform(ds.X) };
   }
@@ -292,5 +293,5 @@ export class StreamedDataset implements RunDataset {
 export const STREAM_BATCH = 8192;
 
 function batchOptions(o: StreamOptions) {
-  return { ...o.build, ...(o.delimiter !== undefined ? { delimiter: o.delimiter } : {}), batchSize: o.batchSize ?? STREAM_BATCH };
+  return { ...o.build, ...(o.read ?? {}), batchSize: o.batchSize ?? STREAM_BATCH };
 }

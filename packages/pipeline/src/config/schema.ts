@@ -37,6 +37,15 @@ const dataShape = strict({
   missing: z.enum(['error', 'drop', 'keep']).default('error').describe('what to do with empty/NA/? cells in features'),
   categorical: z.enum(['error', 'codes', 'onehot']).default('error').describe('how categorical feature columns become numbers'),
   delimiter: z.enum([',', ';', '\t']).optional(),
+  missing_values: z.array(z.string()).optional().describe('cell texts that mean "missing" (default: empty, NA, ?)'),
+  encoding: z.enum(['utf8', 'latin1']).default('utf8').describe('text encoding of the data files; a byte that is not UTF-8 is an error naming its line unless latin1 is given'),
+  max_line_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(536_870_888)
+    .default(64 * 1024 * 1024)
+    .describe('the longest line (record) of a data file, in bytes (default 64 MiB): a longer one is an error, so a file without line breaks cannot exhaust memory'),
   split: splitSchema.default({ test: 0.3, stratify: true }),
 });
 

@@ -3,18 +3,17 @@ import { type Dataset } from '@discern/data';
 
 /**
  * How an error from a library is said in the user's terms: a row of the matrix a fit was given becomes the line of
- * the file it came from (after shuffles, splits and dropped rows), a feature index the column's name, an option of
- * the estimator the config key as written in YAML.
+ * the file it came from (after shuffles, splits and dropped rows: Dataset.lines), a feature index the column's name.
+ * (An option of the estimator becomes its config key in the fit step, which knows the model family.)
  */
 export function datasetNaming(ds: Dataset): Pick<Naming, 'row' | 'feature'> {
-  const lines = (ds as Dataset & { readonly lines?: Int32Array }).lines;
-  const file = ds.source;
   return {
     row: (i) => {
-      const line = lines?.[i] ?? (ds.rowIndex ? undefined : undefined);
-      if (line !== undefined && line > 0) return `${file} line ${line}`;
-      const r = ds.rowIndex?.[i];
-      return r !== undefined ? `row ${r + 1} of ${file}` : `row ${i + 1} of ${file}`;
+      const line = ds.lines?.[i];
+      if (line !== undefined && line > 0) return `${ds.source} line ${line}`;
+      // inline rows (no file): their position in data.rows
+      const r = ds.rowIndex?.[i] ?? i;
+      return `data.rows[${r}]`;
     },
     feature: (j) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`),
   };

@@ -1,10 +1,10 @@
 import { isDiscernError } from '@discern/core';
-import { type Classifier, type ClusterModel, type Estimator } from '@discern/models';
+import { type Classifier, type ClusterModel, type Estimator, summarizeTraining } from '@discern/models';
 import { z } from 'zod';
 import { type FittedModel } from '../../context.js';
 import { defineStep } from '../../step.js';
 import { fileSafe } from '../../report/inputs.js';
-import { saveModel, trainingSummary } from '../fitted.js';
+import { saveModel } from '../fitted.js';
 import { datasetNaming } from '../naming.js';
 import { builtinModels, findModel } from './models/index.js';
 import { type ModelSpec, configKeyOf } from './models/spec.js';
@@ -83,7 +83,8 @@ export const fitStep = defineStep({
       classNames: ds.classNames,
       positive: ds.positive,
       standardizer: ctx.standardizer,
-      training: trainingSummary(ds.X, ctx.standardizer),
+      // per-feature ranges and moments in raw units: what an export draws its parity rows from without the data
+      training: summarizeTraining(ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X),
     };
     ctx.models.set(p.name, fitted);
     saveModel(ctx, fitted);

@@ -71,6 +71,8 @@ export const generativeModel = defineModel({
   name: 'generative',
   description: "a density per class (a Gaussian mixture by default) and priors; posterior by Bayes' rule, log-likelihood ratio as the score",
   supervised: true,
+  // the class densities' options live under `density:`
+  configKeys: { nComponents: 'density.n_components', covarianceType: 'density.covariance_type', regCovar: 'density.reg_covar', nInit: 'density.n_init', tol: 'density.tol', maxIter: 'density.max_iter' },
   schema: strict({
     density: densitySpec.default({ kind: 'gmm', n_components: 4, covariance_type: 'full', reg_covar: 1e-6, n_init: 1, tol: 1e-3, max_iter: 100 }),
     priors,

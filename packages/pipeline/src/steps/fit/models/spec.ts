@@ -26,6 +26,8 @@ export function defineModel<S extends z.ZodObject>(spec: ModelSpec<S>): ModelSpe
 
 /** The config key of an estimator option (`regParam` → `reg_param`), or undefined when the family has none. */
 export function configKeyOf(spec: ModelSpec, option: string): string | undefined {
-  const key = spec.configKeys?.[option] ?? option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const explicit = spec.configKeys?.[option];
+  if (explicit !== undefined) return explicit;
+  const key = option.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   return key in spec.schema.shape ? key : undefined;
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { runError } from '../steps.test-helpers.js';
+
+// A fit's errors in the user's terms: the file line of a row (not its index in a shuffled training set), the column's
+// name (not its index), the config key as written in YAML (not the estimator's option name).
+
+const CSV = 'x1,x2,w,label\n1,0,1,a\n2,0,1,a\n3,0,1,a\n1.5,0,1,a\n4,1,1,b\n5,2,-1,b\n6,3,1,b\n7,1,1,b\n';
+
+describe('fit errors name file lines, columns and config keys', () => {
+  it('a singular class covariance names the constant columns and the config key that regularises it', async () => {
+    const e = await runError('name: q\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: qda }\n', { 'd.csv': CSV });
+    expect(e.code).toBe('SINGULAR_COVARIANCE');
+    expect(e.message).toMatch(/column "x2" and column "w" are constant in class 0; set steps\[0\]\.fit\.reg_param \(e\.g\. 0\.01\)/);
+    expect(e.message).not.toMatch(/regParam|feature \d/);
+  });
+
+  it('a negative weight names the line of the file it is on (row 5 of the matrix)', async () => {
+    // line 7 of d.csv holds the weight −1; logistic regression refuses negative weights
+    const e = await runError('name: w\ndata: { source: d.csv, label: label, weight: w, split: none }\nsteps:\n  - fit: { model: logistic }\n', { 'd.csv': CSV });
+    expect(e.message).toMatch(/d\.csv line 7/);
+    expect(e.message).not.toMatch(/\brow \d/);
+  });
+
+  it('a network too large is refused before anything is allocated, naming the config key', async () => {
+    const t0 = performance.now();
+    const e = await runError('name: m\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: mlp, hidden_layers: [100000, 100000] }\n', { 'd.csv': CSV });
+    expect(e.code).toBe('RESOURCE_LIMIT');
+    expect(e.message).toMatch(/use fewer or smaller steps\[0\]\.fit\.hidden_layers/);
+    expect(performance.now() - t0).toBeLessThan(20_000); // refused, not attempted (a generous bound; it takes milliseconds)
+  });
+});
