@@ -46,13 +46,9 @@ export interface RunDataset extends DatasetLabels {
   withTransform(s: Standardizer): RunDataset;
 }
 
-/** A dataset held in memory. */
-export class InMemoryDataset implements RunDataset {
-  private readonly labels: DatasetLabels;
-
-  constructor(readonly dataset: Dataset) {
-    this.labels = labelsOf(dataset);
-  }
+/** The labels side of a dataset of the run, whatever holds its features. */
+abstract class Labelled implements DatasetLabels {
+  constructor(protected readonly labels: DatasetLabels) {}
 
   get rows(): number {
     return this.labels.rows;
@@ -78,6 +74,14 @@ export class InMemoryDataset implements RunDataset {
   get source(): string {
     return this.labels.source;
   }
+}
+
+/** A dataset held in memory. */
+export class InMemoryDataset extends Labelled implements RunDataset {
+  constructor(readonly dataset: Dataset) {
+    super(labelsOf(dataset));
+  }
+
 
   async *batches(): AsyncGenerator<FeatureBatch, void, undefined> {
     yield { start: 0, X: this.dataset.X };
@@ -137,44 +141,22 @@ function fit<T extends Int32Array | Float64Array>(a: T, n: number): T {
  * again, batch by batch (`batches`): the feature matrix, and its standardised copy, never exist whole. A step that
  * needs the features themselves gets the whole Dataset from `materialize`, the same one a whole-file read gives.
  */
-export class StreamedDataset implements RunDataset {
+export class StreamedDataset extends Labelled implements RunDataset {
   private materialized: Dataset | undefined;
 
   private constructor(
     readonly path: string,
     private readonly options: StreamOptions,
-    private readonly labels: DatasetLabels,
+    labels: DatasetLabels,
     private readonly fileStamp: FileStamp,
     /** Data rows in the file, rows dropped for missing values included. */
     readonly fileRows: number,
     /** Standardisations applied to the features, in order (as a `standardize` step applies them to datasets in memory). */
     readonly transforms: readonly Standardizer[],
-  ) {}
+  ) {
+    super(labels);
+  }
 
-  get rows(): number {
-    return this.labels.rows;
-  }
-  get y(): Int32Array {
-    return this.labels.y;
-  }
-  get weights(): Float64Array | undefined {
-    return this.labels.weights;
-  }
-  get classNames(): string[] {
-    return this.labels.classNames;
-  }
-  get featureNames(): string[] {
-    return this.labels.featureNames;
-  }
-  get positive(): number | undefined {
-    return this.labels.positive;
-  }
-  get label(): string | undefined {
-    return this.labels.label;
-  }
-  get source(): string {
-    return this.labels.source;
-  }
 
   /** Reads the file once, checking every row; keeps the labels and weights. */
   static async open(path: string, options: StreamOptions): Promise<StreamedDataset> {

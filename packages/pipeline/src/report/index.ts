@@ -85,7 +85,7 @@ export async function writeReport(ctx: RunContext, rc: ReportContext): Promise<v
   if (settings.plots) {
     for (const job of drawPlots(r, sections)) {
       try {
-        const svg = await r.renderSvg(job.spec as Parameters<typeof r.renderSvg>[0]);
+        const svg = await r.renderSvg(job.spec() as Parameters<typeof r.renderSvg>[0]);
         ctx.artifacts.write(`plots/${job.file}.svg`, svg);
         if (settings.png) ctx.artifacts.write(`plots/${job.file}.png`, r.svgToPng(svg).png);
         plots.set(job.section, [...(plots.get(job.section) ?? []), { caption: `${job.caption} (plots/${job.file}.svg)`, svg }]);

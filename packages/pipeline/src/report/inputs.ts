@@ -61,13 +61,17 @@ export interface ScoresInput {
   readonly caption: string;
 }
 
-/** A plot a step builds itself with @discern/report's builders: its Vega-Lite spec. */
+/**
+ * A plot a step builds itself with @discern/report's builders. `spec` makes its Vega-Lite spec when the report draws
+ * it: a plot that cannot be drawn (NaN coordinates, negative weighted counts in a heat map) is noted in the report,
+ * never fatal to the run.
+ */
 export interface SpecInput {
   readonly kind: 'spec';
   /** File name under plots/ (without extension). */
   readonly file: string;
   readonly caption: string;
-  readonly spec: unknown;
+  spec(): unknown;
 }
 
 export type PlotInput = RocInput | OperatingPointInput | CutInput | ScoresInput | SpecInput;

@@ -4,12 +4,12 @@ import { type CutInput, type OperatingPointInput, type RocInput, type ScoresInpu
 
 type ReportModule = typeof Report;
 
-/** One plot to draw: its file name under plots/, the report section it belongs to, and its Vega-Lite spec. */
+/** One plot to draw: its file name under plots/, the report section it belongs to, and how to make its Vega-Lite spec. */
 export interface PlotJob {
   readonly file: string;
   readonly section: string;
   readonly caption: string;
-  readonly spec: unknown;
+  spec(): unknown;
 }
 
 /** ROC and rejection curves of all binary classifiers judged on one dataset, side by side in one plot each. */
@@ -26,7 +26,8 @@ function comparisonPlots(r: ReportModule, curves: readonly RocInput[], points: r
       file: fileSafe(`roc-${suffix}`),
       section,
       caption: `ROC curve of ${what} on ${ds}${marks.length ? ', with the operating points chosen by decide' : ''}; AUC with its 95 % interval.`,
-      spec: r.rocPlot({
+      spec: () =>
+        r.rocPlot({
         curves: curves.map((c) => ({ name: c.name, fpr: [...c.fpr], tpr: [...c.tpr], ...(c.auc !== undefined ? { auc: c.auc } : {}), ...(c.aucInterval ? { aucInterval: [c.aucInterval[0], c.aucInterval[1]] as [number, number] } : {}) })),
         operatingPoints: marks,
         title: `ROC curve (${ds})`,
@@ -36,7 +37,8 @@ function comparisonPlots(r: ReportModule, curves: readonly RocInput[], points: r
       file: fileSafe(`${mode === 'rejection' ? 'rejection' : 'inverse-rejection'}-${suffix}`),
       section,
       caption: mode === 'rejection' ? `Background rejection 1 − εB against signal efficiency εS on ${ds} (as TMVA draws it).` : `Rejection factor 1/εB against signal efficiency εS on ${ds}, log axis.`,
-      spec: r.rejectionPlot({
+      spec: () =>
+        r.rejectionPlot({
         mode,
         curves: curves.map((c) => ({ name: c.name, signalEff: [...c.tpr], backgroundEff: [...c.fpr] })),
         operatingPoints: marks.map((p) => ({ name: p.name, signalEff: p.tpr, backgroundEff: p.fpr })),
@@ -52,7 +54,8 @@ function scorePlot(r: ReportModule, s: ScoresInput, cut: CutInput | undefined, s
     file: s.file,
     section,
     caption: `${s.caption}${cut ? '; dashed: the cut chosen by decide' : ''}.`,
-    spec: r.scoreDistributionPlot({
+    spec: () =>
+      r.scoreDistributionPlot({
       test: s.test,
       ...(s.train ? { train: s.train } : {}),
       range: [0, 1],
@@ -86,7 +89,7 @@ export function drawPlots(r: ReportModule, sections: readonly StepReport[]): Plo
   for (const [ds, g] of rocByDataset) jobs.push(...comparisonPlots(r, g.curves, points, ds, g.section));
   for (const { p, section } of inputs) {
     if (p.kind === 'scores') jobs.push(scorePlot(r, p, cuts.get(p.model), section));
-    else if (p.kind === 'spec') jobs.push({ file: p.file, section, caption: p.caption, spec: p.spec });
+    else if (p.kind === 'spec') jobs.push({ file: p.file, section, caption: p.caption, spec: () => p.spec() });
   }
   return jobs;
 }

@@ -55,7 +55,7 @@ export async function decideReport(d: DecideResult, view: RunView, p: DecidePara
     kind: 'spec',
     file: fileSafe(`decision-${name}-${ds}`),
     caption: `Confusion matrix of the decisions of ${name} (${plotLabel}) on ${ds}${rejected > 0 ? `; ${rejected} rejected events (reject option) are not in the matrix` : ''}.`,
-    spec: r.confusionMatrixPlot({
+    spec: () => r.confusionMatrixPlot({
       labels: e.confusion_matrix.labels.map(String),
       counts: e.confusion_matrix.counts.map((row) => row.map(Number)),
       title: `Decisions: ${name} (${ds}${rejected > 0 ? `, ${rejected} rejected` : ''})`,

@@ -164,7 +164,7 @@ async function clusterPlot(view: RunView, key: string, fitted: FittedModel, ds: 
   const est = fitted.estimator;
   // A Gaussian mixture draws each component's 1σ and 2σ ellipses, in raw units when fitted on standardised features.
   const mu = est instanceof GaussianMixture ? est.means : undefined;
-  const ellipses =
+  const ellipses = () =>
     est instanceof GaussianMixture && mu
       ? r.mixtureEllipses(
           {
@@ -179,8 +179,8 @@ async function clusterPlot(view: RunView, key: string, fitted: FittedModel, ds: 
   return {
     kind: 'spec',
     file: fileSafe(`clusters-${key}-${ds}`),
-    caption: `${key} (${fitted.model}) on ${ds}: each event coloured by its cluster, in ${fx} and ${fy}${ellipses.length ? ', with each component’s 1σ and 2σ ellipses' : ''}.`,
-    spec: r.clusterPlot({ x: xs, y: ys, group: Array.from(labels, (l) => `component ${l + 1}`), xTitle: fx, yTitle: fy, ellipses, title: `Clusters: ${key} (${fitted.model}, ${ds})` }),
+    caption: `${key} (${fitted.model}) on ${ds}: each event coloured by its cluster, in ${fx} and ${fy}${est instanceof GaussianMixture ? ', with each component’s 1σ and 2σ ellipses' : ''}.`,
+    spec: () => r.clusterPlot({ x: xs, y: ys, group: Array.from(labels, (l) => `component ${l + 1}`), xTitle: fx, yTitle: fy, ellipses: ellipses(), title: `Clusters: ${key} (${fitted.model}, ${ds})` }),
   };
 }
 
@@ -201,7 +201,7 @@ export async function evaluateReport(result: EvaluateResult, view: RunView, p: E
     kind: 'spec',
     file: fileSafe(`confusion-${key}-${ds}`),
     caption: `Confusion matrix of ${key} on ${ds} at its default decision (argmax, or P ≥ threshold for two classes); colour: share of the true class.`,
-    spec: r.confusionMatrixPlot({ labels: m.confusion_matrix.labels.map(String), counts: m.confusion_matrix.counts.map((row) => row.map(Number)), title: `Confusion matrix: ${key} (${ds})` }),
+    spec: () => r.confusionMatrixPlot({ labels: m.confusion_matrix.labels.map(String), counts: m.confusion_matrix.counts.map((row) => row.map(Number)), title: `Confusion matrix: ${key} (${ds})` }),
   });
   return { title: 'Classifier performance', tables: classifierTables(key, figures), plots };
 }

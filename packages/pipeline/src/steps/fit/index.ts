@@ -108,7 +108,7 @@ export const fitStep = defineStep({
           kind: 'spec',
           file: fileSafe(`history-${m.name}`),
           caption: `${rep.historyLabel} of ${m.name} (${m.model}), per ${em ? 'EM iteration' : /epoch/.test(rep.historyLabel) || m.model === 'mlp' ? 'epoch' : 'iteration'}.`,
-          spec: r.historyPlot({ series, yTitle: label.charAt(0).toUpperCase() + label.slice(1), xTitle: em ? 'EM iteration' : m.model === 'mlp' ? 'Epoch' : 'Iteration', title: `Fit history: ${m.name} (${m.model})` }),
+          spec: () => r.historyPlot({ series, yTitle: label.charAt(0).toUpperCase() + label.slice(1), xTitle: em ? 'EM iteration' : m.model === 'mlp' ? 'Epoch' : 'Iteration', title: `Fit history: ${m.name} (${m.model})` }),
         },
       ],
     };

@@ -214,7 +214,7 @@ export const gaussianTestStep = defineStep({
     const set = testsOf(p, '');
     const sim = simulatedSample(view, p, set, '');
     const r = await import('@discern/report');
-    const plots: PlotInput[] = gaussianFigures(p.name, set, sim).map((f) => ({ kind: 'spec', file: fileSafe(f.name), caption: f.caption, spec: f.build(r) }));
+    const plots: PlotInput[] = gaussianFigures(p.name, set, sim).map((f) => ({ kind: 'spec', file: fileSafe(f.name), caption: f.caption, spec: () => f.build(r) }));
     return { title: 'Gaussian classes (analytic)', tables: gaussianTables(p.name, result), plots };
   },
 });
