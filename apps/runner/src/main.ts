@@ -1,18 +1,9 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { DiscernError, removeTemporaries } from '@discern/core';
+import { DiscernError, discernVersion, removeTemporaries } from '@discern/core';
 import { type GlobalOptions, collect, parseThreads } from './cli-common.js';
 import { commands } from './commands/index.js';
 import { Interrupted, type StopReason, STOP_EXIT, deliver, resetInterrupts } from './interrupt.js';
 import { EXIT, type Output, processOutput, reportError } from './output.js';
-
-/**
- * discern's version: the pipeline package's, as the manifests and locks record it. Read from its package.json rather
- * than by importing the pipeline, which the main thread does not load for `run` (the worker does; once is enough).
- */
-function discernVersion(): string {
-  return (createRequire(import.meta.url)('@discern/pipeline/package.json') as { version: string }).version;
-}
 
 /** Every option that takes one value refuses a second (`--out a --out b`): which one was meant is not for us to guess. */
 function refuseRepeatedOptions(cmd: Command): void {

@@ -7,50 +7,23 @@
  */
 import { join, resolve } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CancelFlag, type NamedPath, assertNotInput } from '@discern/core';
-import type { PreparedConfig } from '@discern/pipeline';
-import { display } from './cli-common.js';
+import { CancelFlag, assertNotInput } from '@discern/core';
 import { overridesFrom } from './overrides.js';
 import { toPlainError } from './output.js';
 import { checkRunFolder } from './paths.js';
 import { type ProgressMessage, type WorkerData, type WorkerMessage } from './run-protocol.js';
 
 // Loaded on demand everywhere in the runner, so that the main thread never loads it for `run` (this thread does).
-const { prepareConfig, resolveConfigPath, runPipeline } = await import('@discern/pipeline');
+const { inputsOf, prepareConfig, runPipeline } = await import('@discern/pipeline');
 
 const port = parentPort!;
 const post = (m: WorkerMessage): void => port.postMessage(m);
-
-/** Every file the run reads: the config, its data files, its plugins, and the files a `score` step reads. */
-function inputsOf(prepared: PreparedConfig): NamedPath[] {
-  const c = prepared.config;
-  const name = display(c.file);
-  const inputs: NamedPath[] = [{ path: c.file, what: 'the config' }];
-  for (const key of ['source', 'train', 'test'] as const) {
-    const p = c.data[key];
-    if (typeof p === 'string') inputs.push({ path: resolveConfigPath(c, p), what: `data.${key} of ${name}` });
-  }
-  for (const p of prepared.plugins) inputs.push({ path: p, what: `a plugin of ${name}` });
-  for (const s of c.steps) {
-    const params = s.params as Record<string, unknown> | undefined;
-    if (s.name !== 'score' || !params) continue;
-    for (const key of ['onnx', 'data'])
-      if (typeof params[key] === 'string') inputs.push({ path: resolveConfigPath(c, params[key]), what: `steps[${s.index}].score.${key} of ${name}` });
-  }
-  return inputs;
-}
 
 /** `fit mlp` for a fit step, the step's name otherwise: what an interrupt message says was stopped. */
 function stepLabel(name: string, params: unknown): string {
   const model = (params as { model?: unknown } | undefined)?.model;
   return typeof model === 'string' ? `${name} ${model}` : name;
 }
-
-/**
- * The engine's log lines are printed with --verbose only; the removal of a dead run's temporary folder is a notice
- * every user sees (they may wonder where it went). The engine says it in this form (engine.ts, removeStaleTemporaries).
- */
-const NOTICE = /^removed .*: the temporary folder of an earlier run whose process \(\d+\) is gone$/;
 
 /**
  * Progress events come per epoch, batch or EM iteration, up to thousands a second; the main thread redraws 10 times a
@@ -101,10 +74,13 @@ async function main(): Promise<void> {
     force: r.force,
     ...(r.threads !== undefined ? { threads: r.threads } : {}),
     signal: CancelFlag.from(cancel),
+    prepared,
     log: (line) => {
-      const notice = NOTICE.test(line);
-      if (notice || r.log) post({ t: 'log', line, notice });
+      if (r.log) post({ t: 'log', line, notice: false });
     },
+    // The engine's log lines are printed with --verbose only; the removal of a dead run's temporary folder is a notice
+    // every user sees (they may wonder where it went).
+    onStaleRemoved: (path, pid) => post({ t: 'log', line: `removed ${path}: the temporary folder of an earlier run whose process (${pid}) is gone`, notice: true }),
     ...(r.progress ? { progress: (label: string) => relay.start(label) } : {}),
     onTemporary: (path) => post({ t: 'temporary', path }),
     onStep: (s) => post({ t: 'step', index: s.index }),

@@ -1,6 +1,6 @@
 /**
  * scoreFile: the library core of `discern score`. Feeds a model's float inputs from CSV columns, streams the file in
- * batches (bounded memory: one batch plus csv-parse's buffers, and, with `label`, n×K probabilities for the
+ * batches (bounded memory: one batch plus the reader's chunk of the file, and, with `label`, n×K probabilities for the
  * metrics), writes one CSV column per output element atomically, and with `label` evaluates the scores.
  *
  * Every option is checked before any work (before the model is run or a byte written): values, the columns they

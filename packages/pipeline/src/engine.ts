@@ -72,6 +72,10 @@ export interface RunOptions extends PrepareOptions {
   readonly onTemporary?: (path: string) => void;
   /** Told each step as it starts (an interrupt message says what was stopped). */
   readonly onStep?: (step: { readonly index: number; readonly name: string }) => void;
+  /** Told each temporary folder of a dead earlier run that this run removed (a notice for the user). */
+  readonly onStaleRemoved?: (path: string, pid: number) => void;
+  /** The config as prepareConfig read it (its plugins loaded): a caller that checked it already passes it on. */
+  readonly prepared?: PreparedConfig;
 }
 
 export interface StepTiming {
@@ -90,15 +94,29 @@ export interface RunResult {
 
 const MANIFEST = 'manifest.json';
 
-/** The files a config reads: the config itself, its data files and its plugins (a run must never delete them). */
-export function inputsOf(config: PipelineConfig, plugins: readonly string[]): NamedPath[] {
-  const out: NamedPath[] = [{ path: config.file, what: 'the config' }];
+/**
+ * Every file a run reads: the config itself, its data files, its plugins, and the files its steps read (the `score`
+ * step's model and data; steps say so in their plans). No output may overwrite or delete one of them.
+ */
+export function inputsOf(prepared: PreparedConfig): NamedPath[] {
+  const { config, plugins, registry } = prepared;
+  const name = basename(config.file);
+  const out: NamedPath[] = [{ path: config.file, what: `the config ${name}` }];
   for (const k of ['source', 'train', 'test'] as const) {
     const p = config.data[k];
-    if (p !== undefined) out.push({ path: resolveConfigPath(config, p), what: `data.${k}` });
+    if (p !== undefined) out.push({ path: resolveConfigPath(config, p), what: `data.${k} of ${name}` });
   }
-  for (const p of plugins) out.push({ path: p, what: 'a plugin of the config' });
+  for (const p of plugins) out.push({ path: p, what: `a plugin of ${name}` });
+  for (const s of config.steps) {
+    const plan = registry.get(s.name)?.plan?.(s.params, { index: s.index, path: formatPath(['steps', s.index, s.name]), config });
+    for (const f of plan?.needs?.files ?? []) out.push({ path: resolveConfigPath(config, f.name), what: `${f.path} of ${name}` });
+  }
   return out;
+}
+
+/** The temporary siblings of a run folder while a run writes it: `.NAME.partial-PID-STAMP`, `.NAME.old-PID-STAMP`. */
+export function runFolderSibling(out: string, kind: 'partial' | 'old', pid = process.pid): string {
+  return join(dirname(out), `.${basename(out)}.${kind}-${pid}-${Date.now().toString(36)}`);
 }
 
 /**
@@ -154,7 +172,7 @@ function processAlive(pid: number): boolean {
  * Removes the temporary run folders that runs into `parent` left behind when they were killed without a chance to
  * clean up (SIGKILL, a power cut): those whose process is gone. A folder of a live process is never touched.
  */
-export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
+export function removeStaleTemporaries(parent: string, log: LogFn, onRemoved?: (path: string, pid: number) => void): string[] {
   let entries: string[];
   try {
     entries = readdirSync(parent);
@@ -168,6 +186,7 @@ export function removeStaleTemporaries(parent: string, log: LogFn): string[] {
     rmSync(join(parent, name), { recursive: true, force: true });
     removed.push(name);
     log(`removed ${join(parent, name)}: the temporary folder of an earlier run whose process (${m[1]}) is gone`);
+    onRemoved?.(join(parent, name), Number(m[1]));
   }
   return removed;
 }
@@ -212,17 +231,18 @@ function checkResult(step: AnyStep, value: unknown, index: number): void {
  * previous run intact and no partial artifact behind.
  */
 export async function runPipeline(file: string, options: RunOptions = {}): Promise<RunResult> {
-  const { config, registry, plugins } = await prepareConfig(file, options);
+  const prepared = options.prepared ?? (await prepareConfig(file, options));
+  const { config, registry, plugins } = prepared;
   const out = resolve(options.outDir ?? join('runs', config.name));
-  checkOutDir(out, options.force ?? false, inputsOf(config, plugins));
+  checkOutDir(out, options.force ?? false, inputsOf(prepared));
   try {
     mkdirSync(dirname(out), { recursive: true });
   } catch (e) {
     throw ioError(e, dirname(out), 'create the folder');
   }
   const log = options.log ?? (() => {});
-  removeStaleTemporaries(dirname(out), log);
-  const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now().toString(36)}`);
+  removeStaleTemporaries(dirname(out), log, options.onStaleRemoved);
+  const tmp = runFolderSibling(out, 'partial');
   try {
     mkdirSync(tmp);
   } catch (e) {
@@ -296,12 +316,24 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     await new Promise((r) => setImmediate(r));
     throwIfCancelled(options.signal, 'the run before it was moved into place');
     // Move into place: the old run stays whole until the new one is complete.
-    const old = existsSync(out) ? join(dirname(out), `.${basename(out)}.old-${process.pid}-${Date.now().toString(36)}`) : undefined;
+    const old = existsSync(out) ? runFolderSibling(out, 'old') : undefined;
     if (old) renameSync(out, old);
     renameSync(tmp, out);
     untrackTemporary(tmp);
     if (old) rmSync(old, { recursive: true, force: true });
     return { outDir: out, config, metrics, manifest, summary: ctx.summary };
+  } catch (e) {
+    // The temporary folder is removed below: an error must not name a file inside it, but the run folder it was for.
+    if (e instanceof Error && e.message.includes(tmp)) {
+      const message = e.message.split(tmp).join(out);
+      if (isDiscernError(e)) {
+        const moved = new DiscernError(e.code, message, e.context, { cause: e });
+        moved.stack = e.stack;
+        throw moved;
+      }
+      e.message = message;
+    }
+    throw e;
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
     untrackTemporary(tmp);

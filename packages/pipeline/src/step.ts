@@ -43,7 +43,7 @@ export interface PlanAt {
   readonly index: number;
   /** `steps[3].fit`: the config path of the step's parameters. */
   readonly path: string;
-  readonly config: BaseConfig;
+  readonly config: Omit<BaseConfig, 'steps'>;
 }
 
 /** A named thing a step reads, and the config key that names it (`steps[2].evaluate.model`). */
@@ -66,7 +66,8 @@ export interface Made {
 export interface StepPlan {
   /** Problems the config has that the step can tell from its parameters and the config alone. */
   readonly problems?: readonly { readonly path: string; readonly message: string }[];
-  readonly needs?: { readonly models?: readonly Need[]; readonly datasets?: readonly Need[] };
+  /** `files`: files the step reads, as written in the config (relative to its folder): an output may never be one. */
+  readonly needs?: { readonly models?: readonly Need[]; readonly datasets?: readonly Need[]; readonly files?: readonly Need[] };
   readonly makes?: { readonly models?: readonly Made[]; readonly datasets?: readonly Made[]; readonly files?: readonly Made[] };
 }
 

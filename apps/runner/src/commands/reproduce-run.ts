@@ -21,6 +21,7 @@ const {
   lockPath,
   parseLock,
   parseYamlConfig,
+  readConfigFile,
   resolveConfigPath,
   sameEnvironment,
   serializeLock,
@@ -59,7 +60,7 @@ export function findConfigs(dir: string): string[] {
  */
 function dataFilesOf(config: string): string[] {
   try {
-    const raw = parseYamlConfig(readFileSync(config, 'utf8'), config).value as { data?: Record<string, unknown> };
+    const raw = parseYamlConfig(readConfigFile(config), config).value as { data?: Record<string, unknown> };
     const dir = dirname(config);
     return ['source', 'train', 'test'].map((k) => raw.data?.[k]).filter((p): p is string => typeof p === 'string').map((p) => resolveConfigPath({ dir }, p));
   } catch {

@@ -45,7 +45,7 @@ function at(o: Origin): string {
   return `${o.path}${o.where ? ` (${o.where})` : ''}`;
 }
 
-export function checkPlan(config: BaseConfig, steps: readonly PlannedStep[], registry: StepRegistry, where: (path: string) => string | undefined): PlanIssue[] {
+export function checkPlan(config: Omit<BaseConfig, 'steps'>, steps: readonly PlannedStep[], registry: StepRegistry, where: (path: string) => string | undefined): PlanIssue[] {
   const issues: PlanIssue[] = [];
   const origin = (path: string, extra: Partial<Origin> = {}): Origin => ({ path, where: where(path), ...extra });
   const datasets = new Map<string, Origin>([

@@ -43,6 +43,7 @@ export const scoreStep = defineStep({
     ...(p.data === undefined && at.config.data.test === undefined && at.config.data.source === undefined
       ? { problems: [{ path: `${at.path}.data`, message: 'no data file to score: give `data:` (the config has inline rows)' }] }
       : {}),
+    needs: { files: [{ name: p.onnx, path: `${at.path}.onnx` }, ...(p.data !== undefined ? [{ name: p.data, path: `${at.path}.data` }] : [])] },
     makes: { files: p.save ? [{ name: `scores/${p.name}.csv`, path: `${at.path}.name` }] : [] },
   }),
   async run(ctx, p) {

@@ -1,3 +1,4 @@
+import { isDiscernError } from '@discern/core';
 import { stratifiedSplit } from '@discern/data';
 import { z } from 'zod';
 import { InMemoryDataset } from '../../datasets.js';
@@ -30,7 +31,14 @@ export const splitStep = defineStep({
     const [first, second] = p.into;
     const ds = ctx.dataset(p.from).whole();
     const labelled = ds.classNames.length > 0 && ds.y.every((c) => c >= 0);
-    const parts = stratifiedSplit(ds, { test: p.fraction, stratify: labelled && p.stratify, seed: ctx.seedFor('split') });
+    const path = `steps[${ctx.step.index}].split`;
+    let parts: ReturnType<typeof stratifiedSplit>;
+    try {
+      parts = stratifiedSplit(ds, { test: p.fraction, stratify: labelled && p.stratify, seed: ctx.seedFor('split') });
+    } catch (e) {
+      // the data package's option names, said as this step's keys
+      throw isDiscernError(e) ? e.renamed({ option: (o) => (o === 'test' ? `${path}.fraction` : o === 'stratify' ? `${path}.stratify` : o) }, { configPath: path }) : e;
+    }
     ctx.setDataset(first, new InMemoryDataset(parts.train));
     ctx.setDataset(second, new InMemoryDataset(parts.test));
     ctx.say(`split ${p.from} (${ds.X.rows} rows) → ${first} ${parts.train.X.rows}, ${second} ${parts.test.X.rows}${labelled && p.stratify ? ' (stratified)' : ''}`);
