@@ -76,7 +76,7 @@ export function configReference(): string {
     if (step.name === 'fit') {
       parts.push('Common keys: `model` (the family, below), `name` (default `model`: the name later steps use), `train` (default `train`: the dataset to fit on).', '');
     } else {
-      parts.push(table(step.schema), '');
+      parts.push(table(step.params), '');
     }
   }
   parts.push('## Models (`fit: { model: … }`)', '');
