@@ -103,7 +103,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
 }
 
 /**
- * Reads and parses a CSV file, in chunks of 1 MiB (memory: the table, and at most about twice `maxLineBytes` for the
+ * Reads and parses a CSV file, in chunks of 256 KiB (memory: the table, and at most about twice `maxLineBytes` for the
  * longest record). Bytes that are not UTF-8 are refused with the line and column (unless `encoding: 'latin1'`), and
  * so is a record longer than `maxLineBytes` (64 MiB by default). A missing file is FILE_NOT_FOUND, a folder or an
  * unreadable file IO_ERROR, naming the path.

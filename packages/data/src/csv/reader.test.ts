@@ -133,7 +133,7 @@ describe('encoding', () => {
   });
 
   it('reads valid UTF-8 across chunk boundaries, and finds a bad byte after the first chunk with its line', () => {
-    // a 4-byte character straddles the end of each of the first chunks (at 1 MiB − 1, 2 MiB − 2...)
+    // a 4-byte character straddles the end of each of the first chunks (at CHUNK_BYTES − 1, 2·CHUNK_BYTES − 2...)
     const rows = ['id,text'];
     let size = 8;
     let i = 0;

@@ -31,8 +31,12 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** V8's longest string (2^29 − 24 characters): a value cannot be longer, so neither can the limit. */
 const MAX_LIMIT = 2 ** 29 - 24;
 
-/** Bytes read at a time from a file. */
-export const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes read at a time from a file: 256 KiB. Each chunk becomes a batch of records (strings) that is garbage once
+ * its rows are converted; measured on 2,000,000 rows × 5 columns (readCsvBatches), 1 MiB chunks let V8's heap grow
+ * to ~75 MB of such garbage (peak RSS 195 MB, 1.7 s CPU) where 256 KiB chunks keep it near 45 MB (121 MB, 0.9 s CPU).
+ */
+export const CHUNK_BYTES = 1 << 18;
 
 /** Options every reader takes. */
 export interface ReadOptions {

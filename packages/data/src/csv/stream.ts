@@ -7,7 +7,7 @@ import { checkHasRows, isBlankRecord, raggedRowError } from './parse.js';
 import { CsvRecordReader, type ReadOptions, fileRecordChunks, readerSettings } from './reader.js';
 
 export interface CsvBatchOptions extends ReadOptions {
-  /** Rows per batch (default 65 536); memory stays bounded by one batch and a chunk of the file (1 MiB, or the longest record). */
+  /** Rows per batch (default 65 536); memory stays bounded by one batch and a chunk of the file (256 KiB, or the longest record). */
   batchSize?: number;
   /** Columns to extract as numbers, in this order: the columns of X. */
   columns: readonly string[];
