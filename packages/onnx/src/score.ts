@@ -539,17 +539,22 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
           }
         }
         if (write) {
-          let text = '';
+          // Written in slices of rows, each one flat string: a batch's rows concatenated one by one into a single
+          // string (a rope of 65,536 pieces) let V8's heap grow to ~130 MB over a 2,000,000-row file.
+          const SLICE = 4096;
           const cells: (string | number)[] = [];
-          for (let i = 0; i < n; i++) {
-            cells.length = 0;
-            for (const l of layout) {
-              const v = got[l.name]!;
-              for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
+          for (let start = 0; start < n; start += SLICE) {
+            const lines: string[] = [];
+            for (let i = start; i < Math.min(n, start + SLICE); i++) {
+              cells.length = 0;
+              for (const l of layout) {
+                const v = got[l.name]!;
+                for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
+              }
+              lines.push(csvRow(cells));
             }
-            text += csvRow(cells);
+            await write(lines.join(''));
           }
-          await write(text);
         }
         if (probaOut) {
           const d = got[probaOut.name]!.data;
