@@ -1,29 +1,11 @@
-import { isDiscernError } from '@discern/core';
-import { type Classifier, type ClusterModel, type Estimator, summarizeTraining } from '@discern/models';
+import { type Estimator } from '@discern/models';
 import { z } from 'zod';
-import { type FittedModel } from '../../context.js';
 import { defineStep } from '../../step.js';
 import { fileSafe } from '../../report/inputs.js';
 import { saveModel } from '../fitted.js';
-import { datasetNaming } from '../naming.js';
+import { fitEstimator, fittedModel, modelConfigSchema, modelName } from './fitting.js';
 import { builtinModels, findModel } from './models/index.js';
-import { type ModelSpec, configKeyOf } from './models/spec.js';
-
-export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"');
-
-function fitSchema(models: readonly ModelSpec[]) {
-  const branches = models.map((m) =>
-    m.schema.extend({
-      model: z.literal(m.name),
-      name: modelName.default('model').describe('the name later steps use for this fitted model (two fits need two names)'),
-      train: z.string().default('train').describe('the dataset to fit on'),
-    }),
-  );
-  return z.discriminatedUnion('model', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
-    error: (iss) =>
-      iss.code === 'invalid_union' ? `unknown model ${JSON.stringify((iss.input as { model?: unknown } | undefined)?.model)}; accepted: ${models.map((m) => m.name).join(', ')}` : undefined,
-  });
-}
+import { type ModelSpec } from './models/spec.js';
 
 type FitParams = { model: string; name: string; train: string } & Record<string, unknown>;
 
@@ -43,7 +25,10 @@ function describeFit(spec: ModelSpec, m: Estimator): string {
 export const fitStep = defineStep({
   name: 'fit',
   description: `fit a model on the training set; model: ${builtinModels.map((m) => m.name).join(' | ')}`,
-  params: fitSchema(builtinModels),
+  params: modelConfigSchema({
+    name: modelName.default('model').describe('the name later steps use for this fitted model (two fits need two names)'),
+    train: z.string().default('train').describe('the dataset to fit on'),
+  }),
   plan: (params, at) => {
     const p = params as FitParams;
     const spec = findModel(p.model);
@@ -57,35 +42,17 @@ export const fitStep = defineStep({
   },
   run(ctx, params) {
     const p = params as FitParams;
-    const spec = findModel(p.model)!;
     const ds = ctx.dataset(p.train).whole();
-    const { model: _m, name: _n, train: _t, ...options } = p;
+    const { model, name: _n, train: _t, ...options } = p;
     const onProgress = ctx.progress(`fit ${p.name}`);
-    const fitOptions = { ...(ds.weights ? { weights: ds.weights } : {}), ...(onProgress ? { onProgress } : {}), ...ctx.execution };
-    const path = `steps[${ctx.step.index}].fit`;
-    let estimator: Estimator;
-    try {
-      estimator = spec.create(options as never, ctx.seedFor(p.name));
-      if (spec.supervised) (estimator as Classifier).fit(ds.X, ds.y, fitOptions);
-      else (estimator as ClusterModel).fit(ds.X, fitOptions);
-    } catch (e) {
-      // Rows, columns and options in the user's terms: the file line of a row, the column's name, the config key.
-      if (isDiscernError(e))
-        throw e.renamed({ ...datasetNaming(ds), option: (o) => (configKeyOf(spec, o) ? `${path}.${configKeyOf(spec, o)}` : o) }, { configPath: path });
-      throw e;
-    }
-    const fitted: FittedModel = {
-      name: p.name,
-      model: spec.name,
-      estimator,
-      supervised: spec.supervised,
-      featureNames: ds.featureNames,
-      classNames: ds.classNames,
-      positive: ds.positive,
-      standardizer: ctx.standardizer,
-      // per-feature ranges and moments in raw units: what an export draws its parity rows from without the data
-      training: summarizeTraining(ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X),
-    };
+    const { spec, estimator } = fitEstimator(ctx, ds, {
+      model,
+      options,
+      seed: ctx.seedFor(p.name),
+      path: `steps[${ctx.step.index}].fit`,
+      ...(onProgress ? { fit: { onProgress } } : {}),
+    });
+    const fitted = fittedModel(ctx, ds, p.name, spec, estimator);
     ctx.models.set(p.name, fitted);
     saveModel(ctx, fitted);
     ctx.say(`fit ${p.name}: ${describeFit(spec, estimator)}`);
