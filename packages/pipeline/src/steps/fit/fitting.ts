@@ -1,0 +1,75 @@
+import { isDiscernError } from '@discern/core';
+import { type Dataset } from '@discern/data';
+import { type Classifier, type ClusterModel, type Estimator, type FitOptions, summarizeTraining } from '@discern/models';
+import { z } from 'zod';
+import { type FittedModel, type RunContext } from '../../context.js';
+import { datasetNaming } from '../naming.js';
+import { builtinModels, findModel } from './models/index.js';
+import { type ModelSpec, configKeyOf } from './models/spec.js';
+
+/** A model's name in the run: letters, digits, "-" and "_". */
+export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"');
+
+/**
+ * The schema of a model's configuration — `model:` (the family) and that family's options — extended with `extra`
+ * keys of the step that holds it. `fit` adds name and train; `crossvalidate` and `tune` their own keys; every step
+ * that fits models takes the same family options, checked the same way.
+ */
+export function modelConfigSchema(extra: z.ZodRawShape, models: readonly ModelSpec[] = builtinModels) {
+  const branches = models.map((m) => m.schema.extend({ model: z.literal(m.name), ...extra }));
+  return z.discriminatedUnion('model', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (iss) =>
+      iss.code === 'invalid_union' ? `unknown model ${JSON.stringify((iss.input as { model?: unknown } | undefined)?.model)}; accepted: ${models.map((m) => m.name).join(', ')}` : undefined,
+  });
+}
+
+export interface FitRequest {
+  /** The family (`model:`). */
+  readonly model: string;
+  /** The family's options as the config gives them (snake_case), without the step's own keys. */
+  readonly options: Record<string, unknown>;
+  /** The seed of the estimator (FitContext.seedFor of the model's name in a fit step). */
+  readonly seed: number;
+  /** The config path of the options, for messages (`steps[2].fit`). */
+  readonly path: string;
+  /** Options of the fit itself (weights are taken from the dataset). */
+  readonly fit?: Omit<FitOptions, 'weights'>;
+}
+
+/**
+ * Creates and fits an estimator of a family on a dataset: the one way every step fits a model. A failure is said in
+ * the user's terms: the file line of a row, the column's name, the config key of an option.
+ */
+export function fitEstimator(ctx: Pick<RunContext, 'execution'>, ds: Dataset, req: FitRequest): { spec: ModelSpec; estimator: Estimator } {
+  const spec = findModel(req.model)!;
+  const fitOptions: FitOptions = { ...(ds.weights ? { weights: ds.weights } : {}), ...ctx.execution, ...(req.fit ?? {}) };
+  try {
+    const estimator = spec.create(req.options as never, req.seed);
+    if (spec.supervised) (estimator as Classifier).fit(ds.X, ds.y, fitOptions);
+    else (estimator as ClusterModel).fit(ds.X, fitOptions);
+    return { spec, estimator };
+  } catch (e) {
+    if (isDiscernError(e))
+      throw e.renamed({ ...datasetNaming(ds), option: (o) => (configKeyOf(spec, o) ? `${req.path}.${configKeyOf(spec, o)}` : o) }, { configPath: req.path });
+    throw e;
+  }
+}
+
+/**
+ * A fitted estimator as the run keeps it: with the dataset's feature and class names, the signal class, the run's
+ * standardisation (folded into exports) and the training summary (what an export draws parity rows from).
+ */
+export function fittedModel(ctx: Pick<RunContext, 'standardizer'>, ds: Dataset, name: string, spec: ModelSpec, estimator: Estimator): FittedModel {
+  return {
+    name,
+    model: spec.name,
+    estimator,
+    supervised: spec.supervised,
+    featureNames: ds.featureNames,
+    classNames: ds.classNames,
+    positive: ds.positive,
+    standardizer: ctx.standardizer,
+    // per-feature ranges and moments in raw units: what an export draws its parity rows from without the data
+    training: summarizeTraining(ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X),
+  };
+}
