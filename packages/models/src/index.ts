@@ -62,3 +62,7 @@ export type { SavedModel, SavedModelParts, SavedStandardizer, TrainingSummary } 
 // the memory a fit may plan to use (public: a caller can state the limit, or plan its own allocations against it)
 export { MEMORY_CAP_BYTES, MEMORY_SHARE, checkMemory, memoryLimitBytes } from './resources.js';
 export type { MemoryPart } from './resources.js';
+
+// calibration of a classifier's probabilities (Platt, isotonic), as the calibrate step fits it and exports apply it
+export { applyCalibration, applyMap, checkCalibration, fitCalibration, fitIsotonic, fitPlatt } from './calibration/index.js';
+export type { Calibration, CalibrationMap, IsotonicMap, PlattMap } from './calibration/index.js';

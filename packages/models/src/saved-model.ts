@@ -1,5 +1,6 @@
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
+import { type Calibration, checkCalibration } from './calibration/calibration.js';
 import { type Classifier, type Estimator, type FitReport, type ModelJSON } from './estimator.js';
 import { type ModelKind, MODEL_KINDS, isSupervised } from './kinds.js';
 import { loadEstimator } from './load.js';
@@ -51,6 +52,8 @@ export interface SavedModel {
   readonly standardizer: SavedStandardizer | null;
   /** A decision rule (opaque here: @discern/decision's exporter checks it). null when none. */
   readonly decision: unknown;
+  /** The calibration of the classifier's probabilities (`calibrate`), applied before the decision rule; absent when none. */
+  readonly calibration?: Calibration;
   /** null in files written before the summary existed. */
   readonly training: TrainingSummary | null;
   readonly estimator: ModelJSON;
@@ -58,8 +61,9 @@ export interface SavedModel {
 }
 
 /** What `savedModelJSON` is given: the file's fields but its format and version; decision, training and fit may be left out (null). */
-export type SavedModelParts = Omit<SavedModel, 'format' | 'version' | 'decision' | 'training' | 'fit'> & {
+export type SavedModelParts = Omit<SavedModel, 'format' | 'version' | 'decision' | 'training' | 'fit' | 'calibration'> & {
   readonly decision?: unknown;
+  readonly calibration?: Calibration | null;
   readonly training?: TrainingSummary | null;
   readonly fit?: FitReport | null;
 };
@@ -113,6 +117,8 @@ export function savedModelJSON(parts: SavedModelParts): SavedModel {
     positive: parts.positive ?? null,
     standardizer: s ? { ...s, mean: Array.from(s.mean), scale: Array.from(s.scale) } : null,
     decision: parts.decision ?? null,
+    // written only when there is one, so that the files of uncalibrated models stay as they were
+    ...(parts.calibration ? { calibration: parts.calibration } : {}),
     training: parts.training ?? null,
     estimator: parts.estimator,
     fit: parts.fit ?? null,
@@ -203,6 +209,16 @@ function checkSavedModel(json: unknown, source: ModelSource): { saved: SavedMode
   const fr = field('fit');
   const fit = fr.value === null || fr.value === undefined ? null : readFitReport(fr);
   const o = json as Record<string, unknown>;
+  let calibration: Calibration | undefined;
+  if (o.calibration !== undefined && o.calibration !== null) {
+    try {
+      calibration = checkCalibration(o.calibration);
+    } catch (e) {
+      throw isDiscernError(e) ? modelInvalid(source, String(e.context.field ?? 'calibration'), e.message.replace(/^[^:]*: /, '')) : e;
+    }
+    if (calibration.classes !== classes.length)
+      throw modelInvalid(source, 'calibration.classes', `is ${calibration.classes}, but the model has ${classes.length} classes`);
+  }
   const saved: SavedModel = {
     format: SAVED_MODEL_FORMAT,
     version: SAVED_MODEL_VERSION,
@@ -213,6 +229,7 @@ function checkSavedModel(json: unknown, source: ModelSource): { saved: SavedMode
     positive,
     standardizer,
     decision: o.decision ?? null,
+    ...(calibration ? { calibration } : {}),
     training,
     estimator: er.value as ModelJSON,
     fit,
