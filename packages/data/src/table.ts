@@ -1,4 +1,5 @@
 import { DiscernError } from '@discern/core';
+import { type ArrayColumn } from './expr/evaluate.js';
 import { type MissingTokens, columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './csv/cells.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
@@ -45,11 +46,51 @@ export interface Table {
   readonly nRows: number;
   /** 1-based line in the source file where each row starts (the header is line 1 in a plain file); null for inline rows. */
   readonly lines: Int32Array | null;
+  /**
+   * Columns of several values per row (a ROOT branch `Muon_Px[NMuon]`): read by expressions, by element
+   * (`Muon_Px[0]`) or reduced (`length(Muon_Px)`), never as features themselves.
+   */
+  readonly arrays?: readonly ArrayColumn[];
+  /**
+   * The files of a table read from several (`train: [a.parquet, b.parquet]`): each one's name and first row, in
+   * order, so that a row is located in its own file.
+   */
+  readonly parts?: readonly TablePart[];
+  /** What a row is called in messages: `line` (CSV, with `lines`), `row` (default), `entry` (a ROOT tree, 0-based). */
+  readonly rowNoun?: 'row' | 'entry';
+}
+
+/** One file of a table read from several. */
+export interface TablePart {
+  readonly source: string;
+  /** Index of its first row in the table. */
+  readonly start: number;
+  /** Its rows are ROOT entries (counted from 0 in messages). */
+  readonly entries?: boolean;
+  /** Its rows have file lines (`lines` of the table). */
+  readonly lines?: boolean;
+}
+
+/** The part of a table that holds row `row` (binary search over the parts' first rows). */
+function partOf(parts: readonly TablePart[], row: number): TablePart {
+  let lo = 0, hi = parts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (parts[mid]!.start <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return parts[lo]!;
 }
 
 /** Where row `row` of the table is, for messages: `magic.csv line 17` or `inline rows, row 3`. */
-export function locate(table: Pick<Table, 'source' | 'lines'>, row: number): string {
+export function locate(table: Pick<Table, 'source' | 'lines'> & Partial<Pick<Table, 'parts' | 'rowNoun'>>, row: number): string {
+  if (table.parts && table.parts.length > 0) {
+    const part = partOf(table.parts, row);
+    if (part.lines && table.lines) return `${part.source} line ${table.lines[row]}`;
+    return part.entries ? `${part.source} entry ${row - part.start}` : `${part.source}, row ${row - part.start + 1}`;
+  }
   if (table.lines) return `${table.source} line ${table.lines[row]}`;
+  if (table.rowNoun === 'entry') return `${table.source} entry ${row}`;
   return `${table.source}, row ${row + 1}`;
 }
 
@@ -446,4 +487,40 @@ export function tableFromRecords(
     }
   });
   return { source, columns: names.map((name, j) => buildColumn(name, j, cells[j]!)), nRows: records.length, lines: null };
+}
+
+/**
+ * A numeric Column from typed values (a Parquet column, a ROOT branch): each cell's text is String(value), the
+ * shortest decimal that reads back as the same double, so it types and prints as the same number written in a CSV
+ * file would. A cell is missing where `missing[row]` is set, and also where the value is NaN (pandas' missing float);
+ * ±Infinity is a non-finite value, an error where the column is used, as `inf` in a CSV file is.
+ */
+export function numericColumn(name: string, index: number, values: Float64Array, missing?: Uint8Array | null): Column {
+  const n = values.length;
+  const codes = new Uint8Array(n);
+  let extra: Map<number, string> = EMPTY_EXTRA;
+  let nMissing = 0;
+  let nonFinite = 0;
+  for (let r = 0; r < n; r++) {
+    const v = values[r]!;
+    if ((missing && missing[r]) || v !== v) {
+      values[r] = NaN;
+      codes[r] = MISSING;
+      nMissing++;
+    } else if (v === Infinity || v === -Infinity) {
+      if (extra === EMPTY_EXTRA) extra = new Map();
+      extra.set(r, String(v));
+      codes[r] = VERBATIM;
+      values[r] = NaN;
+      nonFinite++;
+    } else codes[r] = SHORTEST;
+  }
+  return new TableColumn(name, index, n, { missing: nMissing, nonFinite, textCells: 0 }, { values, codes, extra }, values);
+}
+
+/** A Column from cell texts (null = missing), typed by the rules of CSV cells (numbers, non-finite literals, text). */
+export function textColumn(name: string, index: number, cells: readonly (string | null)[], missing?: { has(s: string): boolean }): Column {
+  const b = new ColumnBuilder(name, index);
+  for (const s of cells) b.push(s === null ? null : missing && missing.has(s.trim()) ? null : s.trim());
+  return b.finish();
 }
