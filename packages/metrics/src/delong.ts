@@ -38,7 +38,25 @@ export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, op
   if (m < 2 || n < 2) {
     throw new DiscernError('LABEL_INVALID', `DeLong interval needs at least 2 positive and 2 negative samples, got ${m} and ${n}`, { positives: m, negatives: n });
   }
-  const order = orderOf(s, options.order);
+  const { place, auc: aucValue } = placementValues(truth, s, orderOf(s, options.order), m, n);
+  // the sample variances sum the placements in the order of the events, as the per-class arrays did
+  let s10 = 0, s01 = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const d = place[i]! - aucValue;
+    if (truth[i] === 1) s10 += d * d;
+    else s01 += d * d;
+  }
+  const variance = s10 / (m - 1) / m + s01 / (n - 1) / n;
+  const se = Math.sqrt(variance);
+  const q = normPpf(1 - (1 - cl) / 2);
+  return { auc: aucValue, variance, se, cl, lower: Math.max(0, aucValue - q * se), upper: Math.min(1, aucValue + q * se) };
+}
+
+/**
+ * DeLong's placement values from one sort of the scores (midranks, Sun & Xu 2014): V10 for each positive, V01 for
+ * each negative, in the order of the events, and the AUC they average to. `m` positives, `n` negatives.
+ */
+export function placementValues(truth: Uint8Array, s: Float64Array, order: Uint32Array, m: number, n: number): { place: Float64Array; auc: number } {
   // placement value of each event: V10 for a positive, V01 for a negative
   const place = new Float64Array(truth.length);
   // Σ of the positives' midranks among all events: half-integers below 2^43 whose every partial sum is exact, so the
@@ -70,18 +88,7 @@ export function delongAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, op
     negBelow += gn;
     r = e;
   }
-  const aucValue = (sumRank / m - (m + 1) / 2) / n;
-  // the sample variances sum the placements in the order of the events, as the per-class arrays did
-  let s10 = 0, s01 = 0;
-  for (let i = 0; i < truth.length; i++) {
-    const d = place[i]! - aucValue;
-    if (truth[i] === 1) s10 += d * d;
-    else s01 += d * d;
-  }
-  const variance = s10 / (m - 1) / m + s01 / (n - 1) / n;
-  const se = Math.sqrt(variance);
-  const q = normPpf(1 - (1 - cl) / 2);
-  return { auc: aucValue, variance, se, cl, lower: Math.max(0, aucValue - q * se), upper: Math.min(1, aucValue + q * se) };
+  return { place, auc: (sumRank / m - (m + 1) / 2) / n };
 }
 
 export interface BootstrapOptions extends BinaryOptions {
@@ -122,7 +129,7 @@ function aucOfSample(idx: Int32Array, truth: Uint8Array, s: Float64Array, w: Flo
 }
 
 /** The q-quantile of sorted values with linear interpolation (numpy's default percentile). */
-function quantileSorted(v: Float64Array, q: number): number {
+export function quantileSorted(v: Float64Array, q: number): number {
   const h = (v.length - 1) * q;
   const lo = Math.floor(h), hi = Math.ceil(h);
   return v[lo]! + (h - lo) * (v[hi]! - v[lo]!);
