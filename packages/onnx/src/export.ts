@@ -14,6 +14,7 @@ import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, type NamedPath, discernVersion, writeFileAtomicAsync } from '@discern/core';
 import {
+  type Calibration,
   type CategoricalNB,
   type Classifier,
   type DensityModel,
@@ -32,6 +33,7 @@ import {
   type TrainingSummary,
 } from '@discern/models';
 import { standardize } from './blocks.js';
+import { calibratedFamily } from './calibration.js';
 import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
 import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './export-bayes.js';
 import { categoricalNBFamily, latentClassFamily, multinomialMixtureFamily, multinomialNBFamily } from './export-discrete.js';
@@ -68,6 +70,8 @@ export interface ExportModelOptions {
   readonly standardizer?: StandardizerLike;
   /** The decision rule producing `label`; default the model's own prediction (argmax). */
   readonly decision?: DecisionInput;
+  /** A calibration of the posteriors (`calibrate`), applied inside the graph before the decision rule. */
+  readonly calibration?: Calibration;
   /** Float type of the input and outputs, and of the computation unless the family needs float64 (default 'float32'). */
   readonly dtype?: FloatType;
 }
@@ -167,7 +171,10 @@ export interface BuiltModel {
 /** Builds the ONNX bytes without the parity check (exportModel is the checked door). */
 export function buildModel(o: ExportModelOptions): BuiltModel {
   checkFitted(o.estimator);
-  const family = familyOf(o.estimator);
+  const inner = familyOf(o.estimator);
+  if (o.calibration && (inner.role !== 'classifier' || o.calibration.classes !== inner.K))
+    throw invalid(`a calibration of ${o.calibration.classes} classes was given for a ${inner.role === 'classifier' ? `${inner.K}-class classifier` : `'${inner.kind}' model, which has no class posteriors`}`);
+  const family = o.calibration ? calibratedFamily(inner, o.calibration) : inner;
   if (o.kind !== undefined && o.kind !== family.kind) throw invalid(`kind '${o.kind}' was given for a model of kind '${family.kind}'`, { kind: o.kind });
   const p = family.nFeatures;
   const dtype = o.dtype ?? 'float32';
@@ -223,6 +230,7 @@ export function buildModel(o: ExportModelOptions): BuiltModel {
     if (heads.score) meta[META.score] = JSON.stringify({ output: 'score', kind: family.scoreKind });
   }
   if (o.standardizer) meta[META.standardizer] = JSON.stringify({ mean: Array.from(o.standardizer.mean), scale: Array.from(o.standardizer.scale) });
+  if (o.calibration) meta[META.calibration] = JSON.stringify(o.calibration);
   const bytes = b.build({ producerVersion: discernVersion(), docString: `discern ${family.kind} model, opset ${OPSET}, ${dtype}${compute !== dtype ? ` (computed in ${compute})` : ''}`, metadata: meta });
   return { bytes, family, rule, dtype, compute, positive, negative, outputs };
 }

@@ -26,6 +26,8 @@ export const META = {
   dtype: 'dtype',
   /** 'float64' where a float32 graph computes in float64 inside (the family needs it); absent: computes in dtype. */
   compute: 'compute',
+  /** JSON: the calibration of the posteriors (@discern/models' Calibration), applied before the decision; absent: none. */
+  calibration: 'calibration',
 } as const;
 
 /** Parses a JSON metadata value, undefined when absent or not JSON. */
