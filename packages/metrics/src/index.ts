@@ -30,3 +30,5 @@ export { correlationByClass, correlationMatrix } from './correlation.js';
 export type { CorrelationOptions, CorrelationResult } from './correlation.js';
 export { permutationImportance, studentT } from './importance.js';
 export type { FeatureImportance, ImportanceMetric, IntSource, PermutationImportanceOptions, PermutationImportanceResult } from './importance.js';
+export { calibrationSummary } from './calibration.js';
+export type { CalibrationOptions, CalibrationSummary, ReliabilityBin } from './calibration.js';
