@@ -1,7 +1,7 @@
 import { type Standardizer } from '@discern/data';
 import { type CancelSignal, DiscernError } from '@discern/core';
 import { type Rng, createRng } from '@discern/linalg';
-import { type Classifier, type Estimator, type ModelKind, type Progress, type TrainingSummary } from '@discern/models';
+import { type Calibration, type Classifier, type Estimator, type ModelKind, type Progress, type TrainingSummary, applyCalibration } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
 import { type RunDataset } from './datasets.js';
@@ -23,6 +23,10 @@ export interface FittedModel {
   readonly training: TrainingSummary;
   /** Decision rule recorded by a `decide` step, applied by exported models. */
   decision?: Record<string, unknown>;
+  /** Calibration of the posteriors (a `calibrate` step made this model): applied to every score of it, and in exports. */
+  readonly calibration?: Calibration;
+  /** The family's options as the config gave them (snake_case), so that a step can fit the same model again (calibrate's cv). */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 /** Scores of one model on one dataset (P(class | x) for classifiers). */
@@ -151,13 +155,16 @@ export class RunContext {
     const key = `${model}\0${dataset}`;
     let p = this.scoreCache.get(key);
     if (!p) {
-      const est = this.classifier(model).estimator;
+      const fitted = this.classifier(model);
+      const est = fitted.estimator;
+      const calibration = fitted.calibration;
       const ds = this.dataset(dataset);
       p = (async () => {
         let proba: Float64Array | undefined;
         let K = 0;
         for await (const b of ds.batches()) {
-          const P = est.predictProba(b.X);
+          const raw = est.predictProba(b.X);
+          const P = calibration ? applyCalibration(calibration, raw) : raw;
           if (b.start === 0 && P.rows === ds.rows) {
             proba = P.data;
             K = P.cols;

@@ -55,6 +55,7 @@ export const registerExport: RegisterCommand = (ctx) => {
             ...(saved.positive !== null ? { positive: saved.positive } : {}),
             ...(saved.standardizer ? { standardizer: saved.standardizer } : {}),
             ...(saved.decision ? { decision: saved.decision as never } : {}),
+            ...(saved.calibration ? { calibration: saved.calibration } : {}),
             dtype: opts.dtype,
             ...rows,
           },

@@ -13,6 +13,7 @@ export function saveModel(ctx: RunContext, m: FittedModel): void {
       positive: m.positive ?? null,
       standardizer: m.standardizer ? m.standardizer.toJSON() : null,
       decision: m.decision ?? null,
+      calibration: m.calibration ?? null,
       training: m.training,
       estimator: m.estimator.toJSON(),
       fit: m.estimator.fitReport ?? null,

@@ -1,6 +1,7 @@
 import { type z } from 'zod';
 import { StepRegistry } from '../registry.js';
 import { type AnyStep } from '../step.js';
+import { calibrateStep } from './calibrate/index.js';
 import { decideStep } from './decide/index.js';
 import { evaluateStep } from './evaluate/index.js';
 import { exportStep } from './export/index.js';
@@ -25,6 +26,7 @@ export const builtinStepMap = {
   split: splitStep,
   decide: decideStep,
   'gaussian-test': gaussianTestStep,
+  calibrate: calibrateStep,
 } as const;
 
 export type BuiltinStepName = keyof typeof builtinStepMap;

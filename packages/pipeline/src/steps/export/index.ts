@@ -44,6 +44,7 @@ export const exportStep = defineStep({
       ...(fitted.positive !== undefined ? { positive: fitted.positive } : {}),
       ...(fitted.standardizer ? { standardizer: { mean: fitted.standardizer.mean, scale: fitted.standardizer.scale } } : {}),
       ...(fitted.decision ? { decision: fitted.decision as never } : {}),
+      ...(fitted.calibration ? { calibration: fitted.calibration } : {}),
       dtype: p.dtype,
       sample: rawRows(ctx, p.model, p.parity),
     });

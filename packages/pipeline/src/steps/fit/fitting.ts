@@ -59,8 +59,9 @@ export function fitEstimator(ctx: Pick<RunContext, 'execution'>, ds: Dataset, re
  * A fitted estimator as the run keeps it: with the dataset's feature and class names, the signal class, the run's
  * standardisation (folded into exports) and the training summary (what an export draws parity rows from).
  */
-export function fittedModel(ctx: Pick<RunContext, 'standardizer'>, ds: Dataset, name: string, spec: ModelSpec, estimator: Estimator): FittedModel {
+export function fittedModel(ctx: Pick<RunContext, 'standardizer'>, ds: Dataset, name: string, spec: ModelSpec, estimator: Estimator, options?: Readonly<Record<string, unknown>>): FittedModel {
   return {
+    ...(options ? { options } : {}),
     name,
     model: spec.name,
     estimator,

@@ -52,7 +52,7 @@ export const fitStep = defineStep({
       path: `steps[${ctx.step.index}].fit`,
       ...(onProgress ? { fit: { onProgress } } : {}),
     });
-    const fitted = fittedModel(ctx, ds, p.name, spec, estimator);
+    const fitted = fittedModel(ctx, ds, p.name, spec, estimator, options);
     ctx.models.set(p.name, fitted);
     saveModel(ctx, fitted);
     ctx.say(`fit ${p.name}: ${describeFit(spec, estimator)}`);
