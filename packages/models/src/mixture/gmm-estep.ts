@@ -1,4 +1,4 @@
-import { type DenseMatrix, LOG_2PI, softmaxInto } from '@discern/linalg';
+import { type DenseMatrix, LOG_2PI, SimdHeap, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type GmmParams } from './gmm-params.js';
 
@@ -65,6 +65,8 @@ export interface EmTask {
   readonly c0: number;
   readonly c1: number;
   readonly out: Float64Array;
+  /** Whether to use the WebAssembly SIMD kernels (the fitting thread's choice: simdEnabled()); same bits either way. */
+  readonly simd: boolean;
 }
 
 /** Runs an EmTask (on the calling thread or in a worker thread). */
@@ -72,7 +74,7 @@ export function runEmTask(t: EmTask): void {
   const rows = chunkRows(t.n);
   for (let c = t.c0; c < t.c1; c++) {
     const { total, st } = chunkStats(t.out, c, t.params);
-    t.out[total] = emRange(t.data, t.w, t.params, st, c * rows, Math.min(t.n, (c + 1) * rows));
+    t.out[total] = emRange(t.data, t.w, t.params, st, c * rows, Math.min(t.n, (c + 1) * rows), t.simd);
   }
 }
 
@@ -94,6 +96,8 @@ export class EmPass {
   /** Threads a pass uses (calling thread included): the work is split into this many tasks. */
   readonly threads: number;
   private out: Float64Array | undefined;
+  /** Whether passes use the WebAssembly SIMD kernels (decided once per fit, on the fitting thread). */
+  readonly simd = simdEnabled();
 
   constructor(X: DenseMatrix, w: Float64Array, shape: Shape, threads: number) {
     this.n = X.rows;
@@ -112,7 +116,7 @@ export class EmPass {
     const size = statsSize(P) * this.chunks;
     if (this.out?.length !== size) this.out = this.pool ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
     const out = this.out;
-    const task = (c0: number, c1: number): EmTask => ({ data: this.data, w: this.w, n: this.n, params: P, c0, c1, out });
+    const task = (c0: number, c1: number): EmTask => ({ data: this.data, w: this.w, n: this.n, params: P, c0, c1, out, simd: this.simd });
     if (this.pool) {
       const T = this.threads;
       const tasks = Array.from({ length: T }, (_, g) => task(Math.floor((g * this.chunks) / T), Math.floor(((g + 1) * this.chunks) / T)));
@@ -194,8 +198,8 @@ export function logJoint(X: DenseMatrix, P: GmmParams): Float64Array {
  * two-pass form without a second pass. Returns Σ_i w_i log p(x_i) over the range.
  * Full and tied covariances leave S_k as Σ w r (x − μ_k) xᵀ: `finishStats` subtracts m_k μ_kᵀ once all ranges are in.
  */
-function emRange(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
-  if (P.type === 'full' || P.type === 'tied') return emRangeFull(data, w, P, st, r0, r1);
+export function emRange(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number, simd = false): number {
+  if (P.type === 'full' || P.type === 'tied') return simd ? emRangeFullSimd(data, w, P, st, r0, r1) : emRangeFull(data, w, P, st, r0, r1);
   const { K, p } = P;
   const { nk, m, S } = st;
   nk.fill(0);
@@ -225,6 +229,93 @@ function emRange(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats,
   return total;
 }
 
+/** c_k = L_k⁻¹ μ_k (K×p) and the constant part of log π_k N(x | k) (K), for the E-step's L⁻¹x − c form. */
+function centres(P: GmmParams, c: Float64Array, c0: Float64Array): void {
+  const { K, p, means, precChol: L, logWeights: logW, logDetPrec: logDet } = P;
+  const tied = P.type === 'tied';
+  for (let k = 0; k < K; k++) {
+    const lo = tied ? 0 : k * p * p;
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let b = 0; b <= a; b++) s += L[lo + a * p + b]! * means[k * p + b]!;
+      c[k * p + a] = s;
+    }
+    c0[k] = logW[k]! + logDet[k]! - 0.5 * p * LOG_2PI;
+  }
+}
+
+/** The SIMD kernels' memory for one thread's passes, kept from pass to pass while K and p stay the same. */
+interface GmmHeap {
+  readonly K: number;
+  readonly p: number;
+  readonly heap: SimdHeap;
+  /** Indices (in doubles) of: the factors, c, c0, means, the block's rows, the block transposed, R, lp, m, S, nk. */
+  readonly L: number;
+  readonly c: number;
+  readonly c0: number;
+  readonly means: number;
+  readonly x: number;
+  readonly xt: number;
+  readonly R: number;
+  readonly lp: number;
+  readonly m: number;
+  readonly S: number;
+  readonly nk: number;
+  readonly lpView: Float64Array;
+}
+
+let gmmHeap: GmmHeap | undefined;
+
+function heapFor(K: number, p: number): GmmHeap | undefined {
+  if (gmmHeap?.K === K && gmmHeap.p === p) return gmmHeap;
+  const pp = p * p;
+  const sizes = [K * pp, K * p, K, K * p, BLOCK * p, BLOCK * p, BLOCK * p, BLOCK * K, K * p, K * pp, K];
+  const heap = SimdHeap.create(sizes);
+  if (!heap) return undefined;
+  const [L, c, c0, means, x, xt, R, lp, m, S, nk] = sizes.map((n) => heap.alloc(n)) as [number, number, number, number, number, number, number, number, number, number, number];
+  gmmHeap = { K, p, heap, L, c, c0, means, x, xt, R, lp, m, S, nk, lpView: heap.view(lp, BLOCK * K) };
+  return gmmHeap;
+}
+
+/**
+ * emRangeFull on the WebAssembly SIMD kernels (gmm_estep, gmm_mstep in linalg's kernels.wat): the same blocks, the
+ * same operations in the same order, so the same bits. Per block: its rows are copied into the kernels' memory
+ * and transposed (so that one f64x2 holds one feature of two rows), the E-step runs there, the normalisation here
+ * (normaliseBlock: Math.exp and Math.log, as the reference), the M-step's sums there; the sums are copied out at the
+ * end of the range. Falls back to emRangeFull where the kernels are unavailable.
+ */
+export function emRangeFullSimd(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
+  const { K, p } = P;
+  const g = heapFor(K, p);
+  if (!g) return emRangeFull(data, w, P, st, r0, r1);
+  const { heap, lpView } = g;
+  const f = heap.f64, k = heap.k;
+  const pp = p * p;
+  const tied = P.type === 'tied';
+  f.set(P.precChol.subarray(0, tied ? pp : K * pp), g.L);
+  centres(P, heap.view(g.c, K * p), heap.view(g.c0, K));
+  f.set(P.means, g.means);
+  f.fill(0, g.m, g.m + K * p);
+  f.fill(0, g.S, g.S + K * pp);
+  f.fill(0, g.nk, g.nk + K);
+  const L8 = g.L * 8, c8 = g.c * 8, c08 = g.c0 * 8, x8 = g.x * 8, xt8 = g.xt * 8, lp8 = g.lp * 8;
+  const means8 = g.means * 8, R8 = g.R * 8, m8 = g.m * 8, S8 = g.S * 8, nk8 = g.nk * 8;
+  const Lstride = tied ? 0 : pp * 8;
+  let total = 0;
+  for (let s0 = r0; s0 < r1; s0 += BLOCK) {
+    const bn = r1 - s0 < BLOCK ? r1 - s0 : BLOCK;
+    f.set(data.subarray(s0 * p, (s0 + bn) * p), g.x);
+    k.transpose(x8, bn, p, xt8, BLOCK);
+    k.gmm_estep(L8, Lstride, c8, c08, xt8, BLOCK, bn, p, K, lp8);
+    total += normaliseBlock(lpView, w, s0, bn, K);
+    k.gmm_mstep(x8, bn, p, means8, lp8, K, R8, m8, S8, nk8);
+  }
+  st.nk.set(heap.view(g.nk, K));
+  st.m.set(heap.view(g.m, K * p));
+  st.S.set(heap.view(g.S, K * pp));
+  return total;
+}
+
 /** Rows per block of the full/tied pass: the block's differences and weighted differences (2·BLOCK·p values) stay in L1. */
 const BLOCK = 128;
 
@@ -242,7 +333,7 @@ const BLOCK = 128;
  */
 function emRangeFull(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
   const K = P.K, p = P.p, pp = p * p;
-  const means = P.means, L = P.precChol, logW = P.logWeights, logDet = P.logDetPrec;
+  const means = P.means, L = P.precChol;
   const tied = P.type === 'tied';
   const nk = st.nk, m = st.m, S = st.S;
   nk.fill(0);
@@ -252,18 +343,9 @@ function emRangeFull(data: Float64Array, w: Float64Array, P: GmmParams, st: EmSt
   // R[i·p + j] = w_i r_ik (x_ij − μ_kj) for the block's row i and the component at hand
   const R = new Float64Array(B * p);
   const lp = new Float64Array(B * K);
-  // c_k = L_k⁻¹ μ_k, and the constant part of log π_k N(x | k)
   const c = new Float64Array(K * p);
   const c0 = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    const lo = tied ? 0 : k * pp;
-    for (let a = 0; a < p; a++) {
-      let s = 0;
-      for (let b = 0; b <= a; b++) s += L[lo + a * p + b]! * means[k * p + b]!;
-      c[k * p + a] = s;
-    }
-    c0[k] = logW[k]! + logDet[k]! - 0.5 * p * LOG_2PI;
-  }
+  centres(P, c, c0);
   let total = 0;
   for (let s0 = r0; s0 < r1; s0 += B) {
     const bn = r1 - s0 < B ? r1 - s0 : B;

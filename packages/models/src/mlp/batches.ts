@@ -1,4 +1,5 @@
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
+import { simdEnabled } from '@discern/linalg';
 import { type Loss } from './losses.js';
 import { type Architecture, Workspace } from './network.js';
 
@@ -24,6 +25,8 @@ export interface HalfBatchTask {
   readonly m: number;
   readonly loss: Loss;
   readonly scale: number;
+  /** Whether the workspace uses the SIMD kernels (the fitting thread's choice); the same bits either way. */
+  readonly simd: boolean;
 }
 
 /** A workspace, labels and weights for half-batches of up to `capacity` rows. */
@@ -34,8 +37,9 @@ class Half {
   constructor(
     readonly arch: Architecture,
     readonly capacity: number,
+    readonly simd: boolean,
   ) {
-    this.ws = new Workspace(arch, capacity);
+    this.ws = new Workspace(arch, capacity, true, simd);
     this.yb = new Int32Array(capacity);
     this.wb = new Float64Array(capacity);
   }
@@ -57,7 +61,8 @@ let workerHalf: Half | undefined;
 
 /** Runs a HalfBatchTask (in a worker thread). */
 export function runHalfBatch(t: HalfBatchTask): void {
-  if (!workerHalf || workerHalf.capacity !== t.capacity || workerHalf.arch.sizes.join() !== t.arch.sizes.join() || workerHalf.arch.activation !== t.arch.activation) workerHalf = new Half(t.arch, t.capacity);
+  if (!workerHalf || workerHalf.capacity !== t.capacity || workerHalf.simd !== t.simd || workerHalf.arch.sizes.join() !== t.arch.sizes.join() || workerHalf.arch.activation !== t.arch.activation)
+    workerHalf = new Half(t.arch, t.capacity, t.simd);
   const nParams = t.arch.nParams;
   t.out[nParams] = workerHalf.run(t.X, t.y, t.w, t.order, t.start, t.m, t.params, t.out.subarray(0, nParams), t.loss, t.scale, 0);
 }
@@ -103,7 +108,7 @@ export class BatchRunner {
     this.w = shared ? sharedCopy(w) : w;
     this.order = shared ? sharedCopy(order) : order;
     this.params = shared ? sharedCopy(params) : params;
-    this.half = new Half(arch, capacity);
+    this.half = new Half(arch, capacity, simdEnabled());
     this.out = shared ? new Float64Array(new SharedArrayBuffer((arch.nParams + 1) * 8)) : new Float64Array(arch.nParams + 1);
   }
 
@@ -128,7 +133,7 @@ export class BatchRunner {
       }
     };
     const task: HalfBatchTask | undefined =
-      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale } : undefined;
+      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
     const tasks = task ? [undefined, task] : [undefined];
     if (this.pool) this.pool.run(tasks, here);
     else tasks.forEach(here);

@@ -1,3 +1,4 @@
+import { SimdHeap, simdEnabled } from '@discern/linalg';
 import { type Activation } from './activations.js';
 import { activateInPlace, multiplyDerivativeInPlace } from './activations.js';
 import { denseBackward, denseForward, denseGradient } from './kernels.js';
@@ -31,6 +32,11 @@ export function architecture(sizes: readonly number[], activation: Activation): 
 /**
  * Forward/backward buffers for batches of up to `capacity` rows, allocated once per fit: the training loop
  * allocates nothing per batch or sample.
+ *
+ * With the WebAssembly SIMD kernels (linalg's kernels.wat: `mm`, `colsum`, `sumsq`, `relu_mask`; the default where
+ * the runtime has them), the buffers live in the kernels' own memory (one instance per workspace), with a copy of
+ * the parameters, their gradient and a transposed copy of one layer's weights beside them; the JavaScript kernels
+ * (kernels.ts) are the reference they reproduce bit for bit, and the path without SIMD.
  */
 export class Workspace {
   readonly arch: Architecture;
@@ -41,12 +47,33 @@ export class Workspace {
   readonly deltas: Float64Array[];
   /** Output probabilities (capacity × outputs). */
   readonly probs: Float64Array;
-  constructor(arch: Architecture, capacity: number, withDeltas = true) {
+  /** The SIMD kernels' memory, and the indices (in doubles) of every buffer in it; undefined on the JavaScript path. */
+  private readonly simd: SimdLayout | undefined;
+  constructor(arch: Architecture, capacity: number, withDeltas = true, simd = simdEnabled()) {
     this.arch = arch;
     this.capacity = capacity;
-    this.acts = arch.sizes.map((s) => new Float64Array(capacity * s));
-    this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
-    this.probs = new Float64Array(capacity * arch.sizes[arch.sizes.length - 1]!);
+    const L = arch.sizes.length;
+    // The kernels read up to 3 rows past a batch (tiles of 4 rows whose extra rows are never stored): 4 rows of slack.
+    const rows = capacity + 4;
+    let maxW = 0;
+    for (let l = 0; l + 1 < L; l++) maxW = Math.max(maxW, arch.sizes[l]! * arch.sizes[l + 1]!);
+    const sizes = [...arch.sizes.map((s) => rows * s), ...(withDeltas ? arch.sizes.map((s, l) => (l === 0 ? 0 : rows * s)) : []), capacity * arch.sizes[L - 1]!, arch.nParams, arch.nParams, maxW];
+    const heap = simd ? SimdHeap.create(sizes) : undefined;
+    if (heap) {
+      const at = sizes.map((n) => heap.alloc(n));
+      const acts = at.slice(0, L);
+      const deltas = withDeltas ? at.slice(L, 2 * L) : [];
+      const rest = at.slice(withDeltas ? 2 * L : L);
+      this.simd = { heap, acts, deltas, params: rest[1]!, grad: rest[2]!, wt: rest[3]! };
+      this.acts = arch.sizes.map((s, l) => heap.view(acts[l]!, capacity * s));
+      this.deltas = withDeltas ? arch.sizes.map((s, l) => heap.view(deltas[l]!, l === 0 ? 0 : capacity * s)) : [];
+      this.probs = heap.view(rest[0]!, capacity * arch.sizes[L - 1]!);
+    } else {
+      this.simd = undefined;
+      this.acts = arch.sizes.map((s) => new Float64Array(capacity * s));
+      this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
+      this.probs = new Float64Array(capacity * arch.sizes[L - 1]!);
+    }
   }
 
   /** Copies the rows `index[start..start+m)` of X (row-major, p columns) into the input buffer. */
@@ -61,6 +88,11 @@ export class Workspace {
 
   /** Forward pass of m rows already in acts[0]; leaves the logits in the last acts buffer. */
   forward(params: Float64Array, m: number): void {
+    if (this.simd) {
+      this.simd.heap.f64.set(params, this.simd.params);
+      this.forwardSimd(this.simd, m);
+      return;
+    }
     const { sizes, wOffsets, activation } = this.arch;
     const L = sizes.length - 1;
     for (let l = 0; l < L; l++) {
@@ -69,6 +101,21 @@ export class Workspace {
       const relu = hidden && activation === 'relu';
       denseForward(this.acts[l]!, m, sizes[l]!, params, wOffsets[l]!, sizes[l + 1]!, Z, relu);
       if (hidden && !relu) activateInPlace(activation, Z, m * sizes[l + 1]!);
+    }
+  }
+
+  /** forward() on the SIMD kernels, the parameters already copied in: Z = f(A·W + b) per layer (`mm`, bias and relu fused). */
+  private forwardSimd(g: SimdLayout, m: number): void {
+    const { sizes, wOffsets, activation } = this.arch;
+    const L = sizes.length - 1;
+    const k = g.heap.k;
+    for (let l = 0; l < L; l++) {
+      const r = sizes[l]!, n = sizes[l + 1]!;
+      const hidden = l < L - 1;
+      const relu = hidden && activation === 'relu';
+      const w = (g.params + wOffsets[l]!) * 8;
+      k.mm(g.acts[l + 1]! * 8, n, g.acts[l]! * 8, r, 1, w, n, m, n, r, w + r * n * 8, relu ? 1 : 0, -1, 0);
+      if (hidden && !relu) activateInPlace(activation, this.acts[l + 1]!, m * n);
     }
   }
 
@@ -88,6 +135,7 @@ export class Workspace {
    * in `penalty`.
    */
   backprop(params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, scale: number, decay: number): number {
+    if (this.simd) return this.backpropSimd(this.simd, params, grad, y, w, m, loss, scale, decay);
     const { sizes, wOffsets, activation } = this.arch;
     const L = sizes.length - 1;
     this.forward(params, m);
@@ -110,6 +158,44 @@ export class Workspace {
   }
 
   /**
+   * backprop() on the SIMD kernels, with the reference's operations in its order (denseGradient: `mm` with the L2
+   * term fused, `colsum`, `sumsq`; denseBackward: `mm` against a transposed copy of W, then `relu_mask`, or its
+   * outer-product form for a one-unit layer above, here in JavaScript as in the reference).
+   */
+  private backpropSimd(g: SimdLayout, params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, scale: number, decay: number): number {
+    const { sizes, wOffsets, activation } = this.arch;
+    const L = sizes.length - 1;
+    const k = g.heap.k;
+    g.heap.f64.set(params, g.params);
+    this.forwardSimd(g, m);
+    const data = lossAndOutputDelta(loss, this.acts[L]!, this.probs, this.deltas[L]!, y, w, m, sizes[L]!, scale);
+    let penalty = 0;
+    for (let l = L - 1; l >= 0; l--) {
+      const p = sizes[l]!;
+      const q = sizes[l + 1]!;
+      const wOff = wOffsets[l]!;
+      const W8 = (g.params + wOff) * 8;
+      const D8 = g.deltas[l + 1]! * 8;
+      k.mm((g.grad + wOff) * 8, q, g.acts[l]! * 8, 1, p, D8, q, p, q, m, -1, 0, W8, decay);
+      k.colsum(D8, m, q, (g.grad + wOff + p * q) * 8);
+      penalty += k.sumsq(W8, p * q);
+      if (l > 0) {
+        const relu = activation === 'relu';
+        if (q === 1) denseBackward(this.deltas[l + 1]!, m, q, params, wOff, p, this.deltas[l]!, relu ? this.acts[l] : undefined);
+        else {
+          k.transpose(W8, p, q, g.wt * 8, p);
+          k.mm(g.deltas[l]! * 8, p, D8, q, 1, g.wt * 8, p, m, p, q, -1, 0, -1, 0);
+          if (relu) k.relu_mask(g.deltas[l]! * 8, m, p, g.acts[l]! * 8);
+        }
+        if (!relu) multiplyDerivativeInPlace(activation, this.acts[l]!, this.deltas[l]!, m * p);
+      }
+    }
+    grad.set(g.heap.view(g.grad, this.arch.nParams));
+    this.penalty = penalty;
+    return data;
+  }
+
+  /**
    * The batch objective of m rows in acts[0]
    *   J = (1/m) [ Σ_i w_i ℓ_i + (l2/2) Σ_layers ‖W‖² ]      (biases are not penalised),
    * scikit-learn's _backprop scaling with w ≡ 1 (alpha = l2). Writes ∂J/∂θ into `grad` and returns J.
@@ -119,6 +205,17 @@ export class Workspace {
     const data = this.backprop(params, grad, y, w, m, loss, scale, l2 * scale);
     return (data + 0.5 * l2 * this.penalty) * scale;
   }
+}
+
+/** Where a Workspace's buffers lie in the SIMD kernels' memory (indices in doubles). */
+interface SimdLayout {
+  readonly heap: SimdHeap;
+  readonly acts: readonly number[];
+  readonly deltas: readonly number[];
+  readonly params: number;
+  readonly grad: number;
+  /** A transposed copy of one layer's weights (denseBackward's Wᵀ). */
+  readonly wt: number;
 }
 
 /** True when every value is finite. */

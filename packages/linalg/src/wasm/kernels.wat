@@ -1,0 +1,539 @@
+;; Vector kernels of @discern/linalg: WebAssembly 128-bit SIMD (f64x2), assembled by wabt's wat2wasm into
+;; kernels-wasm.ts (`npm run kernels -w @discern/linalg`; src/wasm/assemble.test.ts fails when that file is stale).
+;;
+;; The rule every kernel here keeps: each output number is computed by the same IEEE operations, in the same order,
+;; as the JavaScript kernel it replaces (its reference, named above each function), so results are bit for bit those
+;; of the JavaScript code, on any number of threads. The two lanes of an f64x2 always hold two *independent* sums
+;; (two rows, or two columns); no sum is ever split across lanes, re-associated or fused: multiplies and adds stay
+;; separate instructions (f64x2.mul, f64x2.add), never a fused multiply-add, which would round once instead of twice.
+;;
+;; Conventions: every pointer is a byte offset into the exported memory, every matrix row-major Float64; the caller
+;; (JavaScript) allocates and copies. Loads past the end of a row read a neighbour's value into a lane that is never
+;; stored; the caller leaves a few doubles of slack after each buffer for them.
+
+(module
+  (memory (export "memory") 1)
+
+  ;; ---------------------------------------------------------------------------------------------------------------
+  ;; Gaussian mixture, E-step. Reference: quadBlock in packages/models/src/mixture/gmm-estep.ts.
+  ;;
+  ;; For component k and rows [i0, i1) of a block: lp[i·K + k] = ck − 0.5·q_i, with
+  ;;   t_ia = −c[a] + Σ_{b ≤ a} L[a, b]·x_ib   (b in increasing order),      q_i = Σ_a t_ia²,
+  ;; L the component's lower-triangular precision factor (p×p, row-major), c = L·μ_k. The block's rows are given
+  ;; transposed, xt[b·ldx + i] = x_ib, so that one f64x2 load brings x_ib of two rows: each lane is one row's sum.
+  ;; Four rows at a time (two vectors), two rows a, a+1 of L at a time (t and u below). `paired` chooses how q adds
+  ;; the squares, as the reference does: q += (t_a² + t_{a+1}²) in its four-row groups (paired = 1), q += t_a² one a
+  ;; at a time for the last rows of a block that do not fill a group (paired = 0). Rows ≥ i1 are computed (from
+  ;; whatever lies in xt's slack) and not stored; xt needs ldx ≥ i1 rounded up to a multiple of 4.
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func $quad (param $L i32) (param $c i32) (param $xt i32) (param $ldx i32) (param $i0 i32) (param $i1 i32)
+              (param $p i32) (param $lp i32) (param $K i32) (param $k i32) (param $ck f64) (param $paired i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $ra i32) (local $rb i32) (local $xb i32)
+    (local $ldx8 i32) (local $p8 i32) (local $K8 i32) (local $o i32)
+    (local $t0 v128) (local $t1 v128) (local $u0 v128) (local $u1 v128) (local $q0 v128) (local $q1 v128)
+    (local $la v128) (local $lb v128) (local $x0 v128) (local $x1 v128)
+    (local.set $ldx8 (i32.shl (local.get $ldx) (i32.const 3)))
+    (local.set $p8 (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $i (local.get $i0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $i1)))
+        (local.set $q0 (v128.const f64x2 0 0))
+        (local.set $q1 (v128.const f64x2 0 0))
+        ;; pairs of rows a, a+1 of L
+        (local.set $a (i32.const 0))
+        (block $pairs_done
+          (loop $pairs
+            (br_if $pairs_done (i32.ge_s (i32.add (local.get $a) (i32.const 1)) (local.get $p)))
+            (local.set $ra (i32.add (local.get $L) (i32.mul (local.get $a) (local.get $p8))))
+            (local.set $rb (i32.add (local.get $ra) (local.get $p8)))
+            (local.set $t0 (f64x2.neg (v128.load64_splat (i32.add (local.get $c) (i32.shl (local.get $a) (i32.const 3))))))
+            (local.set $t1 (local.get $t0))
+            (local.set $u0 (f64x2.neg (v128.load64_splat offset=8 (i32.add (local.get $c) (i32.shl (local.get $a) (i32.const 3))))))
+            (local.set $u1 (local.get $u0))
+            (local.set $xb (i32.add (local.get $xt) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $b (i32.const 0))
+            (block $b_done
+              (loop $bs
+                (br_if $b_done (i32.gt_s (local.get $b) (local.get $a)))
+                (local.set $la (v128.load64_splat (local.get $ra)))
+                (local.set $lb (v128.load64_splat (local.get $rb)))
+                (local.set $x0 (v128.load (local.get $xb)))
+                (local.set $x1 (v128.load offset=16 (local.get $xb)))
+                (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $la) (local.get $x0))))
+                (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $la) (local.get $x1))))
+                (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $lb) (local.get $x0))))
+                (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $lb) (local.get $x1))))
+                (local.set $ra (i32.add (local.get $ra) (i32.const 8)))
+                (local.set $rb (i32.add (local.get $rb) (i32.const 8)))
+                (local.set $xb (i32.add (local.get $xb) (local.get $ldx8)))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $bs)))
+            ;; b = a + 1: the diagonal of row a+1
+            (local.set $lb (v128.load64_splat (local.get $rb)))
+            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $lb) (v128.load (local.get $xb)))))
+            (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $lb) (v128.load offset=16 (local.get $xb)))))
+            (if (local.get $paired)
+              (then
+                (local.set $q0 (f64x2.add (local.get $q0) (f64x2.add (f64x2.mul (local.get $t0) (local.get $t0)) (f64x2.mul (local.get $u0) (local.get $u0)))))
+                (local.set $q1 (f64x2.add (local.get $q1) (f64x2.add (f64x2.mul (local.get $t1) (local.get $t1)) (f64x2.mul (local.get $u1) (local.get $u1))))))
+              (else
+                (local.set $q0 (f64x2.add (f64x2.add (local.get $q0) (f64x2.mul (local.get $t0) (local.get $t0))) (f64x2.mul (local.get $u0) (local.get $u0))))
+                (local.set $q1 (f64x2.add (f64x2.add (local.get $q1) (f64x2.mul (local.get $t1) (local.get $t1))) (f64x2.mul (local.get $u1) (local.get $u1))))))
+            (local.set $a (i32.add (local.get $a) (i32.const 2)))
+            (br $pairs)))
+        ;; odd p: the last row of L alone
+        (if (i32.lt_s (local.get $a) (local.get $p))
+          (then
+            (local.set $ra (i32.add (local.get $L) (i32.mul (local.get $a) (local.get $p8))))
+            (local.set $t0 (f64x2.neg (v128.load64_splat (i32.add (local.get $c) (i32.shl (local.get $a) (i32.const 3))))))
+            (local.set $t1 (local.get $t0))
+            (local.set $xb (i32.add (local.get $xt) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $b (i32.const 0))
+            (block $b2_done
+              (loop $b2
+                (br_if $b2_done (i32.gt_s (local.get $b) (local.get $a)))
+                (local.set $la (v128.load64_splat (local.get $ra)))
+                (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $la) (v128.load (local.get $xb)))))
+                (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $la) (v128.load offset=16 (local.get $xb)))))
+                (local.set $ra (i32.add (local.get $ra) (i32.const 8)))
+                (local.set $xb (i32.add (local.get $xb) (local.get $ldx8)))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $b2)))
+            (local.set $q0 (f64x2.add (local.get $q0) (f64x2.mul (local.get $t0) (local.get $t0))))
+            (local.set $q1 (f64x2.add (local.get $q1) (f64x2.mul (local.get $t1) (local.get $t1))))))
+        ;; lp = ck − 0.5·q for the rows that exist
+        (local.set $q0 (f64x2.sub (f64x2.splat (local.get $ck)) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $q0))))
+        (local.set $q1 (f64x2.sub (f64x2.splat (local.get $ck)) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $q1))))
+        (local.set $o (i32.add (local.get $lp) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (local.get $k)) (i32.const 3))))
+        (f64.store (local.get $o) (f64x2.extract_lane 0 (local.get $q0)))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $i1))
+          (then (f64.store (i32.add (local.get $o) (local.get $K8)) (f64x2.extract_lane 1 (local.get $q0)))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 2)) (local.get $i1))
+          (then (f64.store (i32.add (local.get $o) (i32.shl (local.get $K8) (i32.const 1))) (f64x2.extract_lane 0 (local.get $q1)))))
+        (if (i32.lt_s (i32.add (local.get $i) (i32.const 3)) (local.get $i1))
+          (then (f64.store (i32.add (local.get $o) (i32.mul (local.get $K8) (i32.const 3))) (f64x2.extract_lane 1 (local.get $q1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows))))
+
+  ;; The E-step of one block of bn rows for all K components: lp (bn×K) = log π_k + log N(x_i | k), from the
+  ;; factors L (component k's at L + k·Lstride bytes; Lstride = 0 for a tied covariance), c (K×p, c_k = L_k μ_k) and
+  ;; c0 (K constants log π_k + log|L_k| − ½ p log 2π). Rows below bn rounded down to 4 are paired, the rest not
+  ;; (see $quad): the reference's groups of four rows from the start of each block.
+  (func (export "gmm_estep") (param $L i32) (param $Lstride i32) (param $c i32) (param $c0 i32) (param $xt i32)
+                             (param $ldx i32) (param $bn i32) (param $p i32) (param $K i32) (param $lp i32)
+    (local $k i32) (local $n4 i32)
+    (local.set $n4 (i32.and (local.get $bn) (i32.const -4)))
+    (block $done
+      (loop $ks
+        (br_if $done (i32.ge_s (local.get $k) (local.get $K)))
+        (call $quad (i32.add (local.get $L) (i32.mul (local.get $k) (local.get $Lstride)))
+                    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $k) (local.get $p)) (i32.const 3)))
+                    (local.get $xt) (local.get $ldx) (i32.const 0) (local.get $n4) (local.get $p) (local.get $lp)
+                    (local.get $K) (local.get $k) (f64.load (i32.add (local.get $c0) (i32.shl (local.get $k) (i32.const 3))))
+                    (i32.const 1))
+        (call $quad (i32.add (local.get $L) (i32.mul (local.get $k) (local.get $Lstride)))
+                    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $k) (local.get $p)) (i32.const 3)))
+                    (local.get $xt) (local.get $ldx) (local.get $n4) (local.get $bn) (local.get $p) (local.get $lp)
+                    (local.get $K) (local.get $k) (f64.load (i32.add (local.get $c0) (i32.shl (local.get $k) (i32.const 3))))
+                    (i32.const 0))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ks))))
+
+  ;; ---------------------------------------------------------------------------------------------------------------
+  ;; Gaussian mixture, M-step sums of one block. Reference: weightedDiffs and syrkBlock in gmm-estep.ts.
+  ;;
+  ;; For each component k, with wr_i = lp[i·K + k] (w_i·r_ik, already normalised) and the block's rows x (bn×p):
+  ;;   nk[k] += Σ_i wr_i  (summed from 0 over the block, then added)
+  ;;   R[i, j] = wr_i·(x_ij − μ_kj)
+  ;;   m[k, j] = m[k, j] + R[0, j] + R[1, j] + …        (one running sum per j, rows in order)
+  ;;   S[k, a, b] += Σ_i R[i, a]·x_ib                    (b ≤ a, and b = a+1 for even a; summed from 0, then added)
+  ;; Lanes run over j (or b): two columns, each its own sum over the rows in order.
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func (export "gmm_mstep") (param $x i32) (param $bn i32) (param $p i32) (param $means i32) (param $lp i32)
+                             (param $K i32) (param $R i32) (param $m i32) (param $S i32) (param $nk i32)
+    (local $k i32) (local $i i32) (local $j i32) (local $a i32) (local $b i32) (local $bEnd i32)
+    (local $p8 i32) (local $K8 i32) (local $mk i32) (local $Sk i32) (local $ro i32) (local $xo i32) (local $end i32)
+    (local $nsum f64) (local $wr f64) (local $wv v128) (local $s v128)
+    (local $rx v128) (local $ry v128) (local $d0 v128) (local $d1 v128)
+    (local $u0 v128) (local $u1 v128) (local $v0 v128) (local $v1 v128) (local $sa i32) (local $sb i32) (local $m0 i32)
+    (local.set $p8 (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $end (i32.mul (local.get $bn) (local.get $p8)))
+    (block $k_done
+      (loop $ks
+        (br_if $k_done (i32.ge_s (local.get $k) (local.get $K)))
+        (local.set $mk (i32.add (local.get $means) (i32.mul (local.get $k) (local.get $p8))))
+        ;; R, Σ wr and m_k's running sums, row by row: m[k, j] + R[0, j] + R[1, j] + … (the reference adds the
+        ;; columns of R to m after the block; the sums are the same, and forming them as the rows are made keeps the
+        ;; p/2 dependency chains in flight together)
+        (local.set $m0 (i32.add (local.get $m) (i32.mul (local.get $k) (local.get $p8))))
+        (local.set $nsum (f64.const 0))
+        (local.set $i (i32.const 0))
+        (block $i_done
+          (loop $is
+            (br_if $i_done (i32.ge_s (local.get $i) (local.get $bn)))
+            (local.set $wr (f64.load (i32.add (local.get $lp) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (local.get $k)) (i32.const 3)))))
+            (local.set $nsum (f64.add (local.get $nsum) (local.get $wr)))
+            (local.set $wv (f64x2.splat (local.get $wr)))
+            (local.set $ro (i32.mul (local.get $i) (local.get $p8)))
+            (local.set $xo (i32.const 0))
+            (local.set $j (i32.const 0))
+            (block $j_done
+              (loop $js
+                (br_if $j_done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $p)))
+                (local.set $s (f64x2.mul (local.get $wv) (f64x2.sub (v128.load (i32.add (local.get $x) (local.get $ro)))
+                                                                     (v128.load (i32.add (local.get $mk) (local.get $xo))))))
+                (v128.store (i32.add (local.get $R) (local.get $ro)) (local.get $s))
+                (v128.store (i32.add (local.get $m0) (local.get $xo)) (f64x2.add (v128.load (i32.add (local.get $m0) (local.get $xo))) (local.get $s)))
+                (local.set $ro (i32.add (local.get $ro) (i32.const 16)))
+                (local.set $xo (i32.add (local.get $xo) (i32.const 16)))
+                (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                (br $js)))
+            (if (i32.lt_s (local.get $j) (local.get $p))
+              (then
+                (local.set $wr (f64.mul (local.get $wr) (f64.sub (f64.load (i32.add (local.get $x) (local.get $ro)))
+                                                                  (f64.load (i32.add (local.get $mk) (local.get $xo))))))
+                (f64.store (i32.add (local.get $R) (local.get $ro)) (local.get $wr))
+                (f64.store (i32.add (local.get $m0) (local.get $xo)) (f64.add (f64.load (i32.add (local.get $m0) (local.get $xo))) (local.get $wr)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $is)))
+        (f64.store (i32.add (local.get $nk) (i32.shl (local.get $k) (i32.const 3)))
+          (f64.add (f64.load (i32.add (local.get $nk) (i32.shl (local.get $k) (i32.const 3)))) (local.get $nsum)))
+        ;; S_k += Rᵀx over the lower triangle: rows a, a+1 of S, columns b in pairs [0, a+2)
+        (local.set $Sk (i32.add (local.get $S) (i32.mul (local.get $k) (i32.mul (local.get $p8) (local.get $p)))))
+        (local.set $a (i32.const 0))
+        (block $a_done
+          (loop $as
+            (br_if $a_done (i32.ge_s (i32.add (local.get $a) (i32.const 1)) (local.get $p)))
+            (local.set $bEnd (i32.add (local.get $a) (i32.const 2)))
+            (local.set $sa (i32.add (local.get $Sk) (i32.mul (local.get $a) (local.get $p8))))
+            (local.set $sb (i32.add (local.get $sa) (local.get $p8)))
+            (local.set $b (i32.const 0))
+            ;; four columns (two vectors) at a time
+            (block $b4_done
+              (loop $b4
+                (br_if $b4_done (i32.gt_s (i32.add (local.get $b) (i32.const 4)) (local.get $bEnd)))
+                (local.set $u0 (v128.const f64x2 0 0)) (local.set $u1 (v128.const f64x2 0 0))
+                (local.set $v0 (v128.const f64x2 0 0)) (local.set $v1 (v128.const f64x2 0 0))
+                (local.set $ro (i32.shl (local.get $a) (i32.const 3)))
+                (local.set $xo (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 3))))
+                (block $r4_done
+                  (loop $r4
+                    (br_if $r4_done (i32.ge_s (local.get $ro) (local.get $end)))
+                    (local.set $rx (v128.load64_splat (i32.add (local.get $R) (local.get $ro))))
+                    (local.set $ry (v128.load64_splat offset=8 (i32.add (local.get $R) (local.get $ro))))
+                    (local.set $d0 (v128.load (local.get $xo)))
+                    (local.set $d1 (v128.load offset=16 (local.get $xo)))
+                    (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $rx) (local.get $d0))))
+                    (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $rx) (local.get $d1))))
+                    (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (local.get $ry) (local.get $d0))))
+                    (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (local.get $ry) (local.get $d1))))
+                    (local.set $ro (i32.add (local.get $ro) (local.get $p8)))
+                    (local.set $xo (i32.add (local.get $xo) (local.get $p8)))
+                    (br $r4)))
+                (local.set $ro (i32.shl (local.get $b) (i32.const 3)))
+                (v128.store (i32.add (local.get $sa) (local.get $ro)) (f64x2.add (v128.load (i32.add (local.get $sa) (local.get $ro))) (local.get $u0)))
+                (v128.store offset=16 (i32.add (local.get $sa) (local.get $ro)) (f64x2.add (v128.load offset=16 (i32.add (local.get $sa) (local.get $ro))) (local.get $u1)))
+                (v128.store (i32.add (local.get $sb) (local.get $ro)) (f64x2.add (v128.load (i32.add (local.get $sb) (local.get $ro))) (local.get $v0)))
+                (v128.store offset=16 (i32.add (local.get $sb) (local.get $ro)) (f64x2.add (v128.load offset=16 (i32.add (local.get $sb) (local.get $ro))) (local.get $v1)))
+                (local.set $b (i32.add (local.get $b) (i32.const 4)))
+                (br $b4)))
+            ;; two columns left
+            (if (i32.lt_s (local.get $b) (local.get $bEnd))
+              (then
+                (local.set $u0 (v128.const f64x2 0 0)) (local.set $v0 (v128.const f64x2 0 0))
+                (local.set $ro (i32.shl (local.get $a) (i32.const 3)))
+                (local.set $xo (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 3))))
+                (block $r2b_done
+                  (loop $r2b
+                    (br_if $r2b_done (i32.ge_s (local.get $ro) (local.get $end)))
+                    (local.set $d0 (v128.load (local.get $xo)))
+                    (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load64_splat (i32.add (local.get $R) (local.get $ro))) (local.get $d0))))
+                    (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (v128.load64_splat offset=8 (i32.add (local.get $R) (local.get $ro))) (local.get $d0))))
+                    (local.set $ro (i32.add (local.get $ro) (local.get $p8)))
+                    (local.set $xo (i32.add (local.get $xo) (local.get $p8)))
+                    (br $r2b)))
+                (local.set $ro (i32.shl (local.get $b) (i32.const 3)))
+                (v128.store (i32.add (local.get $sa) (local.get $ro)) (f64x2.add (v128.load (i32.add (local.get $sa) (local.get $ro))) (local.get $u0)))
+                (v128.store (i32.add (local.get $sb) (local.get $ro)) (f64x2.add (v128.load (i32.add (local.get $sb) (local.get $ro))) (local.get $v0)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 2)))
+            (br $as)))
+        ;; odd p: the last row a = p−1, columns 0 … p−1 (pairs, then the diagonal alone)
+        (if (i32.lt_s (local.get $a) (local.get $p))
+          (then
+            (local.set $sa (i32.add (local.get $Sk) (i32.mul (local.get $a) (local.get $p8))))
+            (local.set $b (i32.const 0))
+            (block $bl_done
+              (loop $bl
+                (br_if $bl_done (i32.gt_s (i32.add (local.get $b) (i32.const 2)) (local.get $p)))
+                (local.set $u0 (v128.const f64x2 0 0))
+                (local.set $ro (i32.shl (local.get $a) (i32.const 3)))
+                (local.set $xo (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 3))))
+                (block $rl_done
+                  (loop $rl
+                    (br_if $rl_done (i32.ge_s (local.get $ro) (local.get $end)))
+                    (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load64_splat (i32.add (local.get $R) (local.get $ro))) (v128.load (local.get $xo)))))
+                    (local.set $ro (i32.add (local.get $ro) (local.get $p8)))
+                    (local.set $xo (i32.add (local.get $xo) (local.get $p8)))
+                    (br $rl)))
+                (local.set $ro (i32.shl (local.get $b) (i32.const 3)))
+                (v128.store (i32.add (local.get $sa) (local.get $ro)) (f64x2.add (v128.load (i32.add (local.get $sa) (local.get $ro))) (local.get $u0)))
+                (local.set $b (i32.add (local.get $b) (i32.const 2)))
+                (br $bl)))
+            (local.set $wr (f64.const 0))
+            (local.set $ro (i32.shl (local.get $a) (i32.const 3)))
+            (local.set $xo (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 3))))
+            (block $rd_done
+              (loop $rd
+                (br_if $rd_done (i32.ge_s (local.get $ro) (local.get $end)))
+                (local.set $wr (f64.add (local.get $wr) (f64.mul (f64.load (i32.add (local.get $R) (local.get $ro))) (f64.load (local.get $xo)))))
+                (local.set $ro (i32.add (local.get $ro) (local.get $p8)))
+                (local.set $xo (i32.add (local.get $xo) (local.get $p8)))
+                (br $rd)))
+            (local.set $ro (i32.add (local.get $sa) (i32.shl (local.get $b) (i32.const 3))))
+            (f64.store (local.get $ro) (f64.add (f64.load (local.get $ro)) (local.get $wr)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ks))))
+
+  ;; dst[j·ldd + i] = src[i·cols + j] for i < rows, j < cols: a block of rows transposed for $quad.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ldd i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32) (local $ldd8 i32)
+    (local.set $ldd8 (i32.shl (local.get $ldd) (i32.const 3)))
+    (block $i_done
+      (loop $is
+        (br_if $i_done (i32.ge_s (local.get $i) (local.get $rows)))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $js
+            (br_if $j_done (i32.ge_s (local.get $j) (local.get $cols)))
+            (f64.store (local.get $d) (f64.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 8)))
+            (local.set $d (i32.add (local.get $d) (local.get $ldd8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $js)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $is))))
+
+  ;; ---------------------------------------------------------------------------------------------------------------
+  ;; Dense products of back-propagation. References: denseForward, denseBackward, denseGradient in
+  ;; packages/models/src/mlp/kernels.ts.
+  ;;
+  ;; C[i·ldc + j] = epilogue(s_ij) for i < M, j < N, where s_ij = Σ_{k < Kr} A[i·sai + k·sak]·B[k·ldb + j], summed
+  ;; from 0 with k increasing (every reference kernel sums each output that way, whatever its tiling). Lanes run over
+  ;; j: B's rows are contiguous. The epilogue, in the references' order:
+  ;;   bias ≥ 0:  s + bias[j]                       (forward)
+  ;;   relu ≠ 0:  s·(s > 0 ? 1 : 0)                 (forward's relu, written v·+(v > 0): a negative gives −0, NaN stays)
+  ;;   E ≥ 0:     s + decay·E[i·ldc + j]            (weight gradient plus the L2 term)
+  ;; The three uses: forward A = activations (sai = r, sak = 1), B = W; weight gradient A = activations read down a
+  ;; column (sai = 1, sak = r), B = the errors D; input gradient A = D, B = Wᵀ. Tiles of 4 rows × 4 columns; rows and
+  ;; columns past M and N are computed from slack and not stored.
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func $emit (param $dst i32) (param $v v128) (param $n i32) (param $bias i32) (param $relu i32) (param $E i32) (param $decay f64)
+    (if (i32.ge_s (local.get $bias) (i32.const 0))
+      (then (local.set $v (f64x2.add (local.get $v) (v128.load (local.get $bias))))))
+    (if (local.get $relu)
+      (then (local.set $v (f64x2.mul (local.get $v) (v128.and (f64x2.gt (local.get $v) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))))
+    (if (i32.ge_s (local.get $E) (i32.const 0))
+      (then (local.set $v (f64x2.add (local.get $v) (f64x2.mul (f64x2.splat (local.get $decay)) (v128.load (local.get $E)))))))
+    (if (i32.ge_s (local.get $n) (i32.const 2))
+      (then (v128.store (local.get $dst) (local.get $v)))
+      (else (if (i32.eq (local.get $n) (i32.const 1))
+        (then (f64.store (local.get $dst) (f64x2.extract_lane 0 (local.get $v))))))))
+
+  (func (export "mm") (param $C i32) (param $ldc i32) (param $A i32) (param $sai i32) (param $sak i32) (param $B i32)
+                      (param $ldb i32) (param $M i32) (param $N i32) (param $Kr i32)
+                      (param $bias i32) (param $relu i32) (param $E i32) (param $decay f64)
+    (local $i i32) (local $j i32) (local $k i32) (local $ai i32) (local $bk i32) (local $r i32) (local $nj i32) (local $nc i32)
+    (local $sai8 i32) (local $sak8 i32) (local $ldb8 i32) (local $ldc8 i32) (local $co i32) (local $bo i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local $b0 v128) (local $b1 v128) (local $a v128)
+    (local.set $sai8 (i32.shl (local.get $sai) (i32.const 3)))
+    (local.set $sak8 (i32.shl (local.get $sak) (i32.const 3)))
+    (local.set $ldb8 (i32.shl (local.get $ldb) (i32.const 3)))
+    (local.set $ldc8 (i32.shl (local.get $ldc) (i32.const 3)))
+    (block $i_done
+      (loop $is
+        (br_if $i_done (i32.ge_s (local.get $i) (local.get $M)))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $js
+            (br_if $j_done (i32.ge_s (local.get $j) (local.get $N)))
+            (local.set $s00 (v128.const f64x2 0 0)) (local.set $s01 (v128.const f64x2 0 0))
+            (local.set $s10 (v128.const f64x2 0 0)) (local.set $s11 (v128.const f64x2 0 0))
+            (local.set $s20 (v128.const f64x2 0 0)) (local.set $s21 (v128.const f64x2 0 0))
+            (local.set $s30 (v128.const f64x2 0 0)) (local.set $s31 (v128.const f64x2 0 0))
+            (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai8))))
+            (local.set $bk (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $k (i32.const 0))
+            (block $k_done
+              (loop $ks
+                (br_if $k_done (i32.ge_s (local.get $k) (local.get $Kr)))
+                (local.set $b0 (v128.load (local.get $bk)))
+                (local.set $b1 (v128.load offset=16 (local.get $bk)))
+                (local.set $a (v128.load64_splat (local.get $ai)))
+                (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $a) (local.get $b0))))
+                (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $a) (local.get $b1))))
+                (local.set $a (v128.load64_splat (i32.add (local.get $ai) (local.get $sai8))))
+                (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $a) (local.get $b0))))
+                (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $a) (local.get $b1))))
+                (local.set $a (v128.load64_splat (i32.add (local.get $ai) (i32.shl (local.get $sai8) (i32.const 1)))))
+                (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $a) (local.get $b0))))
+                (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $a) (local.get $b1))))
+                (local.set $a (v128.load64_splat (i32.add (local.get $ai) (i32.mul (local.get $sai8) (i32.const 3)))))
+                (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $a) (local.get $b0))))
+                (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $a) (local.get $b1))))
+                (local.set $ai (i32.add (local.get $ai) (local.get $sak8)))
+                (local.set $bk (i32.add (local.get $bk) (local.get $ldb8)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ks)))
+            ;; store the rows that exist, the columns that exist
+            (local.set $nj (i32.sub (local.get $N) (local.get $j)))
+            (local.set $r (i32.const 0))
+            (local.set $co (i32.add (local.get $C) (i32.add (i32.mul (local.get $i) (local.get $ldc8)) (i32.shl (local.get $j) (i32.const 3)))))
+            (local.set $bo (if (result i32) (i32.ge_s (local.get $bias) (i32.const 0))
+                             (then (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3)))) (else (i32.const -1))))
+            (block $r_done
+              (loop $rs
+                (br_if $r_done (i32.or (i32.ge_s (local.get $r) (i32.const 4)) (i32.ge_s (i32.add (local.get $i) (local.get $r)) (local.get $M))))
+                (local.set $nc (if (result i32) (i32.gt_s (local.get $nj) (i32.const 2)) (then (i32.const 2)) (else (local.get $nj))))
+                (call $emit (local.get $co)
+                  (select (select (local.get $s00) (local.get $s10) (i32.eqz (local.get $r)))
+                          (select (local.get $s20) (local.get $s30) (i32.eq (local.get $r) (i32.const 2)))
+                          (i32.lt_s (local.get $r) (i32.const 2)))
+                  (local.get $nc) (local.get $bo) (local.get $relu)
+                  (if (result i32) (i32.ge_s (local.get $E) (i32.const 0))
+                    (then (i32.add (local.get $E) (i32.sub (local.get $co) (local.get $C)))) (else (i32.const -1)))
+                  (local.get $decay))
+                (if (i32.gt_s (local.get $nj) (i32.const 2))
+                  (then
+                    (call $emit (i32.add (local.get $co) (i32.const 16))
+                      (select (select (local.get $s01) (local.get $s11) (i32.eqz (local.get $r)))
+                              (select (local.get $s21) (local.get $s31) (i32.eq (local.get $r) (i32.const 2)))
+                              (i32.lt_s (local.get $r) (i32.const 2)))
+                      (i32.sub (local.get $nj) (i32.const 2))
+                      (if (result i32) (i32.ge_s (local.get $bo) (i32.const 0)) (then (i32.add (local.get $bo) (i32.const 16))) (else (i32.const -1)))
+                      (local.get $relu)
+                      (if (result i32) (i32.ge_s (local.get $E) (i32.const 0))
+                        (then (i32.add (local.get $E) (i32.add (i32.sub (local.get $co) (local.get $C)) (i32.const 16)))) (else (i32.const -1)))
+                      (local.get $decay))))
+                (local.set $co (i32.add (local.get $co) (local.get $ldc8)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rs)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $js)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $is))))
+
+  ;; out[j] = Σ_i D[i·n + j] for j < n, rows in order from 0 (the bias gradient).
+  (func (export "colsum") (param $D i32) (param $m i32) (param $n i32) (param $out i32)
+    (local $j i32) (local $o i32) (local $end i32) (local $n8 i32) (local $s v128) (local $t f64)
+    (local.set $n8 (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $end (i32.add (local.get $D) (i32.mul (local.get $m) (local.get $n8))))
+    (block $j_done
+      (loop $js
+        (br_if $j_done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $o (i32.add (local.get $D) (i32.shl (local.get $j) (i32.const 3))))
+        (block $r_done
+          (loop $rs
+            (br_if $r_done (i32.ge_u (local.get $o) (local.get $end)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $o))))
+            (local.set $o (i32.add (local.get $o) (local.get $n8)))
+            (br $rs)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $js)))
+    (if (i32.lt_s (local.get $j) (local.get $n))
+      (then
+        (local.set $t (f64.const 0))
+        (local.set $o (i32.add (local.get $D) (i32.shl (local.get $j) (i32.const 3))))
+        (block $r2_done
+          (loop $r2
+            (br_if $r2_done (i32.ge_u (local.get $o) (local.get $end)))
+            (local.set $t (f64.add (local.get $t) (f64.load (local.get $o))))
+            (local.set $o (i32.add (local.get $o) (local.get $n8)))
+            (br $r2)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $t)))))
+
+  ;; Σ_t v[t]² for t < len, in order from 0 (the L2 penalty; a sequential sum, so scalar).
+  (func (export "sumsq") (param $v i32) (param $len i32) (result f64)
+    (local $s f64) (local $x f64) (local $end i32)
+    (local.set $end (i32.add (local.get $v) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+        (local.set $x (f64.load (local.get $v)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (local.get $x) (local.get $x))))
+        (local.set $v (i32.add (local.get $v) (i32.const 8)))
+        (br $l)))
+    (local.get $s))
+
+  ;; The relu mask of back-propagation over Dp (m×r), as denseBackward applies it: inside its tiles (rows below m
+  ;; rounded down to 2, columns below r rounded down to 4) Dp·(mask > 0 ? 1 : 0), elsewhere (mask > 0 ? Dp : 0).
+  ;; The two differ for a masked entry only in the sign of a zero and for a NaN.
+  (func (export "relu_mask") (param $Dp i32) (param $m i32) (param $r i32) (param $mask i32)
+    (local $i i32) (local $k i32) (local $m2 i32) (local $r4 i32) (local $o i32) (local $g v128) (local $v v128)
+    (local.set $m2 (i32.and (local.get $m) (i32.const -2)))
+    (local.set $r4 (i32.and (local.get $r) (i32.const -4)))
+    (block $i_done
+      (loop $is
+        (br_if $i_done (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $k (i32.const 0))
+        (block $k_done
+          (loop $ks
+            (br_if $k_done (i32.ge_s (local.get $k) (local.get $r)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $i) (local.get $r)) (local.get $k)) (i32.const 3)))
+            (if (i32.and (i32.lt_s (local.get $i) (local.get $m2)) (i32.lt_s (local.get $k) (local.get $r4)))
+              (then
+                ;; k and r4 are even here, so the pair k, k+1 lies inside the tile
+                (local.set $g (f64x2.gt (v128.load (i32.add (local.get $mask) (local.get $o))) (v128.const f64x2 0 0)))
+                (v128.store (i32.add (local.get $Dp) (local.get $o))
+                  (f64x2.mul (v128.load (i32.add (local.get $Dp) (local.get $o))) (v128.and (local.get $g) (v128.const f64x2 1 1))))
+                (local.set $k (i32.add (local.get $k) (i32.const 2))))
+              (else
+                (if (i32.eqz (f64.gt (f64.load (i32.add (local.get $mask) (local.get $o))) (f64.const 0)))
+                  (then (f64.store (i32.add (local.get $Dp) (local.get $o)) (f64.const 0))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+            (br $ks)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $is))))
+
+  ;; ---------------------------------------------------------------------------------------------------------------
+  ;; The machine's vector peak, for the benchmark's "fraction of peak": `iters` rounds of 12 independent chains, 6 of
+  ;; f64x2.mul and 6 of f64x2.add (the instructions the kernels above use; 2 flops per instruction), so that neither
+  ;; latency nor a dependency limits the rate. Returns a sum of the chains so that none is optimised away.
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func (export "peak_muladd") (param $iters i32) (result f64)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $m4 v128) (local $m5 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local $f v128) (local $d v128) (local $s v128)
+    (local.set $f (v128.const f64x2 0.9999999 1.0000001))
+    (local.set $d (v128.const f64x2 1e-9 -1e-9))
+    (local.set $m0 (v128.const f64x2 1 1)) (local.set $m1 (v128.const f64x2 1 1)) (local.set $m2 (v128.const f64x2 1 1))
+    (local.set $m3 (v128.const f64x2 1 1)) (local.set $m4 (v128.const f64x2 1 1)) (local.set $m5 (v128.const f64x2 1 1))
+    (block $done
+      (loop $l
+        (br_if $done (i32.le_s (local.get $iters) (i32.const 0)))
+        (local.set $m0 (f64x2.mul (local.get $m0) (local.get $f)))
+        (local.set $a0 (f64x2.add (local.get $a0) (local.get $d)))
+        (local.set $m1 (f64x2.mul (local.get $m1) (local.get $f)))
+        (local.set $a1 (f64x2.add (local.get $a1) (local.get $d)))
+        (local.set $m2 (f64x2.mul (local.get $m2) (local.get $f)))
+        (local.set $a2 (f64x2.add (local.get $a2) (local.get $d)))
+        (local.set $m3 (f64x2.mul (local.get $m3) (local.get $f)))
+        (local.set $a3 (f64x2.add (local.get $a3) (local.get $d)))
+        (local.set $m4 (f64x2.mul (local.get $m4) (local.get $f)))
+        (local.set $a4 (f64x2.add (local.get $a4) (local.get $d)))
+        (local.set $m5 (f64x2.mul (local.get $m5) (local.get $f)))
+        (local.set $a5 (f64x2.add (local.get $a5) (local.get $d)))
+        (local.set $iters (i32.sub (local.get $iters) (i32.const 1)))
+        (br $l)))
+    (local.set $s (f64x2.add (f64x2.add (f64x2.add (local.get $m0) (local.get $m1)) (f64x2.add (local.get $m2) (local.get $m3)))
+                             (f64x2.add (f64x2.add (local.get $m4) (local.get $m5)) (f64x2.add (local.get $a0) (local.get $a1)))))
+    (local.set $s (f64x2.add (local.get $s) (f64x2.add (f64x2.add (local.get $a2) (local.get $a3)) (f64x2.add (local.get $a4) (local.get $a5)))))
+    (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+)

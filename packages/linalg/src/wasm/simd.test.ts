@@ -1,0 +1,114 @@
+/**
+ * The generic kernels of kernels.wat against plain JavaScript written in the order each kernel's contract states
+ * (every output a sum from 0 over its inner index in increasing order, then the epilogue), on random shapes: sizes
+ * that are not multiples of the vector width (2) or the tile (4), one row, one column, one inner index. The
+ * contract is bit-identity, so the comparison is Object.is on every number (stronger than any relative tolerance).
+ * The model kernels (the GMM's E/M pass, back-propagation) are held to their JavaScript references in
+ * @discern/models (mixture/gmm-simd.test.ts, mlp/kernels-simd.test.ts).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRng } from '../rng.js';
+import { SimdHeap, measureVectorPeak, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
+
+const rng = createRng(15);
+const randInt = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
+const randomArray = (n: number): Float64Array => Float64Array.from({ length: n }, () => (rng.uniform() < 0.1 ? 0 : rng.normal() * 3));
+
+function sameBits(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${what}[${i}]: ${got[i]} ≠ ${want[i]}`);
+}
+
+describe('SIMD kernels', () => {
+  afterEach(() => setSimdEnabled(true));
+
+  it('are available in this runtime (Node ≥ 16 has WebAssembly SIMD), and can be switched off', () => {
+    expect(simdEnabled()).toBe(true);
+    expect(SimdHeap.create([10])).toBeDefined();
+    expect(setSimdEnabled(false)).toBe(true);
+    expect(simdEnabled()).toBe(false);
+    expect(SimdHeap.create([10])).toBeUndefined();
+  });
+
+  it('SimdHeap: aligned allocations with slack, refusing one that does not fit', () => {
+    const h = SimdHeap.create([3, 5, 1])!;
+    const a = h.alloc(3), b = h.alloc(5), c = h.alloc(1);
+    for (const x of [a, b, c]) expect(x % 2).toBe(0); // 16-byte aligned
+    expect(b - a).toBeGreaterThanOrEqual(3 + 4);
+    expect(c - b).toBeGreaterThanOrEqual(5 + 4);
+    h.view(b, 5).fill(7);
+    expect(Array.from(h.view(a, 3))).toEqual([0, 0, 0]);
+    expect(() => h.alloc(1e9)).toThrow(/do not fit/);
+  });
+
+  it('mm: C = epilogue(Σ_k A·B) for every use (plain, bias, relu, + decay·E), strided A, on random shapes', () => {
+    for (let t = 0; t < 300; t++) {
+      const M = randInt(1, 13), N = randInt(1, 11), Kr = randInt(1, 9);
+      const transposedA = rng.uniform() < 0.5;
+      // A is M×Kr read as A[i·sai + k·sak]: row-major (sai = Kr) or column-major (sak = M)
+      const sai = transposedA ? 1 : Kr, sak = transposedA ? M : 1;
+      const ldb = N + randInt(0, 2), ldc = N + randInt(0, 2);
+      const A = randomArray(M * Kr), B = randomArray(Kr * ldb), E = randomArray(M * ldc), bias = randomArray(N);
+      const mode = t % 4; // 0 plain, 1 bias, 2 bias + relu, 3 + decay·E
+      const decay = mode === 3 ? rng.uniform() : 0;
+      const want = new Float64Array(M * ldc).fill(-1);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let k = 0; k < Kr; k++) s += A[i * sai + k * sak]! * B[k * ldb + j]!;
+          if (mode === 1 || mode === 2) s += bias[j]!;
+          if (mode === 2) s = s * +(s > 0);
+          if (mode === 3) s = s + decay * E[i * ldc + j]!;
+          want[i * ldc + j] = s;
+        }
+      const h = SimdHeap.create([A.length, B.length, E.length, N, want.length])!;
+      const [a, b, e, bi, c] = [A, B, E, bias, want].map((x) => h.alloc(x.length)) as [number, number, number, number, number];
+      h.f64.set(A, a);
+      h.f64.set(B, b);
+      h.f64.set(E, e);
+      h.f64.set(bias, bi);
+      h.view(c, want.length).fill(-1);
+      h.k.mm(c * 8, ldc, a * 8, sai, sak, b * 8, ldb, M, N, Kr, mode === 1 || mode === 2 ? bi * 8 : -1, mode === 2 ? 1 : 0, mode === 3 ? e * 8 : -1, decay);
+      sameBits(h.view(c, want.length), want, `mm ${M}×${N}×${Kr} mode ${mode}`);
+    }
+  });
+
+  it('colsum, sumsq, transpose and relu_mask, on random shapes', () => {
+    for (let t = 0; t < 200; t++) {
+      const m = randInt(1, 9), n = randInt(1, 9);
+      const D = randomArray(m * n);
+      const mask = Float64Array.from({ length: m * n }, () => (rng.uniform() < 0.5 ? 0 : rng.uniform()));
+      const h = SimdHeap.create([m * n, n, m * n, m * n])!;
+      const d = h.alloc(m * n), out = h.alloc(n), tr = h.alloc(m * n), mk = h.alloc(m * n);
+      h.f64.set(D, d);
+      h.f64.set(mask, mk);
+      h.k.colsum(d * 8, m, n, out * 8);
+      const sums = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += D[i * n + j]!;
+        sums[j] = s;
+      }
+      sameBits(h.view(out, n), sums, 'colsum');
+      let sq = 0;
+      for (const v of D) sq += v * v;
+      expect(Object.is(h.k.sumsq(d * 8, m * n), sq)).toBe(true);
+      h.k.transpose(d * 8, m, n, tr * 8, m);
+      sameBits(h.view(tr, m * n), Float64Array.from({ length: m * n }, (_, q) => D[(q % m) * n + Math.floor(q / m)]!), 'transpose');
+      // denseBackward's mask: products inside its 2-row × 4-column tiles, a choice outside them
+      const want = D.map((v, q) => {
+        const i = Math.floor(q / n), k = q % n;
+        const inTile = i < (m & ~1) && k < (n & ~3);
+        return inTile ? v * +(mask[q]! > 0) : mask[q]! > 0 ? v : 0;
+      });
+      h.k.relu_mask(d * 8, m, n, mk * 8);
+      sameBits(h.view(d, m * n), want, 'relu_mask');
+    }
+  });
+
+  it('measures a vector peak, and tells whether relaxed SIMD (fused multiply-add) validates', () => {
+    const peak = measureVectorPeak(20)!;
+    expect(peak).toBeGreaterThan(0.1); // GFLOP/s; any machine that runs the tests does more than this
+    expect(typeof relaxedSimdAvailable()).toBe('boolean');
+  });
+});

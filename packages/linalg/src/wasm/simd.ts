@@ -1,0 +1,176 @@
+/**
+ * The WebAssembly SIMD kernels (kernels.wat, carried assembled in kernels-wasm.ts) and the memory they work in.
+ *
+ * Why WebAssembly: V8 compiles JavaScript's arithmetic to scalar instructions only, while WebAssembly's 128-bit SIMD
+ * (f64x2, in every Node since 16) does two double-precision multiplies or adds per instruction. Every kernel
+ * reproduces the operations of a JavaScript kernel in the same order (see the header of kernels.wat), so a fit gives
+ * the same bits with or without them; the JavaScript kernels stay as the reference the tests compare against, and as
+ * the path where WebAssembly SIMD is missing or switched off (`DISCERN_SIMD=0`, or `setSimdEnabled(false)`).
+ *
+ * The module is compiled once per thread (synchronously: it is small, ~4 KB) and instantiated per user: each
+ * SimdHeap is its own instance with its own memory, sized once, so that the Float64Array views into it never detach.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+export interface WasmApi {
+  readonly Module: { new (bytes: Uint8Array): WasmModule; exports(m: WasmModule): { name: string; kind: string }[] };
+  readonly Instance: new (m: WasmModule, imports?: object) => { readonly exports: object };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The runtime's WebAssembly, where it has one. */
+export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The kernels' exports; pointers are byte offsets into `memory` (see kernels.wat for each contract). */
+export interface SimdKernels {
+  readonly memory: WasmMemory;
+  gmm_estep(L: number, Lstride: number, c: number, c0: number, xt: number, ldx: number, bn: number, p: number, K: number, lp: number): void;
+  gmm_mstep(x: number, bn: number, p: number, means: number, lp: number, K: number, R: number, m: number, S: number, nk: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number, ldd: number): void;
+  mm(C: number, ldc: number, A: number, sai: number, sak: number, B: number, ldb: number, M: number, N: number, Kr: number, bias: number, relu: number, E: number, decay: number): void;
+  colsum(D: number, m: number, n: number, out: number): void;
+  sumsq(v: number, len: number): number;
+  relu_mask(Dp: number, m: number, r: number, mask: number): void;
+  peak_muladd(iters: number): number;
+}
+
+let compiled: WasmModule | null | undefined;
+let enabled = typeof process === 'undefined' || process.env.DISCERN_SIMD !== '0';
+
+function decode(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** The compiled module, or null where this runtime has no WebAssembly SIMD. */
+function kernelModule(): WasmModule | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = decode(KERNELS_WASM_BASE64);
+      compiled = wasmApi?.validate(bytes) ? new wasmApi.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** The kernels' exports of a new instance (its own memory). */
+function instantiate(mod: WasmModule): SimdKernels {
+  return new wasmApi!.Instance(mod).exports as SimdKernels;
+}
+
+/** Whether fits use the SIMD kernels on this thread: the runtime has them and they are not switched off. */
+export function simdEnabled(): boolean {
+  return enabled && kernelModule() !== null;
+}
+
+/**
+ * Switches the SIMD kernels on or off for fits started afterwards on this thread (worker threads follow the flag
+ * of the fit that hands them work). Returns the previous setting. For tests and benchmarks that compare both paths;
+ * `DISCERN_SIMD=0` switches them off for a whole process.
+ */
+export function setSimdEnabled(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+/** Doubles of slack after every allocation: kernels may read (never write) a few values past a buffer's end. */
+const SLACK = 8;
+
+/**
+ * One instance of the kernels with its own memory of a fixed number of doubles, handed out by `alloc` (16-byte
+ * aligned, with slack). `f64` views the whole memory; an allocation at index `a` is f64[a … a + n) and its byte
+ * pointer for the kernels is 8·a.
+ */
+export class SimdHeap {
+  readonly k: SimdKernels;
+  readonly f64: Float64Array;
+  private next = 0;
+  private readonly capacity: number;
+
+  private constructor(mod: WasmModule, doubles: number) {
+    this.k = instantiate(mod);
+    const bytes = doubles * 8;
+    const have = this.k.memory.buffer.byteLength;
+    if (bytes > have) this.k.memory.grow(Math.ceil((bytes - have) / 65536));
+    this.f64 = new Float64Array(this.k.memory.buffer);
+    this.capacity = this.f64.length;
+  }
+
+  /** A heap for `sizes` (in doubles) allocations, or undefined where the SIMD kernels are off or missing. */
+  static create(sizes: readonly number[]): SimdHeap | undefined {
+    if (!simdEnabled()) return undefined;
+    const total = sizes.reduce((s, n) => s + SimdHeap.footprint(n), 0);
+    return new SimdHeap(kernelModule()!, total);
+  }
+
+  /** Doubles an allocation of n takes, slack and alignment included. */
+  static footprint(n: number): number {
+    return (Math.ceil(n / 2) + SLACK / 2) * 2;
+  }
+
+  /** Index (in doubles) of a new allocation of n doubles. */
+  alloc(n: number): number {
+    const at = this.next;
+    this.next += SimdHeap.footprint(n);
+    if (this.next > this.capacity) throw new Error(`SimdHeap: ${n} doubles do not fit (${this.capacity - at} left); size the heap with every allocation`);
+    return at;
+  }
+
+  /** A view of an allocation. */
+  view(at: number, n: number): Float64Array {
+    return this.f64.subarray(at, at + n);
+  }
+}
+
+/**
+ * The machine's f64x2 multiply-add rate in this thread, in GFLOP/s: `peak_muladd` (12 independent chains of
+ * f64x2.mul and f64x2.add) run for about `ms` milliseconds; the best of 5 rounds. Undefined without SIMD.
+ */
+export function measureVectorPeak(ms = 100): number | undefined {
+  const mod = kernelModule();
+  if (!mod) return undefined;
+  const k = instantiate(mod);
+  let iters = 100_000;
+  // grow the count until one round takes ~ms/5
+  for (;;) {
+    const t0 = performance.now();
+    k.peak_muladd(iters);
+    const dt = performance.now() - t0;
+    if (dt > ms / 5 || iters > 1e9) break;
+    iters *= 2;
+  }
+  let best = 0;
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    k.peak_muladd(iters);
+    const dt = (performance.now() - t0) / 1000;
+    // 12 instructions per iteration, 2 lanes each, 1 flop per lane
+    best = Math.max(best, (iters * 12 * 2) / dt / 1e9);
+  }
+  return best;
+}
+
+/**
+ * Whether this runtime validates relaxed-SIMD's fused multiply-add (f64x2.relaxed_madd). The kernels do not use it
+ * (a fused multiply-add rounds once, so results would differ from the JavaScript reference); the benchmark reports it.
+ */
+export function relaxedSimdAvailable(): boolean {
+  // (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f64x2.relaxed_madd))
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 135, 2, 11]);
+  try {
+    return wasmApi?.validate(bytes) ?? false;
+  } catch {
+    return false;
+  }
+}
