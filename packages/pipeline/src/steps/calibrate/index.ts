@@ -146,6 +146,9 @@ export const calibrateStep = defineStep({
     const calibrated: FittedModel = { ...fitted, name, calibration };
     ctx.models.set(name, calibrated);
     saveModel(ctx, calibrated);
+    if (p.on !== undefined && p.evaluate.includes(p.on))
+      ctx.say(`calibrate ${name}: note — the figures after calibration on ${p.on} are optimistic: the calibration was fitted on it`);
+    if (p.on === 'train') ctx.say(`calibrate ${name}: note — calibrating on the events the model trained on keeps its overconfidence; set events aside with split, or use cv`);
     const datasets: CalibrateResult['datasets'] = {};
     let form = 'positive';
     for (const dsName of p.evaluate) {
