@@ -56,8 +56,13 @@ export interface Table {
    * order, so that a row is located in its own file.
    */
   readonly parts?: readonly TablePart[];
-  /** What a row is called in messages: `line` (CSV, with `lines`), `row` (default), `entry` (a ROOT tree, 0-based). */
+  /** What a row is called in messages: `row` (default, 1-based) or `entry` (a ROOT tree, 0-based); CSV rows have `lines`. */
   readonly rowNoun?: 'row' | 'entry';
+  /**
+   * The 0-based row (entry) of each row in its own file, once rows have been cut or subset: messages say where a row
+   * is in the file, not in the table. Absent: row i of a file is row i (minus its part's start).
+   */
+  readonly fileRows?: Int32Array;
 }
 
 /** One file of a table read from several. */
@@ -83,20 +88,22 @@ function partOf(parts: readonly TablePart[], row: number): TablePart {
 }
 
 /** Where row `row` of the table is, for messages: `magic.csv line 17` or `inline rows, row 3`. */
-export function locate(table: Pick<Table, 'source' | 'lines'> & Partial<Pick<Table, 'parts' | 'rowNoun'>>, row: number): string {
+export function locate(table: Pick<Table, 'source' | 'lines'> & Partial<Pick<Table, 'parts' | 'rowNoun' | 'fileRows'>>, row: number): string {
   if (table.parts && table.parts.length > 0) {
     const part = partOf(table.parts, row);
     if (part.lines && table.lines) return `${part.source} line ${table.lines[row]}`;
-    return part.entries ? `${part.source} entry ${row - part.start}` : `${part.source}, row ${row - part.start + 1}`;
+    const r = table.fileRows ? table.fileRows[row]! : row - part.start;
+    return part.entries ? `${part.source} entry ${r}` : `${part.source}, row ${r + 1}`;
   }
   if (table.lines) return `${table.source} line ${table.lines[row]}`;
-  if (table.rowNoun === 'entry') return `${table.source} entry ${row}`;
-  return `${table.source}, row ${row + 1}`;
+  const r = table.fileRows ? table.fileRows[row]! : row;
+  if (table.rowNoun === 'entry') return `${table.source} entry ${r}`;
+  return `${table.source}, row ${r + 1}`;
 }
 
-/** The line (or, for inline rows, 1-based row number) of a table row, for error contexts. */
-export function lineOf(table: Pick<Table, 'lines'>, row: number): number {
-  return table.lines ? table.lines[row]! : row + 1;
+/** The line (or, without lines, the 1-based row number in its file) of a table row, for error contexts. */
+export function lineOf(table: Pick<Table, 'lines'> & Partial<Pick<Table, 'fileRows'>>, row: number): number {
+  return table.lines ? table.lines[row]! : table.fileRows ? table.fileRows[row]! + 1 : row + 1;
 }
 
 const indexes = new WeakMap<Table, ReadonlyMap<string, Column>>();

@@ -15,8 +15,9 @@
  * Bytes are scanned as bytes: the special characters (quote, separator, CR, LF, the trimmed blanks) are ASCII and
  * never occur inside a multi-byte UTF-8 sequence. A value is decoded once, when it ends.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { DiscernError, type MessageTemplate, ioError, quote } from '@discern/core';
 import { columnLabel } from './cells.js';
 
@@ -525,8 +526,66 @@ export function detectDelimiterBytes(data: Uint8Array, from: number, final: bool
 
 const EMPTY = Buffer.alloc(0);
 
-/** Reads a file through `reader` in chunks, synchronously, calling `onRecord` for each record. */
+/** Whether a file starts with gzip's magic bytes (1F 8B): a `.csv.gz` is read through gunzip, whatever its name. */
+export function isGzipFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path, 'read');
+  }
+  try {
+    const b = Buffer.alloc(2);
+    const got = readSync(fd, b, 0, 2, 0);
+    return got === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } catch (e) {
+    throw ioError(e, path, 'read');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function gzipError(path: string, e: unknown): DiscernError {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new DiscernError('DATA_INVALID', `${path} is not a readable gzip file (${detail}); is it complete (not truncated by a copy)?`, { file: path });
+}
+
+/**
+ * Reads a file through `reader` in chunks, synchronously, calling `onRecord` for each record. A gzip file is
+ * decompressed whole first (synchronous reading has no streaming gunzip; the streaming readers stream it).
+ */
 export function readFileRecords(path: string, reader: CsvRecordReader, onRecord: OnRecord): void {
+  if (isGzipFile(path)) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw ioError(e, path, 'read');
+    }
+    let bytes: Buffer;
+    try {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const b = Buffer.allocUnsafe(1 << 20);
+        const got = readSync(fd, b, 0, b.length, null);
+        if (got === 0) break;
+        parts.push(b.subarray(0, got));
+      }
+      bytes = Buffer.concat(parts);
+    } catch (e) {
+      throw ioError(e, path, 'read');
+    } finally {
+      closeSync(fd);
+    }
+    let text: Buffer;
+    try {
+      text = gunzipSync(bytes);
+    } catch (e) {
+      throw gzipError(path, e);
+    }
+    reader.end(reader.write(text, onRecord), onRecord);
+    return;
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -557,8 +616,50 @@ export function readFileRecords(path: string, reader: CsvRecordReader, onRecord:
   }
 }
 
+/** The decompressed bytes of a gzip file, in chunks of 256 KiB; a damaged stream is DATA_INVALID naming the file. */
+async function* gunzipChunks(path: string): AsyncGenerator<Buffer, void, undefined> {
+  const stream = createReadStream(path).pipe(createGunzip({ chunkSize: CHUNK_BYTES }));
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && typeof (e as { code?: unknown }).code === 'string' && String((e as { code: string }).code).startsWith('Z_')) throw gzipError(path, e);
+    if (e instanceof Error && /unexpected end of file|incorrect header check|invalid/i.test(e.message)) throw gzipError(path, e);
+    throw ioError(e, path, 'read');
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** Records of a file read in chunks, asynchronously: each chunk's records with their lines (bounded by the chunk). */
 export async function* fileRecordChunks(path: string, reader: CsvRecordReader): AsyncGenerator<{ records: string[][]; lines: number[] }, void, undefined> {
+  if (isGzipFile(path)) {
+    let held: Buffer = EMPTY;
+    const parse = (data: Buffer, last: boolean) => {
+      const records: string[][] = [];
+      const lines: number[] = [];
+      const push: OnRecord = (fields, line) => {
+        records.push(fields);
+        lines.push(line);
+      };
+      let failure: unknown;
+      try {
+        if (last) reader.end(data, push);
+        else held = reader.write(data, push);
+      } catch (e) {
+        failure = e;
+      }
+      return { records, lines, failure };
+    };
+    for await (const chunk of gunzipChunks(path)) {
+      const { records, lines, failure } = parse(held.length ? Buffer.concat([held, chunk]) : chunk, false);
+      if (records.length > 0) yield { records, lines };
+      if (failure !== undefined) throw failure;
+    }
+    const { records, lines, failure } = parse(held, true);
+    if (records.length > 0) yield { records, lines };
+    if (failure !== undefined) throw failure;
+    return;
+  }
   let fh;
   try {
     fh = await open(path, 'r');

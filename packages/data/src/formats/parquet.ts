@@ -1,0 +1,443 @@
+/**
+ * Parquet in and out, in pure JavaScript: hyparquet reads (every codec Parquet writers use — snappy, gzip, zstd,
+ * brotli, lz4 — through hyparquet-compressors; gzip and brotli through Node's own zlib, which is native), and
+ * hyparquet-writer writes. Reading goes row group by row group, so memory holds one row group's columns at a time.
+ *
+ * Types: INT32, INT64, FLOAT, DOUBLE and BOOLEAN columns are numeric (an integer beyond 2^53 loses its last digits
+ * as a double; a boolean is 0 or 1), a null or a NaN (pandas' missing float) is a missing value under the
+ * missing-value policy, ±Infinity a non-finite value (an error where the column is used, as `inf` in a CSV file);
+ * a string column is read as CSV cells are (typed by the same rules, so the same labels come out of the Parquet and
+ * the CSV copy of a file); any other value (a date, bytes) becomes text. Nested columns (lists, structs) are refused
+ * where they are named.
+ */
+import { open } from 'node:fs/promises';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { DiscernError, ioError, quote } from '@discern/core';
+import { type FileMetaData, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { compressors as extraCodecs } from 'hyparquet-compressors';
+import { ParquetWriter, ByteWriter } from 'hyparquet-writer';
+import { closestName, columnLabel, listNames, missingSet } from '../csv/cells.js';
+import { type Column, type Table, numericColumn, textColumn } from '../table.js';
+
+type AsyncBuffer = { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> };
+
+/** An AsyncBuffer over a file, read by ranges (hyparquet reads the footer, then each row group's column chunks). */
+async function fileBuffer(path: string): Promise<{ buffer: AsyncBuffer; close: () => Promise<void> }> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw ioError(e, path, 'read');
+  }
+  let size: number;
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    await fh.close();
+    throw ioError(e, path, 'read');
+  }
+  const handle = fh;
+  return {
+    buffer: {
+      byteLength: size,
+      async slice(start: number, end = size): Promise<ArrayBuffer> {
+        const a = Math.max(0, start), b = Math.min(size, end);
+        const out = new Uint8Array(Math.max(0, b - a));
+        let done = 0;
+        while (done < out.length) {
+          const { bytesRead } = await handle.read(out, done, out.length - done, a + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return out.buffer;
+      },
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Decompressors: hyparquet's own snappy, Node's zlib for gzip and brotli (native), hyparquet-compressors for the rest. */
+const DECOMPRESSORS = {
+  ...(extraCodecs as Record<string, (input: Uint8Array, outputLength: number) => Uint8Array>),
+  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
+};
+
+function damaged(path: string, e: unknown): DiscernError {
+  const detail = e instanceof Error ? e.message : String(e);
+  return new DiscernError('DATA_INVALID', `${path} is not a readable Parquet file: ${detail}; is it complete (not truncated by a copy) and a Parquet file?`, { file: path });
+}
+
+const NUMERIC_TYPES = new Set(['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE']);
+
+/** One column of the file's schema: its name and whether it is flat and numeric. */
+export interface ParquetColumnInfo {
+  readonly name: string;
+  /** Parquet's physical type (DOUBLE, INT64, BYTE_ARRAY...), and its logical type when there is one (STRING, DATE...). */
+  readonly type: string;
+  readonly numeric: boolean;
+  /** Lists and structs: discern reads flat columns only. */
+  readonly nested: boolean;
+  readonly nullable: boolean;
+}
+
+export interface ParquetInfo {
+  readonly file: string;
+  readonly rows: number;
+  readonly rowGroups: readonly number[];
+  readonly columns: readonly ParquetColumnInfo[];
+}
+
+function describeSchema(metadata: FileMetaData): ParquetColumnInfo[] {
+  const root = parquetSchema(metadata);
+  return root.children.map((child) => {
+    const el = child.element;
+    const nested = child.children.length > 0;
+    const logical = el.logical_type?.type ?? el.converted_type;
+    const physical = el.type ?? 'GROUP';
+    const type = logical !== undefined && String(logical) !== physical ? `${physical} (${String(logical)})` : physical;
+    const numericLogical = logical === undefined || ['INTEGER', 'INT_8', 'INT_16', 'INT_32', 'INT_64', 'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64', 'FLOAT16'].includes(String(logical));
+    return { name: el.name, type, numeric: !nested && NUMERIC_TYPES.has(physical) && numericLogical, nested, nullable: el.repetition_type !== 'REQUIRED' };
+  });
+}
+
+async function readMetadata(path: string, buffer: AsyncBuffer): Promise<FileMetaData> {
+  if (buffer.byteLength < 12) throw damaged(path, `it is ${buffer.byteLength} bytes long, shorter than a Parquet header and footer`);
+  try {
+    return await parquetMetadataAsync(buffer);
+  } catch (e) {
+    throw damaged(path, e);
+  }
+}
+
+/** The file's rows, row groups and columns (only the footer is read). */
+export async function parquetInfo(path: string): Promise<ParquetInfo> {
+  const { buffer, close } = await fileBuffer(path);
+  try {
+    const md = await readMetadata(path, buffer);
+    return { file: path, rows: Number(md.num_rows), rowGroups: md.row_groups.map((g) => Number(g.num_rows)), columns: describeSchema(md) };
+  } finally {
+    await close();
+  }
+}
+
+export interface ParquetReadOptions {
+  /** Columns to read (default: every flat column). A name the file lacks is DATA_INVALID with a "did you mean". */
+  readonly columns?: readonly string[];
+  /** The file name messages name (default: the path). */
+  readonly source?: string;
+  /** Text that means "missing" in string columns (default: empty, NA, ?). */
+  readonly missingValues?: readonly string[];
+}
+
+export interface ParquetBatch {
+  /** Index of the batch's first row among the file's rows. */
+  readonly startRow: number;
+  readonly table: Table;
+}
+
+function pickColumns(source: string, info: readonly ParquetColumnInfo[], wanted: readonly string[] | undefined): ParquetColumnInfo[] {
+  if (!wanted) return info.filter((c) => !c.nested);
+  const byName = new Map(info.map((c) => [c.name, c]));
+  return wanted.map((name) => {
+    const c = byName.get(name);
+    if (!c) {
+      const names = info.map((x) => x.name);
+      const near = closestName(name, names);
+      throw new DiscernError('DATA_INVALID', `${source} has no column ${columnLabel(name)}${near ? ` (did you mean ${columnLabel(near)}?)` : ''}; its columns are ${listNames(names, 40)}`, {
+        file: source,
+        column: name,
+        available: names.slice(0, 64),
+        ...(near ? { suggestion: near } : {}),
+      });
+    }
+    if (c.nested)
+      throw new DiscernError('DATA_INVALID', `column ${columnLabel(name)} of ${source} is nested (${c.type}: a list or a struct); discern reads flat columns of numbers or text`, {
+        file: source,
+        column: name,
+        type: c.type,
+      });
+    return c;
+  });
+}
+
+/** The values of one column chunk (pages in order) as typed numbers with a missing mask, or as text. */
+function toColumn(info: ParquetColumnInfo, index: number, pages: readonly ArrayLike<unknown>[], rows: number, missing: { has(s: string): boolean }): Column {
+  if (info.numeric) {
+    const values = new Float64Array(rows);
+    let mask: Uint8Array | null = null;
+    let at = 0;
+    for (const page of pages) {
+      if (page instanceof Float64Array) {
+        values.set(page.subarray(0, Math.min(page.length, rows - at)), at);
+        at += page.length;
+        continue;
+      }
+      const n = page.length;
+      for (let i = 0; i < n && at < rows; i++, at++) {
+        const v = page[i];
+        if (typeof v === 'number') values[at] = v;
+        else if (v === null || v === undefined) {
+          mask ??= new Uint8Array(rows);
+          mask[at] = 1;
+        } else values[at] = Number(v as bigint | boolean);
+      }
+    }
+    return numericColumn(info.name, index, values, mask);
+  }
+  const cells: (string | null)[] = new Array(rows);
+  let at = 0;
+  for (const page of pages)
+    for (let i = 0; i < page.length && at < rows; i++, at++) {
+      const v = page[i];
+      cells[at] = v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v);
+    }
+  return textColumn(info.name, index, cells, missing);
+}
+
+/**
+ * Reads a Parquet file as consecutive Tables, one per row group (memory: one row group's columns). Columns are
+ * typed as the module comment says. A damaged or truncated file is DATA_INVALID naming it.
+ */
+export async function* readParquetBatches(path: string, options: ParquetReadOptions = {}): AsyncGenerator<ParquetBatch, void, undefined> {
+  const source = options.source ?? path;
+  const { buffer, close } = await fileBuffer(path);
+  try {
+    const metadata = await readMetadata(source, buffer);
+    const wanted = pickColumns(source, describeSchema(metadata), options.columns);
+    const missing = missingSet(options.missingValues);
+    let start = 0;
+    for (const group of metadata.row_groups) {
+      const rows = Number(group.num_rows);
+      const pages = new Map<string, ArrayLike<unknown>[]>(wanted.map((c) => [c.name, []]));
+      try {
+        await parquetRead({
+          file: buffer,
+          metadata,
+          rowStart: start,
+          rowEnd: start + rows,
+          columns: wanted.map((c) => c.name),
+          compressors: DECOMPRESSORS,
+          onChunk: (chunk) => {
+            pages.get(chunk.columnName)?.push(chunk.columnData as ArrayLike<unknown>);
+          },
+        });
+      } catch (e) {
+        throw damaged(source, e);
+      }
+      const columns = wanted.map((c, j) => {
+        const got = pages.get(c.name)!;
+        const n = got.reduce((s, p) => s + p.length, 0);
+        if (n < rows) throw damaged(source, `column ${columnLabel(c.name)} gives ${n} of the ${rows} rows of a row group`);
+        return toColumn(c, j, got, rows, missing);
+      });
+      // rows of a later row group are located by their row in the file
+      const fileRows = start > 0 ? Int32Array.from({ length: rows }, (_, i) => start + i) : undefined;
+      yield { startRow: start, table: { source, columns, nRows: rows, lines: null, ...(fileRows ? { fileRows } : {}) } };
+      start += rows;
+    }
+  } finally {
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing
+
+/** Codecs discern writes: snappy (what most tools write by default), gzip and zstd (smaller, slower), or none. */
+export type ParquetCodec = 'SNAPPY' | 'GZIP' | 'ZSTD' | 'UNCOMPRESSED';
+
+export const PARQUET_CODECS: readonly ParquetCodec[] = ['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'];
+
+/** One column to write: doubles, 32-bit integers, or text (null = missing). */
+export type ParquetColumnValues = Float64Array | Int32Array | readonly (string | null)[];
+
+let zstd: Promise<(b: Uint8Array) => Uint8Array> | undefined;
+
+/**
+ * zstd compression through the WebAssembly build of the reference library (loaded on first use). Its streaming
+ * compressor is used (its one-shot `ZstdSimple.compress` compresses 18 bytes past the input's end); that one leaves
+ * the frame unfinished when the input is a whole number of its 128 KiB input blocks, so such an input is compressed
+ * without its last byte, which follows in a second frame of its own (a zstd stream may hold several frames).
+ */
+function zstdCompressor(): Promise<(b: Uint8Array) => Uint8Array> {
+  zstd ??= import('@oneidentity/zstd-js').then(async (m) => {
+    const mod = m as unknown as { ZstdInit: () => Promise<{ ZstdStream: { compress(b: Uint8Array, level?: number): Uint8Array } }> };
+    const { ZstdStream } = await mod.ZstdInit();
+    return (b: Uint8Array) => {
+      if (b.length === 0) return storedZstdFrame(b);
+      if (b.length % ZSTD_BLOCK !== 0) return ZstdStream.compress(b, 3);
+      const head = ZstdStream.compress(b.subarray(0, b.length - 1), 3);
+      const tail = storedZstdFrame(b.subarray(b.length - 1));
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head);
+      out.set(tail, head.length);
+      return out;
+    };
+  });
+  return zstd;
+}
+
+/** The input block of the zstd library's streaming compressor (ZSTD_CStreamInSize). */
+const ZSTD_BLOCK = 131_072;
+
+/** A zstd frame holding `b` (at most 255 bytes) as one raw block. */
+function storedZstdFrame(b: Uint8Array): Uint8Array {
+  // magic, frame header descriptor (single segment, 1-byte content size), content size, one last raw block
+  const out = new Uint8Array(4 + 1 + 1 + 3 + b.length);
+  out.set([0x28, 0xb5, 0x2f, 0xfd, 0x20, b.length], 0);
+  const header = (b.length << 3) | 1; // last block, raw
+  out.set([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff], 6);
+  out.set(b, 9);
+  return out;
+}
+
+async function compressorsFor(codec: ParquetCodec): Promise<Record<string, (b: Uint8Array) => Uint8Array>> {
+  if (codec === 'GZIP') return { GZIP: (b) => new Uint8Array(gzipSync(b, { level: 6 })) };
+  if (codec === 'ZSTD') return { ZSTD: await zstdCompressor() };
+  return {};
+}
+
+interface SchemaColumn {
+  readonly name: string;
+  readonly kind: 'double' | 'int32' | 'string';
+}
+
+function kindOf(name: string, v: ParquetColumnValues): SchemaColumn {
+  if (v instanceof Float64Array) return { name, kind: 'double' };
+  if (v instanceof Int32Array) return { name, kind: 'int32' };
+  if (Array.isArray(v)) return { name, kind: 'string' };
+  throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)}: a Parquet column is a Float64Array, an Int32Array or a list of strings`, { column: name });
+}
+
+/**
+ * Writes a Parquet file row group by row group: `append` the next rows of every column (a batch of scores), `close`
+ * at the end. Bytes go out through `write` as each row group is made, so a file of any length takes the memory of
+ * one row group. Doubles and integers are written as REQUIRED columns when they hold no NaN, text as OPTIONAL
+ * strings; a double NaN is written as null (a missing value).
+ */
+export class ParquetStreamWriter {
+  private writer: ParquetWriter | undefined;
+  private readonly bytes = new ByteWriter();
+  private schema: SchemaColumn[] | undefined;
+  private rows = 0;
+
+  private constructor(
+    private readonly write: (chunk: Uint8Array) => Promise<void>,
+    private readonly codec: ParquetCodec,
+    private readonly compressors: Record<string, (b: Uint8Array) => Uint8Array>,
+    private readonly metadata: Readonly<Record<string, string>>,
+    private readonly required: ReadonlySet<string>,
+  ) {}
+
+  /**
+   * `required`: double columns that never hold NaN, written REQUIRED (readers decode them fastest); other doubles are
+   * OPTIONAL, a NaN written as null.
+   */
+  static async open(
+    write: (chunk: Uint8Array) => Promise<void>,
+    options: { codec?: ParquetCodec; metadata?: Readonly<Record<string, string>>; required?: readonly string[] } = {},
+  ): Promise<ParquetStreamWriter> {
+    const codec = options.codec ?? 'SNAPPY';
+    if (!PARQUET_CODECS.includes(codec))
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('codec')} must be one of ${PARQUET_CODECS.join(', ')}, got ${quote(String(codec))}`, { option: 'codec', value: String(codec) });
+    return new ParquetStreamWriter(write, codec, await compressorsFor(codec), options.metadata ?? {}, new Set(options.required ?? []));
+  }
+
+  private async flush(): Promise<void> {
+    if (this.bytes.index === 0) return;
+    const chunk = this.bytes.getBytes().slice();
+    this.bytes.index = 0;
+    await this.write(chunk);
+  }
+
+  /** Appends rows: one entry per column, every column as long, the same columns and kinds in every call. */
+  async append(columns: Readonly<Record<string, ParquetColumnValues>>): Promise<void> {
+    const names = Object.keys(columns);
+    const schema = names.map((n) => kindOf(n, columns[n]!));
+    const n = names.length === 0 ? 0 : columns[names[0]!]!.length;
+    for (const name of names)
+      if (columns[name]!.length !== n)
+        throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)} has ${columns[name]!.length} rows, the first ${n}; every column of a batch has as many rows`, { column: name });
+    if (!this.schema) {
+      this.schema = schema;
+      this.writer = new ParquetWriter({
+        writer: this.bytes,
+        schema: [
+          { name: 'root', num_children: schema.length },
+          ...schema.map((c) =>
+            c.kind === 'double'
+              ? { name: c.name, type: 'DOUBLE' as const, repetition_type: this.required.has(c.name) ? ('REQUIRED' as const) : ('OPTIONAL' as const) }
+              : c.kind === 'int32'
+                ? { name: c.name, type: 'INT32' as const, repetition_type: 'REQUIRED' as const }
+                : { name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
+          ),
+        ],
+        codec: this.codec,
+        compressors: this.compressors,
+        statistics: true,
+        kvMetadata: Object.entries(this.metadata).map(([key, value]) => ({ key, value })),
+        createdBy: 'discern',
+      });
+      await this.flush();
+    } else if (schema.length !== this.schema.length || schema.some((c, j) => c.name !== this.schema![j]!.name || c.kind !== this.schema![j]!.kind))
+      throw new DiscernError('INVALID_ARGUMENT', 'every batch written to one Parquet file has the same columns, in the same order and of the same kinds', {});
+    if (n === 0) return;
+    const columnData = schema.map((c) => {
+      const v = columns[c.name]!;
+      if (c.kind === 'double') {
+        const a = v as Float64Array;
+        // NaN is written as null: a missing value to every reader
+        let hasNaN = false;
+        for (let i = 0; i < a.length; i++)
+          if (a[i] !== a[i]) {
+            hasNaN = true;
+            break;
+          }
+        if (hasNaN && this.required.has(c.name))
+          throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(c.name)} was declared to hold no missing values, but holds NaN`, { column: c.name });
+        return { name: c.name, data: hasNaN ? Array.from(a, (x) => (x === x ? x : null)) : a };
+      }
+      return { name: c.name, data: v as Int32Array | (string | null)[] };
+    });
+    await this.writer!.write({ columnData: columnData as never, rowGroupSize: n });
+    this.rows += n;
+    await this.flush();
+  }
+
+  /** Writes the footer (the schema and every row group's place), and the last bytes. */
+  async close(): Promise<number> {
+    if (!this.writer) await this.append({});
+    this.writer!.finish();
+    await this.flush();
+    return this.rows;
+  }
+}
+
+/** Writes whole columns as one Parquet file (row groups of `rowGroupSize` rows, default 131,072) through `write`. */
+export async function writeParquet(
+  write: (chunk: Uint8Array) => Promise<void>,
+  columns: Readonly<Record<string, ParquetColumnValues>>,
+  options: { codec?: ParquetCodec; rowGroupSize?: number; metadata?: Readonly<Record<string, string>> } = {},
+): Promise<number> {
+  const names = Object.keys(columns);
+  const required = names.filter((name) => {
+    const v = columns[name]!;
+    return v instanceof Float64Array && v.every((x) => x === x);
+  });
+  const w = await ParquetStreamWriter.open(write, { ...options, required });
+  const n = names.length === 0 ? 0 : columns[names[0]!]!.length;
+  const size = options.rowGroupSize ?? 131_072;
+  for (let start = 0; start < n || (n === 0 && start === 0); start += size) {
+    const part: Record<string, ParquetColumnValues> = {};
+    for (const name of names) {
+      const v = columns[name]!;
+      part[name] = Array.isArray(v) ? v.slice(start, start + size) : (v as Float64Array | Int32Array).subarray(start, start + size);
+    }
+    await w.append(part);
+    if (n === 0) break;
+  }
+  return w.close();
+}
