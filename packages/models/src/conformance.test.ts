@@ -11,6 +11,7 @@ import { type Classifier, type FitOptions, type ModelJSON, type Progress } from 
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
+import { FoldEnsemble } from './ensemble/index.js';
 import { loadEstimator } from './load.js';
 
 type DataKind = 'continuous' | 'counts' | 'codes';
@@ -71,6 +72,32 @@ const ENTRIES: Entry[] = [
     iterative: true,
   },
   { name: 'LatentClassModel', supervised: false, data: 'codes', make: (s) => new LatentClassModel({ nComponents: 2, seed: s }), fromJSON: (j) => LatentClassModel.fromJSON(j), tooFew: 2, missingOk: true, iterative: true },
+  {
+    name: 'FoldEnsemble (average of logistic fold models)',
+    supervised: true,
+    data: 'continuous',
+    make: (s) => new FoldEnsemble({ k: 3, seed: s, base: () => new LogisticRegression({ l2: 0.01 }) }),
+    fromJSON: (j) => FoldEnsemble.fromJSON(j),
+    tooFew: 2,
+    iterative: true,
+  },
+  {
+    // the fold of a row from its last column (an event number's stand-in), which the fold models do not read
+    name: 'FoldEnsemble (by fold, Gaussian naive Bayes fold models)',
+    supervised: true,
+    data: 'continuous',
+    make: (s) =>
+      new FoldEnsemble({
+        k: 3,
+        seed: s,
+        mode: 'by-fold',
+        rule: { expression: 'floor(abs(x3) * 1000) % 3', tree: { op: '%', args: [{ op: 'floor', args: [{ op: '*', args: [{ op: 'abs', args: [{ op: 'input', index: 3 }] }, { op: 'number', value: 1000 }] }] }, { op: 'number', value: 3 }] } },
+        base: () => new GaussianNB(),
+      }),
+    fromJSON: (j) => FoldEnsemble.fromJSON(j),
+    tooFew: 2,
+    iterative: true,
+  },
 ];
 
 /** 90 rows, 4 features, 3 classes with class-dependent distributions of the kind each estimator takes. */

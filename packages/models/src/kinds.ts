@@ -3,7 +3,7 @@
  * `fit: { model: ... }` — and whether each is a supervised classifier (fitted on labels; its JSON has nClasses) or
  * an unsupervised density or clustering model.
  */
-export const MODEL_KINDS = ['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'gmm', 'kmeans', 'multinomial-mixture', 'latent-class'] as const;
+export const MODEL_KINDS = ['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'gmm', 'kmeans', 'multinomial-mixture', 'latent-class', 'fold-ensemble'] as const;
 
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -20,6 +20,7 @@ const SUPERVISED: Readonly<Record<ModelKind, boolean>> = {
   kmeans: false,
   'multinomial-mixture': false,
   'latent-class': false,
+  'fold-ensemble': true,
 };
 
 export function isModelKind(value: unknown): value is ModelKind {

@@ -1,5 +1,6 @@
 import { CategoricalNB, GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
 import { type Estimator } from './estimator.js';
+import { FoldEnsemble } from './ensemble/index.js';
 import { MODEL_KINDS, type ModelKind } from './kinds.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
@@ -19,6 +20,7 @@ const LOADERS: Readonly<Record<ModelKind, (json: unknown, source: ModelSource) =
   kmeans: (j, s) => KMeans.fromJSON(j, s),
   'multinomial-mixture': (j, s) => MultinomialMixture.fromJSON(j, s),
   'latent-class': (j, s) => LatentClassModel.fromJSON(j, s),
+  'fold-ensemble': (j, s) => FoldEnsemble.fromJSON(j, s),
 };
 
 /**

@@ -6,6 +6,7 @@ import { type DiscernError } from '@discern/core';
 import { type DenseMatrix } from '@discern/linalg';
 import {
   CategoricalNB,
+  FoldEnsemble,
   GaussianMixture,
   GaussianNB,
   GenerativeClassifier,
@@ -91,11 +92,25 @@ const TABLE: Record<ExportableKind, () => Case> = {
   'categorical-nb': () => ({ estimator: new CategoricalNB().fit(votes.X, votes.y), featureNames: votes.features, classNames: ['republican', 'democrat'], raw: votes.X }),
   'multinomial-mixture': () => ({ estimator: new MultinomialMixture({ nComponents: 4, seed: 1, maxIter: 50 }).fit(digits.X), featureNames: digits.features, raw: digits.X }),
   'latent-class': () => ({ estimator: new LatentClassModel({ nComponents: 2, nInit: 2, seed: 1 }).fit(votes.X), featureNames: votes.features, raw: votes.X }),
+  // by fold (the harder graph: the fold of each drawn row computed from its fAlpha, the model of that fold selected)
+  'fold-ensemble': () => ({
+    estimator: new FoldEnsemble({
+      k: 3,
+      mode: 'by-fold',
+      rule: { expression: 'floor(fAlpha * 100) % 3', tree: { op: '%', args: [{ op: 'floor', args: [{ op: '*', args: [{ op: 'input', index: 8 }, { op: 'number', value: 100 }] }] }, { op: 'number', value: 3 }] } },
+      base: () => new LogisticRegression({ l2: 1e-3 }),
+    }).fit(magicS, magic.y),
+    featureNames: magic.features,
+    classNames: magic.classes,
+    positive: 'g',
+    standardizer: magicStd,
+    raw: magic.X,
+  }),
 };
 
 // The families whose float32 graphs compute in float64 inside (measured: see export-bayes.ts, export-mixture.ts,
 // export-discrete.ts); logistic, MLP and k-means met the tolerance in float32 arithmetic.
-const COMPUTES_IN_FLOAT64 = new Set(['gmm', 'gaussian-nb', 'lda', 'qda', 'generative', 'multinomial-nb', 'categorical-nb', 'multinomial-mixture', 'latent-class']);
+const COMPUTES_IN_FLOAT64 = new Set(['gmm', 'gaussian-nb', 'lda', 'qda', 'generative', 'multinomial-nb', 'categorical-nb', 'multinomial-mixture', 'latent-class', 'fold-ensemble']);
 
 describe('every family exports from its training summary alone, at float32 and float64, within the parity tolerance', () => {
   test('the table covers every exportable kind', () => {

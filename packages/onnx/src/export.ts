@@ -18,6 +18,7 @@ import {
   type CategoricalNB,
   type Classifier,
   type DensityModel,
+  type FoldEnsemble,
   type GaussianMixture,
   type GaussianNB,
   type GenerativeClassifier,
@@ -36,6 +37,7 @@ import { standardize } from './blocks.js';
 import { calibratedFamily } from './calibration.js';
 import { type DecisionInput, decisionGraph, resolveRule } from './decision.js';
 import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './export-bayes.js';
+import { ensembleFamily } from './export-ensemble.js';
 import { categoricalNBFamily, latentClassFamily, multinomialMixtureFamily, multinomialNBFamily } from './export-discrete.js';
 import { logisticFamily, mlpFamily } from './export-linear.js';
 import { gmmFamily, kmeansFamily } from './export-mixture.js';
@@ -106,6 +108,7 @@ const FAMILIES: Readonly<Record<ModelKind, (e: AnyEstimator) => Family>> = {
   'categorical-nb': (e: AnyEstimator) => categoricalNBFamily(e as CategoricalNB),
   'multinomial-mixture': (e: AnyEstimator) => multinomialMixtureFamily(e as MultinomialMixture),
   'latent-class': (e: AnyEstimator) => latentClassFamily(e as LatentClassModel),
+  'fold-ensemble': (e: AnyEstimator) => ensembleFamily(e as FoldEnsemble, familyOf),
 };
 
 /** Every model kind exports; the name stays for callers that list what export accepts. */
