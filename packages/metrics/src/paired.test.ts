@@ -131,6 +131,8 @@ describe('paired bootstrap of AUC and rejection differences', () => {
       [1, 2],
     ]);
     expect(r.pairs[1]!.auc.value).toBe(r.auc[0]! - r.auc[2]!);
+    expect(r.models[2]!.auc.value).toBe(r.auc[2]);
+    expect(r.models[1]!.rejection[0]!.value).toBe(r.rejection[1]![0]);
     expect(r.pairs[2]!.rejection[1]!.value).toBe(r.rejection[1]![1]! - r.rejection[2]![1]!);
   });
 
@@ -144,12 +146,19 @@ describe('paired bootstrap of AUC and rejection differences', () => {
     expect(p.auc.upper).toBeGreaterThan(p.auc.value);
   });
 
-  it('its interval of the AUC difference is as wide as the paired DeLong interval (both estimate one variance)', () => {
-    const bs = pairedBootstrap(y, [a, c], { nBoot: 2000, seed: 9 }).pairs[0]!.auc;
+  it("its intervals are as wide as DeLong's: the difference (paired) and each AUC (both estimate one variance)", () => {
+    const r = pairedBootstrap(y, [a, c], { nBoot: 2000, seed: 9 });
+    const bs = r.pairs[0]!.auc;
     const dl = pairedDelong(y, a, c);
     const ratio = (bs.upper - bs.lower) / (dl.upper - dl.lower);
     expect(ratio).toBeGreaterThan(0.85);
     expect(ratio).toBeLessThan(1.15);
+    const one = r.models[1]!.auc, ci = delongAuc(y, c);
+    const r1 = (one.upper - one.lower) / (ci.upper - ci.lower);
+    expect(r1).toBeGreaterThan(0.85);
+    expect(r1).toBeLessThan(1.15);
+    // ignoring the pairing would overstate the spread of the difference: the two AUCs are correlated
+    expect(bs.upper - bs.lower).toBeLessThan(Math.hypot(r.models[0]!.auc.upper - r.models[0]!.auc.lower, one.upper - one.lower));
   });
 
   it('integer weights count as repeated events in the point values; identical classifiers differ by exactly 0', () => {

@@ -109,7 +109,7 @@ export interface PairedBootstrapOptions {
   signal?: CancelSignal;
 }
 
-/** A difference between two classifiers (A − B) with its percentile bootstrap interval. */
+/** A figure (a difference A − B, or one classifier's figure) with its percentile bootstrap interval. */
 export interface PairedDifference {
   value: number;
   lower: number;
@@ -134,6 +134,8 @@ export interface PairedBootstrapResult {
   auc: Float64Array;
   /** 1 − εB of each classifier at each signal efficiency (backgroundAtSignalEfficiency's number). */
   rejection: Float64Array[];
+  /** Each classifier's own figures with their percentile intervals, from the same replicates. */
+  models: { auc: PairedDifference; rejection: PairedDifference[] }[];
   /** Every pair a < b, in the order (0,1), (0,2), …, (1,2), … */
   pairs: PairedComparison[];
 }
@@ -188,6 +190,8 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
   const T = targets.length;
   // replicates of each pair's differences: [pair][figure][replicate], figure 0 the AUC, 1.. the rejections
   const reps = pairIdx.map(() => Array.from({ length: 1 + T }, () => new Float64Array(nBoot)));
+  // and of each classifier's own figures: [model][figure][replicate]
+  const own = scores.map(() => Array.from({ length: 1 + T }, () => new Float64Array(nBoot)));
   const rng = createRng(seed);
   const count = new Uint32Array(N);
   const w = new Float64Array(N);
@@ -208,6 +212,8 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
       }
       aucs[k] = f.auc;
       rej[k]!.set(f.rejection);
+      own[k]![0]![r] = f.auc;
+      for (let t = 0; t < T; t++) own[k]![1 + t]![r] = f.rejection[t]!;
     }
     pairIdx.forEach(([a, b], p) => {
       reps[p]![0]![r] = aucs[a]! - aucs[b]!;
@@ -225,6 +231,7 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
     cl,
     auc: Float64Array.from(whole, (f) => f.auc),
     rejection: whole.map((f) => f.rejection),
+    models: whole.map((f, k) => ({ auc: interval(f.auc, own[k]![0]!), rejection: Array.from({ length: T }, (_, t) => interval(f.rejection[t]!, own[k]![1 + t]!)) })),
     pairs: pairIdx.map(([a, b], p) => ({
       a,
       b,

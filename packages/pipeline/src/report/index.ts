@@ -49,7 +49,7 @@ function dataSummary(ctx: RunContext, data: LoadedData): Json {
   return summary;
 }
 
-const SECTION_ORDER = ['Gaussian classes (analytic)', 'Classifier performance', 'Decisions', 'Clusters', 'Fit history', 'Other results'];
+const SECTION_ORDER = ['Inputs', 'Gaussian classes (analytic)', 'Classifier performance', 'Comparison', 'Variable importance', 'Decisions', 'Clusters', 'Fit history', 'Other results'];
 
 /**
  * Each step's section: the step's own `report`, or, for a step that has a result but no report (a plugin of the

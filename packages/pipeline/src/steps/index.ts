@@ -2,11 +2,14 @@ import { type z } from 'zod';
 import { StepRegistry } from '../registry.js';
 import { type AnyStep } from '../step.js';
 import { calibrateStep } from './calibrate/index.js';
+import { compareStep } from './compare/index.js';
 import { decideStep } from './decide/index.js';
 import { evaluateStep } from './evaluate/index.js';
 import { exportStep } from './export/index.js';
 import { fitStep } from './fit/index.js';
 import { gaussianTestStep } from './gaussian-test/index.js';
+import { importanceStep } from './importance/index.js';
+import { inspectStep } from './inspect/index.js';
 import { predictStep } from './predict/index.js';
 import { scoreStep } from './score/index.js';
 import { splitStep } from './split/index.js';
@@ -26,6 +29,9 @@ export const builtinStepMap = {
   split: splitStep,
   decide: decideStep,
   'gaussian-test': gaussianTestStep,
+  inspect: inspectStep,
+  compare: compareStep,
+  importance: importanceStep,
   calibrate: calibrateStep,
 } as const;
 

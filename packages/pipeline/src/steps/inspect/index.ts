@@ -1,0 +1,137 @@
+import { classHistograms, correlationByClass, separationOfHistograms } from '@discern/metrics';
+import { type DenseMatrix } from '@discern/linalg';
+import { z } from 'zod';
+import { strict } from '../../config/zod-helpers.js';
+import { defineStep } from '../../step.js';
+import { inspectHistograms } from './histograms.js';
+import { inspectReport } from './report.js';
+import { type InspectResult, inspectResultSchema } from './result.js';
+
+const params = strict({
+  on: z.string().default('train').describe('the dataset whose input variables are inspected (typically train, before fitting)'),
+  features: z.array(z.string()).min(1).optional().describe('the variables to inspect (default: every feature of the data)'),
+  bins: z.number().int().min(2).max(1000).default(40).describe('equal-width bins of each histogram, over the variable’s range; the separation is computed on them'),
+  plot: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(12)
+    .describe('how many variables the report draws (distributions and correlation maps): the first by separation; all are in metrics.json and the tables'),
+  name: z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"').optional().describe('key under metrics.json → inspect (default: the dataset)'),
+});
+
+export type InspectParams = z.output<typeof params>;
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/**
+ * TMVA's look at the input variables before any fit: per variable, the (weighted) distribution of each class, its
+ * separation ⟨S²⟩ between signal and background from those histograms, and the ranking by it; the linear
+ * correlation matrix of each class. In raw units: a dataset standardised by an earlier step is taken back.
+ */
+export const inspectStep = defineStep({
+  name: 'inspect',
+  description: 'input variables: class distributions, separation ⟨S²⟩ and its ranking, correlation matrix per class (TMVA)',
+  params,
+  result: inspectResultSchema,
+  key: (p) => ['inspect', p.name ?? p.on],
+  plan: (p, at) => ({
+    needs: { datasets: [{ name: p.on, path: `${at.path}.on` }] },
+    ...(at.config.data.label === undefined ? { problems: [{ path: at.path, message: 'inspect compares the classes of the data: set data.label to the class column' }] } : {}),
+  }),
+  run(ctx, p): InspectResult {
+    const ds = ctx.dataset(p.on).whole();
+    const path = `steps[${ctx.step.index}].inspect`;
+    const names = ds.featureNames;
+    const wanted = p.features ?? names;
+    const cols = wanted.map((f, i) => {
+      const j = names.indexOf(f);
+      if (j < 0) throw ctx.config.error(`${path}.features[${i}]`, `is ${JSON.stringify(f)}, not a feature of the data; the features are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
+      return j;
+    });
+    const dup = wanted.find((f, i) => wanted.indexOf(f) !== i);
+    if (dup !== undefined) throw ctx.config.error(`${path}.features`, `names ${JSON.stringify(dup)} twice`);
+    // raw units: the standardisation of an earlier step undone (separation and correlations do not change, the axes do)
+    const raw: DenseMatrix = ctx.standardizer ? ctx.standardizer.inverseTransform(ds.X) : ds.X;
+    const K = ds.classNames.length;
+    const signal = K === 2 ? (ds.positive ?? 1) : undefined;
+    const w = ds.weights;
+    const n = ds.X.rows, P = raw.cols;
+    const column = new Float64Array(n);
+    const features: InspectResult['features'] = {};
+    const seps: number[] = [];
+    const hist: { edges: Float64Array[]; counts: Float64Array[][] } = { edges: [], counts: [] };
+    const totals = Array.from({ length: K }, () => 0);
+    for (let i = 0; i < n; i++) totals[ds.y[i]!]! += w ? w[i]! : 1;
+    const undefinedReasons: Record<string, string> = {};
+    for (const j of cols) {
+      for (let i = 0; i < n; i++) column[i] = raw.data[i * P + j]!;
+      const h = classHistograms(column, ds.y, K, { bins: p.bins, ...(w ? { weights: w } : {}) });
+      const bins = h.edges.length - 1;
+      const width = (h.edges[bins]! - h.edges[0]!) / bins;
+      let sep = NaN;
+      if (signal !== undefined) sep = separationOfHistograms(h.sumW[signal]!, h.sumW[1 - signal]!, width);
+      seps.push(sep);
+      hist.edges.push(h.edges);
+      hist.counts.push(h.sumW);
+      // per-class weighted mean and standard deviation (1/Σw) of the variable
+      const mean: Record<string, number | null> = {}, std: Record<string, number | null> = {};
+      ds.classNames.forEach((c, k) => {
+        let s = 0, t = 0;
+        for (let i = 0; i < n; i++) if (ds.y[i] === k) s += (w ? w[i]! : 1) * column[i]!;
+        const mu = s / totals[k]!;
+        for (let i = 0; i < n; i++) if (ds.y[i] === k) t += (w ? w[i]! : 1) * (column[i]! - mu) ** 2;
+        mean[c] = finite(mu);
+        std[c] = finite(Math.sqrt(Math.max(0, t / totals[k]!)));
+      });
+      features[names[j]!] = { separation: finite(sep), rank: null, mean, std, range: [h.edges[0]!, h.edges[bins]!] };
+    }
+    // the ranking: by decreasing separation, ties in data order; without a signal class, data order
+    const order = wanted.map((_, i) => i);
+    // an undefined separation (a class without positive weight in range) ranks last
+    const key = (i: number): number => (Number.isNaN(seps[i]!) ? -Infinity : seps[i]!);
+    if (signal !== undefined) order.sort((a, b) => (key(b) > key(a) ? 1 : key(b) < key(a) ? -1 : a - b));
+    else undefinedReasons['separation'] = `the data have ${K} classes: the separation ⟨S²⟩ is defined for signal against background (two classes)`;
+    if (signal !== undefined) order.forEach((i, r) => (features[wanted[i]!]!.rank = r + 1));
+    const ranking = order.map((i) => wanted[i]!);
+    const sub: DenseMatrix = cols.length === P && cols.every((j, i) => j === i) ? raw : selectColumns(raw, cols);
+    const correlation: InspectResult['correlation'] = {};
+    correlationByClass(sub, ds.y, K, w ? { weights: w } : {}).forEach((c, k) => {
+      const cls = ds.classNames[k]!;
+      if (!c) {
+        undefinedReasons[`correlation.${cls}`] = `no event of class ${JSON.stringify(cls)} in ${p.on}`;
+        return;
+      }
+      correlation[cls] = Array.from({ length: wanted.length }, (_, a) => Array.from({ length: wanted.length }, (_, b) => finite(c.matrix[a * wanted.length + b]!)));
+    });
+    const constant = wanted.filter((f) => features[f]!.std && Object.values(features[f]!.std).every((s) => s === 0));
+    if (constant.length) undefinedReasons['constant'] = `constant in every class (no correlation): ${constant.join(', ')}`;
+    inspectHistograms.set(p, { features: wanted, edges: hist.edges, counts: hist.counts });
+    const top = ranking.slice(0, 3).map((f) => `${f} ${features[f]!.separation?.toFixed(3) ?? ''}`.trim());
+    ctx.say(
+      signal !== undefined
+        ? `inspect ${p.on}: ${wanted.length} variables ranked by separation ⟨S²⟩ (${ds.classNames[signal]} against ${ds.classNames[1 - signal]}): ${top.join(', ')}${wanted.length > 3 ? ', …' : ''}`
+        : `inspect ${p.on}: ${wanted.length} variables, ${K} classes (no separation ranking: it needs two classes)`,
+    );
+    return {
+      dataset: p.on,
+      n,
+      weighted: w !== undefined,
+      classes: [...ds.classNames],
+      signal: signal !== undefined ? ds.classNames[signal]! : null,
+      bins: p.bins,
+      features,
+      ranking,
+      correlation,
+      ...(Object.keys(undefinedReasons).length ? { undefined_reasons: undefinedReasons } : {}),
+    };
+  },
+  report: inspectReport,
+});
+
+function selectColumns(X: DenseMatrix, cols: readonly number[]): DenseMatrix {
+  const out = new Float64Array(X.rows * cols.length);
+  for (let i = 0; i < X.rows; i++) for (let a = 0; a < cols.length; a++) out[i * cols.length + a] = X.data[i * X.cols + cols[a]!]!;
+  return { rows: X.rows, cols: cols.length, data: out };
+}
