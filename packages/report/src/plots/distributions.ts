@@ -92,8 +92,8 @@ export function classDistributionGrid(input: ClassDistributionGridInput): VegaLi
       rows.push({ class: shownName[k]!, x: edges[bins]!, density: counts[bins - 1]! / (total * width1) });
     });
     const sub = [...(p.note ? [p.note] : []), ...(missing.length ? [`no positive total: ${missing.join(', ')}`] : [])];
-    const x = { field: 'x', type: 'quantitative', title: p.name, scale: { domain: [edges[0], edges[bins]], nice: false, zero: false }, axis: { tickCount: 5, format: '~g' } };
-    const y = { field: 'density', type: 'quantitative', title: DISTRIBUTION_Y_TITLE, stack: null, axis: { tickCount: 4, format: '~g' } };
+    const x = { field: 'x', type: 'quantitative', title: p.name, scale: { domain: [edges[0], edges[bins]], nice: false, zero: false }, axis: { tickCount: 5 } };
+    const y = { field: 'density', type: 'quantitative', title: DISTRIBUTION_Y_TITLE, stack: null, axis: { tickCount: 4 } };
     return {
       title: { text: p.title ?? p.name, fontSize: 13, ...(sub.length ? { subtitle: sub, subtitleFontSize: 11 } : {}) },
       width,
