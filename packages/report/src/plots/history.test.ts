@@ -47,3 +47,38 @@ describe('historyPlot', () => {
     expectDiscernError(() => historyPlot({ yTitle: 'x', series: [{ name: 'a', values: [1, 2], x: [1] }] }), /same length/);
   });
 });
+
+describe('historyPlot markers', () => {
+  const spec = historyPlot({
+    yTitle: 'Log loss',
+    series: [
+      { name: 'training', values: [0.6, 0.5, 0.45, 0.43, 0.42] },
+      { name: 'validation', values: [0.61, 0.52, 0.5, 0.51, 0.52] },
+    ],
+    markers: [
+      { x: 3, label: 'best: iteration 3', dash: 'dashed' },
+      { x: 5, label: 'early stop: iteration 5' },
+    ],
+  });
+
+  it('draws a labelled vertical rule at each marked iteration', () => {
+    const rules = layersOf(spec, 'rule');
+    expect(rules.map((r) => r.data!.values[0]!['x'])).toEqual([3, 5]);
+    expect(rules[0]!.mark).toMatchObject({ strokeDash: [5, 4] });
+    expect(rules[1]!.mark).not.toHaveProperty('strokeDash');
+    expect(layersOf(spec, 'text').map((t) => t.data!.values[0]!['label'])).toEqual(['best: iteration 3', 'early stop: iteration 5']);
+  });
+
+  it('renders the labels', async () => {
+    const { svg, warnings } = await renderSpec(spec);
+    expect(warnings).toEqual([]);
+    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['best: iteration 3', 'early stop: iteration 5']));
+  });
+
+  it('refuses a marker without a finite x or a label, and two with one label', () => {
+    const series = [{ name: 'a', values: [1, 2] }];
+    expectDiscernError(() => historyPlot({ yTitle: 'x', series, markers: [{ x: NaN, label: 'stop' }] }), /finite iteration/);
+    expectDiscernError(() => historyPlot({ yTitle: 'x', series, markers: [{ x: 1, label: '' }] }), /needs a label/);
+    expectDiscernError(() => historyPlot({ yTitle: 'x', series, markers: [{ x: 1, label: 's' }, { x: 2, label: 's' }] }), /unique/);
+  });
+});

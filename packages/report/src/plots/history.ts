@@ -1,5 +1,5 @@
 import { type VegaLiteSpec } from '../render.js';
-import { seriesColors } from '../theme.js';
+import { INK_COLOR, NEUTRAL_COLOR, seriesColors } from '../theme.js';
 import { finiteArray, invalid, nonEmpty, sameLength, uniqueNames, type NumberArray } from '../validate.js';
 import { layered } from './common.js';
 
@@ -11,12 +11,26 @@ export interface HistorySeries {
   x?: NumberArray;
 }
 
+export interface HistoryMarker {
+  /** The iteration (x value) to mark. */
+  x: number;
+  /** Its label, drawn at the top of the rule (e.g. 'early stop: iteration 57'). */
+  label: string;
+  /** 'solid' (default) or 'dashed'. */
+  dash?: 'solid' | 'dashed';
+}
+
 export interface HistoryPlotInput {
   series: readonly HistorySeries[];
   /** e.g. 'Loss (log loss)' or 'Mean log-likelihood'. */
   yTitle: string;
   xTitle?: string;
   logY?: boolean;
+  /**
+   * Vertical rules at given iterations, each labelled: where early stopping ended a fit ("stopped"), the iteration
+   * with the best validation loss ("best")...
+   */
+  markers?: readonly HistoryMarker[];
   title?: string;
   width?: number;
   height?: number;
@@ -78,6 +92,24 @@ export function historyPlot(input: HistoryPlotInput): VegaLiteSpec {
       encoding: { x, y, color },
     },
   ];
+  const markers = input.markers ?? [];
+  markers.forEach((m, k) => {
+    if (!Number.isFinite(m.x)) throw invalid(`markers[${k}] ("${m.label}") is at x = ${m.x}; expected a finite iteration`, { index: k });
+    if (typeof m.label !== 'string' || m.label.length === 0) throw invalid(`markers[${k}] needs a label (what happened at iteration ${m.x})`, { index: k });
+  });
+  uniqueNames(
+    markers.map((m) => m.label),
+    'history marker',
+  );
+  for (const m of markers) {
+    const at = { data: { values: [{ x: m.x, label: m.label }] } };
+    layer.push({ ...at, mark: { type: 'rule', color: NEUTRAL_COLOR, strokeWidth: 1.5, ...(m.dash === 'dashed' ? { strokeDash: [5, 4] } : {}) }, encoding: { x: { ...x, field: 'x' } } });
+    layer.push({
+      ...at,
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, fontSize: 11, color: INK_COLOR },
+      encoding: { x: { ...x, field: 'x' }, text: { field: 'label' } },
+    });
+  }
   const subtitle = dropped > 0 ? [`${dropped} non-finite value${dropped === 1 ? '' : 's'} not shown`] : [];
   return layered({ title: input.title ?? 'Training history', subtitle, width: input.width, height: input.height }, layer);
 }
