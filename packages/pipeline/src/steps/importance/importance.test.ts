@@ -63,8 +63,9 @@ describe('importance: permutation importance of a fitted classifier', () => {
 });
 
 describe("gain importance: a tree ensemble's own", () => {
-  it('is read from featureImportance().gain when an estimator has it, and only then', () => {
+  it('is read from featureImportance.gain (a getter, as BoostedTrees has it, or a method) when an estimator has it, and only then', () => {
     expect(gainImportance({ featureImportance: () => ({ gain: [0.7, 0.3], splits: [0.5, 0.5] }) }, 2)).toEqual([0.7, 0.3]);
+    expect(gainImportance({ get featureImportance() { return { gain: [0.2, 0.8] }; } }, 2)).toEqual([0.2, 0.8]);
     expect(gainImportance({}, 2)).toBeUndefined();
     expect(gainImportance({ featureImportance: () => ({ gain: [1] }) }, 2)).toBeUndefined();
   });

@@ -20,12 +20,12 @@ export type ImportanceParams = z.output<typeof params>;
 
 /**
  * The importance a tree ensemble computes itself (issue 13's `bdt` and `adaboost`): each feature's share of the
- * total split gain, when the estimator has `featureImportance()` returning `{ gain: number[] }`.
+ * total split gain, from the estimator's `featureImportance` (a getter, or a method) giving `{ gain: number[] }`.
  */
 export function gainImportance(estimator: unknown, nFeatures: number): number[] | undefined {
-  const f = (estimator as { featureImportance?: unknown }).featureImportance;
-  if (typeof f !== 'function') return undefined;
-  const g = (f.call(estimator) as { gain?: unknown } | undefined)?.gain;
+  const raw = (estimator as { featureImportance?: unknown }).featureImportance;
+  const value: unknown = typeof raw === 'function' ? (raw as () => unknown).call(estimator) : raw;
+  const g = (value as { gain?: unknown } | undefined)?.gain;
   return Array.isArray(g) && g.length === nFeatures && g.every((v) => typeof v === 'number') ? (g as number[]) : undefined;
 }
 
