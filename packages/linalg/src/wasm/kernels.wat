@@ -503,6 +503,135 @@
         (br $is))))
 
   ;; ---------------------------------------------------------------------------------------------------------------
+  ;; Matrix–vector products of the linear models' loss pass. References: gemvInto and gemvTInto in
+  ;; packages/linalg/src/kernels.ts.
+  ;;
+  ;; gemv: out[i] = bias + Σ_j X[i, j]·v[j] for i < m, in the reference's grouping: columns in blocks of four,
+  ;; out += ((v0·x0 + v1·x1) + v2·x2) + v3·x3, then a pair, then one. X comes transposed, xt[j·ld + i] = X[i, j], so
+  ;; that a lane is a row: four rows (two vectors) at a time, rows past m computed from slack and not stored (ld ≥ m
+  ;; rounded up to 4).
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func (export "gemv") (param $xt i32) (param $ld i32) (param $m i32) (param $p i32) (param $v i32) (param $bias f64) (param $out i32)
+    (local $i i32) (local $j i32) (local $c i32) (local $ld8 i32) (local $o i32)
+    (local $a0 v128) (local $a1 v128) (local $t0 v128) (local $t1 v128) (local $w v128)
+    (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $a0 (f64x2.splat (local.get $bias)))
+        (local.set $a1 (local.get $a0))
+        (local.set $c (i32.add (local.get $xt) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $b4_done
+          (loop $b4
+            (br_if $b4_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
+            (local.set $o (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $w (v128.load64_splat (local.get $o)))
+            (local.set $t0 (f64x2.mul (local.get $w) (v128.load (local.get $c))))
+            (local.set $t1 (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $w (v128.load64_splat offset=8 (local.get $o)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $w) (v128.load (local.get $c)))))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $w (v128.load64_splat offset=16 (local.get $o)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $w) (v128.load (local.get $c)))))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $w (v128.load64_splat offset=24 (local.get $o)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $w) (v128.load (local.get $c)))))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $a0 (f64x2.add (local.get $a0) (local.get $t0)))
+            (local.set $a1 (f64x2.add (local.get $a1) (local.get $t1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $b4)))
+        (if (i32.le_s (i32.add (local.get $j) (i32.const 2)) (local.get $p))
+          (then
+            (local.set $o (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $w (v128.load64_splat (local.get $o)))
+            (local.set $t0 (f64x2.mul (local.get $w) (v128.load (local.get $c))))
+            (local.set $t1 (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $w (v128.load64_splat offset=8 (local.get $o)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $w) (v128.load (local.get $c)))))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+            (local.set $a0 (f64x2.add (local.get $a0) (local.get $t0)))
+            (local.set $a1 (f64x2.add (local.get $a1) (local.get $t1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+        (if (i32.lt_s (local.get $j) (local.get $p))
+          (then
+            (local.set $w (v128.load64_splat (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 3)))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $w) (v128.load (local.get $c)))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $w) (v128.load offset=16 (local.get $c)))))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
+        (if (i32.le_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))
+          (then (v128.store (local.get $o) (local.get $a0)))
+          (else (f64.store (local.get $o) (f64x2.extract_lane 0 (local.get $a0)))))
+        (if (i32.le_s (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+          (then (v128.store offset=16 (local.get $o) (local.get $a1)))
+          (else (if (i32.eq (i32.add (local.get $i) (i32.const 3)) (local.get $m))
+            (then (f64.store offset=16 (local.get $o) (f64x2.extract_lane 0 (local.get $a1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows))))
+
+  ;; gemvT: out[j] = Σ_i d[i]·X[i, j] for j < p (X m×p row-major), each a sum from 0 over the rows in order, as the
+  ;; reference's accumulators; lanes run over columns, four at a time, then two, then one.
+  (func (export "gemvt") (param $x i32) (param $m i32) (param $p i32) (param $d i32) (param $out i32)
+    (local $j i32) (local $o i32) (local $e i32) (local $dd i32) (local $p8 i32) (local $s f64)
+    (local $u0 v128) (local $u1 v128) (local $di v128)
+    (local.set $p8 (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $e (i32.add (local.get $d) (i32.shl (local.get $m) (i32.const 3))))
+    (block $b4_done
+      (loop $b4
+        (br_if $b4_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
+        (local.set $u0 (v128.const f64x2 0 0))
+        (local.set $u1 (v128.const f64x2 0 0))
+        (local.set $o (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $dd (local.get $d))
+        (block $r_done
+          (loop $r
+            (br_if $r_done (i32.ge_u (local.get $dd) (local.get $e)))
+            (local.set $di (v128.load64_splat (local.get $dd)))
+            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $di) (v128.load (local.get $o)))))
+            (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $di) (v128.load offset=16 (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (local.get $p8)))
+            (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+            (br $r)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $u0))
+        (v128.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $u1))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $b4)))
+    (if (i32.le_s (i32.add (local.get $j) (i32.const 2)) (local.get $p))
+      (then
+        (local.set $u0 (v128.const f64x2 0 0))
+        (local.set $o (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $dd (local.get $d))
+        (block $r2_done
+          (loop $r2
+            (br_if $r2_done (i32.ge_u (local.get $dd) (local.get $e)))
+            (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (v128.load64_splat (local.get $dd)) (v128.load (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (local.get $p8)))
+            (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+            (br $r2)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $u0))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+    (if (i32.lt_s (local.get $j) (local.get $p))
+      (then
+        (local.set $s (f64.const 0))
+        (local.set $o (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $dd (local.get $d))
+        (block $r1_done
+          (loop $r1
+            (br_if $r1_done (i32.ge_u (local.get $dd) (local.get $e)))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $dd)) (f64.load (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (local.get $p8)))
+            (local.set $dd (i32.add (local.get $dd) (i32.const 8)))
+            (br $r1)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $s)))))
+
+  ;; ---------------------------------------------------------------------------------------------------------------
   ;; The machine's vector peak, for the benchmark's "fraction of peak": `iters` rounds of 12 independent chains, 6 of
   ;; f64x2.mul and 6 of f64x2.add (the instructions the kernels above use; 2 flops per instruction), so that neither
   ;; latency nor a dependency limits the rate. Returns a sum of the chains so that none is optimised away.

@@ -7,6 +7,7 @@
  * @discern/models (mixture/gmm-simd.test.ts, mlp/kernels-simd.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { gemvInto, gemvTInto } from '../kernels.js';
 import { createRng } from '../rng.js';
 import { SimdHeap, measureVectorPeak, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
 
@@ -103,6 +104,28 @@ describe('SIMD kernels', () => {
       });
       h.k.relu_mask(d * 8, m, n, mk * 8);
       sameBits(h.view(d, m * n), want, 'relu_mask');
+    }
+  });
+
+  it('gemv and gemvt against gemvInto and gemvTInto (their JavaScript references), on random shapes', () => {
+    for (let t = 0; t < 300; t++) {
+      const m = t < 8 ? t + 1 : randInt(1, 40), p = t < 8 ? 1 + (t % 3) : randInt(1, 13);
+      const X = randomArray(m * p), v = randomArray(p + 2), d = randomArray(m);
+      const bias = t % 3 ? rng.normal() : 0;
+      const vo = randInt(0, 2);
+      const ld = Math.ceil(m / 4) * 4 + 4 * randInt(0, 1);
+      const h = SimdHeap.create([m * p, ld * p, p + 2, m, m, p])!;
+      const x = h.alloc(m * p), xt = h.alloc(ld * p), vv = h.alloc(p + 2), dd = h.alloc(m), z = h.alloc(m), g = h.alloc(p);
+      h.f64.set(X, x);
+      h.f64.set(v, vv);
+      h.f64.set(d, dd);
+      h.k.transpose(x * 8, m, p, xt * 8, ld);
+      h.view(z, m + 2).fill(-1);
+      h.k.gemv(xt * 8, ld, m, p, (vv + vo) * 8, bias, z * 8);
+      sameBits(h.view(z, m), gemvInto(X, m, p, v, vo, bias, new Float64Array(m)), `gemv ${m}×${p}`);
+      expect(h.f64[z + m]).toBe(-1); // nothing stored past m rows
+      h.k.gemvt(x * 8, m, p, dd * 8, g * 8);
+      sameBits(h.view(g, p), gemvTInto(X, m, p, d, new Float64Array(p)), `gemvt ${m}×${p}`);
     }
   });
 

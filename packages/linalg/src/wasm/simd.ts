@@ -37,6 +37,8 @@ export interface SimdKernels {
   colsum(D: number, m: number, n: number, out: number): void;
   sumsq(v: number, len: number): number;
   relu_mask(Dp: number, m: number, r: number, mask: number): void;
+  gemv(xt: number, ld: number, m: number, p: number, v: number, bias: number, out: number): void;
+  gemvt(x: number, m: number, p: number, d: number, out: number): void;
   peak_muladd(iters: number): number;
 }
 
@@ -141,6 +143,9 @@ export function measureVectorPeak(ms = 100): number | undefined {
   const mod = kernelModule();
   if (!mod) return undefined;
   const k = instantiate(mod);
+  // many short calls first: V8 runs a WebAssembly function's baseline (Liftoff) code until it has been called enough
+  // to be recompiled by its optimising compiler, and a call in progress never switches
+  for (let r = 0; r < 2000; r++) k.peak_muladd(1000);
   let iters = 100_000;
   // grow the count until one round takes ~ms/5
   for (;;) {

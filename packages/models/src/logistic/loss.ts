@@ -1,4 +1,4 @@
-import { gemvInto, gemvTInto, softmaxInto } from '@discern/linalg';
+import { SimdHeap, gemvInto, gemvTInto, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
@@ -78,6 +78,57 @@ export interface LossTask {
   readonly out: Float64Array;
   readonly c0: number;
   readonly c1: number;
+  /** Whether to use the WebAssembly SIMD kernels (the fitting thread's choice); the same bits either way. */
+  readonly simd: boolean;
+  /** Names this fit's data, so that a thread keeps its copy in the kernels' memory from pass to pass. */
+  readonly key: number;
+}
+
+/**
+ * A thread's copy of its rows for the SIMD kernels (linalg's gemv, gemvt): rows [R0, R1) of X as they are and
+ * transposed (gemv takes a lane per row), with room for θ, one score row's z and one gradient. Made on the first
+ * pass of a fit, kept while the fit's passes go on (one fit at a time per thread).
+ */
+interface LossHeap {
+  readonly key: number;
+  readonly R0: number;
+  readonly R1: number;
+  readonly heap: SimdHeap;
+  readonly x: number;
+  readonly xt: number;
+  readonly ld: number;
+  readonly theta: number;
+  readonly z: number;
+  readonly g: number;
+}
+
+let lossHeap: LossHeap | undefined;
+
+/**
+ * At most this many numbers of X per thread go into the kernels' memory (twice: as they are and transposed), so
+ * that a fit on a large sample does not triple its memory; past it the pass stays on the JavaScript kernels (the same
+ * bits). 2²² numbers: 32 MB a copy, 400,000 rows of 10 features.
+ */
+const SIMD_MAX_NUMBERS = 1 << 22;
+
+function lossHeapFor(t: LossTask): LossHeap | undefined {
+  const size = chunkRows(t.n);
+  const R0 = t.c0 * size, R1 = Math.min(t.n, t.c1 * size);
+  if (lossHeap?.key === t.key && lossHeap.R0 === R0 && lossHeap.R1 === R1) return lossHeap;
+  lossHeap = undefined; // let the previous fit's copy go before making this one
+  const { p } = t;
+  const rows = R1 - R0;
+  if (rows * p > SIMD_MAX_NUMBERS) return undefined;
+  const ld = Math.ceil(rows / 4) * 4;
+  const stride = p + (t.fitIntercept ? 1 : 0);
+  const sizes = [rows * p, ld * p, t.rows * stride, size, p];
+  const heap = SimdHeap.create(sizes);
+  if (!heap) return undefined;
+  const [x, xt, theta, z, g] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number];
+  heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
+  heap.k.transpose(x * 8, rows, p, xt * 8, ld);
+  lossHeap = { key: t.key, R0, R1, heap, x, xt, ld, theta, z, g };
+  return lossHeap;
 }
 
 /** Runs a LossTask. */
@@ -87,15 +138,28 @@ export function runLossTask(t: LossTask): void {
   const slot = 1 + rows * stride;
   const size = chunkRows(n);
   const e = rows > 1 ? new Float64Array(rows) : undefined;
+  const g = t.simd ? lossHeapFor(t) : undefined;
+  if (g) g.heap.f64.set(theta, g.theta);
   for (let c = t.c0; c < t.c1; c++) {
     const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
     const Xc = X.subarray(r0 * p, r1 * p);
-    for (let k = 0; k < rows; k++) gemvInto(Xc, m, p, theta, k * stride, fitIntercept ? theta[k * stride + p]! : 0, Z.subarray(k * n + r0, k * n + r1));
+    for (let k = 0; k < rows; k++) {
+      const bias = fitIntercept ? theta[k * stride + p]! : 0;
+      const z = Z.subarray(k * n + r0, k * n + r1);
+      if (g) {
+        g.heap.k.gemv((g.xt + r0 - g.R0) * 8, g.ld, m, p, (g.theta + k * stride) * 8, bias, g.z * 8);
+        z.set(g.heap.view(g.z, m));
+      } else gemvInto(Xc, m, p, theta, k * stride, bias, z);
+    }
     out[c * slot] = e ? multinomialPointwise(t, r0, r1, e) : binaryPointwise(t, r0, r1);
     for (let k = 0; k < rows; k++) {
       const d = Z.subarray(k * n + r0, k * n + r1);
       const o = c * slot + 1 + k * stride;
-      gemvTInto(Xc, m, p, d, out, o);
+      if (g) {
+        g.heap.f64.set(d, g.z);
+        g.heap.k.gemvt((g.x + (r0 - g.R0) * p) * 8, m, p, g.z * 8, g.g * 8);
+        out.set(g.heap.view(g.g, p), o);
+      } else gemvTInto(Xc, m, p, d, out, o);
       if (fitIntercept) {
         let gb = 0;
         for (let i = 0; i < m; i++) gb += d[i]!;
@@ -212,7 +276,9 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     out: share(new Float64Array(chunks * slot)),
   };
   const T = pool ? want : 1;
-  const tasks: LossTask[] = Array.from({ length: T }, (_, g) => ({ ...task, c0: Math.floor((g * chunks) / T), c1: Math.floor(((g + 1) * chunks) / T) }));
+  const simd = simdEnabled();
+  const key = Math.random();
+  const tasks: LossTask[] = Array.from({ length: T }, (_, g) => ({ ...task, c0: Math.floor((g * chunks) / T), c1: Math.floor(((g + 1) * chunks) / T), simd, key }));
   const out = task.out;
 
   return (theta, grad) => {
