@@ -34,9 +34,13 @@ export interface ClassDistributionGridInput {
 
 export const DISTRIBUTION_Y_TITLE = '(1/N) dN/dx';
 
+/** Vega's tableau10: for 9 and 10 classes, where the 8 colours of the palette would repeat. */
+const TEN_COLORS = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#79706e'];
+
 /** The colour of each class: signal blue and background vermillion for two classes, the palette in order otherwise. */
 function classColors(classNames: readonly string[], signal: string | undefined): string[] {
   if (classNames.length === 2 && signal !== undefined) return classNames.map((c) => (c === signal ? SIGNAL_COLOR : BACKGROUND_COLOR));
+  if (classNames.length > CATEGORY_PALETTE.length) return classNames.map((_, k) => TEN_COLORS[k % TEN_COLORS.length]!);
   if (signal === undefined) return classNames.map((_, k) => CATEGORY_PALETTE[k % CATEGORY_PALETTE.length]!);
   // the signal first in the palette (blue), the others after it in order
   let next = 1;
@@ -45,7 +49,8 @@ function classColors(classNames: readonly string[], signal: string | undefined):
 
 /**
  * TMVA's input-variable plots as a grid of small multiples: for each variable, the distribution of every class,
- * normalised to unit area (weighted), as overlaid step histograms. One legend for the whole grid. A class whose
+ * normalised to unit area (weighted), as overlaid step histograms (filled for up to three classes, lines beyond), in
+ * colours that stay distinct up to ten classes. One legend for the whole grid. A class whose
  * total in a panel is not positive (no events, or negative weights outweighing the rest) is left out of that panel,
  * and the panel says so.
  */
@@ -68,6 +73,8 @@ export function classDistributionGrid(input: ClassDistributionGridInput): VegaLi
     scale: { domain: shownName, range: colors },
     legend: { title: null, orient: 'top', direction: 'horizontal', symbolType: 'square', symbolOpacity: 0.6 },
   };
+  // more than three filled areas on top of each other are a blur: lines only
+  const fillOpacity = classNames.length <= 3 ? 0.25 : 0;
   const width = input.panelWidth ?? 210;
   const height = input.panelHeight ?? 120;
   const specs = panels.map((p) => {
@@ -100,7 +107,7 @@ export function classDistributionGrid(input: ClassDistributionGridInput): VegaLi
       height,
       data: { values: rows },
       layer: [
-        { mark: { type: 'area', interpolate: 'step-after', fillOpacity: 0.25 }, encoding: { x, y, color, detail: { field: 'class' } } },
+        { mark: { type: 'area', interpolate: 'step-after', fillOpacity }, encoding: { x, y, color, detail: { field: 'class' } } },
         { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 }, encoding: { x, y, color } },
       ],
     };

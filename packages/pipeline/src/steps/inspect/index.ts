@@ -10,7 +10,13 @@ import { type InspectResult, inspectResultSchema } from './result.js';
 const params = strict({
   on: z.string().default('train').describe('the dataset whose input variables are inspected (typically train, before fitting)'),
   features: z.array(z.string()).min(1).optional().describe('the variables to inspect (default: every feature of the data)'),
-  bins: z.number().int().min(2).max(1000).default(40).describe('equal-width bins of each histogram, over the variable’s range; the separation is computed on them'),
+  bins: z
+    .number()
+    .int()
+    .min(2)
+    .max(1000)
+    .default(40)
+    .describe('equal-width bins of each histogram over the variable’s range (a variable of fewer whole-number values: one bin per value); the separation is computed on them'),
   plot: z
     .number()
     .int()
@@ -67,7 +73,19 @@ export const inspectStep = defineStep({
     const undefinedReasons: Record<string, string> = {};
     for (const j of cols) {
       for (let i = 0; i < n; i++) column[i] = raw.data[i * P + j]!;
-      const h = classHistograms(column, ds.y, K, { bins: p.bins, ...(w ? { weights: w } : {}) });
+      // A variable of whole numbers taking no more values than there are bins (pixel intensities 0–16, counts) gets one
+      // bin per value, centred on it: equal-width bins over its range would leave every other bin empty.
+      let lo = Infinity, hi = -Infinity, whole = true;
+      for (let i = 0; i < n; i++) {
+        const v = column[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        // within rounding of a whole number: a standardisation undone gives 3.0000000000000004 for 3
+        if (whole && Math.abs(v - Math.round(v)) > 1e-9 * Math.max(1, Math.abs(v))) whole = false;
+      }
+      const values = whole ? Math.round(hi) - Math.round(lo) + 1 : Infinity;
+      const binning = values <= p.bins ? { bins: values, range: [Math.round(lo) - 0.5, Math.round(hi) + 0.5] as [number, number] } : { bins: p.bins };
+      const h = classHistograms(column, ds.y, K, { ...binning, ...(w ? { weights: w } : {}) });
       const bins = h.edges.length - 1;
       const width = (h.edges[bins]! - h.edges[0]!) / bins;
       let sep = NaN;
@@ -85,7 +103,7 @@ export const inspectStep = defineStep({
         mean[c] = finite(mu);
         std[c] = finite(Math.sqrt(Math.max(0, t / totals[k]!)));
       });
-      features[names[j]!] = { separation: finite(sep), rank: null, mean, std, range: [h.edges[0]!, h.edges[bins]!] };
+      features[names[j]!] = { separation: finite(sep), rank: null, mean, std, bins, range: [h.edges[0]!, h.edges[bins]!] };
     }
     // the ranking: by decreasing separation, ties in data order; without a signal class, data order
     const order = wanted.map((_, i) => i);

@@ -59,6 +59,21 @@ describe('inspect: input variables before fitting', () => {
     expect(after.train.correlation.b[0][1]).toBeCloseTo(before.train.correlation.b[0][1], 12);
   });
 
+  it('a variable of few whole-number values gets one bin per value, centred on it', async () => {
+    const rows = ['k,x,label'];
+    for (let i = 0; i < 300; i++) rows.push(`${i % 4},${(i * 0.37) % 1},b`, `${2 + (i % 4)},${(i * 0.53) % 1},s`);
+    const r = await runConfig(CONFIG('  - inspect: { bins: 10 }\n'), { 'd.csv': `${rows.join('\n')}\n` });
+    const k = (r.metrics.inspect as Json).train.features.k;
+    expect(k.bins).toBe(6);
+    expect(k.range).toEqual([-0.5, 5.5]);
+    const y = Array.from({ length: 600 }, (_, i) => i % 2);
+    const v = Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) % 4 : 2 + (Math.floor(i / 2) % 4)));
+    // b uniform on 0..3, s on 2..5: ŷ = ¼ on the shared values 2, 3 → ½·(4·(¼)²/¼) = ½
+    expect(k.separation).toBeCloseTo(0.5, 14);
+    expect(separation(v, y, { bins: 6, range: [-0.5, 5.5] }).separation).toBeCloseTo(0.5, 14);
+    expect((r.metrics.inspect as Json).train.features.x.bins).toBe(10);
+  });
+
   it('three classes: distributions and correlations, no separation, said why', async () => {
     const r = await runConfig('name: i\nseed: 1\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - inspect: {}\n', { 'd.csv': threeClassCsv(50) });
     const m = (r.metrics.inspect as Json).train;

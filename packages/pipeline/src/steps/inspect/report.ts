@@ -29,7 +29,7 @@ export async function inspectReport(result: InspectResult, _view: unknown, p: In
   const tables: ReportTable[] = [
     {
       caption: ranked
-        ? `Input variables on ${ds}, ranked by their separation ⟨S²⟩ of ${signal} (signal) and ${background} (background), from ${Number(result.bins)} equal-width bins over each variable's range${result.weighted ? '; weighted events' : ''}`
+        ? `Input variables on ${ds}, ranked by their separation ⟨S²⟩ of ${signal} (signal) and ${background} (background), from ${Number(result.bins)} equal-width bins over each variable's range (one bin per value for a variable of fewer whole-number values)${result.weighted ? '; weighted events' : ''}`
         : `Input variables on ${ds} (${classes.length} classes: the separation ⟨S²⟩ needs two)`,
       columns: [...(ranked ? ['rank'] : []), 'variable', ...(ranked ? ['separation ⟨S²⟩'] : []), ...(perClass ? classes.flatMap((c) => [`mean (${c})`, `std (${c})`]) : [])],
       rows: names.map((f) => {
@@ -40,9 +40,11 @@ export async function inspectReport(result: InspectResult, _view: unknown, p: In
   ];
   const r = await import('@discern/report');
   const plots: PlotInput[] = [];
-  const drawn = names.slice(0, p.plot);
+  // a variable that is constant in every class has nothing to show: listed in the table, not drawn
+  const varies = (f: string): boolean => Object.values(result.features[f]!.std).some((s) => typeof s === 'number' && s > 0);
+  const drawn = names.filter(varies).slice(0, p.plot);
   const hist = inspectHistograms.get(p);
-  const more = names.length > drawn.length ? `; the first ${drawn.length} of ${names.length}${ranked ? ' by separation' : ''}, all in the table` : '';
+  const more = names.length > drawn.length ? `; the first ${drawn.length} of ${names.length}${ranked ? ' by separation' : ''}${drawn.length < Math.min(p.plot, names.length) || names.some((f) => !varies(f)) ? ' (constant ones left out)' : ''}, all in the table` : '';
   if (hist) {
     plots.push({
       kind: 'spec',

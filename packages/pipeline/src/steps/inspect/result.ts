@@ -3,7 +3,7 @@ import { fig } from '../../figures.js';
 
 /**
  * What `inspect` adds to metrics.json: per variable its separation ⟨S²⟩ (signal against background, from the
- * histograms of `bins` equal-width bins over `range`), its rank, and each class's weighted mean and standard
+ * histograms of its `bins` equal-width bins over its `range`), its rank, and each class's weighted mean and standard
  * deviation; the ranking; each class's correlation matrix (rows and columns in the order of `ranking`'s variables as
  * the data hold them: the keys of `features`). A coefficient that is undefined (a constant variable) is null.
  */
@@ -21,6 +21,8 @@ export const inspectResultSchema = z.strictObject({
       rank: fig.count(),
       mean: z.record(z.string(), fig.value()),
       std: z.record(z.string(), fig.value()),
+      /** The histograms' bins and range: `bins` of the step, or one per value of a whole-number variable. */
+      bins: fig.count(),
       range: fig.interval('value'),
     }),
   ),
