@@ -174,6 +174,9 @@ describe('paired bootstrap of AUC and rejection differences', () => {
     expect(errorText(() => pairedBootstrap(y, [a, b], { nBoot: 1 }))).toBe('INVALID_ARGUMENT: nBoot is 1; expected an integer ≥ 2');
     expect(errorText(() => pairedBootstrap(y, [a, b], { signalEfficiency: [1.5] }))).toBe('INVALID_ARGUMENT: signalEfficiency[0] is 1.5; an efficiency must lie in [0, 1]');
     expect(errorText(() => pairedBootstrap(y, [a, b.subarray(1)]))).toBe('INVALID_ARGUMENT: scores[1] has 899 entries but yTrue has 900; they must have the same length');
+    expect(errorText(() => pairedBootstrap([1, 1, 1], [[1, 2, 3], [3, 2, 1]]))).toBe('LABEL_INVALID: a paired bootstrap needs both classes in yTrue, but only the positive class is present (3 samples)');
+    // background weights summing to 0 on the whole sample
+    expect(errorText(() => pairedBootstrap([1, 1, 0, 0], [[4, 3, 2, 1], [1, 2, 3, 4]], { weights: [1, 1, 1, -1] }))).toBe('DATA_INVALID: scores[0]: the total weight of the negative class is 0; it must be positive');
   });
 
   it('stops when cancelled', () => {

@@ -140,18 +140,74 @@ export interface PairedBootstrapResult {
   pairs: PairedComparison[];
 }
 
-/** AUC and 1 − εB at the targets of one classifier under the event weights `w`: one walk down its sort. */
-function figuresOf(input: BinaryInput, order: Uint32Array, targets: ArrayLike<number>, what: string): { auc: number; rejection: Float64Array } {
-  const area = new TrapezoidArea();
-  const at = new CurveInterpolator(targets, 'min');
-  forEachRocPoint(input, order, what, (fpr, tpr) => {
-    area.push(fpr, tpr);
-    at.push(tpr, fpr);
-  });
-  const eb = at.values();
-  const rejection = new Float64Array(eb.length);
-  for (let t = 0; t < eb.length; t++) rejection[t] = 1 - eb[t]!;
-  return { auc: area.value(), rejection };
+/**
+ * One classifier's events laid out in the order of its sort (decreasing score), so that a replicate walks them
+ * sequentially: the class, the weight and whether a run of equal scores ends there, by rank. A replicate then
+ * reads each event's draw count once (count[order[r]]) instead of the class, weight and score of a random event at
+ * every step: on a million events this is most of the time.
+ */
+class RankedClassifier {
+  private readonly truth: Uint8Array;
+  private readonly weight: Float64Array;
+  private readonly runEnd: Uint8Array;
+  private readonly w: Float64Array;
+
+  constructor(
+    input: BinaryInput,
+    private readonly order: Uint32Array,
+    private readonly what: string,
+  ) {
+    const n = order.length;
+    this.truth = new Uint8Array(n);
+    this.weight = new Float64Array(n);
+    this.runEnd = new Uint8Array(n);
+    this.w = new Float64Array(n);
+    const { truth, score, weights } = input;
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      this.truth[r] = truth[i]!;
+      this.weight[r] = weights ? weights[i]! : 1;
+      this.runEnd[r] = r === n - 1 || score[order[r + 1]!] !== score[i] ? 1 : 0;
+    }
+  }
+
+  /**
+   * AUC and 1 − εB at the targets, with each event counted `count[event]` times (all once when undefined): the ROC
+   * walked as forEachRocPoint walks it (the same sums in the same order, so the whole sample gives rocAuc's and
+   * backgroundAtSignalEfficiency's numbers bit for bit), the area by the trapezoid rule, εB at εS as fprAtTpr.
+   */
+  figures(count: Uint32Array | undefined, targets: ArrayLike<number>): { auc: number; rejection: Float64Array } {
+    const { truth, weight, runEnd, order, w } = this;
+    const n = order.length;
+    let P = 0, N = 0;
+    for (let r = 0; r < n; r++) {
+      const wr = count ? count[order[r]!]! * weight[r]! : weight[r]!;
+      w[r] = wr;
+      if (truth[r] === 1) P += wr;
+      else N += wr;
+    }
+    if (!(P > 0) || !(N > 0)) {
+      throw new DiscernError('DATA_INVALID', `${this.what}: the total weight of the ${P > 0 ? 'negative' : 'positive'} class is ${P > 0 ? N : P}; it must be positive`, { totalPositive: P, totalNegative: N });
+    }
+    const area = new TrapezoidArea();
+    const at = new CurveInterpolator(targets, 'min');
+    area.push(0 / N, 0 / P);
+    at.push(0 / P, 0 / N);
+    let tp = 0, fp = 0;
+    for (let r = 0; r < n; r++) {
+      if (truth[r] === 1) tp += w[r]!;
+      else fp += w[r]!;
+      if (runEnd[r]) {
+        const x = fp / N, y = tp / P;
+        area.push(x, y);
+        at.push(y, x);
+      }
+    }
+    const eb = at.values();
+    const rejection = new Float64Array(eb.length);
+    for (let t = 0; t < eb.length; t++) rejection[t] = 1 - eb[t]!;
+    return { auc: area.value(), rejection };
+  }
 }
 
 /**
@@ -161,7 +217,8 @@ function figuresOf(input: BinaryInput, order: Uint32Array, targets: ArrayLike<nu
  * is the percentile interval of its replicates. Weighted events are drawn with their weights (an event drawn c
  * times counts c·w). A replicate is computed without re-sorting: the draw is a count per event, and each
  * classifier's ROC curve is walked down its one sort with weights c·w. The point values are those of rocAuc and
- * backgroundAtSignalEfficiency on the whole sample.
+ * backgroundAtSignalEfficiency on the whole sample. Cost: one sort per classifier, then O(N) per replicate and
+ * classifier (1,000,000 events, two classifiers: about 0.1 s per replicate).
  */
 export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly ArrayLike<number>[], options: PairedBootstrapOptions = {}): PairedBootstrapResult {
   const nBoot = options.nBoot ?? 1000;
@@ -177,16 +234,24 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
   const base = { ...(options.weights !== undefined ? { weights: options.weights } : {}), ...(options.posLabel !== undefined ? { posLabel: options.posLabel } : {}) };
   const inputs = scores.map((s, k) => binaryInput(yTrue, s, base, `scores[${k}]`));
   const first = inputs[0]!;
-  const { truth, weights } = first;
+  const { truth } = first;
   const N = truth.length;
-  const orders = inputs.map((inp) => orderOf(inp.score, undefined));
-  const whole = inputs.map((inp, k) => figuresOf(inp, orders[k]!, targets, `scores[${k}]`));
+  let nPos = 0;
+  for (let i = 0; i < N; i++) nPos += truth[i]!;
+  const posIdx = new Uint32Array(nPos), negIdx = new Uint32Array(N - nPos);
+  for (let i = 0, a = 0, b = 0; i < N; i++) {
+    if (truth[i] === 1) posIdx[a++] = i;
+    else negIdx[b++] = i;
+  }
+  // (each replicate keeps every class's size, so both stay present)
+  if (posIdx.length === 0 || negIdx.length === 0)
+    throw new DiscernError('LABEL_INVALID', `a paired bootstrap needs both classes in yTrue, but only the ${posIdx.length ? 'positive' : 'negative'} class is present (${N} samples)`, { nPositive: posIdx.length, n: N });
+  const ranked = inputs.map((inp, k) => new RankedClassifier(inp, orderOf(inp.score, undefined), `scores[${k}]`));
+  const whole = ranked.map((c) => c.figures(undefined, targets));
   const M = scores.length;
   const pairIdx: [number, number][] = [];
   for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) pairIdx.push([a, b]);
 
-  const posIdx: number[] = [], negIdx: number[] = [];
-  for (let i = 0; i < N; i++) (truth[i] === 1 ? posIdx : negIdx).push(i);
   const T = targets.length;
   // replicates of each pair's differences: [pair][figure][replicate], figure 0 the AUC, 1.. the rejections
   const reps = pairIdx.map(() => Array.from({ length: 1 + T }, () => new Float64Array(nBoot)));
@@ -194,19 +259,19 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
   const own = scores.map(() => Array.from({ length: 1 + T }, () => new Float64Array(nBoot)));
   const rng = createRng(seed);
   const count = new Uint32Array(N);
-  const w = new Float64Array(N);
   const aucs = new Float64Array(M);
   const rej = Array.from({ length: M }, () => new Float64Array(T));
   for (let r = 0; r < nBoot; r++) {
     throwIfCancelled(options.signal, 'paired bootstrap');
     count.fill(0);
-    for (let t = 0; t < posIdx.length; t++) count[posIdx[rng.int(posIdx.length)]!]!++;
-    for (let t = 0; t < negIdx.length; t++) count[negIdx[rng.int(negIdx.length)]!]!++;
-    for (let i = 0; i < N; i++) w[i] = weights ? count[i]! * weights[i]! : count[i]!;
+    // ⌊u·n⌋ of a 53-bit uniform u: a bias below n/2⁵³, and several times faster than rng.int's exact draw
+    const np = posIdx.length, nn = negIdx.length;
+    for (let t = 0; t < np; t++) count[posIdx[Math.floor(rng.uniform() * np)]!]!++;
+    for (let t = 0; t < nn; t++) count[negIdx[Math.floor(rng.uniform() * nn)]!]!++;
     for (let k = 0; k < M; k++) {
       let f;
       try {
-        f = figuresOf({ truth, score: inputs[k]!.score, weights: w }, orders[k]!, targets, `scores[${k}]`);
+        f = ranked[k]!.figures(count, targets);
       } catch (e) {
         throw new DiscernError('DATA_INVALID', `paired bootstrap, replicate ${r + 1}: ${(e as Error).message} (negative event weights outweigh the positive ones in a resample)`, { replicate: r });
       }
