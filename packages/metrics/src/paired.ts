@@ -1,7 +1,7 @@
 import { createRng } from '@discern/linalg';
 import { type CancelSignal, DiscernError, checkLevel, normPpf, normSf, throwIfCancelled } from '@discern/core';
 import { placementValues, quantileSorted } from './delong.js';
-import { CurveInterpolator, TrapezoidArea, binaryInput, forEachRocPoint, orderOf, type BinaryInput } from './roc.js';
+import { CurveInterpolator, TrapezoidArea, binaryInput, orderOf, type BinaryInput } from './roc.js';
 import { asScores, checkLength } from './validate.js';
 
 /**
