@@ -52,7 +52,7 @@ export { DEFAULT_DENSITY } from './bayes/densities.js';
 export type { DensitySpec, GaussianDensitySpec, GmmDensitySpec } from './bayes/densities.js';
 
 // the fold models of a cross-validation as one classifier (applied by average or by fold)
-export { FOLD_OPS, FoldEnsemble, checkFoldExpr, evaluateFoldExpr, foldColumns, foldOfRows, stratifiedFolds } from './ensemble/index.js';
+export { FOLD_OPS, FoldEnsemble, checkFoldExpr, columnsOutside, evaluateFoldExpr, foldColumns, foldOfRows, stratifiedFolds } from './ensemble/index.js';
 export type { EnsembleMode, FoldEnsembleJSON, FoldEnsembleOptions, FoldExpr, FoldMember, FoldOp, FoldRule } from './ensemble/index.js';
 
 // model kinds, loading, the saved-model file

@@ -6,7 +6,7 @@ import { isModelKind, isSupervised } from '../kinds.js';
 import { loadEstimator } from '../load.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
 import { checkPredictX, checkXy, notFitted } from '../validate.js';
-import { type FoldRule, checkFoldExpr, foldColumns, foldOfRows, foldRuleJSON, readFoldRule } from './fold-rule.js';
+import { type FoldRule, checkFoldExpr, columnsOutside, foldColumns, foldOfRows, foldRuleJSON, readFoldRule } from './fold-rule.js';
 
 const NAME = 'FoldEnsemble';
 const KIND = 'fold-ensemble';
@@ -137,12 +137,10 @@ export class FoldEnsemble implements Classifier {
     if (!(Number.isInteger(nFeatures) && nFeatures >= 1)) throw new DiscernError('INVALID_ARGUMENT', `${NAME}: nFeatures must be a positive integer, got ${nFeatures}`, {});
     if (!this.rule) return undefined;
     checkFoldExpr(this.rule.tree, nFeatures, `${NAME} rule ${JSON.stringify(this.rule.expression)}`);
-    const skip = new Set(foldColumns(this.rule.tree));
-    const cols: number[] = [];
-    for (let j = 0; j < nFeatures; j++) if (!skip.has(j)) cols.push(j);
+    const cols = columnsOutside(this.rule.tree, nFeatures);
     if (cols.length === 0)
       throw new DiscernError('INVALID_ARGUMENT', `${NAME}: the fold rule ${JSON.stringify(this.rule.expression)} reads every input column, which leaves none for the fold models`, {});
-    return Int32Array.from(cols);
+    return cols;
   }
 
   get nClasses(): number {

@@ -61,6 +61,14 @@ export function foldColumns(tree: FoldExpr): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
+/** The input columns a tree does not read, ascending: the inputs of the fold models. */
+export function columnsOutside(tree: FoldExpr, nInputs: number): Int32Array {
+  const skip = new Set(foldColumns(tree));
+  const cols: number[] = [];
+  for (let j = 0; j < nInputs; j++) if (!skip.has(j)) cols.push(j);
+  return Int32Array.from(cols);
+}
+
 /** Math.round's rule (half up), from floor and a comparison: the ONNX graph computes the same. */
 function roundHalfUp(v: number): number {
   const f = Math.floor(v);

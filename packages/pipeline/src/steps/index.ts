@@ -3,6 +3,7 @@ import { StepRegistry } from '../registry.js';
 import { type AnyStep } from '../step.js';
 import { calibrateStep } from './calibrate/index.js';
 import { compareStep } from './compare/index.js';
+import { crossvalidateStep } from './crossvalidate/index.js';
 import { decideStep } from './decide/index.js';
 import { evaluateStep } from './evaluate/index.js';
 import { exportStep } from './export/index.js';
@@ -13,6 +14,7 @@ import { inspectStep } from './inspect/index.js';
 import { predictStep } from './predict/index.js';
 import { scoreStep } from './score/index.js';
 import { splitStep } from './split/index.js';
+import { tuneStep } from './tune/index.js';
 import { standardizeStep } from './standardize/index.js';
 
 /**
@@ -30,6 +32,8 @@ export const builtinStepMap = {
   decide: decideStep,
   'gaussian-test': gaussianTestStep,
   inspect: inspectStep,
+  crossvalidate: crossvalidateStep,
+  tune: tuneStep,
   compare: compareStep,
   importance: importanceStep,
   calibrate: calibrateStep,

@@ -4,7 +4,7 @@ import { type Classifier, type ClusterModel, type Estimator, type FitOptions, su
 import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../../context.js';
 import { datasetNaming } from '../naming.js';
-import { builtinModels, findModel } from './models/index.js';
+import { NOT_FITTED_BY_FIT, builtinModels, findModel } from './models/index.js';
 import { type ModelSpec, configKeyOf } from './models/spec.js';
 
 /** A model's name in the run: letters, digits, "-" and "_". */
@@ -18,8 +18,12 @@ export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of
 export function modelConfigSchema(extra: z.ZodRawShape, models: readonly ModelSpec[] = builtinModels) {
   const branches = models.map((m) => m.schema.extend({ model: z.literal(m.name), ...extra }));
   return z.discriminatedUnion('model', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
-    error: (iss) =>
-      iss.code === 'invalid_union' ? `unknown model ${JSON.stringify((iss.input as { model?: unknown } | undefined)?.model)}; accepted: ${models.map((m) => m.name).join(', ')}` : undefined,
+    error: (iss) => {
+      if (iss.code !== 'invalid_union') return undefined;
+      const model = (iss.input as { model?: unknown } | undefined)?.model;
+      const why = typeof model === 'string' && Object.hasOwn(NOT_FITTED_BY_FIT, model) ? NOT_FITTED_BY_FIT[model as keyof typeof NOT_FITTED_BY_FIT] : undefined;
+      return why ?? `unknown model ${JSON.stringify(model)}; accepted: ${models.map((m) => m.name).join(', ')}`;
+    },
   });
 }
 

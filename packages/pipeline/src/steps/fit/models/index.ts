@@ -5,8 +5,18 @@ import { gmmModel, kmeansModel, latentClassModel, multinomialMixtureModel } from
 import { mlpModel } from './mlp.js';
 import { type ModelSpec } from './spec.js';
 
-/** Every model family the `fit` step knows, one per ModelKind (a new kind is a type error here until it has one). */
-const byKind: Readonly<Record<ModelKind, ModelSpec>> = {
+/**
+ * Kinds that no `fit` step makes, and what makes them: `fit: { model: fold-ensemble }` is refused with this reason
+ * (a fold ensemble is the k fold models of a crossvalidate step, not a family with options of its own).
+ */
+export const NOT_FITTED_BY_FIT: Readonly<Partial<Record<ModelKind, string>>> = {
+  'fold-ensemble': 'a fold ensemble is made by the crossvalidate step (its k fold models, applied by average or by fold), not by fit; write `- crossvalidate: { model: <family>, folds: 5, name: <name> }`',
+};
+
+type FittedKind = Exclude<ModelKind, 'fold-ensemble'>;
+
+/** Every model family the `fit` step knows, one per ModelKind but those above (a new kind is a type error here until it has one). */
+const byKind: Readonly<Record<FittedKind, ModelSpec>> = {
   logistic: logisticModel,
   mlp: mlpModel,
   'gaussian-nb': gaussianNbModel,
@@ -19,11 +29,11 @@ const byKind: Readonly<Record<ModelKind, ModelSpec>> = {
   kmeans: kmeansModel,
   'multinomial-mixture': multinomialMixtureModel,
   'latent-class': latentClassModel,
-} as unknown as Record<ModelKind, ModelSpec>;
+} as unknown as Record<FittedKind, ModelSpec>;
 
 /** In the order `discern plugins` lists them. */
 export const builtinModels: readonly ModelSpec[] = Object.values(byKind);
 
 export function findModel(name: string): ModelSpec | undefined {
-  return Object.hasOwn(byKind, name) ? byKind[name as ModelKind] : undefined;
+  return Object.hasOwn(byKind, name) ? byKind[name as FittedKind] : undefined;
 }
