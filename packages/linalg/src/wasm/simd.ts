@@ -136,7 +136,7 @@ export class SimdHeap {
 }
 
 /**
- * The machine's f64x2 multiply-add rate in this thread, in GFLOP/s: `peak_muladd` (12 independent chains of
+ * The machine's f64x2 multiply-add rate in this thread, in GFLOP/s: `peak_muladd` (10 independent chains of
  * f64x2.mul and f64x2.add) run for about `ms` milliseconds; the best of 5 rounds. Undefined without SIMD.
  */
 export function measureVectorPeak(ms = 100): number | undefined {
@@ -160,8 +160,8 @@ export function measureVectorPeak(ms = 100): number | undefined {
     const t0 = performance.now();
     k.peak_muladd(iters);
     const dt = (performance.now() - t0) / 1000;
-    // 12 instructions per iteration, 2 lanes each, 1 flop per lane
-    best = Math.max(best, (iters * 12 * 2) / dt / 1e9);
+    // 10 instructions per iteration, 2 lanes each, 1 flop per lane
+    best = Math.max(best, (iters * 10 * 2) / dt / 1e9);
   }
   return best;
 }
