@@ -77,56 +77,6 @@ export interface Check {
   readonly pass: boolean;
 }
 
-/**
- * The machine's f64x2 multiply-add peak on `threads` cores, in GFLOP/s: the kernels' own `peak_muladd` (10 independent
- * chains of f64x2.mul and f64x2.add, the instructions the kernels use) run at once on this thread and threads − 1
- * worker threads, ~0.25 s, the median round of each thread summed. Relaxed SIMD's fused multiply-add is not used by the
- * kernels (it rounds once, so the results would differ from the JavaScript reference), so it is not the peak here.
- */
-export async function measurePeak(threads: number): Promise<number> {
-  const { KERNELS_WASM_BASE64 } = await import('../../packages/linalg/src/wasm/kernels-wasm.js');
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(workerData, 'base64'))).exports;
-    for (let r = 0; r < 2000; r++) k.peak_muladd(1000);
-    parentPort.on('message', ({ iters, rounds }) => {
-      const out = [];
-      for (let r = 0; r < rounds; r++) { const t0 = performance.now(); k.peak_muladd(iters); out.push((iters * 20) / ((performance.now() - t0) / 1000) / 1e9); }
-      parentPort.postMessage(out);
-    });`;
-  const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: object) => { exports: { peak_muladd(n: number): number } }; Module: new (b: Uint8Array) => object } }).WebAssembly;
-  const k = new wasm.Instance(new wasm.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'))).exports;
-  // many short calls first: V8 runs a WebAssembly function's baseline (Liftoff) code until it has been called
-  // enough to be recompiled by its optimising compiler, and a call in progress never switches
-  for (let r = 0; r < 2000; r++) k.peak_muladd(1000);
-  let iters = 1 << 16;
-  for (;;) {
-    const t0 = performance.now();
-    k.peak_muladd(iters);
-    if (performance.now() - t0 > 25 || iters > 1 << 30) break;
-    iters *= 2;
-  }
-  const rounds = 9;
-  const { Worker } = await import('node:worker_threads');
-  const workers = Array.from({ length: threads - 1 }, () => new Worker(code, { eval: true, workerData: KERNELS_WASM_BASE64 }));
-  try {
-    // workers first (they take a few ms to start); the rounds overlap, and the median of each thread's rounds is taken
-    const pending = workers.map((w) => new Promise<number[]>((res) => w.once('message', res)));
-    workers.forEach((w) => w.postMessage({ iters, rounds }));
-    await new Promise((r) => setTimeout(r, 30));
-    const mine: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const t0 = performance.now();
-      k.peak_muladd(iters);
-      mine.push((iters * 20) / ((performance.now() - t0) / 1000) / 1e9);
-    }
-    const all = [mine, ...(await Promise.all(pending))];
-    return all.reduce((s, rates) => s + median(rates), 0);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-}
-
 /** X stacked `times` times (the same rows again and again): the 10×-rows scaling runs. */
 export function replicate(X: Dense, times: number): Dense {
   const data = new Float64Array(X.data.length * times);

@@ -17,8 +17,8 @@
  * possibly stale dist build, so plain `tsx tools/bench/run.ts` needs no build and no tsconfig flag.
  */
 import { writeFileSync } from 'node:fs';
-import { relaxedSimdAvailable, simdEnabled } from '@discern/linalg';
-import { type BenchOptions, type BenchResult, type SklearnInfo, PythonSession, cpuMedian, isMain, machine, measurePeak, wallMedian } from './common.js';
+import { measureVectorPeakOn, relaxedSimdAvailable, simdEnabled } from '@discern/linalg';
+import { type BenchOptions, type BenchResult, type SklearnInfo, PythonSession, cpuMedian, isMain, machine, wallMedian } from './common.js';
 
 
 const fmt = (s: number): string => (s >= 10 ? s.toFixed(2) : s.toFixed(3));
@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   }
   const m0 = machine();
   const info = await sklearnInfo();
-  const peak = simdEnabled() ? { one: await measurePeak(1), two: await measurePeak(2) } : undefined;
+  const one = await measureVectorPeakOn(1), two = await measureVectorPeakOn(2);
+  const peak = one !== undefined && two !== undefined ? { one, two } : undefined;
   console.log(`machine: ${m0.cpu}, ${m0.cores} cores; Node ${m0.node}; load average ${m0.load.join(', ')} (1, 5, 15 min) at start`);
   if (typeof info === 'string') console.log(`scikit-learn: not measured (${info})`);
   else {

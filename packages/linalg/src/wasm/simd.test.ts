@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { gemvInto, gemvTInto } from '../kernels.js';
 import { createRng } from '../rng.js';
-import { SimdHeap, measureVectorPeak, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
+import { SimdHeap, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
 
 const rng = createRng(15);
 const randInt = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
@@ -129,9 +129,10 @@ describe('SIMD kernels', () => {
     }
   });
 
-  it('measures a vector peak, and tells whether relaxed SIMD (fused multiply-add) validates', () => {
+  it('measures a vector peak on this thread and on two at once, and tells whether relaxed SIMD (fused multiply-add) validates', async () => {
     const peak = measureVectorPeak(20)!;
     expect(peak).toBeGreaterThan(0.1); // GFLOP/s; any machine that runs the tests does more than this
+    expect(await measureVectorPeakOn(2)).toBeGreaterThan(0.1);
     expect(typeof relaxedSimdAvailable()).toBe('boolean');
   });
 });

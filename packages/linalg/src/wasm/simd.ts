@@ -10,6 +10,7 @@
  * The module is compiled once per thread (synchronously: it is small, ~4 KB) and instantiated per user: each
  * SimdHeap is its own instance with its own memory, sized once, so that the Float64Array views into it never detach.
  */
+import type { Worker as WorkerType } from 'node:worker_threads';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 /** The parts of the WebAssembly API used here (the project's TypeScript libraries do not declare it). */
@@ -164,6 +165,59 @@ export function measureVectorPeak(ms = 100): number | undefined {
     best = Math.max(best, (iters * 10 * 2) / dt / 1e9);
   }
   return best;
+}
+
+/**
+ * The f64x2 multiply-add rate of `threads` cores at once, in GFLOP/s: `peak_muladd` run together on this thread and
+ * threads − 1 worker threads (each warmed up first, ~25 ms rounds), the median round of each thread summed.
+ * Undefined without SIMD or worker threads.
+ */
+export async function measureVectorPeakOn(threads: number): Promise<number | undefined> {
+  const mod = kernelModule();
+  if (!mod) return undefined;
+  let Worker: typeof WorkerType;
+  try {
+    ({ Worker } = await import('node:worker_threads'));
+  } catch {
+    return undefined;
+  }
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(workerData, 'base64'))).exports;
+    for (let r = 0; r < 2000; r++) k.peak_muladd(1000);
+    parentPort.on('message', ({ iters, rounds }) => {
+      const out = [];
+      for (let r = 0; r < rounds; r++) { const t0 = performance.now(); k.peak_muladd(iters); out.push((iters * 20) / ((performance.now() - t0) / 1000) / 1e9); }
+      parentPort.postMessage(out);
+    });`;
+  const k = instantiate(mod);
+  for (let r = 0; r < 2000; r++) k.peak_muladd(1000);
+  let iters = 1 << 16;
+  for (;;) {
+    const t0 = performance.now();
+    k.peak_muladd(iters);
+    if (performance.now() - t0 > 25 || iters > 1 << 30) break;
+    iters *= 2;
+  }
+  const rounds = 9;
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(code, { eval: true, workerData: KERNELS_WASM_BASE64 }));
+  const median = (a: number[]): number => a.sort((x, y) => x - y)[a.length >> 1]!;
+  try {
+    // the workers' rounds start first (a worker takes a few ms to start); the rounds overlap
+    const pending = workers.map((w) => new Promise<number[]>((res) => w.once('message', res)));
+    workers.forEach((w) => w.postMessage({ iters, rounds }));
+    await new Promise((r) => setTimeout(r, 30));
+    const mine: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      k.peak_muladd(iters);
+      mine.push((iters * 20) / ((performance.now() - t0) / 1000) / 1e9);
+    }
+    const all = [mine, ...(await Promise.all(pending))];
+    return all.reduce((s, rates) => s + median(rates), 0);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 /**
