@@ -144,14 +144,16 @@
   ;; ---------------------------------------------------------------------------------------------------------------
   ;; Gaussian mixture, M-step sums of one block. Reference: weightedDiffs and syrkBlock in gmm-estep.ts.
   ;;
-  ;; For each component k, with wr_i = lp[i·K + k] (w_i·r_ik, already normalised) and the block's rows x (bn×p):
+  ;; For each component k, with wr_i = w_i·r_ik — lp[i·K + k] itself (sc < 0), or lp[i·K + k]·sc[i] (lp holding
+  ;; exp(lp − max) and sc[i] = w_i/s_i: the normalisation's last multiply, done here rather than in a pass of its own,
+  ;; the same product) — and the block's rows x (bn×p):
   ;;   nk[k] += Σ_i wr_i  (summed from 0 over the block, then added)
   ;;   R[i, j] = wr_i·(x_ij − μ_kj)
   ;;   m[k, j] = m[k, j] + R[0, j] + R[1, j] + …        (one running sum per j, rows in order)
   ;;   S[k, a, b] += Σ_i R[i, a]·x_ib                    (b ≤ a, and a few b > a; summed from 0, then added)
   ;; Lanes run over j (or b): two columns, each its own sum over the rows in order.
   ;; ---------------------------------------------------------------------------------------------------------------
-  (func (export "gmm_mstep") (param $x i32) (param $bn i32) (param $p i32) (param $means i32) (param $lp i32)
+  (func (export "gmm_mstep") (param $x i32) (param $bn i32) (param $p i32) (param $means i32) (param $lp i32) (param $sc i32)
                              (param $K i32) (param $R i32) (param $m i32) (param $S i32) (param $nk i32)
     (local $k i32) (local $i i32) (local $j i32) (local $a i32) (local $b i32) (local $bEnd i32)
     (local $p8 i32) (local $K8 i32) (local $mk i32) (local $Sk i32) (local $ro i32) (local $xo i32) (local $end i32)
@@ -176,6 +178,8 @@
           (loop $is
             (br_if $i_done (i32.ge_s (local.get $i) (local.get $bn)))
             (local.set $wr (f64.load (i32.add (local.get $lp) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (local.get $k)) (i32.const 3)))))
+            (if (i32.ge_s (local.get $sc) (i32.const 0))
+              (then (local.set $wr (f64.mul (local.get $wr) (f64.load (i32.add (local.get $sc) (i32.shl (local.get $i) (i32.const 3))))))))
             (local.set $nsum (f64.add (local.get $nsum) (local.get $wr)))
             (local.set $wv (f64x2.splat (local.get $wr)))
             (local.set $ro (i32.mul (local.get $i) (local.get $p8)))
@@ -350,6 +354,26 @@
             (f64.store (local.get $ro) (f64.add (f64.load (local.get $ro)) (local.get $wr)))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $ks))))
+
+  ;; mx[i] = max_k lp[i·K + k] for i < bn, taken as the reference does (`if (lp > max) max = lp`, from −∞): the first
+  ;; step of normaliseBlock, for normaliseExp in gmm-estep.ts.
+  (func (export "gmm_rowmax") (param $lp i32) (param $bn i32) (param $K i32) (param $mx i32)
+    (local $i i32) (local $e i32) (local $m f64) (local $v f64)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $i) (local.get $bn)))
+        (local.set $m (f64.const -inf))
+        (local.set $e (i32.add (local.get $lp) (i32.shl (local.get $K) (i32.const 3))))
+        (block $k_done
+          (loop $ks
+            (br_if $k_done (i32.ge_u (local.get $lp) (local.get $e)))
+            (local.set $v (f64.load (local.get $lp)))
+            (local.set $m (select (local.get $v) (local.get $m) (f64.gt (local.get $v) (local.get $m))))
+            (local.set $lp (i32.add (local.get $lp) (i32.const 8)))
+            (br $ks)))
+        (f64.store (i32.add (local.get $mx) (i32.shl (local.get $i) (i32.const 3))) (local.get $m))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
 
   ;; dst[j·ldd + i] = src[i·cols + j] for i < rows, j < cols: a block of rows transposed for $quad.
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ldd i32)

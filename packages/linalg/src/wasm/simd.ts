@@ -32,7 +32,8 @@ export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 export interface SimdKernels {
   readonly memory: WasmMemory;
   gmm_estep(L: number, Lstride: number, c: number, c0: number, xt: number, ldx: number, bn: number, p: number, K: number, lp: number): void;
-  gmm_mstep(x: number, bn: number, p: number, means: number, lp: number, K: number, R: number, m: number, S: number, nk: number): void;
+  gmm_mstep(x: number, bn: number, p: number, means: number, lp: number, sc: number, K: number, R: number, m: number, S: number, nk: number): void;
+  gmm_rowmax(lp: number, bn: number, K: number, mx: number): void;
   transpose(src: number, rows: number, cols: number, dst: number, ldd: number): void;
   mm(C: number, ldc: number, A: number, sai: number, sak: number, B: number, ldb: number, M: number, N: number, Kr: number, bias: number, relu: number, E: number, decay: number): void;
   colsum(D: number, m: number, n: number, out: number): void;

@@ -261,7 +261,12 @@ interface GmmHeap {
   readonly m: number;
   readonly S: number;
   readonly nk: number;
+  /** The block's row maxima and scales w_i/s_i (normaliseExp). */
+  readonly mx: number;
+  readonly sc: number;
   readonly lpView: Float64Array;
+  readonly mxView: Float64Array;
+  readonly scView: Float64Array;
 }
 
 let gmmHeap: GmmHeap | undefined;
@@ -269,20 +274,21 @@ let gmmHeap: GmmHeap | undefined;
 function heapFor(K: number, p: number): GmmHeap | undefined {
   if (gmmHeap?.K === K && gmmHeap.p === p) return gmmHeap;
   const pp = p * p;
-  const sizes = [K * pp, K * p, K, K * p, BLOCK * p, BLOCK * p, BLOCK * p, BLOCK * K, K * p, K * pp, K];
+  const sizes = [K * pp, K * p, K, K * p, BLOCK * p, BLOCK * p, BLOCK * p, BLOCK * K, K * p, K * pp, K, BLOCK, BLOCK];
   const heap = SimdHeap.create(sizes);
   if (!heap) return undefined;
-  const [L, c, c0, means, x, xt, R, lp, m, S, nk] = sizes.map((n) => heap.alloc(n)) as [number, number, number, number, number, number, number, number, number, number, number];
-  gmmHeap = { K, p, heap, L, c, c0, means, x, xt, R, lp, m, S, nk, lpView: heap.view(lp, BLOCK * K) };
+  const [L, c, c0, means, x, xt, R, lp, m, S, nk, mx, sc] = sizes.map((n) => heap.alloc(n)) as [number, number, number, number, number, number, number, number, number, number, number, number, number];
+  gmmHeap = { K, p, heap, L, c, c0, means, x, xt, R, lp, m, S, nk, mx, sc, lpView: heap.view(lp, BLOCK * K), mxView: heap.view(mx, BLOCK), scView: heap.view(sc, BLOCK) };
   return gmmHeap;
 }
 
 /**
- * emRangeFull on the WebAssembly SIMD kernels (gmm_estep, gmm_mstep in linalg's kernels.wat): the same blocks, the
- * same operations in the same order, so the same bits. Per block: its rows are copied into the kernels' memory
- * and transposed (so that one f64x2 holds one feature of two rows), the E-step runs there, the normalisation here
- * (normaliseBlock: Math.exp and Math.log, as the reference), the M-step's sums there; the sums are copied out at the
- * end of the range. Falls back to emRangeFull where the kernels are unavailable.
+ * emRangeFull on the WebAssembly SIMD kernels (gmm_estep, gmm_rowmax, gmm_mstep in linalg's kernels.wat): the same
+ * blocks, the same operations in the same order, so the same bits. Per block: its rows are copied into the kernels'
+ * memory and transposed (so that one f64x2 holds one feature of two rows), the E-step and the rows' maxima run there,
+ * the exponentials here (normaliseExp: Math.exp and Math.log, as the reference), the M-step's sums there, with the
+ * normalisation's last multiply (w_i/s_i) folded into it; the sums are copied out at the end of the range. Falls
+ * back to emRangeFull where the kernels are unavailable.
  */
 export function emRangeFullSimd(data: Float64Array, w: Float64Array, P: GmmParams, st: EmStats, r0: number, r1: number): number {
   const { K, p } = P;
@@ -307,8 +313,9 @@ export function emRangeFullSimd(data: Float64Array, w: Float64Array, P: GmmParam
     f.set(data.subarray(s0 * p, (s0 + bn) * p), g.x);
     k.transpose(x8, bn, p, xt8, BLOCK);
     k.gmm_estep(L8, Lstride, c8, c08, xt8, BLOCK, bn, p, K, lp8);
-    total += normaliseBlock(lpView, w, s0, bn, K);
-    k.gmm_mstep(x8, bn, p, means8, lp8, K, R8, m8, S8, nk8);
+    k.gmm_rowmax(lp8, bn, K, g.mx * 8);
+    total += normaliseExp(lpView, g.mxView, g.scView, w, s0, bn, K);
+    k.gmm_mstep(x8, bn, p, means8, lp8, g.sc * 8, K, R8, m8, S8, nk8);
   }
   st.nk.set(heap.view(g.nk, K));
   st.m.set(heap.view(g.m, K * p));
@@ -527,6 +534,35 @@ export function normaliseBlock(lp: Float64Array, w: Float64Array, s0: number, bn
     total += wi * (max + Math.log(sum));
     const scale = wi / sum;
     for (let k = 0; k < K; k++) lp[o + k] = lp[o + k]! * scale;
+  }
+  return total;
+}
+
+/**
+ * normaliseBlock in two parts, for the SIMD pass: given the rows' maxima mx (gmm_rowmax), leaves exp(lp − max) in lp
+ * and w_i/s_i in sc (gmm_mstep multiplies them: the reference's last multiply), or zeros and a scale of 0 for a row
+ * with no finite maximum; returns Σ_i w_i log p(x_i) as normaliseBlock does, the same operations in the same order.
+ */
+export function normaliseExp(lp: Float64Array, mx: Float64Array, sc: Float64Array, w: Float64Array, s0: number, bn: number, K: number): number {
+  let total = 0;
+  for (let i = 0; i < bn; i++) {
+    const o = i * K;
+    const max = mx[i]!;
+    const wi = w[s0 + i]!;
+    if (!(max > -Infinity) || max === Infinity) {
+      total += wi * max;
+      for (let k = 0; k < K; k++) lp[o + k] = 0;
+      sc[i] = 0;
+      continue;
+    }
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(lp[o + k]! - max);
+      lp[o + k] = e;
+      sum += e;
+    }
+    total += wi * (max + Math.log(sum));
+    sc[i] = wi / sum;
   }
   return total;
 }
