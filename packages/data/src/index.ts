@@ -24,9 +24,9 @@ export { compileExpression, countNonFinite, plainColumns } from './expr/evaluate
 export type { ArrayColumn, ColumnCatalog, CompileOptions, CompiledExpression, ExpressionColumnKind, ExpressionColumns } from './expr/evaluate.js';
 export { datasetColumns, evaluateExpression, expressionColumns, tableColumns } from './expr/columns.js';
 export type { ExpressionData } from './expr/columns.js';
-export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, formatOf, readTableBatches, readTableFile, readTables } from './formats/read.js';
+export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, expandPathsSync, formatOf, sniffFormat, readTableBatches, readTableFile, readTables, readTablesSync } from './formats/read.js';
 export type { DataFormat, ReadTableOptions, TableBatch } from './formats/read.js';
-export { PARQUET_CODECS, ParquetStreamWriter, parquetInfo, readParquetBatches, writeParquet } from './formats/parquet.js';
+export { PARQUET_CODECS, ParquetStreamWriter, parquetInfo, readParquetBatches, readParquetSync, writeParquet } from './formats/parquet.js';
 export type { ParquetBatch, ParquetCodec, ParquetColumnInfo, ParquetColumnValues, ParquetInfo, ParquetReadOptions } from './formats/parquet.js';
 export { readRootTable, rootTreeInfo } from './formats/root.js';
 export type { BranchInfo, BranchKind, RootReadOptions, TreeInfo } from './formats/root.js';

@@ -24,7 +24,22 @@
  */
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { csvRow, parseCsv, readCsvBatches, strictNumber } from '@discern/data';
+import {
+  type DataFormat,
+  type ParquetColumnValues,
+  ParquetStreamWriter,
+  type Table,
+  columnsByName,
+  csvRow,
+  formatOf,
+  locate,
+  parquetInfo,
+  parseCsv,
+  readCsvBatches,
+  readTableBatches,
+  rootTreeInfo,
+  strictNumber,
+} from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, type ErrorContext, type MessageTemplate, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
 import { type ClassificationSummary, summarizeClassification } from '@discern/metrics';
@@ -36,8 +51,15 @@ import { type ModelSession, type OutputValue, type TensorInfo, createSession, de
 export interface ScoreOptions {
   /** The ONNX model: a path, or bytes. */
   readonly model: string | Uint8Array;
-  /** The CSV file to score (header row required). */
-  readonly data: string;
+  /**
+   * The file to score — CSV (gzip-compressed too; header row required), Parquet or a ROOT tree — or several with the
+   * same columns, scored one after another into one output.
+   */
+  readonly data: string | readonly string[];
+  /** The format of the data files when their extension says nothing (csv, parquet, root). */
+  readonly format?: DataFormat;
+  /** ROOT: the tree (default: the only tree of the file). */
+  readonly tree?: string;
   readonly features?: readonly string[];
   /** A column of true classes: enables the metrics. */
   readonly label?: string;
@@ -48,7 +70,7 @@ export interface ScoreOptions {
   readonly positive?: string;
   /** The label values of the model's classes in the order of its outputs' columns (for a model that names none). */
   readonly classes?: readonly string[];
-  /** Where to write the scores (CSV); nothing is written without it. */
+  /** Where to write the scores: Parquet when it ends in .parquet or .pq, else CSV; nothing is written without it. */
   readonly out?: string;
   readonly device?: Device;
   /** Rows per batch (default 65 536). */
@@ -60,7 +82,7 @@ export interface ScoreOptions {
 }
 
 /** The option names messages use (n.option(name)), for a caller that renames them. */
-export const SCORE_OPTION_NAMES = ['model', 'data', 'features', 'label', 'positive', 'classes', 'out', 'device', 'batch', 'inputMap', 'fprs'] as const;
+export const SCORE_OPTION_NAMES = ['model', 'data', 'format', 'tree', 'features', 'label', 'positive', 'classes', 'out', 'device', 'batch', 'inputMap', 'fprs'] as const;
 export type ScoreOptionName = (typeof SCORE_OPTION_NAMES)[number];
 
 export interface ScoreTimings {
@@ -102,7 +124,9 @@ function list(names: readonly string[]): string {
 function checkValues(o: ScoreOptions): void {
   const bad = (option: ScoreOptionName, message: MessageTemplate, context: ErrorContext = {}) => optionError('INVALID_ARGUMENT', option, message, context);
   if (!(o.model instanceof Uint8Array) && !(typeof o.model === 'string' && o.model !== '')) throw bad('model', (n) => `${n.option('model')} must be an ONNX file path or its bytes`);
-  if (typeof o.data !== 'string' || o.data === '') throw bad('data', (n) => `${n.option('data')} must be a CSV file path`);
+  const files = typeof o.data === 'string' ? [o.data] : o.data;
+  if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f !== 'string' || f === ''))
+    throw bad('data', (n) => `${n.option('data')} must be a data file path (CSV, Parquet or ROOT), or a list of them`);
   if (o.out !== undefined && (typeof o.out !== 'string' || o.out === '')) throw bad('out', (n) => `${n.option('out')} must be a file path`);
   const device = o.device ?? 'cpu';
   if (device !== 'cpu' && device !== 'gpu' && device !== 'auto')
@@ -148,21 +172,50 @@ function checkValues(o: ScoreOptions): void {
 
 /** The output path, before any work: see checkOutputPath; the data and the model are the inputs it must not be. */
 function checkOut(o: ScoreOptions & { out: string }): void {
-  const inputs = [{ path: o.data, what: '--data' }, ...(typeof o.model === 'string' ? [{ path: o.model, what: '--model' }] : [])];
+  const inputs = [...dataFiles(o).map((path) => ({ path, what: '--data' })), ...(typeof o.model === 'string' ? [{ path: o.model, what: '--model' }] : [])];
   checkOutputPath(o.out, { what: '--out', option: 'out', inputs });
 }
 
 const HEAD_BYTES = 1 << 20;
 
+/** The data files, as a list. */
+function dataFiles(o: Pick<ScoreOptions, 'data'>): string[] {
+  return typeof o.data === 'string' ? [o.data] : [...o.data];
+}
+
+/** The column names of a data file and which are numeric (CSV: from its first MiB; Parquet: its schema; ROOT: its branches). */
+async function headOf(path: string, format: DataFormat, tree: string | undefined): Promise<{ names: string[]; numeric: string[] }> {
+  if (format === 'parquet') {
+    try {
+      const info = await parquetInfo(path);
+      return { names: info.columns.map((c) => c.name), numeric: info.columns.filter((c) => c.numeric).map((c) => c.name) };
+    } catch (e) {
+      throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'data') : e;
+    }
+  }
+  if (format === 'root') {
+    try {
+      const info = await rootTreeInfo(path, tree);
+      return { names: info.branches.map((b) => b.name), numeric: info.branches.filter((b) => b.kind === 'numeric').map((b) => b.name) };
+    } catch (e) {
+      throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'data') : e;
+    }
+  }
+  const head = await readHead(path);
+  return { names: head.columns.map((c) => c.name), numeric: head.columns.filter((c) => c.kind === 'numeric').map((c) => c.name) };
+}
+
 /** The header and first rows of the CSV (up to 1 MiB, whole lines) as a Table, for names and column kinds. */
 async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
   let text: string;
   let full: boolean;
+  let gzip = false;
   try {
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.alloc(HEAD_BYTES);
       const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+      gzip = bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
       text = buf.subarray(0, bytesRead).toString('utf8');
       full = bytesRead === HEAD_BYTES;
     } finally {
@@ -171,6 +224,27 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
   } catch (e) {
     // a folder (EISDIR at the read), a missing file, a name too long...
     throw aboutOption(ioError(e, path, 'read'), 'data');
+  }
+  if (gzip) {
+    // gzip: the head of the decompressed text
+    const { createReadStream } = await import('node:fs');
+    const { createGunzip } = await import('node:zlib');
+    const parts: Buffer[] = [];
+    let got = 0;
+    const stream = createReadStream(path).pipe(createGunzip());
+    try {
+      for await (const chunk of stream) {
+        parts.push(chunk as Buffer);
+        got += (chunk as Buffer).length;
+        if (got >= HEAD_BYTES) break;
+      }
+    } catch {
+      // a damaged stream is reported, with its file, by the reader that reads it whole
+    } finally {
+      stream.destroy();
+    }
+    text = Buffer.concat(parts).subarray(0, HEAD_BYTES).toString('utf8');
+    full = got >= HEAD_BYTES;
   }
   if (full) {
     // the head ends mid-file: keep whole lines only (the stream reads the rest)
@@ -181,7 +255,7 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
 }
 
 /** The columns the options name, against the file's header. */
-function checkColumns(o: ScoreOptions, header: readonly string[]): void {
+function checkColumns(o: ScoreOptions & { data: string }, header: readonly string[]): void {
   const absent = (option: ScoreOptionName, cols: readonly string[], code: DiscernError['code'], extra: ErrorContext = {}) => {
     const missing = cols.filter((c) => !header.includes(c));
     if (missing.length > 0)
@@ -206,7 +280,7 @@ function shapeMismatch(message: string, context: Record<string, unknown>): Disce
 }
 
 /** Decides the columns of every input; checks names against the header and counts against the input shapes. */
-function planInputs(ms: ModelSession, header: readonly string[], numeric: readonly string[], o: ScoreOptions): Record<string, string[]> {
+function planInputs(ms: ModelSession, header: readonly string[], numeric: readonly string[], o: ScoreOptions & { data: string }): Record<string, string[]> {
   const metaFeatures = metaJSON(ms.metadata, META.features);
   const modelFeatures = Array.isArray(metaFeatures) && metaFeatures.every((f) => typeof f === 'string') ? (metaFeatures as string[]) : undefined;
   if (ms.inputs.length !== 1 && !o.inputMap)
@@ -350,7 +424,7 @@ class LabelMap {
   readonly positiveIndex: number;
 
   constructor(
-    private readonly o: ScoreOptions,
+    private readonly o: ScoreOptions & { data: string },
     private readonly K: number,
     modelClasses: readonly string[] | undefined,
     modelPositive: string | undefined,
@@ -387,13 +461,16 @@ class LabelMap {
     } else this.positiveIndex = 1;
   }
 
-  index(text: string | null, line: number): number {
+  /** The class of a label; `at` says where the row is (`scores.csv line 3`), `line` its line or row for the context. */
+  index(text: string | null, at: () => string, line: number, file: string): number {
     const o = this.o;
-    const where = `${o.data} line ${line}, column '${o.label}'`;
-    const context = { file: o.data, line, column: o.label, value: text };
     if (this.names) {
       const k = text === null ? -1 : this.names.indexOf(text);
       if (k >= 0) return k;
+    }
+    const where = `${at()}, column '${o.label}'`;
+    const context = { file, line, column: o.label, value: text };
+    if (this.names) {
       const v = text === null ? NaN : Number(text);
       if (this.indexFallback && Number.isInteger(v) && v >= 0 && v < this.K) return v;
       throw new DiscernError(
@@ -449,7 +526,114 @@ async function withInput<T>(ms: ModelSession, run: () => Promise<T>): Promise<T>
   }
 }
 
-/** Scores a CSV file with an ONNX model; see the module comment for the rules. */
+/** A batch of rows to score: the feature columns, the labels (with `label`), and where each row is in its file. */
+interface ScoreBatch {
+  readonly X: DenseMatrix;
+  readonly labels?: readonly (string | null)[];
+  /** `file line 17`, `file, row 3`, `file entry 5`. */
+  where(i: number): string;
+  /** The line (CSV) or 1-based row of row i, for error contexts. */
+  line(i: number): number;
+}
+
+interface BatchOptions {
+  readonly columns: readonly string[];
+  readonly batch: number;
+  readonly missing: 'error' | 'keep';
+  readonly label: string | undefined;
+  readonly tree: string | undefined;
+}
+
+/** The rows of one data file in batches of `batch` rows (CSV streamed; Parquet one row group at a time; ROOT whole). */
+async function* fileBatches(path: string, format: DataFormat, o: BatchOptions): AsyncGenerator<ScoreBatch, void, undefined> {
+  if (format === 'csv') {
+    for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}) }))
+      yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
+    return;
+  }
+  const wanted = o.label !== undefined && !o.columns.includes(o.label) ? [...o.columns, o.label] : [...o.columns];
+  let any = false;
+  for await (const { table } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}) })) {
+    any = true;
+    const cols = numericInputs(table, o.columns, o.missing);
+    const labelCol = o.label !== undefined ? columnsByName(table).get(o.label) : undefined;
+    const p = cols.length;
+    for (let start = 0; start < table.nRows; start += o.batch) {
+      const n = Math.min(o.batch, table.nRows - start);
+      const data = new Float64Array(n * p);
+      for (let j = 0; j < p; j++) {
+        const v = cols[j]!;
+        for (let i = 0; i < n; i++) data[i * p + j] = v[start + i]!;
+      }
+      const labels = labelCol ? Array.from({ length: n }, (_, i) => labelCol.text(start + i)) : undefined;
+      yield { X: { rows: n, cols: p, data }, ...(labels ? { labels } : {}), where: (i) => locate(table, start + i), line: (i) => (table.fileRows ? table.fileRows[start + i]! : start + i) + 1 };
+    }
+  }
+  if (!any) throw new DiscernError('DATA_INVALID', `${path}: the file has no rows`, { file: path });
+}
+
+/** The columns fed to the model, as numbers: a text column, a missing value (unless the model takes them) or a non-finite one is DATA_INVALID naming the row. */
+function numericInputs(table: Table, names: readonly string[], missing: 'error' | 'keep'): Float64Array[] {
+  const byName = columnsByName(table);
+  return names.map((name) => {
+    const c = byName.get(name);
+    if (!c) throw new DiscernError('DATA_INVALID', `${table.source} has no column '${name}'`, { file: table.source, column: name });
+    if (c.kind !== 'numeric') {
+      const first = c.firstText;
+      throw new DiscernError(
+        'DATA_INVALID',
+        `${first ? `${locate(table, first.row)}, ` : `${table.source}, `}column '${name}': ${first ? `${quote(first.value)} is not a number` : 'it holds text'}; the model's inputs are numbers`,
+        { file: table.source, column: name, ...(first ? { value: first.value } : {}) },
+      );
+    }
+    if (c.nonFinite > 0 || (c.missing > 0 && missing === 'error')) {
+      for (let r = 0; r < table.nRows; r++) {
+        const isMissing = c.isMissing(r);
+        if (isMissing && missing === 'error')
+          throw new DiscernError(
+            'DATA_INVALID',
+            (n) => `${locate(table, r)}, column '${name}': missing value; a number is required (or read with ${n.option('missing')}: 'keep' to pass NaN to a model that handles missing values)`,
+            { file: table.source, column: name, row: r, option: 'missing' },
+          );
+        if (!isMissing && Number.isNaN(c.numeric![r]!))
+          throw new DiscernError('DATA_INVALID', `${locate(table, r)}, column '${name}': non-finite value ${quote(c.text(r) ?? '')}; every feature value must be a finite number`, {
+            file: table.source,
+            column: name,
+            row: r,
+          });
+      }
+    }
+    return c.numeric!;
+  });
+}
+
+/** One batch of outputs as Parquet columns: floats as doubles (a float32 exactly), integers as INT32, strings as text. */
+function parquetColumns(layout: readonly OutputColumns[], got: Record<string, OutputValue>, n: number): Record<string, ParquetColumnValues> {
+  const out: Record<string, ParquetColumnValues> = {};
+  for (const l of layout) {
+    const v = got[l.name]!;
+    for (let k = 0; k < l.width; k++) {
+      const header = l.headers[k]!;
+      if (v.text !== undefined) out[header] = Array.from({ length: n }, (_, i) => v.text![i * l.width + k]!);
+      else if (v.type.startsWith('float')) {
+        const a = new Float64Array(n);
+        for (let i = 0; i < n; i++) a[i] = v.data[i * l.width + k]!;
+        out[header] = a;
+      } else {
+        const a = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const x = Math.round(v.data[i * l.width + k]!);
+          if (x !== (x | 0)) throw shapeMismatch(`output '${l.name}' holds the integer ${x}, beyond what a Parquet INT32 column holds; write the scores as CSV`, { output: l.name });
+          a[i] = x;
+        }
+        out[header] = a;
+      }
+    }
+  }
+  return out;
+}
+
+/** Scores a data file (CSV, Parquet, ROOT) with an ONNX model; see the module comment for the rules. */
 export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   const t0 = performance.now();
   checkValues(o);
@@ -463,11 +647,15 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   }
   const tLoad = performance.now();
   try {
+    const files = dataFiles(o);
+    const formats = files.map((f) => formatOf(f, o.format));
+    // messages name the files as one (`a.parquet, b.parquet`)
+    const on: ScoreOptions & { data: string } = { ...o, data: files.join(', ') };
     // the model first, so that a data file without rows is told what the model expects
-    const head = await withInput(ms, () => readHead(o.data));
-    const header = head.columns.map((c) => c.name);
-    checkColumns(o, header);
-    const plan = planInputs(ms, header, head.columns.filter((c) => c.kind === 'numeric').map((c) => c.name), o);
+    const head = await withInput(ms, () => headOf(files[0]!, formats[0]!, o.tree));
+    const header = head.names;
+    checkColumns(on, header);
+    const plan = planInputs(ms, header, head.numeric, on);
     const perRun = runRows(ms, batch);
     const columns = [...new Set(Object.values(plan).flat())];
     const where = Object.fromEntries(Object.entries(plan).map(([k, cols]) => [k, cols.map((c) => columns.indexOf(c))]));
@@ -514,65 +702,72 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
       }
     };
 
-    const stream = async (write?: (chunk: string) => Promise<void>) => {
-      for await (const b of readCsvBatches(o.data, { columns, batchSize: batch, missing, ...(o.label !== undefined ? { extra: [o.label] } : {}) })) {
-        const n = b.X.rows, w = columns.length;
-        const feeds: Record<string, DenseMatrix> = {};
-        for (const [input, idx] of Object.entries(where)) {
-          const p = idx.length;
-          const data = new Float64Array(n * p);
-          for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = b.X.data[i * w + idx[j]!]!;
-          feeds[input] = { rows: n, cols: p, data };
-        }
-        const got = await run(feeds, n);
-        if (!layout) {
-          layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, headerClasses));
-          if (write) await write(csvRow(layout.flatMap((l) => l.headers)));
-          if (o.label !== undefined) {
-            probaOut = probaOutputOf(ms, got, n);
-            if (!probaOut)
-              throw shapeMismatch(`cannot evaluate against '${o.label}': model ${ms.source} has no class-probability output (outputs: ${ms.outputs.map(describeTensor).join(', ')}); see scoreFile's rules for the output it reads`, {
-                outputs: ms.outputs.map((x) => x.name),
-              });
-            K = probaOut.binary ? 2 : got[probaOut.name]!.data.length / n;
-            labels = new LabelMap(o, K, modelClasses, ms.metadata[META.positive], ms.source, probaOut.name);
+    const toParquet = o.out !== undefined && /\.(parquet|pq)$/i.test(o.out);
+    let parquet: ParquetStreamWriter | undefined;
+    const stream = async (write?: (chunk: string | Uint8Array) => Promise<void>) => {
+      if (write && toParquet) parquet = await ParquetStreamWriter.open(write);
+      for (let f = 0; f < files.length; f++) {
+        for await (const b of fileBatches(files[f]!, formats[f]!, { columns, batch, missing, label: o.label, tree: o.tree })) {
+          const n = b.X.rows, w = columns.length;
+          const feeds: Record<string, DenseMatrix> = {};
+          for (const [input, idx] of Object.entries(where)) {
+            const p = idx.length;
+            const data = new Float64Array(n * p);
+            for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = b.X.data[i * w + idx[j]!]!;
+            feeds[input] = { rows: n, cols: p, data };
           }
-        }
-        if (write) {
-          // Written in slices of rows, each one flat string: a batch's rows concatenated one by one into a single
-          // string (a rope of 65,536 pieces) let V8's heap grow to ~130 MB over a 2,000,000-row file.
-          const SLICE = 4096;
-          const cells: (string | number)[] = [];
-          for (let start = 0; start < n; start += SLICE) {
-            const lines: string[] = [];
-            for (let i = start; i < Math.min(n, start + SLICE); i++) {
-              cells.length = 0;
-              for (const l of layout) {
-                const v = got[l.name]!;
-                for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
+          const got = await run(feeds, n);
+          if (!layout) {
+            layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, headerClasses));
+            if (write && !parquet) await write(csvRow(layout.flatMap((l) => l.headers)));
+            if (o.label !== undefined) {
+              probaOut = probaOutputOf(ms, got, n);
+              if (!probaOut)
+                throw shapeMismatch(`cannot evaluate against '${o.label}': model ${ms.source} has no class-probability output (outputs: ${ms.outputs.map(describeTensor).join(', ')}); see scoreFile's rules for the output it reads`, {
+                  outputs: ms.outputs.map((x) => x.name),
+                });
+              K = probaOut.binary ? 2 : got[probaOut.name]!.data.length / n;
+              labels = new LabelMap(on, K, modelClasses, ms.metadata[META.positive], ms.source, probaOut.name);
+            }
+          }
+          if (parquet) await parquet.append(parquetColumns(layout, got, n));
+          else if (write) {
+            // Written in slices of rows, each one flat string: a batch's rows concatenated one by one into a single
+            // string (a rope of 65,536 pieces) let V8's heap grow to ~130 MB over a 2,000,000-row file.
+            const SLICE = 4096;
+            const cells: (string | number)[] = [];
+            for (let start = 0; start < n; start += SLICE) {
+              const lines: string[] = [];
+              for (let i = start; i < Math.min(n, start + SLICE); i++) {
+                cells.length = 0;
+                for (const l of layout) {
+                  const v = got[l.name]!;
+                  for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
+                }
+                lines.push(csvRow(cells));
               }
-              lines.push(csvRow(cells));
+              await write(lines.join(''));
             }
-            await write(lines.join(''));
           }
+          if (probaOut) {
+            const d = got[probaOut.name]!.data;
+            if (probaOut.binary) {
+              const pair = new Float64Array(2 * n);
+              for (let i = 0; i < n; i++) {
+                pair[2 * i] = 1 - d[i]!;
+                pair[2 * i + 1] = d[i]!;
+              }
+              probaChunks.push(pair);
+            } else probaChunks.push(d);
+            const text = b.labels!;
+            const y = new Int32Array(n);
+            for (let i = 0; i < n; i++) y[i] = labels!.index(text[i]!, () => b.where(i), b.line(i), files[f]!);
+            yChunks.push(y);
+          }
+          rows += n;
         }
-        if (probaOut) {
-          const d = got[probaOut.name]!.data;
-          if (probaOut.binary) {
-            const pair = new Float64Array(2 * n);
-            for (let i = 0; i < n; i++) {
-              pair[2 * i] = 1 - d[i]!;
-              pair[2 * i + 1] = d[i]!;
-            }
-            probaChunks.push(pair);
-          } else probaChunks.push(d);
-          const text = b.extra![o.label!]!;
-          const y = new Int32Array(n);
-          for (let i = 0; i < n; i++) y[i] = labels!.index(text[i]!, b.lines[i]!);
-          yChunks.push(y);
-        }
-        rows += n;
       }
+      if (parquet) await parquet.close();
     };
     await withInput(ms, async () => {
       if (o.out) await writeFileAtomicAsync(o.out, (write) => stream(write));

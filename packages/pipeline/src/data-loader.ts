@@ -1,14 +1,70 @@
-import { isAbsolute, resolve } from 'node:path';
-import { type BuildDatasetOptions, type Table, buildDataset, hashFile, readCsvFile, stratifiedSplit, tableFromRecords } from '@discern/data';
-import { isDiscernError } from '@discern/core';
+import { basename, isAbsolute, resolve } from 'node:path';
+import {
+  type BuildDatasetOptions,
+  type DataFormat,
+  type Dataset,
+  type Definition,
+  type ParsedExpression,
+  type Table,
+  applyDefines,
+  buildDataset,
+  compileExpression,
+  cutRows,
+  expandPaths,
+  expandPathsSync,
+  formatOf,
+  hashFile,
+  numericColumn,
+  parseExpression,
+  readTables,
+  rowValues,
+  splitIndices,
+  stratifiedSplit,
+  subsetDataset,
+  subsetTable,
+  tableColumns,
+  tableFromRecords,
+  textColumn,
+  withColumns,
+} from '@discern/data';
+import { DiscernError, type NamedPath, isDiscernError } from '@discern/core';
 import { type PipelineConfig } from './config/load.js';
 import { InMemoryDataset, type RunDataset, StreamedDataset } from './datasets.js';
 
 export interface DataFileRecord {
-  readonly role: 'source' | 'train' | 'test';
+  readonly role: 'source' | 'train' | 'test' | 'sample';
+  /** The sample a file belongs to (samples only). */
+  readonly sample?: string;
   readonly path: string;
   readonly sha256: string;
   readonly rows: number;
+}
+
+/**
+ * One line of the cut flow: a sample (or, without samples, the data of one role), its events and weighted events as
+ * read, after the cuts, and in the training and test sets.
+ */
+export interface CutFlow {
+  readonly name: string;
+  /** The class of a sample's events (samples only). */
+  readonly class?: string;
+  readonly role: 'source' | 'train' | 'test' | 'sample';
+  readonly files: readonly string[];
+  /** Events (rows) read from the files. */
+  readonly read: number;
+  /** Events that pass data.cut and the sample's cut. */
+  readonly passed: number;
+  /** Events dropped because a cut could not be decided on them (it reads a missing value; missing: drop). */
+  readonly undecided: number;
+  /** Sums of event weights (the weight where one is computed; else the counts). */
+  readonly weightedRead: number;
+  readonly weightedPassed: number;
+  readonly train: number;
+  readonly test: number;
+  readonly weightedTrain: number;
+  readonly weightedTest: number;
+  /** Per derived column: the events where its expression is not a finite number (a missing value). */
+  readonly nonFinite: Readonly<Record<string, number>>;
 }
 
 export interface LoadedData {
@@ -19,11 +75,34 @@ export interface LoadedData {
   readonly sameRows: boolean;
   readonly files: DataFileRecord[];
   readonly description: string;
+  /** Events per sample (or role): read, after the cuts, train, test; weighted too. */
+  readonly cutflow: readonly CutFlow[];
 }
 
 /** Paths in a config resolve relative to the config file's folder. */
 export function resolveConfigPath(config: Pick<PipelineConfig, 'dir'>, p: string): string {
   return isAbsolute(p) ? p : resolve(config.dir, p);
+}
+
+/** A config's file key as a list (one file, or a list of files and globs). */
+export function pathList(p: string | readonly string[] | undefined): string[] {
+  return p === undefined ? [] : typeof p === 'string' ? [p] : [...p];
+}
+
+/**
+ * Every data file a config reads, globs expanded as they stand now: for the checks made before a run (no output may
+ * overwrite one of them). A glob that matches nothing here names no file (the run reports it).
+ */
+export function dataInputs(config: PipelineConfig): NamedPath[] {
+  const name = basename(config.file);
+  const out: NamedPath[] = [];
+  const d = config.data;
+  for (const k of ['source', 'train', 'test'] as const)
+    for (const f of expandPathsSync(pathList(d[k]), config.dir)) out.push({ path: f, what: `data.${k} of ${name}` });
+  (d.samples ?? []).forEach((s, i) => {
+    for (const f of expandPathsSync(pathList(s.path), config.dir)) out.push({ path: f, what: `data.samples[${i}].path of ${name}` });
+  });
+  return out;
 }
 
 function datasetOptions(config: PipelineConfig): BuildDatasetOptions {
@@ -47,13 +126,6 @@ export function readOptions(config: Pick<PipelineConfig, 'data'>): { delimiter?:
     encoding: d.encoding,
     maxLineBytes: d.max_line_bytes,
   };
-}
-
-async function readTable(config: PipelineConfig, role: DataFileRecord['role'], p: string, files: DataFileRecord[]): Promise<Table> {
-  const path = resolveConfigPath(config, p);
-  const table = readCsvFile(path, readOptions(config));
-  files.push({ role, path, sha256: await hashFile(path), rows: table.nRows });
-  return table;
 }
 
 export interface LoadOptions {
@@ -85,6 +157,8 @@ const DATA_OPTION_KEYS: Readonly<Record<string, string>> = {
   stratify: 'data.split.stratify',
   encoding: 'data.encoding',
   maxLineBytes: 'data.max_line_bytes',
+  format: 'data.format',
+  tree: 'data.tree',
 };
 
 /** Runs a data step, saying its errors' options as config keys (with where they are written). */
@@ -109,47 +183,332 @@ async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T)
 /**
  * Builds the train and test datasets a config describes: `train` + `test` files (which take precedence, so that
  * `--set data.train=a.csv --set data.test=b.csv` turns a split config into a two-file one), or one `source` file
- * or inline `rows` split by `split`.
+ * or inline `rows` split by `split`, or `samples` per process. Derived columns (`data.define`) and the cuts
+ * (`data.cut`, each sample's) are applied to every file as it is read.
  */
 export function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
-  return inConfigTerms(config, () => load(config, options));
+  return inConfigTerms(config, () => (config.data.samples ? loadSamples(config) : load(config, options)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Derived columns and cuts, the same for every file
+
+/** An expression of the config, parsed (the schema parsed it once already, so this cannot fail), with its config path. */
+interface ConfigExpression {
+  readonly path: string;
+  readonly parsed: ParsedExpression;
+}
+
+/** The derived columns of a config: data.define in order, then features that are expressions (`Muon_Px[0]`). */
+function definitions(config: PipelineConfig): (Definition & { readonly path: string })[] {
+  const out: (Definition & { readonly path: string })[] = [];
+  for (const [name, text] of Object.entries(config.data.define ?? {})) out.push({ name, expression: parseExpression(text, `data.define.${name}`), what: `data.define.${name}`, path: `data.define.${name}` });
+  (config.data.features ?? []).forEach((f, i) => {
+    if (config.data.define && Object.hasOwn(config.data.define, f)) return;
+    const e = featureExpression(f);
+    if (e) out.push({ name: f, expression: e, what: `data.features[${i}]`, path: `data.features[${i}]` });
+  });
+  return out;
+}
+
+/** A feature written as an expression (an array element, a reduction, a formula): computed as a derived column. */
+function featureExpression(f: string): ParsedExpression | undefined {
+  let parsed: ParsedExpression;
+  try {
+    parsed = parseExpression(f);
+  } catch {
+    return undefined; // a column name that is no expression (`fLength:`): looked up as it is
+  }
+  const r = parsed.root;
+  if (r.type === 'column' && r.index === undefined) return undefined;
+  return parsed;
+}
+
+/** The columns a config's expressions, features, label and weight read from the files (undefined: every column). */
+function neededColumns(config: PipelineConfig, extra: readonly (ParsedExpression | undefined)[]): string[] | undefined {
+  const d = config.data;
+  if (d.features === undefined) return undefined;
+  const defs = definitions(config);
+  const defined = new Set(defs.map((x) => x.name));
+  const need = new Set<string>();
+  for (const f of d.features) if (!defined.has(f)) need.add(f);
+  if (d.label !== undefined && !d.samples) need.add(d.label);
+  if (d.weight !== undefined) need.add(d.weight);
+  const exprs = [...defs.map((x) => x.expression as ParsedExpression), ...(d.cut !== undefined ? [parseExpression(d.cut)] : []), ...extra.filter((x): x is ParsedExpression => x !== undefined)];
+  for (const e of exprs) for (const c of e.columns) need.add(c);
+  return [...need].filter((c) => !defined.has(c));
+}
+
+/**
+ * An error of an expression about the data (a column that is not there, an array used whole): a config error at the
+ * expression's key, with where it is written, as the schema's errors are.
+ */
+function atKey(config: PipelineConfig, path: string, f: () => Table): Table {
+  try {
+    return f();
+  } catch (e) {
+    if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(path, e.message);
+    throw e;
+  }
+}
+
+interface Prepared {
+  readonly table: Table;
+  readonly passed: number;
+  readonly undecided: number;
+  readonly nonFinite: Record<string, number>;
+  /** Weights of the rows read (NaN where not computable), for the weighted counts; absent without weights. */
+  readonly weightsRead?: Float64Array;
+}
+
+/** An expression's values over a table; a column error is a config error at the expression's key. */
+function valuesAt(config: PipelineConfig, path: string, parsed: ParsedExpression, table: Table): Float64Array {
+  const cols = tableColumns(table);
+  try {
+    return compileExpression(parsed, cols, { what: path }).evaluate(cols);
+  } catch (e) {
+    if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(path, e.message);
+    throw e;
+  }
+}
+
+/**
+ * The derived columns, then data.cut and `cut` (a sample's), on a table as read. A sample's `weight` (a number or an
+ * expression) becomes the column `weightColumn`, times data.weight's column when both are given.
+ */
+function prepare(config: PipelineConfig, table: Table, sample?: { cut?: ConfigExpression; weight?: number | ConfigExpression; weightColumn?: string; what: string }): Prepared {
+  const nonFinite: Record<string, number> = {};
+  let t = table;
+  for (const d of definitions(config))
+    t = atKey(config, d.path, () => {
+      const r = applyDefines(t, [d]);
+      nonFinite[d.name] = r.nonFinite[0]!;
+      return r.table;
+    });
+  // the weight of every row read, for the weighted counts before the cuts
+  let weightsRead: Float64Array | undefined;
+  const dataWeight = config.data.weight;
+  const w = sample?.weight;
+  if (w !== undefined || dataWeight !== undefined) {
+    const n = t.nRows;
+    const v = w === undefined ? new Float64Array(n).fill(1) : typeof w === 'number' ? new Float64Array(n).fill(w) : valuesAt(config, w.path, w.parsed, t);
+    const col = dataWeight !== undefined ? t.columns.find((c) => c.name === dataWeight) : undefined;
+    // a weight column that is missing or not numeric is reported by buildDataset, with its own words
+    if (col?.numeric) for (let i = 0; i < n; i++) v[i] = v[i]! * col.numeric[i]!;
+    weightsRead = v;
+  }
+  let rows: Int32Array | undefined;
+  let undecided = 0;
+  const cuts: ConfigExpression[] = [...(config.data.cut !== undefined ? [{ path: 'data.cut', parsed: parseExpression(config.data.cut) }] : []), ...(sample?.cut ? [sample.cut] : [])];
+  for (const cut of cuts) {
+    const before = t;
+    let r;
+    try {
+      r = cutRows(before, cut.parsed, { what: cut.path, missing: config.data.missing });
+    } catch (e) {
+      if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(cut.path, e.message);
+      throw e;
+    }
+    undecided += r.undecided;
+    t = subsetTable(before, r.rows);
+    rows = rows === undefined ? r.rows : composeRows(rows, r.rows);
+  }
+  if (sample && w !== undefined) {
+    // the sample's weight on the rows kept: every one must be a finite number (rowValues names the first that is not)
+    const kept = rows ? pickValues(weightsRead!, rows) : weightsRead!;
+    if (!kept.every((x) => Number.isFinite(x))) rowValues(t, typeof w === 'number' ? String(w) : w.parsed, `${sample.what}'s weight`);
+    t = withColumns(t, [numericColumn(sample.weightColumn!, t.columns.length, kept)]);
+  }
+  return { table: t, passed: t.nRows, undecided, nonFinite, ...(weightsRead ? { weightsRead } : {}) };
+}
+
+/** rows[kept[k]]: the original rows of the rows a second cut kept. */
+function composeRows(rows: Int32Array, kept: Int32Array): Int32Array {
+  const out = new Int32Array(kept.length);
+  for (let k = 0; k < kept.length; k++) out[k] = rows[kept[k]!]!;
+  return out;
+}
+
+function pickValues(v: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = v[rows[k]!]!;
+  return out;
+}
+
+function sum(v: Float64Array | undefined, n: number): number {
+  if (!v) return n;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) s += v[i]!;
+  return s;
+}
+
+/** A DATA_INVALID about a missing value in a derived column says which expression made it. */
+function explainDerived(config: PipelineConfig, e: unknown): unknown {
+  if (!isDiscernError(e) || e.code !== 'DATA_INVALID' || typeof e.context.column !== 'string') return e;
+  const d = definitions(config).find((x) => x.name === e.context.column);
+  if (!d || !/missing/.test(e.message)) return e;
+  const loc = config.where(d.path);
+  return new DiscernError(
+    e.code,
+    `${e.message} (the column is ${d.path}${loc ? ` (${loc})` : ''}: its expression gives no finite number there, e.g. the square root of a negative number, a division by zero, or a missing input)`,
+    { ...e.context, configPath: d.path },
+    { cause: e },
+  );
+}
+
+function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
+  try {
+    return buildDataset(table, options);
+  } catch (e) {
+    throw explainDerived(config, e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// source, train and test
+
+interface Role {
+  readonly table: Table;
+  readonly files: DataFileRecord[];
+  readonly flow: Omit<CutFlow, 'train' | 'test' | 'weightedTrain' | 'weightedTest'>;
+}
+
+async function readRole(config: PipelineConfig, role: 'source' | 'train' | 'test', patterns: string[]): Promise<Role> {
+  const paths = await expandPaths(patterns, config.dir, `data.${role}`);
+  const d = config.data;
+  const table = await readTables(paths, {
+    ...readOptions(config),
+    ...(d.format !== undefined ? { format: d.format as DataFormat } : {}),
+    ...(d.tree !== undefined ? { tree: d.tree } : {}),
+    ...columnsOption(config, []),
+  });
+  const files = await fileRecords(role, undefined, paths, table);
+  const p = prepare(config, table);
+  const weights = d.weight !== undefined ? (p.table.columns.find((c) => c.name === d.weight)?.numeric ?? undefined) : undefined;
+  return {
+    table: p.table,
+    files,
+    flow: {
+      name: role,
+      role,
+      files: paths,
+      read: table.nRows,
+      passed: p.passed,
+      undecided: p.undecided,
+      weightedRead: sum(p.weightsRead, table.nRows),
+      weightedPassed: sum(weights, p.passed),
+      nonFinite: p.nonFinite,
+    },
+  };
+}
+
+/** Parquet and ROOT files are read for the columns the config uses (when its features are listed), CSV whole. */
+function columnsOption(config: PipelineConfig, extra: readonly (ParsedExpression | undefined)[]): { columns?: readonly string[] } {
+  const cols = neededColumns(config, extra);
+  return cols ? { columns: cols } : {};
+}
+
+async function fileRecords(role: DataFileRecord['role'], sample: string | undefined, paths: readonly string[], table: Table): Promise<DataFileRecord[]> {
+  const out: DataFileRecord[] = [];
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const start = table.parts?.[k]?.start ?? 0;
+    const end = table.parts?.[k + 1]?.start ?? table.nRows;
+    out.push({ role, ...(sample !== undefined ? { sample } : {}), path, sha256: await hashFile(path), rows: paths.length === 1 ? table.nRows : end - start });
+  }
+  return out;
+}
+
+function weightSum(ds: { weights?: Float64Array | undefined; rows?: number; X?: { rows: number } }, n: number): number {
+  return sum(ds.weights, n);
+}
+
+function withSplit(flow: Role['flow'], train: Dataset | { rows: number; weights?: Float64Array }, test: Dataset | { rows: number; weights?: Float64Array }): CutFlow {
+  const rows = (d: Dataset | { rows: number }) => ('X' in d ? d.X.rows : d.rows);
+  return { ...flow, train: rows(train), test: rows(test), weightedTrain: weightSum(train, rows(train)), weightedTest: weightSum(test, rows(test)) };
+}
+
+function describeFiles(patterns: readonly string[]): string {
+  return patterns.length === 1 ? patterns[0]! : `[${patterns.join(', ')}]`;
 }
 
 async function load(config: PipelineConfig, options: LoadOptions): Promise<LoadedData> {
   const d = config.data;
-  const files: DataFileRecord[] = [];
   const opts = datasetOptions(config);
   if (d.train !== undefined && d.test !== undefined) {
-    const train = buildDataset(await readTable(config, 'train', d.train, files), opts);
+    const trainPatterns = pathList(d.train), testPatterns = pathList(d.test);
+    const tr = await readRole(config, 'train', trainPatterns);
+    const train = build(config, tr.table, opts);
     // The test file is encoded exactly like the training file: same features, categories and class order.
     const testOptions: BuildDatasetOptions = { ...opts, classes: train.classNames, ...(train.encodings ? { encodings: train.encodings } : {}) };
     let test: RunDataset;
-    if (options.stream ?? true) {
-      const path = resolveConfigPath(config, d.test);
-      const streamed = await StreamedDataset.open(path, {
+    let testFlow: CutFlow;
+    const files = [...tr.files];
+    const testPaths = await expandPaths(testPatterns, config.dir, 'data.test');
+    // ROOT trees are not streamed: jsroot hands a tree's entries over only at the end of reading it
+    const rootTest = testPaths.some((p) => formatOf(p, d.format as DataFormat | undefined) === 'root');
+    if ((options.stream ?? true) && !rootTest) {
+      const paths = testPaths;
+      const streamed = await StreamedDataset.open(paths, {
         build: testOptions,
-        read: readOptions(config),
+        read: { ...readOptions(config), ...(d.format !== undefined ? { format: d.format as DataFormat } : {}), ...(d.tree !== undefined ? { tree: d.tree } : {}), ...columnsOption(config, []) },
+        prepare: (t) => prepare(config, t),
+        explain: (e) => explainDerived(config, e),
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       });
-      files.push({ role: 'test', path, sha256: await hashFile(path), rows: streamed.fileRows });
+      for (let k = 0; k < paths.length; k++) files.push({ role: 'test', path: paths[k]!, sha256: await hashFile(paths[k]!), rows: streamed.fileRowsPerFile[k]! });
       test = streamed;
-    } else test = new InMemoryDataset(buildDataset(await readTable(config, 'test', d.test, files), testOptions));
-    return { train: new InMemoryDataset(train), test, sameRows: false, files, description: `train ${d.train} (${train.X.rows} rows), test ${d.test} (${test.rows} rows)` };
+      const c = streamed.counts;
+      testFlow = {
+        name: 'test',
+        role: 'test',
+        files: paths,
+        read: streamed.fileRows,
+        passed: c.passed,
+        undecided: c.undecided,
+        weightedRead: c.weightedRead,
+        weightedPassed: c.weightedPassed,
+        nonFinite: c.nonFinite,
+        train: 0,
+        test: streamed.rows,
+        weightedTrain: 0,
+        weightedTest: sum(streamed.weights, streamed.rows),
+      };
+    } else {
+      const te = await readRole(config, 'test', testPatterns);
+      const ds = build(config, te.table, testOptions);
+      files.push(...te.files);
+      test = new InMemoryDataset(ds);
+      testFlow = { ...te.flow, train: 0, test: ds.X.rows, weightedTrain: 0, weightedTest: sum(ds.weights, ds.X.rows) };
+    }
+    const trainFlow: CutFlow = { ...tr.flow, train: train.X.rows, test: 0, weightedTrain: sum(train.weights, train.X.rows), weightedTest: 0 };
+    return {
+      train: new InMemoryDataset(train),
+      test,
+      sameRows: false,
+      files,
+      description: `train ${describeFiles(trainPatterns)} (${train.X.rows} rows), test ${describeFiles(testPatterns)} (${test.rows} rows)`,
+      cutflow: [trainFlow, testFlow],
+    };
   }
-  let table: Table;
+  let role: Role;
   let what: string;
   if (d.rows !== undefined) {
-    table = tableFromRecords(d.rows as never, d.columns, 'inline rows');
+    const table = tableFromRecords(d.rows as never, d.columns, 'inline rows');
+    const p = prepare(config, table);
+    role = { table: p.table, files: [], flow: { name: 'rows', role: 'source', files: [], read: table.nRows, passed: p.passed, undecided: p.undecided, weightedRead: sum(p.weightsRead, table.nRows), weightedPassed: p.passed, nonFinite: p.nonFinite } };
     what = `${d.rows.length} inline rows`;
   } else {
     // The config schema makes sure one of the three is there.
-    table = await readTable(config, 'source', d.source!, files);
-    what = d.source!;
+    const patterns = pathList(d.source);
+    role = await readRole(config, 'source', patterns);
+    what = describeFiles(patterns);
   }
-  const all = buildDataset(table, opts);
+  const all = build(config, role.table, opts);
+  const flow: Role['flow'] = { ...role.flow, weightedPassed: sum(all.weights, all.X.rows) };
   if (d.split === 'none') {
     const both = new InMemoryDataset(all);
-    return { train: both, test: both, sameRows: true, files, description: `${what}: ${all.X.rows} rows, train = test (split: none)` };
+    return { train: both, test: both, sameRows: true, files: role.files, description: `${what}: ${all.X.rows} rows, train = test (split: none)`, cutflow: [withSplit(flow, all, all)] };
   }
   const labelled = all.classNames.length > 0;
   const split = stratifiedSplit(all, { test: d.split.test, stratify: labelled && d.split.stratify, seed: config.seed });
@@ -159,7 +518,174 @@ async function load(config: PipelineConfig, options: LoadOptions): Promise<Loade
     train: new InMemoryDataset(split.train),
     test: new InMemoryDataset(split.test),
     sameRows: false,
-    files,
+    files: role.files,
     description: `${what}: ${all.X.rows} rows → train ${split.train.X.rows}, test ${split.test.X.rows}${labelled && d.split.stratify ? ' (stratified)' : ''}${count}`,
+    cutflow: [withSplit(flow, split.train, split.test)],
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// samples
+
+/** The weight column a sample's weight becomes (not a name a file has: it holds the weights the samples say). */
+const SAMPLE_WEIGHT = '(sample weight)';
+
+/** Class names in numpy.unique order (numerically when every one is a number), the positive class last of two. */
+function classOrder(classes: readonly string[], positive: string | undefined): string[] {
+  const distinct = [...new Set(classes)];
+  const numeric = distinct.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  distinct.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (positive !== undefined && distinct.length === 2 && distinct[0] === positive) distinct.reverse();
+  return distinct;
+}
+
+/** The rows of several datasets built alike (same features, classes), one after another. */
+function concatDatasets(parts: readonly Dataset[], source: string): Dataset {
+  const first = parts[0]!;
+  const rows = parts.reduce((s, p) => s + p.X.rows, 0);
+  const p = first.X.cols;
+  const X = new Float64Array(rows * p);
+  const y = new Int32Array(rows);
+  const weights = first.weights ? new Float64Array(rows) : undefined;
+  const rowIndex = new Int32Array(rows);
+  let at = 0;
+  for (const part of parts) {
+    X.set(part.X.data, at * p);
+    y.set(part.y, at);
+    if (weights) weights.set(part.weights!, at);
+    for (let k = 0; k < part.X.rows; k++) rowIndex[at + k] = at + k;
+    at += part.X.rows;
+  }
+  return {
+    ...first,
+    X: { rows, cols: p, data: X } as Dataset['X'],
+    y,
+    ...(weights ? { weights } : {}),
+    source,
+    rowIndex,
+    lines: undefined as never,
+  };
+}
+
+async function loadSamples(config: PipelineConfig): Promise<LoadedData> {
+  const d = config.data;
+  const samples = d.samples!;
+  const label = d.label ?? 'class';
+  const classNames = classOrder(
+    samples.map((s) => s.class),
+    d.positive,
+  );
+  const files: DataFileRecord[] = [];
+  const built: { ds: Dataset; flow: Role['flow']; name: string; role?: 'train' | 'test' }[] = [];
+  let encodings: Dataset['encodings'];
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    const key = `data.samples[${i}]`;
+    const patterns = pathList(s.path);
+    const paths = await expandPaths(patterns, config.dir, `${key}.path`);
+    const name = s.name ?? basename(paths[0]!).replace(/\.(csv|tsv|txt|parquet|pq|root)(\.gz)?$/i, '');
+    const cut = s.cut !== undefined ? { path: `${key}.cut`, parsed: parseExpression(s.cut) } : undefined;
+    const weight = s.weight === undefined ? undefined : typeof s.weight === 'number' ? s.weight : { path: `${key}.weight`, parsed: parseExpression(s.weight) };
+    const format = (s.format ?? d.format) as DataFormat | undefined;
+    const tree = s.tree ?? d.tree;
+    const table = await readTables(paths, {
+      ...readOptions(config),
+      ...(format !== undefined ? { format } : {}),
+      ...(tree !== undefined ? { tree } : {}),
+      ...columnsOption(config, [cut?.parsed, typeof weight === 'object' ? weight.parsed : undefined]),
+    });
+    files.push(...(await fileRecords('sample', name, paths, table)));
+    const p = prepare(config, table, { ...(cut ? { cut } : {}), ...(weight !== undefined ? { weight } : {}), weightColumn: SAMPLE_WEIGHT, what: `sample ${JSON.stringify(name)} (${key})` });
+    if (p.passed === 0)
+      throw config.error(
+        cut ? cut.path : 'data.cut',
+        `the cuts remove every event of sample ${JSON.stringify(name)} (${table.nRows} read from ${describeFiles(patterns)}): ${[d.cut !== undefined ? `data.cut ${JSON.stringify(d.cut)}` : '', s.cut !== undefined ? `its cut ${JSON.stringify(s.cut)}` : ''].filter(Boolean).join(' and ')} ${p.undecided > 0 ? `(${p.undecided} could not be decided: missing values) ` : ''}pass on none of them; loosen the cut or check the sample's files`,
+      );
+    if (p.table.columns.some((c) => c.name === label))
+      throw config.error('data.label', `the samples make the class column ${JSON.stringify(label)}, but ${describeFiles(patterns)} has a column of that name; set data.label to another name for the samples' class column`);
+    const t = withColumns(p.table, [textColumn(label, p.table.columns.length, new Array<string>(p.table.nRows).fill(s.class))]);
+    const hasWeights = weight !== undefined || d.weight !== undefined;
+    const options: BuildDatasetOptions = {
+      ...datasetOptions(config),
+      label,
+      classes: classNames,
+      ...(hasWeights ? { weight: weight !== undefined ? SAMPLE_WEIGHT : d.weight! } : {}),
+      ...(encodings ? { encodings } : {}),
+    };
+    // positive is given through the class order
+    delete (options as { positive?: string }).positive;
+    const ds = build(config, t, options);
+    encodings ??= ds.encodings;
+    built.push({
+      ds: d.positive !== undefined && classNames.length === 2 ? { ...ds, positive: 1 } : ds,
+      name,
+      ...(s.role ? { role: s.role } : {}),
+      flow: {
+        name,
+        class: s.class,
+        role: 'sample',
+        files: paths,
+        read: table.nRows,
+        passed: p.passed,
+        undecided: p.undecided,
+        weightedRead: sum(p.weightsRead, table.nRows),
+        weightedPassed: sum(ds.weights, ds.X.rows),
+        nonFinite: p.nonFinite,
+      },
+    });
+  }
+  const source = samples.length === 1 ? built[0]!.name : `${samples.length} samples`;
+  const flows: CutFlow[] = [];
+  let train: Dataset, test: Dataset;
+  let sameRows = false;
+  if (samples[0]!.role !== undefined) {
+    const tr = built.filter((b) => b.role === 'train'), te = built.filter((b) => b.role === 'test');
+    train = concatDatasets(tr.map((b) => b.ds), tr.map((b) => b.name).join(' + '));
+    test = concatDatasets(te.map((b) => b.ds), te.map((b) => b.name).join(' + '));
+    for (const b of built) flows.push(b.role === 'train' ? withSplit(b.flow, b.ds, { rows: 0 }) : withSplit(b.flow, { rows: 0 }, b.ds));
+  } else {
+    const all = concatDatasets(
+      built.map((b) => b.ds),
+      source,
+    );
+    if (d.split === 'none') {
+      train = test = all;
+      sameRows = true;
+      for (const b of built) flows.push(withSplit(b.flow, b.ds, b.ds));
+    } else {
+      // stratified per sample: each sample keeps its share in both sets
+      const sampleOf = new Int32Array(all.X.rows);
+      let at = 0;
+      built.forEach((b, k) => {
+        sampleOf.fill(k, at, at + b.ds.X.rows);
+        at += b.ds.X.rows;
+      });
+      const idx = splitIndices({ ...all, y: sampleOf, classNames: built.map((b) => b.name) }, { test: d.split.test, stratify: d.split.stratify, seed: config.seed });
+      train = subsetDataset(all, idx.train);
+      test = subsetDataset(all, idx.test);
+      const count = (rows: Int32Array, k: number) => {
+        let n = 0, w = 0;
+        for (let i = 0; i < rows.length; i++)
+          if (sampleOf[rows[i]!] === k) {
+            n++;
+            w += all.weights ? all.weights[rows[i]!]! : 1;
+          }
+        return { n, w };
+      };
+      built.forEach((b, k) => {
+        const a = count(idx.train, k), c = count(idx.test, k);
+        flows.push({ ...b.flow, train: a.n, test: c.n, weightedTrain: a.w, weightedTest: c.w });
+      });
+    }
+  }
+  const describe = built.map((b) => `${b.name} (${b.flow.class}: ${b.ds.X.rows} of ${b.flow.read})`).join(', ');
+  return {
+    train: new InMemoryDataset(train),
+    test: new InMemoryDataset(test),
+    sameRows,
+    files,
+    description: `samples ${describe} → train ${train.X.rows}, test ${test.X.rows}${sameRows ? ' (split: none)' : samples[0]!.role ? ' (by role)' : ' (stratified per sample)'}`,
+    cutflow: flows,
+  };
+}
+

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { type BuildDatasetOptions, type Dataset, type ReadOptions, type Standardizer, buildDataset, readCsvFile, readDatasetBatches } from '@discern/data';
+import { type BuildDatasetOptions, type Dataset, type ReadTableOptions, type Standardizer, type Table, buildDataset, buildDatasetRows, readTableBatches, readTablesSync } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 
@@ -103,12 +103,34 @@ export interface FeatureBatch {
   readonly X: DenseMatrix;
 }
 
+/** What is done to each table read before its Dataset is built: derived columns and cuts (see data-loader.ts). */
+export type TablePreparation = (table: Table) => {
+  readonly table: Table;
+  readonly passed: number;
+  readonly undecided: number;
+  readonly nonFinite: Readonly<Record<string, number>>;
+  readonly weightsRead?: Float64Array;
+};
+
 export interface StreamOptions {
   readonly build: BuildDatasetOptions;
-  /** How the file is read (delimiter, missing-value texts, encoding, the longest line). */
-  readonly read?: ReadOptions & { readonly missingValues?: readonly string[] };
+  /** How the files are read (format, tree, columns; delimiter, missing-value texts, encoding, the longest line). */
+  readonly read?: ReadTableOptions;
+  /** Derived columns and cuts, per table read. */
+  readonly prepare?: TablePreparation;
+  /** Re-says an error of buildDataset (a missing value in a derived column says which expression made it). */
+  readonly explain?: (e: unknown) => unknown;
   /** Rows per batch (default STREAM_BATCH). */
   readonly batchSize?: number;
+}
+
+/** Events counted while a streamed file was opened: after the cuts, undecided, weighted, non-finite derived values. */
+export interface StreamCounts {
+  readonly passed: number;
+  readonly undecided: number;
+  readonly weightedRead: number;
+  readonly weightedPassed: number;
+  readonly nonFinite: Readonly<Record<string, number>>;
 }
 
 interface FileStamp {
@@ -134,46 +156,94 @@ function fit<T extends Int32Array | Float64Array>(a: T, n: number): T {
   return (a.length - n <= a.length >> 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
+function finiteSum(v: Float64Array | undefined, n: number): number {
+  if (!v) return n;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) s += v[i]!;
+  return s;
+}
+
 /**
- * A dataset read from a file in batches instead of whole: the test file of a run, which may hold millions of rows.
- * `open` reads it once, checking every cell as a whole-file read would (so a bad cell is reported before any model
- * is fitted, naming file, line and column) and keeping only labels and weights. Steps that need scores stream it
- * again, batch by batch (`batches`): the feature matrix, and its standardised copy, never exist whole. A step that
- * needs the features themselves gets the whole Dataset from `materialize`, the same one a whole-file read gives.
+ * A dataset read from its files in batches instead of whole: the test files of a run, which may hold millions of
+ * rows. `open` reads them once, checking every cell as a whole-file read would (so a bad cell is reported before any
+ * model is fitted, naming file, line and column) and keeping only labels and weights. Steps that need scores stream
+ * them again, batch by batch (`batches`): the feature matrix, and its standardised copy, never exist whole. A step
+ * that needs the features themselves gets the whole Dataset from `whole`, the same one a whole-file read gives.
+ * Derived columns and cuts are applied to every batch (`prepare`).
  */
 export class StreamedDataset extends Labelled implements RunDataset {
   private materialized: Dataset | undefined;
 
   private constructor(
-    readonly path: string,
+    readonly paths: readonly string[],
     private readonly options: StreamOptions,
     labels: DatasetLabels,
-    private readonly fileStamp: FileStamp,
-    /** Data rows in the file, rows dropped for missing values included. */
+    private readonly fileStamps: readonly FileStamp[],
+    /** Data rows in the files, rows dropped by cuts or for missing values included. */
     readonly fileRows: number,
+    /** The same, per file. */
+    readonly fileRowsPerFile: readonly number[],
+    /** Events counted at opening (the cut flow). */
+    readonly counts: StreamCounts,
     /** Standardisations applied to the features, in order (as a `standardize` step applies them to datasets in memory). */
     readonly transforms: readonly Standardizer[],
   ) {
     super(labels);
   }
 
+  /** The first file (for messages). */
+  get path(): string {
+    return this.paths[0]!;
+  }
 
-  /** Reads the file once, checking every row; keeps the labels and weights. */
-  static async open(path: string, options: StreamOptions): Promise<StreamedDataset> {
-    let before: FileStamp | undefined;
-    try {
-      before = stamp(path);
-    } catch {
-      before = undefined; // a missing or unreadable file: the reader below reports it (FILE_NOT_FOUND, IO_ERROR)
+  /** The batches of Datasets of every file, in order, each built from a prepared table. */
+  private static async *datasets(paths: readonly string[], options: StreamOptions, counts?: { add(p: ReturnType<TablePreparation>, rows: number): void }): AsyncGenerator<{ dataset: Dataset; fileRows: number; file: number }, void, undefined> {
+    const read = { ...(options.read ?? {}), batchSize: options.batchSize ?? STREAM_BATCH };
+    for (let f = 0; f < paths.length; f++) {
+      for await (const { table } of readTableBatches(paths[f]!, read)) {
+        const prepared = options.prepare ? options.prepare(table) : { table, passed: table.nRows, undecided: 0, nonFinite: {} };
+        counts?.add(prepared, table.nRows);
+        let dataset: Dataset;
+        try {
+          dataset = buildDatasetRows(prepared.table, options.build, true);
+        } catch (e) {
+          throw options.explain ? options.explain(e) : e;
+        }
+        yield { dataset, fileRows: table.nRows, file: f };
+      }
     }
+  }
+
+  /** Reads the files once, checking every row; keeps the labels and weights. */
+  static async open(paths: string | readonly string[], options: StreamOptions): Promise<StreamedDataset> {
+    const list = typeof paths === 'string' ? [paths] : [...paths];
+    const before: (FileStamp | undefined)[] = list.map((p) => {
+      try {
+        return stamp(p);
+      } catch {
+        return undefined; // a missing or unreadable file: the reader below reports it (FILE_NOT_FOUND, IO_ERROR)
+      }
+    });
     let n = 0;
     let y = new Int32Array(1024);
     let weights: Float64Array | undefined;
     let first: Dataset | undefined;
     let fileRows = 0;
-    for await (const { dataset: b, fileRows: r } of readDatasetBatches(path, batchOptions(options))) {
+    const perFile = list.map(() => 0);
+    let passed = 0, undecided = 0, weightedRead = 0;
+    const nonFinite: Record<string, number> = {};
+    const counter = {
+      add(p: ReturnType<TablePreparation>, rows: number) {
+        passed += p.passed;
+        undecided += p.undecided;
+        weightedRead += finiteSum(p.weightsRead, rows);
+        for (const [k, v] of Object.entries(p.nonFinite)) nonFinite[k] = (nonFinite[k] ?? 0) + v;
+      },
+    };
+    for await (const { dataset: b, fileRows: r, file } of StreamedDataset.datasets(list, options, counter)) {
       first ??= b;
       fileRows += r;
+      perFile[file]! += r;
       const m = b.X.rows;
       y = grow(y, n + m, (k) => new Int32Array(k));
       y.set(b.y, n);
@@ -184,6 +254,12 @@ export class StreamedDataset extends Labelled implements RunDataset {
       n += m;
     }
     const ds = first!;
+    if (n === 0)
+      throw new DiscernError(
+        'DATA_INVALID',
+        (nm) => `${list.join(', ')}: no rows left after the cuts and dropping rows with missing values (${nm.option('missing')}: 'drop')`,
+        { file: list[0], option: 'missing' },
+      );
     const labels: DatasetLabels = {
       rows: n,
       y: fit(y, n),
@@ -192,14 +268,15 @@ export class StreamedDataset extends Labelled implements RunDataset {
       featureNames: ds.featureNames,
       ...(ds.positive !== undefined ? { positive: ds.positive } : {}),
       ...(ds.label !== undefined ? { label: ds.label } : {}),
-      source: ds.source,
+      source: list.length === 1 ? ds.source : list.join(', '),
     };
-    return new StreamedDataset(path, options, labels, before ?? stamp(path), fileRows, []);
+    const counts: StreamCounts = { passed, undecided, weightedRead: options.prepare && weights ? weightedRead : weights ? finiteSum(labels.weights, n) : fileRows, weightedPassed: finiteSum(labels.weights, n), nonFinite };
+    return new StreamedDataset(list, options, labels, list.map((p, k) => before[k] ?? stamp(p)), fileRows, perFile, counts, []);
   }
 
   /** The same dataset with one more standardisation applied to its features. */
   withTransform(s: Standardizer): StreamedDataset {
-    const next = new StreamedDataset(this.path, this.options, this.labels, this.fileStamp, this.fileRows, [...this.transforms, s]);
+    const next = new StreamedDataset(this.paths, this.options, this.labels, this.fileStamps, this.fileRows, this.fileRowsPerFile, this.counts, [...this.transforms, s]);
     if (this.materialized) next.materialized = { ...this.materialized, X: s.transform(this.materialized.X) };
     return next;
   }
@@ -211,20 +288,23 @@ export class StreamedDataset extends Labelled implements RunDataset {
   }
 
   private checkUnchanged(): void {
-    let now: FileStamp | undefined;
-    try {
-      now = stamp(this.path);
-    } catch {
-      now = undefined;
-    }
-    if (!now || now.size !== this.fileStamp.size || now.mtimeMs !== this.fileStamp.mtimeMs) throw this.changed();
+    this.paths.forEach((p, k) => {
+      let now: FileStamp | undefined;
+      try {
+        now = stamp(p);
+      } catch {
+        now = undefined;
+      }
+      const was = this.fileStamps[k]!;
+      if (!now || now.size !== was.size || now.mtimeMs !== was.mtimeMs) throw this.changed(p);
+    });
   }
 
-  private changed(line?: number): DiscernError {
+  private changed(file: string, line?: number): DiscernError {
     return new DiscernError(
       'DATA_INVALID',
-      `${this.source}${line !== undefined ? ` line ${line}` : ''}: the file changed while the run was reading it (it is read once to check it and again, in batches, to score it); run again once it is complete`,
-      { file: this.source, ...(line !== undefined ? { line } : {}) },
+      `${file}${line !== undefined ? ` line ${line}` : ''}: the file changed while the run was reading it (it is read once to check it and again, in batches, to score it); run again once it is complete`,
+      { file, ...(line !== undefined ? { line } : {}) },
     );
   }
 
@@ -237,15 +317,15 @@ export class StreamedDataset extends Labelled implements RunDataset {
     this.checkUnchanged();
     const { y, weights, rows } = this.labels;
     let start = 0;
-    for await (const { dataset: b, lines } of readDatasetBatches(this.path, batchOptions(this.options))) {
+    for await (const { dataset: b, file } of StreamedDataset.datasets(this.paths, this.options)) {
       const m = b.X.rows;
       // The rows must be those checked when the file was opened: same labels and weights, in the same order.
       for (let k = 0; k < m; k++)
-        if (start + k >= rows || b.y[k] !== y[start + k] || (weights && b.weights![k] !== weights[start + k])) throw this.changed(lines[k]);
+        if (start + k >= rows || b.y[k] !== y[start + k] || (weights && b.weights![k] !== weights[start + k])) throw this.changed(this.paths[file]!, b.lines?.[k]);
       yield { start, X: this.transform(b.X) };
       start += m;
     }
-    if (start !== rows) throw this.changed();
+    if (start !== rows) throw this.changed(this.path);
     this.checkUnchanged();
   }
 
@@ -256,15 +336,20 @@ export class StreamedDataset extends Labelled implements RunDataset {
 
   /** The whole Dataset, as a whole-file read builds it, with the run's standardisations applied; read once, then kept. */
   whole(): Dataset {
-    this.materialized ??= this.materialize();
+    if (!this.materialized) {
+      this.checkUnchanged();
+      // CSV and Parquet read synchronously (ROOT test sets are never streamed: see data-loader.ts)
+      const table = readTablesSync(this.paths, this.options.read ?? {});
+      const prepared = this.options.prepare ? this.options.prepare(table).table : table;
+      let ds: Dataset;
+      try {
+        ds = buildDataset(prepared, this.options.build);
+      } catch (e) {
+        throw this.options.explain ? this.options.explain(e) : e;
+      }
+      this.materialized = { ...ds, X: this.transform(ds.X) };
+    }
     return this.materialized;
-  }
-
-  private materialize(): Dataset {
-    this.checkUnchanged();
-    const table = readCsvFile(this.path, this.options.read ?? {});
-    const ds = buildDataset(table, this.options.build);
-    return { ...ds, X: this.transform(ds.X) };
   }
 }
 
@@ -274,6 +359,3 @@ export class StreamedDataset extends Labelled implements RunDataset {
  */
 export const STREAM_BATCH = 8192;
 
-function batchOptions(o: StreamOptions) {
-  return { ...o.build, ...(o.read ?? {}), batchSize: o.batchSize ?? STREAM_BATCH };
-}

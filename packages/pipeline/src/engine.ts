@@ -18,7 +18,7 @@ import { type PipelineConfig, parseConfig, readConfigFile } from './config/load.
 import { type Override, applyOverrides } from './config/overrides.js';
 import { formatPath, parseYamlConfig } from './config/yaml-source.js';
 import { RunContext, type LogFn } from './context.js';
-import { loadData, resolveConfigPath } from './data-loader.js';
+import { dataInputs, loadData, resolveConfigPath } from './data-loader.js';
 import { type FigureKind, figureKinds } from './figures.js';
 import { loadPlugins, pluginPathsOf } from './plugins-loader.js';
 import { type StepOutcome, writeReport } from './report/index.js';
@@ -102,10 +102,7 @@ export function inputsOf(prepared: PreparedConfig): NamedPath[] {
   const { config, plugins, registry } = prepared;
   const name = basename(config.file);
   const out: NamedPath[] = [{ path: config.file, what: `the config ${name}` }];
-  for (const k of ['source', 'train', 'test'] as const) {
-    const p = config.data[k];
-    if (p !== undefined) out.push({ path: resolveConfigPath(config, p), what: `data.${k} of ${name}` });
-  }
+  out.push(...dataInputs(config));
   for (const p of plugins) out.push({ path: p, what: `a plugin of ${name}` });
   for (const s of config.steps) {
     const plan = registry.get(s.name)?.plan?.(s.params, { index: s.index, path: formatPath(['steps', s.index, s.name]), config });
@@ -301,7 +298,16 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       createdAt: new Date().toISOString(),
       seed: config.seed,
       config: { file: config.file, sha256: config.hash, overrides: config.overrides, values: config.raw },
-      data: { description: data.description, files: data.files, train: { rows: data.train.rows, classes: data.train.classNames }, test: { rows: data.test.rows } },
+      data: {
+        description: data.description,
+        files: data.files,
+        train: { rows: data.train.rows, classes: data.train.classNames },
+        test: { rows: data.test.rows },
+        ...(config.data.define ? { define: config.data.define } : {}),
+        ...(config.data.cut !== undefined ? { cut: config.data.cut } : {}),
+        // events per sample (or per role): read, after the cuts, train, test, and their sums of weights
+        cutflow: data.cutflow,
+      },
       plugins,
       versions: environmentVersions(),
       timings: timings.map((t) => ({ ...t, ms: Math.round(t.ms * 1000) / 1000 })),

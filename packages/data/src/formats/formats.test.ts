@@ -162,11 +162,19 @@ describe('CSV compressed with gzip', () => {
 });
 
 describe('formats, several files, globs', () => {
-  it('the format comes from the extension, or from `format`', async () => {
+  it('the format comes from `format`, else the extension, else the first bytes', async () => {
     expect(['a.csv', 'a.CSV.gz', 'b.tsv', 'c.parquet', 'd.pq', 'e.root'].map((p) => formatOf(p))).toEqual(['csv', 'csv', 'csv', 'parquet', 'parquet', 'root']);
     expect(formatOf('events.dat', 'parquet')).toBe('parquet');
-    const e = await discernErrorAsync(async () => formatOf('events.dat'));
-    expect(e.message).toContain('cannot tell the format of events.dat from its name: give format: csv, parquet or root');
+    const pq = join(dir, 'events.dat');
+    writeFileSync(pq, readFileSync(await writeFile(join(dir, 'sniff.parquet'), { x: Float64Array.from([1, 2]) })));
+    const root = join(dir, 'tree.bin');
+    writeFileSync(root, readFileSync(dataFile('uproot-Zmumu.root')));
+    const text = join(dir, 'table.txt2');
+    writeFileSync(text, 'x\n1\n');
+    expect([formatOf(pq), formatOf(root), formatOf(text), formatOf(join(dir, 'absent'))]).toEqual(['parquet', 'root', 'csv', 'csv']);
+    expect((await readTableFile(pq)).nRows).toBe(2);
+    const e = await discernErrorAsync(async () => formatOf('x.dat', 'xls' as never));
+    expect(e.message).toContain('format must be one of csv, parquet, root, got "xls"');
   });
 
   it('several files read as one table, each row located in its own file; different columns are refused naming the file and column', async () => {

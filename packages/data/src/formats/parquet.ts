@@ -10,19 +10,66 @@
  * the CSV copy of a file); any other value (a date, bytes) becomes text. Nested columns (lists, structs) are refused
  * where they are named.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { DiscernError, ioError, quote } from '@discern/core';
-import { type FileMetaData, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { type FileMetaData, type RowGroup, type SchemaTree, parquetMetadata, parquetSchema } from 'hyparquet';
+import { readColumn } from 'hyparquet/src/column.js';
+import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { getTreePath } from 'hyparquet/src/schema.js';
 import { compressors as extraCodecs } from 'hyparquet-compressors';
 import { ParquetWriter, ByteWriter } from 'hyparquet-writer';
 import { closestName, columnLabel, listNames, missingSet } from '../csv/cells.js';
 import { type Column, type Table, numericColumn, textColumn } from '../table.js';
 
-type AsyncBuffer = { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> };
+/**
+ * How bytes of the file are read: synchronously (a whole-file read inside a step) or not (streaming); `size` is the
+ * file's length.
+ */
+interface ByteSource {
+  readonly size: number;
+  read(start: number, end: number): Uint8Array | Promise<Uint8Array>;
+  close(): void | Promise<void>;
+}
 
-/** An AsyncBuffer over a file, read by ranges (hyparquet reads the footer, then each row group's column chunks). */
-async function fileBuffer(path: string): Promise<{ buffer: AsyncBuffer; close: () => Promise<void> }> {
+function syncSource(path: string): ByteSource {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw ioError(e, path, 'read');
+  }
+  let size: number;
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    closeSync(fd);
+    throw ioError(e, path, 'read');
+  }
+  return {
+    size,
+    read(start, end) {
+      const out = new Uint8Array(Math.max(0, Math.min(size, end) - start));
+      let done = 0;
+      try {
+        while (done < out.length) {
+          const got = readSync(fd, out, done, out.length - done, start + done);
+          if (got === 0) break;
+          done += got;
+        }
+      } catch (e) {
+        throw ioError(e, path, 'read');
+      }
+      return out;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+async function asyncSource(path: string): Promise<ByteSource> {
   let fh;
   try {
     fh = await open(path, 'r');
@@ -40,19 +87,20 @@ async function fileBuffer(path: string): Promise<{ buffer: AsyncBuffer; close: (
   }
   const handle = fh;
   return {
-    buffer: {
-      byteLength: size,
-      async slice(start: number, end = size): Promise<ArrayBuffer> {
-        const a = Math.max(0, start), b = Math.min(size, end);
-        const out = new Uint8Array(Math.max(0, b - a));
-        let done = 0;
+    size,
+    async read(start, end) {
+      const out = new Uint8Array(Math.max(0, Math.min(size, end) - start));
+      let done = 0;
+      try {
         while (done < out.length) {
-          const { bytesRead } = await handle.read(out, done, out.length - done, a + done);
+          const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
           if (bytesRead === 0) break;
           done += bytesRead;
         }
-        return out.buffer;
-      },
+      } catch (e) {
+        throw ioError(e, path, 'read');
+      }
+      return out;
     },
     close: () => handle.close(),
   };
@@ -103,23 +151,49 @@ function describeSchema(metadata: FileMetaData): ParquetColumnInfo[] {
   });
 }
 
-async function readMetadata(path: string, buffer: AsyncBuffer): Promise<FileMetaData> {
-  if (buffer.byteLength < 12) throw damaged(path, `it is ${buffer.byteLength} bytes long, shorter than a Parquet header and footer`);
+/** The footer: its length and magic in the last 8 bytes, the Thrift metadata before them. */
+function footerRange(path: string, size: number): number {
+  if (size < 12) throw damaged(path, `it is ${size} bytes long, shorter than a Parquet header and footer`);
+  return size - 8;
+}
+
+function parseFooter(path: string, size: number, tail: Uint8Array): number {
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  if (view.getUint32(4, true) !== 0x31524150) throw damaged(path, 'it does not end with the Parquet magic PAR1');
+  const len = view.getUint32(0, true);
+  if (len > size - 12) throw damaged(path, `its footer says the metadata is ${len} bytes long, more than the file holds`);
+  return len;
+}
+
+function metadataOf(path: string, bytes: Uint8Array): FileMetaData {
+  // parquetMetadata wants the footer followed by its length and magic
   try {
-    return await parquetMetadataAsync(buffer);
+    return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (e) {
     throw damaged(path, e);
   }
 }
 
+function readMetadataSync(path: string, src: ByteSource): FileMetaData {
+  const at = footerRange(path, src.size);
+  const len = parseFooter(path, src.size, src.read(at, src.size) as Uint8Array);
+  return metadataOf(path, src.read(at - len, src.size) as Uint8Array);
+}
+
+async function readMetadataAsync(path: string, src: ByteSource): Promise<FileMetaData> {
+  const at = footerRange(path, src.size);
+  const len = parseFooter(path, src.size, await src.read(at, src.size));
+  return metadataOf(path, await src.read(at - len, src.size));
+}
+
 /** The file's rows, row groups and columns (only the footer is read). */
 export async function parquetInfo(path: string): Promise<ParquetInfo> {
-  const { buffer, close } = await fileBuffer(path);
+  const src = await asyncSource(path);
   try {
-    const md = await readMetadata(path, buffer);
+    const md = await readMetadataAsync(path, src);
     return { file: path, rows: Number(md.num_rows), rowGroups: md.row_groups.map((g) => Number(g.num_rows)), columns: describeSchema(md) };
   } finally {
-    await close();
+    await src.close();
   }
 }
 
@@ -197,50 +271,129 @@ function toColumn(info: ParquetColumnInfo, index: number, pages: readonly ArrayL
   return textColumn(info.name, index, cells, missing);
 }
 
+/** The byte range of each wanted column's chunk in a row group. */
+function chunkRanges(source: string, group: RowGroup, wanted: readonly ParquetColumnInfo[]): { start: number; end: number; meta: NonNullable<RowGroup['columns'][number]['meta_data']> }[] {
+  return wanted.map((c) => {
+    const chunk = group.columns.find((x) => x.meta_data?.path_in_schema[0] === c.name && x.meta_data.path_in_schema.length === 1);
+    const meta = chunk?.meta_data;
+    if (!meta) throw damaged(source, `a row group has no data for column ${columnLabel(c.name)}`);
+    const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    return { start, end: start + Number(meta.total_compressed_size), meta };
+  });
+}
+
+/** Decodes one row group's column chunks (their bytes at hand) into a Table. */
+function decodeGroup(
+  source: string,
+  schema: SchemaTree,
+  wanted: readonly ParquetColumnInfo[],
+  ranges: ReturnType<typeof chunkRanges>,
+  bytes: readonly Uint8Array[],
+  groupStart: number,
+  rows: number,
+  missing: { has(s: string): boolean },
+): Table {
+  const columns = wanted.map((c, j) => {
+    const { meta } = ranges[j]!;
+    const b = bytes[j]!;
+    if (b.length < ranges[j]!.end - ranges[j]!.start) throw damaged(source, `the data of column ${columnLabel(c.name)} runs past the end of the file`);
+    const schemaPath = getTreePath(schema, meta.path_in_schema);
+    let pages: ArrayLike<unknown>[];
+    try {
+      const decoder = {
+        pathInSchema: meta.path_in_schema,
+        element: schemaPath[schemaPath.length - 1]!.element,
+        schemaPath,
+        ...meta,
+        compressors: DECOMPRESSORS,
+        parsers: DEFAULT_PARSERS,
+        utf8: true,
+      };
+      pages = readColumn({ view: new DataView(b.buffer, b.byteOffset, b.byteLength), offset: 0 }, { groupStart, selectStart: 0, selectEnd: rows, groupRows: rows } as never, decoder as never).data as ArrayLike<unknown>[];
+    } catch (e) {
+      throw damaged(source, e);
+    }
+    const n = pages.reduce((s, p) => s + p.length, 0);
+    if (n < rows) throw damaged(source, `column ${columnLabel(c.name)} gives ${n} of the ${rows} rows of a row group`);
+    return toColumn(c, j, pages, rows, missing);
+  });
+  // rows of a later row group are located by their row in the file
+  const fileRows = groupStart > 0 ? Int32Array.from({ length: rows }, (_, i) => groupStart + i) : undefined;
+  return { source, columns, nRows: rows, lines: null, ...(fileRows ? { fileRows } : {}) };
+}
+
 /**
  * Reads a Parquet file as consecutive Tables, one per row group (memory: one row group's columns). Columns are
  * typed as the module comment says. A damaged or truncated file is DATA_INVALID naming it.
  */
 export async function* readParquetBatches(path: string, options: ParquetReadOptions = {}): AsyncGenerator<ParquetBatch, void, undefined> {
   const source = options.source ?? path;
-  const { buffer, close } = await fileBuffer(path);
+  const src = await asyncSource(path);
   try {
-    const metadata = await readMetadata(source, buffer);
+    const metadata = await readMetadataAsync(source, src);
+    const schema = parquetSchema(metadata);
     const wanted = pickColumns(source, describeSchema(metadata), options.columns);
     const missing = missingSet(options.missingValues);
     let start = 0;
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
-      const pages = new Map<string, ArrayLike<unknown>[]>(wanted.map((c) => [c.name, []]));
-      try {
-        await parquetRead({
-          file: buffer,
-          metadata,
-          rowStart: start,
-          rowEnd: start + rows,
-          columns: wanted.map((c) => c.name),
-          compressors: DECOMPRESSORS,
-          onChunk: (chunk) => {
-            pages.get(chunk.columnName)?.push(chunk.columnData as ArrayLike<unknown>);
-          },
-        });
-      } catch (e) {
-        throw damaged(source, e);
-      }
-      const columns = wanted.map((c, j) => {
-        const got = pages.get(c.name)!;
-        const n = got.reduce((s, p) => s + p.length, 0);
-        if (n < rows) throw damaged(source, `column ${columnLabel(c.name)} gives ${n} of the ${rows} rows of a row group`);
-        return toColumn(c, j, got, rows, missing);
-      });
-      // rows of a later row group are located by their row in the file
-      const fileRows = start > 0 ? Int32Array.from({ length: rows }, (_, i) => start + i) : undefined;
-      yield { startRow: start, table: { source, columns, nRows: rows, lines: null, ...(fileRows ? { fileRows } : {}) } };
+      const ranges = chunkRanges(source, group, wanted);
+      const bytes: Uint8Array[] = [];
+      for (const r of ranges) bytes.push(await src.read(r.start, r.end));
+      yield { startRow: start, table: decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing) };
       start += rows;
     }
   } finally {
-    await close();
+    await src.close();
   }
+}
+
+/** Reads a whole Parquet file synchronously into one Table (a step that needs a streamed test set's features whole). */
+export function readParquetSync(path: string, options: ParquetReadOptions = {}): Table {
+  const source = options.source ?? path;
+  const src = syncSource(path);
+  try {
+    const metadata = readMetadataSync(source, src);
+    const schema = parquetSchema(metadata);
+    const wanted = pickColumns(source, describeSchema(metadata), options.columns);
+    const missing = missingSet(options.missingValues);
+    const tables: Table[] = [];
+    let start = 0;
+    for (const group of metadata.row_groups) {
+      const rows = Number(group.num_rows);
+      const ranges = chunkRanges(source, group, wanted);
+      const bytes = ranges.map((r) => src.read(r.start, r.end) as Uint8Array);
+      tables.push(decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing));
+      start += rows;
+    }
+    if (tables.length === 0) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
+    return tables.length === 1 ? tables[0]! : joinGroups(tables, source);
+  } finally {
+    src.close();
+  }
+}
+
+/** The row groups of one file as one table (their columns are of one schema). */
+function joinGroups(tables: readonly Table[], source: string): Table {
+  const total = tables.reduce((s, t) => s + t.nRows, 0);
+  const columns = tables[0]!.columns.map((c, j) => {
+    if (c.kind === 'numeric' && tables.every((t) => t.columns[j]!.kind === 'numeric' && t.columns[j]!.nonFinite === 0)) {
+      const values = new Float64Array(total);
+      let mask: Uint8Array | null = null;
+      let at = 0;
+      for (const t of tables) {
+        const x = t.columns[j]!;
+        values.set(x.numeric!, at);
+        if (x.missing > 0) for (let r = 0; r < t.nRows; r++) if (x.isMissing(r)) (mask ??= new Uint8Array(total))[at + r] = 1;
+        at += t.nRows;
+      }
+      return numericColumn(c.name, j, values, mask);
+    }
+    const cells: (string | null)[] = [];
+    for (const t of tables) for (let r = 0; r < t.nRows; r++) cells.push(t.columns[j]!.text(r));
+    return textColumn(c.name, j, cells);
+  });
+  return { source, columns, nRows: total, lines: null };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

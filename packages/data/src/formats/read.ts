@@ -4,15 +4,15 @@
  * `.parquet`, `.pq`, `.root`), or from `format` when the extension says nothing.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DiscernError, quote } from '@discern/core';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { glob, globSync, isDynamicPattern } from 'tinyglobby';
 import { columnLabel, listNames } from '../csv/cells.js';
 import { type CsvOptions, readCsvFile } from '../csv/parse.js';
 import { readCsvTables } from '../csv/stream.js';
 import { type ArrayColumn } from '../expr/evaluate.js';
 import { type Column, type Table, type TablePart, numericColumn, textColumn } from '../table.js';
-import { readParquetBatches } from './parquet.js';
+import { readParquetBatches, readParquetSync } from './parquet.js';
 import { readRootTable } from './root.js';
 
 export type DataFormat = 'csv' | 'parquet' | 'root';
@@ -26,7 +26,11 @@ const EXTENSIONS: readonly [RegExp, DataFormat][] = [
   [/\.root$/i, 'root'],
 ];
 
-/** The format of a file: `format` when given, else from its extension; DATA_INVALID when neither says. */
+/**
+ * The format of a file: `format` when given, else from its extension, else from its first bytes (`PAR1` starts a
+ * Parquet file, `root` a ROOT file; anything else is read as CSV, gzip-compressed or not). A file that cannot be
+ * opened is taken as CSV here: its reader reports why it cannot be read.
+ */
 export function formatOf(path: string, format?: DataFormat): DataFormat {
   if (format !== undefined) {
     if (!DATA_FORMATS.includes(format))
@@ -34,11 +38,25 @@ export function formatOf(path: string, format?: DataFormat): DataFormat {
     return format;
   }
   for (const [re, f] of EXTENSIONS) if (re.test(path)) return f;
-  throw new DiscernError(
-    'DATA_INVALID',
-    (n) => `cannot tell the format of ${path} from its name: give ${n.option('format')}: csv, parquet or root (files named .csv, .csv.gz, .tsv, .parquet, .pq or .root need none)`,
-    { file: path, option: 'format' },
-  );
+  return sniffFormat(path);
+}
+
+/** The format a file's first four bytes say (see formatOf). */
+export function sniffFormat(path: string): DataFormat {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const b = Buffer.alloc(4);
+    const got = readSync(fd, b, 0, 4, 0);
+    const magic = b.subarray(0, got).toString('latin1');
+    if (magic === 'PAR1') return 'parquet';
+    if (magic === 'root') return 'root';
+  } catch {
+    // not readable: the CSV reader says why
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return 'csv';
 }
 
 /**
@@ -61,6 +79,19 @@ export async function expandPaths(patterns: readonly string[], dir: string, what
         dir,
         option: what,
       });
+    for (const f of found) if (!out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * expandPaths without waiting, for checks made before a run starts (which files a run reads, so that no output
+ * overwrites one): a pattern that matches nothing gives no file here.
+ */
+export function expandPathsSync(patterns: readonly string[], dir: string): string[] {
+  const out: string[] = [];
+  for (const p of patterns) {
+    const found = isDynamicPattern(p) ? globSync(p, { cwd: dir, absolute: true, onlyFiles: true, expandDirectories: false, dot: false }).sort() : [isAbsolute(p) ? p : resolve(dir, p)];
     for (const f of found) if (!out.includes(f)) out.push(f);
   }
   return out;
@@ -143,6 +174,24 @@ export async function readTables(paths: readonly string[], options: ReadTableOpt
     const { source: _s, ...rest } = options;
     tables.push(await readTableFile(p, rest));
   }
+  checkSameColumns(tables);
+  return concatRows(tables, tables.map((t) => t.source).join(', '), true);
+}
+
+/**
+ * readTables without waiting, for CSV and Parquet files (a step that asks for a streamed test set's features whole);
+ * ROOT files are read through jsroot, which only reads asynchronously (they are never streamed, so never read here).
+ */
+export function readTablesSync(paths: readonly string[], options: ReadTableOptions = {}): Table {
+  const one = (path: string, source?: string): Table => {
+    const format = formatOf(path, options.format);
+    const src = source ?? path;
+    if (format === 'parquet') return readParquetSync(path, { source: src, ...(options.columns ? { columns: options.columns } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) });
+    if (format === 'root') throw new DiscernError('INVALID_ARGUMENT', `${src}: a ROOT file is read asynchronously (readTables)`, { file: src });
+    return readCsvFile(path, { ...options, source: src });
+  };
+  if (paths.length === 1) return one(paths[0]!, options.source);
+  const tables = paths.map((p) => one(p));
   checkSameColumns(tables);
   return concatRows(tables, tables.map((t) => t.source).join(', '), true);
 }

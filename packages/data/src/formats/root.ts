@@ -65,7 +65,9 @@ let modules: Promise<{ io: JsrootIo; tree: JsrootTree }> | undefined;
 
 /** jsroot's modules, loaded once, on first use (a CSV-only run never loads them). */
 function jsroot(): Promise<{ io: JsrootIo; tree: JsrootTree }> {
-  modules ??= Promise.all([import('jsroot/io') as Promise<unknown>, import('jsroot/tree') as Promise<unknown>]).then(([io, tree]) => ({
+  // module names in variables: jsroot ships no types for these modules, and the few members used are described above
+  const ioModule = 'jsroot/io', treeModule = 'jsroot/tree';
+  modules ??= Promise.all([import(ioModule) as Promise<unknown>, import(treeModule) as Promise<unknown>]).then(([io, tree]) => ({
     io: io as JsrootIo,
     tree: tree as JsrootTree,
   }));
@@ -346,7 +348,10 @@ export async function readRootTable(path: string, options: RootReadOptions = {})
   const entries = tree.fEntries;
   const { messages } = await quietly(async () => {
     const sel = new treeMod.TSelector();
-    for (const w of wanted) sel.addBranch(w.name);
+    // counter branches first (NMuon before Muon_Px[NMuon]): jsroot adds a counter itself with its array, and then
+    // refuses to add it again
+    const counters = new Set(tree.fBranches.arr.flatMap((b) => (b.fLeaves?.arr ?? []).map((l) => l.fLeafCount?.fName).filter((x): x is string => x !== undefined)));
+    for (const w of [...wanted].sort((a, b) => Number(counters.has(b.name)) - Number(counters.has(a.name)))) sel.addBranch(w.name);
     let bad: { branch: BranchInfo; value: unknown } | undefined;
     sel.Process = function (this: Selector) {
       const obj = this.tgtobj;

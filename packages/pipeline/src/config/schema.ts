@@ -1,3 +1,4 @@
+import { DATA_FORMATS, isDiscernError, parseExpression } from './schema-data.js';
 import { z } from 'zod';
 import { strict } from './zod-helpers.js';
 
@@ -20,21 +21,78 @@ export const splitSchema = z.union([
   }),
 ]);
 
+/** One file, or a list of files and glob patterns read as one data set (the same columns in each). */
+const files = (what: string) =>
+  z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe(`${what}: a file, or a list of files and glob patterns (sig_*.parquet) read as one data set with the same columns`);
+
+/**
+ * An expression of the data's columns (data.define, data.cut, a sample's weight and cut), parsed here, when the config
+ * is checked: a syntax error is a config error at its key, saying the character position in the expression. Whether
+ * the columns it names exist is known once the file is read (a run-time config error at the same key).
+ */
+const expression = (what: string) =>
+  z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseExpression(text, what);
+      } catch (e) {
+        if (!isDiscernError(e)) throw e;
+        const problem = typeof e.context.problem === 'string' ? e.context.problem : e.message;
+        const at = typeof e.context.position === 'number' ? e.context.position : undefined;
+        const shown = at !== undefined ? ` (${text.slice(Math.max(0, at - 41), at - 1)}▸${text.slice(at - 1, at + 19)})` : '';
+        ctx.addIssue({ code: 'custom', message: `cannot parse the expression: ${problem}${at !== undefined ? `, at character ${at} of the expression${shown}` : ''}`, input: text });
+      }
+    })
+    .describe(what);
+
+const sampleSchema = strict({
+  name: z.string().min(1).max(64).optional().describe('the sample in the cut-flow table and the manifest (default: the file name)'),
+  path: files('the sample'),
+  format: z.enum(DATA_FORMATS as ['csv', 'parquet', 'root']).optional().describe('csv, parquet or root, when the extension says nothing'),
+  tree: z.string().min(1).optional().describe('ROOT: the tree (default: the only tree of the file)'),
+  class: z.union([z.string().min(1), z.number()]).transform(String).describe('the class of every event of the sample'),
+  weight: z
+    .union([z.number(), expression('the weight of the sample')])
+    .optional()
+    .describe('per-event weight: a number (cross-section × luminosity / events generated) or an expression ("EventWeight * 0.0153")'),
+  cut: expression('the cut of the sample').optional().describe("the sample's own preselection, applied after data.cut"),
+  role: z.enum(['train', 'test']).optional().describe("the sample's events all train or all test (then every sample says its role); default: split by `split`"),
+});
+
 const dataShape = strict({
-  source: z.string().min(1).optional().describe('one CSV file, split into train and test by `split`'),
-  train: z.string().min(1).optional().describe('training CSV file (with `test`, replaces `source` and `split`)'),
-  test: z.string().min(1).optional().describe('test CSV file'),
+  source: files('one data set, split into train and test by `split`').optional(),
+  train: files('the training data (with `test`, replaces `source` and `split`)').optional(),
+  test: files('the test data').optional(),
+  samples: z
+    .array(sampleSchema)
+    .min(1)
+    .optional()
+    .describe("samples per process (TMVA's AddSignalTree/AddBackgroundTree): each file or glob with its class, weight and cut; replaces source, train and test"),
+  format: z.enum(DATA_FORMATS as ['csv', 'parquet', 'root']).optional().describe('csv, parquet or root, when the extension says nothing (.csv, .csv.gz, .tsv, .parquet, .pq and .root need none)'),
+  tree: z.string().min(1).optional().describe('ROOT: the tree to read (default: the only tree of the file)'),
+  define: z
+    .record(z.string().min(1).max(200), expression('a derived column'))
+    .optional()
+    .describe('derived columns by expression, in order (a later one may use an earlier one): usable as features, label, weight and in cuts'),
+  cut: expression('the preselection').optional().describe('preselection applied to every file and sample: rows where it is false are dropped ("pt1 > 20 && abs(eta1) < 2.4")'),
   rows: z
     .array(z.union([z.record(z.string(), cell), z.array(cell)]))
     .min(1)
     .optional()
     .describe('inline rows (maps, or lists with `columns`) for tiny examples'),
   columns: z.array(z.string()).min(1).optional().describe('column names for list-form `rows`'),
-  label: z.string().min(1).optional().describe('the class column; leave out for clustering'),
+  label: z.string().min(1).optional().describe('the class column; leave out for clustering (with samples: the name of the class column they make, default "class")'),
   positive: z.union([z.string(), z.number()]).transform(String).optional().describe('the signal class (binary problems)'),
-  features: z.array(z.string()).min(1).optional().describe('default: every numeric column but the label and weight'),
-  weight: z.string().min(1).optional().describe('column of per-event weights (may be negative)'),
-  missing: z.enum(['error', 'drop', 'keep']).default('error').describe('what to do with empty/NA/? cells in features'),
+  features: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe('default: every numeric column but the label and weight; an array element or reduction (Muon_Px[0], length(Jet_Px)) is computed as a derived column'),
+  weight: z.string().min(1).optional().describe('column of per-event weights (may be negative); with samples, multiplied by each sample\'s weight'),
+  missing: z.enum(['error', 'drop', 'keep']).default('error').describe('what to do with empty/NA/? cells in features (and with rows a cut cannot decide)'),
   categorical: z.enum(['error', 'codes', 'onehot']).default('error').describe('how categorical feature columns become numbers'),
   delimiter: z.enum([',', ';', '\t']).optional(),
   missing_values: z.array(z.string()).optional().describe('cell texts that mean "missing" (default: empty, NA, ?)'),
@@ -49,23 +107,54 @@ const dataShape = strict({
   split: splitSchema.default({ test: 0.3, stratify: true }),
 });
 
+/** Names that would be mistaken for an expression's operators: a derived column is named like a column of a file. */
+const DEFINE_NAME = /^[A-Za-z_][\w.]*$/;
+
 /**
  * Where the rows come from: train and test files (both; they take precedence over `source`, so that
  * `--set data.train=a.csv --set data.test=b.csv` turns a split config into a two-file one), or one source file, or
- * inline rows.
+ * inline rows, or samples per process.
  */
-export const dataSchema = dataShape.superRefine((d, ctx) => {
-  if (d.train !== undefined || d.test !== undefined) {
-    if (d.train === undefined || d.test === undefined)
-      ctx.addIssue({ code: 'custom', path: [d.train === undefined ? 'train' : 'test'], message: `give both train and test files (got only ${d.train !== undefined ? 'train' : 'test'}), or one source file with a split`, input: undefined });
-    return;
-  }
-  if (d.source === undefined && d.rows === undefined)
-    ctx.addIssue({ code: 'custom', path: [], message: 'give the data: a source file (split into train and test by `split`), train and test files, or inline rows', input: d });
-  else if (d.source !== undefined && d.rows !== undefined) ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give either a source file or inline rows, not both', input: d.rows });
-  else if (d.rows !== undefined && d.rows.some(Array.isArray) && d.columns === undefined)
-    ctx.addIssue({ code: 'custom', path: ['columns'], message: 'inline rows given as lists need `columns: [names…]`', input: undefined });
-});
+export const dataSchema = dataShape
+  .superRefine((d, ctx) => {
+    for (const name of Object.keys(d.define ?? {}))
+      if (!DEFINE_NAME.test(name))
+        ctx.addIssue({ code: 'custom', path: ['define', name], message: `a derived column is named with letters, digits, "_" and "." (starting with a letter or "_"), got ${JSON.stringify(name)}`, input: name });
+    if (d.samples !== undefined) {
+      for (const k of ['source', 'train', 'test', 'rows'] as const)
+        if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `give either samples or ${k}, not both: samples name their files themselves`, input: d[k] });
+      const roles = d.samples.map((s) => s.role);
+      if (roles.some((r) => r !== undefined) && roles.some((r) => r === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['samples', roles.findIndex((r) => r === undefined), 'role'],
+          message: 'some samples say their role (train or test) and this one does not: give every sample a role, or none (then they are split by `split`)',
+          input: undefined,
+        });
+      else if (roles[0] !== undefined && (!roles.includes('train') || !roles.includes('test')))
+        ctx.addIssue({ code: 'custom', path: ['samples'], message: `every sample has role ${roles[0]}: at least one sample must train and one test`, input: d.samples });
+      const names = d.samples.map((s, i) => s.name ?? `#${i}`);
+      names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['samples', i, 'name'], message: `two samples are named ${JSON.stringify(n)}; give each its own name`, input: n });
+      });
+      const classes = [...new Set(d.samples.map((s) => s.class))];
+      if (d.positive !== undefined && !classes.includes(d.positive))
+        ctx.addIssue({ code: 'custom', path: ['positive'], message: `the positive class ${JSON.stringify(d.positive)} is not the class of any sample (${classes.map((c) => JSON.stringify(c)).join(', ')})`, input: d.positive });
+      return;
+    }
+    if (d.train !== undefined || d.test !== undefined) {
+      if (d.train === undefined || d.test === undefined)
+        ctx.addIssue({ code: 'custom', path: [d.train === undefined ? 'train' : 'test'], message: `give both train and test files (got only ${d.train !== undefined ? 'train' : 'test'}), or one source file with a split`, input: undefined });
+      return;
+    }
+    if (d.source === undefined && d.rows === undefined)
+      ctx.addIssue({ code: 'custom', path: [], message: 'give the data: a source file (split into train and test by `split`), train and test files, inline rows, or samples', input: d });
+    else if (d.source !== undefined && d.rows !== undefined) ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give either a source file or inline rows, not both', input: d.rows });
+    else if (d.rows !== undefined && d.rows.some(Array.isArray) && d.columns === undefined)
+      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'inline rows given as lists need `columns: [names…]`', input: undefined });
+  })
+  // samples make the class column: the steps see a label as with any labelled data
+  .transform((d) => (d.samples !== undefined && d.label === undefined ? { ...d, label: 'class' } : d));
 
 export const reportSchema = strict({
   plots: z.boolean().default(true).describe('draw the plots (plots/*.svg, embedded in report.html); false: tables only, faster'),

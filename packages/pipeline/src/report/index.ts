@@ -38,7 +38,9 @@ function dataSummary(ctx: RunContext, data: LoadedData): Json {
     features: train.featureNames.join(', '),
     ...(train.classNames.length ? { classes: train.classNames.join(', ') } : {}),
     ...(train.positive !== undefined && train.classNames.length === 2 ? { 'signal (positive) class': train.classNames[train.positive] } : {}),
-    ...(ctx.config.data.weight ? { 'event weights': `column ${ctx.config.data.weight}` } : {}),
+    ...(ctx.config.data.weight ? { 'event weights': `column ${ctx.config.data.weight}${ctx.config.data.samples ? " × each sample's weight" : ''}` } : ctx.config.data.samples?.some((s) => s.weight !== undefined) ? { 'event weights': "each sample's weight" } : {}),
+    ...(ctx.config.data.define ? { 'derived columns': Object.entries(ctx.config.data.define).map(([k, v]) => `${k} = ${v}`).join('; ') } : {}),
+    ...(ctx.config.data.cut !== undefined ? { preselection: ctx.config.data.cut } : {}),
     seed: ctx.config.seed,
   };
   for (const name of ctx.datasetNames()) {
@@ -47,6 +49,54 @@ function dataSummary(ctx: RunContext, data: LoadedData): Json {
     summary[`dataset ${name}`] = `${ds.rows} rows${counts.length ? ` (${counts.join(', ')})` : ''}`;
   }
   return summary;
+}
+
+/** A count of events, or a sum of weights (six significant digits where it is not a whole number). */
+function events(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toPrecision(6);
+}
+
+/**
+ * The cut flow: per sample (or, without samples, per file role), events and weighted events as read, after the
+ * cuts (data.cut and the sample's), in the training and in the test set; with the rows a cut could not decide and
+ * the derived values that were not finite, when there are any.
+ */
+function cutFlowTable(data: LoadedData): ReportTable | undefined {
+  const flows = data.cutflow;
+  if (flows.length === 0) return undefined;
+  const weighted = flows.some((f) => f.weightedRead !== f.read || f.weightedPassed !== f.passed || f.weightedTrain !== f.train || f.weightedTest !== f.test);
+  const undecided = flows.some((f) => f.undecided > 0);
+  const nonFinite = flows.some((f) => Object.values(f.nonFinite).some((v) => v > 0));
+  const columns = [
+    'sample',
+    'class',
+    'read',
+    'after cuts',
+    'train',
+    'test',
+    ...(weighted ? ['Σw read', 'Σw after cuts', 'Σw train', 'Σw test'] : []),
+    ...(undecided ? ['undecided (dropped)'] : []),
+    ...(nonFinite ? ['non-finite derived values'] : []),
+  ];
+  const rows = flows.map((f) => [
+    f.name,
+    f.class ?? '',
+    events(f.read),
+    events(f.passed),
+    events(f.train),
+    events(f.test),
+    ...(weighted ? [events(f.weightedRead), events(f.weightedPassed), events(f.weightedTrain), events(f.weightedTest)] : []),
+    ...(undecided ? [events(f.undecided)] : []),
+    ...(nonFinite
+      ? [
+          Object.entries(f.nonFinite)
+            .filter(([, v]) => v > 0)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+        ]
+      : []),
+  ]);
+  return { caption: 'cut flow: events (and sums of event weights) read, after the cuts, in training and in test', columns, rows };
 }
 
 const SECTION_ORDER = ['Inputs', 'Gaussian classes (analytic)', 'Classifier performance', 'Comparison', 'Variable importance', 'Decisions', 'Clusters', 'Fit history', 'Other results'];
@@ -99,6 +149,8 @@ export async function writeReport(ctx: RunContext, rc: ReportContext): Promise<v
   }
   const titles = [...new Set([...SECTION_ORDER, ...tables.keys(), ...plots.keys()])].filter((t) => (tables.get(t)?.length ?? 0) > 0 || plots.has(t));
   const body: ReportSection[] = titles.map((title) => ({ title, tables: tables.get(title) ?? [], plots: plots.get(title) ?? [] }));
+  const flow = cutFlowTable(rc.data);
+  if (flow) body.unshift({ title: 'Data', tables: [flow] });
   body.push({ title: 'Summary', text: [...ctx.summary, ...notes].join('\n\n') });
   const config = ctx.config;
   const manifest = {

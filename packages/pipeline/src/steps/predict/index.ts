@@ -1,4 +1,4 @@
-import { csvRow } from '@discern/data';
+import { type ParquetColumnValues, csvRow, writeParquet } from '@discern/data';
 import { z } from 'zod';
 import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
@@ -6,16 +6,17 @@ import { strict } from '../../config/zod-helpers.js';
 /** Scores datasets with a fitted classifier, writes one CSV per dataset and prints small ones as a table. */
 export const predictStep = defineStep({
   name: 'predict',
-  description: 'score datasets with a fitted classifier; writes scores/<model>-<dataset>.csv and prints tables of up to `print_max` rows',
+  description: 'score datasets with a fitted classifier; writes scores/<model>-<dataset>.csv (or .parquet) and prints tables of up to `print_max` rows',
   params: strict({
     model: z.string().default('model'),
     on: z.array(z.string()).min(1).default(['test']).describe('datasets to score'),
-    save: z.boolean().default(true).describe('write the scores as CSV files in the run folder'),
+    save: z.boolean().default(true).describe('write the scores as files in the run folder'),
+    format: z.enum(['csv', 'parquet']).default('csv').describe('the format of the score files: scores/<model>-<dataset>.csv or .parquet'),
     print_max: z.number().int().nonnegative().default(16).describe('print datasets of at most this many rows as a table (0: never)'),
   }),
   plan: (p, at) => ({
     needs: { models: [{ name: p.model, path: `${at.path}.model`, classifier: true }], datasets: p.on.map((name, i) => ({ name, path: `${at.path}.on[${i}]` })) },
-    makes: { files: p.save ? p.on.map((ds, i) => ({ name: `scores/${p.model}-${ds}.csv`, path: `${at.path}.on[${i}]` })) : [] },
+    makes: { files: p.save ? p.on.map((ds, i) => ({ name: `scores/${p.model}-${ds}.${p.format}`, path: `${at.path}.on[${i}]` })) : [] },
   }),
   async run(ctx, p) {
     const fitted = ctx.classifier(p.model, 'predict writes class probabilities');
@@ -30,7 +31,20 @@ export const predictStep = defineStep({
         for (let k = 1; k < K; k++) if (set.proba[i * K + k]! > set.proba[i * K + best]!) best = k;
         pred[i] = best;
       }
-      if (p.save) {
+      if (p.save && p.format === 'parquet') {
+        // the label as text, each class's probability as a double, the predicted class as text
+        const columns: Record<string, ParquetColumnValues> = {};
+        if (ds.label !== undefined) columns[ds.label] = Array.from(ds.y, (y) => ds.classNames[y] ?? null);
+        fitted.classNames.forEach((c, k) => {
+          const col = new Float64Array(n);
+          for (let i = 0; i < n; i++) col[i] = set.proba[i * K + k]!;
+          columns[`p_${c}`] = col;
+        });
+        columns.predicted = Array.from(pred, (k) => fitted.classNames[k] ?? String(k));
+        const parts: Uint8Array[] = [];
+        await writeParquet(async (b) => void parts.push(b), columns);
+        ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.parquet`, (write) => parts.forEach((b) => write(b)));
+      } else if (p.save) {
         const header = [...(ds.label !== undefined ? [ds.label] : []), ...fitted.classNames.map((c) => `p_${c}`), 'predicted'];
         // Written in chunks of rows: a file of millions of rows is never one string.
         ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.csv`, (write) => {

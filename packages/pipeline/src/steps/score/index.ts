@@ -4,7 +4,8 @@ import { scoreFile } from '@discern/onnx';
 import { isDiscernError } from '@discern/core';
 import { z } from 'zod';
 import { StepError } from '../../context.js';
-import { resolveConfigPath } from '../../data-loader.js';
+import { expandPaths } from '@discern/data';
+import { pathList, resolveConfigPath } from '../../data-loader.js';
 import { fig } from '../../figures.js';
 import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
@@ -23,11 +24,17 @@ const scoreResultSchema = z.strictObject({
  */
 export const scoreStep = defineStep({
   name: 'score',
-  description: 'score a CSV file with an ONNX model (exported in this run or any other) through onnxruntime; metrics when labelled',
+  description: 'score data files (CSV, Parquet, ROOT) with an ONNX model (exported in this run or any other) through onnxruntime; metrics when labelled',
   params: strict({
     name: z.string().max(64).regex(/^[\w-]+$/, 'a name of letters, digits, "-" and "_"').default('onnx').describe('key in metrics.json and the score file name'),
     onnx: z.string().default('model.onnx').describe('an ONNX file exported earlier in this run, or a path relative to the config'),
-    data: z.string().optional().describe('CSV to score (relative to the config); default: the test file, or the source file'),
+    data: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe('the data to score, relative to the config: a CSV (.csv.gz too), Parquet or ROOT file, or a list of files and globs; default: the test data, or the source data'),
+    format: z.enum(['csv', 'parquet', 'root']).optional().describe('the format of the data when the extension says nothing (default: data.format)'),
+    tree: z.string().min(1).optional().describe('ROOT: the tree (default: data.tree, or the only tree of the file)'),
+    output: z.enum(['csv', 'parquet']).default('csv').describe('the format of scores/<name>.csv or scores/<name>.parquet'),
     label: z.string().optional().describe('label column for metrics (default: data.label)'),
     positive: z.string().optional().describe("binary: the signal class's label in the file, for a model without class metadata"),
     classes: z.array(z.string()).min(2).optional().describe("the label values in the order of the model's outputs, for a model without class metadata"),
@@ -35,30 +42,43 @@ export const scoreStep = defineStep({
     device: z.enum(['cpu', 'gpu', 'auto']).default('cpu'),
     batch: z.number().int().positive().default(65536),
     fpr: z.array(z.number().gt(0).lt(1)).default([]),
-    save: z.boolean().default(true).describe('write scores/<name>.csv into the run folder'),
+    save: z.boolean().default(true).describe('write scores/<name>.csv (or .parquet) into the run folder'),
   }),
   result: scoreResultSchema,
   key: (p) => [p.name],
   plan: (p, at) => ({
     ...(p.data === undefined && at.config.data.test === undefined && at.config.data.source === undefined
-      ? { problems: [{ path: `${at.path}.data`, message: 'no data file to score: give `data:` (the config has inline rows)' }] }
+      ? { problems: [{ path: `${at.path}.data`, message: `no data file to score: give \`data:\` (the config has ${at.config.data.samples ? 'samples' : 'inline rows'})` }] }
       : {}),
-    needs: { files: [{ name: p.onnx, path: `${at.path}.onnx` }, ...(p.data !== undefined ? [{ name: p.data, path: `${at.path}.data` }] : [])] },
-    makes: { files: p.save ? [{ name: `scores/${p.name}.csv`, path: `${at.path}.name` }] : [] },
+    needs: {
+      files: [
+        { name: p.onnx, path: `${at.path}.onnx` },
+        // a pattern is no file to check here: the run expands it
+        ...pathList(p.data)
+          .filter((f) => !/[*?[\]{}]/.test(f))
+          .map((f, i) => ({ name: f, path: typeof p.data === 'string' ? `${at.path}.data` : `${at.path}.data[${i}]` })),
+      ],
+    },
+    makes: { files: p.save ? [{ name: `scores/${p.name}.${p.output}`, path: `${at.path}.name` }] : [] },
   }),
   async run(ctx, p) {
     const cfg = ctx.config;
     const model = ctx.artifacts.has(p.onnx) ? ctx.artifacts.path(p.onnx) : resolveConfigPath(cfg, p.onnx);
     if (!existsSync(model)) throw new StepError(ctx.step, `ONNX model ${JSON.stringify(p.onnx)} is neither an artifact of this run (add an export step before) nor a file at ${model}`);
     const dataRel = p.data ?? cfg.data.test ?? cfg.data.source;
-    if (dataRel === undefined) throw ctx.config.error(`steps[${ctx.step.index}].score.data`, 'no data file to score: give `data:` (the config has inline rows)');
-    const out = `scores/${p.name}.csv`;
+    if (dataRel === undefined) throw ctx.config.error(`steps[${ctx.step.index}].score.data`, 'no data file to score: give `data:` (the config has inline rows or samples)');
+    const files = await expandPaths(pathList(dataRel), cfg.dir, p.data !== undefined ? `steps[${ctx.step.index}].score.data` : cfg.data.test !== undefined ? 'data.test' : 'data.source');
+    const format = p.format ?? cfg.data.format;
+    const tree = p.tree ?? cfg.data.tree;
+    const out = `scores/${p.name}.${p.output}`;
     const label = p.label ?? cfg.data.label;
     if (p.save) mkdirSync(dirname(ctx.artifacts.resolve(out)), { recursive: true });
     const path = `steps[${ctx.step.index}].score`;
     const result = await scoreFile({
       model,
-      data: resolveConfigPath(cfg, dataRel),
+      data: files,
+      ...(format !== undefined ? { format } : {}),
+      ...(tree !== undefined ? { tree } : {}),
       ...(p.features ? { features: p.features } : {}),
       ...(label !== undefined ? { label } : {}),
       ...(p.positive !== undefined ? { positive: p.positive } : {}),
