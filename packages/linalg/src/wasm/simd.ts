@@ -39,6 +39,7 @@ export interface SimdKernels {
   colsum(D: number, m: number, n: number, out: number): void;
   sumsq(v: number, len: number): number;
   relu_mask(Dp: number, m: number, r: number, mask: number): void;
+  outer_mask(Dp: number, m: number, r: number, d: number, w: number, mask: number): void;
   gemv(xt: number, ld: number, m: number, p: number, v: number, bias: number, out: number): void;
   gemvt(x: number, m: number, p: number, d: number, out: number): void;
   peak_muladd(iters: number): number;

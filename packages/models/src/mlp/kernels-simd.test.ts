@@ -3,7 +3,8 @@
  * against the JavaScript kernels (denseForward, denseBackward, denseGradient: the reference), on random networks:
  * 1 to 9 inputs, hidden layers of 1 to 9 units, 1 output (sigmoid) or 2 to 4 (softmax), batches of 1 to 11 rows
  * (odd, below and past the 4-row tiles), every activation and loss, with and without L2 and row weights. The kernels
- * keep the reference's operations in its order, so the logits, loss, gradient and penalty are compared bit for bit
+ * keep the reference's operations in its order, so the logits, loss, gradient, penalty and the errors passed down
+ * to each hidden layer are compared bit for bit
  * (Object.is), stronger than the issue's 1e-12 relative.
  */
 import { createRng, setSimdEnabled } from '@discern/linalg';
@@ -51,7 +52,9 @@ describe('back-propagation: SIMD kernels against the JavaScript reference', () =
         const fwd = new Workspace(arch, capacity, false, simd);
         fwd.loadRows(X, p, index, 0, m);
         fwd.forward(params, m);
-        return { J, grad, penalty: ws.penalty, logits, forward: fwd.acts[arch.sizes.length - 1]!.slice(0, m * outputs) };
+        // the errors passed down to every hidden layer (relu_mask, outer_mask): signed zeros included
+        const deltas = arch.sizes.slice(1, -1).map((s, l) => ws.deltas[l + 1]!.slice(0, m * s));
+        return { J, grad, penalty: ws.penalty, logits, deltas, forward: fwd.acts[arch.sizes.length - 1]!.slice(0, m * outputs) };
       };
       const js = run(false), simd = run(true);
       const what = `[${arch.sizes.join(', ')}] ${activation} ${loss} m=${m}`;
@@ -60,6 +63,7 @@ describe('back-propagation: SIMD kernels against the JavaScript reference', () =
       expectSameBits(simd.grad, js.grad, `${what} gradient`);
       expectSameBits(simd.logits, js.logits, `${what} logits`);
       expectSameBits(simd.forward, js.forward, `${what} forward`);
+      simd.deltas.forEach((d, l) => expectSameBits(d, js.deltas[l]!, `${what} errors of hidden layer ${l + 1}`));
     }
   });
 

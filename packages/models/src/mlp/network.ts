@@ -33,7 +33,7 @@ export function architecture(sizes: readonly number[], activation: Activation): 
  * Forward/backward buffers for batches of up to `capacity` rows, allocated once per fit: the training loop
  * allocates nothing per batch or sample.
  *
- * With the WebAssembly SIMD kernels (linalg's kernels.wat: `mm`, `colsum`, `sumsq`, `relu_mask`; the default where
+ * With the WebAssembly SIMD kernels (linalg's kernels.wat: `mm`, `colsum`, `sumsq`, `relu_mask`, `outer_mask`; the default where
  * the runtime has them), the buffers live in the kernels' own memory (one instance per workspace), with a copy of
  * the parameters, their gradient and a transposed copy of one layer's weights beside them; the JavaScript kernels
  * (kernels.ts) are the reference they reproduce bit for bit, and the path without SIMD.
@@ -160,7 +160,7 @@ export class Workspace {
   /**
    * backprop() on the SIMD kernels, with the reference's operations in its order (denseGradient: `mm` with the L2
    * term fused, `colsum`, `sumsq`; denseBackward: `mm` against a transposed copy of W, then `relu_mask`, or its
-   * outer-product form for a one-unit layer above, here in JavaScript as in the reference).
+   * outer-product form for a one-unit layer above, `outer_mask`).
    */
   private backpropSimd(g: SimdLayout, params: Float64Array, grad: Float64Array, y: Int32Array, w: Float64Array, m: number, loss: Loss, scale: number, decay: number): number {
     const { sizes, wOffsets, activation } = this.arch;
@@ -181,7 +181,7 @@ export class Workspace {
       penalty += k.sumsq(W8, p * q);
       if (l > 0) {
         const relu = activation === 'relu';
-        if (q === 1) denseBackward(this.deltas[l + 1]!, m, q, params, wOff, p, this.deltas[l]!, relu ? this.acts[l] : undefined);
+        if (q === 1) k.outer_mask(g.deltas[l]! * 8, m, p, D8, W8, relu ? g.acts[l]! * 8 : -1);
         else {
           k.transpose(W8, p, q, g.wt * 8, p);
           k.mm(g.deltas[l]! * 8, p, D8, q, 1, g.wt * 8, p, m, p, q, -1, 0, -1, 0);
