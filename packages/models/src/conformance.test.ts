@@ -13,6 +13,7 @@ import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from '.
 import { MLPClassifier } from './mlp/index.js';
 import { FoldEnsemble } from './ensemble/index.js';
 import { loadEstimator } from './load.js';
+import { AdaBoostClassifier, HistGradientBoostingClassifier } from './trees/index.js';
 
 type DataKind = 'continuous' | 'counts' | 'codes';
 
@@ -96,6 +97,37 @@ const ENTRIES: Entry[] = [
       }),
     fromJSON: (j) => FoldEnsemble.fromJSON(j),
     tooFew: 2,
+    iterative: true,
+  },
+  {
+    // small trees and few iterations: the spoiled-number check walks every number of every tree
+    name: 'HistGradientBoostingClassifier (bdt)',
+    supervised: true,
+    data: 'continuous',
+    make: (s) => new HistGradientBoostingClassifier({ maxIter: 4, maxLeafNodes: 4, minSamplesLeaf: 5, subsample: 0.9, seed: s }),
+    fromJSON: (j) => HistGradientBoostingClassifier.fromJSON(j),
+    tooFew: 2,
+    missingOk: true,
+    iterative: true,
+  },
+  {
+    name: 'AdaBoostClassifier (adaboost)',
+    supervised: true,
+    data: 'continuous',
+    make: () => new AdaBoostClassifier({ nEstimators: 5, maxDepth: 2 }),
+    fromJSON: (j) => AdaBoostClassifier.fromJSON(j),
+    tooFew: 2,
+    missingOk: true,
+    iterative: true,
+  },
+  {
+    name: 'AdaBoostClassifier (adaboost, real)',
+    supervised: true,
+    data: 'continuous',
+    make: () => new AdaBoostClassifier({ nEstimators: 5, maxDepth: 2, algorithm: 'real' }),
+    fromJSON: (j) => AdaBoostClassifier.fromJSON(j),
+    tooFew: 2,
+    missingOk: true,
     iterative: true,
   },
 ];

@@ -29,6 +29,19 @@ export interface FitOptions {
    * it. Results never depend on it (fixed chunks summed in order).
    */
   readonly threads?: number;
+  /**
+   * A validation set for estimators that stop early on a held-out loss (the boosted trees, kind 'bdt'): used instead
+   * of a fraction of the training rows. Same features as X, labels in the same classes; weights optional. Estimators
+   * without early stopping ignore it.
+   */
+  readonly validation?: ValidationSet;
+}
+
+/** Rows held out for early stopping (FitOptions.validation). */
+export interface ValidationSet {
+  readonly X: DenseMatrix;
+  readonly y: Int32Array;
+  readonly weights?: Float64Array;
 }
 
 /*

@@ -5,7 +5,7 @@
  */
 // the contract every estimator keeps
 export { argmaxRows } from './estimator.js';
-export type { Classifier, ClusterModel, DensityModel, Estimator, FitOptions, FitReport, ModelJSON, Progress } from './estimator.js';
+export type { Classifier, ClusterModel, DensityModel, Estimator, FitOptions, FitReport, ModelJSON, Progress, ValidationSet } from './estimator.js';
 
 // logistic regression
 export { LogisticRegression } from './logistic/logistic.js';
@@ -54,6 +54,16 @@ export type { DensitySpec, GaussianDensitySpec, GmmDensitySpec } from './bayes/d
 // the fold models of a cross-validation as one classifier (applied by average or by fold)
 export { FOLD_OPS, FoldEnsemble, checkFoldExpr, columnsOutside, evaluateFoldExpr, foldColumns, foldOfRows, stratifiedFolds } from './ensemble/index.js';
 export type { EnsembleMode, FoldEnsembleJSON, FoldEnsembleOptions, FoldExpr, FoldMember, FoldOp, FoldRule } from './ensemble/index.js';
+
+// boosted decision trees: gradient boosting on histograms, and TMVA's AdaBoost
+export { HistGradientBoostingClassifier } from './trees/bdt.js';
+export type { HistGradientBoostingJSON } from './trees/bdt.js';
+export { AdaBoostClassifier } from './trees/adaboost.js';
+export type { AdaBoostJSON } from './trees/adaboost.js';
+export type { AdaBoostAlgorithm, AdaBoostOptions, HistGradientBoostingOptions, NegativeWeights, ResolvedAdaBoostOptions, ResolvedHistGradientBoostingOptions } from './trees/options.js';
+export type { FeatureImportance, TreeEnsemble } from './trees/ensemble.js';
+export type { Tree } from './trees/tree.js';
+export type { WeightsReport } from './trees/weights.js';
 
 // model kinds, loading, the saved-model file
 export { MODEL_KINDS, isModelKind, isSupervised } from './kinds.js';

@@ -3,7 +3,7 @@
  * `fit: { model: ... }` — and whether each is a supervised classifier (fitted on labels; its JSON has nClasses) or
  * an unsupervised density or clustering model.
  */
-export const MODEL_KINDS = ['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'gmm', 'kmeans', 'multinomial-mixture', 'latent-class', 'fold-ensemble'] as const;
+export const MODEL_KINDS = ['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'gmm', 'kmeans', 'multinomial-mixture', 'latent-class', 'fold-ensemble', 'bdt', 'adaboost'] as const;
 
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -21,6 +21,8 @@ const SUPERVISED: Readonly<Record<ModelKind, boolean>> = {
   'multinomial-mixture': false,
   'latent-class': false,
   'fold-ensemble': true,
+  bdt: true,
+  adaboost: true,
 };
 
 export function isModelKind(value: unknown): value is ModelKind {

@@ -5,6 +5,7 @@ import { MODEL_KINDS, type ModelKind } from './kinds.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, KMeans, LatentClassModel, MultinomialMixture } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
+import { AdaBoostClassifier, HistGradientBoostingClassifier } from './trees/index.js';
 import { ModelReader, type ModelSource } from './model-json.js';
 
 const LOADERS: Readonly<Record<ModelKind, (json: unknown, source: ModelSource) => Estimator>> = {
@@ -21,6 +22,8 @@ const LOADERS: Readonly<Record<ModelKind, (json: unknown, source: ModelSource) =
   'multinomial-mixture': (j, s) => MultinomialMixture.fromJSON(j, s),
   'latent-class': (j, s) => LatentClassModel.fromJSON(j, s),
   'fold-ensemble': (j, s) => FoldEnsemble.fromJSON(j, s),
+  bdt: (j, s) => HistGradientBoostingClassifier.fromJSON(j, s),
+  adaboost: (j, s) => AdaBoostClassifier.fromJSON(j, s),
 };
 
 /**

@@ -44,9 +44,9 @@ function goodFile(): Record<string, unknown> {
 }
 
 describe('ModelKind', () => {
-  it('lists the twelve families and the fold ensemble, with the classifiers marked supervised', () => {
-    expect(MODEL_KINDS).toHaveLength(13);
-    expect(MODEL_KINDS.filter(isSupervised)).toEqual(['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'fold-ensemble']);
+  it('lists the fourteen families and the fold ensemble, with the classifiers marked supervised', () => {
+    expect(MODEL_KINDS).toHaveLength(15);
+    expect(MODEL_KINDS.filter(isSupervised)).toEqual(['logistic', 'mlp', 'gaussian-nb', 'multinomial-nb', 'categorical-nb', 'lda', 'qda', 'generative', 'fold-ensemble', 'bdt', 'adaboost']);
     expect([isModelKind('gmm'), isModelKind('gaussian'), isModelKind(3)]).toEqual([true, false, false]);
   });
 });

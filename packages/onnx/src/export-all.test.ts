@@ -5,11 +5,13 @@ import { describe, expect, test } from 'vitest';
 import { type DiscernError } from '@discern/core';
 import { type DenseMatrix } from '@discern/linalg';
 import {
+  AdaBoostClassifier,
   CategoricalNB,
   FoldEnsemble,
   GaussianMixture,
   GaussianNB,
   GenerativeClassifier,
+  HistGradientBoostingClassifier,
   KMeans,
   LDA,
   LatentClassModel,
@@ -106,6 +108,16 @@ const TABLE: Record<ExportableKind, () => Case> = {
     standardizer: magicStd,
     raw: magic.X,
   }),
+  // the trees on standardised MAGIC rows: the standardisation is folded into their thresholds
+  bdt: () => ({
+    estimator: new HistGradientBoostingClassifier({ maxIter: 30, earlyStopping: false }).fit(magicS, magic.y),
+    featureNames: magic.features,
+    classNames: magic.classes,
+    positive: 'g',
+    standardizer: magicStd,
+    raw: magic.X,
+  }),
+  adaboost: () => ({ estimator: new AdaBoostClassifier({ nEstimators: 40, algorithm: 'real' }).fit(iris.X, iris.y), featureNames: iris.features, classNames: iris.classes, raw: iris.X }),
 };
 
 // The families whose float32 graphs compute in float64 inside (measured: see export-bayes.ts, export-mixture.ts,

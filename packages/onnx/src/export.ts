@@ -14,6 +14,7 @@ import { ruleToJSON, type DecisionRule } from '@discern/decision';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, type NamedPath, discernVersion, writeFileAtomicAsync } from '@discern/core';
 import {
+  type AdaBoostClassifier,
   type Calibration,
   type CategoricalNB,
   type Classifier,
@@ -22,6 +23,7 @@ import {
   type GaussianMixture,
   type GaussianNB,
   type GenerativeClassifier,
+  type HistGradientBoostingClassifier,
   type KMeans,
   type LDA,
   type LatentClassModel,
@@ -40,6 +42,7 @@ import { gaussianNBFamily, generativeFamily, ldaFamily, qdaFamily } from './expo
 import { ensembleFamily } from './export-ensemble.js';
 import { categoricalNBFamily, latentClassFamily, multinomialMixtureFamily, multinomialNBFamily } from './export-discrete.js';
 import { logisticFamily, mlpFamily } from './export-linear.js';
+import { adaboostFamily, bdtFamily } from './export-trees.js';
 import { gmmFamily, kmeansFamily } from './export-mixture.js';
 import { type Family, type Heads } from './family.js';
 import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
@@ -109,6 +112,8 @@ const FAMILIES: Readonly<Record<ModelKind, (e: AnyEstimator) => Family>> = {
   'multinomial-mixture': (e: AnyEstimator) => multinomialMixtureFamily(e as MultinomialMixture),
   'latent-class': (e: AnyEstimator) => latentClassFamily(e as LatentClassModel),
   'fold-ensemble': (e: AnyEstimator) => ensembleFamily(e as FoldEnsemble, familyOf),
+  bdt: (e: AnyEstimator) => bdtFamily(e as HistGradientBoostingClassifier),
+  adaboost: (e: AnyEstimator) => adaboostFamily(e as AdaBoostClassifier),
 };
 
 /** Every model kind exports; the name stays for callers that list what export accepts. */
@@ -199,8 +204,8 @@ export function buildModel(o: ExportModelOptions): BuiltModel {
   const b = new GraphBuilder(compute, `discern_${family.kind}`, dtype);
   const N: Dim = 'N';
   const x0 = b.input(INPUT_NAME, [N, p], `features ${o.featureNames.join(', ')}`);
-  const x = o.standardizer ? standardize(b, x0, o.standardizer.mean, o.standardizer.scale) : x0;
-  const heads: Heads = family.build(b, x, positive, negative);
+  const x = o.standardizer && !family.rawInput ? standardize(b, x0, o.standardizer.mean, o.standardizer.scale) : x0;
+  const heads: Heads = family.rawInput ? family.build(b, x, positive, negative, o.standardizer) : family.build(b, x, positive, negative);
   const outputs: string[] = [];
   const out = (name: string, value: string | undefined, cols: number | undefined, doc: string) => {
     if (value === undefined) return;

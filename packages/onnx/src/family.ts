@@ -48,7 +48,13 @@ export interface Family {
    * exporter says why where it sets this. Absent: the graph computes in its input type.
    */
   readonly compute?: 'float64';
-  build(b: GraphBuilder, x: string, positive: number, negative: number): Heads;
+  /**
+   * The family takes the raw input and folds the model's standardisation in itself (the trees: into their split
+   * thresholds, so that no row crosses a split by the graph's rounding), so export.ts gives `build` the input as it
+   * comes and the standardiser as its fifth argument. Absent: `build` gets the standardised input.
+   */
+  readonly rawInput?: boolean;
+  build(b: GraphBuilder, x: string, positive: number, negative: number, standardizer?: { readonly mean: ArrayLike<number>; readonly scale: ArrayLike<number> }): Heads;
   reference(X: DenseMatrix, positive: number, negative: number): Reference;
 }
 

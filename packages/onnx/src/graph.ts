@@ -17,8 +17,21 @@ export type FloatType = 'float32' | 'float64';
 export type ElemType = 'float' | 'int64';
 /** A dimension: a size, or a symbolic name such as 'N' for the batch. */
 export type Dim = number | string;
-/** Attribute values: integers become INT (axis, keepdims, to, perm...), integer arrays INTS, text STRING. */
-export type AttrValue = number | readonly number[] | string;
+/**
+ * Attribute values: integers become INT (axis, keepdims, to, perm...), integer arrays INTS, text STRING; the tagged
+ * forms make FLOATS (float32 values), STRINGS, and a TENSOR attribute of doubles (ai.onnx.ml's `*_as_tensor`).
+ */
+export type AttrValue =
+  | number
+  | readonly number[]
+  | string
+  | { readonly floats: ArrayLike<number> }
+  | { readonly strings: readonly string[] }
+  | { readonly doubles: ArrayLike<number> };
+
+/** The ONNX-ML operator domain and the version of it discern's graphs import when they use it (ONNX 1.12's newest). */
+export const ML_DOMAIN = 'ai.onnx.ml';
+export const ML_OPSET = 3;
 
 interface Port {
   name: string;
@@ -52,6 +65,10 @@ function rawBytes(values: ArrayLike<number>, type: number): Uint8Array {
 
 function attribute(name: string, v: AttrValue): AttributeProto {
   if (typeof v === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
+  if (typeof v === 'object' && 'floats' in v) return { name, type: AttributeType.FLOATS, floats: Array.from(v.floats) };
+  if (typeof v === 'object' && 'strings' in v) return { name, type: AttributeType.STRINGS, strings: v.strings.map((t) => new TextEncoder().encode(t)) };
+  if (typeof v === 'object' && 'doubles' in v)
+    return { name, type: AttributeType.TENSOR, t: { name: '', dims: [v.doubles.length], data_type: DataType.DOUBLE, raw_data: rawBytes(v.doubles, DataType.DOUBLE) } };
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw new Error(`internal: attribute ${name} = ${v} is not an integer`);
     return { name, type: AttributeType.INT, i: v };
@@ -79,6 +96,8 @@ export class GraphBuilder {
   private readonly outputs: Port[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
+  /** Whether a node of the ONNX-ML domain was added (its opset is then imported). */
+  private usesMl = false;
 
   constructor(dtype: FloatType = 'float32', readonly graphName = 'discern', io: FloatType = dtype) {
     this.dtype = dtype;
@@ -150,11 +169,26 @@ export class GraphBuilder {
     return output;
   }
 
+  /** Adds one node of the ONNX-ML domain (ai.onnx.ml, opset ML_OPSET); returns the name of its output. */
+  mlOp(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrValue>> = {}): string {
+    const output = this.fresh(opType);
+    this.usesMl = true;
+    this.nodes.push({
+      op_type: opType,
+      domain: ML_DOMAIN,
+      name: `${opType}_${this.nodes.length}`,
+      input: [...inputs],
+      output: [output],
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+    return output;
+  }
+
   /** The serialised model: one graph, the default-domain opset OPSET, IR_VERSION, producer 'discern'. */
   build(info: ModelInfo): Uint8Array {
     const model: ModelProto = {
       ir_version: IR_VERSION,
-      opset_import: [{ domain: '', version: OPSET }],
+      opset_import: [{ domain: '', version: OPSET }, ...(this.usesMl ? [{ domain: ML_DOMAIN, version: ML_OPSET }] : [])],
       producer_name: 'discern',
       producer_version: info.producerVersion,
       domain: 'org.discern',

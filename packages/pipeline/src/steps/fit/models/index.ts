@@ -3,6 +3,7 @@ import { categoricalNbModel, gaussianNbModel, generativeModel, ldaModel, multino
 import { logisticModel } from './logistic.js';
 import { gmmModel, kmeansModel, latentClassModel, multinomialMixtureModel } from './mixture.js';
 import { mlpModel } from './mlp.js';
+import { adaboostModel, bdtModel } from './trees.js';
 import { type ModelSpec } from './spec.js';
 
 /**
@@ -29,6 +30,8 @@ const byKind: Readonly<Record<FittedKind, ModelSpec>> = {
   kmeans: kmeansModel,
   'multinomial-mixture': multinomialMixtureModel,
   'latent-class': latentClassModel,
+  bdt: bdtModel,
+  adaboost: adaboostModel,
 } as unknown as Record<FittedKind, ModelSpec>;
 
 /** In the order `discern plugins` lists them. */

@@ -1,0 +1,432 @@
+import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { DiscernError, defaultThreads } from '@discern/core';
+import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
+import { type Classifier, type FitOptions, type FitReport, type ModelJSON, type ValidationSet, argmaxRows } from '../estimator.js';
+import { ModelReader, type ModelSource } from '../model-json.js';
+import { readFitReport } from '../mlp/serialize.js';
+import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
+import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
+import { binRows, fitBins } from './binning.js';
+import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, probaFromRaw, rawScores, treesFromJSON } from './ensemble.js';
+import { type GrowOptions, binnedLeaf, growTree } from './grower.js';
+import { CHUNK_ROWS, HistogramBuilder, type HistInput, maybeShared } from './histogram.js';
+import { baselineScores, binaryGradients, lossSum, multinomialGradients } from './losses.js';
+import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
+import { type Tree, type TreeJSON, treeToJSON } from './tree.js';
+import { type WeightsReport, applyNegativeWeights } from './weights.js';
+
+const NAME = HGB_NAME;
+const JSON_VERSION = 1;
+/** 'auto' early stopping is on above this many rows (scikit-learn's rule). */
+const AUTO_EARLY_STOPPING_ROWS = 10_000;
+
+/**
+ * Stratified hold-out for early stopping: from each class, round(fraction·n_c) rows (at most n_c − 1, so every class
+ * stays in training). Returns [train, validation] row indices, each increasing.
+ */
+function stratifiedHoldout(y: Int32Array, K: number, fraction: number, rng: Rng): [Int32Array, Int32Array] {
+  const byClass: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+  const isVal = new Uint8Array(y.length);
+  let nVal = 0;
+  for (const rows of byClass) {
+    if (rows.length === 0) continue;
+    const take = Math.min(rows.length - 1, Math.round(fraction * rows.length));
+    rng.shuffle(rows);
+    for (let t = 0; t < take; t++) isVal[rows[t]!] = 1;
+    nVal += take;
+  }
+  if (nVal === 0)
+    throw new DiscernError(
+      'TOO_FEW_SAMPLES',
+      (n) =>
+        `${NAME}: ${n.option('earlyStopping')} with ${n.option('validationFraction')} ${fraction} leaves no validation rows out of ${y.length}; use more data, a larger ${n.option('validationFraction')}, or turn ${n.option('earlyStopping')} off`,
+      { estimator: NAME, rows: y.length, validationFraction: fraction, option: 'validationFraction' },
+    );
+  const train = new Int32Array(y.length - nVal);
+  const val = new Int32Array(nVal);
+  let a = 0, b = 0;
+  for (let i = 0; i < y.length; i++) if (isVal[i]) val[b++] = i;
+  else train[a++] = i;
+  return [train, val];
+}
+
+/** scikit-learn's _should_stop on losses: stop when none of the last nIterNoChange losses is below the one before them − tol. */
+function shouldStop(losses: readonly number[], nIterNoChange: number, tol: number): boolean {
+  const ref = nIterNoChange + 1;
+  if (losses.length < ref) return false;
+  const reference = losses[losses.length - ref]! - tol;
+  for (let k = losses.length - ref + 1; k < losses.length; k++) if (losses[k]! < reference) return false;
+  return true;
+}
+
+/** The largest number of nodes a tree of these options can have (a saved model's trees are checked against it). */
+function maxNodes(o: ResolvedHistGradientBoostingOptions): number {
+  if (o.maxLeafNodes !== null) return 2 * o.maxLeafNodes - 1;
+  if (o.maxDepth !== null && o.maxDepth < 30) return 2 ** (o.maxDepth + 1) - 1;
+  return 2 ** 31 - 1;
+}
+
+function checkValidation(v: ValidationSet, p: number, K: number): void {
+  const bad = (message: string, extra: Record<string, unknown> = {}) => new DiscernError('INVALID_ARGUMENT', `${NAME}: the validation set ${message}`, { estimator: NAME, option: 'validation', ...extra });
+  if (v.X.cols !== p) throw bad(`has ${v.X.cols} features; the training rows have ${p}`);
+  if (v.X.rows < 1) throw bad('has no rows');
+  if (v.y.length !== v.X.rows) throw bad(`has ${v.X.rows} rows of features but ${v.y.length} labels`);
+  for (let i = 0; i < v.y.length; i++)
+    if (!(v.y[i]! >= 0 && v.y[i]! < K)) throw new DiscernError('LABEL_INVALID', `${NAME}: row ${i} of the validation set has class index ${v.y[i]}; the training data has classes 0..${K - 1}`, { estimator: NAME, option: 'validation', row: i });
+  checkNoInfinity(v.X, `${NAME} validation`);
+  if (v.weights) checkWeights(v.weights, v.X.rows, `${NAME} validation`, true);
+}
+
+/** What the fit allocates (see resources.ts). */
+function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number, K: number, nVal: number, shared: boolean): MemoryPart[] {
+  const D = outputsOf(K);
+  const NB = o.maxBins + 1;
+  const hist = doubles(p * NB * 3);
+  const leaves = o.maxLeafNodes ?? Math.min(n, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : n);
+  const nodes = Math.min(2 * leaves, 2 * n);
+  return [
+    ['binned training rows', n * p],
+    ['gradients and hessians', doubles(2 * D * n)],
+    ['raw scores', doubles(D * (n + nVal))],
+    ['row order and weights', ints(2 * n) + doubles(n)],
+    ['node histograms', hist * (Math.min(leaves, n) + 2)],
+    ['partial histograms of large nodes', hist * Math.ceil(n / CHUNK_ROWS)],
+    ['binned validation rows', nVal * p],
+    ['trees', o.maxIter * D * nodes * 41],
+    ['copies for worker threads', shared ? n * p + doubles(2 * D * n) + ints(n) : 0],
+  ];
+}
+
+/**
+ * Gradient-boosted decision trees on histograms, scikit-learn's HistGradientBoostingClassifier (and LightGBM's
+ * method): features binned into at most maxBins quantile bins on the training rows (missing values into a bin of
+ * their own, sent left or right at each split by whichever the training gain prefers); binary log-loss or the K-class
+ * softmax loss (one tree per class and iteration); trees grown best-first on gradient and hessian histograms (see
+ * grower.ts); optional row and feature subsampling per tree, early stopping on a held-out validation loss, event
+ * weights (negative ones by `negativeWeights`), and threads that never change a result.
+ */
+export class HistGradientBoostingClassifier implements Classifier {
+  readonly kind = 'bdt';
+  readonly options: ResolvedHistGradientBoostingOptions;
+  private readonly threadsOption: number | undefined;
+  private ens: TreeEnsemble | undefined;
+  private report_: FitReport | undefined;
+
+  constructor(options: HistGradientBoostingOptions = {}) {
+    this.options = resolveHgbOptions(options);
+    this.threadsOption = resolveThreadsOption(NAME, options);
+  }
+
+  /** Threads for the histograms (see HistGradientBoostingOptions.threads; the default is read at fit time). */
+  get threads(): number {
+    return this.threadsOption ?? defaultThreads();
+  }
+
+  get nClasses(): number {
+    return this.ens?.nClasses ?? 0;
+  }
+
+  get nFeatures(): number {
+    return this.ens?.nFeatures ?? 0;
+  }
+
+  get fitReport(): FitReport | undefined {
+    return this.report_;
+  }
+
+  /** The fitted ensemble (trees, baseline, link) as the ONNX exporter reads it. */
+  get ensemble(): TreeEnsemble {
+    if (!this.ens) throw notFitted(NAME);
+    return this.ens;
+  }
+
+  /** Boosting iterations kept (trees = iterations × (1 for two classes, K otherwise)). */
+  get nIter(): number {
+    if (!this.ens) throw notFitted(NAME);
+    return this.ens.trees.length / this.ens.outputs;
+  }
+
+  /** Total split gain and number of splits per feature, each normalised to sum to 1. */
+  get featureImportance(): FeatureImportance {
+    return featureImportance(this.ensemble);
+  }
+
+  fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
+    checkNotCancelled(options, this.kind);
+    const K = checkXy(X, y, NAME, 2, { allowMissing: true });
+    checkNoInfinity(X, NAME);
+    const threads = fitThreads(options, this.threadsOption, NAME);
+    const n = X.rows, p = X.cols;
+    checkWeights(options.weights, n, NAME, true);
+    const o = this.options;
+    const D = outputsOf(K);
+    const rng = createRng(o.seed);
+    const cancel = fitCancellation(options, this.kind);
+
+    // early stopping: on the validation set given, or on a stratified fraction of the rows
+    // a validation set given to fit turns early stopping on unless it is off (false)
+    const given = o.earlyStopping !== false ? options.validation : undefined;
+    if (given) checkValidation(given, p, K);
+    const early = given ? true : o.earlyStopping === 'auto' ? n > AUTO_EARLY_STOPPING_ROWS : o.earlyStopping;
+    let fitRows: Int32Array;
+    let heldOut: Int32Array | undefined;
+    if (early && !given) [fitRows, heldOut] = stratifiedHoldout(y, K, o.validationFraction, rng.fork('validation'));
+    else fitRows = Int32Array.from({ length: n }, (_, i) => i);
+
+    // the training rows after the negative-weight policy
+    const wIn = options.weights;
+    const wFit = new Float64Array(fitRows.length);
+    for (let k = 0; k < fitRows.length; k++) wFit[k] = wIn ? wIn[fitRows[k]!]! : 1;
+    let weightsReport: WeightsReport | undefined;
+    let trainRows = fitRows;
+    let wTrain = wFit;
+    if (wIn) {
+      const yFit = new Int32Array(fitRows.length);
+      for (let k = 0; k < fitRows.length; k++) yFit[k] = y[fitRows[k]!]!;
+      const XFit = o.negativeWeights === 'pair' ? gatherRows(X.data, p, fitRows) : X.data;
+      const r = applyNegativeWeights(o.negativeWeights, XFit, p, yFit, wFit, cancel);
+      weightsReport = r.report;
+      trainRows = new Int32Array(r.rows.length);
+      wTrain = new Float64Array(r.rows.length);
+      for (let k = 0; k < r.rows.length; k++) {
+        trainRows[k] = fitRows[r.rows[k]!]!;
+        wTrain[k] = r.w[r.rows[k]!]!;
+      }
+      let total = 0;
+      for (let k = 0; k < wTrain.length; k++) total += wTrain[k]!;
+      if (!(total > 0))
+        throw new DiscernError(
+          'DATA_INVALID',
+          (nm) => `${NAME}: the event weights of the training rows sum to ${total}${heldOut ? ` once the ${nm.option('validationFraction')} is held out` : ''} (after ${nm.option('negativeWeights')} '${o.negativeWeights}'); they must sum to a positive number`,
+          { estimator: NAME, total, option: 'negativeWeights' },
+        );
+    }
+    const nT = trainRows.length;
+    if (nT < 2) throw new DiscernError('TOO_FEW_SAMPLES', `${NAME} needs at least 2 training rows, got ${nT}`, { estimator: NAME, rows: nT, minSamples: 2 });
+    const yT = new Int32Array(nT);
+    for (let k = 0; k < nT; k++) yT[k] = y[trainRows[k]!]!;
+
+    // validation rows: labels, weights (as given: the loss is a judgement, negative weights included)
+    let Xv: Float64Array | undefined, yv: Int32Array | undefined, wv: Float64Array | undefined, nV = 0;
+    if (given) {
+      Xv = given.X.data;
+      yv = given.y;
+      wv = given.weights;
+      nV = given.X.rows;
+    } else if (heldOut) {
+      nV = heldOut.length;
+      Xv = gatherRows(X.data, p, heldOut);
+      yv = new Int32Array(nV);
+      for (let k = 0; k < nV; k++) yv[k] = y[heldOut[k]!]!;
+      if (wIn) {
+        wv = new Float64Array(nV);
+        for (let k = 0; k < nV; k++) wv[k] = wIn[heldOut[k]!]!;
+      }
+    }
+    let wvTotal = nV;
+    if (wv) {
+      wvTotal = 0;
+      for (let k = 0; k < nV; k++) wvTotal += wv[k]!;
+      if (!(wvTotal > 0))
+        throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights of the validation rows sum to ${wvTotal}; ${nm.option('earlyStopping')} needs a positive validation weight`, { estimator: NAME, total: wvTotal, option: 'earlyStopping' });
+    }
+
+    const shared = threads > 1 && nT > CHUNK_ROWS;
+    checkMemory(NAME, fitMemory(o, nT, p, K, nV, shared), (nm) => `use fewer ${nm.option('maxIter')} (now ${o.maxIter}) or ${nm.option('maxLeafNodes')}, or fewer rows or features (${nT} × ${p})`, { option: 'maxIter' });
+
+    // binning on the training rows
+    const mapping = fitBins(X.data, p, trainRows, o.maxBins, rng.fork('binning'));
+    const NB = o.maxBins + 1;
+    const bins = binRows(X.data, p, trainRows, mapping, maybeShared((b) => new Uint8Array(b), nT * p, shared));
+    const binsV = Xv ? binRows(Xv, p, Int32Array.from({ length: nV }, (_, i) => i), mapping) : undefined;
+
+    const rows = maybeShared((b) => new Int32Array(b), nT * 4, shared);
+    const g = maybeShared((b) => new Float64Array(b), nT * D * 8, shared);
+    const h = maybeShared((b) => new Float64Array(b), nT * D * 8, shared);
+    const inp: HistInput = { bins, p, NB, rows, g, h };
+    const builder = new HistogramBuilder(inp, threads, nT);
+    const feats = maybeShared((b) => new Int32Array(b), p * 4, builder.shared);
+
+    let wSum = 0;
+    for (let k = 0; k < nT; k++) wSum += wTrain[k]!;
+    const baseline = baselineScores(yT, wTrain, Int32Array.from({ length: nT }, (_, i) => i), K);
+    const F = new Float64Array(nT * D);
+    for (let i = 0; i < nT; i++) for (let d = 0; d < D; d++) F[i * D + d] = baseline[d]!;
+    const Fv = new Float64Array(nV * D);
+    for (let i = 0; i < nV; i++) for (let d = 0; d < D; d++) Fv[i * D + d] = baseline[d]!;
+
+    const grow: GrowOptions = {
+      maxLeafNodes: o.maxLeafNodes,
+      maxDepth: o.maxDepth,
+      minSamplesLeaf: o.minSamplesLeaf,
+      minSumHessianInLeaf: o.minSumHessianInLeaf,
+      l2: o.l2Regularization,
+      learningRate: o.learningRate,
+    };
+    const scratch = new Int32Array(nT);
+    const histPool: Float64Array[] = [];
+    const rowRng = rng.fork('rows');
+    const featRng = rng.fork('features');
+    const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * nT)) : nT;
+    const nFeat = o.colsampleBytree < 1 ? Math.max(1, Math.round(o.colsampleBytree * p)) : p;
+    const pk = new Float64Array(K);
+
+    const trees: Tree[] = [];
+    const history: number[] = [];
+    const validationLoss: number[] = [];
+    let initialLoss = NaN, initialValidationLoss = NaN;
+    if (nV > 0) initialValidationLoss = lossSum(Fv, yv!, wv, nV, K) / wvTotal;
+    let iterations = 0;
+    let stopped = false;
+    for (let it = 1; it <= o.maxIter; it++) {
+      checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter}`);
+      const loss = (K === 2 ? binaryGradients(F, yT, wTrain, g, h, nT) : multinomialGradients(F, yT, wTrain, g, h, nT, K, pk)) / wSum;
+      if (it === 1) initialLoss = loss;
+      else history.push(loss);
+      // the iteration's rows (sorted, so the binned rows are read in order)
+      let sample: Int32Array | undefined;
+      if (nSample < nT) {
+        sample = rowRng.choice(nT, nSample);
+        sample.sort();
+      }
+      for (let k = 0; k < D; k++) {
+        if (k > 0) checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter} (class ${k})`);
+        if (sample) rows.set(sample);
+        else for (let i = 0; i < nT; i++) rows[i] = i;
+        if (nFeat < p) {
+          const pick = featRng.choice(p, nFeat);
+          pick.sort();
+          feats.fill(-1);
+          const chosen = feats.subarray(0, nFeat);
+          chosen.set(pick);
+        } else for (let j = 0; j < p; j++) feats[j] = j;
+        const fs = nFeat < p ? feats.subarray(0, nFeat) : feats;
+        const grown = growTree({ data: inp, mapping, builder, feats: fs, gOff: k * nT, nRows: nSample, options: grow, scratch, pool: histPool });
+        const tree = grown.tree;
+        trees.push(tree);
+        const value = tree.value;
+        if (!sample) {
+          for (const [leaf, s, e] of grown.leaves) {
+            const v = value[leaf]!;
+            for (let q = s; q < e; q++) F[rows[q]! * D + k]! += v;
+          }
+        } else for (let i = 0; i < nT; i++) F[i * D + k]! += value[binnedLeaf(tree, grown.binThreshold, bins, i * p, mapping.missingBin)]!;
+        if (binsV) for (let i = 0; i < nV; i++) Fv[i * D + k]! += value[binnedLeaf(tree, grown.binThreshold, binsV, i * p, mapping.missingBin)]!;
+      }
+      iterations = it;
+      if (nV > 0) validationLoss.push(lossSum(Fv, yv!, wv, nV, K) / wvTotal);
+      options.onProgress?.({ phase: 'iteration', step: it, total: o.maxIter, value: nV > 0 ? validationLoss[validationLoss.length - 1]! : loss });
+      if (early && shouldStop([initialValidationLoss, ...validationLoss], o.nIterNoChange, o.tol)) {
+        stopped = true;
+        break;
+      }
+    }
+    history.push(lossSum(F, yT, wTrain, nT, K) / wSum);
+
+    const ensemble: TreeEnsemble = { nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 };
+    let best = 0;
+    for (let t = 1; t < validationLoss.length; t++) if (validationLoss[t]! < validationLoss[best]!) best = t;
+    const importance = featureImportance(ensemble);
+    let leaves = 0;
+    for (const t of trees) for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! < 0) leaves++;
+    const report: FitReport = {
+      iterations,
+      converged: true,
+      reason: stopped ? 'early_stopping' : 'n_estimators',
+      history,
+      historyLabel: `${K === 2 ? 'log loss' : 'multinomial log loss'} (weighted mean per training event) after each iteration`,
+      details: {
+        initialLoss,
+        validationLoss,
+        ...(nV > 0 ? { initialValidationLoss, bestIteration: best + 1 } : {}),
+        earlyStopping: early ? (given ? 'validation set' : 'validation fraction') : 'off',
+        stoppedEarly: stopped,
+        trainingRows: nT,
+        validationRows: nV,
+        trees: trees.length,
+        meanLeaves: trees.length > 0 ? leaves / trees.length : 0,
+        featureImportance: { gain: importance.gain, splits: importance.splits },
+        ...(weightsReport ? { negativeWeights: weightsReport } : {}),
+      },
+    };
+    // committed only now: a fit that throws leaves the previous model as it was
+    this.ens = ensemble;
+    this.report_ = Object.freeze(report);
+    return this;
+  }
+
+  /** Raw scores F (n × 1 for two classes: the logit of class 1; n × K otherwise), before the link. */
+  decisionFunction(X: DenseMatrix): DenseMatrix {
+    const e = this.ensemble;
+    checkPredictX(X, e.nFeatures, NAME, { allowMissing: true });
+    checkNoInfinity(X, NAME);
+    return { rows: X.rows, cols: e.outputs, data: rawScores(e, X.data, X.rows) };
+  }
+
+  predictProba(X: DenseMatrix): DenseMatrix {
+    const F = this.decisionFunction(X);
+    return probaFromRaw(F.data, X.rows, this.ensemble.nClasses);
+  }
+
+  predict(X: DenseMatrix): Int32Array {
+    return argmaxRows(this.predictProba(X));
+  }
+
+  toJSON(): HistGradientBoostingJSON {
+    const e = this.ensemble;
+    const r = this.report_;
+    return {
+      kind: 'bdt',
+      version: JSON_VERSION,
+      nClasses: e.nClasses,
+      nFeatures: e.nFeatures,
+      options: { ...this.options },
+      baseline: Array.from(e.baseline),
+      nIter: e.trees.length / e.outputs,
+      trees: e.trees.map(treeToJSON),
+      fitReport: r ? (JSON.parse(JSON.stringify(r)) as FitReport) : null,
+    };
+  }
+
+  /** Rebuilds a fitted model from toJSON()'s output, checked as loadEstimator does (MODEL_INVALID naming the field). */
+  static fromJSON(json: unknown, source?: ModelSource): HistGradientBoostingClassifier {
+    const r = ModelReader.of(json, source).kind('bdt').version();
+    const K = r.get('nClasses').int(2);
+    const p = r.get('nFeatures').int(1);
+    const or = r.get('options');
+    const m = or.construct(() => new HistGradientBoostingClassifier(or.object() as HistGradientBoostingOptions));
+    const D = outputsOf(K);
+    const baseline = r.get('baseline').numbers([D]);
+    const nIter = r.get('nIter').int(0, m.options.maxIter);
+    const trees = treesFromJSON(r.get('trees'), nIter * D, p, 1, maxNodes(m.options));
+    let fitReport: FitReport | undefined;
+    const fr = r.get('fitReport');
+    if (fr.value !== null && fr.value !== undefined) fitReport = Object.freeze(structuredClone(readFitReport(fr)));
+    m.ens = { nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 };
+    m.report_ = fitReport;
+    return m;
+  }
+}
+
+export interface HistGradientBoostingJSON extends ModelJSON {
+  readonly kind: 'bdt';
+  readonly version: number;
+  readonly nClasses: number;
+  readonly nFeatures: number;
+  readonly options: ResolvedHistGradientBoostingOptions;
+  /** The starting raw scores (1 for two classes, K otherwise). */
+  readonly baseline: number[];
+  /** Boosting iterations: trees holds nIter × (1 or K) trees, iteration by iteration, class by class. */
+  readonly nIter: number;
+  readonly trees: TreeJSON[];
+  readonly fitReport: FitReport | null;
+}
+
+/** Rows `rows` of a row-major matrix of p columns, as a new row-major matrix. */
+export function gatherRows(X: Float64Array, p: number, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length * p);
+  for (let k = 0; k < rows.length; k++) out.set(X.subarray(rows[k]! * p, rows[k]! * p + p), k * p);
+  return out;
+}
+

@@ -1,0 +1,4 @@
+export { HistGradientBoostingClassifier } from './bdt.js';
+export type { HistGradientBoostingJSON } from './bdt.js';
+export { AdaBoostClassifier } from './adaboost.js';
+export type { AdaBoostJSON } from './adaboost.js';
