@@ -170,7 +170,8 @@ async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T)
     return Promise.reject(
       e.renamed({
         option: (o) => {
-          const key = DATA_OPTION_KEYS[o];
+          // an option the data package names by its API name, or a config key already (data.samples[1].path)
+          const key = DATA_OPTION_KEYS[o] ?? (o.startsWith('data.') ? o : undefined);
           if (!key) return o;
           const loc = config.where(key);
           return loc ? `${key} (${loc})` : key;
@@ -357,6 +358,18 @@ function explainDerived(config: PipelineConfig, e: unknown): unknown {
 }
 
 function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
+  // a feature that names an array column (a ROOT branch of several values per event) as it is
+  (config.data.features ?? []).forEach((f, i) => {
+    const a = table.arrays?.find((x) => x.name === f);
+    if (a) {
+      const loc = config.where(`data.features[${i}]`);
+      throw new DiscernError(
+        'DATA_INVALID',
+        `feature ${JSON.stringify(f)} (data.features[${i}]${loc ? ` (${loc})` : ''}): column '${f}' holds an array per row (a variable number of values${a.description ? `: ${a.description}` : ''}); use one element, ${f}[0], or a reduction: length(${f}), sum(${f}), max(${f}), min(${f})`,
+        { file: table.source, column: f, configPath: `data.features[${i}]` },
+      );
+    }
+  });
   try {
     return buildDataset(table, options);
   } catch (e) {
@@ -373,6 +386,22 @@ interface Role {
   readonly flow: Omit<CutFlow, 'train' | 'test' | 'weightedTrain' | 'weightedTest'>;
 }
 
+/**
+ * A column a reader did not find (a ROOT branch, a Parquet column) that an expression of the config names: said as a
+ * config error at that expression's key, with the reader's message (and its did-you-mean).
+ */
+function expressionColumnError(config: PipelineConfig, e: unknown, extra: readonly ConfigExpression[] = []): unknown {
+  if (!isDiscernError(e) || e.code !== 'DATA_INVALID' || typeof e.context.column !== 'string' || e.context.row !== undefined) return e;
+  const column = e.context.column;
+  const exprs: ConfigExpression[] = [
+    ...definitions(config).map((x) => ({ path: x.path, parsed: x.expression as ParsedExpression })),
+    ...(config.data.cut !== undefined ? [{ path: 'data.cut', parsed: parseExpression(config.data.cut) }] : []),
+    ...extra,
+  ];
+  const by = exprs.find((x) => x.parsed.columns.includes(column));
+  return by ? config.error(by.path, e.message) : e;
+}
+
 async function readRole(config: PipelineConfig, role: 'source' | 'train' | 'test', patterns: string[]): Promise<Role> {
   const paths = await expandPaths(patterns, config.dir, `data.${role}`);
   const d = config.data;
@@ -381,7 +410,7 @@ async function readRole(config: PipelineConfig, role: 'source' | 'train' | 'test
     ...(d.format !== undefined ? { format: d.format as DataFormat } : {}),
     ...(d.tree !== undefined ? { tree: d.tree } : {}),
     ...columnsOption(config, []),
-  });
+  }).catch((e: unknown) => Promise.reject(expressionColumnError(config, e)));
   const files = await fileRecords(role, undefined, paths, table);
   const p = prepare(config, table);
   const weights = d.weight !== undefined ? (p.table.columns.find((c) => c.name === d.weight)?.numeric ?? undefined) : undefined;
@@ -593,7 +622,7 @@ async function loadSamples(config: PipelineConfig): Promise<LoadedData> {
       ...(format !== undefined ? { format } : {}),
       ...(tree !== undefined ? { tree } : {}),
       ...columnsOption(config, [cut?.parsed, typeof weight === 'object' ? weight.parsed : undefined]),
-    });
+    }).catch((e: unknown) => Promise.reject(expressionColumnError(config, e, [...(cut ? [cut] : []), ...(typeof weight === 'object' ? [weight] : [])])));
     files.push(...(await fileRecords('sample', name, paths, table)));
     const p = prepare(config, table, { ...(cut ? { cut } : {}), ...(weight !== undefined ? { weight } : {}), weightColumn: SAMPLE_WEIGHT, what: `sample ${JSON.stringify(name)} (${key})` });
     if (p.passed === 0)

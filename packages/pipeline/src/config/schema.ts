@@ -43,7 +43,8 @@ const expression = (what: string) =>
         const problem = typeof e.context.problem === 'string' ? e.context.problem : e.message;
         const at = typeof e.context.position === 'number' ? e.context.position : undefined;
         const shown = at !== undefined ? ` (${text.slice(Math.max(0, at - 41), at - 1)}▸${text.slice(at - 1, at + 19)})` : '';
-        ctx.addIssue({ code: 'custom', message: `cannot parse the expression: ${problem}${at !== undefined ? `, at character ${at} of the expression${shown}` : ''}`, input: text });
+        // input left out: the message shows the place in the expression already
+        ctx.addIssue({ code: 'custom', message: `cannot parse the expression: ${problem}${at !== undefined ? `, at character ${at} of the expression${shown}` : ''}`, input: undefined });
       }
     })
     .describe(what);
@@ -139,7 +140,7 @@ export const dataSchema = dataShape
       });
       const classes = [...new Set(d.samples.map((s) => s.class))];
       if (d.positive !== undefined && !classes.includes(d.positive))
-        ctx.addIssue({ code: 'custom', path: ['positive'], message: `the positive class ${JSON.stringify(d.positive)} is not the class of any sample (${classes.map((c) => JSON.stringify(c)).join(', ')})`, input: d.positive });
+        ctx.addIssue({ code: 'custom', path: ['positive'], message: `the positive class ${JSON.stringify(d.positive)} is not the class of any sample (${classes.map((c) => JSON.stringify(c)).join(', ')})`, input: undefined });
       return;
     }
     if (d.train !== undefined || d.test !== undefined) {
