@@ -45,6 +45,24 @@ function table(schema: z.ZodType, skip: readonly string[] = []): string {
   return ['| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * The keys every branch of a union over the model families has besides `model`: the own keys of a step that takes a
+ * model configuration (crossvalidate, tune), as a table.
+ */
+function commonKeysTable(schema: z.ZodType): string | undefined {
+  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonProp;
+  const branches = js.anyOf ?? js.oneOf;
+  if (js.properties || !branches || branches.length === 0) return undefined;
+  const keys = Object.keys(branches[0]!.properties ?? {}).filter((k) => k !== 'model' && branches.every((b) => b.properties && k in b.properties));
+  const first = branches[0]!;
+  const required = new Set(first.required ?? []);
+  const rows = keys.map((k) => {
+    const p = first.properties![k]!;
+    return `| \`${k}\` | ${cell(typeOf(p))} | ${p.default !== undefined ? `\`${cell(JSON.stringify(p.default))}\`` : required.has(k) ? 'required' : '—'} | ${cell(p.description ?? '')} |`;
+  });
+  return ['| key | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 export function configReference(): string {
   const registry = createRegistry();
   const parts: string[] = [
@@ -76,7 +94,9 @@ export function configReference(): string {
     if (step.name === 'fit') {
       parts.push('Common keys: `model` (the family, below), `name` (default `model`: the name later steps use), `train` (default `train`: the dataset to fit on).', '');
     } else {
-      parts.push(table(step.params), '');
+      const own = commonKeysTable(step.params);
+      if (own) parts.push('A model configuration: `model` (the family) and its options, as `fit` takes them (below), with these keys of the step:', '', own, '');
+      else parts.push(table(step.params), '');
     }
   }
   parts.push('## Models (`fit: { model: … }`)', '');

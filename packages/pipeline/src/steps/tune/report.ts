@@ -2,10 +2,10 @@ import type { ReportTable, TableCell } from '@discern/report';
 import { fileSafe, type PlotInput } from '../../report/inputs.js';
 import { type RunView } from '../../report/view.js';
 import { type StepReport } from '../../step.js';
+import { dotPlot } from '../crossvalidate/plot.js';
 import { extrasFor } from '../crossvalidate/report.js';
 import { type TuneParams } from './index.js';
 import { type TuneResult } from './result.js';
-import { candidatesPlot } from './plot.js';
 import { describePoint } from './search.js';
 
 const num = (v: number | null | undefined, digits = 4): TableCell => (typeof v === 'number' ? Number(v.toFixed(digits)) : null);
@@ -55,7 +55,7 @@ export async function tuneReport(result: TuneResult, view: RunView, p: TuneParam
       const s = c[metric as 'auc']!;
       const mean = s.mean as number;
       const sd = typeof s.sd === 'number' ? s.sd : 0;
-      return { name: `${c.index}: ${describePoint(c.params)}`, value: mean, lo: mean - sd, hi: mean + sd, best: Number(c.index) === Number(result.best.index) };
+      return { name: `${c.index}: ${describePoint(c.params)}`, value: mean, lo: mean - sd, hi: mean + sd, marked: Number(c.index) === Number(result.best.index) };
     });
   const plots: PlotInput[] = [];
   if (items.length > 0) {
@@ -65,9 +65,10 @@ export async function tuneReport(result: TuneResult, view: RunView, p: TuneParam
       file: fileSafe(`tune-${p.name}`),
       caption: `${METRIC_TITLE[metric] ?? metric} of each candidate of ${p.name} (candidate number: searched values): the mean over the ${result.folds} folds, whiskers ± one standard deviation; best first, the best refitted as ${p.name}${result.candidates.length > 30 ? '; the first 30 of the table' : ''}.`,
       spec: () =>
-        candidatesPlot(theme, {
+        dotPlot(theme, {
           items,
-          xTitle: `${METRIC_TITLE[metric] ?? metric}${metric === 'background_rejection' ? ` at εS = ${String(eff)}` : ''}, mean over ${result.folds} folds`,
+          legend: ['candidate', `best (refitted as ${p.name})`],
+          xTitle: `${METRIC_TITLE[metric] ?? metric}${metric === 'background_rejection' ? ` at εS = ${String(eff)}` : ''}, mean over ${result.folds} folds (whiskers ± 1 sd)`,
           title: `Hyperparameter search: ${p.name} (${String(result.model)})`,
         }),
     });
