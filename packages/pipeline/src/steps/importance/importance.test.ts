@@ -58,11 +58,21 @@ describe('importance: permutation importance of a fitted classifier', () => {
     const imp = r.metrics.importance as Json;
     expect(imp.model.ranking[0]).toBe('x1');
     expect(imp.acc.metric).toBe('accuracy');
-    expect(existsSync(join(r.outDir, 'plots', 'importance-model-test.png'))).toBe(true);
+    expect(existsSync(join(r.outDir, 'plots', 'permutation-importance-model-test.png'))).toBe(true);
   });
 });
 
 describe("gain importance: a tree ensemble's own", () => {
+  it('a bdt gives its share of the split gain beside the permutation importance', async () => {
+    const r = await runConfig(CONFIG('  - fit: { name: trees, model: bdt, n_estimators: 20, early_stopping: false }\n  - importance: { model: trees, n_repeats: 3 }\n'), files);
+    const m = (r.metrics.importance as Json).trees;
+    expect(Object.keys(m.gain)).toEqual(['x1', 'x2']);
+    expect(m.gain.x1 + m.gain.x2).toBeCloseTo(1, 12);
+    // x1 carries the classes: most of the gain, and the first rank by permutation
+    expect(m.gain.x1).toBeGreaterThan(m.gain.x2);
+    expect(m.ranking[0]).toBe('x1');
+  });
+
   it('is read from featureImportance.gain (a getter, as BoostedTrees has it, or a method) when an estimator has it, and only then', () => {
     expect(gainImportance({ featureImportance: () => ({ gain: [0.7, 0.3], splits: [0.5, 0.5] }) }, 2)).toEqual([0.7, 0.3]);
     expect(gainImportance({ get featureImportance() { return { gain: [0.2, 0.8] }; } }, 2)).toEqual([0.2, 0.8]);

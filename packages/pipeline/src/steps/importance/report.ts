@@ -16,8 +16,8 @@ const METRIC_TEXT: Record<string, { what: string; axis: string }> = {
 
 /**
  * The `Variable importance` section: a table of every feature (rank, mean drop with its interval, standard
- * deviation, gain share of a tree model), the permutation importance as ranked bars with their intervals, and a
- * tree model's gain importance as bars of their own.
+ * deviation, and a tree model's gain share beside it), and the permutation importance as ranked bars with their
+ * intervals. (A tree model's gain and split shares are drawn by its fit step, @discern/report's importancePlot.)
  */
 export async function importanceReport(result: ImportanceResult, _view: unknown, p: ImportanceParams): Promise<StepReport> {
   const key = p.name ?? p.model;
@@ -40,7 +40,7 @@ export async function importanceReport(result: ImportanceResult, _view: unknown,
   const plots: PlotInput[] = [
     {
       kind: 'spec',
-      file: fileSafe(`importance-${key}-${ds}`),
+      file: fileSafe(`permutation-importance-${key}-${ds}`),
       caption: `Permutation importance of ${m}'s variables on ${ds}: the ${t.what} when each is shuffled, with its ${pct} interval over ${Number(result.n_repeats)} permutations.`,
       spec: () =>
         r.rankingPlot({
@@ -56,13 +56,5 @@ export async function importanceReport(result: ImportanceResult, _view: unknown,
         }),
     },
   ];
-  if (gain) {
-    plots.push({
-      kind: 'spec',
-      file: fileSafe(`gain-importance-${key}`),
-      caption: `Gain importance of ${m}: each variable's share of the total split gain of its trees (from training).`,
-      spec: () => r.rankingPlot({ items: Object.entries(gain).map(([f, g]) => ({ name: f, value: Number(g) })), xTitle: 'Share of the split gain', title: `Gain importance: ${m}`, limit: BARS }),
-    });
-  }
   return { title: 'Variable importance', tables, plots };
 }
