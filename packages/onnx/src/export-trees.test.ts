@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type DenseMatrix } from '@discern/linalg';
 import { AdaBoostClassifier, HistGradientBoostingClassifier } from '@discern/models';
 import { exportModelChecked } from './export.js';
+import { createSession, runBatch } from './session.js';
 import { graphThreshold } from './export-trees.js';
 import { DataType, decodeModel } from './proto.js';
 import { exportBoth, loadCsv, meanScale, standardised } from './testing.test-helpers.js';
@@ -98,6 +99,24 @@ describe('gradient-boosted trees', () => {
     // the standardisation is in the thresholds, not computed in the graph
     expect(ops).not.toContain('Div');
     expect(d.graph.input.map((i) => i.type.tensor_type.elem_type)).toEqual([DataType.FLOAT]);
+  });
+
+  test('without a standardiser, the float32 graph given double inputs (rounded to float32 on the way in) decides as the model on the doubles', async () => {
+    // the thresholds sit at float32 rounding boundaries (binning.ts), so rounding an input never moves it across one
+    const X = { ...magic.X, data: magic.X.data.map((v, k) => v + (k % 3 === 0 ? 1e-7 * v : 0)) }; // values that are not float32
+    const m = new HistGradientBoostingClassifier({ maxIter: 60, earlyStopping: false }).fit(X, magic.y);
+    const r = await exportModelChecked({ estimator: m, featureNames: magic.features, classNames: magic.classes, positive: 'g', sample: X, dtype: 'float32' });
+    const ms = await createSession(r.bytes, 'cpu');
+    try {
+      const out = await runBatch(ms, { features: X });
+      const P = m.predictProba(X).data;
+      let worst = 0;
+      for (let i = 0; i < P.length; i++) worst = Math.max(worst, Math.abs(P[i]! - out.probabilities!.data[i]!));
+      expect(worst).toBeLessThan(1e-5);
+      expect(Array.from(out.label!.data)).toEqual(Array.from(m.predict(X)));
+    } finally {
+      await ms.session.release();
+    }
   });
 
   test('three classes on iris (softmax), raw features, a tree per class and iteration', async () => {

@@ -13,7 +13,12 @@
  *
  * found by bisection over the type's values. For a float32 graph that is t rounded down (towards −∞) to a float32,
  * not to the nearest one: a float32 input x then goes left exactly when the TypeScript model sends the double x left,
- * so no row crosses a split by rounding, however close to a threshold it lies. Missing values are routed as
+ * so no row crosses a split by rounding, however close to a threshold it lies. And the fit itself puts every
+ * threshold at a float32 rounding boundary (the largest double that rounds to a given float32, chosen inside the gap
+ * between the training values it separates: models' binning.ts), so r = fround(t) and, without a standardiser, a
+ * double input rounded to float32 on its way into the graph takes the branch the model takes on the double: the
+ * float32 graph scores a CSV file as the model does. (With a standardiser folded in, a double input within float32
+ * rounding of a threshold may still cross: the boundary is in standardised units.) Missing values are routed as
  * trained; infinite inputs are refused by the TypeScript model and go right in the graph (x ≤ r is false for +∞,
  * and a −∞ goes left).
  *

@@ -23,7 +23,8 @@ describe('discrete AdaBoost (TMVA), worked by hand', () => {
   it('tree 1 cuts at 5.5 and misclassifies x = 10: ε₁ = 0.1, α₁ = β·ln((1 − ε₁)/ε₁) = ½ ln 9', () => {
     const t = m.ensemble.trees[0]!;
     expect(t.feature[0]).toBe(0);
-    expect(t.threshold[0]).toBeCloseTo(5.5, 14);
+    // 5.5, moved to the float32 rounding boundary above it
+    expect(Math.fround(t.threshold[0]!)).toBe(5.5);
     expect(t.gain[0]).toBeCloseTo(0.32, 14);
     expect(r.history[0]).toBeCloseTo(0.1, 15);
     expect(alphas[0]).toBeCloseTo(0.5 * Math.log(9), 14);

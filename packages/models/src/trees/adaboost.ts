@@ -7,6 +7,7 @@ import { readFitReport } from '../mlp/serialize.js';
 import { checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
 import { gatherRows } from './bdt.js';
+import { snapToFloat32 } from './binning.js';
 import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, probaFromRaw, rawScores, treesFromJSON } from './ensemble.js';
 import { ADA_NAME, type AdaBoostOptions, type ResolvedAdaBoostOptions, resolveAdaOptions } from './options.js';
 import { type Tree, type TreeJSON, TreeBuilder, treeToJSON } from './tree.js';
@@ -20,7 +21,8 @@ const PROBA_EPS = 2.220446049250313e-16;
 /**
  * One shallow tree as TMVA's BDT grows it (DecisionTree::TrainNodeFast): depth-first to maxDepth; at each node,
  * for each feature, nCuts cut values evenly spaced between the node's smallest and largest value of that feature
- * (cut c = min + c·(max − min)/(nCuts + 1), c = 1..nCuts); the split that most lowers the weighted Gini impurity
+ * (cut c = min + c·(max − min)/(nCuts + 1), c = 1..nCuts, each moved to the nearest float32 rounding boundary, at most
+ * half a float32 step); the split that most lowers the weighted Gini impurity
  * W·(1 − Σ_k p_k²) wins, provided each side keeps at least minW of the (boosted) weight. Missing values are tried
  * on both sides, as in the histogram trees. Leaves hold their weighted class totals.
  */
@@ -115,7 +117,9 @@ function cutHistograms(X: Float64Array, p: number, y: Int32Array, w: Float64Arra
     }
     const st = (hi[j]! - lo[j]!) / B;
     inv[j] = 1 / st;
-    for (let c = 0; c < nCuts; c++) cuts[j * nCuts + c] = lo[j]! + (c + 1) * st;
+    // each cut moved to the nearest float32 rounding boundary (binning.ts: snapToFloat32), so that an exported float32
+    // graph decides on a rounded input as the model does on the double
+    for (let c = 0; c < nCuts; c++) cuts[j * nCuts + c] = snapToFloat32(lo[j]! + (c + 1) * st, -Infinity, Infinity);
   }
   hist.fill(0);
   for (let q = start; q < end; q++) {

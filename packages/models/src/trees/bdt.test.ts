@@ -14,18 +14,19 @@ function matrix(rows: number[][]): DenseMatrix {
 
 describe('the first split, worked by hand', () => {
   // y = 0 for x0 ≤ 4, 1 above. At the starting score (p = ½) every row has g = p − y = ±½ and h = ¼, so the split
-  // x0 ≤ 4.5 gives G_L = 2, H_L = 1, G_R = −2, H_R = 1 and gain G_L²/H_L + G_R²/H_R − G²/H = 4 + 4 − 0 = 8, with
+  // between 4 and 5 (the midpoint 4.5, moved to the float32 rounding boundary just above it) gives G_L = 2, H_L = 1, G_R = −2, H_R = 1 and gain G_L²/H_L + G_R²/H_R − G²/H = 4 + 4 − 0 = 8, with
   // leaf values −0.1·G/H = ∓0.2. x1's best split ({1, 2} left: 2²·… = 1²/0.5 + 1²/1.5 = 2.667) gains less.
   const x0 = [1, 2, 3, 4, 5, 6, 7, 8];
   const x1 = [2, 1, 4, 6, 3, 5, 8, 7];
   const X = matrix(x0.map((v, i) => [v, x1[i]!]));
   const y = Int32Array.of(0, 0, 0, 0, 1, 1, 1, 1);
 
-  it('splits x0 at the midpoint 4.5 with gain 8 and leaf values ∓0.2', () => {
+  it('splits x0 at the midpoint 4.5 (as a float32 rounding boundary) with gain 8 and leaf values ∓0.2', () => {
     const m = new HistGradientBoostingClassifier(stump).fit(X, y);
     const t = m.ensemble.trees[0]!;
     expect(Array.from(t.feature)).toEqual([0, -1, -1]);
-    expect(t.threshold[0]).toBe(4.5);
+    expect(Math.fround(t.threshold[0]!)).toBe(4.5);
+    expect(t.threshold[0]! - 4.5).toBeLessThan(4.5 * 2 ** -24);
     expect(t.gain[0]).toBe(8);
     expect(Array.from(t.value)).toEqual([0, -0.2, 0.2]);
     expect(m.ensemble.baseline[0]).toBe(0);
@@ -36,7 +37,7 @@ describe('the first split, worked by hand', () => {
   it('without x0, it takes x1 ≤ 2.5 with gain 1/0.5 + 1/1.5', () => {
     const m = new HistGradientBoostingClassifier(stump).fit(matrix(x1.map((v) => [v])), y);
     const t = m.ensemble.trees[0]!;
-    expect(t.threshold[0]).toBe(2.5);
+    expect(Math.fround(t.threshold[0]!)).toBe(2.5);
     expect(t.gain[0]).toBeCloseTo(1 / 0.5 + 1 / 1.5, 14);
     // left holds two class-0 rows: G = 1, H = 0.5 → −0.1·2; right G = −1, H = 1.5
     expect(t.value[1]).toBeCloseTo(-0.2, 15);
@@ -86,7 +87,7 @@ describe('missing values', () => {
     const y = Int32Array.of(0, 0, 0, 1, 1, 1, 1, 1, 1, 1);
     const m = new HistGradientBoostingClassifier(stump).fit(X, y);
     const t = m.ensemble.trees[0]!;
-    expect(t.threshold[0]).toBe(3.5);
+    expect(Math.fround(t.threshold[0]!)).toBe(3.5);
     expect(t.missingLeft[0]).toBe(0); // 3 rows left, 7 right
     expect(m.predictProba(matrix([[NaN]])).data[1]).toBe(m.predictProba(matrix([[9]])).data[1]);
   });

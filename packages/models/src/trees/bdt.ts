@@ -341,6 +341,7 @@ export class HistGradientBoostingClassifier implements Classifier {
         validationLoss,
         ...(nV > 0 ? { initialValidationLoss, bestIteration: best + 1 } : {}),
         earlyStopping: early ? (given ? 'validation set' : 'validation fraction') : 'off',
+        ...(early ? { nIterNoChange: o.nIterNoChange, tol: o.tol } : {}),
         stoppedEarly: stopped,
         trainingRows: nT,
         validationRows: nV,

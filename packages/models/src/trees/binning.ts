@@ -5,6 +5,11 @@ import { type Rng } from '@discern/linalg';
  * binning.py): per feature at most `maxBins` bins for the values that are there, and one more bin, index `maxBins`,
  * for the missing ones (NaN), so a binned value fits in a byte.
  *
+ * One difference: each threshold is then moved, within the gap between the two training values it separates (so
+ * that it splits the training rows exactly as scikit-learn's does), to the nearest float32 rounding boundary (see
+ * snapToFloat32). A model's decisions on a double x are then those of a float32 graph on fround(x): the exported
+ * float32 model scores a CSV file like the model itself, not only on inputs that are already float32.
+ *
  * Thresholds are computed on the training rows only. A feature with at most `maxBins` distinct values gets the
  * midpoints between consecutive distinct values; otherwise the `maxBins − 1` percentiles at 100·k/maxBins of its
  * values, by numpy's 'midpoint' method (the value at the virtual index (n − 1)·q when it is whole, else the mean of
@@ -33,6 +38,67 @@ export interface BinMapping {
 function lerp(a: number, b: number, t: number): number {
   const d = b - a;
   return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
+const F32_MAX = 3.4028234663852886e38;
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** The float32 after c (a finite float32) towards +∞. */
+function nextUp32(c: number): number {
+  if (c === 0) return 1.401298464324817e-45;
+  f32[0] = c;
+  u32[0] = c > 0 ? u32[0]! + 1 : u32[0]! - 1;
+  return f32[0]!;
+}
+
+/** The double before x (x finite, > −MAX). */
+function nextDown64(x: number): number {
+  if (x === 0) return -5e-324;
+  f64[0] = x;
+  u64[0] = x > 0 ? u64[0]! - 1n : u64[0]! + 1n;
+  return f64[0]!;
+}
+
+/**
+ * The largest double that float32 rounding (to nearest, ties to even) sends to the float32 c: the midpoint between
+ * c and the next float32 when that midpoint rounds down to c (c's last bit even), else the double just below it.
+ */
+export function float32Boundary(c: number): number {
+  const next = nextUp32(c);
+  if (!Number.isFinite(next)) return F32_MAX;
+  const mid = (c + next) / 2; // exact: float32 midpoints are doubles
+  return Math.fround(mid) === c ? mid : nextDown64(mid);
+}
+
+/**
+ * Moves a threshold t within [a, b) — the gap between the training values it separates, where every threshold splits
+ * the training rows the same — to a float32 rounding boundary, the nearer of the two around t when both fall in the
+ * gap; t itself when none does (a and b closer than float32 can tell apart). Then, for every double x,
+ * x ≤ t' exactly when fround(x) ≤ fround(t'): a float32 ONNX graph given the rounded input decides as the model
+ * does on the double.
+ */
+export function snapToFloat32(t: number, a: number, b: number): number {
+  if (!(Math.abs(t) < F32_MAX)) return t;
+  const c = Math.fround(t);
+  let best = t, dist = Infinity;
+  for (const cand of [float32Boundary(c), c > -F32_MAX ? float32Boundary(c === 0 ? -1.401298464324817e-45 : prevFloat32(c)) : NaN]) {
+    if (!(cand >= a && cand < b)) continue;
+    const d = Math.abs(cand - t);
+    if (d < dist) {
+      dist = d;
+      best = cand;
+    }
+  }
+  return best;
+}
+
+function prevFloat32(c: number): number {
+  f32[0] = c;
+  u32[0] = c > 0 ? u32[0]! - 1 : u32[0]! + 1;
+  return f32[0]!;
 }
 
 /** Thresholds of one feature from its sorted non-missing values (see the module comment). */
@@ -67,7 +133,20 @@ export function featureThresholds(sorted: Float64Array, maxBins: number): Float6
       else out[k - 1] = lerp(sorted[lo]!, sorted[Math.min(lo + 1, n - 1)]!, 0.5);
     }
   }
-  for (let k = 0; k < out.length; k++) if (out[k]! > ALMOST_INF) out[k] = ALMOST_INF;
+  for (let k = 0; k < out.length; k++) {
+    if (out[k]! > ALMOST_INF) out[k] = ALMOST_INF;
+    // the gap [a, b) of training values around the threshold, where it can move without changing any training split
+    const t = out[k]!;
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const a = lo > 0 ? sorted[lo - 1]! : -Infinity;
+    const b = lo < n ? sorted[lo]! : Infinity;
+    out[k] = snapToFloat32(t, a, b);
+  }
   return out;
 }
 

@@ -15,10 +15,27 @@ const f = treesFixture();
 const { train, test } = magicSplit();
 
 describe('binning', () => {
-  it("every MAGIC feature's thresholds are scikit-learn's _BinMapper(n_bins=256) thresholds, bit for bit", () => {
+  it("every MAGIC feature's thresholds split the training rows as scikit-learn's _BinMapper(n_bins=256) does, each at a float32 rounding boundary", () => {
     const rows = Int32Array.from({ length: train.X.rows }, (_, i) => i);
     const m = fitBins(train.X.data, 10, rows, 255, createRng(0));
-    for (let j = 0; j < 10; j++) expect(Array.from(m.thresholds[j]!), `feature ${j}`).toEqual(f.binning[j]);
+    for (let j = 0; j < 10; j++) {
+      const ours = m.thresholds[j]!, theirs = f.binning[j]!;
+      expect(ours.length, `feature ${j}`).toBe(theirs.length);
+      const values = Float64Array.from({ length: train.X.rows }, (_, i) => train.X.data[i * 10 + j]!).sort();
+      const below = (t: number) => values.findLastIndex((v) => v <= t) + 1;
+      let moved = 0;
+      for (let k = 0; k < ours.length; k++) {
+        // the same training values on each side
+        expect(below(ours[k]!), `feature ${j} threshold ${k}`).toBe(below(theirs[k]!));
+        // the largest double that rounds to its float32: the next double rounds to the next float32
+        const up = ours[k]! + Math.abs(ours[k]!) * Number.EPSILON;
+        expect(Math.fround(up) > Math.fround(ours[k]!) || up === ours[k]!, `feature ${j} threshold ${k}`).toBe(true);
+        if (ours[k] !== theirs[k]) moved++;
+        // by at most one float32 step (the nearer boundary, or the other when the nearer leaves the gap)
+        expect(Math.abs(ours[k]! - theirs[k]!)).toBeLessThanOrEqual(Math.max(Math.abs(theirs[k]!) * 2 ** -23, 1.4e-45));
+      }
+      expect(moved).toBeGreaterThan(0);
+    }
   });
 });
 

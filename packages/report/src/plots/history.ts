@@ -101,15 +101,23 @@ export function historyPlot(input: HistoryPlotInput): VegaLiteSpec {
     markers.map((m) => m.label),
     'history marker',
   );
-  for (const m of markers) {
+  // labels one line apart from the top, each on the side of its rule with more room (two markers close together,
+  // such as early stopping's best iteration and its stop, would otherwise print over each other)
+  let lo = Infinity, hi = -Infinity;
+  for (const r of rows) {
+    lo = Math.min(lo, r.x);
+    hi = Math.max(hi, r.x);
+  }
+  markers.forEach((m, k) => {
     const at = { data: { values: [{ x: m.x, label: m.label }] } };
+    const right = hi > lo && m.x > lo + 0.6 * (hi - lo);
     layer.push({ ...at, mark: { type: 'rule', color: NEUTRAL_COLOR, strokeWidth: 1.5, ...(m.dash === 'dashed' ? { strokeDash: [5, 4] } : {}) }, encoding: { x: { ...x, field: 'x' } } });
     layer.push({
       ...at,
-      mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, fontSize: 11, color: INK_COLOR },
+      mark: { type: 'text', align: right ? 'right' : 'left', baseline: 'top', dx: right ? -4 : 4, y: 4 + 15 * k, fontSize: 11, color: INK_COLOR },
       encoding: { x: { ...x, field: 'x' }, text: { field: 'label' } },
     });
-  }
+  });
   const subtitle = dropped > 0 ? [`${dropped} non-finite value${dropped === 1 ? '' : 's'} not shown`] : [];
   return layered({ title: input.title ?? 'Training history', subtitle, width: input.width, height: input.height }, layer);
 }
