@@ -17,7 +17,8 @@ import { type CrossvalidateResult } from './result.js';
  * the run's model map, which the report's view shares with the run — and per model name.
  */
 export interface CvExtras {
-  readonly oof: ScoreSet;
+  /** The out-of-fold scores (crossvalidate). */
+  readonly oof?: ScoreSet;
   readonly seconds: readonly number[];
 }
 
@@ -70,7 +71,7 @@ export async function crossvalidateReport(result: CrossvalidateResult, view: Run
   ];
   const plots: PlotInput[] = [];
   const fitted = view.fittedModel(p.name);
-  if (x && fitted.classNames.length === 2) {
+  if (x?.oof && fitted.classNames.length === 2) {
     const data = view.dataset(p.train);
     const pos = fitted.positive ?? 1;
     const score = positiveScore(x.oof, pos);

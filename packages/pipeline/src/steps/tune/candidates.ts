@@ -1,13 +1,15 @@
 import { CancelFlag, type CancelSignal, SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type Dataset } from '@discern/data';
-import { fitFolds } from '../crossvalidate/cv.js';
-import { type Folds } from '../crossvalidate/folds.js';
+import { type FoldFigures, fitFolds, foldFigures } from '../crossvalidate/cv.js';
+import { type Folds, foldRows } from '../crossvalidate/folds.js';
 
 /**
  * Scoring the candidates of a search: each candidate's k fold models fitted and applied to their held-out folds
- * (crossvalidate's fitFolds), the out-of-fold probabilities written into one shared array. The candidates are dealt
- * to the threads in turn (candidate c to thread c mod T) and each runs whole on one thread, its fits with one thread
- * each: every candidate's numbers are those of its seeds alone, so one thread and eight give the same bits.
+ * (crossvalidate's fitFolds), and each fold's figures written into one shared array — a few numbers per fold, so a
+ * search of many candidates on many events holds one candidate's out-of-fold scores per thread at a time. The
+ * candidates are dealt to the threads in turn (candidate c to thread c mod T) and each runs whole on one thread,
+ * its fits with one thread each: every candidate's numbers are those of its seeds alone, so one thread and eight
+ * give the same bits.
  */
 
 /** What a thread is given: the data (in shared memory), the folds and seeds, and its candidates. */
@@ -32,13 +34,18 @@ export interface CandidateTask {
   readonly fold: Int32Array;
   readonly k: number;
   readonly seeds: readonly number[];
-  /** candidates × rows × classes out-of-fold probabilities (shared). */
+  /** Signal efficiencies of the background rejection per fold (binary). */
+  readonly effs: readonly number[];
+  /** candidates × folds × FIGURES(effs) figures of each fold (shared; NaN for an undefined figure). */
   readonly out: Float64Array;
   /** Seconds of fitting per candidate (shared). */
   readonly seconds: Float64Array;
   /** The run's cancellation flag, when it is one in shared memory. */
   readonly signal?: SharedArrayBuffer;
 }
+
+/** Numbers per fold in the shared array: AUC, log loss, accuracy, then 1 − εB at each signal efficiency. */
+const figureCount = (effs: readonly number[]) => 3 + effs.length;
 
 /** Runs a thread's candidates (on a worker or on the calling thread: the same code). */
 export function runCandidates(task: CandidateTask, signal?: CancelSignal): void {
@@ -57,10 +64,18 @@ export function runCandidates(task: CandidateTask, signal?: CancelSignal): void 
   };
   const folds: Folds = { fold: task.fold, k: task.k };
   const sig = signal ?? (task.signal ? CancelFlag.from(task.signal) : undefined);
-  const K = d.classNames.length;
+  const rows = foldRows(folds);
+  const F = figureCount(task.effs);
   for (const c of task.candidates) {
     const fit = fitFolds({ execution: { threads: 1, ...(sig ? { signal: sig } : {}) } }, ds, folds, { model: task.model, options: c.options, seeds: task.seeds, path: task.path, standardize: false });
-    task.out.set(fit.oof, c.index * d.rows * K);
+    rows.forEach((r, f) => {
+      const x = foldFigures(ds, fit.oof, r, task.effs);
+      const at = (c.index * task.k + f) * F;
+      task.out[at] = x.auc ?? NaN;
+      task.out[at + 1] = x.log_loss;
+      task.out[at + 2] = x.accuracy;
+      task.effs.forEach((e, j) => (task.out[at + 3 + j] = x.background_rejection?.[String(e)] ?? NaN));
+    });
     task.seconds[c.index] = fit.seconds.reduce((a, b) => a + b, 0);
   }
 }
@@ -69,8 +84,8 @@ export function runCandidates(task: CandidateTask, signal?: CancelSignal): void 
 export const TUNE_WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 export interface ScoredCandidates {
-  /** Per candidate, its n×K out-of-fold probabilities. */
-  readonly oof: Float64Array[];
+  /** Per candidate, each fold's figures on its held-out rows (background_rejection keyed by String(εS)). */
+  readonly folds: FoldFigures[][];
   readonly seconds: number[];
 }
 
@@ -82,18 +97,19 @@ export interface ScoredCandidates {
 export async function scoreCandidates(
   ds: Dataset,
   folds: Folds,
-  req: { model: string; path: string; seeds: readonly number[]; candidates: readonly { index: number; options: Record<string, unknown> }[] },
+  req: { model: string; path: string; seeds: readonly number[]; effs: readonly number[]; candidates: readonly { index: number; options: Record<string, unknown> }[] },
   threads: number,
   signal: CancelSignal | undefined,
 ): Promise<ScoredCandidates> {
   const n = ds.X.rows;
-  const K = ds.classNames.length;
   const C = req.candidates.length;
+  const F = figureCount(req.effs);
   const T = Math.max(1, Math.min(threads, C));
   const pool = T > 1 ? SyncWorkerPool.shared(TUNE_WORKER, T - 1) : undefined;
   if (pool) await pool.started();
   const share = <A extends Float64Array | Int32Array>(a: A): A => (pool ? sharedCopy(a) : a);
-  const out = pool ? new Float64Array(new SharedArrayBuffer(C * n * K * 8)) : new Float64Array(C * n * K);
+  const size = C * folds.k * F;
+  const out = pool ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
   const seconds = pool ? new Float64Array(new SharedArrayBuffer(C * 8)) : new Float64Array(C);
   const data: CandidateTask['data'] = {
     X: share(ds.X.data),
@@ -119,11 +135,26 @@ export async function scoreCandidates(
     fold,
     k: folds.k,
     seeds: req.seeds,
+    effs: req.effs,
     out,
     seconds,
     ...(flag ? { signal: flag } : {}),
   }));
   if (pool) pool.run(tasks, (task) => runCandidates(task, signal));
   else for (const task of tasks) runCandidates(task, signal);
-  return { oof: req.candidates.map((_, c) => out.subarray(c * n * K, (c + 1) * n * K)), seconds: Array.from(seconds) };
+  const sizes = foldRows(folds).map((r) => r.length);
+  const value = (v: number) => (Number.isNaN(v) ? null : v);
+  const figures = req.candidates.map((_, c) =>
+    sizes.map((rows, f): FoldFigures => {
+      const at = (c * folds.k + f) * F;
+      return {
+        rows,
+        auc: value(out[at]!),
+        log_loss: out[at + 1]!,
+        accuracy: out[at + 2]!,
+        ...(req.effs.length > 0 ? { background_rejection: Object.fromEntries(req.effs.map((e, j) => [String(e), out[at + 3 + j]!])) } : {}),
+      };
+    }),
+  );
+  return { folds: figures, seconds: Array.from(seconds) };
 }

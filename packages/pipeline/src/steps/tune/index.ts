@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RunContext } from '../../context.js';
 import { defineStep } from '../../step.js';
 import { familyOptions, requireClassifier } from '../crossvalidate/common.js';
-import { foldFigures, foldStat } from '../crossvalidate/cv.js';
+import { foldStat } from '../crossvalidate/cv.js';
 import { assignFolds, foldRows } from '../crossvalidate/folds.js';
 import { keepForReport } from '../crossvalidate/report.js';
 import { fitEstimator, fittedModel, modelConfigSchema, modelName } from '../fit/fitting.js';
@@ -155,11 +155,11 @@ export const tuneStep = defineStep({
     const rows = foldRows(folds);
     const seeds = rows.map((_, f) => ctx.seedFor(`fold ${f}`));
     const threads = ctx.execution.threads ?? defaultThreads();
-    const scored = await scoreCandidates(ds, folds, { model: p.model, path, seeds, candidates: cands }, threads, ctx.execution.signal);
-
     const effs = p.signal_efficiency !== undefined && ds.classNames.length === 2 ? [p.signal_efficiency] : [];
+    const scored = await scoreCandidates(ds, folds, { model: p.model, path, seeds, effs, candidates: cands }, threads, ctx.execution.signal);
+
     const table: CandidateResult[] = cands.map((c, i) => {
-      const perFold = rows.map((r) => foldFigures(ds, scored.oof[i]!, r, effs));
+      const perFold = scored.folds[i]!;
       const stat = (v: (number | null)[]) => {
         const s = foldStat(v, 0.95);
         return { mean: s.mean, sd: s.sd };
@@ -191,7 +191,7 @@ export const tuneStep = defineStep({
     const model = fittedModel(ctx, ds, p.name, spec, estimator);
     ctx.models.set(p.name, model);
     saveModel(ctx, model);
-    keepForReport(ctx, `tune:${p.name}`, { oof: { model: p.name, dataset: p.train, proba: scored.oof[best]!, nClasses: ds.classNames.length }, seconds: scored.seconds });
+    keepForReport(ctx, `tune:${p.name}`, { seconds: scored.seconds });
 
     const m = table[best]![p.metric]!;
     ctx.say(
