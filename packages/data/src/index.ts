@@ -1,4 +1,4 @@
-export { DEFAULT_MISSING_VALUES, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
+export { DEFAULT_MISSING_VALUES, closestName, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
 export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
 export type { CsvOptions } from './csv/parse.js';
 export { DEFAULT_MAX_LINE_BYTES } from './csv/reader.js';

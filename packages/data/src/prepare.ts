@@ -176,6 +176,7 @@ export function subsetTable(table: Table, rows: Int32Array): Table {
     fileRows[k] = table.fileRows ? table.fileRows[r]! : r - starts[part]!;
   }
   return {
+    ...(table.available ? { available: table.available } : {}),
     fileRows,
     source: table.source,
     columns,

@@ -63,6 +63,8 @@ export interface Table {
    * is in the file, not in the table. Absent: row i of a file is row i (minus its part's start).
    */
   readonly fileRows?: Int32Array;
+  /** Every column of the file, when only some were read (Parquet, ROOT): for "did you mean" and lists of columns. */
+  readonly available?: readonly string[];
 }
 
 /** One file of a table read from several. */

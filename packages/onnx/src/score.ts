@@ -607,7 +607,7 @@ function numericInputs(table: Table, names: readonly string[], missing: 'error' 
   });
 }
 
-/** One batch of outputs as Parquet columns: floats as doubles (a float32 exactly), integers as INT32, strings as text. */
+/** One batch of outputs as Parquet columns: float32 as FLOAT, float64 as DOUBLE, integers as INT32, strings as text. */
 function parquetColumns(layout: readonly OutputColumns[], got: Record<string, OutputValue>, n: number): Record<string, ParquetColumnValues> {
   const out: Record<string, ParquetColumnValues> = {};
   for (const l of layout) {
@@ -615,7 +615,12 @@ function parquetColumns(layout: readonly OutputColumns[], got: Record<string, Ou
     for (let k = 0; k < l.width; k++) {
       const header = l.headers[k]!;
       if (v.text !== undefined) out[header] = Array.from({ length: n }, (_, i) => v.text![i * l.width + k]!);
-      else if (v.type.startsWith('float')) {
+      else if (v.type === 'float32') {
+        // the model's float32 values as FLOAT: what it computed, no more digits (as the CSV's shortest float32 decimals)
+        const a = new Float32Array(n);
+        for (let i = 0; i < n; i++) a[i] = v.data[i * l.width + k]!;
+        out[header] = a;
+      } else if (v.type.startsWith('float')) {
         const a = new Float64Array(n);
         for (let i = 0; i < n; i++) a[i] = v.data[i * l.width + k]!;
         out[header] = a;

@@ -8,6 +8,7 @@ import {
   type Table,
   applyDefines,
   buildDataset,
+  closestName,
   compileExpression,
   cutRows,
   expandPaths,
@@ -200,12 +201,17 @@ interface ConfigExpression {
   readonly parsed: ParsedExpression;
 }
 
-/** The derived columns of a config: data.define in order, then features that are expressions (`Muon_Px[0]`). */
-function definitions(config: PipelineConfig): (Definition & { readonly path: string })[] {
+/**
+ * The derived columns of a config: data.define in order, then features that are expressions (`Muon_Px[0]`), unless
+ * the table at hand has a column of that very name (`handicapped-infants` is a column, not a subtraction).
+ */
+function definitions(config: PipelineConfig, table?: Table): (Definition & { readonly path: string })[] {
   const out: (Definition & { readonly path: string })[] = [];
   for (const [name, text] of Object.entries(config.data.define ?? {})) out.push({ name, expression: parseExpression(text, `data.define.${name}`), what: `data.define.${name}`, path: `data.define.${name}` });
+  const has = table ? new Set([...table.columns.map((c) => c.name), ...(table.arrays ?? []).map((a) => a.name)]) : undefined;
   (config.data.features ?? []).forEach((f, i) => {
     if (config.data.define && Object.hasOwn(config.data.define, f)) return;
+    if (has?.has(f)) return;
     const e = featureExpression(f);
     if (e) out.push({ name: f, expression: e, what: `data.features[${i}]`, path: `data.features[${i}]` });
   });
@@ -229,8 +235,10 @@ function featureExpression(f: string): ParsedExpression | undefined {
 function neededColumns(config: PipelineConfig, extra: readonly (ParsedExpression | undefined)[]): string[] | undefined {
   const d = config.data;
   if (d.features === undefined) return undefined;
+  // a feature that reads as an expression may also be a column's name: both are asked for, and the readers leave
+  // out what a file lacks (lenient), so that a name the data lacks is reported where it is used, in the user's terms
   const defs = definitions(config);
-  const defined = new Set(defs.map((x) => x.name));
+  const defined = new Set(Object.keys(d.define ?? {}));
   const need = new Set<string>();
   for (const f of d.features) if (!defined.has(f)) need.add(f);
   if (d.label !== undefined && !d.samples) need.add(d.label);
@@ -280,7 +288,7 @@ function valuesAt(config: PipelineConfig, path: string, parsed: ParsedExpression
 function prepare(config: PipelineConfig, table: Table, sample?: { cut?: ConfigExpression; weight?: number | ConfigExpression; weightColumn?: string; what: string }): Prepared {
   const nonFinite: Record<string, number> = {};
   let t = table;
-  for (const d of definitions(config))
+  for (const d of definitions(config, table))
     t = atKey(config, d.path, () => {
       const r = applyDefines(t, [d]);
       nonFinite[d.name] = r.nonFinite[0]!;
@@ -346,7 +354,9 @@ function sum(v: Float64Array | undefined, n: number): number {
 /** A DATA_INVALID about a missing value in a derived column says which expression made it. */
 function explainDerived(config: PipelineConfig, e: unknown): unknown {
   if (!isDiscernError(e) || e.code !== 'DATA_INVALID' || typeof e.context.column !== 'string') return e;
-  const d = definitions(config).find((x) => x.name === e.context.column);
+  // data.define's columns, and features written as expressions with an index or a function call (a feature named
+  // like a subtraction, `handicapped-infants`, is a column of the file)
+  const d = definitions(config).find((x) => x.name === e.context.column && (x.path.startsWith('data.define') || /[[(]/.test(x.name)));
   if (!d || !/missing/.test(e.message)) return e;
   const loc = config.where(d.path);
   return new DiscernError(
@@ -357,7 +367,33 @@ function explainDerived(config: PipelineConfig, e: unknown): unknown {
   );
 }
 
+/**
+ * A column the config names as it is (a feature, the label, the weight) that the file lacks, when only some of the
+ * file's columns were read (Parquet, ROOT): named with a "did you mean" among all of the file's columns.
+ */
+function checkNamed(config: PipelineConfig, table: Table, options: BuildDatasetOptions): void {
+  const all = table.available;
+  if (!all) return;
+  const has = new Set([...table.columns.map((c) => c.name), ...(table.arrays ?? []).map((a) => a.name)]);
+  const named: [string, string][] = [
+    ...(options.features ?? []).map((f, i): [string, string] => [f, `data.features[${i}]`]),
+    ...(options.label !== undefined ? [[options.label, 'data.label'] as [string, string]] : []),
+    ...(options.weight !== undefined ? [[options.weight, 'data.weight'] as [string, string]] : []),
+  ];
+  for (const [name, key] of named) {
+    if (has.has(name)) continue;
+    const near = closestName(name, all);
+    const loc = config.where(key);
+    throw new DiscernError(
+      'DATA_INVALID',
+      `${key === 'data.label' ? 'label' : key === 'data.weight' ? 'weight' : 'feature'} column '${name}' (${key}${loc ? ` (${loc})` : ''}) is not in ${table.source}${near ? ` (did you mean '${near}'?)` : ''}; its columns are ${all.slice(0, 40).map((c) => `'${c}'`).join(', ')}${all.length > 40 ? `, ... (${all.length - 40} more)` : ''}`,
+      { file: table.source, column: name, configPath: key, ...(near ? { suggestion: near } : {}) },
+    );
+  }
+}
+
 function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
+  checkNamed(config, table, options);
   // a feature that names an array column (a ROOT branch of several values per event) as it is
   (config.data.features ?? []).forEach((f, i) => {
     const a = table.arrays?.find((x) => x.name === f);
@@ -432,9 +468,9 @@ async function readRole(config: PipelineConfig, role: 'source' | 'train' | 'test
 }
 
 /** Parquet and ROOT files are read for the columns the config uses (when its features are listed), CSV whole. */
-function columnsOption(config: PipelineConfig, extra: readonly (ParsedExpression | undefined)[]): { columns?: readonly string[] } {
+function columnsOption(config: PipelineConfig, extra: readonly (ParsedExpression | undefined)[]): { columns?: readonly string[]; lenient?: boolean } {
   const cols = neededColumns(config, extra);
-  return cols ? { columns: cols } : {};
+  return cols ? { columns: cols, lenient: true } : {};
 }
 
 async function fileRecords(role: DataFileRecord['role'], sample: string | undefined, paths: readonly string[], table: Table): Promise<DataFileRecord[]> {

@@ -7,6 +7,8 @@ import { checkInputFile, checkOutputFile } from '../paths.js';
 const OPTION_NAMES: Record<string, string> = {
   model: '--model',
   data: '--data',
+  format: '--format',
+  tree: '--tree',
   features: '--features',
   label: '--label',
   positive: '--positive',
@@ -69,22 +71,27 @@ export const registerScore: RegisterCommand = (ctx) => {
   const { output } = ctx;
   ctx.program
     .command('score')
-    .description('score a CSV file with any ONNX model (made by discern or another tool) through onnxruntime, on CPU or GPU')
+    .description('score data files (CSV, Parquet, ROOT) with any ONNX model (made by discern or another tool) through onnxruntime, on CPU or GPU')
     .requiredOption('-m, --model <file.onnx>', 'the ONNX model')
-    .requiredOption('-d, --data <file.csv>', 'the CSV file to score (header row required)')
+    .option('-d, --data <file.csv>', 'a file to score: CSV with a header row (.csv.gz too), Parquet or ROOT (repeatable: several files with the same columns, scored in order into one output)', collect, [])
+    .option('--format <csv|parquet|root>', 'the format of the data files when their extension says nothing')
+    .option('--tree <name>', 'ROOT: the tree to read (default: the only tree of the file)')
     .option('--features <a,b,...>', "input columns when the model's metadata does not name them (default: every numeric column but --label)")
     .option('--label <column>', 'column of true classes: print the metrics of the scores')
     .option('--positive <class>', "with --label, two classes: the label value of the signal class (the model's class 1), for a model that names no classes")
     .option('--classes <a,b,...>', "the label values of the model's classes in the order of its outputs, for a model that names none (e.g. h,g)")
-    .option('-o, --out <scores.csv>', 'write one column per model output')
+    .option('-o, --out <scores.csv>', 'write one column per model output: Parquet when the name ends in .parquet or .pq, else CSV')
     .option('--device <cpu|gpu|auto>', 'cpu (default), gpu (CUDA, then WebGPU), or auto (a GPU when one works)', 'cpu')
     .option('--batch <n>', `rows per batch (bounded memory; at most ${MAX_BATCH})`, parseBatch, 65536)
     .option('--input <name=cols>', 'columns for one named model input (repeatable), for models with several inputs', collect, [])
     .option('--fpr <list>', 'FPRs at which to report the TPR, e.g. 0.01,0.1 (needs --label)')
     .option('--json', 'print the result as JSON')
     .action(
-      async (opts: { model: string; data: string; features?: string; label?: string; positive?: string; classes?: string; out?: string; device: string; batch: number; input: string[]; fpr?: string; json?: boolean }) => {
+      async (opts: { model: string; data: string[]; format?: string; tree?: string; features?: string; label?: string; positive?: string; classes?: string; out?: string; device: string; batch: number; input: string[]; fpr?: string; json?: boolean }) => {
         // Every option is checked before a row is read (and before onnxruntime is loaded).
+        if (opts.data.length === 0) throw new DiscernError('USAGE', "required option '-d, --data <file.csv>' not specified", { option: '--data' });
+        if (opts.format !== undefined && !['csv', 'parquet', 'root'].includes(opts.format))
+          throw invalid('--format', `must be csv, parquet or root, got ${JSON.stringify(opts.format)}`, opts.format);
         if (!['cpu', 'gpu', 'auto'].includes(opts.device)) throw invalid('--device', `must be cpu, gpu or auto, got ${JSON.stringify(opts.device)}`, opts.device);
         const features = opts.features !== undefined ? list('--features', opts.features) : undefined;
         const classes = opts.classes !== undefined ? list('--classes', opts.classes) : undefined;
@@ -97,11 +104,11 @@ export const registerScore: RegisterCommand = (ctx) => {
         if (opts.positive !== undefined && classes && !classes.includes(opts.positive))
           throw invalid('--positive', `${JSON.stringify(opts.positive)} is not one of --classes ${classes.join(',')}`, opts.positive);
         checkInputFile(opts.model, '--model');
-        checkInputFile(opts.data, '--data');
+        for (const d of opts.data) checkInputFile(d, '--data');
         if (opts.out !== undefined) {
           checkOutputFile(opts.out, '--out');
           assertNotInput({ path: resolve(opts.out), what: '--out', kind: 'file' }, [
-            { path: resolve(opts.data), what: '--data' },
+            ...opts.data.map((d) => ({ path: resolve(d), what: '--data' })),
             { path: resolve(opts.model), what: '--model' },
           ]);
         }
@@ -111,7 +118,9 @@ export const registerScore: RegisterCommand = (ctx) => {
         try {
           result = await scoreFile({
             model: opts.model,
-            data: opts.data,
+            data: opts.data.length === 1 ? opts.data[0]! : opts.data,
+            ...(opts.format !== undefined ? { format: opts.format as 'csv' | 'parquet' | 'root' } : {}),
+            ...(opts.tree !== undefined ? { tree: opts.tree } : {}),
             ...(features ? { features } : {}),
             ...(opts.label !== undefined ? { label: opts.label } : {}),
             ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
@@ -133,7 +142,7 @@ export const registerScore: RegisterCommand = (ctx) => {
         if (result.notice) output.err(result.notice);
         if (globals(ctx).quiet) return;
         const t = result.timings;
-        output.out(`scored ${result.rows} rows of ${display(opts.data)} with ${display(opts.model)} on ${result.device} in ${(t.totalMs / 1000).toFixed(2)} s (${Math.round(t.rowsPerSecond)} rows/s)`);
+        output.out(`scored ${result.rows} rows of ${opts.data.map(display).join(', ')} with ${display(opts.model)} on ${result.device} in ${(t.totalMs / 1000).toFixed(2)} s (${Math.round(t.rowsPerSecond)} rows/s)`);
         for (const [input, cols] of Object.entries(result.inputs)) output.out(`input ${input}: ${cols.join(', ')}`);
         output.out(`outputs: ${result.outputs.join(', ')}`);
         if (opts.out) output.out(`wrote ${display(opts.out)}: ${result.columns.join(', ')}`);

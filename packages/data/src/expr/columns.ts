@@ -7,6 +7,8 @@ export function tableColumns(table: Table): ExpressionColumns {
   const byName = columnsByName(table);
   const arrays = new Map<string, ArrayColumn>((table.arrays ?? []).map((a) => [a.name, a]));
   const names = [...table.columns.map((c) => c.name), ...arrays.keys()];
+  // columns of the file that were not read are named in suggestions too
+  for (const a of table.available ?? []) if (!names.includes(a)) names.push(a);
   return {
     rows: table.nRows,
     source: table.source,

@@ -200,6 +200,8 @@ export async function parquetInfo(path: string): Promise<ParquetInfo> {
 export interface ParquetReadOptions {
   /** Columns to read (default: every flat column). A name the file lacks is DATA_INVALID with a "did you mean". */
   readonly columns?: readonly string[];
+  /** With `columns`: read those the file has and leave out the others (the caller reports them in its own terms). */
+  readonly lenient?: boolean;
   /** The file name messages name (default: the path). */
   readonly source?: string;
   /** Text that means "missing" in string columns (default: empty, NA, ?). */
@@ -212,10 +214,10 @@ export interface ParquetBatch {
   readonly table: Table;
 }
 
-function pickColumns(source: string, info: readonly ParquetColumnInfo[], wanted: readonly string[] | undefined): ParquetColumnInfo[] {
+function pickColumns(source: string, info: readonly ParquetColumnInfo[], wanted: readonly string[] | undefined, lenient = false): ParquetColumnInfo[] {
   if (!wanted) return info.filter((c) => !c.nested);
   const byName = new Map(info.map((c) => [c.name, c]));
-  return wanted.map((name) => {
+  return (lenient ? wanted.filter((n) => byName.has(n)) : wanted).map((name) => {
     const c = byName.get(name);
     if (!c) {
       const names = info.map((x) => x.name);
@@ -292,6 +294,7 @@ function decodeGroup(
   groupStart: number,
   rows: number,
   missing: { has(s: string): boolean },
+  available?: readonly string[],
 ): Table {
   const columns = wanted.map((c, j) => {
     const { meta } = ranges[j]!;
@@ -319,7 +322,7 @@ function decodeGroup(
   });
   // rows of a later row group are located by their row in the file
   const fileRows = groupStart > 0 ? Int32Array.from({ length: rows }, (_, i) => groupStart + i) : undefined;
-  return { source, columns, nRows: rows, lines: null, ...(fileRows ? { fileRows } : {}) };
+  return { source, columns, nRows: rows, lines: null, ...(fileRows ? { fileRows } : {}), ...(available ? { available } : {}) };
 }
 
 /**
@@ -332,7 +335,9 @@ export async function* readParquetBatches(path: string, options: ParquetReadOpti
   try {
     const metadata = await readMetadataAsync(source, src);
     const schema = parquetSchema(metadata);
-    const wanted = pickColumns(source, describeSchema(metadata), options.columns);
+    const info = describeSchema(metadata);
+    const wanted = pickColumns(source, info, options.columns, options.lenient);
+    const available = options.columns ? info.map((c) => c.name) : undefined;
     const missing = missingSet(options.missingValues);
     let start = 0;
     for (const group of metadata.row_groups) {
@@ -340,7 +345,7 @@ export async function* readParquetBatches(path: string, options: ParquetReadOpti
       const ranges = chunkRanges(source, group, wanted);
       const bytes: Uint8Array[] = [];
       for (const r of ranges) bytes.push(await src.read(r.start, r.end));
-      yield { startRow: start, table: decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing) };
+      yield { startRow: start, table: decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing, available) };
       start += rows;
     }
   } finally {
@@ -355,7 +360,9 @@ export function readParquetSync(path: string, options: ParquetReadOptions = {}):
   try {
     const metadata = readMetadataSync(source, src);
     const schema = parquetSchema(metadata);
-    const wanted = pickColumns(source, describeSchema(metadata), options.columns);
+    const info = describeSchema(metadata);
+    const wanted = pickColumns(source, info, options.columns, options.lenient);
+    const available = options.columns ? info.map((c) => c.name) : undefined;
     const missing = missingSet(options.missingValues);
     const tables: Table[] = [];
     let start = 0;
@@ -363,11 +370,11 @@ export function readParquetSync(path: string, options: ParquetReadOptions = {}):
       const rows = Number(group.num_rows);
       const ranges = chunkRanges(source, group, wanted);
       const bytes = ranges.map((r) => src.read(r.start, r.end) as Uint8Array);
-      tables.push(decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing));
+      tables.push(decodeGroup(source, schema, wanted, ranges, bytes, start, rows, missing, available));
       start += rows;
     }
     if (tables.length === 0) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
-    return tables.length === 1 ? tables[0]! : joinGroups(tables, source);
+    return tables.length === 1 ? tables[0]! : { ...joinGroups(tables, source), ...(available ? { available } : {}) };
   } finally {
     src.close();
   }
@@ -404,8 +411,8 @@ export type ParquetCodec = 'SNAPPY' | 'GZIP' | 'ZSTD' | 'UNCOMPRESSED';
 
 export const PARQUET_CODECS: readonly ParquetCodec[] = ['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'];
 
-/** One column to write: doubles, 32-bit integers, or text (null = missing). */
-export type ParquetColumnValues = Float64Array | Int32Array | readonly (string | null)[];
+/** One column to write: doubles, floats (a model's float32 outputs, stored as FLOAT), 32-bit integers, or text (null = missing). */
+export type ParquetColumnValues = Float64Array | Float32Array | Int32Array | readonly (string | null)[];
 
 let zstd: Promise<(b: Uint8Array) => Uint8Array> | undefined;
 
@@ -455,14 +462,15 @@ async function compressorsFor(codec: ParquetCodec): Promise<Record<string, (b: U
 
 interface SchemaColumn {
   readonly name: string;
-  readonly kind: 'double' | 'int32' | 'string';
+  readonly kind: 'double' | 'float' | 'int32' | 'string';
 }
 
 function kindOf(name: string, v: ParquetColumnValues): SchemaColumn {
   if (v instanceof Float64Array) return { name, kind: 'double' };
+  if (v instanceof Float32Array) return { name, kind: 'float' };
   if (v instanceof Int32Array) return { name, kind: 'int32' };
   if (Array.isArray(v)) return { name, kind: 'string' };
-  throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)}: a Parquet column is a Float64Array, an Int32Array or a list of strings`, { column: name });
+  throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)}: a Parquet column is a Float64Array, a Float32Array, an Int32Array or a list of strings`, { column: name });
 }
 
 /**
@@ -523,7 +531,9 @@ export class ParquetStreamWriter {
           ...schema.map((c) =>
             c.kind === 'double'
               ? { name: c.name, type: 'DOUBLE' as const, repetition_type: this.required.has(c.name) ? ('REQUIRED' as const) : ('OPTIONAL' as const) }
-              : c.kind === 'int32'
+              : c.kind === 'float'
+                ? { name: c.name, type: 'FLOAT' as const, repetition_type: 'REQUIRED' as const }
+                : c.kind === 'int32'
                 ? { name: c.name, type: 'INT32' as const, repetition_type: 'REQUIRED' as const }
                 : { name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
           ),
@@ -553,7 +563,7 @@ export class ParquetStreamWriter {
           throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(c.name)} was declared to hold no missing values, but holds NaN`, { column: c.name });
         return { name: c.name, data: hasNaN ? Array.from(a, (x) => (x === x ? x : null)) : a };
       }
-      return { name: c.name, data: v as Int32Array | (string | null)[] };
+      return { name: c.name, data: v as Float32Array | Int32Array | (string | null)[] };
     });
     await this.writer!.write({ columnData: columnData as never, rowGroupSize: n });
     this.rows += n;
@@ -587,7 +597,7 @@ export async function writeParquet(
     const part: Record<string, ParquetColumnValues> = {};
     for (const name of names) {
       const v = columns[name]!;
-      part[name] = Array.isArray(v) ? v.slice(start, start + size) : (v as Float64Array | Int32Array).subarray(start, start + size);
+      part[name] = Array.isArray(v) ? v.slice(start, start + size) : (v as Float64Array | Float32Array | Int32Array).subarray(start, start + size);
     }
     await w.append(part);
     if (n === 0) break;

@@ -107,6 +107,8 @@ export interface ReadTableOptions extends CsvOptions {
    * (a CSV row is parsed whole anyway).
    */
   readonly columns?: readonly string[];
+  /** With `columns`: read those a file has and leave out the others (the caller reports them in its own terms). */
+  readonly lenient?: boolean;
 }
 
 /** Reads one data file whole, any format (see the module comment); `source` names it in messages (default: the path). */
@@ -118,11 +120,12 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
       source,
       ...(options.tree !== undefined ? { tree: options.tree } : {}),
       ...(options.columns ? { branches: options.columns } : {}),
+      ...(options.lenient ? { lenient: true } : {}),
       ...(options.missingValues ? { missingValues: options.missingValues } : {}),
     });
   if (format === 'parquet') {
     const parts: Table[] = [];
-    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) }))
+    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) }))
       parts.push(b.table);
     if (parts.length === 0) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
     return parts.length === 1 ? parts[0]! : concatRows(parts, source, false);
@@ -146,13 +149,13 @@ export async function* readTableBatches(path: string, options: ReadTableOptions 
   const source = options.source ?? path;
   if (format === 'csv') {
     if (options.tree !== undefined) throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('tree')} names a ROOT tree, but ${source} is read as CSV`, { option: 'tree', file: source });
-    const { format: _f, tree: _t, columns: _c, ...csv } = options;
+    const { format: _f, tree: _t, columns: _c, lenient: _l, ...csv } = options;
     yield* readCsvTables(path, { ...csv, source });
     return;
   }
   if (format === 'parquet') {
     let any = false;
-    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) })) {
+    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) })) {
       any = true;
       yield b;
     }
@@ -186,7 +189,8 @@ export function readTablesSync(paths: readonly string[], options: ReadTableOptio
   const one = (path: string, source?: string): Table => {
     const format = formatOf(path, options.format);
     const src = source ?? path;
-    if (format === 'parquet') return readParquetSync(path, { source: src, ...(options.columns ? { columns: options.columns } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) });
+    if (format === 'parquet')
+      return readParquetSync(path, { source: src, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) });
     if (format === 'root') throw new DiscernError('INVALID_ARGUMENT', `${src}: a ROOT file is read asynchronously (readTables)`, { file: src });
     return readCsvFile(path, { ...options, source: src });
   };
@@ -300,6 +304,7 @@ export function concatRows(tables: readonly Table[], source: string, byFile: boo
     }
   }
   return {
+    ...(first.available ? { available: first.available } : {}),
     source,
     columns,
     nRows: total,

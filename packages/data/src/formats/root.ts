@@ -241,6 +241,8 @@ export interface RootReadOptions {
    * a "did you mean"; a branch that cannot be read is DATA_INVALID saying why.
    */
   readonly branches?: readonly string[];
+  /** With `branches`: read those the tree has and leave out the others (the caller reports them in its own terms). */
+  readonly lenient?: boolean;
   /** The file name messages name (default: the path). */
   readonly source?: string;
   /** Text that means "missing" in string branches (default: empty, NA, ?). */
@@ -324,7 +326,7 @@ export async function readRootTable(path: string, options: RootReadOptions = {})
   const byName = new Map(infos.map((b) => [b.name, b]));
   let wanted: BranchInfo[];
   if (options.branches) {
-    wanted = options.branches.map((name) => {
+    wanted = (options.lenient ? options.branches.filter((n) => byName.has(n)) : options.branches).map((name) => {
       const info = byName.get(name);
       if (!info) {
         const names = infos.map((b) => b.name);
@@ -387,7 +389,8 @@ export async function readRootTable(path: string, options: RootReadOptions = {})
     if ('offsets' in col) arrays.push(col);
     else columns.push(col);
   }
-  return { source, columns, nRows: entries, lines: null, ...(arrays.length ? { arrays } : {}), rowNoun: 'entry' };
+  const available = options.branches ? infos.filter((b) => b.kind !== 'unsupported').map((b) => b.name) : undefined;
+  return { source, columns, nRows: entries, lines: null, ...(arrays.length ? { arrays } : {}), rowNoun: 'entry', ...(available ? { available } : {}) };
 }
 
 function unsupported(source: string, tree: string, info: BranchInfo): DiscernError {

@@ -170,15 +170,15 @@ steps:
   it('a cut naming a column the file lacks: a config error at data.cut, with a did-you-mean', async () => {
     const e = await failure(tempDir(), zmumu('  cut: "pT1 > 20"\n'));
     expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.message).toMatch(/^data\.cut: tree 'events' of .*uproot-Zmumu\.root has no branch 'pT1' \(did you mean 'pt1'\?\)/);
+    expect(e.message).toMatch(/^data\.cut: data\.cut "pT1 > 20": there is no column 'pT1' in .*uproot-Zmumu\.root \(did you mean 'pt1'\?\)/);
     expect(e.message).toContain('(c.yaml:7:8)');
   });
 
   it('a feature branch that does not exist, with a did-you-mean', async () => {
     const e = await failure(tempDir(), zmumu('', '[pt1, eta]'));
     expect(e.code).toBe('DATA_INVALID');
-    expect(e.message).toContain("tree 'events' of");
-    expect(e.message).toContain("has no branch 'eta' (did you mean 'eta1'?)");
+    expect(e.message).toContain("feature column 'eta' (data.features[1] (c.yaml:9:19)) is not in");
+    expect(e.message).toContain("uproot-Zmumu.root (did you mean 'eta1'?)");
   });
 
   it('a ROOT file without the named tree lists the trees it has', async () => {

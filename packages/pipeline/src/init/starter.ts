@@ -1,5 +1,5 @@
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { type ColumnDescription, type TableDescription, describeTable, readCsvFile } from '@discern/data';
+import { type ColumnDescription, type DataFormat, type TableDescription, describeTable, formatOf, readTableFile } from '@discern/data';
 import { DiscernError } from '@discern/core';
 
 export interface StarterOptions {
@@ -7,6 +7,10 @@ export interface StarterOptions {
   readonly configPath: string;
   /** The class column; default: the best label candidate, if any. */
   readonly label?: string;
+  /** The data's format when its extension says nothing (csv, parquet, root). */
+  readonly format?: DataFormat;
+  /** ROOT: the tree (default: the only tree of the file). */
+  readonly tree?: string;
 }
 
 export interface Starter {
@@ -60,15 +64,17 @@ function runName(file: string): string {
 }
 
 /**
- * A commented starter config for a CSV file, after looking at it: numeric and categorical columns, label
- * candidates with their class balance, a weight column, missing cells. It validates as written and, for the usual
- * shapes of data (a label with 2 to 20 classes, or none), runs: standardize → fit logistic (or a Gaussian mixture
- * without a label) → evaluate.
+ * A commented starter config for a data file (CSV, gzip CSV, Parquet or a ROOT tree), after looking at it: numeric
+ * and categorical columns, label candidates with their class balance, a weight column, missing cells; a ROOT tree's
+ * array branches are listed with how to use them. It validates as written and, for the usual shapes of data (a label
+ * with 2 to 20 classes, or none), runs: standardize → fit logistic (or a Gaussian mixture without a label) → evaluate.
  */
-export function starterConfig(dataFile: string, options: StarterOptions): Starter {
+export async function starterConfig(dataFile: string, options: StarterOptions): Promise<Starter> {
   const dataPath = resolve(dataFile);
-  const table = readCsvFile(dataPath);
+  const format = formatOf(dataPath, options.format);
+  const table = await readTableFile(dataPath, { ...(options.format !== undefined ? { format: options.format } : {}), ...(options.tree !== undefined ? { tree: options.tree } : {}) });
   const d = describeTable(table);
+  const arrays = table.arrays ?? [];
   const byName = new Map(d.columns.map((c) => [c.name, c]));
   let label: string | undefined;
   if (options.label !== undefined) {
@@ -111,7 +117,15 @@ export function starterConfig(dataFile: string, options: StarterOptions): Starte
   L.push(`name: ${scalar(runName(dataPath))}   # names the run folder (runs/<name>) and the lock entry`);
   L.push(`seed: 1   # one seed fixes every random choice (split, initialisation): the same seed gives the same numbers`);
   L.push('data:');
-  L.push(`  source: ${scalar(source)}   # paths are relative to this config file`);
+  L.push(`  source: ${scalar(source)}   # paths are relative to this config file; a list of files and globs is read as one data set`);
+  if (options.format !== undefined) L.push(`  format: ${options.format}   # the extension does not say it`);
+  if (format === 'root' && options.tree !== undefined) L.push(`  tree: ${scalar(options.tree)}`);
+  if (arrays.length > 0) {
+    L.push(`  # Branches with several values per event (not features as they are): use an element (${arrays[0]!.name}[0]) or a reduction`);
+    L.push(`  # (length, sum, max, min) in features or in derived columns, e.g.  define: { n: "length(${arrays[0]!.name})" }`);
+    L.push(`  #   ${arrays.map((a) => a.description ?? a.name).join(', ')}`.slice(0, 400));
+  }
+  L.push(`  # Derived columns and a preselection, by expression (docs/config.md): define: { ratio: "a / b" }, cut: "a > 20"`);
   if (candidates.length > 0) {
     L.push('  # Label candidates (categorical, or integers with 2 to 20 values), with their class balance:');
     const shown = labelCol ? [labelCol, ...candidates.filter((c) => c !== labelCol)] : candidates;
