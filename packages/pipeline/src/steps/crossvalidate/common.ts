@@ -22,12 +22,18 @@ export const foldKeys = {
   stratify: z.boolean().default(true).describe('without fold: random folds that keep the class proportions (seeded from the run)'),
 };
 
-/** The problems of a step that fits classifiers from a config that has no labels, or names a clustering model. */
-export function requireClassifier(model: string, at: PlanAt): { path: string; message: string }[] {
-  const spec = findModel(model);
+/**
+ * The problems of a step that fits classifiers on folds: a config that has no labels, a clustering model, or a
+ * dataset to stop early on (bdt's `validation`), which belongs to one fit: each fold's model stops early on
+ * validation_fraction of its own training rows instead.
+ */
+export function requireClassifier(p: { model: string; validation?: unknown }, at: PlanAt): { path: string; message: string }[] {
+  const spec = findModel(p.model);
   const step = at.path.replace(/^.*\./, '');
-  if (spec && !spec.supervised) return [{ path: `${at.path}.model`, message: `${step} scores classifiers by their class probabilities; ${model} is not a classifier` }];
+  if (spec && !spec.supervised) return [{ path: `${at.path}.model`, message: `${step} scores classifiers by their class probabilities; ${p.model} is not a classifier` }];
   if (at.config.data.label === undefined) return [{ path: `${at.path}.model`, message: `${step} fits classifiers, which need labels: set data.label to the class column` }];
+  if (p.validation !== undefined)
+    return [{ path: `${at.path}.validation`, message: `${step} fits a model per fold, each stopping early on validation_fraction of its own training rows; a validation dataset is for a single fit step` }];
   return [];
 }
 

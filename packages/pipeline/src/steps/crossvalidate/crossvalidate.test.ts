@@ -163,5 +163,6 @@ steps:
     expect(await err('  - crossvalidate: { model: kmeans }')).toMatch(/crossvalidate scores classifiers by their class probabilities; kmeans is not a classifier/);
     expect(await err('  - fit: { model: fold-ensemble }')).toMatch(/a fold ensemble is made by the crossvalidate step .* → at steps\[0\]\.fit/);
     expect(await err('  - crossvalidate: { model: logistic, folds: 1 }')).toMatch(/steps\[0\]\.crossvalidate\.folds/);
+    expect(await err('  - crossvalidate: { model: bdt, validation: test }')).toMatch(/crossvalidate fits a model per fold, each stopping early on validation_fraction .* → at steps\[0\]\.crossvalidate\.validation/);
   }, 60_000);
 });

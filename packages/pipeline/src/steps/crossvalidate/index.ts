@@ -135,7 +135,7 @@ export const crossvalidateStep = defineStep({
         models: [{ name: p.name, path: `${at.path}.name`, supervised: true }],
         files: p.save_scores ? [{ name: `scores/${p.name}-oof.csv`, path: `${at.path}.name` }] : [],
       },
-      problems: [...requireClassifier(p.model, at), ...byFold],
+      problems: [...requireClassifier(p, at), ...byFold],
     };
   },
   run(ctx, params): CrossvalidateResult {

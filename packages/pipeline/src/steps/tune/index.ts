@@ -142,7 +142,7 @@ export const tuneStep = defineStep({
     return {
       needs: { datasets: [{ name: p.train, path: `${at.path}.train` }] },
       makes: { models: [{ name: p.name, path: `${at.path}.name`, supervised: true }] },
-      problems: [...requireClassifier(p.model, at), ...searchProblems(p, at.path)],
+      problems: [...requireClassifier(p, at), ...searchProblems(p, at.path)],
     };
   },
   async run(ctx, params): Promise<TuneResult> {
