@@ -61,6 +61,10 @@ export function ensembleFamily(e: FoldEnsemble, familyOf: (m: Classifier) => Fam
   const families = e.members.map((m) => familyOf(m.estimator));
   const byFold = e.mode === 'by-fold';
   const cols = e.rule ? Array.from(e.memberColumns) : undefined;
+  // Fold models that fold a standardisation into their own constants (the trees, into their thresholds: a row
+  // standardised by the graph's rounding could cross a split) take the raw input, so the ensemble does too and
+  // hands each its standardisation; the others get the input standardised in the graph, as before any family.
+  const rawInput = families.some((f) => f.rawInput);
   return {
     role: 'classifier',
     kind: 'fold-ensemble',
@@ -68,12 +72,27 @@ export function ensembleFamily(e: FoldEnsemble, familyOf: (m: Classifier) => Fam
     K,
     ...(K === 2 ? { scoreKind: 'probability' as const } : {}),
     ...(byFold || families.some((f) => f.compute === 'float64') ? { compute: 'float64' as const } : {}),
-    build(b, x, positive, negative) {
-      const xm = cols ? b.op('Gather', [x, b.ints(cols)], { axis: 1 }) : x;
+    ...(rawInput ? { rawInput: true } : {}),
+    build(b, x, positive, negative, standardizer) {
+      // with rawInput, x is raw and `standardizer` the model's own (the run's); otherwise x comes standardised
+      const g = rawInput ? standardizer : undefined;
+      const pick = (v: string) => (cols ? b.op('Gather', [v, b.ints(cols)], { axis: 1 }) : v);
+      let xs: string | undefined, raw: string | undefined, std: string | undefined;
+      const standardised = () => (xs ??= g ? standardize(b, x, g.mean, g.scale) : x);
+      const rawCols = () => (raw ??= pick(x));
+      const stdCols = () => (std ??= pick(standardised()));
+      const sub = (a: ArrayLike<number>) => (cols ? cols.map((j) => a[j]!) : Array.from(a));
       const probas = e.members.map((m, f) => {
+        const fam = families[f]!;
         const s = m.standardizer;
-        const heads = families[f]!.build(b, s ? standardize(b, xm, s.mean, s.scale) : xm, positive, negative);
-        if (!heads.proba) throw new Error(`internal: fold model ${f} (${families[f]!.kind}) has no probabilities`);
+        let heads;
+        if (fam.rawInput) {
+          // one standardisation folds in exactly; with both the run's and the fold's, the run's is done in the graph
+          if (g && s) heads = fam.build(b, stdCols(), positive, negative, s);
+          else if (g) heads = fam.build(b, rawCols(), positive, negative, { mean: sub(g.mean), scale: sub(g.scale) });
+          else heads = fam.build(b, rawCols(), positive, negative, s);
+        } else heads = fam.build(b, s ? standardize(b, stdCols(), s.mean, s.scale) : stdCols(), positive, negative);
+        if (!heads.proba) throw new Error(`internal: fold model ${f} (${fam.kind}) has no probabilities`);
         return heads.proba;
       });
       let proba: string;
@@ -82,11 +101,12 @@ export function ensembleFamily(e: FoldEnsemble, familyOf: (m: Classifier) => Fam
         for (let f = 1; f < k; f++) sum = b.op('Add', [sum, probas[f]!]);
         proba = b.op('Div', [sum, b.scalar(k, 'folds')]);
       } else {
+        // the rule reads the input as predictProba is given it: standardised by the run's standardisation, if any
         const kk = b.scalar(k, 'folds');
-        const fl = b.op('Floor', [foldValue(b, x, e.rule!.tree)]);
+        const fl = b.op('Floor', [foldValue(b, standardised(), e.rule!.tree)]);
         const fold = b.op('Mod', [b.op('Add', [b.op('Mod', [fl, kk], { fmod: 1 }), kk]), kk], { fmod: 1 });
         const terms = probas.map((P, f) => b.op('Mul', [P, b.op('Cast', [b.op('Equal', [fold, b.scalar(f, 'fold')])], { to: b.floatCode })]));
-        proba = terms.reduce((s, t) => b.op('Add', [s, t]));
+        proba = terms.reduce((t, u) => b.op('Add', [t, u]));
       }
       return { proba, ...(K === 2 ? { score: column(b, proba, positive) } : {}), label: b.op('ArgMax', [proba], { axis: 1, keepdims: 0 }) };
     },
