@@ -99,7 +99,22 @@ function cutFlowTable(data: LoadedData): ReportTable | undefined {
   return { caption: 'cut flow: events (and sums of event weights) read, after the cuts, in training and in test', columns, rows };
 }
 
-const SECTION_ORDER = ['Inputs', 'Gaussian classes (analytic)', 'Classifier performance', 'Comparison', 'Variable importance', 'Decisions', 'Clusters', 'Fit history', 'Other results'];
+// The order an analyst reads a run in: the inputs, the training (fit histories, folds, the search), the classifiers'
+// performance and their comparison, the decisions, the calibration; then clusters and anything else.
+const SECTION_ORDER = [
+  'Inputs',
+  'Gaussian classes (analytic)',
+  'Fit history',
+  'Cross-validation',
+  'Hyperparameter search',
+  'Classifier performance',
+  'Comparison',
+  'Variable importance',
+  'Decisions',
+  'Calibration',
+  'Clusters',
+  'Other results',
+];
 
 /**
  * Each step's section: the step's own `report`, or, for a step that has a result but no report (a plugin of the

@@ -39,6 +39,31 @@ describe('report.html and plots', () => {
     expect(r.summary[r.summary.length - 1]).toBe(`report: ${join(r.outDir, 'report.html')}`);
   });
 
+  it('sections in the order an analyst reads them, whatever the order of the steps', async () => {
+    const r = await runConfig(
+      `name: order
+seed: 2
+data: { source: d.csv, label: label, positive: s, split: { test: 0.4, stratify: true } }
+steps:
+  - split: { from: train, into: [train, calibration], fraction: 0.3 }
+  - fit: { model: logistic, name: a }
+  - calibrate: { model: a, on: calibration }
+  - decide: { model: a, rule: threshold, threshold: 0.5 }
+  - fit: { model: gaussian-nb, name: b }
+  - compare: { models: [a, b], on: test }
+  - evaluate: { model: a }
+  - crossvalidate: { name: cv, model: logistic, folds: 3 }
+  - inspect: { on: train }
+`,
+      { 'd.csv': twoClassCsv(150, 4) },
+      { plots: true },
+    );
+    const html = readFileSync(join(r.outDir, 'report.html'), 'utf8');
+    const sections = [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    const expected = ['Inputs', 'Fit history', 'Cross-validation', 'Classifier performance', 'Comparison', 'Decisions', 'Calibration'];
+    expect(sections.filter((s) => expected.includes(s!))).toEqual(expected);
+  });
+
   it('report: { plots: false } writes the tables only; png: false writes SVG only', async () => {
     const a = await runConfig(BINARY(), { 'd.csv': twoClassCsv(100, 3) });
     expect(existsSync(join(a.outDir, 'plots'))).toBe(false);

@@ -28,4 +28,11 @@ describe('fit errors name file lines, columns and config keys', () => {
     expect(e.message).toMatch(/use fewer or smaller steps\[0\]\.fit\.hidden_layers/);
     expect(performance.now() - t0).toBeLessThan(20_000); // refused, not attempted (a generous bound; it takes milliseconds)
   });
+
+  it("an unknown key lists every key the entry accepts: model, the step's own keys and the family's", async () => {
+    const f = await runError('name: k\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: logistic, nmae: a }\n', { 'd.csv': CSV });
+    expect(f.message).toMatch(/unknown key "nmae" \(did you mean "name"\?\); accepted keys: model, name, train, solver, .*class_weight/);
+    const c = await runError('name: k\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - crossvalidate: { model: logistic, k: 3 }\n', { 'd.csv': CSV });
+    expect(c.message).toMatch(/unknown key "k"; accepted keys: model, name, train, folds, .*save_scores, solver, .*class_weight/);
+  });
 });

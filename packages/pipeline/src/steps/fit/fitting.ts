@@ -3,6 +3,7 @@ import { type Dataset } from '@discern/data';
 import { type Classifier, type ClusterModel, type Estimator, type FitOptions, summarizeTraining } from '@discern/models';
 import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../../context.js';
+import { strict } from '../../config/zod-helpers.js';
 import { datasetNaming } from '../naming.js';
 import { NOT_FITTED_BY_FIT, builtinModels, findModel } from './models/index.js';
 import { type ModelSpec, configKeyOf } from './models/spec.js';
@@ -16,7 +17,9 @@ export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of
  * that fits models takes the same family options, checked the same way.
  */
 export function modelConfigSchema(extra: z.ZodRawShape, models: readonly ModelSpec[] = builtinModels) {
-  const branches = models.map((m) => m.schema.extend({ model: z.literal(m.name), ...extra }));
+  // One strict map per family, built afresh so that an unknown key's message lists every key the entry accepts: model,
+  // the step's own keys, then the family's (a step's own key wins over a family's of the same name).
+  const branches = models.map((m) => strict({ model: z.literal(m.name), ...extra, ...m.schema.shape, ...extra }));
   return z.discriminatedUnion('model', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
     error: (iss) => {
       if (iss.code !== 'invalid_union') return undefined;
