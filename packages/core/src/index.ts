@@ -24,4 +24,5 @@ export {
   writeFileAtomicAsync,
 } from './files.js';
 export type { NamedPath, WrittenFile } from './files.js';
+export { closestName, editDistance } from './names.js';
 export { discernVersion } from './version.js';

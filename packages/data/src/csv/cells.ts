@@ -85,40 +85,7 @@ export function columnLabel(name: string): string {
   return name.length <= 80 && !/[\u0000-\u001f'\u007f]/.test(name) ? `'${name}'` : quote(name);
 }
 
-/** Optimal-string-alignment edit distance (a swap of two neighbours counts 1), for "did you mean" suggestions. */
-function editDistance(a: string, b: string): number {
-  const m = a.length, n = b.length;
-  const d: Int32Array[] = Array.from({ length: m + 1 }, () => new Int32Array(n + 1));
-  for (let i = 0; i <= m; i++) d[i]![0] = i;
-  for (let j = 0; j <= n; j++) d[0]![j] = j;
-  for (let i = 1; i <= m; i++)
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[m]![n]!;
-}
-
-/** The candidate closest to `name` (case-insensitive edit distance), if it is close enough to be a likely typo. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const target = name.toLowerCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    // the distance is at least the difference in length: skip those that cannot be close (a wide file has many names)
-    // (and long names are no typos worth a quadratic comparison)
-    if (c.length > 100 || name.length > 100 || Math.abs(c.length - name.length) > Math.max(1, Math.floor(Math.max(name.length, c.length) / 3))) continue;
-    const d = editDistance(target, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestD <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 3)) ? best : undefined;
-}
+export { closestName } from '@discern/core';
 
 /** `'a', 'b', 'c'` — at most `max` names (each cut to about 80 characters), then how many more. */
 export function listNames(names: readonly string[], max = 20): string {

@@ -33,6 +33,6 @@ describe('fit errors name file lines, columns and config keys', () => {
     const f = await runError('name: k\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: logistic, nmae: a }\n', { 'd.csv': CSV });
     expect(f.message).toMatch(/unknown key "nmae" \(did you mean "name"\?\); accepted keys: model, name, train, solver, .*class_weight/);
     const c = await runError('name: k\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - crossvalidate: { model: logistic, k: 3 }\n', { 'd.csv': CSV });
-    expect(c.message).toMatch(/unknown key "k" \(did you mean "l2"\?\); accepted keys: model, name, train, folds, .*save_scores, solver, .*class_weight/);
+    expect(c.message).toMatch(/unknown key "k"; accepted keys: model, name, train, folds, .*save_scores, solver, .*class_weight/);
   });
 });
