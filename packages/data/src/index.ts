@@ -26,8 +26,8 @@ export { datasetColumns, evaluateExpression, expressionColumns, tableColumns } f
 export type { ExpressionData } from './expr/columns.js';
 export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, expandPathsSync, formatOf, sniffFormat, readTableBatches, readTableFile, readTables, readTablesSync } from './formats/read.js';
 export type { DataFormat, ReadTableOptions, TableBatch } from './formats/read.js';
-export { PARQUET_CODECS, ParquetStreamWriter, parquetInfo, readParquetBatches, readParquetSync, writeParquet } from './formats/parquet.js';
-export type { ParquetBatch, ParquetCodec, ParquetColumnInfo, ParquetColumnValues, ParquetInfo, ParquetReadOptions } from './formats/parquet.js';
+export { PARQUET_CODECS, ParquetStreamWriter, encodeRowGroup, parquetInfo, readParquetBatches, readParquetSync, writeParquet } from './formats/parquet.js';
+export type { EncodedRowGroup, ParquetBatch, ParquetCodec, ParquetColumnInfo, ParquetColumnValues, ParquetEncoding, ParquetInfo, ParquetReadOptions, SchemaColumn } from './formats/parquet.js';
 export { readRootTable, rootTreeInfo } from './formats/root.js';
 export type { BranchInfo, BranchKind, RootReadOptions, TreeInfo } from './formats/root.js';
 export { applyDefines, cutRows, projectTable, rowValues, subsetTable, withColumns } from './prepare.js';

@@ -26,8 +26,10 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
   type DataFormat,
+  type EncodedRowGroup,
   type ParquetColumnValues,
   ParquetStreamWriter,
+  encodeRowGroup,
   type Table,
   columnsByName,
   csvRow,
@@ -47,6 +49,7 @@ import { type Device, type Provider } from './devices.js';
 import { META, metaJSON } from './metadata.js';
 import { aboutOption, checkOutputPath } from './output-path.js';
 import { type ModelSession, type OutputValue, type TensorInfo, createSession, describeTensor, runBatch } from './session.js';
+import { type ScoreTask, scoreInThreads } from './score-threads.js';
 
 export interface ScoreOptions {
   /** The ONNX model: a path, or bytes. */
@@ -79,6 +82,12 @@ export interface ScoreOptions {
   readonly inputMap?: Readonly<Record<string, readonly string[]>>;
   /** FPRs at which the metrics report the TPR, as strings (e.g. ['0.01', '0.1']); each in (0, 1); needs `label`. */
   readonly fprs?: readonly string[];
+  /**
+   * Worker threads (default 1): with more, the row groups of Parquet files (and whole files, when several are given)
+   * are read, scored and written out on worker threads, each with its own onnxruntime session, and joined in input
+   * order — the same bytes as one thread writes.
+   */
+  readonly threads?: number;
 }
 
 /** The option names messages use (n.option(name)), for a caller that renames them. */
@@ -370,7 +379,7 @@ function formatFloat32(v: number): string | number {
   return String(Number(v.toPrecision(9)));
 }
 
-interface OutputColumns {
+export interface OutputColumns {
   readonly name: string;
   readonly width: number;
   readonly headers: string[];
@@ -378,7 +387,7 @@ interface OutputColumns {
   readonly cell: (v: OutputValue, at: number) => string | number;
 }
 
-function outputColumns(name: string, v: OutputValue, rows: number, classes: readonly string[] | undefined): OutputColumns {
+export function outputColumns(name: string, v: OutputValue, rows: number, classes: readonly string[] | undefined): OutputColumns {
   const width = rows > 0 ? v.data.length / rows : v.dims.slice(1).reduce((a, d) => a * d, 1);
   if (!Number.isInteger(width) || v.dims[0] !== rows)
     throw shapeMismatch(`output '${name}' has dims [${v.dims.join(', ')}] for a batch of ${rows} rows; discern writes outputs with one leading row dimension`, { output: name, dims: v.dims });
@@ -401,7 +410,7 @@ const PROBA_NAMES = ['probabilities', 'output_probability', 'probability', 'prob
 const SCORE_NAMES = ['score', 'probability', 'output', 'scores'];
 
 /** The output the metrics read, and how: [N,K] posteriors, or an [N]/[N,1] P(class 1). See the module comment. */
-function probaOutputOf(ms: ModelSession, got: Record<string, OutputValue>, rows: number): { name: string; binary: boolean } | undefined {
+export function probaOutputOf(ms: ModelSession, got: Record<string, OutputValue>, rows: number): { name: string; binary: boolean } | undefined {
   const isFloat = (n: string) => got[n]!.type.startsWith('float');
   const declared = ms.metadata[META.probaOutput];
   if (declared && got[declared] && isFloat(declared)) return { name: declared, binary: got[declared].data.length === rows };
@@ -527,9 +536,11 @@ async function withInput<T>(ms: ModelSession, run: () => Promise<T>): Promise<T>
 }
 
 /** A batch of rows to score: the feature columns, the labels (with `label`), and where each row is in its file. */
-interface ScoreBatch {
+export interface ScoreBatch {
   readonly X: DenseMatrix;
   readonly labels?: readonly (string | null)[];
+  /** What `line` counts: CSV lines, rows (1-based) or ROOT entries (entry = line − 1). */
+  readonly noun: 'line' | 'row' | 'entry';
   /** `file line 17`, `file, row 3`, `file entry 5`. */
   where(i: number): string;
   /** The line (CSV) or 1-based row of row i, for error contexts. */
@@ -540,20 +551,20 @@ interface BatchOptions {
   readonly columns: readonly string[];
   readonly batch: number;
   readonly missing: 'error' | 'keep';
-  readonly label: string | undefined;
-  readonly tree: string | undefined;
+  readonly label?: string | undefined;
+  readonly tree?: string | undefined;
 }
 
 /** The rows of one data file in batches of `batch` rows (CSV streamed; Parquet one row group at a time; ROOT whole). */
-async function* fileBatches(path: string, format: DataFormat, o: BatchOptions): AsyncGenerator<ScoreBatch, void, undefined> {
+export async function* fileBatches(path: string, format: DataFormat, o: BatchOptions, rowGroups?: readonly number[]): AsyncGenerator<ScoreBatch, void, undefined> {
   if (format === 'csv') {
     for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}) }))
-      yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
+      yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), noun: 'line', where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
     return;
   }
   const wanted = o.label !== undefined && !o.columns.includes(o.label) ? [...o.columns, o.label] : [...o.columns];
   let any = false;
-  for await (const { table } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}) })) {
+  for await (const { table } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}), ...(rowGroups ? { rowGroups } : {}) })) {
     any = true;
     const cols = numericInputs(table, o.columns, o.missing);
     const labelCol = o.label !== undefined ? columnsByName(table).get(o.label) : undefined;
@@ -566,10 +577,16 @@ async function* fileBatches(path: string, format: DataFormat, o: BatchOptions): 
         for (let i = 0; i < n; i++) data[i * p + j] = v[start + i]!;
       }
       const labels = labelCol ? Array.from({ length: n }, (_, i) => labelCol.text(start + i)) : undefined;
-      yield { X: { rows: n, cols: p, data }, ...(labels ? { labels } : {}), where: (i) => locate(table, start + i), line: (i) => (table.fileRows ? table.fileRows[start + i]! : start + i) + 1 };
+      yield {
+        X: { rows: n, cols: p, data },
+        ...(labels ? { labels } : {}),
+        noun: table.rowNoun === 'entry' ? 'entry' : 'row',
+        where: (i) => locate(table, start + i),
+        line: (i) => (table.fileRows ? table.fileRows[start + i]! : start + i) + 1,
+      };
     }
   }
-  if (!any) throw new DiscernError('DATA_INVALID', `${path}: the file has no rows`, { file: path });
+  if (!any && !rowGroups) throw new DiscernError('DATA_INVALID', `${path}: the file has no rows`, { file: path });
 }
 
 /** The columns fed to the model, as numbers: a text column, a missing value (unless the model takes them) or a non-finite one is DATA_INVALID naming the row. */
@@ -638,6 +655,187 @@ function parquetColumns(layout: readonly OutputColumns[], got: Record<string, Ou
   return out;
 }
 
+/** How score files are encoded as Parquet: snappy, no page statistics (a score file is written to be read whole). */
+const SCORE_ENCODING = { codec: 'SNAPPY', statistics: false } as const;
+
+/** What a BatchScorer needs: the columns fed to each input, how to write, the label column. */
+export interface ScorerSetup {
+  /** The data columns read, in order; `where` maps each model input to its columns' positions in them. */
+  readonly columns: readonly string[];
+  readonly where: Readonly<Record<string, readonly number[]>>;
+  /** Rows per onnxruntime run (1 for a model fixed at one row). */
+  readonly perRun: number;
+  readonly headerClasses?: readonly string[];
+  readonly label?: string;
+  readonly out: 'csv' | 'parquet' | 'none';
+  readonly batch: number;
+  readonly missing: 'error' | 'keep';
+  readonly tree?: string;
+}
+
+/** One batch scored: its rows written out (CSV text or a Parquet row group), its probabilities and labels for the metrics. */
+export interface BatchResult {
+  readonly rows: number;
+  readonly runMs: number;
+  /** The first batch a scorer scores: the output names and the columns written for them, the class-probability output. */
+  readonly outputs?: string[];
+  readonly headers?: string[];
+  readonly probaName?: string;
+  readonly K?: number;
+  readonly text?: string;
+  readonly encoded?: EncodedRowGroup;
+  /** n × K class probabilities (with a label). */
+  readonly proba?: Float64Array;
+  /** The labels as distinct values and a code per row, with each row's line (or 1-based row) in its file. */
+  readonly labels?: { readonly values: (string | null)[]; readonly codes: Int32Array; readonly lines: Int32Array; readonly noun: 'line' | 'row' | 'entry' };
+}
+
+/** Scores batches with one onnxruntime session: runs the model, formats or encodes the outputs, keeps what the metrics need. */
+export class BatchScorer {
+  private layout: OutputColumns[] | undefined;
+  private probaOut: { name: string; binary: boolean } | undefined;
+
+  constructor(
+    private readonly ms: ModelSession,
+    private readonly setup: ScorerSetup,
+  ) {}
+
+  private async run(feeds: Record<string, DenseMatrix>, n: number): Promise<Record<string, OutputValue>> {
+    const ms = this.ms;
+    if (this.setup.perRun >= n) return runBatch(ms, feeds);
+    // a model fixed at one row per run: run row by row and stack the outputs
+    const parts: Record<string, OutputValue>[] = [];
+    for (let i = 0; i < n; i++) {
+      const one: Record<string, DenseMatrix> = {};
+      for (const [name, X] of Object.entries(feeds)) one[name] = { rows: 1, cols: X.cols, data: X.data.subarray(i * X.cols, (i + 1) * X.cols) };
+      parts.push(await runBatch(ms, one));
+    }
+    const out: Record<string, OutputValue> = {};
+    for (const name of Object.keys(parts[0] ?? {})) {
+      const first = parts[0]![name]!;
+      const w = first.data.length;
+      const data = new Float64Array(n * w);
+      parts.forEach((p, i) => data.set(p[name]!.data, i * w));
+      const text = first.text ? parts.flatMap((p) => p[name]!.text!) : undefined;
+      out[name] = { dims: [n, ...first.dims.slice(1)], type: first.type, data, ...(text ? { text } : {}) };
+    }
+    return out;
+  }
+
+  async score(b: ScoreBatch): Promise<BatchResult> {
+    const { ms, setup } = this;
+    const n = b.X.rows, w = setup.columns.length;
+    const feeds: Record<string, DenseMatrix> = {};
+    for (const [input, idx] of Object.entries(setup.where)) {
+      const p = idx.length;
+      if (p === w && idx.every((j, k) => j === k)) {
+        feeds[input] = b.X; // the columns read are this input's, in order: no copy
+        continue;
+      }
+      const data = new Float64Array(n * p);
+      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = b.X.data[i * w + idx[j]!]!;
+      feeds[input] = { rows: n, cols: p, data };
+    }
+    const t0 = performance.now();
+    const got = await this.run(feeds, n);
+    const runMs = performance.now() - t0;
+    let first: Pick<BatchResult, 'outputs' | 'headers' | 'probaName' | 'K'> = {};
+    if (!this.layout) {
+      const layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, setup.headerClasses));
+      this.layout = layout;
+      first = { outputs: layout.map((l) => l.name), headers: layout.flatMap((l) => l.headers) };
+      if (setup.label !== undefined) {
+        const probaOut = probaOutputOf(ms, got, n);
+        if (!probaOut)
+          throw shapeMismatch(`cannot evaluate against '${setup.label}': model ${ms.source} has no class-probability output (outputs: ${ms.outputs.map(describeTensor).join(', ')}); see scoreFile's rules for the output it reads`, {
+            outputs: ms.outputs.map((x) => x.name),
+          });
+        this.probaOut = probaOut;
+        first = { ...first, probaName: probaOut.name, K: probaOut.binary ? 2 : got[probaOut.name]!.data.length / n };
+      }
+    }
+    const layout = this.layout;
+    let text: string | undefined;
+    let encoded: EncodedRowGroup | undefined;
+    if (setup.out === 'parquet') encoded = await encodeRowGroup(parquetColumns(layout, got, n), SCORE_ENCODING);
+    else if (setup.out === 'csv') {
+      // in slices of rows, each one flat string: a batch's rows concatenated one by one into a single string (a rope
+      // of 65,536 pieces) let V8's heap grow to ~130 MB over a 2,000,000-row file
+      const SLICE = 4096;
+      const cells: (string | number)[] = [];
+      const slices: string[] = [];
+      for (let start = 0; start < n; start += SLICE) {
+        const lines: string[] = [];
+        for (let i = start; i < Math.min(n, start + SLICE); i++) {
+          cells.length = 0;
+          for (const l of layout) {
+            const v = got[l.name]!;
+            for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
+          }
+          lines.push(csvRow(cells));
+        }
+        slices.push(lines.join(''));
+      }
+      text = slices.join('');
+    }
+    let proba: Float64Array | undefined;
+    let labels: BatchResult['labels'];
+    if (this.probaOut) {
+      const d = got[this.probaOut.name]!.data;
+      if (this.probaOut.binary) {
+        proba = new Float64Array(2 * n);
+        for (let i = 0; i < n; i++) {
+          proba[2 * i] = 1 - d[i]!;
+          proba[2 * i + 1] = d[i]!;
+        }
+      } else proba = d;
+      const values: (string | null)[] = [];
+      const index = new Map<string | null, number>();
+      const codes = new Int32Array(n);
+      const lines = new Int32Array(n);
+      const text = b.labels!;
+      for (let i = 0; i < n; i++) {
+        const v = text[i]!;
+        let c = index.get(v);
+        if (c === undefined) {
+          c = values.length;
+          values.push(v);
+          index.set(v, c);
+        }
+        codes[i] = c;
+        lines[i] = b.line(i);
+      }
+      labels = { values, codes, lines, noun: b.noun };
+    }
+    return { rows: n, runMs, ...first, ...(text !== undefined ? { text } : {}), ...(encoded ? { encoded } : {}), ...(proba ? { proba } : {}), ...(labels ? { labels } : {}) };
+  }
+}
+
+/** The model file's bytes, for worker threads that open their own sessions. */
+async function readModelBytes(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw aboutOption(ioError(e, path, 'read'), 'model');
+  }
+}
+
+/**
+ * The pieces of work for worker threads, in input order: each row group of a Parquet file, each other file whole.
+ * (Only the footer of a Parquet file is read here.)
+ */
+async function scoreTasks(files: readonly string[], formats: readonly DataFormat[]): Promise<ScoreTask[]> {
+  const tasks: ScoreTask[] = [];
+  for (let f = 0; f < files.length; f++) {
+    if (formats[f] === 'parquet') {
+      const info = await parquetInfo(files[f]!);
+      for (let g = 0; g < info.rowGroups.length; g++) tasks.push({ file: files[f]!, format: 'parquet', rowGroups: [g] });
+    } else tasks.push({ file: files[f]!, format: formats[f]! });
+  }
+  return tasks;
+}
+
 /** Scores a data file (CSV, Parquet, ROOT) with an ONNX model; see the module comment for the rules. */
 export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   const t0 = performance.now();
@@ -646,7 +844,8 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   const batch = o.batch ?? 65536;
   let ms: ModelSession;
   try {
-    ms = await createSession(o.model, o.device ?? 'cpu');
+    // one thread asked for: onnxruntime too keeps to one (README, "Threads": 1 keeps everything on one thread)
+    ms = await createSession(o.model, o.device ?? 'cpu', o.threads !== undefined && o.threads <= 1 ? { intraOpNumThreads: 1 } : {});
   } catch (e) {
     throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'model') : e;
   }
@@ -671,108 +870,84 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const kind = ms.metadata[META.model];
     const missing = kind === 'categorical-nb' || kind === 'latent-class' || kind === 'multinomial-mixture' ? 'keep' : 'error';
 
+    const toParquet = o.out !== undefined && /\.(parquet|pq)$/i.test(o.out);
+    const setup: ScorerSetup = {
+      columns,
+      where,
+      perRun,
+      ...(headerClasses ? { headerClasses } : {}),
+      ...(o.label !== undefined ? { label: o.label } : {}),
+      out: o.out === undefined ? 'none' : toParquet ? 'parquet' : 'csv',
+      batch,
+      missing,
+      ...(o.tree !== undefined ? { tree: o.tree } : {}),
+    };
     let rows = 0;
     let runMs = 0;
-    let layout: OutputColumns[] | undefined;
-    let probaOut: { name: string; binary: boolean } | undefined;
+    let outputs: string[] | undefined;
+    let headers: string[] | undefined;
+    let probaName: string | undefined;
     let labels: LabelMap | undefined;
     // Labels and probabilities of each batch, joined at the end for the metrics (typed: ~8·K + 4 bytes per row).
     const yChunks: Int32Array[] = [];
     const probaChunks: (Float64Array | undefined)[] = [];
     let K = 0;
+    let parquet: ParquetStreamWriter | undefined;
 
-    const run = async (feeds: Record<string, DenseMatrix>, n: number): Promise<Record<string, OutputValue>> => {
-      const tr = performance.now();
-      try {
-        if (perRun >= n) return await runBatch(ms, feeds);
-        // a model fixed at one row per run: run row by row and stack the outputs
-        const parts: Record<string, OutputValue>[] = [];
-        for (let i = 0; i < n; i++) {
-          const one: Record<string, DenseMatrix> = {};
-          for (const [name, X] of Object.entries(feeds)) one[name] = { rows: 1, cols: X.cols, data: X.data.subarray(i * X.cols, (i + 1) * X.cols) };
-          parts.push(await runBatch(ms, one));
+    /** Takes one batch's result, in input order: writes its rows, keeps its labels and probabilities. */
+    const consume = async (r: BatchResult, file: string, write?: (chunk: string | Uint8Array) => Promise<void>) => {
+      runMs += r.runMs;
+      if (r.headers && !headers) {
+        headers = r.headers;
+        outputs = r.outputs!;
+        if (write && setup.out === 'csv') await write(csvRow(headers));
+        if (r.K !== undefined) {
+          K = r.K;
+          probaName = r.probaName!;
+          labels = new LabelMap(on, K, modelClasses, ms.metadata[META.positive], ms.source, probaName);
         }
-        const out: Record<string, OutputValue> = {};
-        for (const name of Object.keys(parts[0] ?? {})) {
-          const first = parts[0]![name]!;
-          const w = first.data.length;
-          const data = new Float64Array(n * w);
-          parts.forEach((p, i) => data.set(p[name]!.data, i * w));
-          const text = first.text ? parts.flatMap((p) => p[name]!.text!) : undefined;
-          out[name] = { dims: [n, ...first.dims.slice(1)], type: first.type, data, ...(text ? { text } : {}) };
-        }
-        return out;
-      } finally {
-        runMs += performance.now() - tr;
       }
+      if (write && r.text !== undefined) await write(r.text);
+      if (write && r.encoded) {
+        parquet ??= await ParquetStreamWriter.open(write, SCORE_ENCODING);
+        await parquet.appendEncoded(r.encoded);
+      }
+      if (r.proba && labels) {
+        probaChunks.push(r.proba);
+        const { values, codes, lines, noun } = r.labels!;
+        const classOf = values.map((): number | undefined => undefined);
+        const y = new Int32Array(r.rows);
+        for (let i = 0; i < r.rows; i++) {
+          const c = codes[i]!;
+          let k = classOf[c];
+          if (k === undefined) {
+            // each distinct label once, at the first row it is on (which an error names)
+            const line = lines[i]!;
+            k = labels.index(values[c]!, () => (noun === 'line' ? `${file} line ${line}` : noun === 'entry' ? `${file} entry ${line - 1}` : `${file}, row ${line}`), line, file);
+            classOf[c] = k;
+          }
+          y[i] = k;
+        }
+        yChunks.push(y);
+      }
+      rows += r.rows;
     };
 
-    const toParquet = o.out !== undefined && /\.(parquet|pq)$/i.test(o.out);
-    let parquet: ParquetStreamWriter | undefined;
+    const threads = Math.max(1, Math.floor(o.threads ?? 1));
+    const tasks = threads > 1 ? await scoreTasks(files, formats) : [];
     const stream = async (write?: (chunk: string | Uint8Array) => Promise<void>) => {
-      if (write && toParquet) parquet = await ParquetStreamWriter.open(write);
-      for (let f = 0; f < files.length; f++) {
-        for await (const b of fileBatches(files[f]!, formats[f]!, { columns, batch, missing, label: o.label, tree: o.tree })) {
-          const n = b.X.rows, w = columns.length;
-          const feeds: Record<string, DenseMatrix> = {};
-          for (const [input, idx] of Object.entries(where)) {
-            const p = idx.length;
-            const data = new Float64Array(n * p);
-            for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = b.X.data[i * w + idx[j]!]!;
-            feeds[input] = { rows: n, cols: p, data };
-          }
-          const got = await run(feeds, n);
-          if (!layout) {
-            layout = ms.outputs.filter((info) => got[info.name]).map((info) => outputColumns(info.name, got[info.name]!, n, headerClasses));
-            if (write && !parquet) await write(csvRow(layout.flatMap((l) => l.headers)));
-            if (o.label !== undefined) {
-              probaOut = probaOutputOf(ms, got, n);
-              if (!probaOut)
-                throw shapeMismatch(`cannot evaluate against '${o.label}': model ${ms.source} has no class-probability output (outputs: ${ms.outputs.map(describeTensor).join(', ')}); see scoreFile's rules for the output it reads`, {
-                  outputs: ms.outputs.map((x) => x.name),
-                });
-              K = probaOut.binary ? 2 : got[probaOut.name]!.data.length / n;
-              labels = new LabelMap(on, K, modelClasses, ms.metadata[META.positive], ms.source, probaOut.name);
-            }
-          }
-          if (parquet) await parquet.append(parquetColumns(layout, got, n));
-          else if (write) {
-            // Written in slices of rows, each one flat string: a batch's rows concatenated one by one into a single
-            // string (a rope of 65,536 pieces) let V8's heap grow to ~130 MB over a 2,000,000-row file.
-            const SLICE = 4096;
-            const cells: (string | number)[] = [];
-            for (let start = 0; start < n; start += SLICE) {
-              const lines: string[] = [];
-              for (let i = start; i < Math.min(n, start + SLICE); i++) {
-                cells.length = 0;
-                for (const l of layout) {
-                  const v = got[l.name]!;
-                  for (let k = 0; k < l.width; k++) cells.push(l.cell(v, i * l.width + k));
-                }
-                lines.push(csvRow(cells));
-              }
-              await write(lines.join(''));
-            }
-          }
-          if (probaOut) {
-            const d = got[probaOut.name]!.data;
-            if (probaOut.binary) {
-              const pair = new Float64Array(2 * n);
-              for (let i = 0; i < n; i++) {
-                pair[2 * i] = 1 - d[i]!;
-                pair[2 * i + 1] = d[i]!;
-              }
-              probaChunks.push(pair);
-            } else probaChunks.push(d);
-            const text = b.labels!;
-            const y = new Int32Array(n);
-            for (let i = 0; i < n; i++) y[i] = labels!.index(text[i]!, () => b.where(i), b.line(i), files[f]!);
-            yChunks.push(y);
-          }
-          rows += n;
-        }
+      if (tasks.length > 1) {
+        const model = typeof o.model === 'string' ? await readModelBytes(o.model) : o.model;
+        await scoreInThreads({ model, device: o.device ?? 'cpu', setup, tasks, threads, consume: (r, file) => consume(r, file, write) });
+      } else {
+        const scorer = new BatchScorer(ms, setup);
+        for (let f = 0; f < files.length; f++)
+          for await (const b of fileBatches(files[f]!, formats[f]!, setup)) await consume(await scorer.score(b), files[f]!, write);
       }
-      if (parquet) await parquet.close();
+      if (write && setup.out === 'parquet') {
+        parquet ??= await ParquetStreamWriter.open(write, SCORE_ENCODING);
+        await parquet.close();
+      }
     };
     await withInput(ms, async () => {
       if (o.out) await writeFileAtomicAsync(o.out, (write) => stream(write));
@@ -781,7 +956,7 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const tScore = performance.now();
 
     let metrics: ClassificationSummary | undefined;
-    if (probaOut && labels) {
+    if (probaName !== undefined && labels) {
       const proba = new Float64Array(rows * K);
       const yTrue = new Int32Array(rows);
       let off = 0;
@@ -808,12 +983,12 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const end = performance.now();
     return {
       rows,
-      outputs: layout ? layout.map((l) => l.name) : ms.outputs.map((x) => x.name),
-      columns: layout ? layout.flatMap((l) => l.headers) : [],
+      outputs: outputs ?? ms.outputs.map((x) => x.name),
+      columns: headers ?? [],
       device: ms.provider,
       ...(ms.notice ? { notice: ms.notice } : {}),
       inputs: plan,
-      ...(probaOut ? { probaOutput: probaOut.name } : {}),
+      ...(probaName !== undefined ? { probaOutput: probaName } : {}),
       ...(metrics ? { metrics } : {}),
       timings: { loadMs: tLoad - t0, scoreMs: tScore - tLoad, runMs, totalMs: end - t0, rowsPerSecond: rows / Math.max(1e-9, (tScore - tLoad) / 1000) },
     };

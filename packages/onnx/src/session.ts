@@ -64,13 +64,14 @@ async function loadBytes(model: Uint8Array | string): Promise<{ bytes: Uint8Arra
 }
 
 /** Opens a model (bytes or path) on `device` (default 'cpu'). */
-export async function createSession(model: Uint8Array | string, device: Device = 'cpu'): Promise<ModelSession> {
+export async function createSession(model: Uint8Array | string, device: Device = 'cpu', options: { readonly intraOpNumThreads?: number } = {}): Promise<ModelSession> {
   const { bytes, source } = await loadBytes(model);
   if (bytes.length === 0) throw new DiscernError('ONNX_INVALID', `${source} is empty (0 bytes); expected an ONNX model`, { file: source });
   let cpu: InferenceSession;
   try {
     quietRuntime();
-    cpu = await InferenceSession.create(bytes, { executionProviders: ['cpu'], logSeverityLevel: 3 });
+    // intraOpNumThreads: 1 where worker threads are the parallelism (score-threads.ts), so that sessions do not compete for cores
+    cpu = await InferenceSession.create(bytes, { executionProviders: ['cpu'], logSeverityLevel: 3, ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: 1 } : {}) });
   } catch (e) {
     throw new DiscernError('ONNX_INVALID', `${source} is not a loadable ONNX model (${bytes.length} bytes; corrupt or truncated?): onnxruntime says: ${firstLine(e)}`, { file: source, bytes: bytes.length }, { cause: e });
   }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { DiscernError, assertNotInput } from '@discern/core';
-import { type RegisterCommand, collect, display, globals } from '../cli-common.js';
+import { DiscernError, assertNotInput, defaultThreads } from '@discern/core';
+import { type RegisterCommand, collect, display, globals, threadsOf } from '../cli-common.js';
 import { checkInputFile, checkOutputFile } from '../paths.js';
 
 /** The option of `discern score` that each option of onnx's scoreFile is given by, for its messages. */
@@ -130,6 +130,8 @@ export const registerScore: RegisterCommand = (ctx) => {
             batch: opts.batch,
             ...(map ? { inputMap: map } : {}),
             ...(fprs ? { fprs } : {}),
+            // the row groups of Parquet files (and several files) are scored on worker threads
+            threads: threadsOf(ctx) ?? defaultThreads(),
           });
         } catch (e) {
           // scoreFile names its options by their API names (`fprs`); the user typed `--fpr`.

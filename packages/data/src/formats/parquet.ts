@@ -202,6 +202,8 @@ export interface ParquetReadOptions {
   readonly columns?: readonly string[];
   /** With `columns`: read those the file has and leave out the others (the caller reports them in its own terms). */
   readonly lenient?: boolean;
+  /** Only these row groups (0-based, in order): a worker thread reads its share of a file. */
+  readonly rowGroups?: readonly number[];
   /** The file name messages name (default: the path). */
   readonly source?: string;
   /** Text that means "missing" in string columns (default: empty, NA, ?). */
@@ -340,8 +342,14 @@ export async function* readParquetBatches(path: string, options: ParquetReadOpti
     const available = options.columns ? info.map((c) => c.name) : undefined;
     const missing = missingSet(options.missingValues);
     let start = 0;
-    for (const group of metadata.row_groups) {
+    const only = options.rowGroups ? new Set(options.rowGroups) : undefined;
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      const group = metadata.row_groups[g]!;
       const rows = Number(group.num_rows);
+      if (only && !only.has(g)) {
+        start += rows;
+        continue;
+      }
       const ranges = chunkRanges(source, group, wanted);
       const bytes: Uint8Array[] = [];
       for (const r of ranges) bytes.push(await src.read(r.start, r.end));
@@ -460,7 +468,8 @@ async function compressorsFor(codec: ParquetCodec): Promise<Record<string, (b: U
   return {};
 }
 
-interface SchemaColumn {
+/** A column's name and what it holds, as written. */
+export interface SchemaColumn {
   readonly name: string;
   readonly kind: 'double' | 'float' | 'int32' | 'string';
 }
@@ -473,38 +482,136 @@ function kindOf(name: string, v: ParquetColumnValues): SchemaColumn {
   throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)}: a Parquet column is a Float64Array, a Float32Array, an Int32Array or a list of strings`, { column: name });
 }
 
+/** How row groups are encoded: the codec, the doubles written REQUIRED, page statistics. */
+export interface ParquetEncoding {
+  readonly codec?: ParquetCodec;
+  /**
+   * Double columns that never hold NaN, written REQUIRED (readers decode them fastest); other doubles are OPTIONAL,
+   * a NaN written as null.
+   */
+  readonly required?: readonly string[];
+  /** Minimum and maximum per page and column chunk (default true; a score file leaves them out: speed). */
+  readonly statistics?: boolean;
+}
+
+/** One row group encoded on its own (on any thread): its bytes, as if the file's data started at byte 4, and its metadata. */
+export interface EncodedRowGroup {
+  readonly bytes: Uint8Array;
+  /** hyparquet-writer's RowGroup (offsets relative to byte 4 of a file; shifted where it is appended). */
+  readonly rowGroup: unknown;
+  readonly rows: number;
+  readonly schema: readonly SchemaColumn[];
+}
+
+interface WriterInternals {
+  row_groups: unknown[];
+  num_rows: bigint;
+}
+
+function schemaElements(schema: readonly SchemaColumn[], required: ReadonlySet<string>) {
+  return [
+    { name: 'root', num_children: schema.length },
+    ...schema.map((c) =>
+      c.kind === 'double'
+        ? { name: c.name, type: 'DOUBLE' as const, repetition_type: required.has(c.name) ? ('REQUIRED' as const) : ('OPTIONAL' as const) }
+        : c.kind === 'float'
+          ? { name: c.name, type: 'FLOAT' as const, repetition_type: 'REQUIRED' as const }
+          : c.kind === 'int32'
+            ? { name: c.name, type: 'INT32' as const, repetition_type: 'REQUIRED' as const }
+            : { name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
+    ),
+  ];
+}
+
 /**
- * Writes a Parquet file row group by row group: `append` the next rows of every column (a batch of scores), `close`
- * at the end. Bytes go out through `write` as each row group is made, so a file of any length takes the memory of
- * one row group. Doubles and integers are written as REQUIRED columns when they hold no NaN, text as OPTIONAL
- * strings; a double NaN is written as null (a missing value).
+ * Encodes the rows of every column (one entry per column, all as long) as one row group: pages compressed, metadata
+ * made, nothing written yet. Row groups encoded apart (on worker threads) are joined in order by
+ * ParquetStreamWriter.appendEncoded into the same bytes `append` writes.
+ */
+export async function encodeRowGroup(columns: Readonly<Record<string, ParquetColumnValues>>, encoding: ParquetEncoding = {}): Promise<EncodedRowGroup> {
+  const codec = encoding.codec ?? 'SNAPPY';
+  if (!PARQUET_CODECS.includes(codec))
+    throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('codec')} must be one of ${PARQUET_CODECS.join(', ')}, got ${quote(String(codec))}`, { option: 'codec', value: String(codec) });
+  const names = Object.keys(columns);
+  const schema = names.map((n) => kindOf(n, columns[n]!));
+  const n = names.length === 0 ? 0 : columns[names[0]!]!.length;
+  for (const name of names)
+    if (columns[name]!.length !== n)
+      throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)} has ${columns[name]!.length} rows, the first ${n}; every column of a batch has as many rows`, { column: name });
+  const required = new Set(encoding.required ?? []);
+  const bytes = new ByteWriter();
+  const writer = new ParquetWriter({ writer: bytes, schema: schemaElements(schema, required), codec, compressors: await compressorsFor(codec), statistics: encoding.statistics ?? true, createdBy: 'discern' });
+  const columnData = schema.map((c) => {
+    const v = columns[c.name]!;
+    if (c.kind === 'double') {
+      const a = v as Float64Array;
+      // NaN is written as null: a missing value to every reader
+      let hasNaN = false;
+      for (let i = 0; i < a.length; i++)
+        if (a[i] !== a[i]) {
+          hasNaN = true;
+          break;
+        }
+      if (hasNaN && required.has(c.name))
+        throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(c.name)} was declared to hold no missing values, but holds NaN`, { column: c.name });
+      return { name: c.name, data: hasNaN ? Array.from(a, (x) => (x === x ? x : null)) : a, offsetIndex: false };
+    }
+    return { name: c.name, data: v as Float32Array | Int32Array | (string | null)[], offsetIndex: false };
+  });
+  if (n > 0) await writer.write({ columnData: columnData as never, rowGroupSize: n });
+  const groups = (writer as unknown as WriterInternals).row_groups;
+  // the bytes after the 4-byte magic the writer put first
+  return { bytes: bytes.getBytes().slice(4), rowGroup: groups[0], rows: n, schema };
+}
+
+/** Adds `delta` to every file offset of an encoded row group's metadata. */
+function shiftOffsets(rowGroup: unknown, delta: bigint): unknown {
+  const g = rowGroup as { columns: { file_offset?: bigint; meta_data?: { data_page_offset?: bigint; dictionary_page_offset?: bigint; index_page_offset?: bigint } }[]; file_offset?: bigint };
+  const add = (x: bigint | undefined) => (x === undefined ? undefined : BigInt(x) + delta);
+  return {
+    ...g,
+    ...(g.file_offset !== undefined ? { file_offset: add(g.file_offset) } : {}),
+    columns: g.columns.map((c) => ({
+      ...c,
+      ...(c.file_offset !== undefined ? { file_offset: add(c.file_offset) } : {}),
+      ...(c.meta_data
+        ? {
+            meta_data: {
+              ...c.meta_data,
+              ...(c.meta_data.data_page_offset !== undefined ? { data_page_offset: add(c.meta_data.data_page_offset) } : {}),
+              ...(c.meta_data.dictionary_page_offset !== undefined ? { dictionary_page_offset: add(c.meta_data.dictionary_page_offset) } : {}),
+              ...(c.meta_data.index_page_offset !== undefined ? { index_page_offset: add(c.meta_data.index_page_offset) } : {}),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+/**
+ * Writes a Parquet file row group by row group: `append` the next rows of every column (a batch of scores), or
+ * `appendEncoded` a row group encoded elsewhere (a worker thread), in order; `close` at the end. Bytes go out through
+ * `write` as each row group comes, so a file of any length takes the memory of one row group. Doubles are OPTIONAL
+ * unless `required`, floats and integers REQUIRED, text OPTIONAL strings; a double NaN is written as null.
  */
 export class ParquetStreamWriter {
   private writer: ParquetWriter | undefined;
   private readonly bytes = new ByteWriter();
-  private schema: SchemaColumn[] | undefined;
+  private schema: readonly SchemaColumn[] | undefined;
   private rows = 0;
 
   private constructor(
     private readonly write: (chunk: Uint8Array) => Promise<void>,
-    private readonly codec: ParquetCodec,
-    private readonly compressors: Record<string, (b: Uint8Array) => Uint8Array>,
+    private readonly encoding: ParquetEncoding,
     private readonly metadata: Readonly<Record<string, string>>,
-    private readonly required: ReadonlySet<string>,
   ) {}
 
-  /**
-   * `required`: double columns that never hold NaN, written REQUIRED (readers decode them fastest); other doubles are
-   * OPTIONAL, a NaN written as null.
-   */
-  static async open(
-    write: (chunk: Uint8Array) => Promise<void>,
-    options: { codec?: ParquetCodec; metadata?: Readonly<Record<string, string>>; required?: readonly string[] } = {},
-  ): Promise<ParquetStreamWriter> {
+  static async open(write: (chunk: Uint8Array) => Promise<void>, options: ParquetEncoding & { metadata?: Readonly<Record<string, string>> } = {}): Promise<ParquetStreamWriter> {
     const codec = options.codec ?? 'SNAPPY';
     if (!PARQUET_CODECS.includes(codec))
       throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('codec')} must be one of ${PARQUET_CODECS.join(', ')}, got ${quote(String(codec))}`, { option: 'codec', value: String(codec) });
-    return new ParquetStreamWriter(write, codec, await compressorsFor(codec), options.metadata ?? {}, new Set(options.required ?? []));
+    const { metadata, ...encoding } = options;
+    return new ParquetStreamWriter(write, { ...encoding, codec }, metadata ?? {});
   }
 
   private async flush(): Promise<void> {
@@ -514,59 +621,34 @@ export class ParquetStreamWriter {
     await this.write(chunk);
   }
 
+  private start(schema: readonly SchemaColumn[]): void {
+    this.schema = schema;
+    this.writer = new ParquetWriter({
+      writer: this.bytes,
+      schema: schemaElements(schema, new Set(this.encoding.required ?? [])),
+      codec: this.encoding.codec ?? 'SNAPPY',
+      kvMetadata: Object.entries(this.metadata).map(([key, value]) => ({ key, value })),
+      createdBy: 'discern',
+    });
+  }
+
   /** Appends rows: one entry per column, every column as long, the same columns and kinds in every call. */
   async append(columns: Readonly<Record<string, ParquetColumnValues>>): Promise<void> {
-    const names = Object.keys(columns);
-    const schema = names.map((n) => kindOf(n, columns[n]!));
-    const n = names.length === 0 ? 0 : columns[names[0]!]!.length;
-    for (const name of names)
-      if (columns[name]!.length !== n)
-        throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(name)} has ${columns[name]!.length} rows, the first ${n}; every column of a batch has as many rows`, { column: name });
-    if (!this.schema) {
-      this.schema = schema;
-      this.writer = new ParquetWriter({
-        writer: this.bytes,
-        schema: [
-          { name: 'root', num_children: schema.length },
-          ...schema.map((c) =>
-            c.kind === 'double'
-              ? { name: c.name, type: 'DOUBLE' as const, repetition_type: this.required.has(c.name) ? ('REQUIRED' as const) : ('OPTIONAL' as const) }
-              : c.kind === 'float'
-                ? { name: c.name, type: 'FLOAT' as const, repetition_type: 'REQUIRED' as const }
-                : c.kind === 'int32'
-                ? { name: c.name, type: 'INT32' as const, repetition_type: 'REQUIRED' as const }
-                : { name: c.name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
-          ),
-        ],
-        codec: this.codec,
-        compressors: this.compressors,
-        statistics: true,
-        kvMetadata: Object.entries(this.metadata).map(([key, value]) => ({ key, value })),
-        createdBy: 'discern',
-      });
-      await this.flush();
-    } else if (schema.length !== this.schema.length || schema.some((c, j) => c.name !== this.schema![j]!.name || c.kind !== this.schema![j]!.kind))
+    await this.appendEncoded(await encodeRowGroup(columns, this.encoding));
+  }
+
+  /** Appends a row group encoded by encodeRowGroup (with this writer's encoding), in order. */
+  async appendEncoded(group: EncodedRowGroup): Promise<void> {
+    if (!this.schema) this.start(group.schema);
+    else if (group.schema.length !== this.schema.length || group.schema.some((c, j) => c.name !== this.schema![j]!.name || c.kind !== this.schema![j]!.kind))
       throw new DiscernError('INVALID_ARGUMENT', 'every batch written to one Parquet file has the same columns, in the same order and of the same kinds', {});
-    if (n === 0) return;
-    const columnData = schema.map((c) => {
-      const v = columns[c.name]!;
-      if (c.kind === 'double') {
-        const a = v as Float64Array;
-        // NaN is written as null: a missing value to every reader
-        let hasNaN = false;
-        for (let i = 0; i < a.length; i++)
-          if (a[i] !== a[i]) {
-            hasNaN = true;
-            break;
-          }
-        if (hasNaN && this.required.has(c.name))
-          throw new DiscernError('INVALID_ARGUMENT', `column ${columnLabel(c.name)} was declared to hold no missing values, but holds NaN`, { column: c.name });
-        return { name: c.name, data: hasNaN ? Array.from(a, (x) => (x === x ? x : null)) : a };
-      }
-      return { name: c.name, data: v as Float32Array | Int32Array | (string | null)[] };
-    });
-    await this.writer!.write({ columnData: columnData as never, rowGroupSize: n });
-    this.rows += n;
+    if (group.rows > 0) {
+      const w = this.writer as unknown as WriterInternals;
+      w.row_groups.push(shiftOffsets(group.rowGroup, BigInt(this.bytes.offset - 4)));
+      w.num_rows += BigInt(group.rows);
+      this.bytes.appendBytes(group.bytes);
+      this.rows += group.rows;
+    }
     await this.flush();
   }
 
@@ -591,6 +673,7 @@ export async function writeParquet(
     return v instanceof Float64Array && v.every((x) => x === x);
   });
   const w = await ParquetStreamWriter.open(write, { ...options, required });
+  // (page statistics kept: a file written whole is a data set others read)
   const n = names.length === 0 ? 0 : columns[names[0]!]!.length;
   const size = options.rowGroupSize ?? 131_072;
   for (let start = 0; start < n || (n === 0 && start === 0); start += size) {

@@ -109,6 +109,8 @@ export interface ReadTableOptions extends CsvOptions {
   readonly columns?: readonly string[];
   /** With `columns`: read those a file has and leave out the others (the caller reports them in its own terms). */
   readonly lenient?: boolean;
+  /** Parquet: only these row groups (readTableBatches). */
+  readonly rowGroups?: readonly number[];
 }
 
 /** Reads one data file whole, any format (see the module comment); `source` names it in messages (default: the path). */
@@ -149,17 +151,23 @@ export async function* readTableBatches(path: string, options: ReadTableOptions 
   const source = options.source ?? path;
   if (format === 'csv') {
     if (options.tree !== undefined) throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('tree')} names a ROOT tree, but ${source} is read as CSV`, { option: 'tree', file: source });
-    const { format: _f, tree: _t, columns: _c, lenient: _l, ...csv } = options;
+    const { format: _f, tree: _t, columns: _c, lenient: _l, rowGroups: _g, ...csv } = options;
     yield* readCsvTables(path, { ...csv, source });
     return;
   }
   if (format === 'parquet') {
     let any = false;
-    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) })) {
+    for await (const b of readParquetBatches(path, {
+      source,
+      ...(options.columns ? { columns: options.columns } : {}),
+      ...(options.lenient ? { lenient: true } : {}),
+      ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
+      ...(options.missingValues ? { missingValues: options.missingValues } : {}),
+    })) {
       any = true;
       yield b;
     }
-    if (!any) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
+    if (!any && !options.rowGroups) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
     return;
   }
   yield { startRow: 0, table: await readTableFile(path, options) };

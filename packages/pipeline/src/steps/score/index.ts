@@ -86,6 +86,7 @@ export const scoreStep = defineStep({
       ...(p.save ? { out: ctx.artifacts.resolve(out) } : {}),
       device: p.device,
       batch: p.batch,
+      ...(ctx.execution.threads !== undefined ? { threads: ctx.execution.threads } : {}),
       fprs: p.fpr.map(String),
     }).catch((e: unknown) => {
       // scoreFile's options in the config's terms: fprs → steps[i].score.fpr
