@@ -64,7 +64,10 @@ describe('discern score on worker threads', () => {
     writeFileSync(path, Buffer.concat(parts));
     const messages = [];
     for (const threads of [1, 2]) {
-      const e = await scoreFile({ model: onnx, data: path, threads }).catch((err: unknown) => err as Error & { code: string });
+      const e = (await scoreFile({ model: onnx, data: path, threads }).then(
+        () => new Error('no error'),
+        (err: unknown) => err,
+      )) as Error & { code?: string };
       expect(e.code).toBe('DATA_INVALID');
       messages.push(e.message);
     }

@@ -844,8 +844,8 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   const batch = o.batch ?? 65536;
   let ms: ModelSession;
   try {
-    // one thread asked for: onnxruntime too keeps to one (README, "Threads": 1 keeps everything on one thread)
-    ms = await createSession(o.model, o.device ?? 'cpu', o.threads !== undefined && o.threads <= 1 ? { intraOpNumThreads: 1 } : {});
+    // threads asked for: onnxruntime keeps to one per thread (README, "Threads": 1 keeps everything on one thread)
+    ms = await createSession(o.model, o.device ?? 'cpu', o.threads !== undefined ? { intraOpNumThreads: 1 } : {});
   } catch (e) {
     throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'model') : e;
   }
@@ -936,11 +936,15 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const threads = Math.max(1, Math.floor(o.threads ?? 1));
     const tasks = threads > 1 ? await scoreTasks(files, formats) : [];
     const stream = async (write?: (chunk: string | Uint8Array) => Promise<void>) => {
+      const scorer = new BatchScorer(ms, setup);
       if (tasks.length > 1) {
         const model = typeof o.model === 'string' ? await readModelBytes(o.model) : o.model;
-        await scoreInThreads({ model, device: o.device ?? 'cpu', setup, tasks, threads, consume: (r, file) => consume(r, file, write) });
+        // this thread scores tasks too: threads counts it
+        const local = (task: ScoreTask) => (async function* () {
+          for await (const b of fileBatches(task.file, task.format, setup, task.rowGroups)) yield await scorer.score(b);
+        })();
+        await scoreInThreads({ model, device: o.device ?? 'cpu', setup, tasks, threads, local, consume: (r, file) => consume(r, file, write) });
       } else {
-        const scorer = new BatchScorer(ms, setup);
         for (let f = 0; f < files.length; f++)
           for await (const b of fileBatches(files[f]!, formats[f]!, setup)) await consume(await scorer.score(b), files[f]!, write);
       }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DiscernError, assertNotInput, defaultThreads } from '@discern/core';
+import { DiscernError, assertNotInput } from '@discern/core';
 import { type RegisterCommand, collect, display, globals, threadsOf } from '../cli-common.js';
 import { checkInputFile, checkOutputFile } from '../paths.js';
 
@@ -130,8 +130,9 @@ export const registerScore: RegisterCommand = (ctx) => {
             batch: opts.batch,
             ...(map ? { inputMap: map } : {}),
             ...(fprs ? { fprs } : {}),
-            // the row groups of Parquet files (and several files) are scored on worker threads
-            threads: threadsOf(ctx) ?? defaultThreads(),
+            // worker threads only when asked for (--threads, DISCERN_THREADS): each adds an isolate and a session in
+            // memory (~70 MB), and one thread keeps a 2,000,000-row file under 300 MB (docs/benchmarks.md)
+            threads: threadsOf(ctx) ?? 1,
           });
         } catch (e) {
           // scoreFile names its options by their API names (`fprs`); the user typed `--fpr`.
