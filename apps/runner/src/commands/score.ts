@@ -132,7 +132,7 @@ export const registerScore: RegisterCommand = (ctx) => {
             ...(fprs ? { fprs } : {}),
             // worker threads only when asked for (--threads, DISCERN_THREADS): each adds an isolate and a session in
             // memory (~70 MB), and one thread keeps a 2,000,000-row file under 300 MB (docs/benchmarks.md)
-            threads: threadsOf(ctx) ?? 1,
+            ...(threadsOf(ctx) !== undefined ? { threads: threadsOf(ctx)! } : {}),
           });
         } catch (e) {
           // scoreFile names its options by their API names (`fprs`); the user typed `--fpr`.
