@@ -498,33 +498,75 @@ export function tableFromRecords(
   return { source, columns: names.map((name, j) => buildColumn(name, j, cells[j]!)), nRows: records.length, lines: null };
 }
 
+/** A numeric column of typed values: the text of a cell made when asked (String(value)), no byte per cell kept. */
+class ValuesColumn implements Column {
+  readonly kind: ColumnKind = 'numeric';
+  readonly textCells = 0;
+  #raw: (string | null)[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly numeric: Float64Array,
+    /** 1 where the cell is missing; null when none is. */
+    private readonly mask: Uint8Array | null,
+    /** Cells holding ±Infinity (their value is NaN, as a non-finite literal's): their text. */
+    private readonly infinite: ReadonlyMap<number, string>,
+    readonly missing: number,
+  ) {}
+
+  get nonFinite(): number {
+    return this.infinite.size;
+  }
+
+  text(row: number): string | null {
+    if (this.mask !== null && this.mask[row] === 1) return null;
+    const inf = this.infinite.size > 0 ? this.infinite.get(row) : undefined;
+    return inf ?? String(this.numeric[row]!);
+  }
+
+  isMissing(row: number): boolean {
+    return this.mask !== null && this.mask[row] === 1;
+  }
+
+  get raw(): (string | null)[] {
+    if (!this.#raw) {
+      const n = this.numeric.length;
+      const out = new Array<string | null>(n);
+      for (let r = 0; r < n; r++) out[r] = this.text(r);
+      this.#raw = out;
+    }
+    return this.#raw;
+  }
+}
+
 /**
  * A numeric Column from typed values (a Parquet column, a ROOT branch): each cell's text is String(value), the
  * shortest decimal that reads back as the same double, so it types and prints as the same number written in a CSV
  * file would. A cell is missing where `missing[row]` is set, and also where the value is NaN (pandas' missing float);
- * ±Infinity is a non-finite value, an error where the column is used, as `inf` in a CSV file is.
+ * ±Infinity is a non-finite value, an error where the column is used, as `inf` in a CSV file is. The values array is
+ * the column's own (NaN written where a cell is missing or infinite).
  */
 export function numericColumn(name: string, index: number, values: Float64Array, missing?: Uint8Array | null): Column {
   const n = values.length;
-  const codes = new Uint8Array(n);
-  let extra: Map<number, string> = EMPTY_EXTRA;
+  let mask: Uint8Array | null = missing ?? null;
   let nMissing = 0;
-  let nonFinite = 0;
+  const infinite = new Map<number, string>();
   for (let r = 0; r < n; r++) {
     const v = values[r]!;
-    if ((missing && missing[r]) || v !== v) {
-      values[r] = NaN;
-      codes[r] = MISSING;
-      nMissing++;
-    } else if (v === Infinity || v === -Infinity) {
-      if (extra === EMPTY_EXTRA) extra = new Map();
-      extra.set(r, String(v));
-      codes[r] = VERBATIM;
-      values[r] = NaN;
-      nonFinite++;
-    } else codes[r] = SHORTEST;
+    if (v - v !== 0) {
+      // NaN or ±Infinity (v − v is NaN for both): rare, so the test costs one subtraction per cell
+      if (v !== v || (mask !== null && mask[r] === 1)) {
+        (mask ??= new Uint8Array(n))[r] = 1;
+        values[r] = NaN;
+      } else {
+        infinite.set(r, String(v));
+        values[r] = NaN;
+      }
+    } else if (mask !== null && mask[r] === 1) values[r] = NaN;
   }
-  return new TableColumn(name, index, n, { missing: nMissing, nonFinite, textCells: 0 }, { values, codes, extra }, values);
+  if (mask !== null) for (let r = 0; r < n; r++) nMissing += mask[r]!;
+  return new ValuesColumn(name, index, values, mask, infinite, nMissing);
 }
 
 /** A Column from cell texts (null = missing), typed by the rules of CSV cells (numbers, non-finite literals, text). */
