@@ -1,4 +1,3 @@
-import { csvRow } from '@discern/data';
 import { summarizeClassification } from '@discern/metrics';
 import { FoldEnsemble, type FoldRule, columnsOutside } from '@discern/models';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import { type ClassifierFigures } from '../evaluate/result.js';
 import { fittedModel, modelConfigSchema, modelName } from '../fit/fitting.js';
 import { findModel } from '../fit/models/index.js';
 import { saveModel } from '../fitted.js';
-import { positiveScore, scoreOrder } from '../scores.js';
+import { positiveScore, scoreOrder, writeScoreFile } from '../scores.js';
 import { familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
 import { fitFolds, foldFigures, foldStat } from './cv.js';
 import { assignFolds, foldRows } from './folds.js';
@@ -52,33 +51,6 @@ export type CrossvalidateParams = {
   confidence: number;
   save_scores: boolean;
 } & Record<string, unknown>;
-
-/** scores/<name>-oof.csv: as predict writes a dataset's scores (label, p_<class>…, predicted), with each row's fold. */
-function writeScores(ctx: RunContext, file: string, ds: { label?: string; classNames: readonly string[]; y: Int32Array }, P: Float64Array, folds: Int32Array): void {
-  const n = ds.y.length;
-  const K = ds.classNames.length;
-  const header = [...(ds.label !== undefined ? [ds.label] : []), ...ds.classNames.map((c) => `p_${c}`), 'predicted', 'fold'];
-  // written in chunks of rows: a file of millions of rows is never one string
-  ctx.artifacts.writeChunks(file, (write) => {
-    write(csvRow(header));
-    const CHUNK = 8192;
-    for (let start = 0; start < n; start += CHUNK) {
-      let chunk = '';
-      for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-        const cells: (string | number)[] = [];
-        if (ds.label !== undefined) cells.push(ds.classNames[ds.y[i]!] ?? '');
-        let best = 0;
-        for (let k = 0; k < K; k++) {
-          cells.push(P[i * K + k]!);
-          if (P[i * K + k]! > P[i * K + best]!) best = k;
-        }
-        cells.push(ds.classNames[best] ?? String(best), folds[i]!);
-        chunk += csvRow(cells);
-      }
-      write(chunk);
-    }
-  });
-}
 
 /** The out-of-fold figures of all rows: what `evaluate` reports of a dataset, on the out-of-fold scores. */
 function outOfFoldFigures(ctx: RunContext, ds: DatasetLabels, set: { model: string; dataset: string; proba: Float64Array; nClasses: number }, p: CrossvalidateParams): ClassifierFigures {
@@ -138,7 +110,7 @@ export const crossvalidateStep = defineStep({
       problems: [...requireClassifier(p, at), ...byFold],
     };
   },
-  run(ctx, params): CrossvalidateResult {
+  async run(ctx, params): Promise<CrossvalidateResult> {
     const p = params as CrossvalidateParams;
     const path = `steps[${ctx.step.index}].crossvalidate`;
     const ds = ctx.dataset(p.train).whole();
@@ -169,7 +141,14 @@ export const crossvalidateStep = defineStep({
     const model = { ...fittedModel(ctx, ds, p.name, findModel(p.model)!, ensemble), model: 'fold-ensemble' as const };
     ctx.models.set(p.name, model);
     saveModel(ctx, model);
-    if (p.save_scores) writeScores(ctx, `scores/${p.name}-oof.csv`, ds, fit.oof, folds.fold);
+    // as predict writes a dataset's scores (label, p_<class>…, predicted), with each row's fold
+    if (p.save_scores)
+      await writeScoreFile(ctx, `scores/${p.name}-oof.csv`, 'csv', {
+        ...(ds.label !== undefined ? { label: { name: ds.label, y: ds.y, classNames: ds.classNames } } : {}),
+        classNames: ds.classNames,
+        proba: fit.oof,
+        extra: { fold: folds.fold },
+      });
 
     const K = ds.classNames.length;
     const perFold = rows.map((r, f) => {

@@ -1,7 +1,7 @@
-import { type ParquetColumnValues, csvRow, writeParquet } from '@discern/data';
 import { z } from 'zod';
 import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
+import { argmaxRows, writeScoreFile } from '../scores.js';
 
 /** Scores datasets with a fitted classifier, writes one CSV per dataset and prints small ones as a table. */
 export const predictStep = defineStep({
@@ -25,44 +25,8 @@ export const predictStep = defineStep({
       const set = await ctx.scores(p.model, dsName);
       const K = set.nClasses;
       const n = ds.rows;
-      const pred = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let best = 0;
-        for (let k = 1; k < K; k++) if (set.proba[i * K + k]! > set.proba[i * K + best]!) best = k;
-        pred[i] = best;
-      }
-      if (p.save && p.format === 'parquet') {
-        // the label as text, each class's probability as a double, the predicted class as text
-        const columns: Record<string, ParquetColumnValues> = {};
-        if (ds.label !== undefined) columns[ds.label] = Array.from(ds.y, (y) => ds.classNames[y] ?? null);
-        fitted.classNames.forEach((c, k) => {
-          const col = new Float64Array(n);
-          for (let i = 0; i < n; i++) col[i] = set.proba[i * K + k]!;
-          columns[`p_${c}`] = col;
-        });
-        columns.predicted = Array.from(pred, (k) => fitted.classNames[k] ?? String(k));
-        const parts: Uint8Array[] = [];
-        await writeParquet(async (b) => void parts.push(b), columns);
-        ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.parquet`, (write) => parts.forEach((b) => write(b)));
-      } else if (p.save) {
-        const header = [...(ds.label !== undefined ? [ds.label] : []), ...fitted.classNames.map((c) => `p_${c}`), 'predicted'];
-        // Written in chunks of rows: a file of millions of rows is never one string.
-        ctx.artifacts.writeChunks(`scores/${p.model}-${dsName}.csv`, (write) => {
-          write(csvRow(header));
-          const CHUNK = 8192;
-          for (let start = 0; start < n; start += CHUNK) {
-            let chunk = '';
-            for (let i = start; i < Math.min(n, start + CHUNK); i++) {
-              const cells: (string | number)[] = [];
-              if (ds.label !== undefined) cells.push(ds.classNames[ds.y[i]!] ?? '');
-              for (let k = 0; k < K; k++) cells.push(set.proba[i * K + k]!);
-              cells.push(fitted.classNames[pred[i]!] ?? String(pred[i]));
-              chunk += csvRow(cells);
-            }
-            write(chunk);
-          }
-        });
-      }
+      const table = { ...(ds.label !== undefined ? { label: { name: ds.label, y: ds.y, classNames: ds.classNames } } : {}), classNames: fitted.classNames, proba: set.proba };
+      const pred = p.save ? await writeScoreFile(ctx, `scores/${p.model}-${dsName}.${p.format}`, p.format, table) : argmaxRows(set.proba, K);
       if (n <= p.print_max) {
         // The raw inputs are shown (undoing standardisation), so a truth table reads as a truth table.
         const X = ctx.dataset(dsName).whole().X;
