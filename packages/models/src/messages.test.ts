@@ -3,13 +3,14 @@
  * Naming, with `row`, `feature` or `option` in its context, so that the pipeline can say "iris.csv line 40",
  * "column petal_width", "steps[1].fit.reg_param". Each probe below gives its default wording and the renamed one.
  */
-import { DiscernError, type Naming } from '@discern/core';
+import { type Naming } from '@discern/core';
 import { type DenseMatrix, fromRows } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { GaussianNB, GenerativeClassifier, LDA, MultinomialNB, QDA } from './bayes/index.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture, LatentClassModel } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
+import { errorOf } from './errors.test-helpers.js';
 
 /** The pipeline's renaming, in miniature: data rows are file lines (header, then 1-based), features are columns. */
 const USER: Partial<Naming> = {
@@ -17,16 +18,6 @@ const USER: Partial<Naming> = {
   feature: (j) => `column ${['sepal_length', 'sepal_width', 'petal_length', 'petal_width'][j] ?? j}`,
   option: (o) => `steps[1].fit.${o.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
 };
-
-function errorOf(f: () => unknown): DiscernError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DiscernError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 /** 12 rows of 4 features in 2 classes; `column` overrides one feature by a function of the row. */
 function data(column?: { j: number; value: (i: number, cls: number) => number }): { X: DenseMatrix; y: Int32Array } {

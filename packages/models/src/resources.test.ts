@@ -1,21 +1,11 @@
 import { totalmem } from 'node:os';
-import { DiscernError } from '@discern/core';
 import { zeros } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { CategoricalNB, QDA } from './bayes/index.js';
 import { GaussianMixture, LatentClassModel } from './mixture/index.js';
 import { MLPClassifier } from './mlp/index.js';
 import { MEMORY_CAP_BYTES, checkMemory, formatBytes, memoryLimitBytes } from './resources.js';
-
-function errorOf(f: () => unknown): DiscernError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DiscernError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
+import { errorOf } from './errors.test-helpers.js';
 
 describe('checkMemory', () => {
   it('the limit is the smaller of 16 GiB and half the machine', () => {

@@ -1,4 +1,3 @@
-import { DiscernError } from '@discern/core';
 import { createRng, zeros } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { QDA } from './bayes/index.js';
@@ -6,16 +5,7 @@ import { MODEL_KINDS, isModelKind, isSupervised } from './kinds.js';
 import { LogisticRegression } from './logistic/index.js';
 import { GaussianMixture } from './mixture/index.js';
 import { type SavedModel, parseSavedModel, savedModelJSON, summarizeTraining } from './saved-model.js';
-
-function errorOf(f: () => unknown): DiscernError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DiscernError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
+import { errorOf } from './errors.test-helpers.js';
 
 const rng = createRng(4);
 const X = zeros(60, 3);

@@ -1,5 +1,5 @@
 import { type DenseMatrix, createRng, fromRows, takeColumns, takeRows, zeros } from '@discern/linalg';
-import { DiscernError } from '@discern/core';
+import { type DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
 import { GaussianNB } from '../bayes/index.js';
 import { type Classifier } from '../estimator.js';
@@ -7,20 +7,11 @@ import { loadEstimator } from '../load.js';
 import { LogisticRegression } from '../logistic/index.js';
 import { FoldEnsemble, stratifiedFolds } from './fold-ensemble.js';
 import { type FoldExpr, type FoldRule, evaluateFoldExpr, foldColumns, foldOfRows } from './fold-rule.js';
+import { errorOf } from '../errors.test-helpers.js';
 
 const input = (index: number): FoldExpr => ({ op: 'input', index });
 const num = (value: number): FoldExpr => ({ op: 'number', value });
 const op = (o: Exclude<FoldExpr['op'], 'input' | 'number'>, ...args: FoldExpr[]): FoldExpr => ({ op: o, args }) as FoldExpr;
-
-function errorOf(f: () => unknown): DiscernError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DiscernError) return e;
-    throw e;
-  }
-  throw new Error('no error');
-}
 
 /** A logistic model with given coefficients (one feature row per class row), as a file would hold it. */
 function logistic(coef: number[], intercept: number): LogisticRegression {
