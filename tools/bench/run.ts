@@ -161,6 +161,11 @@ async function main(): Promise<void> {
     console.log('\nonnx scoring:');
     await (await import('./onnx.js')).runOnnxBench();
   }
+  // Ingestion (reading, scoring and writing 2,000,000 rows, against pandas): its own table.
+  if (only.length === 0 || only.includes('io')) {
+    console.log('\ningestion:');
+    await (await import('./io.js')).runIoBench(runs !== undefined ? { runs } : {});
+  }
   if (json) writeFileSync(json, JSON.stringify({ machine: { ...m0, loadEnd: m1.load }, sklearn: info, peak, results }, null, 2) + '\n');
   if (results.some((r) => !meetsTarget(r) || r.checks?.some((c) => !c.pass))) process.exitCode = 1;
 }
