@@ -22,7 +22,7 @@ interface RootKey {
   readonly fClassName: string;
   readonly fCycle: number;
 }
-interface RootLeaf {
+export interface RootLeaf {
   readonly _typename: string;
   readonly fName: string;
   readonly fTitle: string;
@@ -30,7 +30,7 @@ interface RootLeaf {
   readonly fIsUnsigned?: boolean;
   readonly fLeafCount?: RootLeaf | null;
 }
-interface RootBranch {
+export interface RootBranch {
   readonly _typename: string;
   readonly fName: string;
   readonly fTitle: string;
@@ -129,7 +129,7 @@ const LEAF_TYPES: Readonly<Record<string, string>> = {
 const NUMERIC_VECTOR = /^(?:std::)?vector<\s*(?:bool|char|unsigned char|short|unsigned short|int|unsigned int|long|unsigned long|long long|unsigned long long|float|double|Bool_t|Char_t|UChar_t|Short_t|UShort_t|Int_t|UInt_t|Long_t|ULong_t|Long64_t|ULong64_t|Float_t|Double_t|Float16_t|Double32_t|u?int(?:8|16|32|64)_t)\s*>$/;
 
 /** What a branch holds, from its leaves alone (no data read). */
-function branchInfo(b: RootBranch): BranchInfo {
+export function branchInfo(b: RootBranch): BranchInfo {
   const leaves = b.fLeaves?.arr ?? [];
   if (b._typename === 'TBranchElement' || b._typename === 'TBranchObject') {
     const cls = (b.fClassName ?? '').trim();
@@ -393,7 +393,7 @@ export async function readRootTable(path: string, options: RootReadOptions = {})
   return { source, columns, nRows: entries, lines: null, ...(arrays.length ? { arrays } : {}), rowNoun: 'entry', ...(available ? { available } : {}) };
 }
 
-function unsupported(source: string, tree: string, info: BranchInfo): DiscernError {
+export function unsupported(source: string, tree: string, info: BranchInfo): DiscernError {
   return new DiscernError('DATA_INVALID', `branch ${columnLabel(info.name)} of tree ${columnLabel(tree)} in ${source} cannot be read: ${info.why ?? 'its type is not supported'} (type ${quote(info.type)})`, {
     file: source,
     tree,
