@@ -25,4 +25,19 @@ describe('formatFloat32', () => {
     }
     expect([formatFloat32(NaN), formatFloat32(Infinity)]).toEqual([NaN, Infinity]);
   });
+
+  test('equals its definition on every float32 of runs of consecutive bit patterns: near 0.5, 1, 1e-6 (where String switches to exponents), 1e21, 1e-38', () => {
+    const f = new Float32Array(1);
+    const bits = new Uint32Array(f.buffer);
+    for (const start of [0.5, 1, 1e-6, 9.9999e-7, 1e21, 1e-38, 123.456, 0.1]) {
+      f[0] = start;
+      const b0 = bits[0]! - 20_000;
+      for (let i = 0; i < 40_000; i++) {
+        bits[0] = b0 + i;
+        const v = f[0]!;
+        expect(formatFloat32(v), String(v)).toBe(formatFloat32Reference(v));
+        expect(formatFloat32(-v), String(-v)).toBe(formatFloat32Reference(-v));
+      }
+    }
+  });
 });

@@ -385,51 +385,73 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 export function formatFloat32(v: number): string | number {
   if (!Number.isFinite(v)) return v;
   if (v === 0) return '0'; // -0 too: toPrecision writes it without its sign
-  const s9 = v.toPrecision(9);
-  // the nine significant digits as an integer, and the decimal exponent of the first
-  let M = 0;
-  let seen = 0; // significant digits read
-  let point = -1; // digits before the point, once it is met
-  let lead = 0; // zeros after "0." before the first significant digit
-  let exp = 0;
-  const n = s9.length;
-  for (let i = 0; i < n; i++) {
-    const c = s9.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (seen === 0 && c === 48) {
-        if (point >= 0) lead++;
-        continue;
-      }
-      M = M * 10 + (c - 48);
-      seen++;
-    } else if (c === 46) point = seen;
-    else if (c === 101) {
-      exp = Number(s9.slice(i + 1));
-      point = 1;
+  const a = v < 0 ? -v : v;
+  // the nine significant digits as an integer M and the exponent e0 of the first: from one exact-operand multiply or
+  // divide (one rounding), unless that lands near a tie of the ninth digit — then from toPrecision(9)
+  let e0 = Math.floor(Math.log10(a));
+  let M = -1;
+  for (let tries = 0; tries < 2 && M < 0; tries++) {
+    const k = 8 - e0;
+    if (k < -22 || k > 22) break;
+    const t = k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
+    if (t < 99_999_999.5) e0--;
+    else if (t >= 999_999_999.5) e0++;
+    else {
+      const f = t - Math.floor(t);
+      if (Math.abs(f - 0.5) > 1e-6) M = Math.round(t);
       break;
     }
   }
-  if (seen !== 9) return formatFloat32Reference(v);
-  // the exponent of the first digit: from the point's place (or the e-notation's exponent)
-  const e0 = s9.indexOf('e') >= 0 ? exp : point === 0 ? -(lead + 1) : (point < 0 ? 9 : point) - 1;
-  const sign = v < 0 ? -1 : 1;
+  if (M < 0) return formatFromText(v);
+  const neg = v < 0;
   for (let p = 6; p < 9; p++) {
     const q = POW10[9 - p]!;
     let m = Math.floor(M / q);
     const r = M - m * q;
-    let cand: number;
-    if (2 * r === q) cand = Number(v.toPrecision(p));
-    else {
-      if (2 * r > q) m++;
-      // m · 10^(e0 − p + 1), one rounding when the power of ten is exact
-      const k = e0 - p + 1;
-      if (k >= 0 && k <= 22) cand = sign * m * POW10[k]!;
-      else if (k < 0 && -k <= 22) cand = (sign * m) / POW10[-k]!;
-      else cand = Number(v.toPrecision(p));
+    const k = e0 - p + 1;
+    if (2 * r === q || k > 22 || k < -22) {
+      // a tie of the dropped digits, or a power of ten that is not exact: toPrecision rounds the value itself
+      const cand = Number(v.toPrecision(p));
+      if (Math.fround(cand) === v) return String(cand);
+      continue;
     }
+    if (2 * r > q) m++;
+    // m · 10^k, one rounding when the power of ten is exact (Clinger's fast path: the double nearest the decimal)
+    const mag = k >= 0 ? m * POW10[k]! : m / POW10[-k]!;
+    if (Math.fround(neg ? -mag : mag) === v) return decimalText(neg, m, k, mag);
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+/** formatFloat32 through toPrecision alone (values at the edge of the fast path's range or near a tie). */
+function formatFromText(v: number): string {
+  for (let p = 6; p < 9; p++) {
+    const cand = Number(v.toPrecision(p));
     if (Math.fround(cand) === v) return String(cand);
   }
-  return String(Number(s9));
+  return String(Number(v.toPrecision(9)));
+}
+
+/**
+ * String(x) for x = ±m · 10^k, a decimal of at most nine digits (the double nearest it reads back as those digits,
+ * without trailing zeros): built from the digits for 1e-6 ≤ |x| < 1e21, where Number::toString writes plain decimals;
+ * String(x) elsewhere.
+ */
+function decimalText(neg: boolean, m: number, k: number, mag: number): string {
+  const abs = mag < 0 ? -mag : mag;
+  if (!(abs >= 1e-6 && abs < 1e21)) return String(neg ? -abs : abs);
+  while (m % 10 === 0) {
+    m /= 10;
+    k++;
+  }
+  const digits = String(m);
+  let out: string;
+  if (k >= 0) out = digits + '0'.repeat(k);
+  else {
+    const point = digits.length + k; // digits before the decimal point
+    out = point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
+  }
+  return neg ? `-${out}` : out;
 }
 
 let lastFloat = NaN;
@@ -838,9 +860,26 @@ export class BatchScorer {
       const SLICE = 4096;
       const cells: (string | number)[] = [];
       const slices: string[] = [];
+      // numbers only (no text output): each row built by hand as csvRow would write it (a number never needs quotes,
+      // −0 keeps its sign), without a cell array and csvRow's checks per cell
+      const numeric = layout.every((l) => got[l.name]!.text === undefined);
       for (let start = 0; start < n; start += SLICE) {
         const lines: string[] = [];
         for (let i = start; i < Math.min(n, start + SLICE); i++) {
+          if (numeric) {
+            let line = '';
+            for (let li = 0; li < layout.length; li++) {
+              const l = layout[li]!;
+              const v = got[l.name]!;
+              for (let k = 0; k < l.width; k++) {
+                const c = l.cell(v, i * l.width + k);
+                const t = typeof c === 'number' ? (c === 0 && 1 / c < 0 ? '-0' : String(c)) : c;
+                line = li === 0 && k === 0 ? t : `${line},${t}`;
+              }
+            }
+            lines.push(`${line}\n`);
+            continue;
+          }
           cells.length = 0;
           for (const l of layout) {
             const v = got[l.name]!;
