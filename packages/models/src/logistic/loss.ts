@@ -82,12 +82,18 @@ export interface LossTask {
   readonly simd: boolean;
   /** Names this fit's data, so that a thread keeps its copy in the kernels' memory from pass to pass. */
   readonly key: number;
+  /**
+   * With several threads: the counter they claim chunks from (Atomics.add), so that a slower thread leaves its
+   * chunks to the others; each chunk's sums stay its own, added in chunk order: the same bits whoever ran it.
+   */
+  readonly next?: Int32Array;
 }
 
 /**
- * A thread's copy of its rows for the SIMD kernels (linalg's gemv, gemvt): rows [R0, R1) of X as they are and
- * transposed (gemv takes a lane per row), with room for θ, one score row's z and one gradient. Made on the first
- * pass of a fit, kept while the fit's passes go on (one fit at a time per thread).
+ * A thread's copy of the rows it may be given for the SIMD kernels (linalg's gemv, gemvt): rows [R0, R1) of X as
+ * they are and transposed (gemv takes a lane per row) — all rows when the threads claim chunks as they go — with room
+ * for θ, one score row's z and one gradient. Made on the first pass of a fit, kept while the fit's passes go on (one
+ * fit at a time per thread).
  */
 interface LossHeap {
   readonly key: number;
@@ -140,7 +146,9 @@ export function runLossTask(t: LossTask): void {
   const e = rows > 1 ? new Float64Array(rows) : undefined;
   const g = t.simd ? lossHeapFor(t) : undefined;
   if (g) g.heap.f64.set(theta, g.theta);
-  for (let c = t.c0; c < t.c1; c++) {
+  for (let c = t.c0; ; c++) {
+    if (t.next) c = t.c0 + Atomics.add(t.next, 0, 1); // the next chunk no thread has taken
+    if (c >= t.c1) break;
     const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
     const Xc = X.subarray(r0 * p, r1 * p);
     for (let k = 0; k < rows; k++) {
@@ -278,11 +286,14 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   const T = pool ? want : 1;
   const simd = simdEnabled();
   const key = Math.random();
-  const tasks: LossTask[] = Array.from({ length: T }, (_, g) => ({ ...task, c0: Math.floor((g * chunks) / T), c1: Math.floor(((g + 1) * chunks) / T), simd, key }));
+  // with threads, every task may take any chunk: they claim them from one counter
+  const next = pool ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  const tasks: LossTask[] = Array.from({ length: T }, () => ({ ...task, c0: 0, c1: chunks, simd, key, ...(next ? { next } : {}) }));
   const out = task.out;
 
   return (theta, grad) => {
     task.theta.set(theta);
+    if (next) Atomics.store(next, 0, 0);
     if (pool) pool.run(tasks, runLossTask);
     else runLossTask(tasks[0]!);
     grad.fill(0);

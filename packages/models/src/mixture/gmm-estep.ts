@@ -56,7 +56,12 @@ function chunkStats(buf: Float64Array, c: number, P: Shape): { total: number; st
   };
 }
 
-/** The work of one thread in one pass: chunks [c0, c1), each into its slot of `out`. */
+/**
+ * The work of one thread in one pass: chunks [c0, c1), each into its slot of `out` — all of them in order, or, with
+ * `next`, those it claims from the counter shared by every thread of the pass (Atomics.add), so that a thread that
+ * runs slower (a core shared with another process, a worker still waking up) leaves its chunks to the others.
+ * Either way each chunk's sums are its own, added in chunk order afterwards: the same bits whoever ran which chunk.
+ */
 export interface EmTask {
   readonly data: Float64Array;
   readonly w: Float64Array;
@@ -65,6 +70,7 @@ export interface EmTask {
   readonly c0: number;
   readonly c1: number;
   readonly out: Float64Array;
+  readonly next?: Int32Array;
   /** Whether to use the WebAssembly SIMD kernels (the fitting thread's choice: simdEnabled()); same bits either way. */
   readonly simd: boolean;
 }
@@ -72,7 +78,9 @@ export interface EmTask {
 /** Runs an EmTask (on the calling thread or in a worker thread). */
 export function runEmTask(t: EmTask): void {
   const rows = chunkRows(t.n);
-  for (let c = t.c0; c < t.c1; c++) {
+  for (let c = t.c0; ; c++) {
+    if (t.next) c = t.c0 + Atomics.add(t.next, 0, 1); // the next chunk no thread has taken
+    if (c >= t.c1) return;
     const { total, st } = chunkStats(t.out, c, t.params);
     t.out[total] = emRange(t.data, t.w, t.params, st, c * rows, Math.min(t.n, (c + 1) * rows), t.simd);
   }
@@ -85,7 +93,8 @@ const PARALLEL_WORK = 1_000_000;
 
 /**
  * The fused E/M pass of one fit: the data, a statistics buffer per chunk and, when the work is large enough and
- * threads > 1, a pool of worker threads sharing the chunks. The result is bit-identical for any number of threads.
+ * threads > 1, a pool of worker threads sharing the chunks, each thread claiming the next chunk when it is free (no
+ * thread waits on a slower one's fixed share). The result is bit-identical for any number of threads.
  */
 export class EmPass {
   private readonly data: Float64Array;
@@ -96,6 +105,8 @@ export class EmPass {
   /** Threads a pass uses (calling thread included): the work is split into this many tasks. */
   readonly threads: number;
   private out: Float64Array | undefined;
+  /** The chunk counter the threads of a pass claim from (shared memory). */
+  private readonly next = new Int32Array(new SharedArrayBuffer(4));
   /** Whether passes use the WebAssembly SIMD kernels (decided once per fit, on the fitting thread). */
   readonly simd = simdEnabled();
 
@@ -118,8 +129,9 @@ export class EmPass {
     const out = this.out;
     const task = (c0: number, c1: number): EmTask => ({ data: this.data, w: this.w, n: this.n, params: P, c0, c1, out, simd: this.simd });
     if (this.pool) {
-      const T = this.threads;
-      const tasks = Array.from({ length: T }, (_, g) => task(Math.floor((g * this.chunks) / T), Math.floor(((g + 1) * this.chunks) / T)));
+      // every thread claims chunks from one counter until none is left
+      Atomics.store(this.next, 0, 0);
+      const tasks = Array.from({ length: this.threads }, () => ({ ...task(0, this.chunks), next: this.next }));
       this.pool.run(tasks, runEmTask);
     } else runEmTask(task(0, this.chunks));
     return finishStats(out, this.chunks, P, st);
