@@ -50,6 +50,12 @@ interface Node {
   readonly G: number;
   readonly H: number;
   hist: Float64Array | undefined;
+  /**
+   * Set on the larger child of a split: `hist` still holds the parent's histogram, and this node's is hist − minus (the
+   * smaller child's), made in bestSplit feature by feature, just before each is scanned (and not at all when the node
+   * is never searched: too small, or the tree is full).
+   */
+  minus: Float64Array | undefined;
   split: Split | undefined;
 }
 
@@ -77,13 +83,24 @@ export interface GrowInput {
   readonly scratch: Int32Array;
   /** Histogram buffers to reuse. */
   readonly pool: Float64Array[];
+  /** Scratch of the partition: a side per bin (NB numbers). */
+  readonly sides: Uint8Array;
+  /** Scratch of the split search. */
+  readonly best: BestSplit;
+  /**
+   * The bins again, column by column (feature j's at j·n): the partition reads one feature of a node's rows, which
+   * in this layout lie in one small array (13 KB for MAGIC, in the L1 cache) instead of one cache line per row.
+   */
+  readonly binsByFeature: Uint8Array;
+  /** Rows of the binned matrices (the stride of binsByFeature). */
+  readonly n: number;
 }
 
-function nodeSums(inp: GrowInput, start: number, end: number): [number, number] {
-  const { g, h, rows } = inp.data;
+/** Σ g and Σ h of rows[start, end). */
+function nodeSums(g: Float64Array, h: Float64Array, rows: Int32Array, gOff: number, start: number, end: number): [number, number] {
   let G = 0, H = 0;
   for (let k = start; k < end; k++) {
-    const i = inp.gOff + rows[k]!;
+    const i = gOff + rows[k]!;
     G += g[i]!;
     H += h[i]!;
   }
@@ -98,59 +115,100 @@ function bestSplit(inp: GrowInput, node: Node): Split | undefined {
   const n = node.end - node.start;
   const { G, H } = node;
   const lam = o.l2;
-  const minN = o.minSamplesLeaf, minH = o.minSumHessianInLeaf;
   const parent = (G * G) / (H + lam);
-  let best: Split | undefined;
-  let bestGain = 0;
+  const best = inp.best;
+  best.gain = 0;
+  best.feature = -1;
+  const minus = node.minus;
   for (let f = 0; f < feats.length; f++) {
     const j = feats[f]!;
     const nb = mapping.nBins[j]!;
     const base = j * NB3;
     const miss = mapping.hasMissing[j] === 1;
     const mo = base + mapping.missingBin * 3;
-    const GM = miss ? hist[mo]! : 0, HM = miss ? hist[mo + 1]! : 0, NM = miss ? hist[mo + 2]! : 0;
+    // the subtraction trick (see Node): the missing bin first, the others while they are scanned
+    if (minus && miss) for (let t = mo; t < mo + 3; t++) hist[t]! -= minus[t]!;
     // missing values right: splits after bins 0..nb−2, and after nb−1 (all present values left) when some are missing
-    let GL = 0, HL = 0, NL = 0;
-    const endA = miss ? nb : nb - 1;
-    for (let b = 0; b < endA; b++) {
-      const t = base + b * 3;
-      GL += hist[t]!;
-      HL += hist[t + 1]!;
-      NL += hist[t + 2]!;
-      if (NL < minN) continue;
-      if (n - NL < minN) break;
-      const HR = H - HL;
-      if (HL < minH || HR < minH) continue;
-      const GR = G - GL;
-      const gain = (GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - parent;
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = { gain, feature: j, bin: b, missingLeft: false, GL, HL, nL: NL };
-      }
+    scanBins(hist, minus, base, miss ? nb : nb - 1, nb, 0, 0, 0, n, G, H, lam, parent, o.minSamplesLeaf, o.minSumHessianInLeaf, j, false, best);
+    // missing values left: splits after bins 0..nb−2 (the bins are subtracted by now)
+    if (miss) scanBins(hist, undefined, base, nb - 1, nb, hist[mo]!, hist[mo + 1]!, hist[mo + 2]!, n, G, H, lam, parent, o.minSamplesLeaf, o.minSumHessianInLeaf, j, true, best);
+  }
+  return best.feature < 0 ? undefined : { gain: best.gain, feature: best.feature, bin: best.bin, missingLeft: best.missingLeft, GL: best.GL, HL: best.HL, nL: best.nL };
+}
+
+/** The best split found so far (one object per fit, filled in place). */
+export interface BestSplit {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  GL: number;
+  HL: number;
+  nL: number;
+}
+
+/**
+ * Scans the splits after bins 0..end−1 of one feature, left sums starting at (GL, HL, NL) (the missing bin's when
+ * missing values go left), and records a better one in `best`. With `minus`, each of the feature's nb bins in use
+ * becomes hist − minus as it is read (all of them, also those after an early stop), so that the histogram is the
+ * node's own afterwards.
+ */
+function scanBins(
+  hist: Float64Array,
+  minus: Float64Array | undefined,
+  base: number,
+  end: number,
+  nb: number,
+  GL: number,
+  HL: number,
+  NL: number,
+  n: number,
+  G: number,
+  H: number,
+  lam: number,
+  parent: number,
+  minN: number,
+  minH: number,
+  feature: number,
+  missingLeft: boolean,
+  best: BestSplit,
+): void {
+  let b = 0;
+  for (; b < end; b++) {
+    const t = base + b * 3;
+    if (minus) {
+      hist[t]! -= minus[t]!;
+      hist[t + 1]! -= minus[t + 1]!;
+      hist[t + 2]! -= minus[t + 2]!;
     }
-    if (!miss) continue;
-    // missing values left: splits after bins 0..nb−2
-    GL = GM;
-    HL = HM;
-    NL = NM;
-    for (let b = 0; b < nb - 1; b++) {
-      const t = base + b * 3;
-      GL += hist[t]!;
-      HL += hist[t + 1]!;
-      NL += hist[t + 2]!;
-      if (NL < minN) continue;
-      if (n - NL < minN) break;
-      const HR = H - HL;
-      if (HL < minH || HR < minH) continue;
-      const GR = G - GL;
-      const gain = (GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - parent;
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = { gain, feature: j, bin: b, missingLeft: true, GL, HL, nL: NL };
-      }
+    // an empty bin changes no sum: its split is the previous bin's, which cannot be a new best
+    const c = hist[t + 2]!;
+    if (c === 0) continue;
+    GL += hist[t]!;
+    HL += hist[t + 1]!;
+    NL += c;
+    if (NL < minN) continue;
+    if (n - NL < minN) break;
+    const HR = H - HL;
+    if (HL < minH || HR < minH) continue;
+    const GR = G - GL;
+    // gain > best ⇔ GL²/dL + GR²/dR > best + parent ⇔ GL²·dR + GR²·dL > (best + parent)·dL·dR (dL, dR > 0): no
+    // division in the loop; the gain itself is computed for a new best only
+    const dL = HL + lam, dR = HR + lam;
+    if (!(dL > 0 && dR > 0) || !(GL * GL * dR + GR * GR * dL > (best.gain + parent) * dL * dR)) continue;
+    const gain = (GL * GL) / dL + (GR * GR) / dR - parent;
+    if (gain > best.gain) {
+      best.gain = gain;
+      best.feature = feature;
+      best.bin = b;
+      best.missingLeft = missingLeft;
+      best.GL = GL;
+      best.HL = HL;
+      best.nL = NL;
     }
   }
-  return best;
+  // the bins in use not reached (an early stop, or the last bin, never a split point)
+  if (minus) for (let t = base + Math.min(b, end) * 3 + (b < end ? 3 : 0); t < base + nb * 3; t++) hist[t]! -= minus[t]!;
 }
 
 /** Whether a node may be split at all (enough rows and hessian for two children). */
@@ -161,17 +219,32 @@ function splittable(inp: GrowInput, n: number, H: number): boolean {
 
 /** Stable partition of rows[start, end) by the split; returns the first position of the right child. */
 function partition(inp: GrowInput, node: Node, s: Split): number {
-  const { rows, bins, p } = inp.data;
-  const tmp = inp.scratch;
-  const j = s.feature, b = s.bin, missing = inp.mapping.missingBin, ml = s.missingLeft;
-  let l = node.start, r = 0;
-  for (let k = node.start; k < node.end; k++) {
+  // which side each bin goes to, looked up: no branch on the row's side (a coin toss to the branch predictor, which
+  // made the branching form the slowest loop of a tree)
+  const side = inp.sides;
+  for (let v = 0; v < side.length; v++) side[v] = v <= s.bin ? 1 : 0;
+  side[inp.mapping.missingBin] = s.missingLeft ? 1 : 0;
+  const rows = inp.data.rows, tmp = inp.scratch;
+  const l = partitionRows(rows, tmp, side, inp.binsByFeature, s.feature * inp.n, node.start, node.end);
+  rows.set(tmp.subarray(0, node.end - l), l);
+  return l;
+}
+
+/**
+ * The left rows of rows[start, end) moved to its front in order, the right ones to tmp in order; returns where the
+ * left ones end. Each row is written to both places and only its side's cursor moves. (A function of its own: see
+ * accumulate in histogram.ts on V8's on-stack replacement.)
+ */
+function partitionRows(rows: Int32Array, tmp: Int32Array, side: Uint8Array, col: Uint8Array, off: number, start: number, end: number): number {
+  let l = start, r = 0;
+  for (let k = start; k < end; k++) {
     const i = rows[k]!;
-    const v = bins[i * p + j]!;
-    if (v === missing ? ml : v <= b) rows[l++] = i;
-    else tmp[r++] = i;
+    const left = side[col[off + i]!]!;
+    rows[l] = i;
+    tmp[r] = i;
+    l += left;
+    r += 1 - left;
   }
-  rows.set(tmp.subarray(0, r), l);
   return l;
 }
 
@@ -195,12 +268,13 @@ export function growTree(inp: GrowInput): GrownTree {
   };
 
   const rootId = tb.add();
-  const [G0, H0] = nodeSums(inp, 0, inp.nRows);
-  const root: Node = { id: rootId, start: 0, end: inp.nRows, depth: 0, G: G0, H: H0, hist: undefined, split: undefined };
+  const [G0, H0] = nodeSums(inp.data.g, inp.data.h, inp.data.rows, inp.gOff, 0, inp.nRows);
+  const root: Node = { id: rootId, start: 0, end: inp.nRows, depth: 0, G: G0, H: H0, hist: undefined, minus: undefined, split: undefined };
   const frontier: Node[] = [];
   const consider = (n: Node): void => {
     if (n.hist === undefined || (o.maxDepth !== null && n.depth >= o.maxDepth) || !splittable(inp, n.end - n.start, n.H)) return finalize(n);
     n.split = bestSplit(inp, n);
+    n.minus = undefined;
     if (n.split) frontier.push(n);
     else finalize(n);
   };
@@ -225,27 +299,23 @@ export function growTree(inp: GrowInput): GrownTree {
     binThr[node.id] = s.bin;
     nLeaves++;
     const depth = node.depth + 1;
-    const left: Node = { id: lid, start: node.start, end: mid, depth, G: s.GL, H: s.HL, hist: undefined, split: undefined };
-    const right: Node = { id: rid, start: mid, end: node.end, depth, G: node.G - s.GL, H: node.H - s.HL, hist: undefined, split: undefined };
+    const left: Node = { id: lid, start: node.start, end: mid, depth, G: s.GL, H: s.HL, hist: undefined, minus: undefined, split: undefined };
+    const right: Node = { id: rid, start: mid, end: node.end, depth, G: node.G - s.GL, H: node.H - s.HL, hist: undefined, minus: undefined, split: undefined };
     const full = o.maxLeafNodes !== null && nLeaves >= o.maxLeafNodes;
     const deep = o.maxDepth !== null && depth >= o.maxDepth;
     const canL = !full && !deep && splittable(inp, mid - node.start, left.H);
     const canR = !full && !deep && splittable(inp, node.end - mid, right.H);
     if (canL || canR) {
-      // the smaller child from its rows, the larger by subtraction from the parent
+      // the smaller child from its rows, the larger by subtraction from the parent (in its split search: see Node)
       const [small, large] = mid - node.start <= node.end - mid ? [left, right] : [right, left];
       small.hist = takeHist();
       inp.builder.build(inp.feats, inp.gOff, small.start, small.end, small.hist);
       large.hist = node.hist!;
+      large.minus = small.hist;
       node.hist = undefined;
-      const hs = small.hist, hl = large.hist;
-      const NB3 = inp.data.NB * 3;
-      const feats = inp.feats;
-      for (let f = 0; f < feats.length; f++) {
-        const a = feats[f]! * NB3;
-        for (let t = a; t < a + NB3; t++) hl[t]! -= hs[t]!;
-      }
     } else release(node);
+    // left before right, whichever is the larger: the smaller child's histogram, if released by its own search, is
+    // back in the pool but untouched until the larger child's search has subtracted it (nothing is taken meanwhile)
     consider(left);
     consider(right);
   }

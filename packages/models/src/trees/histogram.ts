@@ -40,27 +40,74 @@ export interface HistTask extends HistInput {
 /**
  * Adds rows[k0..k1) into hist (which must hold zeros, or the sums so far, for the features in feats). Row-major
  * bins: each row's gradient and hessian are read once and its p bins are contiguous.
+ *
+ * Each loop is a function of its own: V8 compiles a long-running loop on the fly (on-stack replacement), together
+ * with the code after it, and code that had never run then (a tail loop, the other branch) lacked type feedback and
+ * sent the compiled function back to the interpreter on every call that reached it — hundreds of times a fit.
  */
 export function accumulate(inp: HistInput, feats: Int32Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
-  const { bins, p, rows, g, h } = inp;
-  const NB3 = inp.NB * 3;
-  const nf = feats.length;
-  if (nf === p) {
-    for (let k = k0; k < k1; k++) {
-      const i = rows[k]!;
-      const gi = g[gOff + i]!, hi = h[gOff + i]!;
-      const o = i * p;
-      let base = hOff;
-      for (let j = 0; j < p; j++) {
-        const t = base + bins[o + j]! * 3;
-        hist[t]! += gi;
-        hist[t + 1]! += hi;
-        hist[t + 2]! += 1;
-        base += NB3;
-      }
+  if (feats.length === inp.p) {
+    const k = accumulateAll4(inp.bins, inp.p, inp.NB * 3, inp.rows, inp.g, inp.h, gOff, k0, k1, hist, hOff);
+    accumulateAll1(inp.bins, inp.p, inp.NB * 3, inp.rows, inp.g, inp.h, gOff, k, k1, hist, hOff);
+  } else accumulateSome(inp.bins, inp.p, inp.NB * 3, inp.rows, inp.g, inp.h, feats, gOff, k0, k1, hist, hOff);
+}
+
+/**
+ * Every feature, four rows at a time: four independent chains of loads and adds per feature (25 % faster than one
+ * row at a time on MAGIC's 10 features). Within a bin the rows are still added in order, so the sums are the same
+ * bits. Returns the first row position not done (fewer than four left).
+ */
+function accumulateAll4(bins: Uint8Array, p: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): number {
+  let k = k0;
+  for (; k + 3 < k1; k += 4) {
+    const i0 = rows[k]!, i1 = rows[k + 1]!, i2 = rows[k + 2]!, i3 = rows[k + 3]!;
+    const g0 = g[gOff + i0]!, h0 = h[gOff + i0]!, g1 = g[gOff + i1]!, h1 = h[gOff + i1]!;
+    const g2 = g[gOff + i2]!, h2 = h[gOff + i2]!, g3 = g[gOff + i3]!, h3 = h[gOff + i3]!;
+    const o0 = i0 * p, o1 = i1 * p, o2 = i2 * p, o3 = i3 * p;
+    let base = hOff;
+    for (let j = 0; j < p; j++) {
+      let t = base + bins[o0 + j]! * 3;
+      hist[t]! += g0;
+      hist[t + 1]! += h0;
+      hist[t + 2]! += 1;
+      t = base + bins[o1 + j]! * 3;
+      hist[t]! += g1;
+      hist[t + 1]! += h1;
+      hist[t + 2]! += 1;
+      t = base + bins[o2 + j]! * 3;
+      hist[t]! += g2;
+      hist[t + 1]! += h2;
+      hist[t + 2]! += 1;
+      t = base + bins[o3 + j]! * 3;
+      hist[t]! += g3;
+      hist[t + 1]! += h3;
+      hist[t + 2]! += 1;
+      base += NB3;
     }
-    return;
   }
+  return k;
+}
+
+/** Every feature, one row at a time (the rows accumulateAll4 left). */
+function accumulateAll1(bins: Uint8Array, p: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
+  for (let k = k0; k < k1; k++) {
+    const i = rows[k]!;
+    const gi = g[gOff + i]!, hi = h[gOff + i]!;
+    const o = i * p;
+    let base = hOff;
+    for (let j = 0; j < p; j++) {
+      const t = base + bins[o + j]! * 3;
+      hist[t]! += gi;
+      hist[t + 1]! += hi;
+      hist[t + 2]! += 1;
+      base += NB3;
+    }
+  }
+}
+
+/** The features in feats only (feature subsampling), one row at a time. */
+function accumulateSome(bins: Uint8Array, p: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, feats: Int32Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
+  const nf = feats.length;
   for (let k = k0; k < k1; k++) {
     const i = rows[k]!;
     const gi = g[gOff + i]!, hi = h[gOff + i]!;
