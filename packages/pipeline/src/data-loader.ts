@@ -29,6 +29,7 @@ import {
   withColumns,
 } from '@discern/data';
 import { DiscernError, type NamedPath, isDiscernError } from '@discern/core';
+import { denseMatrix } from '@discern/linalg';
 import { type PipelineConfig } from './config/load.js';
 import { InMemoryDataset, type RunDataset, StreamedDataset } from './datasets.js';
 
@@ -484,13 +485,10 @@ async function fileRecords(role: DataFileRecord['role'], sample: string | undefi
   return out;
 }
 
-function weightSum(ds: { weights?: Float64Array | undefined; rows?: number; X?: { rows: number } }, n: number): number {
-  return sum(ds.weights, n);
-}
-
+/** A cut-flow line with its training and test counts (a dataset, or none: `{ rows: 0 }`). */
 function withSplit(flow: Role['flow'], train: Dataset | { rows: number; weights?: Float64Array }, test: Dataset | { rows: number; weights?: Float64Array }): CutFlow {
   const rows = (d: Dataset | { rows: number }) => ('X' in d ? d.X.rows : d.rows);
-  return { ...flow, train: rows(train), test: rows(test), weightedTrain: weightSum(train, rows(train)), weightedTest: weightSum(test, rows(test)) };
+  return { ...flow, train: rows(train), test: rows(test), weightedTrain: sum(train.weights, rows(train)), weightedTest: sum(test.weights, rows(test)) };
 }
 
 function describeFiles(patterns: readonly string[]): string {
@@ -621,15 +619,9 @@ function concatDatasets(parts: readonly Dataset[], source: string): Dataset {
     for (let k = 0; k < part.X.rows; k++) rowIndex[at + k] = at + k;
     at += part.X.rows;
   }
-  return {
-    ...first,
-    X: { rows, cols: p, data: X } as Dataset['X'],
-    y,
-    ...(weights ? { weights } : {}),
-    source,
-    rowIndex,
-    lines: undefined as never,
-  };
+  // the samples' file lines are left out: a line number without its file would mislead
+  const { lines: _lines, weights: _weights, ...rest } = first;
+  return { ...rest, X: denseMatrix(rows, p, X), y, ...(weights ? { weights } : {}), source, rowIndex };
 }
 
 async function loadSamples(config: PipelineConfig): Promise<LoadedData> {
