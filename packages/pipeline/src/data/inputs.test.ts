@@ -141,6 +141,54 @@ describe('the ROOT example configs', () => {
   }, 120_000);
 });
 
+describe('samples with roles, weights as numbers, derived weights', () => {
+  it('each sample says its role: train and test are the samples themselves; a number weight and a derived weight column', async () => {
+    const dir = tempDir();
+    const rows = (n: number, shift: number, seed: number) => {
+      const lines = ['x,y,w0'];
+      let s = seed;
+      const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+      for (let i = 0; i < n; i++) lines.push(`${(rnd() + shift).toFixed(4)},${rnd().toFixed(4)},${(1 + (i % 3)).toFixed(1)}`);
+      return `${lines.join('\n')}\n`;
+    };
+    writeFileSync(join(dir, 'sig-train.csv'), rows(60, 1, 7));
+    writeFileSync(join(dir, 'bkg-train.csv'), rows(80, 0, 11));
+    writeFileSync(join(dir, 'sig-test.csv'), rows(30, 1, 13));
+    writeFileSync(join(dir, 'bkg-test.csv'), rows(40, 0, 17));
+    const r = await run(
+      dir,
+      `name: roles
+data:
+  samples:
+    - { name: s1, path: sig-train.csv, class: sig, role: train, weight: 0.5 }
+    - { name: b1, path: bkg-train.csv, class: bkg, role: train, weight: "w0 * 2" }
+    - { name: s2, path: sig-test.csv, class: sig, role: test, weight: 0.5 }
+    - { name: b2, path: bkg-test.csv, class: bkg, role: test, weight: "w0 * 2" }
+  define: { xy: "x * y" }
+  positive: sig
+  features: [x, y, xy]
+steps:
+  - fit: { model: logistic }
+  - evaluate: {}
+`,
+    );
+    const flow = (r.manifest.data as { cutflow: { name: string; train: number; test: number; weightedTrain: number; weightedTest: number }[] }).cutflow;
+    expect(flow.map((f) => [f.name, f.train, f.test])).toEqual([
+      ['s1', 60, 0],
+      ['b1', 80, 0],
+      ['s2', 0, 30],
+      ['b2', 0, 40],
+    ]);
+    // w0 cycles 1, 2, 3 down the rows; the photons-like samples s1, s2 weigh 0.5 each
+    const cycle = (n: number) => Array.from({ length: n }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
+    expect(flow[0]!.weightedTrain).toBe(30);
+    expect(flow[1]!.weightedTrain).toBe(2 * cycle(80));
+    expect(flow[3]!.weightedTest).toBe(2 * cycle(40));
+    const m = JSON.parse(r.metrics) as { model: { test: { n: number } } };
+    expect(m.model.test.n).toBe(70);
+  }, 60_000);
+});
+
 describe('bad inputs are coded errors naming what and where', () => {
   const zmumu = (extra: string, features = '[pt1, pt2]') => `name: z
 seed: 1
