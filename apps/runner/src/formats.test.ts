@@ -71,6 +71,26 @@ describe('discern score on every format', () => {
   }, 120_000);
 });
 
+describe('discern score of a ROOT tree', () => {
+  it('a model fitted on a tree scores the same tree: the same metrics as the run evaluated on its source', async () => {
+    const d = tempDir();
+    const cfg = join(d, 'z.yaml');
+    writeFileSync(
+      cfg,
+      `name: z\nseed: 3\ndata:\n  source: ${JSON.stringify(join(DATA, 'uproot-Zmumu.root'))}\n  label: Type\n  features: [pt1, eta1, pt2, eta2]\n  split: none\nsteps:\n  - fit: { model: logistic }\n  - evaluate: {}\n  - export: { onnx: model.onnx }\nreport: { plots: false }\n`,
+    );
+    const r = await discern(['run', cfg, '--out', join(d, 'run')]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = await discern(['score', '--model', join(d, 'run', 'model.onnx'), '--data', join(DATA, 'uproot-Zmumu.root'), '--label', 'Type', '--json']);
+    expect(s.code, s.stderr).toBe(0);
+    const res = JSON.parse(s.stdout) as { rows: number; metrics: { accuracy: number } };
+    const inRun = JSON.parse(readFileSync(join(d, 'run', 'metrics.json'), 'utf8')) as { model: { train: { accuracy: number } } };
+    expect(res.rows).toBe(2304);
+    // float32 in the exported graph: the decisions agree with the run's float64 model on these rows
+    expect(res.metrics.accuracy).toBeCloseTo(inRun.model.train.accuracy, 3);
+  }, 120_000);
+});
+
 describe('discern init on every format', () => {
   it('a ROOT tree: the array branches are listed with how to use them, and the config validates', async () => {
     const out = join(tempDir(), 'hzz.yaml');
