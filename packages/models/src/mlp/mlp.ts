@@ -1,4 +1,4 @@
-import { type DenseMatrix, createRng } from '@discern/linalg';
+import { type DenseMatrix, createRng, simdEnabled } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
@@ -66,6 +66,11 @@ export class MLPClassifier implements Classifier {
   private params: Float64Array | undefined;
   private report: FitReport | undefined;
   private k = 0;
+  /**
+   * The forward buffers of predictProba for 1,024 rows a batch, kept from call to call: a pipeline scores a large
+   * file batch after batch, and each new workspace would be a new instance of the SIMD kernels with its own memory.
+   */
+  private scoring: { ws: Workspace; arch: Architecture; simd: boolean } | undefined;
 
   constructor(options: MLPOptions = {}) {
     this.options = resolveOptions(options);
@@ -204,7 +209,12 @@ export class MLPClassifier implements Classifier {
     const p = X.cols;
     const K = this.k;
     const out = new Float64Array(n * K);
-    const ws = new Workspace(arch, Math.max(1, Math.min(n, 1024)), false);
+    const simd = simdEnabled();
+    let ws: Workspace;
+    if (n >= 1024) {
+      if (this.scoring?.arch !== arch || this.scoring.simd !== simd) this.scoring = { ws: new Workspace(arch, 1024, false, simd), arch, simd };
+      ws = this.scoring.ws;
+    } else ws = new Workspace(arch, Math.max(1, n), false, simd);
     const index = new Int32Array(ws.capacity);
     for (let start = 0; start < n; start += ws.capacity) {
       const m = Math.min(ws.capacity, n - start);
