@@ -6,6 +6,7 @@ import { type ParquetColumnValues, readCsvFile, writeParquet } from '@discern/da
 import { type DiscernError, isDiscernError } from '@discern/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
+import { StreamedDataset } from '../datasets.js';
 import { runPipeline } from '../engine.js';
 import { createRegistry } from '../steps/index.js';
 
@@ -94,6 +95,18 @@ describe('the same data as CSV and as Parquet', () => {
     expect(pq.metrics).toBe(csv.metrics);
     expect(readFileSync(join(dir, 'run-pq2.yaml', 'scores', 'model-test.csv'), 'utf8')).toBe(readFileSync(join(dir, 'run-csv2.yaml', 'scores', 'model-test.csv'), 'utf8'));
   }, 120_000);
+
+  it('a streamed Parquet test set: its batches and its whole Dataset (read synchronously when a step asks) hold the same features as the CSV', async () => {
+    const opts = { batchSize: 4000 };
+    const csvWhole = (await StreamedDataset.open(join(dir, 'magic.csv'), { ...opts, build: { label: 'class', positive: 'g', classes: ['h', 'g'] } })).whole();
+    const streamed = await StreamedDataset.open(join(dir, 'magic.parquet'), { ...opts, build: { label: 'class', positive: 'g', classes: ['h', 'g'], encodings: csvWhole.encodings! } });
+    expect(streamed.rows).toBe(19020);
+    const parts: number[] = [];
+    for await (const b of streamed.batches()) parts.push(...b.X.data);
+    expect(Float64Array.from(parts)).toEqual(csvWhole.X.data);
+    expect(streamed.whole().X.data).toEqual(csvWhole.X.data);
+    expect([...streamed.y]).toEqual([...csvWhole.y]);
+  }, 60_000);
 
   it('several files and a glob for one role read as one data set: the same metrics as the one file', async () => {
     const lines = readFileSync(join(dir, 'magic.csv'), 'utf8').trimEnd().split('\n');
