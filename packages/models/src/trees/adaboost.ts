@@ -191,47 +191,75 @@ function bestAdaSplit(p: number, K: number, nCuts: number, W: number, minW: numb
   return best;
 }
 
-function growAdaTree(a: AdaTreeInput, n: number, s: AdaScratch): AdaTree {
-  const { X, p, y, K, w, rows, nCuts } = a;
-  const tb = new TreeBuilder(K, 2 ** (a.maxDepth + 1));
-  const leaves: [number, number, number][] = [];
-  const tot = s.tot;
-  const visit = (node: number, start: number, end: number, depth: number): void => {
-    tot.fill(0);
-    for (let q = start; q < end; q++) tot[y[rows[q]!]!]! += w[rows[q]!]!;
-    let W = 0;
-    for (let k = 0; k < K; k++) W += tot[k]!;
+/** Weighted class totals of rows[start, end) into tot; returns their sum. */
+function classTotals(y: Int32Array, w: Float64Array, rows: Int32Array, start: number, end: number, tot: Float64Array): number {
+  tot.fill(0);
+  for (let q = start; q < end; q++) tot[y[rows[q]!]!]! += w[rows[q]!]!;
+  let W = 0;
+  for (let k = 0; k < tot.length; k++) W += tot[k]!;
+  return W;
+}
+
+/** Stable partition of rows[start, end) by x_f ≤ t (missing values by ml); returns the end of the left part. */
+function partitionAda(X: Float64Array, p: number, rows: Int32Array, scratch: Int32Array, start: number, end: number, f: number, t: number, ml: boolean): number {
+  let l = start, r = 0;
+  for (let q = start; q < end; q++) {
+    const i = rows[q]!;
+    const v = X[i * p + f]!;
+    if (v <= t || (v !== v && ml)) rows[l++] = i;
+    else scratch[r++] = i;
+  }
+  rows.set(scratch.subarray(0, r), l);
+  return l;
+}
+
+/**
+ * One tree, depth first. Its nodes are visited by a method, not a closure made per tree: V8 keeps one closure's type
+ * feedback per closure, and a fresh closure per tree was compiled without any and thrown back to the interpreter
+ * thousands of times a fit.
+ */
+class AdaTreeGrower {
+  readonly tb: TreeBuilder;
+  readonly leaves: [number, number, number][] = [];
+
+  constructor(
+    readonly a: AdaTreeInput,
+    readonly s: AdaScratch,
+  ) {
+    this.tb = new TreeBuilder(a.K, 2 ** (a.maxDepth + 1));
+  }
+
+  visit(node: number, start: number, end: number, depth: number): void {
+    const { a, s, tb } = this;
+    const K = a.K;
+    const tot = s.tot;
+    const W = classTotals(a.y, a.w, a.rows, start, end, tot);
     tb.value.set(tot, node * K);
     let pure = true;
     for (let k = 0; k < K; k++) if (tot[k] !== 0 && tot[k] !== W) pure = false;
     if (depth >= a.maxDepth || !(W >= 2 * a.minW) || pure || end - start < 2) {
-      leaves.push([node, start, end]);
+      this.leaves.push([node, start, end]);
       return;
     }
-    nodeRanges(X, p, y, w, K, rows, start, end, s);
-    cutHistograms(X, p, y, w, K, rows, start, end, nCuts, s);
-    const best = bestAdaSplit(p, K, nCuts, W, a.minW, s);
+    nodeRanges(a.X, a.p, a.y, a.w, K, a.rows, start, end, s);
+    cutHistograms(a.X, a.p, a.y, a.w, K, a.rows, start, end, a.nCuts, s);
+    const best = bestAdaSplit(a.p, K, a.nCuts, W, a.minW, s);
     if (!best) {
-      leaves.push([node, start, end]);
+      this.leaves.push([node, start, end]);
       return;
     }
-    // stable partition by the chosen cut
-    const f = best.feature, t = best.threshold, ml = best.missingLeft;
-    let l = start, r = 0;
-    for (let q = start; q < end; q++) {
-      const i = rows[q]!;
-      const v = X[i * p + f]!;
-      if (v <= t || (v !== v && ml)) rows[l++] = i;
-      else a.scratch[r++] = i;
-    }
-    rows.set(a.scratch.subarray(0, r), l);
-    const [ln, rn] = tb.split(node, f, t, ml, best.gain);
+    const l = partitionAda(a.X, a.p, a.rows, a.scratch, start, end, best.feature, best.threshold, best.missingLeft);
+    const [ln, rn] = tb.split(node, best.feature, best.threshold, best.missingLeft, best.gain);
     tb.value.fill(0, node * K, node * K + K);
-    visit(ln, start, l, depth + 1);
-    visit(rn, l, end, depth + 1);
-  };
-  visit(tb.add(), 0, n, 0);
-  return { builder: tb, leaves };
+    this.visit(ln, start, l, depth + 1);
+    this.visit(rn, l, end, depth + 1);
+  }
+}
+
+function growAdaTree(a: AdaTreeInput, n: number, s: AdaScratch): AdaTree {
+  const g = new AdaTreeGrower(a, s);
+  g.visit(g.tb.add(), 0, n, 0);
+  return { builder: g.tb, leaves: g.leaves };
 }
 
 /**
