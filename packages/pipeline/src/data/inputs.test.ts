@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ParquetColumnValues, readCsvFile, writeParquet } from '@discern/data';
+import { type ParquetColumnValues, readCsvFile, readTableFile, writeParquet } from '@discern/data';
 import { type DiscernError, isDiscernError } from '@discern/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
@@ -106,6 +106,16 @@ describe('the same data as CSV and as Parquet', () => {
     expect(Float64Array.from(parts)).toEqual(csvWhole.X.data);
     expect(streamed.whole().X.data).toEqual(csvWhole.X.data);
     expect([...streamed.y]).toEqual([...csvWhole.y]);
+  }, 60_000);
+
+  it('the predict step writes Parquet: the labels, probabilities and predictions of the CSV score file', async () => {
+    const csv = await run(dir, MAGIC('magic.csv'), 'pcsv.yaml');
+    const pq = await run(dir, MAGIC('magic.csv').replace('predict: { on: [test], print_max: 0 }', 'predict: { on: [test], print_max: 0, format: parquet }'), 'ppq.yaml');
+    expect(pq.metrics).toBe(csv.metrics);
+    const a = readCsvFile(join(dir, 'run-pcsv.yaml', 'scores', 'model-test.csv'));
+    const b = await readTableFile(join(dir, 'run-ppq.yaml', 'scores', 'model-test.parquet'));
+    expect(b.columns.map((c) => c.name)).toEqual(a.columns.map((c) => c.name));
+    for (const c of a.columns) expect(b.columns.find((x) => x.name === c.name)!.raw).toEqual(c.raw);
   }, 60_000);
 
   it('several files and a glob for one role read as one data set: the same metrics as the one file', async () => {
