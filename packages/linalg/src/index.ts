@@ -17,6 +17,7 @@ export {
 export type { DenseMatrix } from './matrix.js';
 export { clip, dot, logSigmoid, logSoftmaxInto, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
 export { gemvInto, gemvTInto } from './kernels.js';
+export { HandoverMonitor } from './handover.js';
 export { SimdHeap, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './wasm/simd.js';
 export type { SimdKernels } from './wasm/simd.js';
 export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';

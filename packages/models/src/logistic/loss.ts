@@ -1,4 +1,4 @@
-import { SimdHeap, gemvInto, gemvTInto, simdEnabled, softmaxInto } from '@discern/linalg';
+import { HandoverMonitor, SimdHeap, gemvInto, gemvTInto, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
@@ -250,6 +250,12 @@ function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Arr
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' : './logistic-worker.js', import.meta.url);
 
 /**
+ * Runs passes alone for a while when the workers do not keep up (cores shared with other processes). One for all
+ * the fits of this thread, so that a fit starts from what the ones before it learnt.
+ */
+const monitor = new HandoverMonitor();
+
+/**
  * Loss and gradient:
  *   f(θ) = Σ_i w_i ℓ_i(z_i) + (l2/2) Σ coef²,   z_i = coef·x_i + intercept.
  * 'log': binary ℓ = softplus(z) − y·z (stable for any z), multinomial ℓ = logsumexp(z) − z_y.
@@ -289,13 +295,22 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   // with threads, every task may take any chunk: they claim them from one counter
   const next = pool ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
   const tasks: LossTask[] = Array.from({ length: T }, () => ({ ...task, c0: 0, c1: chunks, simd, key, ...(next ? { next } : {}) }));
+  // every chunk on the calling thread: without a pool, and for the passes a slow worker leaves to it
+  const single: LossTask = { ...task, c0: 0, c1: chunks, simd, key };
   const out = task.out;
 
   return (theta, grad) => {
     task.theta.set(theta);
-    if (next) Atomics.store(next, 0, 0);
-    if (pool) pool.run(tasks, runLossTask);
-    else runLossTask(tasks[0]!);
+    if (pool && monitor.useWorkers()) {
+      Atomics.store(next!, 0, 0);
+      const t0 = performance.now();
+      let done = t0;
+      pool.run(tasks, (t) => {
+        runLossTask(t);
+        done = performance.now();
+      });
+      monitor.record(done - t0, performance.now() - done);
+    } else runLossTask(single);
     grad.fill(0);
     let f = 0;
     let fc = 0;

@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HandoverMonitor } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
 import { LogisticRegression } from './logistic.js';
 import { numericCsv } from '../mixture/data.test-helpers.js';
@@ -7,7 +8,14 @@ import { readCsv } from '../mlp/testing.test-helpers.js';
 describe('LogisticRegression on worker threads', () => {
   // The pool the loss pass uses for threads: 3 (two workers besides the calling thread).
   const pool = SyncWorkerPool.shared(new URL('./logistic-worker.ts', import.meta.url), 2)!;
-  afterAll(() => pool.close());
+  // these tests count the tasks that ran on workers: no running alone when this machine is loaded
+  beforeAll(() => {
+    HandoverMonitor.adaptive = false;
+  });
+  afterAll(() => {
+    HandoverMonitor.adaptive = true;
+    pool.close();
+  });
   // All 19,020 MAGIC rows (8 chunks of 2,378 rows), standardised
   const X = numericCsv('magic04.csv', 10);
   const p = X.cols;

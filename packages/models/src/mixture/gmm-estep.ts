@@ -1,4 +1,4 @@
-import { type DenseMatrix, LOG_2PI, SimdHeap, simdEnabled, softmaxInto } from '@discern/linalg';
+import { type DenseMatrix, HandoverMonitor, LOG_2PI, SimdHeap, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type GmmParams } from './gmm-params.js';
 
@@ -88,6 +88,12 @@ export function runEmTask(t: EmTask): void {
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './gmm-worker.ts' : './gmm-worker.js', import.meta.url);
 
+/**
+ * Runs passes alone for a while when the workers do not keep up (cores shared with other processes). One for all
+ * the fits of this thread, so that a fit starts from what the ones before it learnt.
+ */
+const monitor = new HandoverMonitor();
+
 /** Below this many multiply-adds per pass (about n·K·p(p+1) for full covariances) a pass stays on the calling thread. */
 const PARALLEL_WORK = 1_000_000;
 
@@ -107,6 +113,7 @@ export class EmPass {
   private out: Float64Array | undefined;
   /** The chunk counter the threads of a pass claim from (shared memory). */
   private readonly next = new Int32Array(new SharedArrayBuffer(4));
+
   /** Whether passes use the WebAssembly SIMD kernels (decided once per fit, on the fitting thread). */
   readonly simd = simdEnabled();
 
@@ -128,11 +135,17 @@ export class EmPass {
     if (this.out?.length !== size) this.out = this.pool ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
     const out = this.out;
     const task = (c0: number, c1: number): EmTask => ({ data: this.data, w: this.w, n: this.n, params: P, c0, c1, out, simd: this.simd });
-    if (this.pool) {
+    if (this.pool && monitor.useWorkers()) {
       // every thread claims chunks from one counter until none is left
       Atomics.store(this.next, 0, 0);
       const tasks = Array.from({ length: this.threads }, () => ({ ...task(0, this.chunks), next: this.next }));
-      this.pool.run(tasks, runEmTask);
+      const t0 = performance.now();
+      let done = t0;
+      this.pool.run(tasks, (t) => {
+        runEmTask(t);
+        done = performance.now();
+      });
+      monitor.record(done - t0, performance.now() - done);
     } else runEmTask(task(0, this.chunks));
     return finishStats(out, this.chunks, P, st);
   }

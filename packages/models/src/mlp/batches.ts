@@ -1,5 +1,5 @@
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
-import { simdEnabled } from '@discern/linalg';
+import { HandoverMonitor, simdEnabled } from '@discern/linalg';
 import { type Loss } from './losses.js';
 import { type Architecture, Workspace } from './network.js';
 
@@ -69,6 +69,12 @@ export function runHalfBatch(t: HalfBatchTask): void {
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './mlp-worker.ts' : './mlp-worker.js', import.meta.url);
 
+/**
+ * Runs both halves here for a while when the worker does not keep up (cores shared with other processes). One for
+ * all the fits of this thread, so that a fit starts from what the ones before it learnt.
+ */
+const monitor = new HandoverMonitor();
+
 /** Below this many row × parameter products per batch, both halves stay on the calling thread. */
 const PARALLEL_WORK = 50_000;
 
@@ -135,8 +141,15 @@ export class BatchRunner {
     const task: HalfBatchTask | undefined =
       m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
     const tasks = task ? [undefined, task] : [undefined];
-    if (this.pool) this.pool.run(tasks, here);
-    else tasks.forEach(here);
+    if (this.pool && monitor.useWorkers()) {
+      const t0 = performance.now();
+      let done = t0;
+      this.pool.run(tasks, (t) => {
+        here(t);
+        done = performance.now();
+      });
+      monitor.record(done - t0, performance.now() - done);
+    } else tasks.forEach(here);
     for (let j = 0; j < nParams; j++) grad[j]! += out[j]!;
     return (data0 + out[nParams]! + 0.5 * this.l2 * penalty) * scale;
   }

@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HandoverMonitor } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
 import { MLPClassifier } from './mlp.js';
 import { readCsv, standardise, stratifiedSplit, take } from './testing.test-helpers.js';
@@ -6,7 +7,14 @@ import { readCsv, standardise, stratifiedSplit, take } from './testing.test-help
 describe('MLPClassifier on a worker thread', () => {
   // The pool BatchRunner uses when threads ≥ 2: one worker besides the calling thread.
   const pool = SyncWorkerPool.shared(new URL('./mlp-worker.ts', import.meta.url), 1)!;
-  afterAll(() => pool.close());
+  // these tests count the tasks that ran on workers: no running alone when this machine is loaded
+  beforeAll(() => {
+    HandoverMonitor.adaptive = false;
+  });
+  afterAll(() => {
+    HandoverMonitor.adaptive = true;
+    pool.close();
+  });
   const { X, y } = readCsv('magic04.csv', (c) => (c === 'g' ? 1 : 0));
   const data = take(X, y, stratifiedSplit(y, 3000 / y.length, 5).test);
   standardise(data.X, data.X);
