@@ -49,6 +49,40 @@ describe('discern score on worker threads', () => {
     }
   }, 120_000);
 
+  test('a CSV file cut into ranges of whole lines: the same CSV, Parquet and metrics with 1 and 3 threads; an error names its line', async () => {
+    const dir = tempDir();
+    const { X, y } = loadCsv('magic04.csv', 'class', { classes: ['h', 'g'] });
+    const model = new LogisticRegression().fit(X, y);
+    const features = ['fLength', 'fWidth', 'fSize', 'fConc', 'fConc1', 'fAsym', 'fM3Long', 'fM3Trans', 'fAlpha', 'fDist'];
+    const onnx = join(dir, 'm.onnx');
+    writeFileSync(onnx, (await exportModelChecked({ estimator: model, featureNames: features, classNames: ['h', 'g'], positive: 'g', sample: X })).bytes);
+    // CRLF line ends and a blank line inside: lines are counted as the reader counts them
+    const text = readFileSync(dataPath('magic04.csv'), 'utf8').replace(/\n/g, '\r\n').replace('\r\n0.0', '\r\n\r\n0.0');
+    const csv = join(dir, 'magic.csv');
+    writeFileSync(csv, text);
+    for (const ext of ['csv', 'parquet']) {
+      const one = await scoreFile({ model: onnx, data: csv, label: 'class', out: join(dir, `one.${ext}`), batch: 700, threads: 1 });
+      const three = await scoreFile({ model: onnx, data: csv, label: 'class', out: join(dir, `three.${ext}`), batch: 700, threads: 3, splitBytes: 100_000 });
+      expect(three.rows).toBe(19020);
+      expect(readFileSync(join(dir, `three.${ext}`)).equals(readFileSync(join(dir, `one.${ext}`)))).toBe(true);
+      expect(three.metrics).toEqual(one.metrics);
+    }
+    // a bad cell late in the file, in a range read by another thread: the same error, the same line
+    const lines = text.split('\r\n');
+    lines[15000] = lines[15000]!.replace(/^[^,]+/, 'x1');
+    writeFileSync(csv, lines.join('\r\n'));
+    const errors = [];
+    for (const threads of [1, 3]) {
+      const e = (await scoreFile({ model: onnx, data: csv, threads, splitBytes: 100_000 }).then(
+        () => new Error('no error'),
+        (err: unknown) => err,
+      )) as Error & { code?: string };
+      errors.push(e.message);
+    }
+    expect(errors[0]).toContain(`${csv} line 15001, column 'fLength': "x1" is not a number`);
+    expect(errors[1]).toBe(errors[0]);
+  }, 120_000);
+
   test('an error on a worker (a missing value in a row group) is the coded error one thread gives', async () => {
     const dir = tempDir();
     const { X, y } = loadCsv('iris.csv', 'label', { classes: ['setosa', 'versicolor', 'virginica'] });

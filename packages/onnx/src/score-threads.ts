@@ -1,5 +1,6 @@
 /**
- * Scoring on worker threads: the row groups of Parquet files (and whole files, when several are scored) are read,
+ * Scoring on worker threads: the row groups of Parquet files, byte ranges of whole lines of CSV files that hold no
+ * quoted value, and other files whole, are read,
  * run through the model and written out (CSV text, or an encoded Parquet row group) on worker threads, each with its
  * own onnxruntime session (one intra-op thread each), while the calling thread only writes the results in input
  * order. This is how a user with 10⁸–10⁹ events scores them on one machine with every core; the bytes written are
@@ -14,7 +15,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { type DataFormat } from '@discern/data';
+import { type CsvRange, type DataFormat } from '@discern/data';
 import { DiscernError, isDiscernError } from '@discern/core';
 import type { BatchResult, ScorerSetup } from './score.js';
 
@@ -23,6 +24,8 @@ export interface ScoreTask {
   readonly file: string;
   readonly format: DataFormat;
   readonly rowGroups?: readonly number[];
+  /** A CSV file's share: a byte range of whole lines. */
+  readonly range?: CsvRange;
 }
 
 interface WorkerInit {
@@ -189,7 +192,7 @@ async function serve(init: WorkerInit['discernScore']): Promise<void> {
     }
     void (async () => {
       try {
-        for await (const b of fileBatches(m.task.file, m.task.format, init.setup, m.task.rowGroups)) {
+        for await (const b of fileBatches(m.task.file, m.task.format, init.setup, m.task.rowGroups, m.task.range)) {
           const result = await scorer.score(b);
           port.postMessage({ seq: m.seq, result } satisfies FromWorker, transferables(result));
         }

@@ -25,6 +25,7 @@
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
+  type CsvRange,
   type DataFormat,
   type EncodedRowGroup,
   type ParquetColumnValues,
@@ -37,6 +38,7 @@ import {
   locate,
   parquetInfo,
   parseCsv,
+  planCsvRanges,
   readCsvBatches,
   readTableBatches,
   rootTreeInfo,
@@ -88,6 +90,8 @@ export interface ScoreOptions {
    * order — the same bytes as one thread writes.
    */
   readonly threads?: number;
+  /** With threads: the least bytes of a CSV file read by one thread (default 4 MiB; smaller only to test the split). */
+  readonly splitBytes?: number;
 }
 
 /** The option names messages use (n.option(name)), for a caller that renames them. */
@@ -652,9 +656,9 @@ interface BatchOptions {
 }
 
 /** The rows of one data file in batches of `batch` rows (CSV streamed; Parquet one row group at a time; ROOT whole). */
-export async function* fileBatches(path: string, format: DataFormat, o: BatchOptions, rowGroups?: readonly number[]): AsyncGenerator<ScoreBatch, void, undefined> {
+export async function* fileBatches(path: string, format: DataFormat, o: BatchOptions, rowGroups?: readonly number[], range?: CsvRange): AsyncGenerator<ScoreBatch, void, undefined> {
   if (format === 'csv') {
-    for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}) }))
+    for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}), ...(range ? { range } : {}) }))
       yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), noun: 'line', where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
     return;
   }
@@ -935,15 +939,21 @@ async function readModelBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * The pieces of work for worker threads, in input order: each row group of a Parquet file, each other file whole.
- * (Only the footer of a Parquet file is read here.)
+ * The pieces of work for worker threads, in input order: each row group of a Parquet file; ranges of whole lines of
+ * a CSV file that can be cut at any line break (planCsvRanges: about four per thread); each other file whole. (Only a
+ * Parquet file's footer is read here; a CSV file is scanned once for its line breaks.)
  */
-async function scoreTasks(files: readonly string[], formats: readonly DataFormat[]): Promise<ScoreTask[]> {
+async function scoreTasks(files: readonly string[], formats: readonly DataFormat[], threads: number, splitBytes: number | undefined, batch: number): Promise<ScoreTask[]> {
   const tasks: ScoreTask[] = [];
   for (let f = 0; f < files.length; f++) {
     if (formats[f] === 'parquet') {
       const info = await parquetInfo(files[f]!);
       for (let g = 0; g < info.rowGroups.length; g++) tasks.push({ file: files[f]!, format: 'parquet', rowGroups: [g] });
+    } else if (formats[f] === 'csv') {
+      // whole batches per range: the batches (and so the model's runs and the Parquet row groups) are one thread's
+      const ranges = planCsvRanges(files[f]!, { parts: 4 * threads, rowMultiple: batch, ...(splitBytes !== undefined ? { minBytes: splitBytes } : {}) });
+      if (ranges) for (const range of ranges) tasks.push({ file: files[f]!, format: 'csv', range });
+      else tasks.push({ file: files[f]!, format: 'csv' });
     } else tasks.push({ file: files[f]!, format: formats[f]! });
   }
   return tasks;
@@ -1047,14 +1057,14 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     };
 
     const threads = Math.max(1, Math.floor(o.threads ?? 1));
-    const tasks = threads > 1 ? await scoreTasks(files, formats) : [];
+    const tasks = threads > 1 ? await scoreTasks(files, formats, threads, o.splitBytes, batch) : [];
     const stream = async (write?: (chunk: string | Uint8Array) => Promise<void>) => {
       const scorer = new BatchScorer(ms, setup);
       if (tasks.length > 1) {
         const model = typeof o.model === 'string' ? await readModelBytes(o.model) : o.model;
         // this thread scores tasks too: threads counts it
         const local = (task: ScoreTask) => (async function* () {
-          for await (const b of fileBatches(task.file, task.format, setup, task.rowGroups)) yield await scorer.score(b);
+          for await (const b of fileBatches(task.file, task.format, setup, task.rowGroups, task.range)) yield await scorer.score(b);
         })();
         await scoreInThreads({ model, device: o.device ?? 'cpu', setup, tasks, threads, local, consume: (r, file) => consume(r, file, write) });
       } else {

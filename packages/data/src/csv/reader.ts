@@ -64,6 +64,11 @@ export interface ReaderSettings {
    * more before it (a file saved twice by tools that add one), so the file readers skip two, in every reader alike.
    */
   readonly boms: 1 | 2;
+  /**
+   * A byte range of the file read alone (a worker thread's share): its first byte's offset (no byte-order mark is
+   * looked for there) and the line its first record starts on. Default: the whole file, from line 1.
+   */
+  readonly range?: { readonly start: number; readonly end: number; readonly firstLine: number };
 }
 
 function optionError(option: string, message: MessageTemplate, value: unknown): DiscernError {
@@ -201,12 +206,22 @@ export class CsvRecordReader {
   /** The first non-blank record: column names for messages. */
   private header: string[] | undefined;
 
+  /** The bytes to read, when a range of the file. */
+  readonly range: ReaderSettings['range'];
+
   constructor(settings: ReaderSettings) {
     this.source = settings.source;
     this.encoding = settings.encoding;
     this.maxLineBytes = settings.maxLineBytes;
     this.delim = settings.delimiter;
     this.boms = settings.boms;
+    this.range = settings.range;
+    if (settings.range) {
+      // the middle of a file: lines counted from the range's first, offsets from its first byte, no BOM
+      this.line = settings.range.firstLine;
+      this.base = settings.range.start;
+      this.started = true;
+    }
   }
 
   /** The separator, given or detected (`,` until the header line has been read). */
@@ -668,13 +683,17 @@ export async function* fileRecordChunks(path: string, reader: CsvRecordReader): 
   }
   try {
     let held: Buffer = EMPTY;
+    // a range: from its first byte, and no further than its last
+    let position: number | null = reader.range ? reader.range.start : null;
+    const end = reader.range ? reader.range.end : Infinity;
     for (;;) {
-      const size = reader.readSize(held.length);
+      const size = position === null ? reader.readSize(held.length) : Math.min(reader.readSize(held.length), end - position);
       const buf = Buffer.allocUnsafe(held.length + size);
       held.copy(buf, 0);
       let got: number;
       try {
-        ({ bytesRead: got } = await fh.read(buf, held.length, size, null));
+        ({ bytesRead: got } = size === 0 ? { bytesRead: 0 } : await fh.read(buf, held.length, size, position));
+        if (position !== null) position += got;
       } catch (e) {
         throw ioError(e, path, 'read');
       }

@@ -4,7 +4,22 @@ import { type BuildDatasetOptions, type Dataset, buildDatasetRows } from '../dat
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { closestName, columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './cells.js';
 import { checkHasRows, isBlankRecord, raggedRowError } from './parse.js';
-import { CsvRecordReader, type ReadOptions, fileRecordChunks, readerSettings } from './reader.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CsvRecordReader, type ReadOptions, detectDelimiterBytes, fileRecordChunks, isGzipFile, readerSettings } from './reader.js';
+
+/** A byte range of a CSV file read on its own (a worker thread's share of a file without quoted fields). */
+export interface CsvRange {
+  /** Offset of the range's first byte: the start of a line. */
+  readonly start: number;
+  /** Offset past its last byte: just after a line break, or the file's end. */
+  readonly end: number;
+  /** The line its first byte starts. */
+  readonly firstLine: number;
+  /** The file's header (its first line), which the range does not hold. */
+  readonly header: readonly string[];
+  /** The file's separator. */
+  readonly delimiter: string;
+}
 
 export interface CsvBatchOptions extends ReadOptions {
   /** Rows per batch (default 65 536); memory stays bounded by one batch and a chunk of the file (256 KiB, or the longest record). */
@@ -18,6 +33,8 @@ export interface CsvBatchOptions extends ReadOptions {
   missing?: 'error' | 'keep';
   /** The file name messages name (default: the path). */
   source?: string;
+  /** Read only this byte range of the file, its header given (see CsvRange). */
+  range?: CsvRange;
 }
 
 export interface CsvBatch {
@@ -32,7 +49,7 @@ export interface CsvBatch {
 }
 
 /** The start the batch readers share: the options checked, and the file's records as they are read. */
-function openCsv(path: string, options: ReadOptions & { readonly source?: string; readonly batchSize?: number }) {
+function openCsv(path: string, options: ReadOptions & { readonly source?: string; readonly batchSize?: number; readonly range?: CsvRange }) {
   const batchSize = options.batchSize ?? 65536;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('batchSize')} must be a positive whole number of rows, got ${String(batchSize)}`, {
@@ -40,7 +57,9 @@ function openCsv(path: string, options: ReadOptions & { readonly source?: string
       value: String(batchSize),
     });
   const source = options.source ?? path;
-  const reader = new CsvRecordReader(readerSettings(options, source));
+  const r = options.range;
+  const settings = readerSettings(r ? { ...options, delimiter: r.delimiter } : options, source);
+  const reader = new CsvRecordReader(r ? { ...settings, range: { start: r.start, end: r.end, firstLine: r.firstLine } } : settings);
   return { source, batchSize, reader, chunks: fileRecordChunks(path, reader) };
 }
 
@@ -60,6 +79,8 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
   let idx: number[] = [];
   let extraIdx: number[] = [];
   const p = wanted.length;
+  // a range of the file: the header is given, every record is data
+  let pendingHeader: string[] | undefined = options.range ? [...options.range.header] : undefined;
   let X = new Float64Array(batchSize * p);
   let lines = new Int32Array(batchSize);
   let extra: (string | null)[][] = extraNames.map(() => []);
@@ -85,9 +106,15 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
   for await (const chunk of chunks) {
     const records = chunk.records;
     for (let r = 0; r < records.length; r++) {
-      const record = records[r]!;
+      let record = records[r]!;
       const line = chunk.lines[r]!;
       if (isBlankRecord(record)) continue;
+      if (names === undefined && pendingHeader) {
+        // the given header first, then this record as data
+        record = pendingHeader;
+        pendingHeader = undefined;
+        r--; // this record again, as data, next
+      }
       if (names === undefined) {
         names = record;
         checkHeader(names, source);
@@ -142,7 +169,7 @@ export async function* readCsvBatches(path: string, options: CsvBatchOptions): A
       if (fill === batchSize) yield emit();
     }
   }
-  checkHasRows(source, names !== undefined, startRow + fill);
+  if (!options.range) checkHasRows(source, names !== undefined, startRow + fill);
   if (fill > 0) yield emit();
 }
 
@@ -291,4 +318,106 @@ export async function* readDatasetBatches(path: string, options: DatasetBatchOpt
       file: name,
       option: 'missing',
     });
+}
+
+/**
+ * Splits a CSV file into byte ranges of whole lines, about `parts` of them, for worker threads to read on their own
+ * (readCsvBatches with `range`), each with the line it starts on and the file's header and separator. Only a file
+ * that can be cut at any line break can: not gzip-compressed, without a double quote (a quoted value may hold a line
+ * break), without a lone CR; and large enough (`minBytes`, default 4 MiB per range). Otherwise undefined: read it
+ * whole. Lines are counted as the reader counts them (LF, CRLF), so that errors name the same lines. With
+ * `rowMultiple`, every range but the last holds a whole number of that many rows (blank lines are no rows), so that
+ * batches of that many rows fall where they fall in the whole file.
+ */
+export function planCsvRanges(
+  path: string,
+  options: { parts: number; minBytes?: number; delimiter?: string; encoding?: 'utf8' | 'latin1'; rowMultiple?: number },
+): CsvRange[] | undefined {
+  if (isGzipFile(path)) return undefined;
+  const minBytes = options.minBytes ?? 4 << 20;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined; // the reader reports it
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (options.parts < 2 || size < 2 * minBytes) return undefined;
+    const target = Math.max(minBytes, Math.ceil(size / options.parts));
+    const CHUNK = 4 << 20;
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let header: Buffer | undefined;
+    let headerEnd = -1; // offset just after the header's line break
+    let lineBreaks = 0;
+    const cuts: { at: number; line: number }[] = [];
+    let nextCut = -1;
+    let prevCR = false;
+    let rows = 0; // data rows before the line being scanned
+    let lineStart = 0;
+    const multiple = options.rowMultiple ?? 1;
+    const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 12 || c === 10;
+    for (let pos = 0; pos < size; ) {
+      const got = readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
+      if (got === 0) break;
+      const b = buf.subarray(0, got);
+      if (b.indexOf(0x22) >= 0) return undefined; // a quote: a value may hold a line break
+      // a CR is allowed only before an LF (CRLF, one line break)
+      for (let i = b.indexOf(0x0d); i >= 0; i = b.indexOf(0x0d, i + 1)) {
+        const next = i + 1 < got ? b[i + 1] : undefined;
+        if (next === undefined) {
+          prevCR = true;
+          break;
+        }
+        if (next !== 0x0a) return undefined;
+      }
+      if (prevCR && b[0] !== 0x0a && pos > 0 && buf[0] !== 0x0a) return undefined;
+      prevCR = false;
+      for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) {
+        lineBreaks++;
+        const at = pos + i + 1; // the start of the next line
+        if (headerEnd < 0) {
+          if (at - pos > got || lineStart < pos) return undefined; // a header longer than a chunk: not worth it
+          headerEnd = at;
+          header = Buffer.from(b.subarray(lineStart - pos, i));
+          nextCut = headerEnd + target;
+          lineStart = at;
+          continue;
+        }
+        // the line that ends here is a row unless it is blank (white space only)
+        let blank = true;
+        if (lineStart >= pos) {
+          for (let j = lineStart - pos; j < i; j++)
+            if (!isSpace(b[j]!)) {
+              blank = false;
+              break;
+            }
+        } else blank = false; // begun in the previous chunk: long enough not to be blank… checked below
+        if (lineStart < pos) {
+          // rare: a line across chunks; look at it whole
+          const head = Buffer.alloc(Math.min(64, at - lineStart));
+          readSync(fd, head, 0, head.length, lineStart);
+          blank = head.every(isSpace) && at - lineStart <= 64;
+        }
+        if (!blank) rows++;
+        lineStart = at;
+        if (at >= nextCut && at < size && rows % multiple === 0) {
+          cuts.push({ at, line: lineBreaks + 1 });
+          nextCut = at + target;
+        }
+      }
+      pos += got;
+    }
+    if (!header || headerEnd < 0 || cuts.length === 0) return undefined;
+    let text = header.toString(options.encoding ?? 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() === '') return undefined; // blank lines before the header: the whole-file reader skips them
+    const delimiter = options.delimiter ?? String.fromCharCode(detectDelimiterBytes(Buffer.from(text), 0, true));
+    const names = text.split(delimiter).map((n) => n.trim());
+    const starts = [{ at: headerEnd, line: 2 }, ...cuts];
+    return starts.map((s, k) => ({ start: s.at, end: k + 1 < starts.length ? starts[k + 1]!.at : size, firstLine: s.line, header: names, delimiter }));
+  } finally {
+    closeSync(fd);
+  }
 }
