@@ -15,7 +15,8 @@
  * - `discern score --model M --data big.csv --out scores.csv` against pandas' read_csv + the same MLP in numpy + to_csv;
  * - the same from big.parquet, with --out scores.csv and --out scores.parquet;
  * - `discern run configs/magic-logistic.yaml --set data.train=magic04.csv --set data.test=big.csv`;
- * - `discern score` of big.parquet with --threads 1 and --threads 2 (row groups parsed and scored on worker threads);
+ * - `discern score` of big.parquet and of big.csv with --threads 1 and --threads 2 (row groups, or byte ranges of
+ *   whole lines, parsed and scored on worker threads);
  * - a cut and a define over 10⁷ rows, in this process (compileExpression, evaluated column at a time).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -195,6 +196,8 @@ export async function runIoBench(options: { runs?: number; rows?: number; json?:
     add(ours, 'score-parquet-parquet', await measure(['-q', 'score', '--model', f.model, '--data', f.parquet, '--out', out('scores.parquet')], f.dir));
     add(ours, 'threads-1', await measure(['-q', '--threads', '1', 'score', '--model', f.model, '--data', f.parquet, '--out', out('scores-t1.parquet')], f.dir));
     add(ours, 'threads-2', await measure(['-q', '--threads', '2', 'score', '--model', f.model, '--data', f.parquet, '--out', out('scores-t2.parquet')], f.dir));
+    add(ours, 'csv-threads-1', await measure(['-q', '--threads', '1', 'score', '--model', f.model, '--data', f.csv, '--out', out('scores-t1.csv')], f.dir));
+    add(ours, 'csv-threads-2', await measure(['-q', '--threads', '2', 'score', '--model', f.model, '--data', f.csv, '--out', out('scores-t2.csv')], f.dir));
     add(ours, 'run', await measure(['-q', 'run', join(ROOT, 'configs', 'magic-logistic.yaml'), '--set', `data.train=${magicTrain}`, '--set', `data.test=${f.csv}`, '--out', out('run'), '--force'], f.dir));
   }
   const expr = expressionTimes();
@@ -243,6 +246,14 @@ export async function runIoBench(options: { runs?: number; rows?: number; json?:
     `${(w('threads-1') / w('threads-2')).toFixed(2)}× faster`,
     '≥ 1.6×',
     verdict(w('threads-1') / w('threads-2') >= 1.6),
+  ]);
+  rows.push([
+    'score CSV → CSV, --threads 2 vs 1',
+    `${fmt(w('csv-threads-2'))} / ${fmt(w('csv-threads-1'))} (CPU ${fmt(med(ours['csv-threads-2']!, 'cpu'))} / ${fmt(med(ours['csv-threads-1']!, 'cpu'))})`,
+    `${p('csv-threads-2').toFixed(0)} / ${p('csv-threads-1').toFixed(0)} MB`,
+    `${(w('csv-threads-1') / w('csv-threads-2')).toFixed(2)}× faster`,
+    '-',
+    '-',
   ]);
   rows.push(['cut over 10⁷ rows (3 comparisons, abs, &&)', fmt(expr.cut), '-', '-', '< 1 s', verdict(expr.cut < 1)]);
   rows.push(['define over 10⁷ rows (invariant mass)', fmt(expr.define), '-', '-', '< 1 s', verdict(expr.define < 1)]);
