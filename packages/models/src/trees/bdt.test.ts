@@ -250,6 +250,17 @@ describe('options and saved models', () => {
     expect(e?.message).toMatch(/use fewer maxIter \(now 1000000000\) or maxLeafNodes/);
   });
 
+  it('with no leaf or depth limit, trees grow until min_samples_leaf stops them (and the memory plan allows it)', () => {
+    const rng = createRng(4);
+    const n = 3000;
+    const Xu: DenseMatrix = { rows: n, cols: 2, data: Float64Array.from({ length: 2 * n }, () => rng.normal()) };
+    const yu = Int32Array.from({ length: n }, (_, i) => (Xu.data[2 * i]! * Xu.data[2 * i + 1]! + 0.3 * rng.normal() > 0 ? 1 : 0));
+    const m = new HistGradientBoostingClassifier({ maxIter: 2, maxLeafNodes: null, minSamplesLeaf: 50, earlyStopping: false }).fit(Xu, yu);
+    const leaves = m.ensemble.trees[0]!.feature.filter((f) => f < 0).length;
+    expect(leaves).toBeGreaterThan(31);
+    expect(leaves).toBeLessThanOrEqual(n / 50);
+  });
+
   it('the same seed gives the same model with row and feature subsampling; another seed another', () => {
     const o = { maxIter: 5, subsample: 0.5, colsampleBytree: 0.5, minSamplesLeaf: 2, earlyStopping: false };
     const a = new HistGradientBoostingClassifier({ ...o, seed: 1 }).fit(X, y).toJSON();

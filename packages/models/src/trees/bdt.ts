@@ -83,7 +83,8 @@ function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number,
   const D = outputsOf(K);
   const NB = o.maxBins + 1;
   const hist = doubles(p * NB * 3);
-  const leaves = o.maxLeafNodes ?? Math.min(n, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : n);
+  // a tree's leaves: at most maxLeafNodes, 2^maxDepth, and n / minSamplesLeaf (every leaf holds that many rows)
+  const leaves = Math.max(1, Math.min(o.maxLeafNodes ?? Infinity, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : Infinity, Math.floor(n / o.minSamplesLeaf)));
   const nodes = Math.min(2 * leaves, 2 * n);
   return [
     ['binned training rows (by row and by feature)', 2 * n * p],
