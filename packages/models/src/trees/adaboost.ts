@@ -131,9 +131,9 @@ function cutHistograms(X: Float64Array, p: number, y: Int32Array, w: Float64Arra
       const r = (v - lo[j]!) * inv[j]!;
       // NaN for a missing value or a constant feature
       if (!(r === r)) continue;
-      let b = Math.ceil(r) - 1;
-      if (b < 0) b = 0;
-      else if (b > nCuts) b = nCuts;
+      // r ≥ 0 (v ≥ lo); truncation gives ⌈r⌉ − 1 but at whole r, where the correction below takes one step
+      let b = r | 0;
+      if (b > nCuts) b = nCuts;
       const cb = j * nCuts;
       while (b > 0 && v <= cuts[cb + b - 1]!) b--;
       while (b < nCuts && v > cuts[cb + b]!) b++;
