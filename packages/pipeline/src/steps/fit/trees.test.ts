@@ -75,7 +75,8 @@ steps:
     expect(column(f64, 'label')).toEqual(predicted);
     expect(column(f32, 'label')).toEqual(predicted);
     // and the AUC the score step computes is the evaluate step's
-    expect(r.metrics.onnx64.metrics.auc).toBeCloseTo(r.metrics.model.test.auc, 12);
+    const metrics = r.metrics as { onnx64: { metrics: { auc: number } }; model: { test: { auc: number } } };
+    expect(metrics.onnx64.metrics.auc).toBeCloseTo(metrics.model.test.auc, 12);
   }, 120_000);
 
   it('n_estimators and its alias max_iter together are refused, naming both keys', async () => {
