@@ -13,7 +13,8 @@
  * difference of fits of 41 and 1 iterations over 40, medians of 3, on 1 and 2 threads, with its GFLOP/s (nominal
  * work of the pass 2·n·K·p(p+1): the E-step's triangular products and the M-step's second moments,
  * n·K·p(p+1)/2 multiply-adds each), the speed-up of 2 threads over 1, and the whole fit on MAGIC stacked 10 times
- * (190,200 rows) against the fit on MAGIC (same iterations, same initial means): the time ratio, ≤ 11.
+ * (190,200 rows) against the fit on MAGIC (same iterations, same initial means) on one thread: the time ratio, ≤ 11
+ * (on the default threads too, printed).
  *
  *   npx tsx --tsconfig tools/tsconfig.json tools/bench/gmm.ts
  */
@@ -92,16 +93,20 @@ export async function benchGmm(o: BenchOptions = {}): Promise<BenchResult> {
       { what: 'GMM whole fit (100 iterations)', gflop: gflopPass * ITER, seconds: wallMedian(timings.ours), threads: 2 },
     ];
     notes.push(`one EM iteration (fits of 41 and 1 iterations apart, / 40, median of 3): ${(one * 1e3).toFixed(2)} ms on 1 thread, ${(two * 1e3).toFixed(2)} ms on 2`);
+    // Rows scaling, on one thread (the property is the cost per row; on a shared machine the threads' hand-overs
+    // add noise of their own, see HandoverMonitor), and on the default threads for the record.
     const X10 = replicate(X, 10);
-    const t1: number[] = [], t10: number[] = [];
+    const t1: number[] = [], t10: number[] = [], d1: number[] = [], d10: number[] = [];
     for (let r = 0; r < 3; r++) {
-      t1.push(fit(X).timing.wall);
-      t10.push(fit(X10).timing.wall);
+      t1.push(fit(X, ITER, 1).timing.wall);
+      t10.push(fit(X10, ITER, 1).timing.wall);
+      d1.push(fit(X).timing.wall);
+      d10.push(fit(X10).timing.wall);
     }
-    notes.push(`10× rows (${X10.rows.toLocaleString('en-US')}): ${median(t10).toFixed(3)} s against ${median(t1).toFixed(3)} s (medians of 3, alternated)`);
+    notes.push(`10× rows (${X10.rows.toLocaleString('en-US')}), one thread: ${median(t10).toFixed(3)} s against ${median(t1).toFixed(3)} s; default threads: ${median(d10).toFixed(3)} s against ${median(d1).toFixed(3)} s (ratio ${(median(d10) / median(d1)).toFixed(2)}) (medians of 3, alternated)`);
     const checks = [
       { what: 'GMM: an EM iteration on 1 thread / on 2 (speed-up)', value: one / two, target: '≥ 1.7', pass: one / two >= 1.7 },
-      { what: 'GMM: fit on 10× the rows / fit (time ratio)', value: median(t10) / median(t1), target: '≤ 11', pass: median(t10) / median(t1) <= 11 },
+      { what: 'GMM: fit on 10× the rows / fit, one thread (time ratio)', value: median(t10) / median(t1), target: '≤ 11', pass: median(t10) / median(t1) <= 11 },
     ];
     return { task: 'GMM EM', work: `${X.rows} rows × ${P} features, ${K} full components, ${ITER} EM iterations, same initial parameters`, target: 0.5, timings, notes, rates, checks };
   });
