@@ -66,7 +66,7 @@ export type { Tree } from './trees/tree.js';
 export type { WeightsReport } from './trees/weights.js';
 
 // model kinds, loading, the saved-model file
-export { MODEL_KINDS, isModelKind, isSupervised } from './kinds.js';
+export { MODEL_KINDS, isModelKind, isSupervised, takesMissing } from './kinds.js';
 export type { ModelKind } from './kinds.js';
 export { loadEstimator } from './load.js';
 export type { ModelSource } from './model-json.js';

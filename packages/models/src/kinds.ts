@@ -33,3 +33,13 @@ export function isModelKind(value: unknown): value is ModelKind {
 export function isSupervised(kind: ModelKind): boolean {
   return SUPERVISED[kind];
 }
+
+/**
+ * The kinds whose estimators take a missing cell (NaN) as it is: the categorical models marginalise it, the boosted
+ * trees route it down the branch learned in training. Every other kind needs every feature.
+ */
+const TAKES_MISSING: ReadonlySet<ModelKind> = new Set<ModelKind>(['categorical-nb', 'latent-class', 'multinomial-mixture', 'bdt', 'adaboost']);
+
+export function takesMissing(kind: string): boolean {
+  return TAKES_MISSING.has(kind as ModelKind);
+}

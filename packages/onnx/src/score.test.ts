@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { type DiscernError } from '@discern/core';
-import { LogisticRegression } from '@discern/models';
+import { HistGradientBoostingClassifier, LogisticRegression } from '@discern/models';
 import { createSession, exportModel, exportModelFile, scoreFile } from './index.js';
 import { dataPath, loadCsv, meanScale, standardised, tempDir } from './testing.test-helpers.js';
 
@@ -190,5 +190,48 @@ describe('devices (no GPU on this machine: tested up to the providers’ errors)
     } else expect(auto.notice).toBeUndefined();
     expect(auto.rows).toBe(300);
     await expect(createSession(fixture('foreign_mlp.onnx'), 'tpu' as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('missing cells in the scored file', () => {
+  // x1 decides the class; a third of the rows have no x2 (an empty cell), which the trees route as trained
+  const n = 300;
+  const X = new Float64Array(n * 2);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    X[i * 2] = y[i]! + ((i * 7919) % 100) / 100;
+    X[i * 2 + 1] = i % 3 === 0 ? NaN : ((i * 104729) % 97) / 97;
+  }
+  const data = { rows: n, cols: 2, data: X };
+  const csv = `x1,x2\n${Array.from({ length: n }, (_, i) => `${X[i * 2]},${Number.isNaN(X[i * 2 + 1]!) ? '' : X[i * 2 + 1]}`).join('\n')}\n`;
+
+  test("a boosted-tree model takes them (NaN routed down the learned branch), and the scores equal the model's", async () => {
+    const dir = tempDir();
+    const bdt = new HistGradientBoostingClassifier({ maxIter: 20, earlyStopping: false }).fit(data, y);
+    const file = join(dir, 'bdt.onnx');
+    await exportModelFile(file, { estimator: bdt, featureNames: ['x1', 'x2'], classNames: ['a', 'b'], sample: data, dtype: 'float64' });
+    writeFileSync(join(dir, 'd.csv'), csv);
+    const out = join(dir, 'scores.csv');
+    const r = await scoreFile({ model: file, data: join(dir, 'd.csv'), out });
+    expect(r.rows).toBe(n);
+    const P = bdt.predictProba(data);
+    const { rows } = readScores(out);
+    let worst = 0;
+    rows.forEach((row, i) => (worst = Math.max(worst, Math.abs(Number(row[1]) - P.data[i * 2 + 1]!))));
+    expect(worst).toBeLessThanOrEqual(1e-12);
+  });
+
+  test('a model that needs every feature refuses an empty cell, naming its line and column', async () => {
+    const dir = tempDir();
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
+    const full = { rows: rows.length, cols: 2, data: Float64Array.from(rows.flatMap((i) => [X[i * 2]!, X[i * 2 + 1]!])) };
+    const lr = new LogisticRegression().fit(full, Int32Array.from(rows, (i) => y[i]!));
+    const file = join(dir, 'lr.onnx');
+    await exportModelFile(file, { estimator: lr, featureNames: ['x1', 'x2'], classNames: ['a', 'b'], sample: full, dtype: 'float64' });
+    writeFileSync(join(dir, 'd.csv'), csv);
+    const e = (await scoreFile({ model: file, data: join(dir, 'd.csv') }).catch((x: unknown) => x)) as DiscernError;
+    expect(e.code).toBe('DATA_INVALID');
+    expect(e.message).toMatch(/line 2, column 'x2': missing value/);
   });
 });

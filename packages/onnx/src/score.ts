@@ -47,6 +47,7 @@ import {
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, type ErrorContext, type MessageTemplate, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
 import { type ClassificationSummary, summarizeClassification } from '@discern/metrics';
+import { takesMissing } from '@discern/models';
 import { type Device, type Provider } from './devices.js';
 import { META, metaJSON } from './metadata.js';
 import { aboutOption, checkOutputPath } from './output-path.js';
@@ -989,9 +990,9 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const classesMeta = metaJSON(ms.metadata, META.classes);
     const modelClasses = Array.isArray(classesMeta) && classesMeta.every((c) => typeof c === 'string') ? (classesMeta as string[]) : undefined;
     const headerClasses = o.classes ?? modelClasses;
-    // models that marginalise a missing cell (NaN) take it as it is; every other model gets a coded error for it
-    const kind = ms.metadata[META.model];
-    const missing = kind === 'categorical-nb' || kind === 'latent-class' || kind === 'multinomial-mixture' ? 'keep' : 'error';
+    // models that marginalise a missing cell (NaN) or route it as trained take it as it is; every other model gets a
+    // coded error for it
+    const missing = takesMissing(ms.metadata[META.model] ?? '') ? 'keep' : 'error';
 
     const toParquet = o.out !== undefined && /\.(parquet|pq)$/i.test(o.out);
     const setup: ScorerSetup = {
