@@ -517,6 +517,8 @@ async function load(config: PipelineConfig, options: LoadOptions): Promise<Loade
         read: { ...readOptions(config), ...(d.format !== undefined ? { format: d.format as DataFormat } : {}), ...(d.tree !== undefined ? { tree: d.tree } : {}), ...columnsOption(config, []) },
         prepare: (t) => prepare(config, t),
         explain: (e) => explainDerived(config, e),
+        // nothing derived and nothing cut: the test file may be scored through the typed CSV path
+        plain: definitions(config).length === 0 && d.cut === undefined,
         ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       });
       for (let k = 0; k < paths.length; k++) files.push({ role: 'test', path: paths[k]!, sha256: await hashFile(paths[k]!), rows: streamed.fileRowsPerFile[k]! });
