@@ -104,6 +104,10 @@ describe('no command overwrites or deletes a file it reads, --force or not', () 
     refused(await discern(['reproduce', cfg, '--update', '--lock', csv], { cwd: dir }), 'OUTPUT_IS_INPUT', '--lock');
     expect(readFileSync(cfg, 'utf8')).toBe(CONFIG);
     expect(readFileSync(csv, 'utf8')).toBe(TINY);
+    // data given as a glob and as samples: every file it matches is an input (as the run itself lists them)
+    const globbed = writeFiles({ 'd1.csv': TINY, 'd2.csv': TINY, 'c.yaml': CONFIG.replace('source: d.csv', 'source: ["d*.csv"]') });
+    refused(await discern(['reproduce', join(globbed, 'c.yaml'), '--update', '--lock', join(globbed, 'd2.csv')], { cwd: globbed }), 'OUTPUT_IS_INPUT', '--lock', 'data.source');
+    expect(readFileSync(join(globbed, 'd2.csv'), 'utf8')).toBe(TINY);
   });
 });
 

@@ -17,12 +17,11 @@ const {
   environmentNote,
   environmentVersions,
   formatDriftTable,
+  inputsOf,
   lockEntryFromRun,
   lockPath,
   parseLock,
-  parseYamlConfig,
-  readConfigFile,
-  resolveConfigPath,
+  prepareConfig,
   sameEnvironment,
   serializeLock,
 } = await import('@discern/pipeline');
@@ -55,25 +54,24 @@ export function findConfigs(dir: string): string[] {
 }
 
 /**
- * The data files a config names, read from its YAML without validating it (a config that does not parse has none:
- * its run reports the error).
+ * The files a config's run reads besides the config itself — its data files (lists and globs expanded, samples
+ * included), plugins and the files its steps name — as the run itself lists them (the pipeline's inputsOf). A config
+ * that is not valid has none here: its run reports the error.
  */
-function dataFilesOf(config: string): string[] {
+async function inputFilesOf(config: string): Promise<NamedPath[]> {
   try {
-    const raw = parseYamlConfig(readConfigFile(config), config).value as { data?: Record<string, unknown> };
-    const dir = dirname(config);
-    return ['source', 'train', 'test'].map((k) => raw.data?.[k]).filter((p): p is string => typeof p === 'string').map((p) => resolveConfigPath({ dir }, p));
+    return inputsOf(await prepareConfig(config)).filter((f) => resolve(f.path) !== resolve(config));
   } catch {
     return [];
   }
 }
 
-/** A rough cost of a run (bytes of data it reads), so the slow runs start first and the pool finishes together. */
-function cost(config: string): number {
+/** A rough cost of a run (bytes of the files it reads), so the slow runs start first and the pool finishes together. */
+function cost(inputs: readonly NamedPath[]): number {
   let bytes = 0;
-  for (const f of dataFilesOf(config)) {
+  for (const f of inputs) {
     try {
-      bytes += statSync(f).size;
+      bytes += statSync(f.path).size;
     } catch {
       // a missing file: the run reports it
     }
@@ -113,9 +111,10 @@ export async function reproduce(ctx: CommandContext, configArgs: readonly string
   for (const c of configs) checkInputFile(c, 'config');
   // Everything is checked before any run starts: the lock that --update writes is none of the files read.
   if (existsSync(lockFile)) checkInputFile(lockFile, '--lock');
+  const readsOf = await Promise.all(configs.map(inputFilesOf));
   if (opts.update) {
     checkOutputFile(lockFile, '--lock');
-    const inputs: NamedPath[] = configs.flatMap((c) => [{ path: c, what: 'a config' }, ...dataFilesOf(c).map((f) => ({ path: f, what: `a data file of ${display(c)}` }))]);
+    const inputs: NamedPath[] = configs.flatMap((c, i) => [{ path: c, what: 'a config' }, ...readsOf[i]!.map((f) => ({ path: f.path, what: `${f.what} (${display(c)})` }))]);
     assertNotInput({ path: lockFile, what: '--lock', kind: 'file' }, inputs);
   }
   let lock: Lockfile | undefined;
@@ -136,7 +135,7 @@ export async function reproduce(ctx: CommandContext, configArgs: readonly string
   const enforceHashes = lock ? sameEnvironment(lock.environment, env) : true;
 
   // Slow runs first; ties by name. Each run gets its own folder in one temporary folder, removed at the end.
-  const order = configs.map((c, i) => ({ c, i, cost: cost(c) })).sort((a, b) => b.cost - a.cost || (keys[a.i]! < keys[b.i]! ? -1 : 1));
+  const order = configs.map((c, i) => ({ c, i, cost: cost(readsOf[i]!) })).sort((a, b) => b.cost - a.cost || (keys[a.i]! < keys[b.i]! ? -1 : 1));
   const tmpRoot = mkdtempSync(join(tmpdir(), 'discern-reproduce-'));
   const t0 = performance.now();
   say(`reproducing ${configs.length} config${configs.length === 1 ? '' : 's'} with ${workers} worker${workers === 1 ? '' : 's'}${opts.update ? ' (updating the lock)' : ` against ${display(lockFile)}`}`);
