@@ -3,7 +3,7 @@
  * task, medians (wall and CPU) of both, the ratio ours / scikit-learn against its target, pass or fail.
  *
  *   npm run bench                        all of them
- *   npm run bench -- gmm mlp             some of them (gmm, mlp, logistic, bdt, onnx)
+ *   npm run bench -- gmm mlp             some of them (gmm, mlp, logistic, bdt, onnx, io)
  *   npm run bench -- --runs 5 --json out.json --no-one-thread
  *
  * The ratio that passes or fails is that of the wall-clock medians against scikit-learn at its faster setting in this
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     if (a === '--runs') runs = Number(args[++i]);
     else if (a === '--json') json = args[++i];
     else if (a === '--no-one-thread') oneThread = false;
-    else if (a.startsWith('-')) throw new Error(`unknown option ${a}; options: --runs N, --json FILE, --no-one-thread, and benchmark names (gmm, mlp, logistic, bdt, onnx)`);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}; options: --runs N, --json FILE, --no-one-thread, and benchmark names (gmm, mlp, logistic, bdt, onnx, io)`);
     else only.push(a);
   }
   const m0 = machine();
