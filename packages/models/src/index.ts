@@ -60,6 +60,7 @@ export { HistGradientBoostingClassifier } from './trees/bdt.js';
 export type { HistGradientBoostingJSON } from './trees/bdt.js';
 export { AdaBoostClassifier } from './trees/adaboost.js';
 export type { AdaBoostJSON } from './trees/adaboost.js';
+export { TreeEnsembleClassifier } from './trees/classifier.js';
 export type { AdaBoostAlgorithm, AdaBoostOptions, HistGradientBoostingOptions, NegativeWeights, ResolvedAdaBoostOptions, ResolvedHistGradientBoostingOptions } from './trees/options.js';
 export type { FeatureImportance, TreeEnsemble } from './trees/ensemble.js';
 export type { Tree } from './trees/tree.js';

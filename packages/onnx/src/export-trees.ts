@@ -30,7 +30,7 @@
  * in float64 (ReduceSum). Thresholds are a float64 tensor (nodes_values_as_tensor), exact. This keeps the 1e-12
  * parity, at the price of T numbers per row in the float64 graph (use float32 graphs to score very large batches).
  */
-import { type AdaBoostClassifier, type HistGradientBoostingClassifier, type Tree, type TreeEnsemble } from '@discern/models';
+import { type AdaBoostClassifier, type HistGradientBoostingClassifier, type Tree, type TreeEnsemble, type TreeEnsembleClassifier } from '@discern/models';
 import { column } from './blocks.js';
 import { type Family, columnOf } from './family.js';
 import { type GraphBuilder } from './graph.js';
@@ -201,14 +201,8 @@ function rawScores64(b: GraphBuilder, x: string, e: TreeEnsemble, s: TreeStandar
   return b.op('Add', [F, b.floats(e.baseline, [1, D], 'baseline')]);
 }
 
-interface BoostedTrees {
-  readonly kind: string;
-  readonly ensemble: TreeEnsemble;
-  predictProba: HistGradientBoostingClassifier['predictProba'];
-  predict: HistGradientBoostingClassifier['predict'];
-}
-
-function treesFamily(m: BoostedTrees): Family {
+/** Both boosted models predict through the same TreeEnsemble, so one graph serves them. */
+function treesFamily(m: TreeEnsembleClassifier): Family {
   const e = m.ensemble;
   const K = e.nClasses;
   return {

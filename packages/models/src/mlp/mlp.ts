@@ -1,6 +1,7 @@
 import { type DenseMatrix, createRng, simdEnabled } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, fitCancellation, fitThreads } from '../cancel.js';
+import { stratifiedHoldout } from '../holdout.js';
 import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
 import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
@@ -9,7 +10,7 @@ import { type Architecture, Workspace, architecture } from './network.js';
 import { type MLPOptions, type ResolvedOptions, loadInitialLayers, resolveOptions, resolveThreads } from './options.js';
 import { type ModelSource } from '../model-json.js';
 import { parseMLPJSON } from './serialize.js';
-import { stratifiedHoldout, train } from './train.js';
+import { train } from './train.js';
 
 const NAME = 'MLPClassifier';
 
@@ -145,7 +146,7 @@ export class MLPClassifier implements Classifier {
 
     let trainIdx: Int32Array;
     let valIdx: Int32Array | undefined;
-    if (o.earlyStopping) [trainIdx, valIdx] = stratifiedHoldout(y, K, o.validationFraction, rng.fork('validation'));
+    if (o.earlyStopping) [trainIdx, valIdx] = stratifiedHoldout(y, K, o.validationFraction, rng.fork('validation'), NAME);
     else {
       trainIdx = new Int32Array(n);
       for (let i = 0; i < n; i++) trainIdx[i] = i;

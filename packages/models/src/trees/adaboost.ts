@@ -1,16 +1,16 @@
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { type Cancellation, checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
-import { type Classifier, type FitOptions, type FitReport, type ModelJSON, argmaxRows } from '../estimator.js';
+import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
-import { readFitReport } from '../mlp/serialize.js';
 import { checkMemory, doubles, ints } from '../resources.js';
-import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
+import { checkWeights, checkXy } from '../validate.js';
 import { gatherRows } from './bdt.js';
 import { snapToFloat32 } from './binning.js';
-import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, probaFromRaw, rawScores, treesFromJSON } from './ensemble.js';
+import { TreeEnsembleClassifier } from './classifier.js';
+import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
 import { ADA_NAME, type AdaBoostOptions, type ResolvedAdaBoostOptions, resolveAdaOptions } from './options.js';
-import { type Tree, type TreeJSON, TreeBuilder, treeToJSON } from './tree.js';
+import { type Tree, type TreeJSON, TreeBuilder } from './tree.js';
 import { type WeightsReport, applyNegativeWeights } from './weights.js';
 
 const NAME = ADA_NAME;
@@ -284,36 +284,19 @@ function growAdaTree(a: AdaTreeInput, n: number, s: AdaScratch): AdaTree {
  * Σα or the number of trees), so the ensemble is the same TreeEnsemble the gradient-boosted trees predict and export
  * with.
  */
-export class AdaBoostClassifier implements Classifier {
+export class AdaBoostClassifier extends TreeEnsembleClassifier {
   readonly kind = 'adaboost';
+  protected readonly label = NAME;
   readonly options: ResolvedAdaBoostOptions;
-  private ens: TreeEnsemble | undefined;
-  private report_: FitReport | undefined;
 
   constructor(options: AdaBoostOptions = {}) {
+    super();
     this.options = resolveAdaOptions(options);
   }
 
-  get nClasses(): number {
-    return this.ens?.nClasses ?? 0;
-  }
-
-  get nFeatures(): number {
-    return this.ens?.nFeatures ?? 0;
-  }
-
-  get fitReport(): FitReport | undefined {
-    return this.report_;
-  }
-
-  get ensemble(): TreeEnsemble {
-    if (!this.ens) throw notFitted(NAME);
-    return this.ens;
-  }
-
   /** Total split gain (decrease of the weighted Gini impurity, at the boosted weights) and number of splits per feature, normalised. */
-  get featureImportance(): FeatureImportance {
-    return featureImportance(this.ensemble);
+  override get featureImportance(): FeatureImportance {
+    return super.featureImportance;
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
@@ -481,38 +464,20 @@ export class AdaBoostClassifier implements Classifier {
         ...(weightsReport ? { negativeWeights: weightsReport } : {}),
       },
     };
-    this.ens = ensemble;
-    this.report_ = Object.freeze(report);
+    this.commit(ensemble, report);
     return this;
-  }
-
-  /** The response d (n × 1 for two classes: TMVA's BDT output in [−1, 1] for the discrete algorithm; n × K otherwise, times 1/(K − 1)). */
-  decisionFunction(X: DenseMatrix): DenseMatrix {
-    const e = this.ensemble;
-    checkPredictX(X, e.nFeatures, NAME, { allowMissing: true });
-    checkNoInfinity(X, NAME);
-    return { rows: X.rows, cols: e.outputs, data: rawScores(e, X.data, X.rows) };
-  }
-
-  predictProba(X: DenseMatrix): DenseMatrix {
-    return probaFromRaw(this.decisionFunction(X).data, X.rows, this.ensemble.nClasses);
-  }
-
-  predict(X: DenseMatrix): Int32Array {
-    return argmaxRows(this.predictProba(X));
   }
 
   toJSON(): AdaBoostJSON {
     const e = this.ensemble;
-    const r = this.report_;
     return {
       kind: 'adaboost',
       version: JSON_VERSION,
       nClasses: e.nClasses,
       nFeatures: e.nFeatures,
       options: { ...this.options },
-      trees: e.trees.map(treeToJSON),
-      fitReport: r ? (JSON.parse(JSON.stringify(r)) as FitReport) : null,
+      trees: this.treesJSON(),
+      fitReport: this.fitReportJSON(),
     };
   }
 
@@ -526,11 +491,7 @@ export class AdaBoostClassifier implements Classifier {
     const count = r.get('trees').items().length;
     if (count < 1 || count > m.options.nEstimators) r.get('trees').fail(`an array of 1 to ${m.options.nEstimators} trees (options.nEstimators)`);
     const trees = treesFromJSON(r.get('trees'), count, p, D, 2 ** (m.options.maxDepth + 1) - 1);
-    let fitReport: FitReport | undefined;
-    const fr = r.get('fitReport');
-    if (fr.value !== null && fr.value !== undefined) fitReport = Object.freeze(structuredClone(readFitReport(fr)));
-    m.ens = { nFeatures: p, nClasses: K, outputs: D, baseline: new Float64Array(D), trees, width: D };
-    m.report_ = fitReport;
+    m.commit({ nFeatures: p, nClasses: K, outputs: D, baseline: new Float64Array(D), trees, width: D }, TreeEnsembleClassifier.readFitReport(r));
     return m;
   }
 }

@@ -1,55 +1,25 @@
-import { type DenseMatrix, type Rng, createRng } from '@discern/linalg';
+import { type DenseMatrix, createRng } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
-import { type Classifier, type FitOptions, type FitReport, type ModelJSON, type ValidationSet, argmaxRows } from '../estimator.js';
+import { type FitOptions, type FitReport, type ModelJSON, type ValidationSet } from '../estimator.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
-import { readFitReport } from '../mlp/serialize.js';
+import { stratifiedHoldout } from '../holdout.js';
 import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
-import { checkPredictX, checkWeights, checkXy, notFitted } from '../validate.js';
+import { checkWeights, checkXy } from '../validate.js';
+import { TreeEnsembleClassifier } from './classifier.js';
 import { binRows, fitBins } from './binning.js';
-import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, probaFromRaw, rawScores, treesFromJSON } from './ensemble.js';
+import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
 import { type GrowOptions, binnedLeaf, growTree } from './grower.js';
 import { CHUNK_ROWS, HistogramBuilder, type HistInput, maybeShared } from './histogram.js';
 import { baselineScores, binaryGradients, lossSum, multinomialGradients } from './losses.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
-import { type Tree, type TreeJSON, treeToJSON } from './tree.js';
+import { type Tree, type TreeJSON } from './tree.js';
 import { type WeightsReport, applyNegativeWeights } from './weights.js';
 
 const NAME = HGB_NAME;
 const JSON_VERSION = 1;
 /** 'auto' early stopping is on above this many rows (scikit-learn's rule). */
 const AUTO_EARLY_STOPPING_ROWS = 10_000;
-
-/**
- * Stratified hold-out for early stopping: from each class, round(fraction·n_c) rows (at most n_c − 1, so every class
- * stays in training). Returns [train, validation] row indices, each increasing.
- */
-function stratifiedHoldout(y: Int32Array, K: number, fraction: number, rng: Rng): [Int32Array, Int32Array] {
-  const byClass: number[][] = Array.from({ length: K }, () => []);
-  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
-  const isVal = new Uint8Array(y.length);
-  let nVal = 0;
-  for (const rows of byClass) {
-    if (rows.length === 0) continue;
-    const take = Math.min(rows.length - 1, Math.round(fraction * rows.length));
-    rng.shuffle(rows);
-    for (let t = 0; t < take; t++) isVal[rows[t]!] = 1;
-    nVal += take;
-  }
-  if (nVal === 0)
-    throw new DiscernError(
-      'TOO_FEW_SAMPLES',
-      (n) =>
-        `${NAME}: ${n.option('earlyStopping')} with ${n.option('validationFraction')} ${fraction} leaves no validation rows out of ${y.length}; use more data, a larger ${n.option('validationFraction')}, or turn ${n.option('earlyStopping')} off`,
-      { estimator: NAME, rows: y.length, validationFraction: fraction, option: 'validationFraction' },
-    );
-  const train = new Int32Array(y.length - nVal);
-  const val = new Int32Array(nVal);
-  let a = 0, b = 0;
-  for (let i = 0; i < y.length; i++) if (isVal[i]) val[b++] = i;
-  else train[a++] = i;
-  return [train, val];
-}
 
 /** scikit-learn's _should_stop on losses: stop when none of the last nIterNoChange losses is below the one before them − tol. */
 function shouldStop(losses: readonly number[], nIterNoChange: number, tol: number): boolean {
@@ -107,14 +77,14 @@ function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number,
  * grower.ts); optional row and feature subsampling per tree, early stopping on a held-out validation loss, event
  * weights (negative ones by `negativeWeights`), and threads that never change a result.
  */
-export class HistGradientBoostingClassifier implements Classifier {
+export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
   readonly kind = 'bdt';
+  protected readonly label = NAME;
   readonly options: ResolvedHistGradientBoostingOptions;
   private readonly threadsOption: number | undefined;
-  private ens: TreeEnsemble | undefined;
-  private report_: FitReport | undefined;
 
   constructor(options: HistGradientBoostingOptions = {}) {
+    super();
     this.options = resolveHgbOptions(options);
     this.threadsOption = resolveThreadsOption(NAME, options);
   }
@@ -124,33 +94,10 @@ export class HistGradientBoostingClassifier implements Classifier {
     return this.threadsOption ?? defaultThreads();
   }
 
-  get nClasses(): number {
-    return this.ens?.nClasses ?? 0;
-  }
-
-  get nFeatures(): number {
-    return this.ens?.nFeatures ?? 0;
-  }
-
-  get fitReport(): FitReport | undefined {
-    return this.report_;
-  }
-
-  /** The fitted ensemble (trees, baseline, link) as the ONNX exporter reads it. */
-  get ensemble(): TreeEnsemble {
-    if (!this.ens) throw notFitted(NAME);
-    return this.ens;
-  }
-
   /** Boosting iterations kept (trees = iterations × (1 for two classes, K otherwise)). */
   get nIter(): number {
-    if (!this.ens) throw notFitted(NAME);
-    return this.ens.trees.length / this.ens.outputs;
-  }
-
-  /** Total split gain and number of splits per feature, each normalised to sum to 1. */
-  get featureImportance(): FeatureImportance {
-    return featureImportance(this.ensemble);
+    const e = this.ensemble;
+    return e.trees.length / e.outputs;
   }
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
@@ -172,7 +119,7 @@ export class HistGradientBoostingClassifier implements Classifier {
     const early = given ? true : o.earlyStopping === 'auto' ? n > AUTO_EARLY_STOPPING_ROWS : o.earlyStopping;
     let fitRows: Int32Array;
     let heldOut: Int32Array | undefined;
-    if (early && !given) [fitRows, heldOut] = stratifiedHoldout(y, K, o.validationFraction, rng.fork('validation'));
+    if (early && !given) [fitRows, heldOut] = stratifiedHoldout(y, K, o.validationFraction, rng.fork('validation'), NAME);
     else fitRows = Int32Array.from({ length: n }, (_, i) => i);
 
     // the training rows after the negative-weight policy
@@ -352,32 +299,12 @@ export class HistGradientBoostingClassifier implements Classifier {
         ...(weightsReport ? { negativeWeights: weightsReport } : {}),
       },
     };
-    // committed only now: a fit that throws leaves the previous model as it was
-    this.ens = ensemble;
-    this.report_ = Object.freeze(report);
+    this.commit(ensemble, report);
     return this;
-  }
-
-  /** Raw scores F (n × 1 for two classes: the logit of class 1; n × K otherwise), before the link. */
-  decisionFunction(X: DenseMatrix): DenseMatrix {
-    const e = this.ensemble;
-    checkPredictX(X, e.nFeatures, NAME, { allowMissing: true });
-    checkNoInfinity(X, NAME);
-    return { rows: X.rows, cols: e.outputs, data: rawScores(e, X.data, X.rows) };
-  }
-
-  predictProba(X: DenseMatrix): DenseMatrix {
-    const F = this.decisionFunction(X);
-    return probaFromRaw(F.data, X.rows, this.ensemble.nClasses);
-  }
-
-  predict(X: DenseMatrix): Int32Array {
-    return argmaxRows(this.predictProba(X));
   }
 
   toJSON(): HistGradientBoostingJSON {
     const e = this.ensemble;
-    const r = this.report_;
     return {
       kind: 'bdt',
       version: JSON_VERSION,
@@ -385,9 +312,9 @@ export class HistGradientBoostingClassifier implements Classifier {
       nFeatures: e.nFeatures,
       options: { ...this.options },
       baseline: Array.from(e.baseline),
-      nIter: e.trees.length / e.outputs,
-      trees: e.trees.map(treeToJSON),
-      fitReport: r ? (JSON.parse(JSON.stringify(r)) as FitReport) : null,
+      nIter: this.nIter,
+      trees: this.treesJSON(),
+      fitReport: this.fitReportJSON(),
     };
   }
 
@@ -402,11 +329,7 @@ export class HistGradientBoostingClassifier implements Classifier {
     const baseline = r.get('baseline').numbers([D]);
     const nIter = r.get('nIter').int(0, m.options.maxIter);
     const trees = treesFromJSON(r.get('trees'), nIter * D, p, 1, maxNodes(m.options));
-    let fitReport: FitReport | undefined;
-    const fr = r.get('fitReport');
-    if (fr.value !== null && fr.value !== undefined) fitReport = Object.freeze(structuredClone(readFitReport(fr)));
-    m.ens = { nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 };
-    m.report_ = fitReport;
+    m.commit({ nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 }, TreeEnsembleClassifier.readFitReport(r));
     return m;
   }
 }
