@@ -1,10 +1,10 @@
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, fstatSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isDiscernError } from './errors.js';
-import { assertNotInput, ioError, isInside, removeTemporaries, sameFile, trackTemporary, writeFileAtomic, writeFileAtomicAsync } from './files.js';
+import { InputFile, assertNotInput, ioError, isInside, removeTemporaries, sameFile, trackTemporary, writeFileAtomic, writeFileAtomicAsync } from './files.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'discern-core-files-'));
 
@@ -59,6 +59,48 @@ describe('atomic writes', () => {
     trackTemporary(join(d, 'partial'));
     expect(removeTemporaries()).toEqual([join(d, 'partial')]);
     expect(existsSync(join(d, 'partial'))).toBe(false);
+  });
+});
+
+describe('InputFile: reading with coded errors', () => {
+  it('reads at a position and chunk by chunk to the end, and says the size', () => {
+    const d = dir();
+    const path = join(d, 'data.bin');
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    writeFileSync(path, bytes);
+    const chunks = InputFile.use(path, (f) => {
+      expect(f.size()).toBe(1000);
+      const head = Buffer.alloc(4);
+      expect(f.read(head, 0, 4, 500)).toBe(4);
+      expect([...head]).toEqual([...bytes.subarray(500, 504)]);
+      const got: Buffer[] = [];
+      f.forEachChunk((c) => got.push(c), 300);
+      return got;
+    });
+    expect(chunks.map((c) => c.length)).toEqual([300, 300, 300, 100]);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
+
+  it('a missing file, a folder: coded errors naming the path as the user wrote it', () => {
+    const d = dir();
+    expect(codeOf(() => InputFile.open(join(d, 'none.csv'), 'none.csv'))).toBe('FILE_NOT_FOUND: none.csv does not exist');
+    expect(codeOf(() => InputFile.use(d, (f) => f.size(), 'the-folder'))).toBe('IO_ERROR: cannot read the-folder: it is a folder; give a file');
+    expect(codeOf(() => InputFile.use(d, (f) => f.read(Buffer.alloc(1), 0, 1, null), 'the-folder'))).toMatch(/^IO_ERROR: cannot read the-folder: /);
+  });
+
+  it('use closes the file whatever the callback does, and passes its error on as it is', () => {
+    const d = dir();
+    const path = join(d, 'a.txt');
+    writeFileSync(path, 'abc');
+    let fd = -1;
+    const mine = new Error('the caller failed');
+    expect(() =>
+      InputFile.use(path, (f) => {
+        fd = f.fd;
+        throw mine;
+      }),
+    ).toThrow(mine);
+    expect(() => fstatSync(fd)).toThrow(/EBADF/);
   });
 });
 

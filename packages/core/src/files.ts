@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DiscernError, type ErrorContext } from './errors.js';
@@ -136,6 +136,75 @@ export function ioError(e: unknown, path: string, action: string, context: Error
   if (code === 'ENOENT' && action === 'read') return new DiscernError('FILE_NOT_FOUND', `${path} does not exist`, { file: path, ...context }, { cause: e });
   const why = (code && WHY[code]) ?? (code === 'ENOENT' ? 'its folder does not exist' : (e instanceof Error ? e.message : String(e)));
   return new DiscernError('IO_ERROR', `cannot ${action} ${path}: ${why}`, { file: path, ...(code ? { errno: code } : {}), ...context }, { cause: e });
+}
+
+/**
+ * A file opened for reading whose every file-system error is coded: ioError naming the path as the user wrote it
+ * (FILE_NOT_FOUND, or IO_ERROR saying what was wrong: a folder, no permission...). Only the calls on the file are
+ * mapped; what the caller throws between them passes as it is. Use `InputFile.use` so the file is always closed.
+ */
+export class InputFile {
+  private constructor(
+    readonly fd: number,
+    /** The path as the user wrote it, for messages. */
+    readonly path: string,
+  ) {}
+
+  static open(path: string, shown = path): InputFile {
+    try {
+      return new InputFile(openSync(path, 'r'), shown);
+    } catch (e) {
+      throw ioError(e, shown, 'read');
+    }
+  }
+
+  /** Opens the file, hands it to `f` and closes it, whatever `f` does. */
+  static use<T>(path: string, f: (file: InputFile) => T, shown = path): T {
+    const file = InputFile.open(path, shown);
+    try {
+      return f(file);
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Size in bytes; a folder is an IO_ERROR ('it is a folder, not a file'). */
+  size(): number {
+    try {
+      const st = fstatSync(this.fd);
+      if (st.isDirectory()) throw Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
+      return st.size;
+    } catch (e) {
+      throw ioError(e, this.path, 'read');
+    }
+  }
+
+  /** Reads up to `length` bytes into buf at `offset`, from `position` (null: where the last read ended); 0 at the end. */
+  read(buf: Uint8Array, offset: number, length: number, position: number | null): number {
+    try {
+      return readSync(this.fd, buf, offset, length, position);
+    } catch (e) {
+      throw ioError(e, this.path, 'read');
+    }
+  }
+
+  /** Calls `f` with each chunk of at most `chunkBytes` from where the last read ended to the end (each a fresh buffer). */
+  forEachChunk(f: (chunk: Buffer) => void, chunkBytes = 1 << 20): void {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(chunkBytes);
+      const got = this.read(buf, 0, chunkBytes, null);
+      if (got === 0) return;
+      f(buf.subarray(0, got));
+    }
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // a descriptor that will not close has nothing left to lose
+    }
+  }
 }
 
 /**

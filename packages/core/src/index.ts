@@ -12,6 +12,7 @@ export { CancelFlag, throwIfCancelled } from './cancel.js';
 export type { CancelSignal } from './cancel.js';
 export {
   assertNotInput,
+  InputFile,
   ioError,
   isInside,
   realPathOf,

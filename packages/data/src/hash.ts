@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { ioError } from '@discern/core';
+import { createReadStream } from 'node:fs';
+import { InputFile, ioError } from '@discern/core';
 import { type Table } from './table.js';
 
 /** SHA-256 (hex) of a file's bytes, streamed: what the run manifest records for each data file. */
@@ -17,24 +17,14 @@ export async function hashFile(path: string): Promise<string> {
 /** Synchronous hashFile, reading 1 MiB at a time. */
 export function hashFileSync(path: string): string {
   const h = createHash('sha256');
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  }
-  try {
+  InputFile.use(path, (f) => {
     const buf = Buffer.alloc(1 << 20);
     for (;;) {
-      const got = readSync(fd, buf, 0, buf.length, null);
+      const got = f.read(buf, 0, buf.length, null);
       if (got === 0) break;
       h.update(buf.subarray(0, got));
     }
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  } finally {
-    closeSync(fd);
-  }
+  });
   return h.digest('hex');
 }
 

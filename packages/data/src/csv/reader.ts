@@ -15,10 +15,10 @@
  * Bytes are scanned as bytes: the special characters (quote, separator, CR, LF, the trimmed blanks) are ASCII and
  * never occur inside a multi-byte UTF-8 sequence. A value is decoded once, when it ends.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { DiscernError, type MessageTemplate, ioError, quote } from '@discern/core';
+import { DiscernError, InputFile, type MessageTemplate, ioError, quote } from '@discern/core';
 import { columnLabel } from './cells.js';
 
 /** How the bytes of a file become text: UTF-8 (bytes that are not UTF-8 are refused) or Latin-1 (ISO-8859-1, any byte). */
@@ -543,21 +543,10 @@ const EMPTY = Buffer.alloc(0);
 
 /** Whether a file starts with gzip's magic bytes (1F 8B): a `.csv.gz` is read through gunzip, whatever its name. */
 export function isGzipFile(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  }
-  try {
+  return InputFile.use(path, (f) => {
     const b = Buffer.alloc(2);
-    const got = readSync(fd, b, 0, 2, 0);
-    return got === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  } finally {
-    closeSync(fd);
-  }
+    return f.read(b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  });
 }
 
 function gzipError(path: string, e: unknown): DiscernError {
@@ -571,27 +560,9 @@ function gzipError(path: string, e: unknown): DiscernError {
  */
 export function readFileRecords(path: string, reader: CsvRecordReader, onRecord: OnRecord): void {
   if (isGzipFile(path)) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw ioError(e, path, 'read');
-    }
-    let bytes: Buffer;
-    try {
-      const parts: Buffer[] = [];
-      for (;;) {
-        const b = Buffer.allocUnsafe(1 << 20);
-        const got = readSync(fd, b, 0, b.length, null);
-        if (got === 0) break;
-        parts.push(b.subarray(0, got));
-      }
-      bytes = Buffer.concat(parts);
-    } catch (e) {
-      throw ioError(e, path, 'read');
-    } finally {
-      closeSync(fd);
-    }
+    const parts: Buffer[] = [];
+    InputFile.use(path, (f) => f.forEachChunk((b) => parts.push(b)));
+    const bytes = Buffer.concat(parts);
     let text: Buffer;
     try {
       text = gunzipSync(bytes);
@@ -601,34 +572,21 @@ export function readFileRecords(path: string, reader: CsvRecordReader, onRecord:
     reader.end(reader.write(text, onRecord), onRecord);
     return;
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  }
-  try {
+  InputFile.use(path, (f) => {
     let held: Buffer = EMPTY;
     for (;;) {
       const size = reader.readSize(held.length);
       // the held bytes, then the new ones: one copy of what is held (usually part of a line), none of the rest
       const buf = Buffer.allocUnsafe(held.length + size);
       held.copy(buf, 0);
-      let got: number;
-      try {
-        got = readSync(fd, buf, held.length, size, null);
-      } catch (e) {
-        throw ioError(e, path, 'read');
-      }
+      const got = f.read(buf, held.length, size, null);
       if (got === 0) {
         reader.end(buf.subarray(0, held.length), onRecord);
         return;
       }
       held = reader.write(buf.subarray(0, held.length + got), onRecord);
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** The decompressed bytes of a gzip file, in chunks of 256 KiB; a damaged stream is DATA_INVALID naming the file. */

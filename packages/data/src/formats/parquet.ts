@@ -10,10 +10,9 @@
  * the CSV copy of a file); any other value (a date, bytes) becomes text. Nested columns (lists, structs) are refused
  * where they are named.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { DiscernError, ioError, quote } from '@discern/core';
+import { DiscernError, InputFile, ioError, quote } from '@discern/core';
 import { type FileMetaData, type RowGroup, type SchemaTree, parquetMetadata, parquetSchema } from 'hyparquet';
 import { readColumn } from 'hyparquet/src/column.js';
 import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
@@ -34,38 +33,27 @@ interface ByteSource {
 }
 
 function syncSource(path: string): ByteSource {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, path, 'read');
-  }
+  const file = InputFile.open(path);
   let size: number;
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error('EISDIR: illegal operation on a directory'), { code: 'EISDIR' });
-    size = st.size;
+    size = file.size();
   } catch (e) {
-    closeSync(fd);
-    throw ioError(e, path, 'read');
+    file.close();
+    throw e;
   }
   return {
     size,
     read(start, end) {
       const out = new Uint8Array(Math.max(0, Math.min(size, end) - start));
       let done = 0;
-      try {
-        while (done < out.length) {
-          const got = readSync(fd, out, done, out.length - done, start + done);
-          if (got === 0) break;
-          done += got;
-        }
-      } catch (e) {
-        throw ioError(e, path, 'read');
+      while (done < out.length) {
+        const got = file.read(out, done, out.length - done, start + done);
+        if (got === 0) break;
+        done += got;
       }
       return out;
     },
-    close: () => closeSync(fd),
+    close: () => file.close(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DiscernError, ioError } from '@discern/core';
+import { DiscernError, InputFile } from '@discern/core';
 import { type z } from 'zod';
 import { type StepRegistry } from '../registry.js';
 import { type Override, applyOverrides } from './overrides.js';
@@ -105,29 +104,19 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
  */
 export function readConfigFile(file: string): string {
   const path = resolve(file);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw ioError(e, file, 'read');
-  }
   const chunks: Buffer[] = [];
   let total = 0;
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(64 * 1024);
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > MAX_CONFIG_BYTES)
-        throw new DiscernError('CONFIG_INVALID', `${file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: a config is a YAML file of a few lines (is this a data file? data files go under data.source)`, { file });
-      chunks.push(buf.subarray(0, n));
-    }
-  } catch (e) {
-    throw e instanceof DiscernError ? e : ioError(e, file, 'read');
-  } finally {
-    closeSync(fd);
-  }
+  InputFile.use(
+    path,
+    (f) =>
+      f.forEachChunk((chunk) => {
+        total += chunk.length;
+        if (total > MAX_CONFIG_BYTES)
+          throw new DiscernError('CONFIG_INVALID', `${file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB: a config is a YAML file of a few lines (is this a data file? data files go under data.source)`, { file });
+        chunks.push(chunk);
+      }, 64 * 1024),
+    file,
+  );
   const bytes = Buffer.concat(chunks);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
