@@ -174,6 +174,19 @@ describe('Ctrl-C and SIGTERM stop any step within a second (measured from the si
       step: 'step 1 (fit gmm)',
       signal: 'SIGINT',
     },
+    {
+      // the candidates' folds are fitted on the tune worker threads and on the calling thread, each checking the flag
+      name: 'a grid search of boosted trees with 100,000 iterations a candidate (MAGIC)',
+      args: ['configs/magic-tune.yaml', '--set', 'steps[0].tune.n_estimators=100000'],
+      step: 'step 1 (tune bdt)',
+      signal: 'SIGTERM',
+    },
+    {
+      name: '5-fold cross-validation of an MLP with 100,000 epochs a fold (MAGIC)',
+      args: ['configs/magic-cv.yaml', '--set', 'steps[0].crossvalidate.epochs=100000', '--set', 'steps[0].crossvalidate.tol=0', '--set', 'steps[0].crossvalidate.n_iter_no_change=100000'],
+      step: 'step 1 (crossvalidate mlp)',
+      signal: 'SIGINT',
+    },
   ];
   for (const c of cases) {
     it(`${c.signal}: ${c.name}`, async () => {
