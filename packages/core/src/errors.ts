@@ -59,19 +59,22 @@ export interface ErrorContext {
 }
 
 /**
- * How a message names rows, features and options. A library speaks of what it was given ("row 26", "feature 2",
- * "regParam"); the pipeline, which knows where the rows came from, renames them to what the user wrote ("iris.csv
- * line 40", "column petal_length", "steps[1].fit.reg_param").
+ * How a message names rows, features, classes and options. A library speaks of what it was given ("row 26",
+ * "feature 2", "class 0", "regParam"); the pipeline, which knows where the rows came from, renames them to what the
+ * user wrote ("iris.csv line 40", "column petal_length", 'class "setosa"', "steps[1].fit.reg_param").
  */
 export interface Naming {
   row(i: number): string;
   feature(j: number): string;
+  /** A class by its index (0..K−1, the order of the labels). */
+  class(k: number): string;
   option(name: string): string;
 }
 
 export const DEFAULT_NAMING: Naming = {
   row: (i) => `row ${i}`,
   feature: (j) => `feature ${j}`,
+  class: (k) => `class ${k}`,
   option: (name) => name,
 };
 

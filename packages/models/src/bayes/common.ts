@@ -125,7 +125,7 @@ export function classWeights(y: Int32Array, K: number, w: Float64Array | undefin
   for (let k = 0; k < K; k++) if (!Number.isFinite(tot[k]!)) throw weightSumOverflow(estimator, `the event weights of class ${k}`, tot[k]!, largest);
   for (let k = 0; k < K; k++)
     if (!(tot[k]! > 0))
-      throw new DiscernError('LABEL_INVALID', `${estimator}: class ${k} has no training rows with positive weight; labels must be 0..K-1 with every class present`, { estimator, class: k });
+      throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: ${n.class(k)} has no training rows with positive weight; labels must be 0..K-1 with every class present`, { estimator, class: k });
   return tot;
 }
 
@@ -150,7 +150,7 @@ export function resolvePriors(given: readonly number[] | undefined, classTotals:
   for (let k = 0; k < K; k++) {
     const v = given[k]!;
     if (!(Number.isFinite(v) && v > 0))
-      throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')}[${k}] (class ${k}) is ${v}; priors must be positive finite numbers`, { estimator, option: 'priors', class: k, value: v });
+      throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')}[${k}] (${n.class(k)}) is ${v}; priors must be positive finite numbers`, { estimator, option: 'priors', class: k, value: v });
     s += v;
   }
   if (Math.abs(s - 1) > 1e-8) throw new DiscernError('INVALID_ARGUMENT', (n) => `${estimator}: ${n.option('priors')} sum to ${s}; they must sum to 1`, { estimator, option: 'priors', sum: s });

@@ -96,7 +96,7 @@ export class GenerativeClassifier extends BayesClassifierBase {
           const row = typeof e.context.row === 'number' ? { row: idx[e.context.row] } : {};
           throw new DiscernError(
             e.code,
-            (n) => `${est}: fitting the density of class ${k} (${idx.length} rows) failed: ${inner.renamed({ ...n, row: (i) => n.row(idx[i] ?? i) }).message}`,
+            (n) => `${est}: fitting the density of ${n.class(k)} (${idx.length} rows) failed: ${inner.renamed({ ...n, row: (i) => n.row(idx[i] ?? i) }).message}`,
             { ...e.context, estimator: est, class: k, ...row },
             { cause: e },
           );

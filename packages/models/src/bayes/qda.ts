@@ -1,5 +1,5 @@
 import { type CholeskyResult, type DenseMatrix, cholesky, logDetFromCholesky, mvnLogPdfRows, zeros } from '@discern/linalg';
-import { DiscernError, type Naming, isDiscernError } from '@discern/core';
+import { DEFAULT_NAMING, DiscernError, type Naming, isDiscernError } from '@discern/core';
 import { checkNotCancelled } from '../cancel.js';
 import { type FitOptions, type ModelJSON } from '../estimator.js';
 import { BayesClassifierBase, checkOption, closedFormReport } from './common.js';
@@ -22,7 +22,9 @@ export interface QDAOptions {
  * make it singular (when a variance is zero or two features are collinear) and the remedy (a template naming the
  * option to set).
  */
-export function factorClassCovariance(cov: Float64Array, p: number, what: string, remedy: (n: Naming) => string, estimator: string, option?: string): CholeskyResult {
+export function factorClassCovariance(cov: Float64Array, p: number, whatOf: string | ((n: Naming) => string), remedy: (n: Naming) => string, estimator: string, option?: string): CholeskyResult {
+  const name = typeof whatOf === 'string' ? () => whatOf : whatOf;
+  const what = name(DEFAULT_NAMING);
   try {
     return cholesky(cov, p, { what });
   } catch (e) {
@@ -33,7 +35,7 @@ export function factorClassCovariance(cov: Float64Array, p: number, what: string
       const features = degenerateFeatures(d);
       throw new DiscernError(
         'SINGULAR_COVARIANCE',
-        (n) => `${estimator}: the covariance of ${what} is not positive definite: ${describeDegeneracy(d, n, `in ${what}`)}; ${remedy(n)}`,
+        (n) => `${estimator}: the covariance of ${name(n)} is not positive definite: ${describeDegeneracy(d, n, `in ${name(n)}`)}; ${remedy(n)}`,
         { estimator, what, ...(features.length > 0 ? { feature: features[0], features } : {}), ...(option ? { option } : {}) },
         { cause: e },
       );
@@ -93,7 +95,7 @@ export class QDA extends BayesClassifierBase {
       const { scatter, sumW2 } = scat[k]!;
       const denom = totals[k]! - sumW2 / totals[k]!;
       if (!(denom > 0))
-        throw new DiscernError('TOO_FEW_SAMPLES', `QDA: class ${k} has a single row (of positive weight); its covariance is undefined — QDA needs at least 2 rows per class`, { estimator: est, class: k });
+        throw new DiscernError('TOO_FEW_SAMPLES', (n) => `QDA: ${n.class(k)} has a single row (of positive weight); its covariance is undefined — QDA needs at least 2 rows per class`, { estimator: est, class: k });
       const rank = scatterRank(scatter, p, this.tol);
       if (rank < p) {
         if (r === 0) {
@@ -105,7 +107,7 @@ export class QDA extends BayesClassifierBase {
           throw new DiscernError(
             'SINGULAR_COVARIANCE',
             (n) =>
-              `QDA: the covariance of class ${k} is singular (rank ${rank} of ${p} at tol ${this.tol}): ${describeDegeneracy(d, n, `in class ${k}`, rows, p)}; set ${n.option('regParam')} (e.g. 0.01) to shrink it toward the identity${features.length > 0 ? `, or remove ${features.length === 1 ? n.feature(features[0]!) : 'one of those features'}` : ''}`,
+              `QDA: the covariance of ${n.class(k)} is singular (rank ${rank} of ${p} at tol ${this.tol}): ${describeDegeneracy(d, n, `in ${n.class(k)}`, rows, p)}; set ${n.option('regParam')} (e.g. 0.01) to shrink it toward the identity${features.length > 0 ? `, or remove ${features.length === 1 ? n.feature(features[0]!) : 'one of those features'}` : ''}`,
             { estimator: est, class: k, rank, features: p, option: 'regParam', ...(features.length > 0 ? { feature: features[0], degenerateFeatures: features } : {}) },
           );
         }
@@ -127,7 +129,7 @@ export class QDA extends BayesClassifierBase {
     this.means_ = means;
     this.covs = covs;
     this.priors_ = priors;
-    this.chol = covs.map((c, k) => factorClassCovariance(c, p, `class ${k}`, (n) => `set ${n.option('regParam')} (e.g. 0.01), or remove the feature`, 'QDA', 'regParam'));
+    this.chol = covs.map((c, k) => factorClassCovariance(c, p, (n) => n.class(k), (n) => `set ${n.option('regParam')} (e.g. 0.01), or remove the feature`, 'QDA', 'regParam'));
     this.logDets = Float64Array.from(this.chol.map(logDetFromCholesky));
   }
 

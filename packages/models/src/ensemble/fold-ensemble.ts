@@ -62,7 +62,7 @@ function reindexed(e: unknown, fold: number, rows: ArrayLike<number>, cols: Arra
   if (!isDiscernError(e) || !e.renamable) return e;
   return new DiscernError(
     e.code,
-    (n) => `fold ${fold}: ${e.renamed({ row: (i) => n.row(rows[i] ?? i), feature: (j) => n.feature(cols ? (cols[j] ?? j) : j), option: n.option }).message}`,
+    (n) => `fold ${fold}: ${e.renamed({ row: (i) => n.row(rows[i] ?? i), feature: (j) => n.feature(cols ? (cols[j] ?? j) : j), class: n.class, option: n.option }).message}`,
     { ...e.context, fold },
   );
 }
