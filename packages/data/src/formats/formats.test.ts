@@ -194,6 +194,23 @@ describe('formats, several files, globs', () => {
     const g = await discernErrorAsync(() => expandPaths(['sig_*.parquet'], dir, 'data.train'));
     expect(g.message).toContain(`the pattern "sig_*.parquet" (data.train) matches no file in ${dir}`);
   });
+
+  it('a CSV file and a Parquet file of one role: only the columns asked for are compared (a Parquet file reads only those)', async () => {
+    const csv = join(dir, 'mixed.csv');
+    writeFileSync(csv, 'x,unused,label\n1,9,a\n2,9,b\n');
+    const pq = await writeFile(join(dir, 'mixed.parquet'), { x: Float64Array.from([3]), unused: Float64Array.from([9]), label: ['b'] });
+    for (const order of [[csv, pq], [pq, csv]]) {
+      const t = await readTables(order, { columns: ['x', 'label'] });
+      expect(t.columns.map((c) => c.name)).toEqual(['x', 'label']);
+      expect(t.nRows).toBe(3);
+    }
+    expect([...(await readTables([csv, pq], { columns: ['x', 'label'] })).columns[0]!.numeric!]).toEqual([1, 2, 3]);
+    // a column asked for that one file lacks is still named
+    const other = join(dir, 'mixed-other.csv');
+    writeFileSync(other, 'z,label\n1,a\n');
+    const e = await discernErrorAsync(() => readTables([pq, other], { columns: ['x', 'label'] }));
+    expect(e.message).toContain(`${other} has no column 'x' that ${pq} has`);
+  });
 });
 
 describe('ROOT TTrees', () => {

@@ -11,6 +11,7 @@ import { columnLabel, listNames } from '../csv/cells.js';
 import { type CsvOptions, readCsvFile } from '../csv/parse.js';
 import { readCsvTables } from '../csv/stream.js';
 import { type ArrayColumn } from '../expr/evaluate.js';
+import { projectTable } from '../prepare.js';
 import { type Column, type Table, type TablePart, numericColumn, textColumn } from '../table.js';
 import { readParquetBatches, readParquetSync } from './parquet.js';
 import { readRootTable } from './root.js';
@@ -185,8 +186,18 @@ export async function readTables(paths: readonly string[], options: ReadTableOpt
     const { source: _s, ...rest } = options;
     tables.push(await readTableFile(p, rest));
   }
-  checkSameColumns(tables);
-  return concatRows(tables, tables.map((t) => t.source).join(', '), true);
+  return concatFiles(tables, options.columns);
+}
+
+/**
+ * Files read as one table. With `columns` (the names a config uses), only those are compared and kept: a CSV file
+ * is parsed whole while Parquet and ROOT files read just the columns asked for, so a column nobody uses must not make
+ * a CSV and a Parquet copy of the same data differ.
+ */
+function concatFiles(tables: Table[], columns: readonly string[] | undefined): Table {
+  const parts = columns ? tables.map((t) => projectTable(t, columns)) : tables;
+  checkSameColumns(parts);
+  return concatRows(parts, parts.map((t) => t.source).join(', '), true);
 }
 
 /**
@@ -203,9 +214,10 @@ export function readTablesSync(paths: readonly string[], options: ReadTableOptio
     return readCsvFile(path, { ...options, source: src });
   };
   if (paths.length === 1) return one(paths[0]!, options.source);
-  const tables = paths.map((p) => one(p));
-  checkSameColumns(tables);
-  return concatRows(tables, tables.map((t) => t.source).join(', '), true);
+  return concatFiles(
+    paths.map((p) => one(p)),
+    options.columns,
+  );
 }
 
 /** Every table has the first one's columns (and array columns); a difference is DATA_INVALID naming the file and column. */
