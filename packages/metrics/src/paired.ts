@@ -189,7 +189,7 @@ class RankedClassifier {
     if (!(P > 0) || !(N > 0)) {
       throw new DiscernError('DATA_INVALID', `${this.what}: the total weight of the ${P > 0 ? 'negative' : 'positive'} class is ${P > 0 ? N : P}; it must be positive`, { totalPositive: P, totalNegative: N });
     }
-    const area = new TrapezoidArea();
+    const area = TrapezoidArea.forRoc(weight);
     const at = new CurveInterpolator(targets, 'min');
     area.push(0 / N, 0 / P);
     at.push(0 / P, 0 / N);

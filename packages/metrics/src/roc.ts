@@ -20,9 +20,9 @@ export interface BinaryOptions {
 }
 
 export interface RocCurve {
-  /** False-positive rate (background efficiency εB), non-decreasing. */
+  /** False-positive rate (background efficiency εB), non-decreasing (when no weight is negative; see rocAuc). */
   fpr: Float64Array;
-  /** True-positive rate (signal efficiency εS), non-decreasing. */
+  /** True-positive rate (signal efficiency εS), non-decreasing (when no weight is negative; see rocAuc). */
   tpr: Float64Array;
   /** Decreasing; thresholds[0] = +Infinity. */
   thresholds: Float64Array;
@@ -243,6 +243,10 @@ export function rocCurvePoints(yTrue: ArrayLike<number>, score: ArrayLike<number
 /**
  * The trapezoidal area under a polyline given point by point, with auc()'s checks (finite points, monotone x); the
  * area of a non-increasing x comes out positive, as sklearn.metrics.auc.
+ *
+ * `signed`: the points are a ROC curve in sweep order (from threshold +Infinity down) whose x need not be monotone,
+ * as with negative event weights; the area is then the sum of the signed trapezoids in that order, with no
+ * monotonicity check and no sign flip. See rocAuc for why that sum is the weighted AUC.
  */
 export class TrapezoidArea {
   private n = 0;
@@ -251,6 +255,16 @@ export class TrapezoidArea {
   private s = 0;
   private up = true;
   private down = true;
+
+  constructor(private readonly signed = false) {}
+
+  /**
+   * The area of a ROC curve walked in sweep order: signed when a weight is negative (the curve may then turn back),
+   * checked monotone otherwise (with weights ≥ 0 the cumulative rates cannot decrease, so a turn is a bug).
+   */
+  static forRoc(weights: ArrayLike<number> | undefined): TrapezoidArea {
+    return new TrapezoidArea(hasNegativeWeight(weights));
+  }
 
   push(x: number, y: number): void {
     const i = this.n++;
@@ -266,6 +280,7 @@ export class TrapezoidArea {
 
   value(): number {
     if (this.n < 2) throw new DiscernError('INVALID_ARGUMENT', `auc needs at least 2 points, got ${this.n}`, { n: this.n });
+    if (this.signed) return this.s;
     if (!this.up && !this.down) throw new DiscernError('INVALID_ARGUMENT', 'auc: x is neither non-decreasing nor non-increasing', {});
     return this.up ? this.s : -this.s;
   }
@@ -284,10 +299,28 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return area.value();
 }
 
-/** Area under the ROC curve (trapezoid over the exact-tie curve), weighted when weights are given. */
+/** Whether any weight is negative (undefined: unit weights). */
+export function hasNegativeWeight(weights: ArrayLike<number> | undefined): boolean {
+  if (weights === undefined) return false;
+  for (let i = 0; i < weights.length; i++) if (weights[i]! < 0) return true;
+  return false;
+}
+
+/**
+ * Area under the ROC curve (trapezoid over the exact-tie curve), weighted when weights are given.
+ *
+ * Negative weights (e.g. NLO Monte Carlo events) are accepted as long as each class's total weight is positive (a
+ * non-positive total is a DATA_INVALID error). The ROC is then still the cumulative weighted signal and background
+ * fractions passed as the threshold falls, but a negative-weight event moves the curve back, so it need not be
+ * monotone and may leave [0, 1]². Its area is taken as the sum of signed trapezoids in threshold order, which is
+ * exactly the weighted Mann–Whitney statistic Σ_{i∈S, j∈B} w_i w_j ([s_i > s_j] + ½[s_i = s_j]) / (W_S W_B): each
+ * trapezoid between two consecutive thresholds is Δfpr·(tpr_before + tpr_after)/2, i.e. the background weight of
+ * the tie group times the signal weight above it plus half the signal weight tied with it. With weights ≥ 0 the
+ * curve is monotone and that check is kept.
+ */
 export function rocAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BinaryOptions = {}): number {
   const input = binaryInput(yTrue, score, options);
-  const area = new TrapezoidArea();
+  const area = TrapezoidArea.forRoc(input.weights);
   forEachRocPoint(input, orderOf(input.score, options.order), 'ROC AUC', (x, y) => area.push(x, y));
   return area.value();
 }
@@ -342,7 +375,9 @@ export function rocAucOvr(yTrue: ArrayLike<number>, proba: DenseMatrix, options:
   for (let c = 0; c < K; c++) {
     for (let i = 0; i < proba.rows; i++) col[i] = proba.data[i * K + c]!;
     const curve = rocFromInput(binaryInput(labels, col, { posLabel: c, ...(options.weights ? { weights: options.weights } : {}) }), `one-vs-rest AUC of class ${c}`);
-    s += auc(curve.fpr, curve.tpr);
+    const area = TrapezoidArea.forRoc(options.weights);
+    for (let k = 0; k < curve.fpr.length; k++) area.push(curve.fpr[k]!, curve.tpr[k]!);
+    s += area.value();
   }
   return s / K;
 }

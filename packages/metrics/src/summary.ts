@@ -157,7 +157,7 @@ export function summarizeClassification(input: SummaryInput): ClassificationSumm
     const roc = binaryInput(y, pPos!, { posLabel: pos, ...wopt });
     // The requested FPRs, parsed before the walk (an unparsable one is reported after it, as when the curve came first).
     const targets = (input.fprs ?? []).map((s) => Number(s));
-    const area = new TrapezoidArea();
+    const area = TrapezoidArea.forRoc(roc.weights);
     const at = new CurveInterpolator(targets, 'max');
     forEachRocPoint(roc, orderOf(roc.score, input.order), 'ROC', (x, yv) => {
       area.push(x, yv);
