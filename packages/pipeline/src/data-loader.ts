@@ -320,6 +320,12 @@ function prepare(config: PipelineConfig, table: Table, sample?: { cut?: ConfigEx
       throw e;
     }
     undecided += r.undecided;
+    // a sample that loses every event is reported by loadSamples, naming the sample and both cuts
+    if (!sample && r.rows.length === 0 && before.nRows > 0)
+      throw config.error(
+        cut.path,
+        `the cut ${JSON.stringify(cut.parsed.text)} passes on none of the ${before.nRows.toLocaleString('en-US')} rows${cut === cuts[0] ? '' : ' left by the cuts before it'} of ${before.source}${r.undecided > 0 ? ` (${r.undecided.toLocaleString('en-US')} could not be decided: missing values)` : ''}; loosen the cut or check the data`,
+      );
     t = subsetTable(before, r.rows);
     rows = rows === undefined ? r.rows : composeRows(rows, r.rows);
   }
@@ -611,13 +617,17 @@ function concatDatasets(parts: readonly Dataset[], source: string): Dataset {
   const p = first.X.cols;
   const X = new Float64Array(rows * p);
   const y = new Int32Array(rows);
-  const weights = first.weights ? new Float64Array(rows) : undefined;
+  // weighted when any sample is: a sample without a weight (and without data.weight) counts each event once
+  const weights = parts.some((part) => part.weights) ? new Float64Array(rows) : undefined;
   const rowIndex = new Int32Array(rows);
   let at = 0;
   for (const part of parts) {
     X.set(part.X.data, at * p);
     y.set(part.y, at);
-    if (weights) weights.set(part.weights!, at);
+    if (weights) {
+      if (part.weights) weights.set(part.weights, at);
+      else weights.fill(1, at, at + part.X.rows);
+    }
     for (let k = 0; k < part.X.rows; k++) rowIndex[at + k] = at + k;
     at += part.X.rows;
   }

@@ -121,6 +121,27 @@ export const dataSchema = dataShape
     for (const name of Object.keys(d.define ?? {}))
       if (!DEFINE_NAME.test(name))
         ctx.addIssue({ code: 'custom', path: ['define', name], message: `a derived column is named with letters, digits, "_" and "." (starting with a letter or "_"), got ${JSON.stringify(name)}`, input: name });
+    // defines are computed in order: each may use the file's columns and the defines above it
+    const defines = Object.entries(d.define ?? {});
+    defines.forEach(([name, text], i) => {
+      let used: readonly string[];
+      try {
+        used = parseExpression(text).columns;
+      } catch {
+        return; // a syntax error is reported at this key already
+      }
+      for (const c of new Set(used)) {
+        const j = defines.findIndex(([n]) => n === c);
+        if (j === i) ctx.addIssue({ code: 'custom', path: ['define', name], message: `${name} uses itself; a derived column is computed from the file's columns and the defines above it`, input: undefined });
+        else if (j > i)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['define', name],
+            message: `uses ${c}, which is defined after it (data.define.${c}); defines are computed in order, each from the file's columns and the defines above it: move ${c} above ${name}`,
+            input: undefined,
+          });
+      }
+    });
     if (d.samples !== undefined) {
       for (const k of ['source', 'train', 'test', 'rows'] as const)
         if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `give either samples or ${k}, not both: samples name their files themselves`, input: d[k] });

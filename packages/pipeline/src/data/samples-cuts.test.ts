@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { runConfig, runError } from '../steps/steps.test-helpers.js';
+
+// Samples, cuts and defines as a hostile user writes them: weights on some samples only, a cut that keeps nothing,
+// defines in the wrong order. Each either works as documented or is a config error at its key.
+
+/** n events of one class: x, y on a grid, w = 2 on every event. */
+function sample(n: number, shift: number): string {
+  const lines = ['x,y,w'];
+  for (let i = 0; i < n; i++) lines.push(`${(i % 10) + shift},${Math.floor(i / 10) % 7},2`);
+  return `${lines.join('\n')}\n`;
+}
+const FILES = { 'sig.csv': sample(40, 1), 'bkg.csv': sample(60, 0) };
+type Flow = { name: string; read: number; passed: number; weightedPassed: number; train: number; test: number; weightedTrain: number; weightedTest: number };
+const flowOf = (manifest: Record<string, unknown>) => (manifest['data'] as { cutflow: Flow[] }).cutflow;
+
+describe('samples with a weight on some of them', () => {
+  it.each([
+    ['the first', 0],
+    ['a later', 1],
+  ])('a weight on %s sample only: the others weigh 1 an event, and the fit and the figures are weighted', async (_, k) => {
+    const weighted = ['', ''];
+    weighted[k] = ', weight: "w * 50"';
+    const yaml = `name: w
+seed: 3
+data:
+  samples:
+    - { name: s, path: sig.csv, class: sig${weighted[0]} }
+    - { name: b, path: bkg.csv, class: bkg${weighted[1]} }
+  positive: sig
+  features: [x, y]
+steps:
+  - fit: { model: logistic }
+  - evaluate: {}
+`;
+    const r = await runConfig(yaml, FILES);
+    const flow = flowOf(r.manifest);
+    const [w, one] = k === 0 ? [flow[0]!, flow[1]!] : [flow[1]!, flow[0]!];
+    // every event of the weighted sample weighs w · 50 = 100; the other's 1
+    expect(w.weightedPassed).toBe(100 * w.passed);
+    expect(w.weightedTrain + w.weightedTest).toBe(100 * w.passed);
+    expect(w.weightedTrain).toBe(100 * w.train);
+    expect(one.weightedPassed).toBe(one.passed);
+    expect(one.weightedTrain).toBe(one.train);
+    const train = (r.metrics['model'] as { train: { n: number; weighted: boolean } }).train;
+    expect(train.weighted).toBe(true);
+  });
+
+  it('samples with roles, the weight on the first only', async () => {
+    const yaml = `name: w
+seed: 3
+data:
+  samples:
+    - { name: s, path: sig.csv, class: sig, role: train, weight: 3 }
+    - { name: b, path: bkg.csv, class: bkg, role: train }
+    - { name: s2, path: sig.csv, class: sig, role: test }
+    - { name: b2, path: bkg.csv, class: bkg, role: test }
+  positive: sig
+  features: [x, y]
+steps:
+  - fit: { model: logistic }
+  - evaluate: {}
+`;
+    const r = await runConfig(yaml, FILES);
+    const flow = flowOf(r.manifest);
+    expect(flow.map((f) => [f.name, f.weightedTrain, f.weightedTest])).toEqual([
+      ['s', 120, 0],
+      ['b', 60, 0],
+      ['s2', 0, 40],
+      ['b2', 0, 60],
+    ]);
+  });
+});
+
+describe('cuts and defines', () => {
+  it('a data.cut that keeps no event is a config error at data.cut saying so, not a missing-value message', async () => {
+    const e = await runError('name: c\ndata:\n  source: sig.csv\n  label: w\n  cut: "x > 1000"\nsteps:\n  - fit: { model: logistic }\n', FILES);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/^data\.cut: the cut "x > 1000" passes on none of the 40 rows of .*sig\.csv; loosen the cut or check the data \(c\.yaml:5:8\)$/);
+  });
+
+  it('a second cut that removes the rest says so', async () => {
+    const yaml = 'name: c\ndata:\n  samples:\n    - { path: sig.csv, class: s }\n    - { path: bkg.csv, class: b, cut: "x > 100" }\n  cut: "y < 3"\nsteps:\n  - fit: { model: logistic }\n';
+    const e = await runError(yaml, FILES);
+    expect(e.message).toContain('the cuts remove every event of sample "bkg"');
+  });
+
+  it.each([
+    ['a later define', '    a: "b + 1"\n    b: "x * 2"\n', /uses b, which is defined after it \(data\.define\.b\).*move b above a → at data\.define\.a/s],
+    ['two defines using each other', '    a: "b + 1"\n    b: "a + 1"\n', /uses b, which is defined after it/],
+    ['itself', '    a: "a + 1"\n', /a uses itself/],
+  ])('a define that uses %s is refused when the config is read (validate says it)', async (_, defines, message) => {
+    const e = await runError(`name: d\ndata:\n  source: sig.csv\n  label: w\n  define:\n${defines}steps:\n  - fit: { model: logistic }\n`, FILES);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(message);
+  });
+});
