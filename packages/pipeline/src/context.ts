@@ -5,6 +5,7 @@ import { type Calibration, type Classifier, type Estimator, type ModelKind, type
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
 import { type RunDataset } from './datasets.js';
+import { type RunView } from './report/view.js';
 
 /** A fitted model with everything needed to apply it to raw feature rows of a data file. */
 export interface FittedModel {
@@ -53,7 +54,12 @@ export type LogFn = (line: string) => void;
 export class RunContext {
   private readonly datasetMap = new Map<string, RunDataset>();
   readonly models = new Map<string, FittedModel>();
-  private readonly scoreCache = new Map<string, Promise<ScoreSet>>();
+  /**
+   * Scores by dataset object, then by model and name: a dataset replaced under its name (a split into the same name,
+   * a standardisation) is a new object, so its scores are new, while a report of an earlier step still finds those
+   * of the rows it was given.
+   */
+  private readonly scoreCache = new WeakMap<RunDataset, Map<string, Promise<ScoreSet>>>();
   /** Standardisation fitted by a `standardize` step; models fitted afterwards carry it. */
   standardizer: Standardizer | undefined;
   /** Lines for the terminal summary. */
@@ -100,8 +106,34 @@ export class RunContext {
 
   setDataset(name: string, ds: RunDataset): void {
     this.datasetMap.set(name, ds);
-    // Scores of a dataset that changed (a split into the same name, a standardisation) are stale.
-    for (const key of this.scoreCache.keys()) if (key.endsWith(`\0${name}`)) this.scoreCache.delete(key);
+  }
+
+  /**
+   * What a step's report may read, with the datasets (and standardisation) as they stand now, when the step has
+   * run: a later step that replaces a dataset under its name (a split into the same name, a standardisation) does
+   * not change the labels, rows or scores the report of this one sees.
+   */
+  view(): RunView {
+    const datasets = new Map(this.datasetMap);
+    const dataset = (name: string): RunDataset => {
+      const d = datasets.get(name);
+      if (!d) throw this.missing('dataset', name, [...datasets.keys()]);
+      return d;
+    };
+    return {
+      config: this.config,
+      models: this.models,
+      standardizer: this.standardizer,
+      dataset,
+      hasDataset: (name) => datasets.has(name),
+      sameDataset: (a, b) => {
+        const x = datasets.get(a);
+        return x !== undefined && x === datasets.get(b);
+      },
+      datasetNames: () => [...datasets.keys()],
+      fittedModel: (name) => this.fittedModel(name),
+      scores: (model, name) => this.scoresOf(model, name, dataset(name)),
+    };
   }
 
   /**
@@ -152,13 +184,18 @@ export class RunContext {
    * matrix.
    */
   scores(model: string, dataset: string): Promise<ScoreSet> {
+    return this.scoresOf(model, dataset, this.dataset(dataset));
+  }
+
+  private scoresOf(model: string, dataset: string, ds: RunDataset): Promise<ScoreSet> {
     const key = `${model}\0${dataset}`;
-    let p = this.scoreCache.get(key);
+    let cache = this.scoreCache.get(ds);
+    if (!cache) this.scoreCache.set(ds, (cache = new Map()));
+    let p = cache.get(key);
     if (!p) {
       const fitted = this.classifier(model);
       const est = fitted.estimator;
       const calibration = fitted.calibration;
-      const ds = this.dataset(dataset);
       p = (async () => {
         let proba: Float64Array | undefined;
         let K = 0;
@@ -178,9 +215,9 @@ export class RunContext {
         }
         return { model, dataset, proba: proba ?? new Float64Array(0), nClasses: K };
       })();
-      this.scoreCache.set(key, p);
+      cache.set(key, p);
       // A failed scoring is not cached: the error reaches the step that asked.
-      p.catch(() => this.scoreCache.delete(key));
+      p.catch(() => cache.delete(key));
     }
     return p;
   }

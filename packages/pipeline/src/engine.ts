@@ -285,7 +285,8 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
         setAt(metrics, key, result);
         for (const [k, v] of figureKinds(step.result, result, key)) figures.set(k, v);
       }
-      outcomes.push({ step, params: entry.params, result, index: entry.index });
+      // the report of the step sees the datasets as the step left them, whatever later steps replace
+      outcomes.push({ step, params: entry.params, result, index: entry.index, view: ctx.view() });
       timings.push({ index: entry.index, step: entry.name, ms: performance.now() - ts });
     }
     artifacts.writeJson('metrics.json', metrics);

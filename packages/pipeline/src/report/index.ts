@@ -1,8 +1,10 @@
 import { isAbsolute, join, relative } from 'node:path';
 import type { ReportPlot, ReportSection, ReportTable } from '@discern/report';
+import { isDiscernError } from '@discern/core';
 import { type RunContext } from '../context.js';
 import { type LoadedData } from '../data-loader.js';
 import { type AnyStep, type StepReport } from '../step.js';
+import { type RunView } from './view.js';
 import { environmentVersions } from '../versions.js';
 import { drawPlots } from './plots.js';
 import { flatten } from './tables.js';
@@ -13,6 +15,8 @@ export interface StepOutcome {
   readonly params: unknown;
   readonly result: unknown;
   readonly index: number;
+  /** The run as the step left it (RunContext.view()); the report reads that, not the end of the run. */
+  readonly view?: RunView;
 }
 
 export interface ReportContext {
@@ -125,7 +129,14 @@ async function stepSections(ctx: RunContext, outcomes: readonly StepOutcome[]): 
   for (const o of outcomes) {
     if (o.step.report) {
       ctx.step = { index: o.index, name: o.step.name };
-      const s = await o.step.report(o.result, ctx, o.params);
+      let s: StepReport | undefined;
+      try {
+        s = await o.step.report(o.result, o.view ?? ctx, o.params);
+      } catch (e) {
+        // as a step's own failure: say whose section failed
+        if (isDiscernError(e) && e.code !== 'INTERRUPTED') throw e.prefixed(`the report of step ${o.index + 1} (${o.step.name}): `, { step: o.step.name, index: o.index });
+        throw e;
+      }
       if (s) out.push(s);
     } else if (o.result !== undefined) {
       out.push({ title: 'Other results', tables: [{ caption: `step ${o.index + 1} (${o.step.name})`, columns: ['quantity', 'value'], rows: flatten(o.result) }] });
