@@ -89,6 +89,32 @@ describe('discern score of a ROOT tree', () => {
     // float32 in the exported graph: the decisions agree with the run's float64 model on these rows
     expect(res.metrics.accuracy).toBeCloseTo(inRun.model.train.accuracy, 3);
   }, 120_000);
+
+  it('--define and --cut: a model on a derived column and a preselection scores the raw tree as the run read it', async () => {
+    const d = tempDir();
+    const cfg = join(d, 'm.yaml');
+    const M = 'sqrt((E1+E2)^2 - (px1+px2)^2 - (py1+py2)^2 - (pz1+pz2)^2)';
+    const cut = 'abs(eta1) < 2.4 && abs(eta2) < 2.4';
+    writeFileSync(
+      cfg,
+      `name: m\nseed: 3\ndata:\n  source: ${JSON.stringify(join(DATA, 'uproot-Zmumu.root'))}\n  define: { M_calc: "${M}", os: "Q1 * Q2 < 0" }\n  cut: "${cut}"\n  label: os\n  positive: 1\n  features: [pt1, pt2, M_calc]\n  split: none\nsteps:\n  - fit: { model: logistic }\n  - evaluate: {}\n  - export: { onnx: model.onnx }\nreport: { plots: false }\n`,
+    );
+    const r = await discern(['run', cfg, '--out', join(d, 'run')]);
+    expect(r.code, r.stderr).toBe(0);
+    const inRun = JSON.parse(readFileSync(join(d, 'run', 'metrics.json'), 'utf8')) as { model: { train: { n: number; auc: number } } };
+    const args = ['score', '--model', join(d, 'run', 'model.onnx'), '--data', join(DATA, 'uproot-Zmumu.root')];
+    const s = await discern([...args, '--define', `M_calc=${M}`, '--define', 'os=Q1 * Q2 < 0', '--cut', cut, '--label', 'os', '--json']);
+    expect(s.code, s.stderr).toBe(0);
+    const res = JSON.parse(s.stdout) as { rows: number; metrics: { auc: number } };
+    expect(res.rows).toBe(inRun.model.train.n);
+    expect(res.metrics.auc).toBeCloseTo(inRun.model.train.auc, 4);
+    // without the define the model's input is not in the file; a malformed --define is refused before any work
+    const bad = [await discern(args), await discern([...args, '--define', 'M_calc']), await discern([...args, '--drop-undecided'])];
+    bad.forEach((b, i) => expectUserError(b, ['ONNX_SHAPE_MISMATCH', 'INVALID_ARGUMENT', 'INVALID_ARGUMENT'][i]!));
+    expect(bad[0]!.stderr).toContain('has no column M_calc');
+    expect(bad[1]!.stderr).toContain('--define expects NAME=EXPRESSION');
+    expect(bad[2]!.stderr).toContain('--drop-undecided needs --cut');
+  }, 120_000);
 });
 
 describe('discern init on every format', () => {

@@ -18,6 +18,10 @@
  * `probabilities`, `output_probability`, `probability` or `proba`; else an [N] or [N,1] output named `score`,
  * `probability` or `output` (or the only float output) whose values lie in [0,1], read as P(class 1) of two classes.
  *
+ * Derived columns and a preselection (`define`, `cut`: a config's data.define and data.cut) are computed on each
+ * batch as it is read, before the model sees it: the model's inputs and the label may name a derived column, and only
+ * the rows that pass the cut are scored, written and evaluated.
+ *
  * Which label value is which class: the model's class names (`classes`, else its metadata `classes`), the value of
  * class k being the k-th name; for a model that names none, `positive` (two classes: that value is class 1, the
  * one other value in the file class 0); else the labels must be class indices 0..K−1.
@@ -32,17 +36,21 @@ import {
   ParquetStreamWriter,
   encodeRowGroup,
   type Table,
+  applyDefines,
   columnsByName,
   csvRow,
+  cutRows,
   formatOf,
   locate,
   parquetInfo,
   parseCsv,
+  parseExpression,
   planCsvRanges,
   readCsvBatches,
   readTableBatches,
   rootTreeInfo,
   strictNumber,
+  subsetTable,
 } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
 import { DiscernError, type ErrorContext, type MessageTemplate, ioError, isDiscernError, quote, writeFileAtomicAsync } from '@discern/core';
@@ -93,10 +101,26 @@ export interface ScoreOptions {
   readonly threads?: number;
   /** With threads: the least bytes of a CSV file read by one thread (default 4 MiB; smaller only to test the split). */
   readonly splitBytes?: number;
+  /**
+   * Derived columns, computed in order on every batch from the file's columns and the ones before (a config's
+   * data.define, in the same expression language): the model's inputs and the label may name them.
+   */
+  readonly define?: readonly ScoreDefinition[];
+  /** A preselection (a config's data.cut): only the rows where it holds are scored, written and evaluated. */
+  readonly cut?: string;
+  /** A row whose cut reads a missing value: an error (default), dropped, or kept. */
+  readonly cutMissing?: 'error' | 'drop' | 'keep';
+}
+
+/** A derived column: its name, its expression, and how messages name it (default `define NAME`). */
+export interface ScoreDefinition {
+  readonly name: string;
+  readonly expression: string;
+  readonly what?: string;
 }
 
 /** The option names messages use (n.option(name)), for a caller that renames them. */
-export const SCORE_OPTION_NAMES = ['model', 'data', 'format', 'tree', 'features', 'label', 'positive', 'classes', 'out', 'device', 'batch', 'inputMap', 'fprs'] as const;
+export const SCORE_OPTION_NAMES = ['model', 'data', 'format', 'tree', 'features', 'label', 'positive', 'classes', 'out', 'device', 'batch', 'inputMap', 'fprs', 'define', 'cut', 'cutMissing'] as const;
 export type ScoreOptionName = (typeof SCORE_OPTION_NAMES)[number];
 
 export interface ScoreTimings {
@@ -266,6 +290,24 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
     if (cut > 0) text = text.slice(0, cut + 1);
   }
   return parseCsv(text, { source: path });
+}
+
+/**
+ * The names `define` adds and the file's columns its expressions and the cut read (parsed here, so a syntax error is
+ * told before any row is read); a derived name that is a column of the file already is refused.
+ */
+function derivedColumns(o: ScoreOptions, fileColumns: readonly string[]): { names: string[]; sources: string[]; prepared: boolean } {
+  const names: string[] = [];
+  const sources = new Set<string>();
+  for (const d of o.define ?? []) {
+    const what = d.what ?? `define ${d.name}`;
+    if (fileColumns.includes(d.name) || names.includes(d.name))
+      throw optionError('DATA_INVALID', 'define', () => `${what} would replace the column ${quote(d.name)} of ${dataFiles(o).join(', ')}; give the derived column another name`, { column: d.name });
+    for (const c of parseExpression(d.expression, what).columns) if (!names.includes(c)) sources.add(c);
+    names.push(d.name);
+  }
+  if (o.cut !== undefined) for (const c of parseExpression(o.cut, 'the cut').columns) if (!names.includes(c)) sources.add(c);
+  return { names, sources: [...sources], prepared: names.length > 0 || o.cut !== undefined };
 }
 
 /** The columns the options name, against the file's header. */
@@ -654,19 +696,35 @@ interface BatchOptions {
   readonly missing: 'error' | 'keep';
   readonly label?: string | undefined;
   readonly tree?: string | undefined;
+  readonly define?: readonly ScoreDefinition[] | undefined;
+  readonly cut?: string | undefined;
+  readonly cutMissing?: 'error' | 'drop' | 'keep' | undefined;
+  /** With define or cut: the file's columns to read (the sources of the derived ones instead of them). */
+  readonly read?: readonly string[] | undefined;
+}
+
+/** A batch's table after the derived columns and the cut (as the run's data.define and data.cut). */
+function prepareBatch(table: Table, o: BatchOptions): Table {
+  let t = table;
+  if (o.define && o.define.length > 0) t = applyDefines(t, o.define.map((d) => ({ name: d.name, expression: d.expression, what: d.what ?? `define ${d.name}` }))).table;
+  if (o.cut !== undefined) t = subsetTable(t, cutRows(t, o.cut, { what: 'the cut', missing: o.cutMissing ?? 'error' }).rows);
+  return t;
 }
 
 /** The rows of one data file in batches of `batch` rows (CSV streamed; Parquet one row group at a time; ROOT whole). */
 export async function* fileBatches(path: string, format: DataFormat, o: BatchOptions, rowGroups?: readonly number[], range?: CsvRange): AsyncGenerator<ScoreBatch, void, undefined> {
-  if (format === 'csv') {
+  const prepared = (o.define !== undefined && o.define.length > 0) || o.cut !== undefined;
+  // derived columns and cuts are computed on tables: a CSV file then goes through the table reader (never split in ranges)
+  if (format === 'csv' && !prepared) {
     for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}), ...(range ? { range } : {}) }))
       yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), noun: 'line', where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
     return;
   }
-  const wanted = o.label !== undefined && !o.columns.includes(o.label) ? [...o.columns, o.label] : [...o.columns];
+  const wanted = o.read ? [...o.read] : o.label !== undefined && !o.columns.includes(o.label) ? [...o.columns, o.label] : [...o.columns];
   let any = false;
-  for await (const { table } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}), ...(rowGroups ? { rowGroups } : {}) })) {
+  for await (const { table: read } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}), ...(rowGroups ? { rowGroups } : {}) })) {
     any = true;
+    const table = prepared ? prepareBatch(read, o) : read;
     const cols = numericInputs(table, o.columns, o.missing);
     const labelCol = o.label !== undefined ? columnsByName(table).get(o.label) : undefined;
     const p = cols.length;
@@ -772,6 +830,11 @@ export interface ScorerSetup {
   readonly batch: number;
   readonly missing: 'error' | 'keep';
   readonly tree?: string;
+  /** Derived columns and the cut, applied to each batch as read (see ScoreOptions); then `read` names the file's columns to read. */
+  readonly define?: readonly ScoreDefinition[];
+  readonly cut?: string;
+  readonly cutMissing?: 'error' | 'drop' | 'keep';
+  readonly read?: readonly string[];
 }
 
 /** One batch scored: its rows written out (CSV text or a Parquet row group), its probabilities and labels for the metrics. */
@@ -981,9 +1044,11 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const on: ScoreOptions & { data: string } = { ...o, data: files.join(', ') };
     // the model first, so that a data file without rows is told what the model expects
     const head = await withInput(ms, () => headOf(files[0]!, formats[0]!, o.tree));
-    const header = head.names;
+    // the derived columns are columns like the file's (numbers), after them
+    const derived = derivedColumns(o, head.names);
+    const header = [...head.names, ...derived.names];
     checkColumns(on, header);
-    const plan = planInputs(ms, header, head.numeric, on);
+    const plan = planInputs(ms, header, [...head.numeric, ...derived.names], on);
     const perRun = runRows(ms, batch);
     const columns = [...new Set(Object.values(plan).flat())];
     const where = Object.fromEntries(Object.entries(plan).map(([k, cols]) => [k, cols.map((c) => columns.indexOf(c))]));
@@ -1005,6 +1070,13 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
       batch,
       missing,
       ...(o.tree !== undefined ? { tree: o.tree } : {}),
+      ...(derived.prepared
+        ? {
+            ...(o.define ? { define: o.define } : {}),
+            ...(o.cut !== undefined ? { cut: o.cut, cutMissing: o.cutMissing ?? 'error' } : {}),
+            read: [...new Set([...columns, ...(o.label !== undefined ? [o.label] : []), ...derived.sources].filter((c) => !derived.names.includes(c)))],
+          }
+        : {}),
     };
     let rows = 0;
     let runMs = 0;
@@ -1058,7 +1130,8 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     };
 
     const threads = Math.max(1, Math.floor(o.threads ?? 1));
-    const tasks = threads > 1 ? await scoreTasks(files, formats, threads, o.splitBytes, batch) : [];
+    // a CSV file read through derived columns or a cut is not split into ranges (each task reads whole tables)
+    const tasks = threads > 1 ? await scoreTasks(files, formats, threads, derived.prepared ? Number.MAX_SAFE_INTEGER : o.splitBytes, batch) : [];
     const stream = async (write?: (chunk: string | Uint8Array) => Promise<void>) => {
       const scorer = new BatchScorer(ms, setup);
       if (tasks.length > 1) {

@@ -18,6 +18,9 @@ const OPTION_NAMES: Record<string, string> = {
   batch: '--batch',
   inputMap: '--input',
   fprs: '--fpr',
+  define: '--define',
+  cut: '--cut',
+  cutMissing: '--drop-undecided',
 };
 
 /** Rows per batch at most: a batch is held whole (rows × features, and the outputs), so a typo must not ask for GBs. */
@@ -48,6 +51,24 @@ function inputMap(specs: readonly string[]): Record<string, string[]> | undefine
     map[name] = list('--input', s.slice(eq + 1));
   }
   return map;
+}
+
+/** The name of a derived column, as data.define takes it: letters, digits, "_" and "." (a letter or "_" first). */
+const DEFINE_NAME = /^[A-Za-z_][\w.]*$/;
+
+/** `--define NAME=EXPRESSION` (repeatable) → the derived columns, in the order given. */
+function defines(specs: readonly string[]): { name: string; expression: string; what: string }[] | undefined {
+  if (specs.length === 0) return undefined;
+  const out: { name: string; expression: string; what: string }[] = [];
+  for (const s of specs) {
+    const eq = s.indexOf('=');
+    const name = eq > 0 ? s.slice(0, eq).trim() : '';
+    if (!DEFINE_NAME.test(name) || s.slice(eq + 1).trim() === '')
+      throw invalid('--define', `expects NAME=EXPRESSION (a name of letters, digits, "_" and ".", e.g. M="sqrt(E^2 - p^2)"), got ${JSON.stringify(s)}`, s);
+    if (out.some((d) => d.name === name)) throw invalid('--define', `defines ${JSON.stringify(name)} twice`, s);
+    out.push({ name, expression: s.slice(eq + 1), what: `--define ${name}` });
+  }
+  return out;
 }
 
 /** `--batch` as typed → a whole number of rows from 1 to MAX_BATCH. */
@@ -85,9 +106,30 @@ export const registerScore: RegisterCommand = (ctx) => {
     .option('--batch <n>', `rows per batch (bounded memory; at most ${MAX_BATCH})`, parseBatch, 65536)
     .option('--input <name=cols>', 'columns for one named model input (repeatable), for models with several inputs', collect, [])
     .option('--fpr <list>', 'FPRs at which to report the TPR, e.g. 0.01,0.1 (needs --label)')
+    .option('--define <name=expr>', "a derived column, as a config's data.define (repeatable, in order; the model's inputs and --label may name it)", collect, [])
+    .option('--cut <expr>', "a preselection, as a config's data.cut: only the rows where it holds are scored, written and evaluated")
+    .option('--drop-undecided', 'with --cut: drop the rows whose cut reads a missing value (default: an error naming the row)')
     .option('--json', 'print the result as JSON')
     .action(
-      async (opts: { model: string; data: string[]; format?: string; tree?: string; features?: string; label?: string; positive?: string; classes?: string; out?: string; device: string; batch: number; input: string[]; fpr?: string; json?: boolean }) => {
+      async (opts: {
+        model: string;
+        data: string[];
+        format?: string;
+        tree?: string;
+        features?: string;
+        label?: string;
+        positive?: string;
+        classes?: string;
+        out?: string;
+        device: string;
+        batch: number;
+        input: string[];
+        fpr?: string;
+        define: string[];
+        cut?: string;
+        dropUndecided?: boolean;
+        json?: boolean;
+      }) => {
         // Every option is checked before a row is read (and before onnxruntime is loaded).
         if (opts.data.length === 0) throw new DiscernError('USAGE', "required option '-d, --data <file.csv>' not specified", { option: '--data' });
         if (opts.format !== undefined && !['csv', 'parquet', 'root'].includes(opts.format))
@@ -97,6 +139,9 @@ export const registerScore: RegisterCommand = (ctx) => {
         const classes = opts.classes !== undefined ? list('--classes', opts.classes) : undefined;
         const fprs = opts.fpr !== undefined ? parseFprs(opts.fpr) : undefined;
         const map = inputMap(opts.input);
+        const define = defines(opts.define);
+        if (opts.cut !== undefined && opts.cut.trim() === '') throw invalid('--cut', 'must be an expression, got ""', opts.cut);
+        if (opts.dropUndecided && opts.cut === undefined) throw invalid('--drop-undecided', 'needs --cut (the rows it drops are those the cut cannot decide)', true);
         if (opts.label === undefined)
           for (const [given, option] of [[opts.positive, '--positive'], [opts.fpr, '--fpr']] as const)
             if (given !== undefined) throw invalid(option, 'needs --label (the column of true classes the metrics compare with)', given);
@@ -130,6 +175,8 @@ export const registerScore: RegisterCommand = (ctx) => {
             batch: opts.batch,
             ...(map ? { inputMap: map } : {}),
             ...(fprs ? { fprs } : {}),
+            ...(define ? { define } : {}),
+            ...(opts.cut !== undefined ? { cut: opts.cut, cutMissing: opts.dropUndecided ? 'drop' : 'error' } : {}),
             // worker threads only when asked for (--threads, DISCERN_THREADS): each adds an isolate and a session in
             // memory (~70 MB), and one thread keeps a 2,000,000-row file under 300 MB (docs/benchmarks.md)
             ...(threadsOf(ctx) !== undefined ? { threads: threadsOf(ctx)! } : {}),

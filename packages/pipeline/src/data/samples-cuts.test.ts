@@ -95,3 +95,28 @@ describe('cuts and defines', () => {
     expect(e.message).toMatch(message);
   });
 });
+
+describe('the score step reads its files through data.define and data.cut, as the run read its own data', () => {
+  it('an exported model whose input is a derived column scores the passing rows of the source file', async () => {
+    const rows = ['x,y,label'];
+    for (let i = 0; i < 200; i++) rows.push(`${(i % 20) / 4},${Math.floor(i / 20)},${(i % 20) / 4 + Math.floor(i / 20) / 3 > 3 ? 'b' : 'a'}`);
+    const yaml = `name: s
+seed: 5
+data:
+  source: d.csv
+  label: label
+  define: { z: "x + y / 3" }
+  cut: "y < 8"
+  features: [z, x]
+steps:
+  - fit: { model: logistic }
+  - export: { onnx: m.onnx }
+  - score: { onnx: m.onnx }
+`;
+    const r = await runConfig(yaml, { 'd.csv': `${rows.join('\n')}\n` });
+    const score = r.metrics['onnx'] as { rows: number; metrics: { n: number } };
+    // the cut keeps y = 0..7: 8 of the 10 values of y, 20 rows each
+    expect(score.rows).toBe(160);
+    expect(score.metrics.n).toBe(160);
+  });
+});

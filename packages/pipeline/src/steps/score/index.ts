@@ -19,8 +19,9 @@ const scoreResultSchema = z.strictObject({
 });
 
 /**
- * Scores a CSV file with any ONNX model — one exported earlier in this run, or a file made by any other tool —
- * streaming it in batches, and evaluates the scores when the file has a label column.
+ * Scores data files with any ONNX model — one exported earlier in this run, or a file made by any other tool —
+ * streaming them in batches through the config's derived columns (data.define) and preselection (data.cut), as the
+ * run's own data, and evaluates the scores when the files have a label column.
  */
 export const scoreStep = defineStep({
   name: 'score',
@@ -31,7 +32,7 @@ export const scoreStep = defineStep({
     data: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
-      .describe('the data to score, relative to the config: a CSV (.csv.gz too), Parquet or ROOT file, or a list of files and globs; default: the test data, or the source data'),
+      .describe('the data to score, relative to the config: a CSV (.csv.gz too), Parquet or ROOT file, or a list of files and globs, read through data.define and data.cut; default: the test data, or the source data'),
     format: z.enum(['csv', 'parquet', 'root']).optional().describe('the format of the data when the extension says nothing (default: data.format)'),
     tree: z.string().min(1).optional().describe('ROOT: the tree (default: data.tree, or the only tree of the file)'),
     output: z.enum(['csv', 'parquet']).default('csv').describe('the format of scores/<name>.csv or scores/<name>.parquet'),
@@ -81,6 +82,9 @@ export const scoreStep = defineStep({
       ...(tree !== undefined ? { tree } : {}),
       ...(p.features ? { features: p.features } : {}),
       ...(label !== undefined ? { label } : {}),
+      // the run's derived columns and preselection, as its own data went through them
+      ...(cfg.data.define ? { define: Object.entries(cfg.data.define).map(([name, expression]) => ({ name, expression, what: `data.define.${name}` })) } : {}),
+      ...(cfg.data.cut !== undefined ? { cut: cfg.data.cut, cutMissing: cfg.data.missing } : {}),
       ...(p.positive !== undefined ? { positive: p.positive } : {}),
       ...(p.classes !== undefined ? { classes: p.classes } : {}),
       ...(p.save ? { out: ctx.artifacts.resolve(out) } : {}),
