@@ -5,8 +5,9 @@
  * loops of 10⁷ iterations (well under a second; see the test and `npm run bench -- io`).
  *
  * Values are doubles. Comparisons and logic give 1 or 0. A missing value is NaN and propagates: through arithmetic,
- * comparisons and `!`; `a && b` is 0 when `a` is 0 whatever `b` is, `a || b` is 1 when `a` is true (left to right, as
- * the short-circuit reads), and `c ? x : y` takes the branch `c` chooses (NaN when `c` is). `isnan(x)` is never NaN.
+ * comparisons and `!`; `&&` and `||` follow three-valued (Kleene) logic, the same whichever side is missing: `a && b`
+ * is 0 when either side is 0, `a || b` is 1 when either side is true, NaN only when the missing side could change
+ * the answer; `c ? x : y` takes the branch `c` chooses (NaN when `c` is). `isnan(x)` is never NaN.
  * Array columns (a ROOT branch holding a variable or fixed number of values per event) are read by element
  * (`Muon_Px[0]`, NaN past the end) or reduced: `length`, `sum` (0 for none), `max`, `min` (NaN for none); inside a
  * reduction the argument is computed per element, columns of one value per event repeated for each element
@@ -287,17 +288,17 @@ function applyBinary(op: BinaryOp, a: Float64Array, b: Float64Array, o: Float64A
         o[i] = x !== x || y !== y ? NaN : x !== y ? 1 : 0;
       }
       return;
-    // logic, read left to right as the short-circuit does: 0 && anything is 0, true || anything is 1
+    // three-valued logic, symmetric: 0 && missing is 0 and true || missing is 1, whichever side is missing
     case '&&':
       for (let i = 0; i < n; i++) {
         const x = a[i]!, y = b[i]!;
-        o[i] = x === 0 ? 0 : x !== x ? NaN : y === 0 ? 0 : y !== y ? NaN : 1;
+        o[i] = x === 0 || y === 0 ? 0 : x !== x || y !== y ? NaN : 1;
       }
       return;
     case '||':
       for (let i = 0; i < n; i++) {
         const x = a[i]!, y = b[i]!;
-        o[i] = x !== x ? NaN : x !== 0 ? 1 : y !== y ? NaN : y !== 0 ? 1 : 0;
+        o[i] = (x !== 0 && x === x) || (y !== 0 && y === y) ? 1 : x !== x || y !== y ? NaN : 0;
       }
       return;
   }

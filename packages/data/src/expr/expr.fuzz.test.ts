@@ -124,8 +124,9 @@ function reference(n: ExprNode, r: number, e: number | undefined): number {
         case '>=': return cmp(a >= b);
         case '==': return cmp(a === b);
         case '!=': return cmp(a !== b);
-        case '&&': return a === 0 ? 0 : Number.isNaN(a) ? NaN : b === 0 ? 0 : Number.isNaN(b) ? NaN : 1;
-        case '||': return Number.isNaN(a) ? NaN : a !== 0 ? 1 : Number.isNaN(b) ? NaN : bool(b !== 0);
+        // Kleene: a known false side decides &&, a known true side decides ||; else a missing side leaves it missing
+        case '&&': return a === 0 || b === 0 ? 0 : Number.isNaN(a) || Number.isNaN(b) ? NaN : 1;
+        case '||': return (!Number.isNaN(a) && a !== 0) || (!Number.isNaN(b) && b !== 0) ? 1 : Number.isNaN(a) || Number.isNaN(b) ? NaN : 0;
       }
       throw new Error('unreachable');
     }

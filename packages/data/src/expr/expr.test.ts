@@ -62,13 +62,34 @@ describe('the expression language: values worked by hand', () => {
     expect(values('isnan(a / 0 - a / 0)', { a })).toEqual([1, 1, 1, 1]);
   });
 
-  it('a missing value (NaN) propagates through arithmetic and comparisons, but not past a false && or a true ||', () => {
+  it('a missing value (NaN) propagates through arithmetic and comparisons, but not past a false && or a true ||, on either side', () => {
     const x = f(NaN, 1, 0), y = f(1, NaN, NaN);
     expect(values('x + 1', { x })).toEqual([NaN, 2, 1]);
     expect(values('x > 0', { x })).toEqual([NaN, 1, 0]);
     expect(values('x == x', { x })).toEqual([NaN, 1, 1]);
     expect(values('x && y', { x, y })).toEqual([NaN, NaN, 0]);
-    expect(values('x || y', { x, y })).toEqual([NaN, 1, NaN]);
+    expect(values('x || y', { x, y })).toEqual([1, 1, NaN]);
+    // Kleene's three-valued logic, written out (F false, T true, U missing): the order of the sides never matters
+    const F = 0, T = 1, U = NaN;
+    const table: [number, number, number, number][] = [
+      // a, b, a && b, a || b
+      [F, F, F, F],
+      [F, T, F, T],
+      [F, U, F, U],
+      [T, F, F, T],
+      [T, T, T, T],
+      [T, U, U, T],
+      [U, F, F, U],
+      [U, T, U, T],
+      [U, U, U, U],
+    ];
+    const a = f(...table.map((r) => r[0])), b = f(...table.map((r) => r[1]));
+    expect(values('a && b', { a, b })).toEqual(table.map((r) => r[2]));
+    expect(values('a || b', { a, b })).toEqual(table.map((r) => r[3]));
+    expect(values('b && a', { a, b })).toEqual(table.map((r) => r[2]));
+    expect(values('b || a', { a, b })).toEqual(table.map((r) => r[3]));
+    // a true value other than 1 counts as true
+    expect(values('a || b', { a: f(NaN, -2), b: f(0.5, NaN) })).toEqual([1, 1]);
     expect(values('!x', { x })).toEqual([NaN, 0, 1]);
     expect(values('x ? 5 : 6', { x })).toEqual([NaN, 5, 6]);
     expect(values('isnan(x)', { x })).toEqual([1, 0, 0]);
