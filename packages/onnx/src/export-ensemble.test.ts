@@ -113,3 +113,18 @@ describe('the fold ensemble exports as one graph', () => {
     for (let i = 0; i < ts.length; i++) expect(Math.abs(P[i]! - ts[i]!)).toBeLessThanOrEqual(1e-12);
   });
 });
+
+describe('a fold ensemble of boosted trees with missing values', () => {
+  test('NaN rows pass through the graph to the fold models’ trees: parity on rows with NaN, and the model says it takes them', async () => {
+    const X = { ...magic.X, data: magic.X.data.map((v, k) => (k % 11 === 0 ? NaN : v)) };
+    const e = new FoldEnsemble({ k: 3, seed: 3, base: (_f, seed) => new HistGradientBoostingClassifier({ maxIter: 10, earlyStopping: false, seed }) }).fit(X, magic.y);
+    const r = await exportBoth({ estimator: e, featureNames: names, classNames: magic.classes, positive: 'g', sample: X });
+    expect(decodeModel(r.float64.bytes).metadata.missing).toBe('keep');
+    // the graph's probabilities on the NaN rows are the ensemble's own (float64: to 1e-12)
+    const got = (await run(r.float64.bytes, X))['probabilities']!.data;
+    const want = e.predictProba(X).data;
+    let worst = 0;
+    for (let t = 0; t < want.length; t++) worst = Math.max(worst, Math.abs(Number(got[t]) - want[t]!));
+    expect(worst).toBeLessThanOrEqual(1e-12);
+  });
+});

@@ -34,6 +34,7 @@ import {
   type MultinomialNB,
   type QDA,
   type TrainingSummary,
+  takesMissing,
 } from '@discern/models';
 import { standardize } from './blocks.js';
 import { calibratedFamily } from './calibration.js';
@@ -239,6 +240,9 @@ export function buildModel(o: ExportModelOptions): BuiltModel {
   }
   if (o.standardizer) meta[META.standardizer] = JSON.stringify({ mean: Array.from(o.standardizer.mean), scale: Array.from(o.standardizer.scale) });
   if (o.calibration) meta[META.calibration] = JSON.stringify(o.calibration);
+  // a fold ensemble takes NaN when its fold models do (the graph passes it to their trees): say so to `score`
+  const est = o.estimator as { takesMissing?: unknown };
+  if (!takesMissing(family.kind) && est.takesMissing === true) meta[META.missing] = 'keep';
   const bytes = b.build({ producerVersion: discernVersion(), docString: `discern ${family.kind} model, opset ${OPSET}, ${dtype}${compute !== dtype ? ` (computed in ${compute})` : ''}`, metadata: meta });
   return { bytes, family, rule, dtype, compute, positive, negative, outputs };
 }

@@ -28,6 +28,11 @@ export const META = {
   compute: 'compute',
   /** JSON: the calibration of the posteriors (@discern/models' Calibration), applied before the decision; absent: none. */
   calibration: 'calibration',
+  /**
+   * 'keep' where the model takes missing values (NaN) although its family (`model`) does not say so by itself: a fold
+   * ensemble of boosted trees. Absent: the family decides (@discern/models' takesMissing).
+   */
+  missing: 'missing',
 } as const;
 
 /** Parses a JSON metadata value, undefined when absent or not JSON. */

@@ -1057,7 +1057,7 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
     const headerClasses = o.classes ?? modelClasses;
     // models that marginalise a missing cell (NaN) or route it as trained take it as it is; every other model gets a
     // coded error for it
-    const missing = takesMissing(ms.metadata[META.model] ?? '') ? 'keep' : 'error';
+    const missing = takesMissing(ms.metadata[META.model] ?? '') || ms.metadata[META.missing] === 'keep' ? 'keep' : 'error';
 
     const toParquet = o.out !== undefined && /\.(parquet|pq)$/i.test(o.out);
     const setup: ScorerSetup = {

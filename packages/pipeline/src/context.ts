@@ -1,11 +1,12 @@
 import { type Standardizer } from '@discern/data';
-import { type CancelSignal, DiscernError } from '@discern/core';
+import { type CancelSignal, DiscernError, isDiscernError } from '@discern/core';
 import { type Rng, createRng } from '@discern/linalg';
 import { type Calibration, type Classifier, type Estimator, type ModelKind, type Progress, type TrainingSummary, applyCalibration } from '@discern/models';
 import { type ArtifactWriter } from './artifacts.js';
 import { type PipelineConfig } from './config/load.js';
 import { type RunDataset } from './datasets.js';
 import { type RunView } from './report/view.js';
+import { runDatasetNaming } from './steps/naming.js';
 
 /** A fitted model with everything needed to apply it to raw feature rows of a data file. */
 export interface FittedModel {
@@ -200,7 +201,18 @@ export class RunContext {
         let proba: Float64Array | undefined;
         let K = 0;
         for await (const b of ds.batches()) {
-          const raw = est.predictProba(b.X);
+          let raw;
+          try {
+            raw = est.predictProba(b.X);
+          } catch (e) {
+            // the model's row and feature indices said as the file's line and the column's name, for every step that
+            // scores; kept as a template over those names, so that the step's prefix (engine) keeps them too
+            if (isDiscernError(e) && e.renamable) {
+              const naming = runDatasetNaming(ds, dataset, b.start);
+              throw new DiscernError(e.code, (n) => e.renamed({ ...n, ...naming }).message, e.context, { cause: e });
+            }
+            throw e;
+          }
           const P = calibration ? applyCalibration(calibration, raw) : raw;
           if (b.start === 0 && P.rows === ds.rows) {
             proba = P.data;

@@ -2,8 +2,9 @@ import { type DenseMatrix, createRng, takeColumns, takeRows, zeros } from '@disc
 import { DiscernError, isDiscernError } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
-import { isModelKind, isSupervised } from '../kinds.js';
+import { isModelKind, isSupervised, takesMissing } from '../kinds.js';
 import { loadEstimator } from '../load.js';
+import { checkNoInfinity } from '../trees/ensemble.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
 import { checkPredictX, checkXy, notFitted } from '../validate.js';
 import { type FoldRule, checkFoldExpr, columnsOutside, foldColumns, foldOfRows, foldRuleJSON, readFoldRule } from './fold-rule.js';
@@ -153,6 +154,10 @@ export class FoldEnsemble implements Classifier {
   get members(): readonly FoldMember[] {
     return this.members_;
   }
+  /** Whether the ensemble takes missing values (NaN): when every fold model does (models' takesMissing). */
+  get takesMissing(): boolean {
+    return this.members_.length > 0 && this.members_.every((m) => takesMissing(m.estimator.kind));
+  }
   /** The input columns the fold models read (all of them when there is no rule). */
   get memberColumns(): Int32Array {
     return this.memberColumns_ ?? Int32Array.from({ length: this.nFeatures_ }, (_, j) => j);
@@ -176,19 +181,23 @@ export class FoldEnsemble implements Classifier {
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     checkNotCancelled(options, this.kind);
     if (!this.base) throw new DiscernError('INVALID_ARGUMENT', `${NAME}.fit needs the base option: a function that makes an unfitted classifier for each fold`, { option: 'base' });
-    const K = checkXy(X, y, NAME, 2);
+    // the fold models, unfitted, made first: whether they take missing values decides what the input may hold
+    const rng = createRng(this.seed).fork('fold-models');
+    const made: Classifier[] = [];
+    for (let f = 0; f < this.k; f++) made.push(this.base(f, Math.floor(rng.fork(f).uniform() * 2 ** 31)));
+    const missing = made.every((est) => takesMissing(est.kind));
+    const K = checkXy(X, y, NAME, 2, { allowMissing: missing });
+    if (missing) checkNoInfinity(X, NAME);
     const cols = this.columnsFor(X.cols);
     const folds = this.rule ? foldOfRows(this.rule, X, this.k) : stratifiedFolds(y, K, this.k, this.seed);
     const Xm = cols ? takeColumns(X, cols) : X;
     const cancel = fitCancellation(options, this.kind);
-    const rng = createRng(this.seed).fork('fold-models');
     const members: FoldMember[] = [];
     for (let f = 0; f < this.k; f++) {
       checkpoint(cancel, () => `fold ${f + 1} of ${this.k}`);
       const train: number[] = [];
       for (let i = 0; i < folds.length; i++) if (folds[i] !== f) train.push(i);
-      const seed = Math.floor(rng.fork(f).uniform() * 2 ** 31);
-      const est = this.base(f, seed);
+      const est = made[f]!;
       const w = options.weights;
       try {
         est.fit(takeRows(Xm, train), pick(y, train), {
@@ -231,7 +240,10 @@ export class FoldEnsemble implements Classifier {
    */
   predictProba(X: DenseMatrix): DenseMatrix {
     if (this.members_.length === 0) throw notFitted(NAME);
-    checkPredictX(X, this.nFeatures_, NAME);
+    // NaN (a missing value) passes when every fold model takes missing values (boosted trees); ±Infinity never
+    const missing = this.takesMissing;
+    checkPredictX(X, this.nFeatures_, NAME, { allowMissing: missing });
+    if (missing) checkNoInfinity(X, NAME);
     const K = this.nClasses_;
     const n = X.rows;
     if (this.mode === 'average') {

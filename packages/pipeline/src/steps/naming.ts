@@ -1,5 +1,6 @@
 import { type Naming } from '@discern/core';
 import { type Dataset } from '@discern/data';
+import { InMemoryDataset, type RunDataset } from '../datasets.js';
 
 /**
  * How an error from a library is said in the user's terms: a row of the matrix a fit was given becomes the line of
@@ -19,4 +20,18 @@ export function datasetNaming(ds: Dataset): Pick<Naming, 'row' | 'feature' | 'cl
     feature: (j) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`),
     class: (k) => (ds.classNames[k] !== undefined ? `class ${JSON.stringify(ds.classNames[k])}` : `class ${k}`),
   };
+}
+
+/**
+ * datasetNaming for the rows of a run's dataset from `start` on (a batch of them, as the run scores it): the line of
+ * the file for a dataset in memory, the row of the named dataset for a streamed one (whose lines are not kept).
+ */
+export function runDatasetNaming(ds: RunDataset, name: string, start = 0): Pick<Naming, 'row' | 'feature' | 'class'> {
+  const feature = (j: number) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`);
+  const cls = (k: number) => (ds.classNames[k] !== undefined ? `class ${JSON.stringify(ds.classNames[k])}` : `class ${k}`);
+  if (ds instanceof InMemoryDataset) {
+    const n = datasetNaming(ds.whole());
+    return { row: (i) => n.row(start + i), feature, class: cls };
+  }
+  return { row: (i) => `row ${start + i} of ${name} (${ds.source})`, feature, class: cls };
 }
