@@ -1,4 +1,4 @@
-import { classHistograms, correlationByClass, separationOfHistograms } from '@discern/metrics';
+import { classHistograms, correlationByClass, correlationMatrix, separationOfHistograms } from '@discern/metrics';
 import { type DenseMatrix } from '@discern/linalg';
 import { z } from 'zod';
 import { strict } from '../../config/zod-helpers.js';
@@ -71,13 +71,28 @@ export const inspectStep = defineStep({
     const totals = Array.from({ length: K }, () => 0);
     for (let i = 0; i < n; i++) totals[ds.y[i]!]! += w ? w[i]! : 1;
     const undefinedReasons: Record<string, string> = {};
+    let anyMissing = false;
     for (const j of cols) {
       for (let i = 0; i < n; i++) column[i] = raw.data[i * P + j]!;
+      // Missing cells (NaN, data.missing: keep) are left out of this variable's figures: its distributions, mean and
+      // standard deviation are those of the rows where it is present (and correlations pairwise, below).
+      const f = presentRows(column, ds.y, w, K);
+      if (f.missing > 0) anyMissing = true;
+      if (f.rows === 0) {
+        const none = Object.fromEntries(ds.classNames.map((c) => [c, null]));
+        undefinedReasons[`features.${names[j]!}`] = `every one of its ${n} cells in ${p.on} is missing`;
+        seps.push(NaN);
+        hist.edges.push(new Float64Array([0, 1]));
+        hist.counts.push(ds.classNames.map(() => new Float64Array(1)));
+        features[names[j]!] = { separation: null, rank: null, mean: none, std: { ...none }, bins: 0, range: [null, null], missing: f.missing };
+        continue;
+      }
+      const { column: present, y: yPresent, w: wPresent, totals: totalsPresent } = f;
       // A variable of whole numbers taking no more values than there are bins (pixel intensities 0–16, counts) gets one
       // bin per value, centred on it: equal-width bins over its range would leave every other bin empty.
       let lo = Infinity, hi = -Infinity, whole = true;
-      for (let i = 0; i < n; i++) {
-        const v = column[i]!;
+      for (let i = 0; i < present.length; i++) {
+        const v = present[i]!;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
         // within rounding of a whole number: a standardisation undone gives 3.0000000000000004 for 3
@@ -85,7 +100,7 @@ export const inspectStep = defineStep({
       }
       const values = whole ? Math.round(hi) - Math.round(lo) + 1 : Infinity;
       const binning = values <= p.bins ? { bins: values, range: [Math.round(lo) - 0.5, Math.round(hi) + 0.5] as [number, number] } : { bins: p.bins };
-      const h = classHistograms(column, ds.y, K, { ...binning, ...(w ? { weights: w } : {}) });
+      const h = classHistograms(present, yPresent, K, { ...binning, ...(wPresent ? { weights: wPresent } : {}) });
       const bins = h.edges.length - 1;
       const width = (h.edges[bins]! - h.edges[0]!) / bins;
       let sep = NaN;
@@ -97,13 +112,13 @@ export const inspectStep = defineStep({
       const mean: Record<string, number | null> = {}, std: Record<string, number | null> = {};
       ds.classNames.forEach((c, k) => {
         let s = 0, t = 0;
-        for (let i = 0; i < n; i++) if (ds.y[i] === k) s += (w ? w[i]! : 1) * column[i]!;
-        const mu = s / totals[k]!;
-        for (let i = 0; i < n; i++) if (ds.y[i] === k) t += (w ? w[i]! : 1) * (column[i]! - mu) ** 2;
+        for (let i = 0; i < present.length; i++) if (yPresent[i] === k) s += (wPresent ? wPresent[i]! : 1) * present[i]!;
+        const mu = s / totalsPresent[k]!;
+        for (let i = 0; i < present.length; i++) if (yPresent[i] === k) t += (wPresent ? wPresent[i]! : 1) * (present[i]! - mu) ** 2;
         mean[c] = finite(mu);
-        std[c] = finite(Math.sqrt(Math.max(0, t / totals[k]!)));
+        std[c] = finite(Math.sqrt(Math.max(0, t / totalsPresent[k]!)));
       });
-      features[names[j]!] = { separation: finite(sep), rank: null, mean, std, bins, range: [h.edges[0]!, h.edges[bins]!] };
+      features[names[j]!] = { separation: finite(sep), rank: null, mean, std, bins, range: [h.edges[0]!, h.edges[bins]!], ...(f.missing > 0 ? { missing: f.missing } : {}) };
     }
     // the ranking: by decreasing separation, ties in data order; without a signal class, data order
     const order = wanted.map((_, i) => i);
@@ -115,7 +130,8 @@ export const inspectStep = defineStep({
     const ranking = order.map((i) => wanted[i]!);
     const sub: DenseMatrix = cols.length === P && cols.every((j, i) => j === i) ? raw : selectColumns(raw, cols);
     const correlation: InspectResult['correlation'] = {};
-    correlationByClass(sub, ds.y, K, w ? { weights: w } : {}).forEach((c, k) => {
+    // with missing cells, each coefficient from the rows where both of its variables are present (pairwise)
+    (anyMissing ? pairwiseCorrelationByClass(sub, ds.y, K, w) : correlationByClass(sub, ds.y, K, w ? { weights: w } : {})).forEach((c, k) => {
       const cls = ds.classNames[k]!;
       if (!c) {
         undefinedReasons[`correlation.${cls}`] = `no event of class ${JSON.stringify(cls)} in ${p.on}`;
@@ -123,6 +139,7 @@ export const inspectStep = defineStep({
       }
       correlation[cls] = Array.from({ length: wanted.length }, (_, a) => Array.from({ length: wanted.length }, (_, b) => finite(c.matrix[a * wanted.length + b]!)));
     });
+    if (anyMissing) undefinedReasons['missing'] = `missing cells are left out: each variable's figures are of the rows where it is present, each correlation of the rows where both are (the count per variable under features.<name>.missing)`;
     const constant = wanted.filter((f) => features[f]!.std && Object.values(features[f]!.std).every((s) => s === 0));
     if (constant.length) undefinedReasons['constant'] = `constant in every class (no correlation): ${constant.join(', ')}`;
     inspectHistograms.set(p, { features: wanted, edges: hist.edges, counts: hist.counts });
@@ -152,4 +169,60 @@ function selectColumns(X: DenseMatrix, cols: readonly number[]): DenseMatrix {
   const out = new Float64Array(X.rows * cols.length);
   for (let i = 0; i < X.rows; i++) for (let a = 0; a < cols.length; a++) out[i * cols.length + a] = X.data[i * X.cols + cols[a]!]!;
   return { rows: X.rows, cols: cols.length, data: out };
+}
+
+/** The rows of a column where it is present (not NaN), with their labels and weights, and each class's weight there. */
+function presentRows(column: Float64Array, y: Int32Array, w: Float64Array | undefined, K: number): { column: Float64Array; y: Int32Array; w: Float64Array | undefined; totals: number[]; rows: number; missing: number } {
+  const n = column.length;
+  let missing = 0;
+  for (let i = 0; i < n; i++) if (Number.isNaN(column[i]!)) missing++;
+  const m = n - missing;
+  const out = missing === 0 ? column : new Float64Array(m);
+  const yy = missing === 0 ? y : new Int32Array(m);
+  const ww = !w || missing === 0 ? w : new Float64Array(m);
+  const totals = Array.from({ length: K }, () => 0);
+  for (let i = 0, r = 0; i < n; i++) {
+    if (Number.isNaN(column[i]!)) continue;
+    if (missing > 0) {
+      out[r] = column[i]!;
+      yy[r] = y[i]!;
+      if (ww) ww[r] = w![i]!;
+      r++;
+    }
+    totals[y[i]!]! += w ? w[i]! : 1;
+  }
+  return { column: out, y: yy, w: ww, totals, rows: m, missing };
+}
+
+/**
+ * One correlation matrix per class with missing cells: each coefficient (a, b) is correlationMatrix's on the rows of
+ * the class where both a and b are present; null (NaN) where there are none, or their weight is not positive.
+ */
+function pairwiseCorrelationByClass(X: DenseMatrix, y: Int32Array, K: number, w: Float64Array | undefined): ({ matrix: Float64Array } | undefined)[] {
+  const p = X.cols, n = X.rows;
+  const pair = new Float64Array(n * 2);
+  return Array.from({ length: K }, (_, k) => {
+    let any = false;
+    for (let i = 0; i < n; i++) if (y[i] === k) any = true;
+    if (!any) return undefined;
+    const matrix = new Float64Array(p * p).fill(NaN);
+    for (let a = 0; a < p; a++) {
+      for (let b = a; b < p; b++) {
+        const rows: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const va = X.data[i * p + a]!, vb = X.data[i * p + b]!;
+          pair[i * 2] = va;
+          pair[i * 2 + 1] = vb;
+          if (y[i] === k && !Number.isNaN(va) && !Number.isNaN(vb)) rows.push(i);
+        }
+        let sumW = 0;
+        for (const i of rows) sumW += w ? w[i]! : 1;
+        if (rows.length === 0 || !(sumW > 0)) continue;
+        const r = correlationMatrix({ rows: n, cols: 2, data: pair }, { rows, ...(w ? { weights: w } : {}) }).matrix[1]!;
+        matrix[a * p + b] = a === b ? (Number.isNaN(r) ? NaN : 1) : r;
+        matrix[b * p + a] = matrix[a * p + b]!;
+      }
+    }
+    return { matrix };
+  });
 }

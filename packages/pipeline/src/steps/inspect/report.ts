@@ -26,15 +26,17 @@ export async function inspectReport(result: InspectResult, _view: unknown, p: In
   const names = result.ranking.map(String);
   const perClass = classes.length <= MAX_CLASS_COLUMNS;
   const num = (v: unknown): TableCell => (typeof v === 'number' ? v : null);
+  // missing cells (data.missing: keep): a column of their count per variable, when there are any
+  const missing = names.some((f) => typeof result.features[f]!.missing === 'number');
   const tables: ReportTable[] = [
     {
       caption: ranked
-        ? `Input variables on ${ds}, ranked by their separation ⟨S²⟩ of ${signal} (signal) and ${background} (background), from ${Number(result.bins)} equal-width bins over each variable's range (one bin per value for a variable of fewer whole-number values)${result.weighted ? '; weighted events' : ''}`
-        : `Input variables on ${ds} (${classes.length} classes: the separation ⟨S²⟩ needs two)`,
-      columns: [...(ranked ? ['rank'] : []), 'variable', ...(ranked ? ['separation ⟨S²⟩'] : []), ...(perClass ? classes.flatMap((c) => [`mean (${c})`, `std (${c})`]) : [])],
+        ? `Input variables on ${ds}, ranked by their separation ⟨S²⟩ of ${signal} (signal) and ${background} (background), from ${Number(result.bins)} equal-width bins over each variable's range (one bin per value for a variable of fewer whole-number values)${result.weighted ? '; weighted events' : ''}${missing ? '; missing cells left out of each variable’s figures (correlations: pairwise)' : ''}`
+        : `Input variables on ${ds} (${classes.length} classes: the separation ⟨S²⟩ needs two)${missing ? '; missing cells left out of each variable’s figures (correlations: pairwise)' : ''}`,
+      columns: [...(ranked ? ['rank'] : []), 'variable', ...(ranked ? ['separation ⟨S²⟩'] : []), ...(perClass ? classes.flatMap((c) => [`mean (${c})`, `std (${c})`]) : []), ...(missing ? ['missing cells'] : [])],
       rows: names.map((f) => {
         const v = result.features[f]!;
-        return [...(ranked ? [num(v.rank)] : []), f, ...(ranked ? [num(v.separation)] : []), ...(perClass ? classes.flatMap((c) => [num(v.mean[c]), num(v.std[c])]) : [])];
+        return [...(ranked ? [num(v.rank)] : []), f, ...(ranked ? [num(v.separation)] : []), ...(perClass ? classes.flatMap((c) => [num(v.mean[c]), num(v.std[c])]) : []), ...(missing ? [v.missing ?? 0] : [])];
       }),
     },
   ];

@@ -24,6 +24,8 @@ export const inspectResultSchema = z.strictObject({
       /** The histograms' bins and range: `bins` of the step, or one per value of a whole-number variable. */
       bins: fig.count(),
       range: fig.interval('value'),
+      /** Cells of the variable that are missing (NaN, data.missing: keep), left out of its figures; absent when none. */
+      missing: fig.count().optional(),
     }),
   ),
   ranking: z.array(fig.label()),
