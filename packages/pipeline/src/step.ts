@@ -44,6 +44,12 @@ export interface PlanAt {
   /** `steps[3].fit`: the config path of the step's parameters. */
   readonly path: string;
   readonly config: Omit<BaseConfig, 'steps'>;
+  /** The names of the steps before this one, in order (a standardize step earlier changes what a fold expression reads). */
+  readonly before?: readonly string[];
+  /** The step's parameters as the config writes them, before defaults (whether a key was given). */
+  readonly written?: unknown;
+  /** Where a config path is written (`c.yaml:8:12`), for a message that names a second key. */
+  readonly where?: (path: string) => string | undefined;
 }
 
 /** A named thing a step reads, and the config key that names it (`steps[2].evaluate.model`). */
@@ -52,6 +58,10 @@ export interface Need {
   readonly path: string;
   /** A model that must give class probabilities (evaluate's classifier figures, decide, predict). */
   readonly classifier?: boolean;
+  /** A model the step refits with its fit options (on folds): one made by a fit step, not by tune, crossvalidate or calibrate. */
+  readonly refit?: boolean;
+  /** A model whose raw probabilities the step needs: not one made by a calibrate step. */
+  readonly uncalibrated?: boolean;
 }
 
 /** A named thing a step makes. `replaces`: it may take the name of an existing one (split `into` its own `from`). */

@@ -71,7 +71,7 @@ describe('parseConfig', () => {
 
   it('an unknown step and an unknown model list what is accepted', () => {
     expect(configError(VALID.replace('- standardize: {}', '- standardise: {}')).message).toMatch(/unknown step "standardise" \(did you mean "standardize"\?\); registered steps: .*fit/);
-    expect(configError(VALID.replace('model: logistic', 'model: logistik')).message).toMatch(/unknown model "logistik"; accepted: logistic/);
+    expect(configError(VALID.replace('model: logistic', 'model: logistik')).message).toMatch(/unknown model "logistik" \(did you mean "logistic"\?\); accepted: logistic/);
   });
 
   it('missing required keys are reported with their path', () => {

@@ -7,13 +7,15 @@ import { type Override, applyOverrides } from './overrides.js';
 import { checkPlan } from './plan.js';
 import { type BaseConfig, configSchema } from './schema.js';
 import { type ConfigPath, type YamlSource, formatPath, parsePath, parseYamlConfig } from './yaml-source.js';
-import { closest, describeValue } from './zod-helpers.js';
+import { closest, describeValue, listOr } from './zod-helpers.js';
 
 export interface StepEntry {
   readonly name: string;
   readonly params: unknown;
   /** Index in `steps`. */
   readonly index: number;
+  /** The parameters as the config writes them, before defaults (for the step's plan). */
+  readonly written?: unknown;
 }
 
 /** A validated config: the base keys, the steps with validated parameters, and where it came from. */
@@ -50,7 +52,8 @@ export function formatIssues(issues: readonly ConfigIssue[]): string {
   return issues.map((i) => `✖ ${i.message} → at ${formatPath(i.path)}${i.location ? ` (${i.location})` : ''}`).join('\n');
 }
 
-function issueMessage(iss: z.core.$ZodIssue): string {
+/** A zod issue said for people: what was expected (every alternative of a union), and what was given. */
+export function issueMessage(iss: z.core.$ZodIssue): string {
   const input = (iss as { input?: unknown }).input;
   if (iss.code === 'invalid_type') {
     if (input === undefined) return `missing required key (expected ${iss.expected})`;
@@ -67,9 +70,27 @@ function issueMessage(iss: z.core.$ZodIssue): string {
     const branches = iss.errors;
     const best = branches.reduce((a, b) => (b.length > 0 && (a.length === 0 || deepest(b) > deepest(a)) ? b : a), [] as z.core.$ZodIssue[]);
     if (best.length > 0 && deepest(best) > 0) return best.map(issueMessage).join('; ');
+    // no branch got past the value itself: say what each branch takes ("auto", true or false)
+    const alts = branches.map((b) => (b.length > 0 && b[0]!.path.length === 0 ? branchTakes(b[0]!) : undefined));
+    const takes = alts.every((a): a is string[] => a !== undefined) ? listOr([...new Set(alts.flat())]) : undefined;
+    if (takes) return input === undefined ? `missing required key (expected ${takes})` : `expected ${takes}, got ${describeValue(input)}`;
     return `${iss.message.replace(/^Invalid input/, 'not accepted')}, got ${describeValue(input)}`;
   }
   return input !== undefined && !iss.message.includes('got ') ? `${iss.message}, got ${describeValue(input)}` : iss.message;
+}
+
+const TYPE_NAMES: Record<string, string[]> = { boolean: ['true', 'false'], number: ['a number'], int: ['a whole number'], string: ['a text'], null: ['null'], array: ['a list'], object: ['a map'] };
+
+/** What a union's branch takes, from its issue on the value (`"auto"`, `true`, `false`, `a number > 0`). */
+function branchTakes(iss: z.core.$ZodIssue): string[] | undefined {
+  if (iss.code === 'invalid_value') return iss.values.map((v) => JSON.stringify(v));
+  if (iss.code === 'invalid_type') return TYPE_NAMES[iss.expected] ?? [iss.expected];
+  if (iss.code === 'too_small' || iss.code === 'too_big') {
+    // zod's "Too small: expected number to be >0" → "a number >0"
+    const m = /expected (number|int|string|array) to (?:be|have) (.*)$/.exec(iss.message);
+    if (m) return [`${m[1] === 'string' ? 'a text' : m[1] === 'array' ? 'a list' : m[1] === 'int' ? 'a whole number' : 'a number'} ${m[2]}`];
+  }
+  return undefined;
 }
 
 function deepest(issues: readonly z.core.$ZodIssue[]): number {
@@ -87,7 +108,12 @@ export function zodIssues(error: z.ZodError, prefix: ConfigPath, locate: (path: 
     }
     const key = iss.code === 'unrecognized_keys' ? iss.keys[0] : undefined;
     const location = locate(path, key);
-    return { path, message: issueMessage(iss), ...(location ? { location } : {}) };
+    // a custom issue about two keys (an option and its alias) names where the other one is written too
+    const also = iss.code === 'custom' ? (iss.params as { also?: unknown } | undefined)?.also : undefined;
+    const other = Array.isArray(also) ? [...prefix, ...(iss.path.slice(0, -1) as (string | number)[]), ...(also as (string | number)[])] : undefined;
+    const otherAt = other ? locate(other) : undefined;
+    const message = `${issueMessage(iss)}${other ? ` (${formatPath(other)}${otherAt ? ` is at ${otherAt}` : ''})` : ''}`;
+    return { path, message, ...(location ? { location } : {}) };
   });
 }
 
@@ -191,7 +217,7 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
       }
       const r = plugin.params.safeParse(params ?? {}, { reportInput: true });
       if (!r.success) issues.push(...zodIssues(r.error, ['steps', index, name], where));
-      else steps.push({ name, params: r.data, index });
+      else steps.push({ name, params: r.data, index, written: params ?? {} });
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, shortName);

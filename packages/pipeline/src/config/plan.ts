@@ -25,12 +25,16 @@ interface Origin {
   readonly where: string | undefined;
   readonly supervised?: boolean;
   readonly model?: string;
+  /** The step that made it (`fit`, `tune`, `calibrate`…). */
+  readonly step?: string;
 }
 
 export interface PlannedStep {
   readonly name: string;
   readonly index: number;
   readonly params: unknown;
+  /** The parameters as written, before defaults. */
+  readonly written?: unknown;
 }
 
 /** Files a run writes itself: no step may write them. */
@@ -62,7 +66,7 @@ export function checkPlan(config: Omit<BaseConfig, 'steps'>, steps: readonly Pla
     const path = `${formatPath(['steps', s.index, s.name])}`;
     let plan: StepPlan = {};
     try {
-      plan = step.plan ? step.plan(s.params, { index: s.index, path, config }) : {};
+      plan = step.plan ? step.plan(s.params, { index: s.index, path, config, before: steps.filter((b) => b.index < s.index).map((b) => b.name), ...(s.written !== undefined ? { written: s.written } : {}), where }) : {};
     } catch (e) {
       issues.push({ path, message: `the step's plan failed: ${(e as Error).message}` });
       continue;
@@ -81,6 +85,13 @@ export function checkPlan(config: Omit<BaseConfig, 'steps'>, steps: readonly Pla
         });
       } else if (need.classifier && m.supervised === false) {
         issues.push({ path: need.path, message: `model ${JSON.stringify(need.name)} (${m.model ?? 'unsupervised'}, fitted at ${at(m)}) is a clustering model; this step needs a classifier's class probabilities` });
+      } else if (need.uncalibrated && m.step === 'calibrate') {
+        issues.push({ path: need.path, message: `model ${JSON.stringify(need.name)} is calibrated already (made at ${at(m)}); name the model it was made from` });
+      } else if (need.refit && m.step !== 'fit') {
+        issues.push({
+          path: need.path,
+          message: `model ${JSON.stringify(need.name)} was made by a ${m.step ?? 'plugin'} step (${at(m)}), not by a fit step, so it cannot be refitted with its fit options; name a model made by fit, or calibrate on a dataset (on: …)`,
+        });
       }
     }
     for (const made of plan.makes?.datasets ?? []) {
@@ -99,7 +110,7 @@ export function checkPlan(config: Omit<BaseConfig, 'steps'>, steps: readonly Pla
           path: made.path,
           message: `a model named ${JSON.stringify(made.name)} is fitted already at ${at(old)}; this fit would replace it silently: give it its own name (name: …) and name it in the steps that use it`,
         });
-      models.set(made.name, origin(made.path, { ...(made.supervised !== undefined ? { supervised: made.supervised } : {}), model: String((s.params as { model?: unknown }).model ?? s.name) }));
+      models.set(made.name, origin(made.path, { ...(made.supervised !== undefined ? { supervised: made.supervised } : {}), model: String((s.params as { model?: unknown }).model ?? s.name), step: s.name }));
       const file = `models/${made.name}.json`;
       files.set(file, origin(made.path));
     }

@@ -94,13 +94,25 @@ describe('calibrate', () => {
     expect(none.message).toMatch(/give the events to calibrate on: on: .* or cv: <folds> → at steps\[2\]\.calibrate/);
   });
 
-  it('refuses to calibrate a calibrated model, naming the step', async () => {
+  it('refuses to calibrate a calibrated model when the config is read, naming the step that calibrated it', async () => {
     const e = await runError(
       CONFIG(`${carve}  - calibrate: { model: nb, on: calibration, evaluate: [test] }\n  - calibrate: { model: nb-calibrated, name: twice, on: calibration, evaluate: [test] }\n`),
       files,
     );
-    expect(e.message).toMatch(/model "nb-calibrated" is calibrated already; calibrate the model it was made from \(c\.yaml:\d+:\d+\)/);
-    expect(e.message).toMatch(/^steps\[3\]\.calibrate\.model: /);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/is not a valid discern config/);
+    expect(e.message).toMatch(/model "nb-calibrated" is calibrated already \(made at steps\[2\]\.calibrate\.name \(c\.yaml:\d+:\d+\)\); name the model it was made from → at steps\[3\]\.calibrate\.model \(c\.yaml:\d+:\d+\)/);
+  });
+
+  it('refuses cv on a model no fit step made (a tune or crossvalidate model has no fit options) when the config is read', async () => {
+    const cv = await runError(CONFIG(`  - crossvalidate: { model: logistic, folds: 3, name: cvl }\n  - calibrate: { model: cvl, cv: 3 }\n`), files);
+    expect(cv.code).toBe('CONFIG_INVALID');
+    expect(cv.message).toMatch(/model "cvl" was made by a crossvalidate step \(steps\[0\]\.crossvalidate\.name \(c\.yaml:\d+:\d+\)\), not by a fit step.* → at steps\[1\]\.calibrate\.model/);
+    const tuned = await runError(CONFIG(`  - tune: { model: logistic, folds: 3, grid: { l2: [0.01, 0.1] } }\n  - calibrate: { model: tuned, cv: 3 }\n`), files);
+    expect(tuned.message).toMatch(/model "tuned" was made by a tune step .*not by a fit step.* → at steps\[1\]\.calibrate\.model/);
+    // on a dataset, a tuned model is calibrated as any other
+    const r = await runConfig(CONFIG(`${carve}  - tune: { model: logistic, folds: 3, grid: { l2: [0.01, 0.1] } }\n  - calibrate: { model: tuned, on: calibration }\n`), files);
+    expect(JSON.parse(readFileSync(join(r.outDir, 'metrics.json'), 'utf8')).calibration['tuned-calibrated'].method).toBe('isotonic');
   });
 
   it('names an unknown calibration dataset and a model that is not a classifier', async () => {

@@ -116,7 +116,7 @@ export const calibrateStep = defineStep({
           ? [{ path: at.path, message: 'give the events to calibrate on: on: <a dataset the model did not train on> (e.g. one carved out by split), or cv: <folds>' }]
           : [],
     needs: {
-      models: [{ name: p.model, path: `${at.path}.model`, classifier: true }],
+      models: [{ name: p.model, path: `${at.path}.model`, classifier: true, uncalibrated: true, ...(p.cv !== undefined ? { refit: true } : {}) }],
       datasets: [...(p.on !== undefined ? [{ name: p.on, path: `${at.path}.on` }] : [{ name: 'train', path: `${at.path}.cv` }]), ...p.evaluate.map((name, i) => ({ name, path: `${at.path}.evaluate[${i}]` }))],
     },
     makes: { models: [{ name: nameOf(p), path: `${at.path}.name`, supervised: true }] },

@@ -44,6 +44,10 @@ export function familyOptions(p: Record<string, unknown>, own: readonly string[]
   return out;
 }
 
+/** A fold expression after a standardize step (crossvalidate's plan says it at validate, foldRuleFor at run). */
+export const STANDARDIZED_BEFORE_FOLD =
+  'a fold expression reads raw column values (an event number), but a standardize step before this one standardised every feature; remove that step and set standardize: true here (each fold is then standardised by its own training rows, the fold columns left raw)';
+
 /**
  * The fold rule of a `fold:` expression on a dataset, or a config error naming the key: a column the dataset does
  * not have, or a run whose features were standardised before this step (the expression must read the raw event
@@ -51,10 +55,7 @@ export function familyOptions(p: Record<string, unknown>, own: readonly string[]
  */
 export function foldRuleFor(ctx: RunContext, text: string, ds: Dataset, path: string): FoldRule {
   if (ctx.standardizer)
-    throw ctx.config.error(
-      `${path}.fold`,
-      'a fold expression reads raw column values (an event number), but a standardize step before this one standardised every feature; remove that step and set standardize: true here (each fold is then standardised by its own training rows, the fold columns left raw)',
-    );
+    throw ctx.config.error(`${path}.fold`, STANDARDIZED_BEFORE_FOLD);
   const rule = foldRuleOf(text, ds.featureNames);
   if ('problem' in rule) throw ctx.config.error(`${path}.fold`, rule.problem);
   return rule;

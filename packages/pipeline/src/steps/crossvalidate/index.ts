@@ -10,7 +10,7 @@ import { fittedModel, modelConfigSchema, modelName } from '../fit/fitting.js';
 import { findModel } from '../fit/models/index.js';
 import { saveModel } from '../fitted.js';
 import { positiveScore, scoreOrder, writeScoreFile } from '../scores.js';
-import { familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
+import { STANDARDIZED_BEFORE_FOLD, familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
 import { fitFolds, foldFigures, foldStat } from './cv.js';
 import { assignFolds, foldRows } from './folds.js';
 import { crossvalidateReport, keepForReport } from './report.js';
@@ -101,13 +101,18 @@ export const crossvalidateStep = defineStep({
       p.apply === 'by-fold' && p.fold === undefined
         ? [{ path: `${at.path}.apply`, message: 'by-fold needs a fold expression (fold: "EventNumber % 5"): the fold of a new event must be computable from the event; with random folds use apply: average' }]
         : [];
+    // the check foldRuleFor makes when it runs, from the config alone
+    const standardized =
+      p.fold !== undefined && at.before?.includes('standardize')
+        ? [{ path: `${at.path}.fold`, message: STANDARDIZED_BEFORE_FOLD }]
+        : [];
     return {
       needs: { datasets: [{ name: p.train, path: `${at.path}.train` }] },
       makes: {
         models: [{ name: p.name, path: `${at.path}.name`, supervised: true }],
         files: p.save_scores ? [{ name: `scores/${p.name}-oof.csv`, path: `${at.path}.name` }] : [],
       },
-      problems: [...requireClassifier(p, at), ...byFold],
+      problems: [...requireClassifier(p, at), ...byFold, ...standardized],
     };
   },
   async run(ctx, params): Promise<CrossvalidateResult> {

@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/core';
+import { closestName, isDiscernError } from '@discern/core';
 import { type Dataset } from '@discern/data';
 import { type Classifier, type ClusterModel, type Estimator, type FitOptions, summarizeTraining } from '@discern/models';
 import { z } from 'zod';
@@ -6,7 +6,7 @@ import { type FittedModel, type RunContext } from '../../context.js';
 import { strict } from '../../config/zod-helpers.js';
 import { datasetNaming } from '../naming.js';
 import { NOT_FITTED_BY_FIT, builtinModels, findModel } from './models/index.js';
-import { type ModelSpec, configKeyOf } from './models/spec.js';
+import { type ModelSpec, aliasClashes, configKeyOf } from './models/spec.js';
 
 /** A model's name in the run: letters, digits, "-" and "_". */
 export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of letters, digits, "-" and "_"');
@@ -19,13 +19,26 @@ export const modelName = z.string().max(64).regex(/^[A-Za-z][\w-]*$/, 'a name of
 export function modelConfigSchema(extra: z.ZodRawShape, models: readonly ModelSpec[] = builtinModels) {
   // One strict map per family, built afresh so that an unknown key's message lists every key the entry accepts: model,
   // the step's own keys, then the family's (a step's own key wins over a family's of the same name).
-  const branches = models.map((m) => strict({ model: z.literal(m.name), ...extra, ...m.schema.shape, ...extra }));
+  // An option and its alias both given: one option twice, refused at the alias, naming where the other is written.
+  const branches = models.map((m) =>
+    strict({ model: z.literal(m.name), ...extra, ...m.schema.shape, ...extra }).superRefine((o, c) => {
+      for (const [option, alias] of aliasClashes(m, (k) => (o as Record<string, unknown>)[k] !== undefined))
+        c.addIssue({
+          code: 'custom',
+          path: [alias],
+          message: `${alias} is ${m.name}'s other name for ${option}, which is given too (${option}: ${String((o as Record<string, unknown>)[option])}, ${alias}: ${String((o as Record<string, unknown>)[alias])}); give one of them`,
+          params: { also: [option] },
+          input: undefined,
+        });
+    }),
+  );
   return z.discriminatedUnion('model', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
     error: (iss) => {
       if (iss.code !== 'invalid_union') return undefined;
       const model = (iss.input as { model?: unknown } | undefined)?.model;
       const why = typeof model === 'string' && Object.hasOwn(NOT_FITTED_BY_FIT, model) ? NOT_FITTED_BY_FIT[model as keyof typeof NOT_FITTED_BY_FIT] : undefined;
-      return why ?? `unknown model ${JSON.stringify(model)}; accepted: ${models.map((m) => m.name).join(', ')}`;
+      const near = typeof model === 'string' ? closestName(model, models.map((m) => m.name)) : undefined;
+      return why ?? `unknown model ${JSON.stringify(model)}${near ? ` (did you mean "${near}"?)` : ''}; accepted: ${models.map((m) => m.name).join(', ')}`;
     },
   });
 }

@@ -83,8 +83,11 @@ steps:
     const e = await runError('name: t\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: bdt, n_estimators: 10, max_iter: 20 }\n', {
       'd.csv': 'x,label\n1,a\n2,a\n3,b\n4,b\n',
     });
-    expect(e.code).toBe('INVALID_ARGUMENT');
-    expect(e.message).toMatch(/steps\[0\]\.fit\.n_estimators is given twice \(n_estimators 10 and its alias max_iter 20\); give one of them/);
+    // when the config is read (validate), at the alias, with where the other key is written
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(
+      /max_iter is bdt's other name for n_estimators, which is given too \(n_estimators: 10, max_iter: 20\); give one of them \(steps\[0\]\.fit\.n_estimators is at c\.yaml:4:\d+\) → at steps\[0\]\.fit\.max_iter \(c\.yaml:4:\d+\)/,
+    );
   });
 
   it('a validation dataset that no step makes is a config error at its key', async () => {

@@ -44,7 +44,13 @@ export const inspectStep = defineStep({
   key: (p) => ['inspect', p.name ?? p.on],
   plan: (p, at) => ({
     needs: { datasets: [{ name: p.on, path: `${at.path}.on` }] },
-    ...(at.config.data.label === undefined ? { problems: [{ path: at.path, message: 'inspect compares the classes of the data: set data.label to the class column' }] } : {}),
+    problems: [
+      ...(at.config.data.label === undefined ? [{ path: at.path, message: 'inspect compares the classes of the data: set data.label to the class column' }] : []),
+      // a feature named twice: each feature once (its second mention is the one to remove)
+      ...(p.features ?? []).flatMap((f, i, all) =>
+        all.indexOf(f) !== i ? [{ path: `${at.path}.features[${i}]`, message: `names ${JSON.stringify(f)} again (it is features[${all.indexOf(f)}]); list each feature once` }] : [],
+      ),
+    ],
   }),
   run(ctx, p): InspectResult {
     const ds = ctx.dataset(p.on).whole();

@@ -1,7 +1,10 @@
-import { CancelFlag, type CancelSignal, SyncWorkerPool, sharedCopy } from '@discern/core';
+import { CancelFlag, type CancelSignal, SyncWorkerPool, isDiscernError, sharedCopy } from '@discern/core';
 import { type Dataset } from '@discern/data';
 import { type FoldFigures, fitFolds, foldFigures } from '../crossvalidate/cv.js';
 import { type Folds, foldRows } from '../crossvalidate/folds.js';
+import { findModel } from '../fit/models/index.js';
+import { configKeyOf } from '../fit/models/spec.js';
+import { datasetNaming } from '../naming.js';
 
 /**
  * Scoring the candidates of a search: each candidate's k fold models fitted and applied to their held-out folds
@@ -16,7 +19,8 @@ import { type Folds, foldRows } from '../crossvalidate/folds.js';
 export interface CandidateTask {
   readonly model: string;
   readonly path: string;
-  readonly candidates: readonly { readonly index: number; readonly options: Record<string, unknown> }[];
+  /** `where`: the config path of each searched key's value in this candidate (`steps[0].tune.grid.max_depth[1]`). */
+  readonly candidates: readonly { readonly index: number; readonly options: Record<string, unknown>; readonly where?: Readonly<Record<string, string>> }[];
   readonly data: {
     readonly X: Float64Array;
     readonly rows: number;
@@ -67,7 +71,12 @@ export function runCandidates(task: CandidateTask, signal?: CancelSignal): void 
   const rows = foldRows(folds);
   const F = figureCount(task.effs);
   for (const c of task.candidates) {
-    const fit = fitFolds({ execution: { threads: 1, ...(sig ? { signal: sig } : {}) } }, ds, folds, { model: task.model, options: c.options, seeds: task.seeds, path: task.path, standardize: false });
+    let fit: ReturnType<typeof fitFolds>;
+    try {
+      fit = fitFolds({ execution: { threads: 1, ...(sig ? { signal: sig } : {}) } }, ds, folds, { model: task.model, options: c.options, seeds: task.seeds, path: task.path, standardize: false });
+    } catch (e) {
+      throw atSearchedKey(e, ds, task.model, task.path, c.where);
+    }
     rows.forEach((r, f) => {
       const x = foldFigures(ds, fit.oof, r, task.effs);
       const at = (c.index * task.k + f) * F;
@@ -78,6 +87,25 @@ export function runCandidates(task: CandidateTask, signal?: CancelSignal): void 
     });
     task.seconds[c.index] = fit.seconds.reduce((a, b) => a + b, 0);
   }
+}
+
+/**
+ * A candidate's fit error with its searched options named where the search writes their values
+ * (`steps[0].tune.grid.validation_fraction[0]`, not `steps[0].tune.validation_fraction`), the others as the step's keys.
+ */
+export function atSearchedKey(e: unknown, ds: Dataset, model: string, path: string, where: Readonly<Record<string, string>> | undefined): unknown {
+  const spec = findModel(model);
+  if (!isDiscernError(e) || !e.renamable || !where || !spec) return e;
+  return e.renamed(
+    {
+      ...datasetNaming(ds),
+      option: (o) => {
+        const key = configKeyOf(spec, o);
+        return key === undefined ? o : (where[key] ?? `${path}.${key}`);
+      },
+    },
+    { configPath: path },
+  );
 }
 
 /** The worker module of the candidates (exported for tests that check it ran). */
@@ -97,7 +125,7 @@ export interface ScoredCandidates {
 export async function scoreCandidates(
   ds: Dataset,
   folds: Folds,
-  req: { model: string; path: string; seeds: readonly number[]; effs: readonly number[]; candidates: readonly { index: number; options: Record<string, unknown> }[] },
+  req: { model: string; path: string; seeds: readonly number[]; effs: readonly number[]; candidates: CandidateTask['candidates'] },
   threads: number,
   signal: CancelSignal | undefined,
 ): Promise<ScoredCandidates> {

@@ -33,6 +33,8 @@ export interface Candidate {
   readonly params: Readonly<Record<string, unknown>>;
   /** The family's options (defaults filled in) for fitEstimator. */
   readonly options: Record<string, unknown>;
+  /** Where each searched key's value is written (`steps[0].tune.grid.max_depth[1]`), an alias's option under both names. */
+  readonly where: Readonly<Record<string, string>>;
 }
 
 /** Every combination of the grid, the last key varying fastest. */

@@ -5,7 +5,7 @@ import { SyncWorkerPool } from '@discern/core';
 import { createRng } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../engine.js';
-import { runError, twoClassCsv } from '../steps.test-helpers.js';
+import { runError, threeClassCsv, twoClassCsv } from '../steps.test-helpers.js';
 import { TUNE_WORKER } from './candidates.js';
 import { drawPoint, gridPoints } from './search.js';
 
@@ -108,14 +108,32 @@ describe('the tune step', () => {
   it('says what is wrong with a search where it is written', async () => {
     const err = async (step: string) => (await runError(`${head}${step}`, files)).message;
     expect(await err('  - tune: { model: mlp, grid: { l2: [0.1] }, ranges: { l2: [0.1] }, n_trials: 2 }')).toMatch(/give the search: grid .* or ranges with n_trials .*one of them → at steps\[1\]\.tune/);
-    expect(await err('  - tune: { model: mlp, grid: { learning_rat: [0.1] } }')).toMatch(/"learning_rat" is not an option of mlp; its options: hidden_layers, .* → at steps\[1\]\.tune\.grid\.learning_rat/);
+    expect(await err('  - tune: { model: mlp, grid: { learning_rat: [0.1] } }')).toMatch(/"learning_rat" is not an option of mlp \(did you mean "learning_rate"\?\); its options: hidden_layers, .* → at steps\[1\]\.tune\.grid\.learning_rat/);
     expect(await err('  - tune: { model: mlp, grid: { l2: [0.1, -1] } }')).toMatch(/→ at steps\[1\]\.tune\.grid\.l2\[1\]/);
     expect(await err('  - tune: { model: logistic, ranges: { l2: { low: 1, high: 0.1 } }, n_trials: 3 }')).toMatch(/low \(1\) must be below high \(0\.1\) → at steps\[1\]\.tune\.ranges\.l2/);
     expect(await err('  - tune: { model: logistic, ranges: { l2: { low: 0, high: 1, log: true } }, n_trials: 3 }')).toMatch(/a log-uniform range needs low > 0/);
     expect(await err('  - tune: { model: logistic, ranges: { l2: [0.1] } }')).toMatch(/a random search needs n_trials/);
     expect(await err('  - tune: { model: logistic, grid: { l2: [0.1] }, metric: background_rejection }')).toMatch(/give signal_efficiency .* → at steps\[1\]\.tune\.signal_efficiency/);
-    expect(await err('  - tune: { model: logistic, ranges: { solver: [lbfgs, newton] }, n_trials: 8 }')).toMatch(/expected one of "lbfgs"\|"gd" → at steps\[1\]\.tune\.ranges\.solver\[1\]/);
+    expect(await err('  - tune: { model: logistic, ranges: { solver: [lbfgs, newton] }, n_trials: 8 }')).toMatch(/solver takes "lbfgs" or "gd", got "newton" → at steps\[1\]\.tune\.ranges\.solver\[1\]/);
     // a drawn value the family refuses (a whole number expected) is named at its range, with the candidate
-    expect(await err('  - tune: { model: logistic, solver: gd, ranges: { epochs: { low: 10, high: 20 } }, n_trials: 2 }')).toMatch(/steps\[1\]\.tune\.ranges\.epochs: candidate 0 \(epochs=1\d\.?\d*\): epochs takes whole numbers; draw them with integer: true in its range/);
+    expect(await err('  - tune: { model: logistic, solver: gd, ranges: { epochs: { low: 10, high: 20 } }, n_trials: 2 }')).toMatch(/epochs takes whole numbers: add integer: true to its range \(\{ low: 10, high: 20, integer: true \}\) → at steps\[1\]\.tune\.ranges\.epochs \(c\.yaml:6:\d+\)/);
   }, 60_000);
+});
+
+describe('tune errors that need the data', () => {
+  it('background_rejection on three classes is refused before any candidate is fitted', async () => {
+    const e = await runError(
+      'name: t\nseed: 1\ndata: { source: d.csv, label: label }\nsteps:\n  - tune: { model: logistic, folds: 3, metric: background_rejection, signal_efficiency: 0.5, grid: { l2: [0.1, 1] } }\n',
+      { 'd.csv': threeClassCsv(30) },
+    );
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/^steps\[0\]\.tune\.metric: background_rejection .* is a figure of two classes.*train has 3 classes \("a", "b", "c"\): choose metric auc or log_loss \(c\.yaml:5:\d+\)/);
+  });
+
+  it("a candidate's fit error names the grid value, not the step's key", async () => {
+    const e = await runError(`${head}  - tune: { model: bdt, n_estimators: 5, folds: 3, early_stopping: true, grid: { validation_fraction: [0.001, 0.2] } }\n`, files);
+    expect(e.code).toBe('TOO_FEW_SAMPLES');
+    expect(e.message).toMatch(/steps\[1\]\.tune\.grid\.validation_fraction\[0\] 0\.001 leaves no validation rows/);
+    expect(e.message).not.toMatch(/steps\[\d\]\.tune\.validation_fraction/);
+  });
 });

@@ -18,10 +18,22 @@ export interface ModelSpec<S extends z.ZodObject = z.ZodObject> {
    * that a fit's error names the key the user wrote.
    */
   readonly configKeys?: Readonly<Record<string, string>>;
+  /** Other names of an option (scikit-learn's: `max_iter` → `n_estimators`): alias → option. Giving both is a config error. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 export function defineModel<S extends z.ZodObject>(spec: ModelSpec<S>): ModelSpec<S> {
   return spec;
+}
+
+/** The keys of `options` that are the same option under two names: [option, alias] pairs, both given. */
+export function aliasClashes(spec: ModelSpec, given: (key: string) => boolean): [string, string][] {
+  return Object.entries(spec.aliases ?? {}).filter(([alias, option]) => given(alias) && given(option)).map(([alias, option]) => [option, alias]);
+}
+
+/** The option a key names (the key itself, or the option of an alias). */
+export function optionOf(spec: ModelSpec, key: string): string {
+  return spec.aliases?.[key] ?? key;
 }
 
 /** The config key of an estimator option (`regParam` → `reg_param`), or undefined when the family has none. */

@@ -14,6 +14,7 @@ export const bdtModel = defineModel({
   description: "gradient-boosted decision trees on histograms (scikit-learn's HistGradientBoostingClassifier; binary log-loss or K-class softmax)",
   supervised: true,
   configKeys: { maxIter: 'n_estimators', validation: 'validation' },
+  aliases: { max_iter: 'n_estimators' },
   schema: strict({
     learning_rate: z.number().positive().default(0.1).describe('shrinkage of every leaf value'),
     n_estimators: z.number().int().positive().optional().describe('boosting iterations (default 100; one tree per class and iteration, one for two classes)'),
