@@ -163,23 +163,26 @@ const DATA_OPTION_KEYS: Readonly<Record<string, string>> = {
   tree: 'data.tree',
 };
 
-/** Runs a data step, saying its errors' options as config keys (with where they are written). */
-async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T): Promise<T> {
+/**
+ * Runs a data step, saying its errors' options as config keys (with where they are written). `keys` overrides the
+ * key of an option where the config gives it elsewhere (a sample's own tree: data.samples[1].tree).
+ */
+async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T, keys: Readonly<Record<string, string>> = {}): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (!isDiscernError(e)) throw e;
-    return Promise.reject(
-      e.renamed({
-        option: (o) => {
-          // an option the data package names by its API name, or a config key already (data.samples[1].path)
-          const key = DATA_OPTION_KEYS[o] ?? (o.startsWith('data.') ? o : undefined);
-          if (!key) return o;
-          const loc = config.where(key);
-          return loc ? `${key} (${loc})` : key;
-        },
-      }),
-    );
+    const said = e.renamed({
+      option: (o) => {
+        // an option the data package names by its API name, or a config key already (data.samples[1].path)
+        const key = keys[o] ?? DATA_OPTION_KEYS[o] ?? (o.startsWith('data.') ? o : undefined);
+        if (!key) return o;
+        const loc = config.where(key);
+        return loc ? `${key} (${loc})` : key;
+      },
+    });
+    // with keys of its own, the message is final: an outer inConfigTerms would say the option at its default key again
+    return Promise.reject(Object.keys(keys).length > 0 ? new DiscernError(said.code, said.message, said.context, { cause: e }) : said);
   }
 }
 
@@ -401,18 +404,24 @@ function checkNamed(config: PipelineConfig, table: Table, options: BuildDatasetO
 
 function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
   checkNamed(config, table, options);
-  // a feature that names an array column (a ROOT branch of several values per event) as it is
-  (config.data.features ?? []).forEach((f, i) => {
+  // a feature, the label or the weight that names an array column (a ROOT branch of several values per event) as it is
+  const named: [string, string, string][] = [
+    ...(config.data.features ?? []).map((f, i): [string, string, string] => [f, `data.features[${i}]`, 'feature']),
+    ...(options.label !== undefined ? [[options.label, 'data.label', 'label'] as [string, string, string]] : []),
+    ...(options.weight !== undefined ? [[options.weight, 'data.weight', 'weight'] as [string, string, string]] : []),
+  ];
+  for (const [f, key, role] of named) {
     const a = table.arrays?.find((x) => x.name === f);
     if (a) {
-      const loc = config.where(`data.features[${i}]`);
+      const loc = config.where(key);
+      const use = role === 'feature' ? `use one element, ${f}[0], or a reduction: length(${f}), sum(${f}), max(${f}), min(${f})` : `derive one number per event with data.define (e.g. ${f}_0: "${f}[0]" or ${f}_sum: "sum(${f})") and name that`;
       throw new DiscernError(
         'DATA_INVALID',
-        `feature ${JSON.stringify(f)} (data.features[${i}]${loc ? ` (${loc})` : ''}): column '${f}' holds an array per row (a variable number of values${a.description ? `: ${a.description}` : ''}); use one element, ${f}[0], or a reduction: length(${f}), sum(${f}), max(${f}), min(${f})`,
-        { file: table.source, column: f, configPath: `data.features[${i}]` },
+        `${role} ${JSON.stringify(f)} (${key}${loc ? ` (${loc})` : ''}): column '${f}' holds an array per row (a variable number of values${a.description ? `: ${a.description}` : ''}); ${use}`,
+        { file: table.source, column: f, configPath: key },
       );
     }
-  });
+  }
   try {
     return buildDataset(table, options);
   } catch (e) {
@@ -657,12 +666,19 @@ async function loadSamples(config: PipelineConfig): Promise<LoadedData> {
     const weight = s.weight === undefined ? undefined : typeof s.weight === 'number' ? s.weight : { path: `${key}.weight`, parsed: parseExpression(s.weight) };
     const format = (s.format ?? d.format) as DataFormat | undefined;
     const tree = s.tree ?? d.tree;
-    const table = await readTables(paths, {
-      ...readOptions(config),
-      ...(format !== undefined ? { format } : {}),
-      ...(tree !== undefined ? { tree } : {}),
-      ...columnsOption(config, [cut?.parsed, typeof weight === 'object' ? weight.parsed : undefined]),
-    }).catch((e: unknown) => Promise.reject(expressionColumnError(config, e, [...(cut ? [cut] : []), ...(typeof weight === 'object' ? [weight] : [])])));
+    // the sample's own tree and format are named at its key
+    const ownKeys = { ...(s.tree !== undefined ? { tree: `${key}.tree` } : {}), ...(s.format !== undefined ? { format: `${key}.format` } : {}) };
+    const table = await inConfigTerms(
+      config,
+      () =>
+        readTables(paths, {
+          ...readOptions(config),
+          ...(format !== undefined ? { format } : {}),
+          ...(tree !== undefined ? { tree } : {}),
+          ...columnsOption(config, [cut?.parsed, typeof weight === 'object' ? weight.parsed : undefined]),
+        }).catch((e: unknown) => Promise.reject(expressionColumnError(config, e, [...(cut ? [cut] : []), ...(typeof weight === 'object' ? [weight] : [])]))),
+      ownKeys,
+    );
     files.push(...(await fileRecords('sample', name, paths, table)));
     const p = prepare(config, table, { ...(cut ? { cut } : {}), ...(weight !== undefined ? { weight } : {}), weightColumn: SAMPLE_WEIGHT, what: `sample ${JSON.stringify(name)} (${key})` });
     if (p.passed === 0)

@@ -178,6 +178,15 @@ describe('formats, several files, globs', () => {
     expect(e.message).toContain('format must be one of csv, parquet, root, got "xls"');
   });
 
+  it('a Parquet or ROOT file named or declared CSV is said to be one (not reported as bad UTF-8 or a malformed row)', async () => {
+    const pq = join(dir, 'really-parquet.csv');
+    writeFileSync(pq, readFileSync(await writeFile(join(dir, 'sig.parquet'), { x: Float64Array.from([1]) })));
+    let e = await discernErrorAsync(() => readTableFile(pq));
+    expect(`${e.code}: ${e.message}`).toBe(`DATA_INVALID: ${pq} starts with the signature of a Parquet file (PAR1), but it is read as CSV by its name; rename it .parquet, or set the format to parquet (format)`);
+    e = await discernErrorAsync(() => readTableFile(dataFile('uproot-Zmumu.root'), { format: 'csv' }));
+    expect(e.message).toContain('starts with the signature of a ROOT file (root), but it is read as CSV (format: csv); set the format to root (format)');
+  });
+
   it('several files read as one table, each row located in its own file; different columns are refused naming the file and column', async () => {
     const a = join(dir, 'part-a.csv'), b = join(dir, 'part-b.csv'), c = join(dir, 'part-c.csv');
     writeFileSync(a, 'x,y\n1,2\n3,4\n');

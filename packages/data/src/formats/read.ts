@@ -36,10 +36,31 @@ export function formatOf(path: string, format?: DataFormat): DataFormat {
   if (format !== undefined) {
     if (!DATA_FORMATS.includes(format))
       throw new DiscernError('INVALID_ARGUMENT', (n) => `${n.option('format')} must be one of ${DATA_FORMATS.join(', ')}, got ${quote(String(format))}`, { option: 'format', value: String(format) });
+    if (format === 'csv') notBinary(path, true);
     return format;
   }
-  for (const [re, f] of EXTENSIONS) if (re.test(path)) return f;
+  for (const [re, f] of EXTENSIONS)
+    if (re.test(path)) {
+      if (f === 'csv') notBinary(path, false);
+      return f;
+    }
   return sniffFormat(path);
+}
+
+/**
+ * A file to be read as CSV that starts with the signature of a Parquet or ROOT file: said as such (read as text, its
+ * bytes would be reported as bad UTF-8 or a malformed row, which misleads).
+ */
+function notBinary(path: string, given: boolean): void {
+  const actual = sniffFormat(path);
+  if (actual === 'csv') return;
+  const name = actual === 'parquet' ? 'Parquet' : 'ROOT';
+  throw new DiscernError(
+    'DATA_INVALID',
+    (n) =>
+      `${path} starts with the signature of a ${name} file (${actual === 'parquet' ? 'PAR1' : 'root'}), but it is read as CSV ${given ? `(${n.option('format')}: csv)` : 'by its name'}; ${given ? '' : `rename it .${actual}, or `}set the format to ${actual} (${n.option('format')})`,
+    { file: path, option: 'format', format: actual },
+  );
 }
 
 /** The format a file's first four bytes say (see formatOf). */

@@ -4,6 +4,7 @@ import { DiscernError, InputFile } from '@discern/core';
 import { type z } from 'zod';
 import { type StepRegistry } from '../registry.js';
 import { type Override, applyOverrides } from './overrides.js';
+import { checkDataConfig } from './data-checks.js';
 import { checkPlan } from './plan.js';
 import { type BaseConfig, configSchema } from './schema.js';
 import { type ConfigPath, type YamlSource, formatPath, parsePath, parseYamlConfig } from './yaml-source.js';
@@ -221,8 +222,11 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, shortName);
-  // One pass over the step sequence: what each step needs exists, and nothing is silently replaced.
-  const planIssues = checkPlan(parsed.data, steps, registry, where);
+  // One pass over the step sequence: what each step needs exists, and nothing is silently replaced; and the data
+  // section's own contradictions (a column in two roles, a split next to samples with roles...).
+  const rawData = (raw as { data?: unknown }).data;
+  const writtenData = (key: string) => rawData !== null && typeof rawData === 'object' && (rawData as Record<string, unknown>)[key.replace(/^data\./, '')] !== undefined;
+  const planIssues = [...checkDataConfig(parsed.data.data, writtenData), ...checkPlan(parsed.data, steps, registry, where)];
   if (planIssues.length > 0) {
     const pathOf = (p: string) => parsePath(p);
     throw invalid(

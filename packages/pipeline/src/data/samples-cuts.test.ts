@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { DiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { createRegistry } from '../steps/index.js';
 import { runConfig, runError } from '../steps/steps.test-helpers.js';
 
 // Samples, cuts and defines as a hostile user writes them: weights on some samples only, a cut that keeps nothing,
@@ -118,5 +122,51 @@ steps:
     // the cut keeps y = 0..7: 8 of the 10 values of y, 20 rows each
     expect(score.rows).toBe(160);
     expect(score.metrics.n).toBe(160);
+  });
+});
+
+describe('ROOT inputs named at the key that names them', () => {
+  const hzz = JSON.stringify(fileURLToPath(new URL('../../../../../shared/data/uproot-HZZ.root', import.meta.url)));
+  it('an array branch as the weight says so and how to make one number of it (it was "not in the file")', async () => {
+    const e = await runError(`name: r\ndata:\n  source: ${hzz}\n  label: NMuon\n  features: [NJet]\n  weight: Jet_Px\nsteps:\n  - fit: { model: logistic }\n`);
+    expect(e.message).toMatch(/^weight "Jet_Px" \(data\.weight \(c\.yaml:6:11\)\): column 'Jet_Px' holds an array per row .*derive one number per event with data\.define/);
+  });
+
+  it("a sample's own tree that the file lacks is named at the sample's key", async () => {
+    const e = await runError(`name: r\ndata:\n  samples:\n    - { path: ${hzz}, class: a, tree: evts }\n    - { path: ${hzz}, class: b }\n  features: [NJet]\nsteps:\n  - fit: { model: logistic }\n`);
+    expect(e.message).toMatch(/has no tree 'evts' \(data\.samples\[0\]\.tree \(c\.yaml:4:\d+\)\) \(did you mean 'events'\?\); its trees are 'events'/);
+  });
+});
+
+describe('what the data section contradicts in itself is found when the config is read (validate), at its key', () => {
+  const registry = createRegistry();
+  const problems = (data: string): string => {
+    try {
+      parseConfig(`name: v\ndata:\n${data}steps:\n  - fit: { model: logistic }\n`, '/cfg/v.yaml', registry);
+    } catch (e) {
+      if (e instanceof DiscernError) return e.message;
+      throw e;
+    }
+    return 'valid';
+  };
+  it.each([
+    ['  source: a.csv\n  label: y\n  features: [x, x]\n', /feature 'x' is listed twice in data\.features \(also at data\.features\[0\]\).* → at data\.features\[1\] \(v\.yaml:5:17\)/],
+    ['  source: a.csv\n  label: y\n  features: [x, y]\n', /column 'y' is the label column .* → at data\.features\[1\]/],
+    ['  source: a.csv\n  label: y\n  weight: y\n', /column 'y' cannot be both the label \(data\.label\) and the weight \(data\.weight\) → at data\.weight/],
+    ['  source: a.csv\n  label: y\n  weight: w\n  features: [x, w]\n', /column 'w' is the weight column .* → at data\.features\[1\]/],
+    ['  source: a.csv\n  tree: events\n  label: y\n', /names a ROOT tree, but a\.csv is read as CSV \(by its name\).* → at data\.tree/],
+    [
+      '  samples:\n    - { path: s.csv, class: s, role: train }\n    - { path: b.csv, class: b, role: train }\n    - { path: t.csv, class: s, role: test }\n  split: { test: 0.5 }\n',
+      /every sample gives its role \(train or test\), so nothing is split.* → at data\.split \(v\.yaml:7:10\)/,
+    ],
+    ['  samples:\n    - { path: s.csv, class: s, role: train }\n    - { path: b.csv, class: b, role: test }\n', /every sample with role train is of class "s": a classifier is trained on at least two classes/],
+  ])('%#: %s', (data, message) => {
+    expect(problems(data)).toMatch(message);
+  });
+
+  it('the same data without the contradiction is valid (the default split next to samples with roles included)', () => {
+    expect(problems('  source: a.csv\n  label: y\n  features: [x, z]\n  weight: w\n')).toBe('valid');
+    expect(problems('  samples:\n    - { path: s.csv, class: s, role: train }\n    - { path: b.csv, class: b, role: train }\n    - { path: t.csv, class: s, role: test }\n')).toBe('valid');
+    expect(problems('  source: a.root\n  tree: events\n  label: y\n')).toBe('valid');
   });
 });
