@@ -129,7 +129,12 @@ describe('every argument is checked before any work, named as it was typed', () 
     refused(await score('--input', 'x'), 'INVALID_ARGUMENT', '--input');
     refused(await discern(['score', '--model', onnx, '--data', csv, '--fpr', '0.1']), 'INVALID_ARGUMENT', '--fpr', '--label');
     refused(await discern(['score', '--model', onnx, '--data', csv, '--positive', 'x']), 'INVALID_ARGUMENT', '--positive', '--label');
+    refused(await discern(['score', '--model', onnx, '--data', csv, '--out', '']), 'USAGE', '--out is empty');
+    refused(await discern(['score', '--model', onnx, '--data', csv, '--out', `${out}.gz`]), 'INVALID_ARGUMENT', 'ends in .gz');
+    refused(await discern(['score', '--model', onnx, '--data', csv, '--tree', 'events']), 'INVALID_ARGUMENT', '--tree names a ROOT tree');
+    refused(await score('--define', 'x'), 'INVALID_ARGUMENT', '--define expects NAME=EXPRESSION');
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.gz`)).toBe(false);
   });
 
   it('--threads, DISCERN_THREADS, --workers, --dtype: negative, zero, fractional, huge', async () => {

@@ -76,6 +76,7 @@ function checkName(path: string, what: string): void {
  * create folders, so a typo in the folder is caught rather than followed), with a name the file system takes.
  */
 export function checkOutputFile(file: string, what: string): void {
+  if (file.trim() === '') throw new DiscernError('USAGE', `${what} is empty; give a file name`, { option: what });
   const path = resolve(file);
   checkName(path, what);
   const s = statOf(path);
@@ -86,6 +87,7 @@ export function checkOutputFile(file: string, what: string): void {
 
 /** `what` names a folder to be created or replaced: not a file, no file on the way to it, a name that fits. */
 export function checkOutputFolder(dir: string, what: string): void {
+  if (dir.trim() === '') throw new DiscernError('USAGE', `${what} is empty; give a folder`, { option: what });
   const path = resolve(dir);
   checkName(path, what);
   const s = statOf(path);

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { writeParquet } from '@discern/data';
 import { createRng } from '@discern/linalg';
@@ -89,5 +90,24 @@ describe('scoring through define and cut', () => {
     expect(await err({ define: [{ name: 'a', expression: 'b * 2' }] })).toMatch(/^DATA_INVALID: define a would replace the column "a" of .*events\.csv/);
     expect(await err({ define: DEFINE, cut: 'a > (' })).toMatch(/^INVALID_ARGUMENT: the cut "a > \(": /);
     expect(await err({ define: [{ name: 's', expression: 'a + bb' }, DEFINE[1]!] })).toMatch(/no column 'bb' .*did you mean 'b'/);
+  });
+});
+
+describe('bad input said as it is', () => {
+  const err = async (o: Partial<Parameters<typeof scoreFile>[0]>) => {
+    const e = await scoreFile({ model: onnx, data: csv, define: DEFINE, ...o }).catch((x: unknown) => x);
+    return `${(e as { code: string }).code}: ${(e as Error).message}`;
+  };
+
+  test('a truncated .csv.gz is a damaged gzip file (its head ends mid-line), not a row with too few fields', async () => {
+    const whole = gzipSync(readFileSync(csv));
+    const cut = join(dir, 'cut.csv.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    expect(await err({ data: cut })).toMatch(/^DATA_INVALID: .*cut\.csv\.gz is not a readable gzip file \(unexpected end of file\); is it complete/);
+  });
+
+  test('--out ending in .gz, and a tree for a CSV file, are refused before any work', async () => {
+    expect(await err({ out: join(dir, 'scores.csv.gz') })).toMatch(/^INVALID_ARGUMENT: out .*scores\.csv\.gz ends in \.gz, but scores are written as plain CSV, or as Parquet/);
+    expect(await err({ tree: 'events' })).toMatch(/^INVALID_ARGUMENT: tree names a ROOT tree, but .*events\.csv is read as CSV/);
   });
 });

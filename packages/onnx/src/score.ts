@@ -210,6 +210,8 @@ function checkValues(o: ScoreOptions): void {
 
 /** The output path, before any work: see checkOutputPath; the data and the model are the inputs it must not be. */
 function checkOut(o: ScoreOptions & { out: string }): void {
+  if (/\.gz$/i.test(o.out))
+    throw optionError('INVALID_ARGUMENT', 'out', (n) => `${n.option('out')} ${o.out} ends in .gz, but scores are written as plain CSV, or as Parquet (compressed): name it .csv, or .parquet for a compressed file`, { file: o.out });
   const inputs = [...dataFiles(o).map((path) => ({ path, what: '--data' })), ...(typeof o.model === 'string' ? [{ path: o.model, what: '--model' }] : [])];
   checkOutputPath(o.out, { what: '--out', option: 'out', inputs });
 }
@@ -269,6 +271,7 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
     const { createGunzip } = await import('node:zlib');
     const parts: Buffer[] = [];
     let got = 0;
+    let damaged = false;
     const stream = createReadStream(path).pipe(createGunzip());
     try {
       for await (const chunk of stream) {
@@ -277,12 +280,13 @@ async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
         if (got >= HEAD_BYTES) break;
       }
     } catch {
-      // a damaged stream is reported, with its file, by the reader that reads it whole
+      // a damaged stream is reported, with its file, by the reader that reads it whole; the text here may end mid-line
+      damaged = true;
     } finally {
       stream.destroy();
     }
     text = Buffer.concat(parts).subarray(0, HEAD_BYTES).toString('utf8');
-    full = got >= HEAD_BYTES;
+    full = got >= HEAD_BYTES || damaged;
   }
   if (full) {
     // the head ends mid-file: keep whole lines only (the stream reads the rest)
@@ -1040,6 +1044,9 @@ export async function scoreFile(o: ScoreOptions): Promise<ScoreResult> {
   try {
     const files = dataFiles(o);
     const formats = files.map((f) => formatOf(f, o.format));
+    const csv = files.find((_, i) => formats[i] === 'csv');
+    if (o.tree !== undefined && csv !== undefined)
+      throw optionError('INVALID_ARGUMENT', 'tree', (n) => `${n.option('tree')} names a ROOT tree, but ${csv} is read as CSV; leave ${n.option('tree')} out for CSV files`, { file: csv });
     // messages name the files as one (`a.parquet, b.parquet`)
     const on: ScoreOptions & { data: string } = { ...o, data: files.join(', ') };
     // the model first, so that a data file without rows is told what the model expects

@@ -4,7 +4,7 @@ import { scoreFile } from '@discern/onnx';
 import { isDiscernError } from '@discern/core';
 import { z } from 'zod';
 import { StepError } from '../../context.js';
-import { expandPaths } from '@discern/data';
+import { type DataFormat, expandPaths, formatOf } from '@discern/data';
 import { pathList, resolveConfigPath } from '../../data-loader.js';
 import { fig } from '../../figures.js';
 import { defineStep } from '../../step.js';
@@ -70,7 +70,8 @@ export const scoreStep = defineStep({
     if (dataRel === undefined) throw ctx.config.error(`steps[${ctx.step.index}].score.data`, 'no data file to score: give `data:` (the config has inline rows or samples)');
     const files = await expandPaths(pathList(dataRel), cfg.dir, p.data !== undefined ? `steps[${ctx.step.index}].score.data` : cfg.data.test !== undefined ? 'data.test' : 'data.source');
     const format = p.format ?? cfg.data.format;
-    const tree = p.tree ?? cfg.data.tree;
+    // the config's tree is the default for ROOT files only (a CSV file scored here has none)
+    const tree = p.tree ?? (files.every((f) => formatOf(f, format as DataFormat | undefined) === 'root') ? cfg.data.tree : undefined);
     const out = `scores/${p.name}.${p.output}`;
     const label = p.label ?? cfg.data.label;
     if (p.save) mkdirSync(dirname(ctx.artifacts.resolve(out)), { recursive: true });
