@@ -256,12 +256,22 @@ function neededColumns(config: PipelineConfig, extra: readonly (ParsedExpression
  * An error of an expression about the data (a column that is not there, an array used whole): a config error at the
  * expression's key, with where it is written, as the schema's errors are.
  */
+/**
+ * An expression's error that concerns the data as a whole (a column the file lacks, an array read as one value or the
+ * reverse; not a row's value): a config error at the expression's key with where it is written; any other error as
+ * it is.
+ */
+function atExpressionKey(config: PipelineConfig, path: string, e: unknown): unknown {
+  if (!isDiscernError(e) || (e.code !== 'DATA_INVALID' && e.code !== 'INVALID_ARGUMENT') || typeof e.context.expression !== 'string' || e.context.row !== undefined) return e;
+  // the message starts with what the expression is (its key) when the expression was compiled under that name
+  return config.error(path, e.message.startsWith(`${path} `) ? e.message.slice(path.length + 1) : e.message);
+}
+
 function atKey(config: PipelineConfig, path: string, f: () => Table): Table {
   try {
     return f();
   } catch (e) {
-    if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(path, e.message);
-    throw e;
+    throw atExpressionKey(config, path, e);
   }
 }
 
@@ -280,8 +290,7 @@ function valuesAt(config: PipelineConfig, path: string, parsed: ParsedExpression
   try {
     return compileExpression(parsed, cols, { what: path }).evaluate(cols);
   } catch (e) {
-    if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(path, e.message);
-    throw e;
+    throw atExpressionKey(config, path, e);
   }
 }
 
@@ -319,8 +328,7 @@ function prepare(config: PipelineConfig, table: Table, sample?: { cut?: ConfigEx
     try {
       r = cutRows(before, cut.parsed, { what: cut.path, missing: config.data.missing });
     } catch (e) {
-      if (isDiscernError(e) && e.code === 'DATA_INVALID' && typeof e.context.expression === 'string' && e.context.row === undefined) throw config.error(cut.path, e.message);
-      throw e;
+      throw atExpressionKey(config, cut.path, e);
     }
     undecided += r.undecided;
     // a sample that loses every event is reported by loadSamples, naming the sample and both cuts
@@ -403,7 +411,11 @@ function checkNamed(config: PipelineConfig, table: Table, options: BuildDatasetO
 }
 
 function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
-  checkNamed(config, table, options);
+  try {
+    checkNamed(config, table, options);
+  } catch (e) {
+    throw notAnExpression(config, e);
+  }
   // a feature, the label or the weight that names an array column (a ROOT branch of several values per event) as it is
   const named: [string, string, string][] = [
     ...(config.data.features ?? []).map((f, i): [string, string, string] => [f, `data.features[${i}]`, 'feature']),
@@ -425,7 +437,27 @@ function build(config: PipelineConfig, table: Table, options: BuildDatasetOption
   try {
     return buildDataset(table, options);
   } catch (e) {
-    throw explainDerived(config, e);
+    throw explainDerived(config, notAnExpression(config, e));
+  }
+}
+
+/**
+ * A feature the file lacks that was meant as an expression (`sqrt(x`, `Jet_Px[1.5]`): a name that does not parse is
+ * looked up as a column (a file may name one `fLength:`), so the "not in the file" error also says why it was not
+ * read as an expression.
+ */
+function notAnExpression(config: PipelineConfig, e: unknown): unknown {
+  if (!isDiscernError(e) || typeof e.context.column !== 'string') return e;
+  const f = e.context.column;
+  if (!(config.data.features ?? []).includes(f) || !/[()[\]+*/^<>=!&|%?,]/.test(f)) return e;
+  try {
+    parseExpression(f);
+    return e;
+  } catch (p) {
+    if (!isDiscernError(p)) return e;
+    const problem = typeof p.context.problem === 'string' ? p.context.problem : p.message;
+    const at = typeof p.context.position === 'number' ? `, at character ${p.context.position}` : '';
+    return new DiscernError(e.code, `${e.message}; read as an expression, it does not parse: ${problem}${at}`, e.context, { cause: e });
   }
 }
 

@@ -241,7 +241,7 @@ steps:
   it('a cut naming a column the file lacks: a config error at data.cut, with a did-you-mean', async () => {
     const e = await failure(tempDir(), zmumu('  cut: "pT1 > 20"\n'));
     expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.message).toMatch(/^data\.cut: data\.cut "pT1 > 20": there is no column 'pT1' in .*uproot-Zmumu\.root \(did you mean 'pt1'\?\)/);
+    expect(e.message).toMatch(/^data\.cut: "pT1 > 20": there is no column 'pT1' in .*uproot-Zmumu\.root \(did you mean 'pt1'\?\)/);
     expect(e.message).toContain('(c.yaml:7:8)');
   });
 

@@ -170,3 +170,21 @@ describe('what the data section contradicts in itself is found when the config i
     expect(problems('  source: a.root\n  tree: events\n  label: y\n')).toBe('valid');
   });
 });
+
+describe('a feature meant as an expression that does not parse', () => {
+  it('is looked up as a column (a file may name one so), and the error says why it was not read as an expression', async () => {
+    const e = await runError('name: f\ndata:\n  source: d.csv\n  label: label\n  features: [x, "sqrt(x"]\nsteps:\n  - fit: { model: logistic }\n', { 'd.csv': 'x,label\n1,a\n2,b\n3,a\n4,b\n' });
+    expect(e.message).toMatch(/feature column 'sqrt\(x' .* is not in .*d\.csv; available columns: 'x', 'label'; read as an expression, it does not parse: expected "\)" to close the "\(" at character 5, found the end of the expression, at character 7$/);
+  });
+});
+
+describe('an expression that reads a column the wrong way is a config error at its key, with where it is written', () => {
+  it.each([
+    ['x[0]', /^data\.define\.q: "x\[0\]": column 'x' holds one value per row, not an array: write x without \[0\], at character 1 \(▸x\[0\]\) \(c\.yaml:6:8\)$/],
+    ['length(x)', /^data\.define\.q: "length\(x\)": length\(\) reduces an array column .* \(c\.yaml:6:8\)$/],
+  ])('%s on a column of one value per row', async (expr, message) => {
+    const e = await runError(`name: e\ndata:\n  source: d.csv\n  label: label\n  define:\n    q: "${expr}"\n  features: [x, q]\nsteps:\n  - fit: { model: logistic }\n`, { 'd.csv': 'x,label\n1,a\n2,b\n3,a\n4,b\n' });
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(message);
+  });
+});
