@@ -210,3 +210,10 @@ describe('the expression language: errors name the place', () => {
     expect(discernError(() => parseExpression('1+'.repeat(6000) + '1')).message).toContain('at most 10000');
   });
 });
+
+describe('a name with letters outside ASCII', () => {
+  it('is refused with the hint to backquote it, and reads in backquotes', () => {
+    expect(() => parseExpression('μ_pt * 2')).toThrow(/unexpected character "μ" \(a name is written with ASCII letters, digits and "_"; a column named with other characters goes in backquotes/);
+    expect(parseExpression('`μ_pt` * 2').columns).toEqual(['μ_pt']);
+  });
+});

@@ -188,7 +188,15 @@ export class ExpressionParser {
       if (op === undefined) {
         const ch = String.fromCodePoint(s.codePointAt(i)!);
         const hint =
-          ch === '=' ? ' (a comparison is written ==)' : ch === '&' || ch === '|' ? ` (logic is written ${ch}${ch})` : ch === '"' || ch === "'" ? ' (expressions compute with numbers; a column name with other characters goes in backquotes)' : '';
+          ch === '='
+            ? ' (a comparison is written ==)'
+            : ch === '&' || ch === '|'
+              ? ` (logic is written ${ch}${ch})`
+              : ch === '"' || ch === "'"
+                ? ' (expressions compute with numbers; a column name with other characters goes in backquotes)'
+                : /[\p{L}\p{N}_]/u.test(ch)
+                  ? ' (a name is written with ASCII letters, digits and "_"; a column named with other characters goes in backquotes, e.g. `p_T (GeV)`)'
+                  : '';
         throw this.error(i, `unexpected character ${quote(ch)}${hint}`);
       }
       i += op.length;
