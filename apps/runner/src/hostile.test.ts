@@ -187,6 +187,14 @@ describe("a user's mistake with paths is a coded error, never a stack trace", ()
     refused(await discern(['validate', dir]), 'IO_ERROR', 'is a folder');
   });
 
+  it('validate finds a data file that does not exist and a pattern that matches none, as run does, at their key', async () => {
+    const { cfg } = project();
+    for (const command of ['validate', 'run']) {
+      refused(await discern([command, cfg, '--set', 'data.source=gone.csv']), 'FILE_NOT_FOUND', 'gone.csv does not exist (data.source (from --set)');
+      refused(await discern([command, cfg, '--set', 'data.source=parts_*.csv']), 'DATA_INVALID', 'parts_*.csv" (data.source (from --set)) matches no file');
+    }
+  });
+
   it('an output name too long for the file system, and an output folder that does not exist', async () => {
     const { cfg, csv } = project();
     const long = 'n'.repeat(250);

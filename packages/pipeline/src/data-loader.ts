@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import {
   type BuildDatasetOptions,
@@ -107,6 +108,27 @@ export function dataInputs(config: PipelineConfig): NamedPath[] {
   return out;
 }
 
+/**
+ * What `discern validate` checks of the data files without reading them: each pattern matches a file, each file
+ * exists (a config error at its key, with where it is written, as a run would say).
+ */
+export async function checkDataFiles(config: PipelineConfig): Promise<void> {
+  const d = config.data;
+  const keyed: [string, string | readonly string[] | undefined][] = [
+    ...(['source', 'train', 'test'] as const).map((k): [string, string | readonly string[] | undefined] => [`data.${k}`, d[k]]),
+    ...(d.samples ?? []).map((s, i): [string, string | readonly string[]] => [`data.samples[${i}].path`, s.path]),
+  ];
+  for (const [key, value] of keyed) {
+    if (value === undefined) continue;
+    const files = await inConfigTerms(config, () => expandPaths(pathList(value), config.dir, key));
+    for (const f of files)
+      if (!existsSync(f)) {
+        const loc = config.where(key);
+        throw new DiscernError('FILE_NOT_FOUND', `${f} does not exist (${key}${loc ? ` (${loc})` : ''}; a relative path is read from the config's folder ${config.dir})`, { file: f, configPath: key });
+      }
+  }
+}
+
 function datasetOptions(config: PipelineConfig): BuildDatasetOptions {
   const d = config.data;
   return {
@@ -192,7 +214,8 @@ async function inConfigTerms<T>(config: PipelineConfig, f: () => Promise<T> | T,
  * or inline `rows` split by `split`, or `samples` per process. Derived columns (`data.define`) and the cuts
  * (`data.cut`, each sample's) are applied to every file as it is read.
  */
-export function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
+export async function loadData(config: PipelineConfig, options: LoadOptions = {}): Promise<LoadedData> {
+  await checkDataFiles(config);
   return inConfigTerms(config, () => (config.data.samples ? loadSamples(config) : load(config, options)));
 }
 
