@@ -23,6 +23,12 @@ describe('DiscernError', () => {
     expect(p.renamed({ row: () => 'a.csv line 2' }).message).toBe('step 2 (fit): a.csv line 2 is bad');
     expect(p.context).toMatchObject({ step: 'fit' });
   });
+  it('prefixed() of a renamed error keeps the names it was said in (not the defaults); weights are named too', () => {
+    const e = new DiscernError('DATA_INVALID', (n) => `${n.weights('the event weights')} of ${n.row(2)} sum to 0`);
+    expect(e.message).toBe('the event weights of row 2 sum to 0');
+    const r = e.renamed({ row: () => 'a.csv line 4', weights: (w) => `${w} (data.weight "w", c.yaml:7:11)` });
+    expect(r.prefixed('step 1 (fit): ').message).toBe('step 1 (fit): the event weights (data.weight "w", c.yaml:7:11) of a.csv line 4 sum to 0');
+  });
   it('crosses a thread or process boundary as plain data (functions and huge strings dropped or shortened)', () => {
     const e = new DiscernError('CONFIG_INVALID', 'bad', { file: 'a.yaml', line: 3, fn: () => 1, big: 'x'.repeat(10_000), list: [1, 'a'] });
     const j = JSON.parse(JSON.stringify(e.toJSON())) as Parameters<typeof DiscernError.fromJSON>[0];

@@ -69,6 +69,8 @@ export interface Naming {
   /** A class by its index (0..K−1, the order of the labels). */
   class(k: number): string;
   option(name: string): string;
+  /** The event weights, said as `phrase` ("the event weights of the training rows") plus where they come from. */
+  weights(phrase: string): string;
 }
 
 export const DEFAULT_NAMING: Naming = {
@@ -76,6 +78,7 @@ export const DEFAULT_NAMING: Naming = {
   feature: (j) => `feature ${j}`,
   class: (k) => `class ${k}`,
   option: (name) => name,
+  weights: (phrase) => phrase,
 };
 
 /** A message written against a Naming, so that it can be said again in the user's terms. */
@@ -119,6 +122,8 @@ export class DiscernError extends Error {
   prefixed(prefix: string, extra: ErrorContext = {}): DiscernError {
     const template = this.template;
     const e = new DiscernError(this.code, template ? (n) => `${prefix}${template(n)}` : `${prefix}${this.message}`, { ...this.context, ...extra }, { cause: this });
+    // the message as this one says it (renamed already, perhaps), not the template's default naming
+    e.message = `${prefix}${this.message}`;
     e.stack = this.stack;
     return e;
   }

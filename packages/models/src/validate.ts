@@ -34,7 +34,7 @@ export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSam
 }
 
 /** Checks event weights: one per row, finite; `allowNegative` for estimators whose fit is defined with negative weights. */
-export function checkWeights(w: Float64Array | undefined, n: number, estimator: string, allowNegative = false): void {
+export function checkWeights(w: Float64Array | undefined, n: number, estimator: string, allowNegative = false, requirePositiveTotal = true): void {
   if (!w) return;
   if (w.length !== n) throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${w.length} weights for ${n} rows`, { estimator });
   let total = 0;
@@ -48,7 +48,9 @@ export function checkWeights(w: Float64Array | undefined, n: number, estimator: 
     if (Math.abs(v) > largest) largest = Math.abs(v);
   }
   if (!Number.isFinite(total)) throw weightSumOverflow(estimator, 'the event weights', total, largest);
-  if (!(total > 0)) throw new DiscernError('DATA_INVALID', `${estimator}: the event weights sum to ${total}; they must sum to a positive number`, { estimator, total });
+  // an estimator with a negative-weight policy (ignore, pair) checks the total of what the policy leaves instead
+  if (requirePositiveTotal && !(total > 0))
+    throw new DiscernError('DATA_INVALID', (nm) => `${estimator}: ${nm.weights('the event weights')} sum to ${total}; they must sum to a positive number`, { estimator, total });
 }
 
 /**

@@ -272,8 +272,10 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
       try {
         result = await step.run(ctx, entry.params);
       } catch (e) {
-        // A config error names its own path and line; a step failure names its step already.
-        if (isDiscernError(e) && e.code !== 'STEP_FAILED' && e.code !== 'INTERRUPTED' && e.context.configPath === undefined)
+        // A step failure names its step already; so does an error whose message names a key of this step (a config
+        // error, a fit's option). An error that only carries the step's path in its context (a library's error
+        // renamed in the user's terms) still needs the step said.
+        if (isDiscernError(e) && e.code !== 'STEP_FAILED' && e.code !== 'INTERRUPTED' && !e.message.includes(`steps[${entry.index}]`))
           throw e.prefixed(`step ${entry.index + 1} (${entry.name}, at steps[${entry.index}].${entry.name}): `, { step: entry.name, index: entry.index });
         throw e;
       }

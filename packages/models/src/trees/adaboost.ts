@@ -304,7 +304,7 @@ export class AdaBoostClassifier extends TreeEnsembleClassifier {
     const K = checkXy(X, y, NAME, 2, { allowMissing: true });
     checkNoInfinity(X, NAME);
     const n = X.rows, p = X.cols;
-    checkWeights(options.weights, n, NAME, true);
+    checkWeights(options.weights, n, NAME, true, this.options.negativeWeights === 'keep');
     const o = this.options;
     const D = outputsOf(K);
     const cancel: Cancellation = fitCancellation(options, this.kind);
@@ -334,8 +334,14 @@ export class AdaBoostClassifier extends TreeEnsembleClassifier {
     const yt = nT === n ? y : Int32Array.from(rowsIdx, (i) => y[i]!);
     let total = 0;
     for (let i = 0; i < nT; i++) total += w0[i]!;
+    if (!(total > 0) && options.weights && o.negativeWeights !== 'keep' && (weightsReport?.negativeRows ?? 0) > 0 && !w0.some((v) => v > 0))
+      throw new DiscernError(
+        'DATA_INVALID',
+        (nm) => `${NAME}: ${nm.option('negativeWeights')}: ${o.negativeWeights} leaves no event with positive weight (${nm.weights('the event weights')} of the ${n} training rows sum to ${options.weights!.reduce((a, b) => a + b, 0)}); nothing is left to train on`,
+        { estimator: NAME, total, option: 'negativeWeights' },
+      );
     if (!(total > 0))
-      throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights of the training rows sum to ${total} (after ${nm.option('negativeWeights')} '${o.negativeWeights}'); they must sum to a positive number`, {
+      throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: ${nm.weights('the event weights of the training rows')} sum to ${total} (after ${nm.option('negativeWeights')} '${o.negativeWeights}'); they must sum to a positive number`, {
         estimator: NAME,
         total,
         option: 'negativeWeights',

@@ -106,8 +106,8 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     checkNoInfinity(X, NAME);
     const threads = fitThreads(options, this.threadsOption, NAME);
     const n = X.rows, p = X.cols;
-    checkWeights(options.weights, n, NAME, true);
     const o = this.options;
+    checkWeights(options.weights, n, NAME, true, o.negativeWeights === 'keep');
     const D = outputsOf(K);
     const rng = createRng(o.seed);
     const cancel = fitCancellation(options, this.kind);
@@ -143,10 +143,16 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
       }
       let total = 0;
       for (let k = 0; k < wTrain.length; k++) total += wTrain[k]!;
+      if (!(total > 0) && o.negativeWeights !== 'keep' && (weightsReport?.negativeRows ?? 0) > 0 && !wTrain.some((v) => v > 0))
+        throw new DiscernError(
+          'DATA_INVALID',
+          (nm) => `${NAME}: ${nm.option('negativeWeights')}: ${o.negativeWeights} leaves no event with positive weight (${nm.weights('the event weights')} of the ${fitRows.length} training rows${heldOut ? ` once the ${nm.option('validationFraction')} is held out` : ''} sum to ${wFit.reduce((a, b) => a + b, 0)}); nothing is left to train on`,
+          { estimator: NAME, total, option: 'negativeWeights' },
+        );
       if (!(total > 0))
         throw new DiscernError(
           'DATA_INVALID',
-          (nm) => `${NAME}: the event weights of the training rows sum to ${total}${heldOut ? ` once the ${nm.option('validationFraction')} is held out` : ''} (after ${nm.option('negativeWeights')} '${o.negativeWeights}'); they must sum to a positive number`,
+          (nm) => `${NAME}: ${nm.weights('the event weights of the training rows')} sum to ${total}${heldOut ? ` once the ${nm.option('validationFraction')} is held out` : ''} (after ${nm.option('negativeWeights')} '${o.negativeWeights}'); they must sum to a positive number`,
           { estimator: NAME, total, option: 'negativeWeights' },
         );
     }

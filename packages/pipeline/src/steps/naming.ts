@@ -1,6 +1,18 @@
 import { type Naming } from '@discern/core';
 import { type Dataset } from '@discern/data';
+import { type PipelineConfig } from '../config/load.js';
 import { InMemoryDataset, type RunDataset } from '../datasets.js';
+
+/**
+ * Where the run's event weights come from, to follow a library's "the event weights" (Naming.weights): data.weight
+ * with the column and where it is written; undefined when the data names no weight column (samples' own weights).
+ */
+export function weightsSource(config: Pick<PipelineConfig, 'data' | 'where'>): string | undefined {
+  const w = config.data.weight;
+  if (w === undefined) return undefined;
+  const loc = config.where('data.weight');
+  return `data.weight ${JSON.stringify(w)}${loc ? `, ${loc}` : ''}`;
+}
 
 /**
  * How an error from a library is said in the user's terms: a row of the matrix a fit was given becomes the line of

@@ -1,9 +1,8 @@
-import { DiscernError } from '@discern/core';
+import { DiscernError, isDiscernError } from '@discern/core';
 import { type Dataset, Standardizer, subsetDataset } from '@discern/data';
 import { type DenseMatrix, takeColumns } from '@discern/linalg';
 import { backgroundAtSignalEfficiency, studentT, summarizeClassification } from '@discern/metrics';
 import { type Classifier, type FitOptions, type FoldMember } from '@discern/models';
-import { type RunContext } from '../../context.js';
 import { fitEstimator } from '../fit/fitting.js';
 import { type Folds } from './folds.js';
 
@@ -26,6 +25,8 @@ export interface FoldFitRequest {
   readonly columns?: Int32Array | undefined;
   /** Options of each fit (progress; weights come from the dataset). */
   readonly fit?: (fold: number) => Omit<FitOptions, 'weights'> | undefined;
+  /** Where the event weights come from (weightsSource), for messages. */
+  readonly weightsFrom?: string | undefined;
 }
 
 export interface FoldFit {
@@ -43,7 +44,7 @@ function withColumns(ds: Dataset, cols: Int32Array | undefined): Dataset {
   return { ...ds, X: takeColumns(ds.X, cols), featureNames: Array.from(cols, (j) => ds.featureNames[j]!) };
 }
 
-export function fitFolds(exec: Pick<RunContext, 'execution'>, ds: Dataset, folds: Folds, req: FoldFitRequest): FoldFit {
+export function fitFolds(exec: Parameters<typeof fitEstimator>[0], ds: Dataset, folds: Folds, req: FoldFitRequest): FoldFit {
   const n = ds.X.rows;
   const K = ds.classNames.length;
   const oof = new Float64Array(n * K);
@@ -65,7 +66,14 @@ export function fitFolds(exec: Pick<RunContext, 'execution'>, ds: Dataset, folds
     }
     const fit = req.fit?.(f);
     const t0 = performance.now();
-    const { estimator } = fitEstimator(exec, trainDs, { model: req.model, options: req.options, seed: req.seeds[f]!, path: req.path, ...(fit ? { fit } : {}) });
+    let estimator;
+    try {
+      ({ estimator } = fitEstimator(exec, trainDs, { model: req.model, options: req.options, seed: req.seeds[f]!, path: req.path, weightsFrom: req.weightsFrom, ...(fit ? { fit } : {}) }));
+    } catch (e) {
+      // a fold's fit fails on the fold's training rows, not on the rows the user gave: say how many of them it had
+      if (isDiscernError(e) && e.code !== 'INTERRUPTED') throw e.prefixed(`fold ${f} trains on ${train.length} of the ${n} rows: `, { fold: f });
+      throw e;
+    }
     seconds.push((performance.now() - t0) / 1000);
     const est = estimator as Classifier;
     if (est.nClasses !== K) {

@@ -17,10 +17,10 @@ describe('fit errors name file lines, columns and config keys', () => {
   it('a class with a single row, or with no positive weight, is named by its label', async () => {
     const one = 'x1,x2,label\n1,0,a\n2,1,a\n3,0,a\n4,5,only\n';
     let e = await runError('name: q\ndata: { source: d.csv, label: label, split: none }\nsteps:\n  - fit: { model: qda }\n', { 'd.csv': one });
-    expect(`${e.code}: ${e.message}`).toMatch(/^TOO_FEW_SAMPLES: QDA: class "only" has a single row/);
+    expect(`${e.code}: ${e.message}`).toMatch(/^TOO_FEW_SAMPLES: step 1 \(fit, at steps\[0\]\.fit\): QDA: class "only" has a single row/);
     const zero = 'x1,x2,w,label\n1,0,1,a\n2,1,1,a\n3,0,1,a\n4,5,0,none\n5,4,0,none\n';
     e = await runError('name: q\ndata: { source: d.csv, label: label, weight: w, split: none }\nsteps:\n  - fit: { model: gaussian-nb }\n', { 'd.csv': zero });
-    expect(`${e.code}: ${e.message}`).toMatch(/^LABEL_INVALID: GaussianNB: class "none" has no training rows with positive weight/);
+    expect(`${e.code}: ${e.message}`).toMatch(/^LABEL_INVALID: step 1 \(fit, at steps\[0\]\.fit\): GaussianNB: class "none" has no training rows with positive weight/);
   });
 
   it('a negative weight names the line of the file it is on (row 5 of the matrix)', async () => {

@@ -3,8 +3,9 @@ import { type Dataset } from '@discern/data';
 import { type Classifier, type ClusterModel, type Estimator, type FitOptions, summarizeTraining } from '@discern/models';
 import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../../context.js';
+import { type PipelineConfig } from '../../config/load.js';
 import { strict } from '../../config/zod-helpers.js';
-import { datasetNaming } from '../naming.js';
+import { datasetNaming, weightsSource } from '../naming.js';
 import { NOT_FITTED_BY_FIT, builtinModels, findModel } from './models/index.js';
 import { type ModelSpec, aliasClashes, configKeyOf } from './models/spec.js';
 
@@ -54,13 +55,15 @@ export interface FitRequest {
   readonly path: string;
   /** Options of the fit itself (weights are taken from the dataset). */
   readonly fit?: Omit<FitOptions, 'weights'>;
+  /** Where the event weights come from (weightsSource), for messages; by default from ctx.config when there is one. */
+  readonly weightsFrom?: string | undefined;
 }
 
 /**
  * Creates and fits an estimator of a family on a dataset: the one way every step fits a model. A failure is said in
  * the user's terms: the file line of a row, the column's name, the config key of an option.
  */
-export function fitEstimator(ctx: Pick<RunContext, 'execution'>, ds: Dataset, req: FitRequest): { spec: ModelSpec; estimator: Estimator } {
+export function fitEstimator(ctx: Pick<RunContext, 'execution'> & { readonly config?: PipelineConfig }, ds: Dataset, req: FitRequest): { spec: ModelSpec; estimator: Estimator } {
   const spec = findModel(req.model)!;
   const fitOptions: FitOptions = { ...(ds.weights ? { weights: ds.weights } : {}), ...ctx.execution, ...(req.fit ?? {}) };
   try {
@@ -69,8 +72,17 @@ export function fitEstimator(ctx: Pick<RunContext, 'execution'>, ds: Dataset, re
     else (estimator as ClusterModel).fit(ds.X, fitOptions);
     return { spec, estimator };
   } catch (e) {
-    if (isDiscernError(e))
-      throw e.renamed({ ...datasetNaming(ds), option: (o) => (configKeyOf(spec, o) ? `${req.path}.${configKeyOf(spec, o)}` : o) }, { configPath: req.path });
+    if (isDiscernError(e)) {
+      const from = ds.weights ? (req.weightsFrom ?? (ctx.config ? weightsSource(ctx.config) : undefined)) : undefined;
+      throw e.renamed(
+        {
+          ...datasetNaming(ds),
+          option: (o) => (configKeyOf(spec, o) ? `${req.path}.${configKeyOf(spec, o)}` : o),
+          ...(from ? { weights: (phrase: string) => `${phrase} (${from})` } : {}),
+        },
+        { configPath: req.path },
+      );
+    }
     throw e;
   }
 }

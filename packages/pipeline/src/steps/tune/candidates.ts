@@ -19,6 +19,8 @@ import { datasetNaming } from '../naming.js';
 export interface CandidateTask {
   readonly model: string;
   readonly path: string;
+  /** Where the event weights come from (weightsSource), for messages. */
+  readonly weightsFrom?: string | undefined;
   /** `where`: the config path of each searched key's value in this candidate (`steps[0].tune.grid.max_depth[1]`). */
   readonly candidates: readonly { readonly index: number; readonly options: Record<string, unknown>; readonly where?: Readonly<Record<string, string>> }[];
   readonly data: {
@@ -73,7 +75,7 @@ export function runCandidates(task: CandidateTask, signal?: CancelSignal): void 
   for (const c of task.candidates) {
     let fit: ReturnType<typeof fitFolds>;
     try {
-      fit = fitFolds({ execution: { threads: 1, ...(sig ? { signal: sig } : {}) } }, ds, folds, { model: task.model, options: c.options, seeds: task.seeds, path: task.path, standardize: false });
+      fit = fitFolds({ execution: { threads: 1, ...(sig ? { signal: sig } : {}) } }, ds, folds, { model: task.model, options: c.options, seeds: task.seeds, path: task.path, weightsFrom: task.weightsFrom, standardize: false });
     } catch (e) {
       throw atSearchedKey(e, ds, task.model, task.path, c.where);
     }
@@ -125,7 +127,7 @@ export interface ScoredCandidates {
 export async function scoreCandidates(
   ds: Dataset,
   folds: Folds,
-  req: { model: string; path: string; seeds: readonly number[]; effs: readonly number[]; candidates: CandidateTask['candidates'] },
+  req: { model: string; path: string; weightsFrom?: string | undefined; seeds: readonly number[]; effs: readonly number[]; candidates: CandidateTask['candidates'] },
   threads: number,
   signal: CancelSignal | undefined,
 ): Promise<ScoredCandidates> {
@@ -158,6 +160,7 @@ export async function scoreCandidates(
   const tasks: CandidateTask[] = Array.from({ length: T }, (_, t) => ({
     model: req.model,
     path: req.path,
+    ...(req.weightsFrom !== undefined ? { weightsFrom: req.weightsFrom } : {}),
     candidates: req.candidates.filter((_, c) => c % T === t),
     data,
     fold,

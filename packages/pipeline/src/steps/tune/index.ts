@@ -13,6 +13,7 @@ import { issueMessage } from '../../config/load.js';
 import { acceptedValues, describeValue, numberKind } from '../../config/zod-helpers.js';
 import { saveModel } from '../fitted.js';
 import { atSearchedKey, scoreCandidates } from './candidates.js';
+import { weightsSource } from '../naming.js';
 import { tuneReport } from './report.js';
 import { type CandidateResult, type TuneResult, tuneResultSchema } from './result.js';
 import { MAX_CANDIDATES, type Candidate, type Range, candidateOptions, describePoint, drawPoint, gridPoints, gridSize, rangeProblem, rangeSchema } from './search.js';
@@ -232,7 +233,7 @@ export const tuneStep = defineStep({
     const seeds = rows.map((_, f) => ctx.seedFor(`fold ${f}`));
     const threads = ctx.execution.threads ?? defaultThreads();
     const effs = p.signal_efficiency !== undefined && ds.classNames.length === 2 ? [p.signal_efficiency] : [];
-    const scored = await scoreCandidates(ds, folds, { model: p.model, path, seeds, effs, candidates: cands }, threads, ctx.execution.signal);
+    const scored = await scoreCandidates(ds, folds, { model: p.model, path, weightsFrom: weightsSource(ctx.config), seeds, effs, candidates: cands }, threads, ctx.execution.signal);
 
     const table: CandidateResult[] = cands.map((c, i) => {
       const perFold = scored.folds[i]!;
