@@ -11,6 +11,7 @@ import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
 import { saveModel } from '../fitted.js';
 import { fitEstimator, modelName } from '../fit/fitting.js';
+import { stratifiedFoldsProblem } from '../crossvalidate/folds.js';
 
 const quality = z.strictObject({
   log_loss: fig.value(),
@@ -130,6 +131,8 @@ export const calibrateStep = defineStep({
     if (p.cv !== undefined) {
       if (!fitted.options) throw ctx.config.error(`${path}.cv`, `model "${p.model}" was not made by a fit step, so it cannot be refitted on folds; calibrate on a dataset (on: …)`);
       const ds = ctx.dataset('train').whole();
+      const tooMany = stratifiedFoldsProblem(ds, p.cv, 'train');
+      if (tooMany) throw ctx.config.error(`${path}.cv`, tooMany);
       P = outOfFold(ctx, fitted, ds, p.cv, path);
       y = ds.y;
       weights = ds.weights;

@@ -143,12 +143,16 @@ export interface FoldStat {
   readonly interval: [number | null, number | null];
 }
 
-export function foldStat(values: readonly (number | null)[], cl: number): FoldStat {
+/**
+ * `bounds`: the range of the figure (a rate lies in [0, 1], a log loss in [0, ∞)): the interval mean ± t·sd/√n is
+ * clipped to it — with few folds it can reach past what the figure can be (an AUC interval up to 1.03).
+ */
+export function foldStat(values: readonly (number | null)[], cl: number, bounds: readonly [number, number] = [-Infinity, Infinity]): FoldStat {
   const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
   if (v.length === 0) return { mean: null, sd: null, interval: [null, null] };
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   if (v.length < 2) return { mean, sd: null, interval: [null, null] };
   const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
   const half = (studentT(cl, v.length - 1) * sd) / Math.sqrt(v.length);
-  return { mean, sd, interval: [mean - half, mean + half] };
+  return { mean, sd, interval: [Math.max(bounds[0], mean - half), Math.min(bounds[1], mean + half)] };
 }

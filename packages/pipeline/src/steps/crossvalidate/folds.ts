@@ -110,6 +110,23 @@ export function assignFolds(ds: Dataset, k: number, how: { readonly rule?: FoldR
   return { fold, k };
 }
 
+/**
+ * Why k stratified folds of a dataset cannot each hold every class (undefined when they can): a class with fewer
+ * than k events leaves some fold without it, whose AUC is undefined and whose model (trained without the class'
+ * events of that fold) is scored on a different mix. `dataset` names the data in the message.
+ */
+export function stratifiedFoldsProblem(ds: Pick<Dataset, 'y' | 'classNames'>, k: number, dataset: string): string | undefined {
+  const counts = new Array<number>(ds.classNames.length).fill(0);
+  for (const c of ds.y) if (c >= 0) counts[c]!++;
+  let least = -1;
+  counts.forEach((n, c) => {
+    if (n > 0 && n < k && (least < 0 || n < counts[least]!)) least = c;
+  });
+  if (least < 0) return undefined;
+  const n = counts[least]!;
+  return `${k} stratified folds need at least ${k} events of every class, but class ${JSON.stringify(ds.classNames[least])} has ${n} in ${dataset}, so ${k - n} fold${k - n === 1 ? '' : 's'} would hold none of it; ${n >= 2 ? `use folds: ${n} or fewer` : 'a class of one event cannot be cross-validated: add events of it'}`;
+}
+
 /** Row indices in each fold, ascending. */
 export function foldRows(folds: Folds): Int32Array[] {
   const rows: number[][] = Array.from({ length: folds.k }, () => []);

@@ -12,7 +12,7 @@ import { saveModel } from '../fitted.js';
 import { positiveScore, scoreOrder, writeScoreFile } from '../scores.js';
 import { STANDARDIZED_BEFORE_FOLD, familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
 import { fitFolds, foldFigures, foldStat } from './cv.js';
-import { assignFolds, foldRows } from './folds.js';
+import { assignFolds, foldRows, stratifiedFoldsProblem } from './folds.js';
 import { crossvalidateReport, keepForReport } from './report.js';
 import { type CrossvalidateResult, crossvalidateResultSchema } from './result.js';
 
@@ -120,6 +120,8 @@ export const crossvalidateStep = defineStep({
     const path = `steps[${ctx.step.index}].crossvalidate`;
     const ds = ctx.dataset(p.train).whole();
     const rule: FoldRule | undefined = p.fold !== undefined ? foldRuleFor(ctx, p.fold, ds, path) : undefined;
+    const tooMany = !rule && p.stratify ? stratifiedFoldsProblem(ds, p.folds, p.train) : undefined;
+    if (tooMany) throw ctx.config.error(`${path}.folds`, tooMany);
     const folds = assignFolds(ds, p.folds, { ...(rule ? { rule } : {}), stratify: p.stratify, seed: ctx.seedFor('folds') });
     const rows = foldRows(folds);
     rows.forEach((r, f) => {
@@ -160,7 +162,9 @@ export const crossvalidateStep = defineStep({
       const figures = foldFigures(ds, fit.oof, r, p.signal_efficiency);
       return { fold: f, rows: figures.rows, train_rows: ds.X.rows - r.length, auc: figures.auc, log_loss: figures.log_loss, accuracy: figures.accuracy, ...(figures.background_rejection ? { background_rejection: figures.background_rejection } : {}) };
     });
-    const over = (key: 'auc' | 'log_loss' | 'accuracy') => foldStat(perFold.map((x) => x[key]), p.confidence);
+    const over = (key: 'auc' | 'log_loss' | 'accuracy') => foldStat(perFold.map((x) => x[key]), p.confidence, key === 'log_loss' ? [0, Infinity] : [0, 1]);
+    // a fold that holds one class only (a fold expression, random folds) has no AUC: left out of the mean, and said
+    const noAuc = perFold.filter((f) => f.auc === null).length;
     const effs = K === 2 ? p.signal_efficiency.map(String) : [];
     const oof = { model: p.name, dataset: p.train, proba: fit.oof, nClasses: K };
     const result: CrossvalidateResult = {
@@ -172,11 +176,12 @@ export const crossvalidateStep = defineStep({
       standardize: p.standardize,
       confidence: p.confidence,
       per_fold: perFold,
+      ...(noAuc > 0 ? { folds_without_auc: noAuc } : {}),
       over_folds: {
         auc: over('auc'),
         log_loss: over('log_loss'),
         accuracy: over('accuracy'),
-        ...(effs.length > 0 ? { background_rejection: Object.fromEntries(effs.map((e) => [e, foldStat(perFold.map((x) => x.background_rejection?.[e] ?? null), p.confidence)])) } : {}),
+        ...(effs.length > 0 ? { background_rejection: Object.fromEntries(effs.map((e) => [e, foldStat(perFold.map((x) => x.background_rejection?.[e] ?? null), p.confidence, [0, 1])])) } : {}),
       },
       out_of_fold: outOfFoldFigures(ctx, ctx.dataset(p.train), oof, p),
     };
@@ -184,7 +189,7 @@ export const crossvalidateStep = defineStep({
     const a = result.over_folds.auc;
     const fmt = (v: number | null | undefined) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
     ctx.say(
-      `crossvalidate ${p.name}: ${p.folds} folds of ${p.model} (${result.assignment}${rule ? ` by ${JSON.stringify(rule.expression)}` : ''}): AUC ${fmt(a.mean)} ± ${fmt(a.sd)} over the folds, ${fmt(result.out_of_fold.auc)} out of fold; ${p.name} applies them ${p.apply === 'average' ? 'averaged' : 'by fold'}`,
+      `crossvalidate ${p.name}: ${p.folds} folds of ${p.model} (${result.assignment}${rule ? ` by ${JSON.stringify(rule.expression)}` : ''}): AUC ${fmt(a.mean)} ± ${fmt(a.sd)} over the ${p.folds - noAuc} folds${noAuc > 0 ? ` that have an AUC (${noAuc} of ${p.folds} hold one class only, left out)` : ''}, ${fmt(result.out_of_fold.auc)} out of fold; ${p.name} applies them ${p.apply === 'average' ? 'averaged' : 'by fold'}`,
     );
     return result;
   },

@@ -58,7 +58,7 @@ export async function crossvalidateReport(result: CrossvalidateResult, view: Run
       ]),
     },
     {
-      caption: `${p.name}: over the ${result.folds} folds — mean, standard deviation (n − 1) and the Student ${Number(result.confidence) * 100} % interval of the mean`,
+      caption: `${p.name}: over the ${result.folds} folds${result.folds_without_auc ? ` (AUC over the ${Number(result.folds) - Number(result.folds_without_auc)} that have one: ${result.folds_without_auc} hold one class only)` : ''} — mean, standard deviation (n − 1) and the Student ${Number(result.confidence) * 100} % interval of the mean`,
       columns: ['figure', 'mean', 'standard deviation', 'interval of the mean'],
       rows: [
         ['AUC', result.over_folds.auc] as const,

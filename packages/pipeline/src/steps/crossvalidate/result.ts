@@ -35,6 +35,8 @@ export const crossvalidateResultSchema = z.strictObject({
   standardize: fig.label(),
   confidence: fig.value(),
   per_fold: z.array(foldFiguresSchema),
+  /** The folds whose held-out events hold one class only: no AUC, left out of over_folds.auc (absent when none). */
+  folds_without_auc: fig.count().optional(),
   over_folds: z.strictObject({
     auc: stat('rate'),
     log_loss: stat('value'),

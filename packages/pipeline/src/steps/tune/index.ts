@@ -4,7 +4,7 @@ import { type RunContext } from '../../context.js';
 import { defineStep } from '../../step.js';
 import { familyOptions, requireClassifier } from '../crossvalidate/common.js';
 import { foldStat } from '../crossvalidate/cv.js';
-import { assignFolds, foldRows } from '../crossvalidate/folds.js';
+import { assignFolds, foldRows, stratifiedFoldsProblem } from '../crossvalidate/folds.js';
 import { keepForReport } from '../crossvalidate/report.js';
 import { fitEstimator, fittedModel, modelConfigSchema, modelName } from '../fit/fitting.js';
 import { findModel } from '../fit/models/index.js';
@@ -228,6 +228,8 @@ export const tuneStep = defineStep({
         `background_rejection (1 − εB at a signal efficiency) is a figure of two classes, signal and background; ${p.train} has ${ds.classNames.length} classes (${ds.classNames.map((c) => JSON.stringify(c)).join(', ')}): choose metric auc or log_loss`,
       );
     const cands = candidates(ctx, p, path);
+    const tooMany = p.stratify ? stratifiedFoldsProblem(ds, p.folds, p.train) : undefined;
+    if (tooMany) throw ctx.config.error(`${path}.folds`, tooMany);
     const folds = assignFolds(ds, p.folds, { stratify: p.stratify, seed: ctx.seedFor('folds') });
     const rows = foldRows(folds);
     const seeds = rows.map((_, f) => ctx.seedFor(`fold ${f}`));
