@@ -48,7 +48,7 @@ describe('fit errors say where', () => {
 
   it('a fold fit on too few rows names the step, the fold and the rows given', async () => {
     const csv = 'x1,x2,label\n0,1,b\n1,0,s\n2,2,b\n';
-    for (const step of ['crossvalidate: { model: bdt, n_estimators: 5, folds: 2 }', 'tune: { model: bdt, n_estimators: 5, folds: 2, grid: { max_depth: [2, 3] } }']) {
+    for (const step of ['crossvalidate: { model: bdt, n_estimators: 5, folds: 2, stratify: false }', 'tune: { model: bdt, n_estimators: 5, folds: 2, stratify: false, grid: { max_depth: [2, 3] } }']) {
       const name = step.split(':')[0]!;
       const e = await runError(`name: t\nseed: 1\ndata:\n  source: d.csv\n  label: label\n  positive: s\n  split: none\nsteps:\n  - ${step}\n`, { 'd.csv': csv });
       expect(e.code).toBe('TOO_FEW_SAMPLES');

@@ -63,6 +63,11 @@ export const fitStep = defineStep({
     ctx.models.set(p.name, fitted);
     saveModel(ctx, fitted);
     ctx.say(`fit ${p.name}: ${describeFit(spec, estimator)}`);
+    // as calibrate says of a calibration set it is then evaluated on: the held-out test set chose when to stop
+    if (validation && options.validation === 'test' && options.early_stopping !== false)
+      ctx.say(
+        `fit ${p.name}: note — the figures on test are optimistic: early stopping chose the number of iterations on it (validation: test); set events aside with split (e.g. split: { from: train, into: [train, val], fraction: 0.2 }) and give validation: val`,
+      );
   },
   async report(_result, view, params) {
     const p = params as FitParams;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runConfig, runError } from '../steps.test-helpers.js';
+import { runConfig, runError, twoClassCsv } from '../steps.test-helpers.js';
 
 // The boosted trees through the pipeline: early stopping on a dataset the config names, the fit report's history
 // and feature importance, and the exported BDT scored by onnxruntime (the score step) against the pipeline's own
@@ -95,5 +95,26 @@ steps:
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.message).toMatch(/held/);
     expect(e.message).toMatch(/steps\[0\]\.fit\.validation/);
+  });
+});
+
+describe('early stopping on the test set', () => {
+  const cfg = (validation: string) => `name: t
+seed: 2
+data:
+  source: d.csv
+  label: label
+  positive: s
+  split: { test: 0.3 }
+steps:
+  - split: { from: train, into: [train, val], fraction: 0.25 }
+  - fit: { model: bdt, n_estimators: 10, validation: ${validation} }
+`;
+  it('is said to make the figures on test optimistic, as calibrate says of its calibration set', async () => {
+    const r = await runConfig(cfg('test'), { 'd.csv': twoClassCsv(60) });
+    expect(r.summary.filter((l) => /^fit model: note — the figures on test are optimistic: early stopping chose the number of iterations on it \(validation: test\)/.test(l))).toHaveLength(1);
+    // a validation set carved out by split draws no note
+    const ok = await runConfig(cfg('val'), { 'd.csv': twoClassCsv(60) });
+    expect(ok.summary.some((l) => /note/.test(l))).toBe(false);
   });
 });
