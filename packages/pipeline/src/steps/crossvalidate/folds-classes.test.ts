@@ -66,3 +66,20 @@ describe('intervals of rates over folds', () => {
     expect(foldStat([1, 1, 0.5], 0.95).interval[1]).toBeCloseTo(5 / 6 + half, 9);
   });
 });
+
+describe('a fold expression that is not a finite number on an event', () => {
+  it('names the fold key with its line and the file line of the event (not a row index)', async () => {
+    // EventNumber blank on the 8th event (file line 9), kept as missing: "EventNumber % 2" is NaN there
+    const lines = ['EventNumber,x1,class'];
+    for (let i = 0; i < 20; i++) lines.push(`${i === 7 ? '' : i},${(i * 7) % 5},${i % 2 ? 'h' : 'g'}`);
+    const files = { 'd.csv': `${lines.join('\n')}\n` };
+    const yaml = (fold: string) => `name: t\nseed: 1\ndata:\n  source: d.csv\n  label: class\n  positive: h\n  split: none\n  missing: keep\nsteps:\n  - crossvalidate: { model: bdt, n_estimators: 3, folds: 2, fold: "${fold}" }\n`;
+    let e = await runError(yaml('EventNumber % 2'), files);
+    expect(e.code).toBe('DATA_INVALID');
+    // the fold key is on line 10 of the config
+    expect(e.message).toMatch(/^steps\[0\]\.crossvalidate\.fold \(c\.yaml:10:\d+\): the fold expression "EventNumber % 2" is NaN at \S*d\.csv line 9; /);
+    // division by zero: Infinity on the first event (line 2)
+    e = await runError(yaml('x1 / 0 + 1'), files);
+    expect(e.message).toMatch(/^steps\[0\]\.crossvalidate\.fold \(c\.yaml:10:\d+\): the fold expression "x1 \/ 0 \+ 1" is (NaN|Infinity) at \S*d\.csv line 2; /);
+  });
+});

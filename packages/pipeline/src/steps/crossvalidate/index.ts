@@ -1,3 +1,4 @@
+import { isDiscernError } from '@discern/core';
 import { summarizeClassification } from '@discern/metrics';
 import { FoldEnsemble, type FoldRule, columnsOutside } from '@discern/models';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { type ClassifierFigures } from '../evaluate/result.js';
 import { fittedModel, modelConfigSchema, modelName } from '../fit/fitting.js';
 import { findModel } from '../fit/models/index.js';
 import { saveModel } from '../fitted.js';
+import { datasetNaming } from '../naming.js';
 import { positiveScore, scoreOrder, writeScoreFile } from '../scores.js';
 import { STANDARDIZED_BEFORE_FOLD, familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
 import { fitFolds, foldFigures, foldStat } from './cv.js';
@@ -122,7 +124,15 @@ export const crossvalidateStep = defineStep({
     const rule: FoldRule | undefined = p.fold !== undefined ? foldRuleFor(ctx, p.fold, ds, path) : undefined;
     const tooMany = !rule && p.stratify ? stratifiedFoldsProblem(ds, p.folds, p.train) : undefined;
     if (tooMany) throw ctx.config.error(`${path}.folds`, tooMany);
-    const folds = assignFolds(ds, p.folds, { ...(rule ? { rule } : {}), stratify: p.stratify, seed: ctx.seedFor('folds') });
+    let folds: ReturnType<typeof assignFolds>;
+    try {
+      folds = assignFolds(ds, p.folds, { ...(rule ? { rule } : {}), stratify: p.stratify, seed: ctx.seedFor('folds') });
+    } catch (e) {
+      // a fold expression that is not a number on some event: that event's file line, under the fold key and its line
+      if (!rule || !isDiscernError(e)) throw e;
+      const loc = ctx.config.where(`${path}.fold`);
+      throw e.renamed(datasetNaming(ds)).prefixed(`${path}.fold${loc ? ` (${loc})` : ''}: `, { configPath: `${path}.fold` });
+    }
     const rows = foldRows(folds);
     rows.forEach((r, f) => {
       if (r.length === 0)
