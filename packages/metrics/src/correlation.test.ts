@@ -51,5 +51,9 @@ describe('correlation, worked by hand', () => {
     expect(errorText(() => correlationMatrix(X, { weights: [1, -1, 0, 0] }))).toBe('DATA_INVALID: the total weight of the rows is 0; it must be positive for a correlation matrix');
     expect(errorText(() => correlationMatrix(X, { rows: [4] }))).toBe('INVALID_ARGUMENT: rows[0] is 4; expected a row index in 0..3');
     expect(errorText(() => correlationByClass(X, [0, 1], 2))).toBe('INVALID_ARGUMENT: yTrue has 2 entries but X rows has 4; they must have the same length');
+    // by class: the class whose weights do not sum to a positive number, with its rows and total (class 1: −1 + −2)
+    expect(errorText(() => correlationByClass(X, [0, 1, 0, 1], 2, { weights: [5, -1, 5, -2] }))).toBe(
+      'DATA_INVALID: the event weights of class 1 (its 2 rows) sum to -3; its correlation matrix needs a positive total',
+    );
   });
 });

@@ -89,5 +89,14 @@ export function correlationByClass(X: DenseMatrix, yTrue: ArrayLike<number>, nCl
   const y = asLabels(yTrue, 'yTrue', nClasses);
   const byClass: number[][] = Array.from({ length: nClasses }, () => []);
   for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
-  return byClass.map((rows) => (rows.length === 0 ? undefined : correlationMatrix(X, { ...(options.weights ? { weights: options.weights } : {}), rows })));
+  const w = options.weights;
+  return byClass.map((rows, k) => {
+    if (rows.length === 0) return undefined;
+    // said of the class (its rows and their total), not of "the rows": the total of all the data may be another
+    let total = 0;
+    if (w) for (const i of rows) total += w[i]!;
+    if (w && !(total > 0))
+      throw new DiscernError('DATA_INVALID', (n) => `${n.weights('the event weights')} of ${n.class(k)} (its ${rows.length} rows) sum to ${total}; its correlation matrix needs a positive total`, { class: k, sumW: total });
+    return correlationMatrix(X, { ...(w ? { weights: w } : {}), rows });
+  });
 }

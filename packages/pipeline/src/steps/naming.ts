@@ -14,6 +14,12 @@ export function weightsSource(config: Pick<PipelineConfig, 'data' | 'where'>): s
   return `data.weight ${JSON.stringify(w)}${loc ? `, ${loc}` : ''}`;
 }
 
+/** Naming.weights for a run's weighted data: the phrase with where the weights come from (weightsSource). */
+export function weightsNaming(config: Pick<PipelineConfig, 'data' | 'where'>): Partial<Pick<Naming, 'weights'>> {
+  const from = weightsSource(config);
+  return from ? { weights: (phrase) => `${phrase} (${from})` } : {};
+}
+
 /**
  * How an error from a library is said in the user's terms: a row of the matrix a fit was given becomes the line of
  * the file it came from (after shuffles, splits and dropped rows: Dataset.lines), a feature index the column's name,

@@ -1,8 +1,10 @@
 import { classHistograms, correlationByClass, correlationMatrix, separationOfHistograms } from '@discern/metrics';
+import { isDiscernError } from '@discern/core';
 import { type DenseMatrix } from '@discern/linalg';
 import { z } from 'zod';
 import { strict } from '../../config/zod-helpers.js';
 import { defineStep } from '../../step.js';
+import { datasetNaming, weightsNaming } from '../naming.js';
 import { inspectHistograms } from './histograms.js';
 import { inspectReport } from './report.js';
 import { type InspectResult, inspectResultSchema } from './result.js';
@@ -137,7 +139,15 @@ export const inspectStep = defineStep({
     const sub: DenseMatrix = cols.length === P && cols.every((j, i) => j === i) ? raw : selectColumns(raw, cols);
     const correlation: InspectResult['correlation'] = {};
     // with missing cells, each coefficient from the rows where both of its variables are present (pairwise)
-    (anyMissing ? pairwiseCorrelationByClass(sub, ds.y, K, w) : correlationByClass(sub, ds.y, K, w ? { weights: w } : {})).forEach((c, k) => {
+    let byClass: ReturnType<typeof pairwiseCorrelationByClass>;
+    try {
+      byClass = anyMissing ? pairwiseCorrelationByClass(sub, ds.y, K, w) : correlationByClass(sub, ds.y, K, w ? { weights: w } : {});
+    } catch (e) {
+      // a class whose weights do not sum to a positive number: named by its label, the weights by data.weight
+      if (isDiscernError(e)) throw e.renamed({ ...datasetNaming(ds), ...(w ? weightsNaming(ctx.config) : {}) });
+      throw e;
+    }
+    byClass.forEach((c, k) => {
       const cls = ds.classNames[k]!;
       if (!c) {
         undefinedReasons[`correlation.${cls}`] = `no event of class ${JSON.stringify(cls)} in ${p.on}`;
