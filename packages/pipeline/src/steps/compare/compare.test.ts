@@ -104,12 +104,15 @@ describe('compare: what it refuses', () => {
     expect(gmm.code).toBe('CONFIG_INVALID');
     expect(gmm.message).toMatch(/steps\[4\]\.compare\.models\[1\]/);
   });
-  it('a classifier of three classes, naming the config key', async () => {
+  it('classifiers of three classes: every one named with its config key', async () => {
     const e = await runError(
       `name: c\nseed: 1\ndata: { source: d.csv, label: label, split: { test: 0.4, stratify: true } }\nsteps:\n  - fit: { name: a, model: lda }\n  - fit: { name: b, model: qda }\n  - compare: { models: [a, b] }\n`,
       { 'd.csv': threeClassCsv(60) },
     );
-    expect(e.message).toMatch(/^steps\[2\]\.compare\.models\[0\]: is "a", a classifier of 3 classes; compare takes binary classifiers \(signal against background\) \(c\.yaml:7:\d+\)$/);
+    // every model that is not binary is named, with its key's place, not only the first
+    expect(e.message).toMatch(
+      /^steps\[2\]\.compare\.models\[0\]: compare takes binary classifiers \(signal against background\): "a" \(models\[0\], c\.yaml:7:\d+\) has 3 classes; "b" \(models\[1\], c\.yaml:7:\d+\) has 3 classes \(c\.yaml:7:\d+\)$/,
+    );
   });
 });
 

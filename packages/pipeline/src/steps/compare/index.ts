@@ -47,11 +47,17 @@ export const compareStep = defineStep({
   },
   async run(ctx, p): Promise<CompareResult> {
     const path = `steps[${ctx.step.index}].compare`;
-    const fitted: FittedModel[] = p.models.map((m, i) => {
-      const f = ctx.classifier(m, 'compare needs class probabilities');
-      if (f.classNames.length !== 2) throw ctx.config.error(`${path}.models[${i}]`, `is ${JSON.stringify(m)}, a classifier of ${f.classNames.length} classes; compare takes binary classifiers (signal against background)`);
-      return f;
-    });
+    const fitted: FittedModel[] = p.models.map((m) => ctx.classifier(m, 'compare needs class probabilities'));
+    // every model that is not binary, not only the first: the class count is known once the data is read, so this is
+    // checked here (validate cannot), before any scoring
+    const notBinary = fitted.flatMap((f, i) => (f.classNames.length !== 2 ? [i] : []));
+    if (notBinary.length > 0) {
+      const said = notBinary.map((i) => `${JSON.stringify(p.models[i])} (models[${i}]${ctx.config.where(`${path}.models[${i}]`) ? `, ${ctx.config.where(`${path}.models[${i}]`)}` : ''}) has ${fitted[i]!.classNames.length} classes`);
+      throw ctx.config.error(
+        `${path}.models[${notBinary[0]}]`,
+        `compare takes binary classifiers (signal against background): ${said.join('; ')}`,
+      );
+    }
     const first = fitted[0]!;
     const signal = first.classNames[first.positive ?? 1]!;
     fitted.forEach((f, i) => {
