@@ -1,5 +1,7 @@
 import { isDiscernError } from '@discern/core';
+import { type DenseMatrix, takeColumns } from '@discern/linalg';
 import { permutationImportance } from '@discern/metrics';
+import { type Classifier, FoldEnsemble, columnsOutside } from '@discern/models';
 import { z } from 'zod';
 import { strict } from '../../config/zod-helpers.js';
 import { defineStep } from '../../step.js';
@@ -47,9 +49,22 @@ export const importanceStep = defineStep({
     const fitted = ctx.classifier(p.model, 'permutation importance scores its class probabilities');
     const ds = ctx.dataset(p.on).whole();
     const seed = ctx.seedFor('permutations');
+    // A fold ensemble's fold columns pick the fold model of an event; they are not inputs of the fold models, so
+    // shuffling them measures the fold assignment, not a variable: only the other columns are shuffled.
+    const rule = fitted.estimator instanceof FoldEnsemble ? fitted.estimator.rule : undefined;
+    const inputs = rule ? columnsOutside(rule.tree, ds.X.cols) : undefined;
+    const P = ds.X.cols;
+    const predict = (X: DenseMatrix) => {
+      if (!inputs) return (fitted.estimator as Classifier).predictProba(X);
+      // the shuffled input columns back among the fold columns as they are (a shuffle moves values within a column)
+      const full = Float64Array.from(ds.X.data);
+      for (let i = 0; i < X.rows; i++) for (let t = 0; t < inputs.length; t++) full[i * P + inputs[t]!] = X.data[i * inputs.length + t]!;
+      return (fitted.estimator as Classifier).predictProba({ rows: X.rows, cols: P, data: full });
+    };
+    const naming = datasetNaming(ds);
     let r;
     try {
-      r = permutationImportance(ds.X, ds.y, (X) => fitted.estimator.predictProba(X), {
+      r = permutationImportance(inputs ? takeColumns(ds.X, inputs) : ds.X, ds.y, predict, {
         metric: p.metric,
         nRepeats: p.n_repeats,
         seed,
@@ -59,10 +74,11 @@ export const importanceStep = defineStep({
         ...(ctx.execution.signal ? { signal: ctx.execution.signal } : {}),
       });
     } catch (e) {
-      if (isDiscernError(e)) throw e.renamed(datasetNaming(ds), { configPath: `steps[${ctx.step.index}].importance` });
+      if (isDiscernError(e)) throw e.renamed({ ...naming, ...(inputs ? { feature: (j: number) => naming.feature(inputs[j]!) } : {}) }, { configPath: `steps[${ctx.step.index}].importance` });
       throw e;
     }
-    const names = fitted.featureNames;
+    const names = inputs ? Array.from(inputs, (j) => fitted.featureNames[j]!) : fitted.featureNames;
+    const foldCols = inputs ? fitted.featureNames.filter((_, j) => !inputs.includes(j)) : [];
     const order = names.map((_, j) => j).sort((a, b) => r.features[b]!.mean - r.features[a]!.mean || a - b);
     const rank = new Array<number>(names.length);
     order.forEach((j, k) => (rank[j] = k + 1));
@@ -86,10 +102,13 @@ export const importanceStep = defineStep({
       ),
       ranking: order.map((j) => names[j]!),
       ...(gain ? { gain: Object.fromEntries(names.map((f, j) => [f, gain[j]!])) } : {}),
+      ...(rule && foldCols.length > 0
+        ? { left_out: { features: foldCols, reason: `the fold expression ${JSON.stringify(rule.expression)} reads ${foldCols.length === 1 ? 'it' : 'them'} to pick each event's fold model; ${foldCols.length === 1 ? 'it is not an input' : 'they are not inputs'} of the fold models` } }
+        : {}),
     };
     const what = p.metric === 'log_loss' ? 'rise in log loss' : `drop in ${p.metric === 'auc' ? 'AUC' : 'accuracy'}`;
     const top = order.slice(0, 3).map((j) => `${names[j]} ${r.features[j]!.mean.toFixed(4)}`);
-    ctx.say(`importance of ${p.model}'s features on ${p.on} (${what} when shuffled, ${p.n_repeats} repeats): ${top.join(', ')}${names.length > 3 ? ', …' : ''}`);
+    ctx.say(`importance of ${p.model}'s features on ${p.on} (${what} when shuffled, ${p.n_repeats} repeats): ${top.join(', ')}${names.length > 3 ? ', …' : ''}${foldCols.length > 0 ? `; left out: ${foldCols.join(', ')} (the fold expression's column${foldCols.length === 1 ? '' : 's'}, not ${foldCols.length === 1 ? 'an input' : 'inputs'} of the fold models)` : ''}`);
     return result;
   },
   report: importanceReport,

@@ -28,7 +28,7 @@ export async function importanceReport(result: ImportanceResult, _view: unknown,
   const pct = `${Math.round(Number(result.confidence) * 1000) / 10} %`;
   const tables: ReportTable[] = [
     {
-      caption: `Permutation importance of ${m}'s variables on ${ds}: the ${t.what} when a variable's column is shuffled, mean of ${Number(result.n_repeats)} permutations with its ${pct} Student interval (baseline ${String(result.metric)} ${Number(result.baseline).toPrecision(4)})${gain ? '; the model’s own gain importance (share of the split gain)' : ''}`,
+      caption: `Permutation importance of ${m}'s variables on ${ds}: the ${t.what} when a variable's column is shuffled, mean of ${Number(result.n_repeats)} permutations with its ${pct} Student interval (baseline ${String(result.metric)} ${Number(result.baseline).toPrecision(4)})${gain ? '; the model’s own gain importance (share of the split gain)' : ''}${result.left_out ? `; left out: ${result.left_out.features.join(', ')} (${String(result.left_out.reason)})` : ''}`,
       columns: ['rank', 'variable', t.what, 'sd', ...(gain ? ['gain share'] : [])],
       rows: names.map((f) => {
         const x = result.features[f]!;

@@ -20,6 +20,8 @@ export const importanceResultSchema = z.strictObject({
   features: z.record(z.string(), z.strictObject({ importance: fig.estimate('value'), sd: fig.value(), rank: fig.count() })),
   ranking: z.array(fig.label()),
   gain: z.record(z.string(), fig.rate()).optional(),
+  /** Columns the model takes that are not inputs of what it learned (a fold ensemble's fold columns), left out, and why. */
+  left_out: z.strictObject({ features: z.array(fig.label()), reason: fig.label() }).optional(),
 });
 
 export type ImportanceResult = z.output<typeof importanceResultSchema>;
