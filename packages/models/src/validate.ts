@@ -29,7 +29,7 @@ export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSam
   for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
   const present = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
   if (present < 2)
-    throw new DiscernError('LABEL_INVALID', `${estimator}: the training data has only one class (index ${max}); a classifier needs at least two`, { estimator, classes: present });
+    throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: the training data has only one class, ${n.class(max)}; a classifier needs at least two`, { estimator, classes: present, class: max });
   return max + 1;
 }
 

@@ -402,7 +402,8 @@ function explainDerived(config: PipelineConfig, e: unknown): unknown {
   const loc = config.where(d.path);
   return new DiscernError(
     e.code,
-    `${e.message} (the column is ${d.path}${loc ? ` (${loc})` : ''}: its expression gives no finite number there, e.g. the square root of a negative number, a division by zero, or a missing input)`,
+    // a template still: the options it names are said in the config's terms by inConfigTerms later
+    (n) => `${e.renamed(n).message} (the column is ${d.path}${loc ? ` (${loc})` : ''}: its expression gives no finite number there, e.g. the square root of a negative number, a division by zero, or a missing input)`,
     { ...e.context, configPath: d.path },
     { cause: e },
   );
@@ -480,7 +481,7 @@ function notAnExpression(config: PipelineConfig, e: unknown): unknown {
     if (!isDiscernError(p)) return e;
     const problem = typeof p.context.problem === 'string' ? p.context.problem : p.message;
     const at = typeof p.context.position === 'number' ? `, at character ${p.context.position}` : '';
-    return new DiscernError(e.code, `${e.message}; read as an expression, it does not parse: ${problem}${at}`, e.context, { cause: e });
+    return new DiscernError(e.code, (n) => `${e.renamed(n).message}; read as an expression, it does not parse: ${problem}${at}`, e.context, { cause: e });
   }
 }
 

@@ -123,3 +123,15 @@ describe('calibrate', () => {
     expect(k.message).toMatch(/steps\[1\]\.calibrate\.model/);
   });
 });
+
+describe('calibration refuses negative event weights, naming the event by its file line', () => {
+  it('a weight of -0.5 on the calibration events', async () => {
+    const lines = ['x,w,label'];
+    for (let i = 0; i < 60; i++) lines.push(`${i % 10},${i === 7 ? -0.5 : 1},${i % 10 > 4 ? 's' : 'b'}`);
+    const e = await runError(
+      'name: c\nseed: 1\ndata:\n  source: d.csv\n  label: label\n  weight: w\n  split: none\nsteps:\n  - fit: { model: bdt, n_estimators: 5, negative_weights: keep, name: nb }\n  - calibrate: { model: nb, on: train }\n',
+      { 'd.csv': `${lines.join('\n')}\n` },
+    );
+    expect(e.message).toMatch(/calibration: the event weight of .*d\.csv line 9 is -0\.5; calibration needs finite, non-negative weights/);
+  });
+});

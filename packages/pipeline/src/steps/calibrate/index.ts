@@ -2,6 +2,7 @@ import { type Dataset, kFold, subsetDataset } from '@discern/data';
 import { type DenseMatrix } from '@discern/linalg';
 import { brierScore, calibrationSummary, logLoss } from '@discern/metrics';
 import { type Calibration, type Classifier, applyCalibration, fitCalibration } from '@discern/models';
+import { isDiscernError } from '@discern/core';
 import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../../context.js';
 import { fig } from '../../figures.js';
@@ -11,6 +12,7 @@ import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
 import { saveModel } from '../fitted.js';
 import { fitEstimator, modelName } from '../fit/fitting.js';
+import { datasetNaming, weightsNaming } from '../naming.js';
 import { stratifiedFoldsProblem } from '../crossvalidate/folds.js';
 
 const quality = z.strictObject({
@@ -128,9 +130,11 @@ export const calibrateStep = defineStep({
     if (fitted.calibration) throw ctx.config.error(`${path}.model`, `model "${p.model}" is calibrated already; calibrate the model it was made from`);
     const positive = fitted.positive ?? 1;
     let P: DenseMatrix, y: Int32Array, weights: Float64Array | undefined, source: string;
+    let events: () => Dataset;
     if (p.cv !== undefined) {
       if (!fitted.options) throw ctx.config.error(`${path}.cv`, `model "${p.model}" was not made by a fit step, so it cannot be refitted on folds; calibrate on a dataset (on: …)`);
       const ds = ctx.dataset('train').whole();
+      events = () => ds;
       const tooMany = stratifiedFoldsProblem(ds, p.cv, 'train');
       if (tooMany) throw ctx.config.error(`${path}.cv`, tooMany);
       P = outOfFold(ctx, fitted, ds, p.cv, path);
@@ -139,12 +143,19 @@ export const calibrateStep = defineStep({
       source = `train (${p.cv}-fold out-of-fold)`;
     } else {
       const ds = ctx.dataset(p.on!);
+      events = () => ds.whole();
       P = await rawProba(ctx, fitted, p.on!);
       y = ds.y;
       weights = ds.weights;
       source = p.on!;
     }
-    const calibration: Calibration = fitCalibration(P, y, p.method, weights);
+    let calibration: Calibration;
+    try {
+      calibration = fitCalibration(P, y, p.method, weights);
+    } catch (e) {
+      // an event (a weight) named by its file line and the weight column, as the fit step names them
+      throw isDiscernError(e) ? e.renamed({ ...datasetNaming(events()), ...weightsNaming(ctx.config) }) : e;
+    }
     const name = nameOf(p);
     const calibrated: FittedModel = { ...fitted, name, calibration };
     ctx.models.set(name, calibrated);
