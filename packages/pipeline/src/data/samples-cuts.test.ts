@@ -188,3 +188,10 @@ describe('an expression that reads a column the wrong way is a config error at i
     expect(e.message).toMatch(message);
   });
 });
+
+describe('a training set of one class', () => {
+  it('names the class by its label', async () => {
+    const e = await runError('name: o\ndata:\n  samples:\n    - { name: s, path: sig.csv, class: sig }\n  features: [x, y]\nsteps:\n  - fit: { model: logistic }\n', FILES);
+    expect(e.message).toMatch(/LogisticRegression: the training data has only one class, class "sig"; a classifier needs at least two/);
+  });
+});
