@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { GaussianNB, LogisticRegression, applyCalibration, fitCalibration } from '@discern/models';
+import { AdaBoostClassifier, GaussianNB, HistGradientBoostingClassifier, LogisticRegression, applyCalibration, fitCalibration } from '@discern/models';
 import { exportBoth, hasPythonOnnx, loadCsv, meanScale, onnxCheckAll, standardised } from './testing.test-helpers.js';
 
 // A calibrated classifier exports as one graph: the family's posteriors, then the calibration maps, then the rule.
@@ -46,6 +46,23 @@ describe('calibrated classifiers in ONNX', () => {
     // the calibrated probabilities are those of applyCalibration (the parity reference), rows summing to one
     const P = applyCalibration(iso, lri.predictProba(standardised(iris.X, is)));
     for (let i = 0; i < P.rows; i++) expect(P.data[i * 3]! + P.data[i * 3 + 1]! + P.data[i * 3 + 2]!).toBeCloseTo(1, 12);
+  });
+
+  test('calibrated boosted trees fitted on standardised inputs: the trees take the raw input (standardisation folded into their thresholds) inside the calibrated graph too', async () => {
+    // the calibrated family once dropped the standardizer it was handed, so the trees compared raw inputs with
+    // thresholds of the standardised space (float32 parity failed at 0.93)
+    const s = meanScale(magic.X);
+    const Z = standardised(magic.X, s);
+    for (const model of [new HistGradientBoostingClassifier({ maxIter: 20, seed: 1 }).fit(Z, magic.y), new AdaBoostClassifier({ nEstimators: 20 }).fit(Z, magic.y)]) {
+      for (const method of ['isotonic', 'platt'] as const) {
+        const calibration = fitCalibration(model.predictProba(Z), magic.y, method);
+        const r = await exportBoth({ estimator: model, featureNames: magic.features, classNames: magic.classes, standardizer: s, calibration, sample: magic.X });
+        for (const dtype of ['float32', 'float64'] as const) {
+          const worst = Math.max(...r[dtype].parity.outputs.map((o) => o.maxDiff));
+          expect(worst, `${model.kind} ${method} ${dtype}`).toBeLessThanOrEqual(dtype === 'float32' ? 1e-5 : 1e-12);
+        }
+      }
+    }
   });
 
   test('a calibration that does not fit the model is refused', async () => {

@@ -64,8 +64,10 @@ export function calibratedFamily(inner: Family, c: Calibration): Family {
     ...inner,
     ...(inner.K === 2 ? { scoreKind: 'probability' as const } : {}),
     compute: 'float64',
-    build(b, x, positive, negative): Heads {
-      const heads = inner.build(b, x, positive, negative);
+    // a family that takes the raw input (trees: the standardisation folded into their thresholds) gets the
+    // standardizer passed on, as export gives it
+    build(b, x, positive, negative, standardizer): Heads {
+      const heads = inner.build(b, x, positive, negative, standardizer);
       const proba = calibrationGraph(b, heads.proba!, c);
       return {
         proba,
