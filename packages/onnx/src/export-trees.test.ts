@@ -160,3 +160,22 @@ describe('AdaBoost', () => {
     for (const o of r.parity.outputs) expect(o.maxDiff, o.output).toBeLessThanOrEqual(1e-5);
   });
 });
+
+describe('float32 trees after a standardisation: the export says how many parity rows cross a split by rounding', () => {
+  test('the note counts exactly the rows where the model on the double values and on the float32-rounded values differ', async () => {
+    const Z = standardised(magic.X, magicStd);
+    const m = new HistGradientBoostingClassifier({ maxIter: 40, seed: 3 }).fit(Z, magic.y);
+    const rounded = { ...magic.X, data: Float64Array.from(magic.X.data, (v) => Math.fround(v)) };
+    const a = m.predictProba(Z).data, b = m.predictProba(standardised(rounded, magicStd)).data;
+    let crossing = 0;
+    for (let i = 0; i < magic.X.rows; i++) if (Math.abs(a[2 * i + 1]! - b[2 * i + 1]!) > 1e-5) crossing++;
+    const r32 = await exportModelChecked({ estimator: m, featureNames: magic.features, classNames: magic.classes, standardizer: magicStd, sample: magic.X, dtype: 'float32' });
+    expect(crossing).toBeGreaterThan(0); // this sample has rows within float32 rounding of a threshold (the case to report)
+    expect(r32.notes).toEqual([expect.stringMatching(new RegExp(`^float32 input: ${crossing} of ${magic.X.rows} parity rows lie within float32 rounding of a split threshold .*export as float64`))]);
+    const r64 = await exportModelChecked({ estimator: m, featureNames: magic.features, classNames: magic.classes, standardizer: magicStd, sample: magic.X, dtype: 'float64' });
+    expect(r64.notes).toEqual([]);
+    // without a standardisation the thresholds sit at float32 rounding boundaries: no row crosses, no note
+    const raw = new HistGradientBoostingClassifier({ maxIter: 40, seed: 3 }).fit(magic.X, magic.y);
+    expect((await exportModelChecked({ estimator: raw, featureNames: magic.features, classNames: magic.classes, sample: magic.X, dtype: 'float32' })).notes).toEqual([]);
+  });
+});

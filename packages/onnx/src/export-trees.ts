@@ -18,7 +18,8 @@
  * between the training values it separates: models' binning.ts), so r = fround(t) and, without a standardiser, a
  * double input rounded to float32 on its way into the graph takes the branch the model takes on the double: the
  * float32 graph scores a CSV file as the model does. (With a standardiser folded in, a double input within float32
- * rounding of a threshold may still cross: the boundary is in standardised units.) Missing values are routed as
+ * rounding of a threshold may still cross: the boundary is in standardised units. The export counts such rows of its
+ * parity sample and says so in a note, pointing to float64, which is exact.) Missing values are routed as
  * trained; infinite inputs are refused by the TypeScript model and go right in the graph (x ≤ r is false for +∞,
  * and a −∞ goes left).
  *

@@ -45,7 +45,7 @@ import { categoricalNBFamily, latentClassFamily, multinomialMixtureFamily, multi
 import { logisticFamily, mlpFamily } from './export-linear.js';
 import { adaboostFamily, bdtFamily } from './export-trees.js';
 import { gmmFamily, kmeansFamily } from './export-mixture.js';
-import { type Family, type Heads } from './family.js';
+import { type Family, type Heads, type Reference } from './family.js';
 import { type Dim, type FloatType, GraphBuilder, OPSET } from './graph.js';
 import { META } from './metadata.js';
 import { checkOutputPath } from './output-path.js';
@@ -251,6 +251,8 @@ export interface ExportResult {
   readonly bytes: Uint8Array;
   readonly parity: ParityReport;
   readonly outputs: readonly string[];
+  /** What a user of the graph should know beyond parity (e.g. float32 trees after a standardisation); empty mostly. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -271,7 +273,29 @@ export async function exportModelChecked(o: ExportOptions): Promise<ExportResult
   const X = built.dtype === 'float32' ? roundToFloat32(sample) : sample;
   const ref = family.reference(applyStandardizer(X, o.standardizer), built.positive, built.negative);
   const parity = await checkParity(built.bytes, X, ref, family, built.rule, built.dtype, INPUT_NAME);
-  return { bytes: built.bytes, parity, outputs: built.outputs };
+  return { bytes: built.bytes, parity, outputs: built.outputs, notes: float32TreeNotes(family, built.dtype, sample, X, ref, o, built) };
+}
+
+/**
+ * Trees fitted after a standardisation take the raw input with the standardisation folded into their thresholds; in a
+ * float32 graph a double input within float32 rounding of a threshold (in raw units) may take the other branch than
+ * the model takes on the double (the parity above is on the rounded rows, which both sides see alike). Counts the
+ * parity rows where that happens, so that the user knows to export float64 (exact) for such a model.
+ */
+function float32TreeNotes(family: Family, dtype: string, sample: DenseMatrix, X: DenseMatrix, ref: Reference, o: ExportOptions, built: { positive: number; negative: number }): string[] {
+  if (dtype !== 'float32' || !family.rawInput || !o.standardizer || !ref.proba || sample === X) return [];
+  const exact = family.reference(applyStandardizer(sample, o.standardizer), built.positive, built.negative).proba!;
+  let moved = 0, worst = 0;
+  for (let i = 0; i < exact.rows; i++) {
+    let d = 0;
+    for (let k = 0; k < exact.cols; k++) d = Math.max(d, Math.abs(exact.data[i * exact.cols + k]! - ref.proba.data[i * exact.cols + k]!));
+    if (d > 1e-5) moved++;
+    worst = Math.max(worst, d);
+  }
+  if (moved === 0) return [];
+  return [
+    `float32 input: ${moved} of ${exact.rows} parity rows lie within float32 rounding of a split threshold (the standardisation is folded into the thresholds) and score differently from the model on the double values (max |Δ| ${worst.toExponential(2)}); export as float64 to score as the model does, or fit the trees without a standardize step (trees do not need one)`,
+  ];
 }
 
 /** The checked export: ONNX bytes that reproduce the TypeScript model on `sample`. */

@@ -65,6 +65,8 @@ export const registerExport: RegisterCommand = (ctx) => {
         // The exporter names its options by their API names (`out`); the user typed `--out`.
         throw e instanceof DiscernError ? e.renamed({ option: (name) => OPTION_NAMES[name] ?? name }) : e;
       }
+      // notes say what parity cannot (float32 trees after a standardisation), on stderr even with --quiet
+      for (const note of result.notes) ctx.output.err(`note: ${note}`);
       if (globals(ctx).quiet) return;
       const worst = Math.max(0, ...result.parity.outputs.map((o) => o.maxDiff));
       const from = opts.data !== undefined ? display(opts.data) : 'its training summary';

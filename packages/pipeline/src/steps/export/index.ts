@@ -52,5 +52,6 @@ export const exportStep = defineStep({
     const worst = Math.max(0, ...result.parity.outputs.map((o) => o.maxDiff));
     const line = `export ${p.model}: ${p.onnx} (${p.dtype}, outputs ${result.outputs.join(', ')}; parity on ${result.parity.rows} ${p.parity} rows, max |Δ| ${worst.toExponential(2)})`;
     ctx.say(line);
+    for (const note of result.notes) ctx.say(`note: export ${p.model}: ${note}`);
   },
 });
