@@ -30,7 +30,7 @@ export { builtinStepMap, builtinSteps, createRegistry } from './steps/index.js';
 export type { BuiltinStepName, StepParams, StepResult } from './steps/index.js';
 export { configJsonSchema } from './json-schema.js';
 export { environmentVersions } from './versions.js';
-export { starterConfig } from './init/starter.js';
+export { fileStem, starterConfig } from './init/starter.js';
 export type { Starter, StarterOptions } from './init/starter.js';
 export {
   compareConfig,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DiscernError, assertNotInput, writeFileAtomic } from '@discern/core';
 import { type RegisterCommand, display, globals } from '../cli-common.js';
 import { checkInputFile, checkOutputFile } from '../paths.js';
@@ -17,7 +17,8 @@ export const registerInit: RegisterCommand = (ctx) => {
     .action(async (data: string, opts: { out?: string; label?: string; format?: string; tree?: string; force?: boolean }) => {
       if (opts.format !== undefined && !['csv', 'parquet', 'root'].includes(opts.format))
         throw new DiscernError('INVALID_ARGUMENT', `--format must be csv, parquet or root, got ${JSON.stringify(opts.format)}`, { option: '--format', value: opts.format });
-      const out = resolve(opts.out ?? `${basename(data, extname(data))}.yaml`);
+      const { fileStem } = await import('@discern/pipeline');
+      const out = resolve(opts.out ?? `${fileStem(data)}.yaml`);
       const what = opts.out !== undefined ? '--out' : 'the config to write';
       checkInputFile(data, 'the data file');
       checkOutputFile(out, what);

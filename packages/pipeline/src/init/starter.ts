@@ -57,9 +57,16 @@ function balance(c: ColumnDescription, max = 6): string {
 const WEIGHT_NAMES = /^(weight|weights|w|event_weight|evt_weight|eventweight)$/i;
 const MAX_CATEGORIES = 20;
 
+/** A file's name without its extension, and without both of a compressed one's (`magic.csv.gz` → `magic`). */
+export function fileStem(file: string): string {
+  const name = basename(file);
+  const two = /^(.+)\.(csv|tsv|txt)\.gz$/i.exec(name);
+  return two ? two[1]! : basename(name, extname(name));
+}
+
 /** A run name from a file name: letters, digits, "-", "_" and "." (config names must match that). */
-function runName(file: string): string {
-  const stem = basename(file, extname(file)).replace(/[^\w.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+export function runName(file: string): string {
+  const stem = fileStem(file).replace(/[^\w.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return stem === '' ? 'starter' : stem;
 }
 
