@@ -20,7 +20,8 @@ export const ERROR_CODES = [
   'FIT_DIVERGED', // NaN/inf loss or log-likelihood
   'RESOURCE_LIMIT', // a model or input larger than the limits allow (refused before allocating)
   'STEP_FAILED',
-  'PLUGIN_INVALID',
+  'PLUGIN_INVALID', // a local plugin module that cannot be loaded or does not export valid steps
+  'PLUGIN_FAILED', // a local plugin step that threw, or returned a result its own result schema (or JSON) refuses
   'ONNX_INVALID',
   'ONNX_SHAPE_MISMATCH',
   'ONNX_PARITY',

@@ -212,13 +212,100 @@ function hasAt(root: JsonMap, path: readonly string[]): boolean {
   return true;
 }
 
-/** Checks a step's result against its schema: a mismatch is a bug in the step (an internal error), not the user's. */
-function checkResult(step: AnyStep, value: unknown, index: number): void {
-  if (!step.result) return;
-  const r = step.result.safeParse(value);
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    throw new Error(`step ${index + 1} (${step.name}) returned a result that does not match its result schema: ${first.message} at ${formatPath(first.path as (string | number)[])}`);
+/** A zod issue, as much of it as the messages below read. */
+interface Issue {
+  readonly code?: string;
+  readonly message: string;
+  readonly path: readonly PropertyKey[];
+  readonly expected?: unknown;
+  readonly keys?: readonly string[];
+  readonly errors?: readonly (readonly Issue[])[];
+}
+
+/** What an issue expected, in words: `number`, `a number or null`, `no key "extra"`. */
+function expectedOf(issue: Issue): string {
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string') return issue.expected;
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `no key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'invalid_union' && issue.errors?.length) {
+    const each = issue.errors.map((alt) => (alt[0] ? expectedOf(alt[0]) : '')).filter((x) => x !== '');
+    if (each.length > 0) return [...new Set(each)].join(' or ');
+  }
+  return issue.message.replace(/^expected /i, '');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const k of path) node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[k] : undefined;
+  return node;
+}
+
+/** A value, short, as a message shows it: JSON where JSON can say it, else its JavaScript spelling (NaN, Infinity). */
+function shown(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (v === undefined) return 'nothing';
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The first number in `value` that JSON cannot hold (NaN, ±Infinity), with its path. */
+function nonFinite(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: number } | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, value };
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const f = nonFinite(value[i], [...path, i]);
+      if (f) return f;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const f = nonFinite(v, [...path, k]);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** How a plugin step is named in its errors: the plugin module and the step, with its config path. */
+function pluginStepName(plugin: string, step: string, index: number): string {
+  return `${plugin}, step ${index + 1} (${step}, at steps[${index}].${step})`;
+}
+
+/**
+ * Checks a step's result against its schema. A mismatch of a built-in step is a bug in discern (an internal error);
+ * one of a local plugin (`plugin` names where it came from) is the plugin's, a coded error that names the plugin, the
+ * step, the field, what was expected and what came — as is a plugin figure that JSON cannot hold (NaN, ±Infinity).
+ */
+function checkResult(step: AnyStep, value: unknown, index: number, plugin?: string): void {
+  if (step.result) {
+    const r = step.result.safeParse(value);
+    if (!r.success) {
+      const first = r.error.issues[0]! as unknown as Issue;
+      const at = formatPath(first.path as (string | number)[]);
+      if (plugin === undefined)
+        throw new Error(`step ${index + 1} (${step.name}) returned a result that does not match its result schema: ${first.message} at ${at}`);
+      const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
+      const got = valueAt(value, first.path);
+      throw new DiscernError(
+        'PLUGIN_FAILED',
+        `${pluginStepName(plugin, step.name, index)} returned a result that does not match its result schema: at ${at || '(the result)'} expected ${expectedOf(first)}, got ${shown(got)}${more}`,
+        { plugin, step: step.name, index, configPath: `steps[${index}].${step.name}`, field: at, value: got },
+      );
+    }
+  }
+  if (plugin === undefined) return;
+  const bad = nonFinite(value);
+  if (bad) {
+    const at = formatPath(bad.path);
+    throw new DiscernError(
+      'PLUGIN_FAILED',
+      `${pluginStepName(plugin, step.name, index)} returned ${String(bad.value)} at ${at || '(the result)'}: metrics.json is JSON, which has no NaN or Infinity; return a finite number (or null, where the result schema allows it)`,
+      { plugin, step: step.name, index, configPath: `steps[${index}].${step.name}`, field: at, value: String(bad.value) },
+    );
   }
 }
 
@@ -264,6 +351,9 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
     const outcomes: StepOutcome[] = [];
     for (const entry of config.steps) {
       const step = registry.get(entry.name)!;
+      // a local plugin's failures are its own (coded, naming the plugin); a built-in step's are discern's
+      const origin = registry.origin(entry.name);
+      const plugin = origin !== undefined && origin !== 'built-in' ? origin : undefined;
       throwIfCancelled(options.signal, `the run before step ${entry.index + 1} (${entry.name})`);
       ctx.step = { index: entry.index, name: entry.name };
       options.onStep?.(ctx.step);
@@ -277,10 +367,14 @@ export async function runPipeline(file: string, options: RunOptions = {}): Promi
         // renamed in the user's terms) still needs the step said.
         if (isDiscernError(e) && e.code !== 'STEP_FAILED' && e.code !== 'INTERRUPTED' && !e.message.includes(`steps[${entry.index}]`))
           throw e.prefixed(`step ${entry.index + 1} (${entry.name}, at steps[${entry.index}].${entry.name}): `, { step: entry.name, index: entry.index });
+        if (plugin !== undefined && !isDiscernError(e)) {
+          const what = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : `threw ${shown(e)}`;
+          throw new DiscernError('PLUGIN_FAILED', `${pluginStepName(plugin, entry.name, entry.index)} failed: ${what}`, { plugin, step: entry.name, index: entry.index, configPath: `steps[${entry.index}].${entry.name}` }, { cause: e });
+        }
         throw e;
       }
       if (result !== undefined) {
-        checkResult(step, result, entry.index);
+        checkResult(step, result, entry.index, plugin);
         const key = resultKey(step, entry.params);
         if (hasAt(metrics, key))
           throw new DiscernError('CONFIG_INVALID', `step ${entry.index + 1} (${entry.name}): metrics.json → ${key.join(' → ')} holds the result of an earlier step already; give this step another name`, { step: entry.name, index: entry.index });

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import * as core from '@discern/core';
 import { DiscernError } from '@discern/core';
+import { z } from 'zod';
 import { type PipelineConfig } from './config/load.js';
 import { resolveConfigPath } from './data-loader.js';
 import { type PluginStep } from './step.js';
@@ -9,8 +11,23 @@ import { type StepRegistry } from './registry.js';
 /**
  * Loads the local plugin modules a config names — only those paths, resolved against the config's folder, never
  * a package name looked up elsewhere. A plugin module runs code: a config with plugins must be trusted.
- * A module exports `default` (a step or a list of steps) and/or `steps` (a list).
+ * A module exports `default` (a step or a list of steps) and/or `steps` (a list). Either may instead be a function
+ * of discern's own modules, `({ z, core, pipeline }) => step(s)`: a plugin written so needs no import of
+ * `zod`, `@discern/core` or `@discern/pipeline`, and runs from any folder (an import resolves from the plugin's own
+ * folder, where those packages are found only inside discern's repository or where they were installed).
  */
+export interface PluginModules {
+  /** The running discern's zod. */
+  readonly z: typeof z;
+  /** `@discern/core` (clopperPearson, DiscernError...). */
+  readonly core: typeof core;
+  /** `@discern/pipeline` (fig, defineStep...). */
+  readonly pipeline: Record<string, unknown>;
+}
+
+const HOW_TO_IMPORT =
+  'a plugin outside discern\'s repository cannot import zod or @discern/*: export default a function ({ z, core, pipeline }) => step, which gets discern\'s own modules (docs/plugins.md)';
+
 export async function loadPlugins(plugins: readonly string[], dir: string, registry: StepRegistry): Promise<string[]> {
   const loaded: string[] = [];
   for (const p of plugins) {
@@ -23,10 +40,26 @@ export async function loadPlugins(plugins: readonly string[], dir: string, regis
       // A module namespace of unknown shape: what it exports is checked below and by the registry.
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
-      throw new DiscernError('PLUGIN_INVALID', `plugin ${p} failed to load: ${(e as Error).message}`, { plugin: p, path }, { cause: e });
+      const message = e instanceof Error ? e.message : String(e);
+      const hint = /Cannot find (package|module) '(zod|@discern\/[^']*)'/.test(message) ? `; ${HOW_TO_IMPORT}` : '';
+      throw new DiscernError('PLUGIN_INVALID', `plugin ${p} failed to load: ${message}${hint}`, { plugin: p, path }, { cause: e });
     }
-    const exported = [mod.default, mod.steps].flat().filter((x) => x !== undefined);
-    if (exported.length === 0) throw new DiscernError('PLUGIN_INVALID', `plugin ${p} exports no steps: export default a step { name, description, params, run } or a list of them`, { plugin: p });
+    let exported: unknown[] = [];
+    for (const x of [mod.default, mod.steps]) {
+      if (typeof x !== 'function') {
+        exported.push(x);
+        continue;
+      }
+      // the factory form: handed discern's own modules (the index is imported here, lazily: it imports this file)
+      const modules: PluginModules = { z, core, pipeline: (await import('./index.js')) as Record<string, unknown> };
+      try {
+        exported.push(await (x as (m: PluginModules) => unknown)(modules));
+      } catch (e) {
+        throw new DiscernError('PLUGIN_INVALID', `plugin ${p}: its exported function failed: ${e instanceof Error ? e.message : String(e)}`, { plugin: p, path }, { cause: e });
+      }
+    }
+    exported = exported.flat().filter((x) => x !== undefined);
+    if (exported.length === 0) throw new DiscernError('PLUGIN_INVALID', `plugin ${p} exports no steps: export default a step { name, description, params, run }, a list of them, or a function ({ z, core, pipeline }) => step(s)`, { plugin: p });
     for (const step of exported) registry.register(step as PluginStep, `plugin ${p}`);
     loaded.push(path);
   }
