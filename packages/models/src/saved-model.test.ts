@@ -135,5 +135,17 @@ describe('savedModelJSON and parseSavedModel', () => {
     const file = JSON.parse(JSON.stringify(savedModelJSON({ name: 'l', model: 'logistic', features: ['a', 'b', 'c'], classes: ['h', 'g'], positive: 1, standardizer: null, estimator: m.toJSON() }))) as SavedModel;
     expect(parseSavedModel({ ...file }).estimator.kind).toBe('logistic');
     expect(errorOf(() => parseSavedModel({ ...file, classes: ['a', 'b', 'c'] })).context.field).toBe('estimator.nClasses');
+    // one class name: said as such, not as a positive index out of 0..0
+    const one = errorOf(() => parseSavedModel({ ...file, classes: ['h'] }));
+    expect(one.context.field).toBe('classes');
+    expect(one.message).toContain("the names of a classifier's classes, at least two");
+  });
+
+  it('a standardisation that says how many rows it was fitted on says a positive whole number', () => {
+    for (const nSamples of [-5, 0, 2.5, 'many']) {
+      const e = errorOf(() => parseSavedModel({ ...goodFile(), standardizer: { ...STANDARDIZER, nSamples } }));
+      expect(e.context.field).toBe('standardizer.nSamples');
+    }
+    expect(parseSavedModel(goodFile()).saved.standardizer).not.toBeNull();
   });
 });

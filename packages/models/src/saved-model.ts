@@ -168,6 +168,7 @@ function checkSavedModel(json: unknown, source: ModelSource): { saved: SavedMode
   const features = names(field('features'), 'feature', true);
   const classes = field('classes').value === undefined ? [] : names(field('classes'), 'class', false);
   const p = features.length;
+  if (isSupervised(model) && classes.length < 2) field('classes').fail(`the names of a classifier's classes, at least two (a ${model} model)`);
 
   const pos = field('positive');
   const positive = pos.value === null || pos.value === undefined ? null : classes.length === 0 ? pos.fail('null (the file names no classes)') : pos.int(0, classes.length - 1);
@@ -191,6 +192,7 @@ function checkSavedModel(json: unknown, source: ModelSource): { saved: SavedMode
     if (o.version !== undefined && o.version !== 1) st.get('version').fail('1');
     const mean = Array.from(st.get('mean').numbers([p]));
     const scale = Array.from(st.get('scale').numbers([p], (v) => (v > 0 ? undefined : 'a positive scale')));
+    if (o.nSamples !== undefined) st.get('nSamples').int(1);
     standardizer = { ...o, mean, scale };
   }
 
