@@ -55,3 +55,4 @@ export {
   TOLERANCE_RULE,
 } from './lock/index.js';
 export type { Comparison, ConfigLock, Drift, LeafValue, LockEnvironment, Lockfile, MetricEntry, MetricKind } from './lock/index.js';
+export type { PluginModules } from './plugins-loader.js';
