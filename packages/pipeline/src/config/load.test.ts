@@ -113,4 +113,27 @@ describe('parseConfig', () => {
     const e = configError(VALID.replace('- standardize: {}', '- standardize: {}\n    fit: {}'));
     expect(e.message).toContain('each step is a map of one step name');
   });
+
+  it("a step's body that is not a map is refused at the step; one left empty in the file is an empty map", () => {
+    for (const [set, got] of [['null', 'null'], ['[1]', 'a list of 1'], ['3', '3'], ['abc', '"abc"']] as const) {
+      const e = configError(VALID, [`steps[1].fit=${set}`]);
+      expect(e.message).toBe(`magic.yaml is not a valid discern config:\n✖ expected a map of the step's keys, got ${got} → at steps[1].fit (from --set)`);
+    }
+    expect(configError(VALID.replace('- fit: { model: logistic, solver: lbfgs }', '- fit: 5')).message).toMatch(/expected a map of the step's keys, got 5 → at steps\[1\]\.fit \(magic\.yaml:/);
+    // `- standardize:` is a step without keys to give; `- fit:` lacks its model, said without "undefined"
+    expect(parseConfig(VALID.replace('- standardize: {}', '- standardize:'), '/cfg/magic.yaml', registry).steps[0]!.params).toEqual({});
+    const e = configError(VALID.replace('- fit: { model: logistic, solver: lbfgs }', '- fit:'));
+    expect(e.message).toMatch(/✖ no model given: set model to one of logistic, .*bdt.* → at steps\[1\]\.fit\.model \(magic\.yaml:\d+:\d+\)$/);
+    expect(e.message).not.toMatch(/undefined|got a map/);
+    const d = configError(VALID.replace('- evaluate: { fpr: [0.01, 0.1] }', '- decide: { model: model }'));
+    expect(d.message).toMatch(/✖ no rule given: set rule to one of threshold, .* → at steps\[2\]\.decide\.rule/);
+    expect(d.message).not.toMatch(/undefined|got a map/);
+  });
+
+  it('an empty list of samples is refused once, at data.samples', () => {
+    const samples = VALID.replace('  source: a.csv\n', '  samples:\n    - { path: g.csv, class: g }\n');
+    expect(parseConfig(samples, '/cfg/magic.yaml', registry).data.samples).toHaveLength(1);
+    const e = configError(samples, ['data.samples=[]']);
+    expect(e.message).toBe('magic.yaml is not a valid discern config:\n✖ give at least one sample (a file or glob with its class), got a list of 0 → at data.samples (from --set)');
+  });
 });

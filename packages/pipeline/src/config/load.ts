@@ -66,6 +66,14 @@ export function issueMessage(iss: z.core.$ZodIssue): string {
     return `expected one of ${values}, got ${describeValue(input)}`;
   }
   if (iss.code === 'too_small' || iss.code === 'too_big') return `${iss.message.replace(/^Too (small|big): /, '')}, got ${describeValue(input)}`;
+  if (iss.code === 'invalid_union' && iss.errors.length === 0 && 'discriminator' in iss) {
+    // no branch takes the discriminator's value (model, rule): the issue is at that key, its input the whole map
+    const key = String(iss.discriminator);
+    const value = input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[key] : undefined;
+    if (!iss.message.startsWith('Invalid input')) return iss.message; // the schema's own words, which say the value
+    const options = listOr(((iss as { options?: unknown[] }).options ?? []).map((v) => JSON.stringify(v)));
+    return value === undefined ? `missing required key (expected ${options})` : `expected ${options}, got ${describeValue(value)}`;
+  }
   if (iss.code === 'invalid_union') {
     // Report the branch that got furthest: its issues are the useful ones.
     const branches = iss.errors;
@@ -214,6 +222,13 @@ export function parseConfig(text: string, path: string, registry: StepRegistry, 
           message: `unknown step ${JSON.stringify(name)}${near ? ` (did you mean "${near}"?)` : ''}; registered steps: ${registry.names().join(', ')}`,
           ...(location ? { location } : {}),
         });
+        return;
+      }
+      // a step's body is a map of its keys; left empty in the file (`- standardize:`) it is an empty map, but a
+      // null given with --set, or a list, number or text anywhere, is no body of a step
+      const bodyAt = where(['steps', index, name]);
+      if (params === null ? bodyAt === 'from --set' : params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {
+        issues.push({ path: ['steps', index, name], message: `expected a map of the step's keys, got ${describeValue(params)}`, ...(bodyAt ? { location: bodyAt } : {}) });
         return;
       }
       const r = plugin.params.safeParse(params ?? {}, { reportInput: true });

@@ -69,7 +69,7 @@ const dataShape = strict({
   test: files('the test data').optional(),
   samples: z
     .array(sampleSchema)
-    .min(1)
+    .min(1, 'give at least one sample (a file or glob with its class)')
     .optional()
     .describe("samples per process (TMVA's AddSignalTree/AddBackgroundTree): each file or glob with its class, weight and cut; replaces source, train and test"),
   format: z.enum(DATA_FORMATS as ['csv', 'parquet', 'root']).optional().describe('csv, parquet or root, when the extension says nothing (.csv, .csv.gz, .tsv, .parquet, .pq and .root need none)'),
@@ -145,6 +145,8 @@ export const dataSchema = dataShape
     if (d.samples !== undefined) {
       for (const k of ['source', 'train', 'test', 'rows'] as const)
         if (d[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `give either samples or ${k}, not both: samples name their files themselves`, input: d[k] });
+      // no sample at all is said once, at data.samples (its min(1)): no class, role or name to check
+      if (d.samples.length === 0) return;
       const roles = d.samples.map((s) => s.role);
       if (roles.some((r) => r !== undefined) && roles.some((r) => r === undefined))
         ctx.addIssue({
@@ -161,7 +163,7 @@ export const dataSchema = dataShape
       });
       const classes = [...new Set(d.samples.map((s) => s.class))];
       if (d.positive !== undefined && !classes.includes(d.positive))
-        ctx.addIssue({ code: 'custom', path: ['positive'], message: `the positive class ${JSON.stringify(d.positive)} is not the class of any sample (${classes.map((c) => JSON.stringify(c)).join(', ')})`, input: undefined });
+        ctx.addIssue({ code: 'custom', path: ['positive'], message: `the positive class ${JSON.stringify(d.positive)} is not the class of any sample${classes.length > 0 ? ` (${classes.map((c) => JSON.stringify(c)).join(', ')})` : ''}`, input: undefined });
       return;
     }
     if (d.train !== undefined || d.test !== undefined) {

@@ -56,7 +56,7 @@ export const STANDARDIZED_BEFORE_FOLD =
 export function foldRuleFor(ctx: RunContext, text: string, ds: Dataset, path: string): FoldRule {
   if (ctx.standardizer)
     throw ctx.config.error(`${path}.fold`, STANDARDIZED_BEFORE_FOLD);
-  const rule = foldRuleOf(text, ds.featureNames);
+  const rule = foldRuleOf(text, ds.featureNames, ctx.config.data.features !== undefined);
   if ('problem' in rule) throw ctx.config.error(`${path}.fold`, rule.problem);
   return rule;
 }

@@ -157,7 +157,7 @@ steps:
     expect(await err('  - crossvalidate: { model: logistic, fold: "Event ^ 2 % 5" }')).toMatch(
       /"Event \^ 2" uses "\^", which a fold expression cannot use .* → at steps\[0\]\.crossvalidate\.fold \(c\.yaml:5:/,
     );
-    expect(await err('  - crossvalidate: { model: logistic, fold: "Evnt % 5" }')).toMatch(/reads "Evnt", which is not a column of the dataset \(its columns: Event, x1, x2\)/);
+    expect(await err('  - crossvalidate: { model: logistic, fold: "Evnt % 5" }')).toMatch(/reads "Evnt", which is not a column of the dataset \(its columns: Event, x1, x2; did you mean "Event"\?\) \(c\.yaml/);
     expect(await err('  - crossvalidate: { model: logistic, fold: "Event % 3", folds: 5 }')).toMatch(/fold 3 of 5 has no event/);
     expect(await err('  - standardize: {}\n  - crossvalidate: { model: logistic, fold: "Event % 5" }')).toMatch(/a standardize step before this one standardised every feature; remove that step and set standardize: true here/);
     expect(await err('  - crossvalidate: { model: kmeans }')).toMatch(/crossvalidate scores classifiers by their class probabilities; kmeans is not a classifier/);

@@ -1,4 +1,4 @@
-import { isDiscernError } from '@discern/core';
+import { closestName, isDiscernError } from '@discern/core';
 import { type Dataset, type ExprNode, kFold, parseExpression } from '@discern/data';
 import { type FoldExpr, type FoldRule, foldOfRows } from '@discern/models';
 
@@ -64,15 +64,25 @@ export function checkFoldExpression(text: string): string | undefined {
  * The fold rule of an expression over a dataset's feature columns (by index). Throws with the message of
  * checkFoldExpression, or naming a column the dataset does not have.
  */
-export function foldRuleOf(text: string, featureNames: readonly string[]): FoldRule | { readonly problem: string } {
+export function foldRuleOf(text: string, featureNames: readonly string[], featuresListed = true): FoldRule | { readonly problem: string } {
   const problem = checkFoldExpression(text);
   if (problem) return { problem };
   const parsed = parseExpression(text, 'fold expression');
   const missing = parsed.columns.filter((c) => !featureNames.includes(c));
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const quoted = missing.map((c) => JSON.stringify(c)).join(', ');
+    const near = missing.flatMap((c) => {
+      const n = closestName(c, featureNames);
+      return n ? [missing.length === 1 ? JSON.stringify(n) : `${JSON.stringify(n)} for ${JSON.stringify(c)}`] : [];
+    });
     return {
-      problem: `the fold expression ${JSON.stringify(text)} reads ${missing.map((c) => JSON.stringify(c)).join(', ')}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the dataset (its columns: ${featureNames.join(', ')}); the columns a fold expression reads must be read as data columns (data.features)`,
+      problem:
+        `the fold expression ${JSON.stringify(text)} reads ${quoted}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the dataset (its columns: ${featureNames.join(', ')}` +
+        `${near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''})` +
+        // with data.features left out every column of the file is read: the column is not in the file
+        (featuresListed ? `; to fold by ${missing.length === 1 ? 'it' : 'them'}, add ${quoted} to data.features (the columns of a fold expression pick the fold and are not inputs of the fold models)` : ''),
     };
+  }
   const convert = (n: ExprNode): FoldExpr => {
     switch (n.type) {
       case 'number':

@@ -14,7 +14,7 @@ import { datasetNaming } from '../naming.js';
 import { positiveScore, scoreOrder, writeScoreFile } from '../scores.js';
 import { STANDARDIZED_BEFORE_FOLD, familyOptions, foldKeys, foldRuleFor, requireClassifier } from './common.js';
 import { fitFolds, foldFigures, foldStat } from './cv.js';
-import { assignFolds, foldRows, stratifiedFoldsProblem } from './folds.js';
+import { assignFolds, foldRows, foldRuleOf, stratifiedFoldsProblem } from './folds.js';
 import { crossvalidateReport, keepForReport } from './report.js';
 import { type CrossvalidateResult, crossvalidateResultSchema } from './result.js';
 
@@ -108,13 +108,17 @@ export const crossvalidateStep = defineStep({
       p.fold !== undefined && at.before?.includes('standardize')
         ? [{ path: `${at.path}.fold`, message: STANDARDIZED_BEFORE_FOLD }]
         : [];
+    // the check foldRuleFor makes of the dataset's columns, when data.features lists them (defines count if listed)
+    const features = at.config.data.features;
+    const rule = p.fold !== undefined && features !== undefined ? foldRuleOf(p.fold, features) : undefined;
+    const unread = rule && 'problem' in rule ? [{ path: `${at.path}.fold`, message: rule.problem }] : [];
     return {
       needs: { datasets: [{ name: p.train, path: `${at.path}.train` }] },
       makes: {
         models: [{ name: p.name, path: `${at.path}.name`, supervised: true }],
         files: p.save_scores ? [{ name: `scores/${p.name}-oof.csv`, path: `${at.path}.name` }] : [],
       },
-      problems: [...requireClassifier(p, at), ...byFold, ...standardized],
+      problems: [...requireClassifier(p, at), ...byFold, ...standardized, ...unread],
     };
   },
   async run(ctx, params): Promise<CrossvalidateResult> {

@@ -52,7 +52,11 @@ const params = z.discriminatedUnion(
   ],
   {
     error: (iss) =>
-      iss.code === 'invalid_union' ? `unknown rule ${JSON.stringify((iss.input as { rule?: unknown } | undefined)?.rule)}; accepted: ${RULES.join(', ')}` : undefined,
+      iss.code !== 'invalid_union'
+        ? undefined
+        : (iss.input as { rule?: unknown } | undefined)?.rule === undefined
+          ? `no rule given: set rule to one of ${RULES.join(', ')}`
+          : `unknown rule ${JSON.stringify((iss.input as { rule?: unknown }).rule)}; accepted: ${RULES.join(', ')}`,
   },
 );
 

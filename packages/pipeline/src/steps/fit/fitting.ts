@@ -39,6 +39,7 @@ export function modelConfigSchema(extra: z.ZodRawShape, models: readonly ModelSp
       const model = (iss.input as { model?: unknown } | undefined)?.model;
       const why = typeof model === 'string' && Object.hasOwn(NOT_FITTED_BY_FIT, model) ? NOT_FITTED_BY_FIT[model as keyof typeof NOT_FITTED_BY_FIT] : undefined;
       const near = typeof model === 'string' ? closestName(model, models.map((m) => m.name)) : undefined;
+      if (model === undefined) return `no model given: set model to one of ${models.map((m) => m.name).join(', ')}`;
       return why ?? `unknown model ${JSON.stringify(model)}${near ? ` (did you mean "${near}"?)` : ''}; accepted: ${models.map((m) => m.name).join(', ')}`;
     },
   });
