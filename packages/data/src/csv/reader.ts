@@ -603,32 +603,39 @@ async function* gunzipChunks(path: string): AsyncGenerator<Buffer, void, undefin
   }
 }
 
+/**
+ * One chunk through the reader (the last with `last`): its records with their lines, the bytes held for the next
+ * chunk, and the error the reader threw, if any (kept, so that the records before it are handed over first).
+ */
+function parseChunk(reader: CsvRecordReader, data: Buffer, last: boolean): { records: string[][]; lines: number[]; failure: unknown; rest: Buffer } {
+  const records: string[][] = [];
+  const lines: number[] = [];
+  const push: OnRecord = (fields, line) => {
+    records.push(fields);
+    lines.push(line);
+  };
+  let failure: unknown;
+  let rest: Buffer = EMPTY;
+  try {
+    if (last) reader.end(data, push);
+    else rest = reader.write(data, push);
+  } catch (e) {
+    failure = e;
+  }
+  return { records, lines, failure, rest };
+}
+
 /** Records of a file read in chunks, asynchronously: each chunk's records with their lines (bounded by the chunk). */
 export async function* fileRecordChunks(path: string, reader: CsvRecordReader): AsyncGenerator<{ records: string[][]; lines: number[] }, void, undefined> {
   if (isGzipFile(path)) {
     let held: Buffer = EMPTY;
-    const parse = (data: Buffer, last: boolean) => {
-      const records: string[][] = [];
-      const lines: number[] = [];
-      const push: OnRecord = (fields, line) => {
-        records.push(fields);
-        lines.push(line);
-      };
-      let failure: unknown;
-      try {
-        if (last) reader.end(data, push);
-        else held = reader.write(data, push);
-      } catch (e) {
-        failure = e;
-      }
-      return { records, lines, failure };
-    };
     for await (const chunk of gunzipChunks(path)) {
-      const { records, lines, failure } = parse(held.length ? Buffer.concat([held, chunk]) : chunk, false);
+      const { records, lines, failure, rest } = parseChunk(reader, held.length ? Buffer.concat([held, chunk]) : chunk, false);
+      held = rest;
       if (records.length > 0) yield { records, lines };
       if (failure !== undefined) throw failure;
     }
-    const { records, lines, failure } = parse(held, true);
+    const { records, lines, failure } = parseChunk(reader, held, true);
     if (records.length > 0) yield { records, lines };
     if (failure !== undefined) throw failure;
     return;
@@ -655,19 +662,8 @@ export async function* fileRecordChunks(path: string, reader: CsvRecordReader): 
       } catch (e) {
         throw ioError(e, path, 'read');
       }
-      const records: string[][] = [];
-      const lines: number[] = [];
-      const push: OnRecord = (fields, line) => {
-        records.push(fields);
-        lines.push(line);
-      };
-      let failure: unknown;
-      try {
-        if (got === 0) reader.end(buf.subarray(0, held.length), push);
-        else held = reader.write(buf.subarray(0, held.length + got), push);
-      } catch (e) {
-        failure = e;
-      }
+      const { records, lines, failure, rest } = parseChunk(reader, buf.subarray(0, held.length + got), got === 0);
+      held = rest;
       // the records before an error first: a problem the caller finds in them comes earlier in the file
       if (records.length > 0) yield { records, lines };
       if (failure !== undefined) throw failure;
