@@ -221,7 +221,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     const scratch = new Int32Array(nT);
     const histPool: Float64Array[] = [];
     const sides = new Uint8Array(NB);
-    const bestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0, nL: 0 };
+    const bestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 };
     const binsByFeature = new Uint8Array(nT * p);
     for (let i = 0; i < nT; i++) for (let j = 0; j < p; j++) binsByFeature[j * nT + i] = bins[i * p + j]!;
     const rowRng = rng.fork('rows');

@@ -1,7 +1,7 @@
 import { type DenseMatrix, sigmoid, softmaxInto } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { type ModelReader } from '../model-json.js';
-import { type Tree, type TreeJSON, leafOf, treeFromJSON, treeToJSON } from './tree.js';
+import { type Tree, leafOf, treeFromJSON } from './tree.js';
 
 /**
  * A fitted tree ensemble, the form both boosted models predict with and export from: raw scores
@@ -25,11 +25,6 @@ export interface TreeEnsemble {
 
 export function outputsOf(K: number): number {
   return K === 2 ? 1 : K;
-}
-
-/** Which output tree t adds to, or −1 when it adds to all (width = outputs). */
-export function targetOf(e: TreeEnsemble, t: number): number {
-  return e.width === 1 ? t % e.outputs : -1;
 }
 
 /** n × outputs raw scores F (row-major). `rows` values of X must not be ±∞ (checked by the callers). */
@@ -113,10 +108,6 @@ export function checkNoInfinity(X: DenseMatrix, estimator: string): void {
       );
     }
   }
-}
-
-export function ensembleTreesToJSON(e: TreeEnsemble): TreeJSON[] {
-  return e.trees.map(treeToJSON);
 }
 
 /** Reads `count` trees at r (an array), each of at most maxNodes nodes with `width` leaf values. */

@@ -31,16 +31,8 @@ export interface GrowOptions {
   readonly learningRate: number;
 }
 
-/** The best split of a node. */
-interface Split {
-  gain: number;
-  feature: number;
-  bin: number;
-  missingLeft: boolean;
-  GL: number;
-  HL: number;
-  nL: number;
-}
+/** The best split of a node (a copy of the search's BestSplit). */
+type Split = Readonly<BestSplit>;
 
 interface Node {
   readonly id: number;
@@ -133,7 +125,7 @@ function bestSplit(inp: GrowInput, node: Node): Split | undefined {
     // missing values left: splits after bins 0..nb−2 (the bins are subtracted by now)
     if (miss) scanBins(hist, undefined, base, nb - 1, nb, hist[mo]!, hist[mo + 1]!, hist[mo + 2]!, n, G, H, lam, parent, o.minSamplesLeaf, o.minSumHessianInLeaf, j, true, best);
   }
-  return best.feature < 0 ? undefined : { gain: best.gain, feature: best.feature, bin: best.bin, missingLeft: best.missingLeft, GL: best.GL, HL: best.HL, nL: best.nL };
+  return best.feature < 0 ? undefined : { ...best };
 }
 
 /** The best split found so far (one object per fit, filled in place). */
@@ -144,7 +136,6 @@ export interface BestSplit {
   missingLeft: boolean;
   GL: number;
   HL: number;
-  nL: number;
 }
 
 /**
@@ -204,7 +195,6 @@ function scanBins(
       best.missingLeft = missingLeft;
       best.GL = GL;
       best.HL = HL;
-      best.nL = NL;
     }
   }
   // the bins in use not reached (an early stop, or the last bin, never a split point)

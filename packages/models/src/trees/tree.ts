@@ -23,10 +23,6 @@ export interface Tree {
   readonly gain: Float64Array;
 }
 
-export function nodeCount(t: Tree): number {
-  return t.feature.length;
-}
-
 /** The leaf a row reaches (its node index). */
 export function leafOf(t: Tree, X: Float64Array, offset: number): number {
   const { feature, threshold, missingLeft, left, right } = t;
