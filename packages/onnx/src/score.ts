@@ -707,19 +707,30 @@ interface BatchOptions {
   readonly read?: readonly string[] | undefined;
 }
 
-/** A batch's table after the derived columns and the cut (as the run's data.define and data.cut). */
-function prepareBatch(table: Table, o: BatchOptions): Table {
-  let t = table;
-  if (o.define && o.define.length > 0) t = applyDefines(t, o.define.map((d) => ({ name: d.name, expression: d.expression, what: d.what ?? `define ${d.name}` }))).table;
-  if (o.cut !== undefined) t = subsetTable(t, cutRows(t, o.cut, { what: 'the cut', missing: o.cutMissing ?? 'error' }).rows);
-  return t;
+/**
+ * What turns a batch's table into the one scored: the derived columns, then the cut (as the run's data.define and
+ * data.cut), their expressions parsed once for every batch of the file; undefined without define or cut.
+ */
+function batchPreparer(o: BatchOptions): ((table: Table) => Table) | undefined {
+  const defines = (o.define ?? []).map((d) => {
+    const what = d.what ?? `define ${d.name}`;
+    return { name: d.name, expression: parseExpression(d.expression, what), what };
+  });
+  const cut = o.cut !== undefined ? parseExpression(o.cut, 'the cut') : undefined;
+  if (defines.length === 0 && cut === undefined) return undefined;
+  return (table) => {
+    let t = table;
+    if (defines.length > 0) t = applyDefines(t, defines).table;
+    if (cut !== undefined) t = subsetTable(t, cutRows(t, cut, { what: 'the cut', missing: o.cutMissing ?? 'error' }).rows);
+    return t;
+  };
 }
 
 /** The rows of one data file in batches of `batch` rows (CSV streamed; Parquet one row group at a time; ROOT whole). */
 export async function* fileBatches(path: string, format: DataFormat, o: BatchOptions, rowGroups?: readonly number[], range?: CsvRange): AsyncGenerator<ScoreBatch, void, undefined> {
-  const prepared = (o.define !== undefined && o.define.length > 0) || o.cut !== undefined;
+  const prepare = batchPreparer(o);
   // derived columns and cuts are computed on tables: a CSV file then goes through the table reader (never split in ranges)
-  if (format === 'csv' && !prepared) {
+  if (format === 'csv' && !prepare) {
     for await (const b of readCsvBatches(path, { columns: o.columns, batchSize: o.batch, missing: o.missing, ...(o.label !== undefined ? { extra: [o.label] } : {}), ...(range ? { range } : {}) }))
       yield { X: b.X, ...(o.label !== undefined ? { labels: b.extra![o.label]! } : {}), noun: 'line', where: (i) => `${path} line ${b.lines[i]}`, line: (i) => b.lines[i]! };
     return;
@@ -728,7 +739,7 @@ export async function* fileBatches(path: string, format: DataFormat, o: BatchOpt
   let any = false;
   for await (const { table: read } of readTableBatches(path, { format, columns: wanted, ...(o.tree !== undefined ? { tree: o.tree } : {}), ...(rowGroups ? { rowGroups } : {}) })) {
     any = true;
-    const table = prepared ? prepareBatch(read, o) : read;
+    const table = prepare ? prepare(read) : read;
     const cols = numericInputs(table, o.columns, o.missing);
     const labelCol = o.label !== undefined ? columnsByName(table).get(o.label) : undefined;
     const p = cols.length;
