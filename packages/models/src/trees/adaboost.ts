@@ -1,11 +1,10 @@
-import { type DenseMatrix } from '@discern/linalg';
+import { type DenseMatrix, takeRows } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 import { type Cancellation, checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
 import { checkMemory, doubles, ints } from '../resources.js';
 import { checkWeights, checkXy } from '../validate.js';
-import { gatherRows } from './bdt.js';
 import { snapToFloat32 } from './binning.js';
 import { TreeEnsembleClassifier } from './classifier.js';
 import { type FeatureImportance, type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
@@ -330,7 +329,7 @@ export class AdaBoostClassifier extends TreeEnsembleClassifier {
       w0 = Float64Array.from(r.rows, (i) => r.w[i]!);
     }
     const nT = rowsIdx.length;
-    const Xt = nT === n ? X.data : gatherRows(X.data, p, rowsIdx);
+    const Xt = nT === n ? X.data : takeRows(X, rowsIdx).data;
     const yt = nT === n ? y : Int32Array.from(rowsIdx, (i) => y[i]!);
     let total = 0;
     for (let i = 0; i < nT; i++) total += w0[i]!;

@@ -1,4 +1,4 @@
-import { type DenseMatrix, createRng } from '@discern/linalg';
+import { type DenseMatrix, createRng, takeRows } from '@discern/linalg';
 import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { type FitOptions, type FitReport, type ModelJSON, type ValidationSet } from '../estimator.js';
@@ -132,7 +132,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     if (wIn) {
       const yFit = new Int32Array(fitRows.length);
       for (let k = 0; k < fitRows.length; k++) yFit[k] = y[fitRows[k]!]!;
-      const XFit = o.negativeWeights === 'pair' ? gatherRows(X.data, p, fitRows) : X.data;
+      const XFit = o.negativeWeights === 'pair' ? takeRows(X, fitRows).data : X.data;
       const r = applyNegativeWeights(o.negativeWeights, XFit, p, yFit, wFit, cancel);
       weightsReport = r.report;
       trainRows = new Int32Array(r.rows.length);
@@ -170,7 +170,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
       nV = given.X.rows;
     } else if (heldOut) {
       nV = heldOut.length;
-      Xv = gatherRows(X.data, p, heldOut);
+      Xv = takeRows(X, heldOut).data;
       yv = new Int32Array(nV);
       for (let k = 0; k < nV; k++) yv[k] = y[heldOut[k]!]!;
       if (wIn) {
@@ -369,12 +369,5 @@ function addToRows(F: Float64Array, D: number, k: number, rows: Int32Array, s: n
 function addBinned(F: Float64Array, D: number, k: number, n: number, tree: Tree, binThr: Int32Array, bins: Uint8Array, p: number, missingBin: number): void {
   const value = tree.value;
   for (let i = 0; i < n; i++) F[i * D + k]! += value[binnedLeaf(tree, binThr, bins, i * p, missingBin)]!;
-}
-
-/** Rows `rows` of a row-major matrix of p columns, as a new row-major matrix. */
-export function gatherRows(X: Float64Array, p: number, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length * p);
-  for (let k = 0; k < rows.length; k++) out.set(X.subarray(rows[k]! * p, rows[k]! * p + p), k * p);
-  return out;
 }
 
