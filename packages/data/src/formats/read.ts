@@ -135,6 +135,16 @@ export interface ReadTableOptions extends CsvOptions {
   readonly rowGroups?: readonly number[];
 }
 
+/** The Parquet reader's options from those of readTableFile (those it takes, when given). */
+function parquetOptions(options: ReadTableOptions, source: string) {
+  return {
+    source,
+    ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.lenient ? { lenient: true } : {}),
+    ...(options.missingValues ? { missingValues: options.missingValues } : {}),
+  };
+}
+
 /** Reads one data file whole, any format (see the module comment); `source` names it in messages (default: the path). */
 export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
   const format = formatOf(path, options.format);
@@ -149,7 +159,7 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
     });
   if (format === 'parquet') {
     const parts: Table[] = [];
-    for await (const b of readParquetBatches(path, { source, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) }))
+    for await (const b of readParquetBatches(path, parquetOptions(options, source)))
       parts.push(b.table);
     if (parts.length === 0) throw new DiscernError('DATA_INVALID', `${source}: the file has no rows`, { file: source });
     return parts.length === 1 ? parts[0]! : concatRows(parts, source, false);
@@ -179,13 +189,7 @@ export async function* readTableBatches(path: string, options: ReadTableOptions 
   }
   if (format === 'parquet') {
     let any = false;
-    for await (const b of readParquetBatches(path, {
-      source,
-      ...(options.columns ? { columns: options.columns } : {}),
-      ...(options.lenient ? { lenient: true } : {}),
-      ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
-      ...(options.missingValues ? { missingValues: options.missingValues } : {}),
-    })) {
+    for await (const b of readParquetBatches(path, { ...parquetOptions(options, source), ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}) })) {
       any = true;
       yield b;
     }
@@ -230,7 +234,7 @@ export function readTablesSync(paths: readonly string[], options: ReadTableOptio
     const format = formatOf(path, options.format);
     const src = source ?? path;
     if (format === 'parquet')
-      return readParquetSync(path, { source: src, ...(options.columns ? { columns: options.columns } : {}), ...(options.lenient ? { lenient: true } : {}), ...(options.missingValues ? { missingValues: options.missingValues } : {}) });
+      return readParquetSync(path, parquetOptions(options, src));
     if (format === 'root') throw new DiscernError('INVALID_ARGUMENT', `${src}: a ROOT file is read asynchronously (readTables)`, { file: src });
     return readCsvFile(path, { ...options, source: src });
   };
