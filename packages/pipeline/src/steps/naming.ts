@@ -14,10 +14,22 @@ export function weightsSource(config: Pick<PipelineConfig, 'data' | 'where'>): s
   return `data.weight ${JSON.stringify(w)}${loc ? `, ${loc}` : ''}`;
 }
 
+/** Naming.weights saying where the weights come from (a weightsSource), or none when that is not known. */
+export function weightsFrom(from: string | undefined): Partial<Pick<Naming, 'weights'>> {
+  return from ? { weights: (phrase) => `${phrase} (${from})` } : {};
+}
+
 /** Naming.weights for a run's weighted data: the phrase with where the weights come from (weightsSource). */
 export function weightsNaming(config: Pick<PipelineConfig, 'data' | 'where'>): Partial<Pick<Naming, 'weights'>> {
-  const from = weightsSource(config);
-  return from ? { weights: (phrase) => `${phrase} (${from})` } : {};
+  return weightsFrom(weightsSource(config));
+}
+
+/** A feature index as the column's name, a class index as its label. */
+function columnNaming(ds: Pick<Dataset, 'featureNames' | 'classNames'>): Pick<Naming, 'feature' | 'class'> {
+  return {
+    feature: (j) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`),
+    class: (k) => (ds.classNames[k] !== undefined ? `class ${JSON.stringify(ds.classNames[k])}` : `class ${k}`),
+  };
 }
 
 /**
@@ -35,8 +47,7 @@ export function datasetNaming(ds: Dataset): Pick<Naming, 'row' | 'feature' | 'cl
       const r = ds.rowIndex?.[i] ?? i;
       return `data.rows[${r}]`;
     },
-    feature: (j) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`),
-    class: (k) => (ds.classNames[k] !== undefined ? `class ${JSON.stringify(ds.classNames[k])}` : `class ${k}`),
+    ...columnNaming(ds),
   };
 }
 
@@ -45,11 +56,10 @@ export function datasetNaming(ds: Dataset): Pick<Naming, 'row' | 'feature' | 'cl
  * the file for a dataset in memory, the row of the named dataset for a streamed one (whose lines are not kept).
  */
 export function runDatasetNaming(ds: RunDataset, name: string, start = 0): Pick<Naming, 'row' | 'feature' | 'class'> {
-  const feature = (j: number) => (ds.featureNames[j] !== undefined ? `column ${JSON.stringify(ds.featureNames[j])}` : `feature ${j}`);
-  const cls = (k: number) => (ds.classNames[k] !== undefined ? `class ${JSON.stringify(ds.classNames[k])}` : `class ${k}`);
+  const columns = columnNaming(ds);
   if (ds instanceof InMemoryDataset) {
     const n = datasetNaming(ds.whole());
-    return { row: (i) => n.row(start + i), feature, class: cls };
+    return { row: (i) => n.row(start + i), ...columns };
   }
-  return { row: (i) => `row ${start + i} of ${name} (${ds.source})`, feature, class: cls };
+  return { row: (i) => `row ${start + i} of ${name} (${ds.source})`, ...columns };
 }

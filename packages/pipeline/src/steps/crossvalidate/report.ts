@@ -34,7 +34,8 @@ export function extrasFor(view: Pick<RunView, 'models'>, name: string): CvExtras
   return extras.get(view.models)?.get(name);
 }
 
-const num = (v: number | null | undefined, digits = 4): TableCell => (typeof v === 'number' ? Number(v.toFixed(digits)) : null);
+/** A figure rounded for a table cell (`digits` decimals); null when there is none. */
+export const num = (v: number | null | undefined, digits = 4): TableCell => (typeof v === 'number' ? Number(v.toFixed(digits)) : null);
 
 /** The section: folds (figures and fit time), the figures over the folds, the out-of-fold figures and ROC curve. */
 export async function crossvalidateReport(result: CrossvalidateResult, view: RunView, p: CrossvalidateParams): Promise<StepReport> {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type FittedModel, type RunContext } from '../../context.js';
 import { type PipelineConfig } from '../../config/load.js';
 import { strict } from '../../config/zod-helpers.js';
-import { datasetNaming, weightsSource } from '../naming.js';
+import { datasetNaming, weightsFrom, weightsSource } from '../naming.js';
 import { NOT_FITTED_BY_FIT, builtinModels, findModel } from './models/index.js';
 import { type ModelSpec, aliasClashes, configKeyOf } from './models/spec.js';
 
@@ -79,7 +79,7 @@ export function fitEstimator(ctx: Pick<RunContext, 'execution'> & { readonly con
         {
           ...datasetNaming(ds),
           option: (o) => (configKeyOf(spec, o) ? `${req.path}.${configKeyOf(spec, o)}` : o),
-          ...(from ? { weights: (phrase: string) => `${phrase} (${from})` } : {}),
+          ...weightsFrom(from),
         },
         { configPath: req.path },
       );

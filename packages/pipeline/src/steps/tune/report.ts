@@ -3,12 +3,11 @@ import { fileSafe, type PlotInput } from '../../report/inputs.js';
 import { type RunView } from '../../report/view.js';
 import { type StepReport } from '../../step.js';
 import { dotPlot } from '../crossvalidate/plot.js';
-import { extrasFor } from '../crossvalidate/report.js';
+import { extrasFor, num } from '../crossvalidate/report.js';
 import { type TuneParams } from './index.js';
 import { type TuneResult } from './result.js';
 import { describePoint } from './search.js';
 
-const num = (v: number | null | undefined, digits = 4): TableCell => (typeof v === 'number' ? Number(v.toFixed(digits)) : null);
 const pm = (s: { mean: number | null; sd: number | null } | undefined): TableCell =>
   s && typeof s.mean === 'number' ? `${s.mean.toFixed(4)} ± ${typeof s.sd === 'number' ? s.sd.toFixed(4) : 'n/a'}` : null;
 

@@ -61,8 +61,9 @@ describe('the tune step', () => {
     const one = await run(grid, 1, files);
     const two = await run(grid, 2, files);
     const pool = SyncWorkerPool.shared(TUNE_WORKER, 1);
-    // the candidates of the second thread ran on a worker (where workers can start: there is no pool otherwise)
-    if (pool) expect(pool.tasksOnWorkers).toBeGreaterThan(before);
+    // the candidates of the second thread ran on a worker
+    expect(pool).toBeDefined();
+    expect(pool!.tasksOnWorkers).toBeGreaterThan(before);
     expect(read(two, 'metrics.json')).toBe(read(one, 'metrics.json'));
     expect(read(two, 'models/best.json')).toBe(read(one, 'models/best.json'));
     const t = JSON.parse(read(one, 'metrics.json')).tune.best;
