@@ -49,6 +49,20 @@ export class HandoverMonitor {
     }
   }
 
+  /**
+   * Runs a pass on the workers, pool.run(tasks, local), and records it: the calling thread's time until its own
+   * share (`local`) is done, and the time it then waits for the workers.
+   */
+  runPass<T>(pool: { run(tasks: readonly T[], local: (task: T) => void): void }, tasks: readonly T[], local: (task: T) => void): void {
+    const t0 = performance.now();
+    let done = t0;
+    pool.run(tasks, (t) => {
+      local(t);
+      done = performance.now();
+    });
+    this.record(done - t0, performance.now() - done);
+  }
+
   /** Passes left to run alone (for tests). */
   get passesAlone(): number {
     return this.solo;

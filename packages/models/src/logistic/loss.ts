@@ -303,13 +303,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     task.theta.set(theta);
     if (pool && monitor.useWorkers()) {
       Atomics.store(next!, 0, 0);
-      const t0 = performance.now();
-      let done = t0;
-      pool.run(tasks, (t) => {
-        runLossTask(t);
-        done = performance.now();
-      });
-      monitor.record(done - t0, performance.now() - done);
+      monitor.runPass(pool, tasks, runLossTask);
     } else runLossTask(single);
     grad.fill(0);
     let f = 0;

@@ -139,13 +139,7 @@ export class EmPass {
       // every thread claims chunks from one counter until none is left
       Atomics.store(this.next, 0, 0);
       const tasks = Array.from({ length: this.threads }, () => ({ ...task(0, this.chunks), next: this.next }));
-      const t0 = performance.now();
-      let done = t0;
-      this.pool.run(tasks, (t) => {
-        runEmTask(t);
-        done = performance.now();
-      });
-      monitor.record(done - t0, performance.now() - done);
+      monitor.runPass(this.pool, tasks, runEmTask);
     } else runEmTask(task(0, this.chunks));
     return finishStats(out, this.chunks, P, st);
   }

@@ -142,13 +142,7 @@ export class BatchRunner {
       m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
     const tasks = task ? [undefined, task] : [undefined];
     if (this.pool && monitor.useWorkers()) {
-      const t0 = performance.now();
-      let done = t0;
-      this.pool.run(tasks, (t) => {
-        here(t);
-        done = performance.now();
-      });
-      monitor.record(done - t0, performance.now() - done);
+      monitor.runPass(this.pool, tasks, here);
     } else tasks.forEach(here);
     for (let j = 0; j < nParams; j++) grad[j]! += out[j]!;
     return (data0 + out[nParams]! + 0.5 * this.l2 * penalty) * scale;
