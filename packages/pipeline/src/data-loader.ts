@@ -92,20 +92,23 @@ export function pathList(p: string | readonly string[] | undefined): string[] {
   return p === undefined ? [] : typeof p === 'string' ? [p] : [...p];
 }
 
+/** Each data-file key of a config (data.source, data.train, data.test, data.samples[i].path) that is given, with its patterns. */
+function dataFileKeys(config: PipelineConfig): [key: string, patterns: string[]][] {
+  const d = config.data;
+  const keyed: [string, string | readonly string[] | undefined][] = [
+    ...(['source', 'train', 'test'] as const).map((k): [string, string | readonly string[] | undefined] => [`data.${k}`, d[k]]),
+    ...(d.samples ?? []).map((s, i): [string, string | readonly string[]] => [`data.samples[${i}].path`, s.path]),
+  ];
+  return keyed.filter((k): k is [string, string | readonly string[]] => k[1] !== undefined).map(([key, value]) => [key, pathList(value)]);
+}
+
 /**
  * Every data file a config reads, globs expanded as they stand now: for the checks made before a run (no output may
  * overwrite one of them). A glob that matches nothing here names no file (the run reports it).
  */
 export function dataInputs(config: PipelineConfig): NamedPath[] {
   const name = basename(config.file);
-  const out: NamedPath[] = [];
-  const d = config.data;
-  for (const k of ['source', 'train', 'test'] as const)
-    for (const f of expandPathsSync(pathList(d[k]), config.dir)) out.push({ path: f, what: `data.${k} of ${name}` });
-  (d.samples ?? []).forEach((s, i) => {
-    for (const f of expandPathsSync(pathList(s.path), config.dir)) out.push({ path: f, what: `data.samples[${i}].path of ${name}` });
-  });
-  return out;
+  return dataFileKeys(config).flatMap(([key, patterns]) => expandPathsSync(patterns, config.dir).map((f) => ({ path: f, what: `${key} of ${name}` })));
 }
 
 /**
@@ -113,14 +116,8 @@ export function dataInputs(config: PipelineConfig): NamedPath[] {
  * exists (a config error at its key, with where it is written, as a run would say).
  */
 export async function checkDataFiles(config: PipelineConfig): Promise<void> {
-  const d = config.data;
-  const keyed: [string, string | readonly string[] | undefined][] = [
-    ...(['source', 'train', 'test'] as const).map((k): [string, string | readonly string[] | undefined] => [`data.${k}`, d[k]]),
-    ...(d.samples ?? []).map((s, i): [string, string | readonly string[]] => [`data.samples[${i}].path`, s.path]),
-  ];
-  for (const [key, value] of keyed) {
-    if (value === undefined) continue;
-    const files = await inConfigTerms(config, () => expandPaths(pathList(value), config.dir, key));
+  for (const [key, patterns] of dataFileKeys(config)) {
+    const files = await inConfigTerms(config, () => expandPaths(patterns, config.dir, key));
     for (const f of files)
       if (!existsSync(f)) {
         const loc = config.where(key);
@@ -276,10 +273,6 @@ function neededColumns(config: PipelineConfig, extra: readonly (ParsedExpression
 }
 
 /**
- * An error of an expression about the data (a column that is not there, an array used whole): a config error at the
- * expression's key, with where it is written, as the schema's errors are.
- */
-/**
  * An expression's error that concerns the data as a whole (a column the file lacks, an array read as one value or the
  * reverse; not a row's value): a config error at the expression's key with where it is written; any other error as
  * it is.
@@ -290,7 +283,8 @@ function atExpressionKey(config: PipelineConfig, path: string, e: unknown): unkn
   return config.error(path, e.message.startsWith(`${path} `) ? e.message.slice(path.length + 1) : e.message);
 }
 
-function atKey(config: PipelineConfig, path: string, f: () => Table): Table {
+/** Runs `f`, an expression's work, its errors said at the expression's key (atExpressionKey). */
+function atKey<T>(config: PipelineConfig, path: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -310,11 +304,7 @@ interface Prepared {
 /** An expression's values over a table; a column error is a config error at the expression's key. */
 function valuesAt(config: PipelineConfig, path: string, parsed: ParsedExpression, table: Table): Float64Array {
   const cols = tableColumns(table);
-  try {
-    return compileExpression(parsed, cols, { what: path }).evaluate(cols);
-  } catch (e) {
-    throw atExpressionKey(config, path, e);
-  }
+  return atKey(config, path, () => compileExpression(parsed, cols, { what: path }).evaluate(cols));
 }
 
 /**
@@ -347,12 +337,7 @@ function prepare(config: PipelineConfig, table: Table, sample?: { cut?: ConfigEx
   const cuts: ConfigExpression[] = [...(config.data.cut !== undefined ? [{ path: 'data.cut', parsed: parseExpression(config.data.cut) }] : []), ...(sample?.cut ? [sample.cut] : [])];
   for (const cut of cuts) {
     const before = t;
-    let r;
-    try {
-      r = cutRows(before, cut.parsed, { what: cut.path, missing: config.data.missing });
-    } catch (e) {
-      throw atExpressionKey(config, cut.path, e);
-    }
+    const r = atKey(config, cut.path, () => cutRows(before, cut.parsed, { what: cut.path, missing: config.data.missing }));
     undecided += r.undecided;
     // a sample that loses every event is reported by loadSamples, naming the sample and both cuts
     if (!sample && r.rows.length === 0 && before.nRows > 0)
@@ -417,21 +402,28 @@ function checkNamed(config: PipelineConfig, table: Table, options: BuildDatasetO
   const all = table.available;
   if (!all) return;
   const has = new Set([...table.columns.map((c) => c.name), ...(table.arrays ?? []).map((a) => a.name)]);
-  const named: [string, string][] = [
-    ...(options.features ?? []).map((f, i): [string, string] => [f, `data.features[${i}]`]),
-    ...(options.label !== undefined ? [[options.label, 'data.label'] as [string, string]] : []),
-    ...(options.weight !== undefined ? [[options.weight, 'data.weight'] as [string, string]] : []),
-  ];
-  for (const [name, key] of named) {
+  for (const [name, key, role] of namedColumns(options)) {
     if (has.has(name)) continue;
     const near = closestName(name, all);
     const loc = config.where(key);
     throw new DiscernError(
       'DATA_INVALID',
-      `${key === 'data.label' ? 'label' : key === 'data.weight' ? 'weight' : 'feature'} column '${name}' (${key}${loc ? ` (${loc})` : ''}) is not in ${table.source}${near ? ` (did you mean '${near}'?)` : ''}; its columns are ${all.slice(0, 40).map((c) => `'${c}'`).join(', ')}${all.length > 40 ? `, ... (${all.length - 40} more)` : ''}`,
+      `${role} column '${name}' (${key}${loc ? ` (${loc})` : ''}) is not in ${table.source}${near ? ` (did you mean '${near}'?)` : ''}; its columns are ${all.slice(0, 40).map((c) => `'${c}'`).join(', ')}${all.length > 40 ? `, ... (${all.length - 40} more)` : ''}`,
       { file: table.source, column: name, configPath: key, ...(near ? { suggestion: near } : {}) },
     );
   }
+}
+
+/**
+ * The columns a dataset's options name as they are: each feature, the label and the weight, with its config key and
+ * its role. The options' features are data.features (every caller builds its options from datasetOptions).
+ */
+function namedColumns(options: BuildDatasetOptions): [name: string, key: string, role: 'feature' | 'label' | 'weight'][] {
+  return [
+    ...(options.features ?? []).map((f, i): [string, string, 'feature'] => [f, `data.features[${i}]`, 'feature']),
+    ...(options.label !== undefined ? [[options.label, 'data.label', 'label'] as [string, string, 'label']] : []),
+    ...(options.weight !== undefined ? [[options.weight, 'data.weight', 'weight'] as [string, string, 'weight']] : []),
+  ];
 }
 
 function build(config: PipelineConfig, table: Table, options: BuildDatasetOptions): Dataset {
@@ -441,12 +433,7 @@ function build(config: PipelineConfig, table: Table, options: BuildDatasetOption
     throw notAnExpression(config, e);
   }
   // a feature, the label or the weight that names an array column (a ROOT branch of several values per event) as it is
-  const named: [string, string, string][] = [
-    ...(config.data.features ?? []).map((f, i): [string, string, string] => [f, `data.features[${i}]`, 'feature']),
-    ...(options.label !== undefined ? [[options.label, 'data.label', 'label'] as [string, string, string]] : []),
-    ...(options.weight !== undefined ? [[options.weight, 'data.weight', 'weight'] as [string, string, string]] : []),
-  ];
-  for (const [f, key, role] of named) {
+  for (const [f, key, role] of namedColumns(options)) {
     const a = table.arrays?.find((x) => x.name === f);
     if (a) {
       const loc = config.where(key);
