@@ -24,7 +24,7 @@ export { compileExpression, countNonFinite, plainColumns } from './expr/evaluate
 export type { ArrayColumn, ColumnCatalog, CompileOptions, CompiledExpression, ExpressionColumnKind, ExpressionColumns } from './expr/evaluate.js';
 export { datasetColumns, evaluateExpression, expressionColumns, tableColumns } from './expr/columns.js';
 export type { ExpressionData } from './expr/columns.js';
-export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, expandPathsSync, formatOf, sniffFormat, readTableBatches, readTableFile, readTables, readTablesSync } from './formats/read.js';
+export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, expandPathsSync, formatOf, readTableBatches, readTableFile, readTables, readTablesSync } from './formats/read.js';
 export type { DataFormat, ReadTableOptions, TableBatch } from './formats/read.js';
 export { PARQUET_CODECS, ParquetStreamWriter, encodeRowGroup, parquetInfo, readParquetBatches, readParquetSync, writeParquet } from './formats/parquet.js';
 export type { EncodedRowGroup, ParquetBatch, ParquetCodec, ParquetColumnInfo, ParquetColumnValues, ParquetEncoding, ParquetInfo, ParquetReadOptions, SchemaColumn } from './formats/parquet.js';
@@ -32,4 +32,3 @@ export { readRootTable, rootTreeInfo } from './formats/root.js';
 export type { BranchInfo, BranchKind, RootReadOptions, TreeInfo } from './formats/root.js';
 export { applyDefines, cutRows, projectTable, rowValues, subsetTable, withColumns } from './prepare.js';
 export type { CutResult, DefineResult, Definition } from './prepare.js';
-export { isGzipFile } from './csv/reader.js';
