@@ -219,19 +219,16 @@ export class FoldEnsemble implements Classifier {
     return this;
   }
 
-  /** One member's probabilities on rows of the ensemble's input (its columns picked and standardised). */
-  private memberProba(f: number, X: DenseMatrix): DenseMatrix {
+  /** One member's probabilities on rows of the ensemble's input, its columns already picked (standardised here). */
+  private memberProba(f: number, Xm: DenseMatrix): DenseMatrix {
     const m = this.members_[f]!;
-    let Xm = this.memberColumns_ ? takeColumns(X, this.memberColumns_) : X;
     const s = m.standardizer;
-    if (s) {
-      const { rows: n, cols: p } = Xm;
-      const data = new Float64Array(n * p);
-      // (x − mean) / scale, the operations of data's Standardizer.transform and of the exported graph
-      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = (Xm.data[i * p + j]! - s.mean[j]!) / s.scale[j]!;
-      Xm = { rows: n, cols: p, data };
-    }
-    return m.estimator.predictProba(Xm);
+    if (!s) return m.estimator.predictProba(Xm);
+    const { rows: n, cols: p } = Xm;
+    const data = new Float64Array(n * p);
+    // (x − mean) / scale, the operations of data's Standardizer.transform and of the exported graph
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = (Xm.data[i * p + j]! - s.mean[j]!) / s.scale[j]!;
+    return m.estimator.predictProba({ rows: n, cols: p, data });
   }
 
   /**
@@ -246,10 +243,12 @@ export class FoldEnsemble implements Classifier {
     if (missing) checkNoInfinity(X, NAME);
     const K = this.nClasses_;
     const n = X.rows;
+    // the fold models' columns, picked once for all of them
+    const Xm = this.memberColumns_ ? takeColumns(X, this.memberColumns_) : X;
     if (this.mode === 'average') {
       const out = zeros(n, K);
       for (let f = 0; f < this.k; f++) {
-        const P = this.memberProba(f, X).data;
+        const P = this.memberProba(f, Xm).data;
         for (let t = 0; t < n * K; t++) out.data[t] = out.data[t]! + P[t]!;
       }
       for (let t = 0; t < n * K; t++) out.data[t] = out.data[t]! / this.k;
@@ -261,7 +260,7 @@ export class FoldEnsemble implements Classifier {
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (folds[i] === f) rows.push(i);
       if (rows.length === 0) continue;
-      const P = this.memberProba(f, takeRows(X, rows)).data;
+      const P = this.memberProba(f, takeRows(Xm, rows)).data;
       rows.forEach((i, r) => out.data.set(P.subarray(r * K, (r + 1) * K), i * K));
     }
     return out;
