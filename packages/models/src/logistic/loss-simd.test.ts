@@ -5,7 +5,7 @@
  * without intercept, log and squared loss, L2, weights with zeros. The kernels keep the reference's operations in its
  * order, so loss and gradient are compared bit for bit (Object.is), stronger than the issue's 1e-12 relative.
  */
-import { createRng, setSimdEnabled } from '@discern/linalg';
+import { createRng, setSimdEnabled, simdEnabled } from '@discern/linalg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogisticRegression } from './logistic.js';
 import { type LogisticProblem, logisticObjective, paramRows } from './loss.js';
@@ -42,6 +42,8 @@ describe('logistic loss pass: SIMD kernels against the JavaScript reference', ()
       const theta = Float64Array.from({ length: paramRows(nClasses) * (p + (P.fitIntercept ? 1 : 0)) }, () => rng.normal());
       const run = (simd: boolean) => {
         setSimdEnabled(simd);
+        // the kernels really in use (else this compares the JavaScript pass with itself)
+        expect(simdEnabled()).toBe(simd);
         const f = logisticObjective(P, 1);
         const grad = new Float64Array(theta.length);
         // twice: the second pass reuses the kernels' copy of X
@@ -61,6 +63,7 @@ describe('logistic loss pass: SIMD kernels against the JavaScript reference', ()
     const y = Int32Array.from({ length: n }, (_, i) => (X[i * p]! + 0.5 * X[i * p + 1]! + rng.normal() > 0 ? 1 : 0));
     const fit = (simd: boolean, threads: number) => {
       setSimdEnabled(simd);
+      expect(simdEnabled()).toBe(simd);
       return new LogisticRegression({ solver: 'lbfgs', threads }).fit({ rows: n, cols: p, data: X }, y);
     };
     const ref = fit(false, 1);
