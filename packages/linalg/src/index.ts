@@ -16,9 +16,10 @@ export {
 } from './matrix.js';
 export type { DenseMatrix } from './matrix.js';
 export { clip, dot, logSigmoid, logSoftmaxInto, logSumExp, logit, norm2, sigmoid, softmax, softmaxInto, softmaxRowsInPlace, softplus, stableSum } from './numerics.js';
-export { gemvInto, gemvTInto } from './kernels.js';
+export { gemvInto, gemvTInto, logLossPassInto } from './kernels.js';
+export { expNonPositive, log1pUnit } from './elementary.js';
 export { HandoverMonitor } from './handover.js';
-export { SimdHeap, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './wasm/simd.js';
+export { SimdHeap, loglossScratch, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './wasm/simd.js';
 export type { SimdKernels } from './wasm/simd.js';
 export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInverse, solveLower, solveUpperT } from './cholesky.js';
 export type { CholeskyOptions, CholeskyResult } from './cholesky.js';

@@ -796,6 +796,379 @@
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $s)))))
 
   ;; ---------------------------------------------------------------------------------------------------------------
+  ;; The binary logistic loss pass. Reference: logLossPassInto in packages/linalg/src/kernels.ts, with
+  ;; expNonPositive and log1pUnit of packages/linalg/src/elementary.ts (their constants and series are the same
+  ;; numbers, written here in hexadecimal).
+  ;;
+  ;; The constants live in a table of 33 vectors in memory ($K, written by $logloss_table at the start of each
+  ;; pass): V8 builds a v128.const from immediates with three or four instructions every time it is used, while a
+  ;; v128.load from the table is one, and exp and log1p use over twenty constants per vector.
+  ;; ---------------------------------------------------------------------------------------------------------------
+  (func $logloss_table (param $K i32)
+    (v128.store offset=0 (local.get $K) (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0)) ;; log2 e
+    (v128.store offset=16 (local.get $K) (v128.const f64x2 0x1.8000000000000p+52 0x1.8000000000000p+52)) ;; 1.5·2^52
+    (v128.store offset=32 (local.get $K) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1)) ;; ln 2, head
+    (v128.store offset=48 (local.get $K) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)) ;; ln 2, tail
+    (v128.store offset=64 (local.get $K) (v128.const f64x2 -0x1.6200000000000p+9 -0x1.6200000000000p+9)) ;; exp's cut-off
+    (v128.store offset=80 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1/0!
+    (v128.store offset=96 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1/1!
+    (v128.store offset=112 (local.get $K) (v128.const f64x2 0x1.0000000000000p-1 0x1.0000000000000p-1)) ;; 1/2!
+    (v128.store offset=128 (local.get $K) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)) ;; 1/3!
+    (v128.store offset=144 (local.get $K) (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)) ;; 1/4!
+    (v128.store offset=160 (local.get $K) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7)) ;; 1/5!
+    (v128.store offset=176 (local.get $K) (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10)) ;; 1/6!
+    (v128.store offset=192 (local.get $K) (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13)) ;; 1/7!
+    (v128.store offset=208 (local.get $K) (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16)) ;; 1/8!
+    (v128.store offset=224 (local.get $K) (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19)) ;; 1/9!
+    (v128.store offset=240 (local.get $K) (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22)) ;; 1/10!
+    (v128.store offset=256 (local.get $K) (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26)) ;; 1/11!
+    (v128.store offset=272 (local.get $K) (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29)) ;; 1/12!
+    (v128.store offset=288 (local.get $K) (v128.const f64x2 0x1.6124613a86d09p-33 0x1.6124613a86d09p-33)) ;; 1/13!
+    (v128.store offset=304 (local.get $K) (v128.const f64x2 0x1.5555555555555p-1 0x1.5555555555555p-1)) ;; 2/3
+    (v128.store offset=320 (local.get $K) (v128.const f64x2 0x1.999999999999ap-2 0x1.999999999999ap-2)) ;; 2/5
+    (v128.store offset=336 (local.get $K) (v128.const f64x2 0x1.2492492492492p-2 0x1.2492492492492p-2)) ;; 2/7
+    (v128.store offset=352 (local.get $K) (v128.const f64x2 0x1.c71c71c71c71cp-3 0x1.c71c71c71c71cp-3)) ;; 2/9
+    (v128.store offset=368 (local.get $K) (v128.const f64x2 0x1.745d1745d1746p-3 0x1.745d1745d1746p-3)) ;; 2/11
+    (v128.store offset=384 (local.get $K) (v128.const f64x2 0x1.3b13b13b13b14p-3 0x1.3b13b13b13b14p-3)) ;; 2/13
+    (v128.store offset=400 (local.get $K) (v128.const f64x2 0x1.1111111111111p-3 0x1.1111111111111p-3)) ;; 2/15
+    (v128.store offset=416 (local.get $K) (v128.const f64x2 0x1.e1e1e1e1e1e1ep-4 0x1.e1e1e1e1e1e1ep-4)) ;; 2/17
+    (v128.store offset=432 (local.get $K) (v128.const f64x2 0x1.af286bca1af28p-4 0x1.af286bca1af28p-4)) ;; 2/19
+    (v128.store offset=448 (local.get $K) (v128.const f64x2 0x1.a827999fcef34p-2 0x1.a827999fcef34p-2)) ;; √2 − 1
+    (v128.store offset=464 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1
+    (v128.store offset=480 (local.get $K) (v128.const f64x2 0x1.0000000000000p-1 0x1.0000000000000p-1)) ;; 1/2
+    (v128.store offset=496 (local.get $K) (v128.const f64x2 0x1.0000000000000p+1 0x1.0000000000000p+1)) ;; 2
+    (v128.store offset=512 (local.get $K) (v128.const i64x2 1023 1023)) ;; the exponent bias
+  )
+
+  ;; $exp_np: e^a for lanes a ≤ 0: k = round(a·log2 e) (by adding and subtracting 1.5·2^52), r = (a − k·ln2_hi) −
+  ;; k·ln2_lo, Taylor's series of e^r to r^13/13! by Horner's rule, times 2^k built in the exponent bits; 0 where
+  ;; a < −708 (the reference's cut-off). A NaN lane stays NaN (k saturates to 0, the series is NaN).
+  (func $exp_np (param $a v128) (param $K i32) (result v128)
+    (local $k v128) (local $r v128) (local $p v128)
+    (local.set $k (f64x2.sub (f64x2.add (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $K))) (v128.load offset=16 (local.get $K))) (v128.load offset=16 (local.get $K))))
+    (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (v128.load offset=32 (local.get $K)))) (f64x2.mul (local.get $k) (v128.load offset=48 (local.get $K)))))
+    (local.set $p (v128.load offset=288 (local.get $K)))
+    (local.set $p (f64x2.add (v128.load offset=272 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=256 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=240 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=224 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=208 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=192 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=176 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=160 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=144 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=128 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=112 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=96 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (local.set $p (f64x2.add (v128.load offset=80 (local.get $K)) (f64x2.mul (local.get $r) (local.get $p))))
+    (v128.bitselect
+      (v128.const f64x2 0 0)
+      (f64x2.mul (local.get $p)
+        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.load offset=512 (local.get $K)))
+                   (i32.const 52)))
+      (f64x2.lt (local.get $a) (v128.load offset=64 (local.get $K)))))
+
+  ;; $log1p_unit: log(1 + t) for lanes 0 ≤ t ≤ 1, given r = 1/(1 + t): 1 + t = 2^k (1 + f), k = 1 where t > √2 − 1
+  ;; (then f = (1+t)/2 − 1 and c = (t − ((1+t) − 1))·r puts back the rounding of 1 + t), else k = 0, f = t, c = 0; s = f/(2+f), z = s²,
+  ;; R = z·Σ 2z^(n−1)/(2n+1) (n = 1 … 9), h = f²/2: log1p(t) = k·ln2_hi + (f − (h − (s·(h + R) + (k·ln2_lo + c)))).
+  (func $log1p_unit (param $t v128) (param $r v128) (param $K i32) (result v128)
+    (local $big v128) (local $u v128) (local $f v128) (local $c v128) (local $s v128) (local $z v128) (local $R v128) (local $h v128)
+    (local.set $big (f64x2.gt (local.get $t) (v128.load offset=448 (local.get $K))))
+    (local.set $u (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t)))
+    (local.set $f (v128.bitselect
+      (f64x2.sub (f64x2.mul (local.get $u) (v128.load offset=480 (local.get $K))) (v128.load offset=464 (local.get $K)))
+      (local.get $t)
+      (local.get $big)))
+    (local.set $c (v128.and
+      (f64x2.mul (f64x2.sub (local.get $t) (f64x2.sub (local.get $u) (v128.load offset=464 (local.get $K)))) (local.get $r))
+      (local.get $big)))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.load offset=496 (local.get $K)) (local.get $f))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $R (v128.load offset=432 (local.get $K)))
+    (local.set $R (f64x2.add (v128.load offset=416 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=400 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=384 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=368 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=352 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=336 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=320 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.add (v128.load offset=304 (local.get $K)) (f64x2.mul (local.get $z) (local.get $R))))
+    (local.set $R (f64x2.mul (local.get $z) (local.get $R)))
+    (local.set $h (f64x2.mul (f64x2.mul (v128.load offset=480 (local.get $K)) (local.get $f)) (local.get $f)))
+    (f64x2.add
+      (v128.and (v128.load offset=32 (local.get $K)) (local.get $big))
+      (f64x2.sub (local.get $f)
+        (f64x2.sub (local.get $h)
+          (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $h) (local.get $R)))
+                     (f64x2.add (v128.and (v128.load offset=48 (local.get $K)) (local.get $big)) (local.get $c)))))))
+
+  ;; $logloss_ld: two rows' (ℓ, d) from their scores z, t = e^−|z|, labels y (0 or 1) and weights w: r = 1/(1 + t),
+  ;; σ = r where z ≥ 0 else t·r, ℓ = w·((max(z, 0) + log1p(t)) − y·z), d = w·(σ − y); both +0 where w = 0.
+  (func $logloss_ld (param $z v128) (param $t v128) (param $y v128) (param $w v128) (param $K i32) (result v128 v128)
+    (local $r v128) (local $keep v128)
+    (local.set $r (f64x2.div (v128.load offset=464 (local.get $K)) (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t))))
+    (local.set $keep (f64x2.ne (local.get $w) (v128.const f64x2 0 0)))
+    (v128.and (local.get $keep)
+      (f64x2.mul (local.get $w)
+        (f64x2.sub
+          (f64x2.add (v128.and (local.get $z) (f64x2.gt (local.get $z) (v128.const f64x2 0 0))) (call $log1p_unit (local.get $t) (local.get $r) (local.get $K)))
+          (f64x2.mul (local.get $y) (local.get $z)))))
+    (v128.and (local.get $keep)
+      (f64x2.mul (local.get $w)
+        (f64x2.sub
+          (v128.bitselect (local.get $r) (f64x2.mul (local.get $t) (local.get $r)) (f64x2.ge (local.get $z) (v128.const f64x2 0 0)))
+          (local.get $y)))))
+
+  ;; logloss_pass: rows [i0, i0 + m) of a thread's copy of X, given transposed (xt[j·ld + i] = x_ij; ld ≥ the copy's
+  ;; rows rounded up to 4), with y and w indexed by the same rows; θ (p numbers) at $theta. Writes out[0] = Σ ℓ (two
+  ;; Neumaier sums, rows at even and at odd offsets from i0, added at the end), out[1 + j] = Σ d·x_ij (j < p) and
+  ;; out[1 + p] = Σ d, each the sum of its two lanes. $acc is scratch of loglossScratch(p) = 2·(p + 161) doubles: the
+  ;; p sums, the table of 33 constants, and four lists of 32 vectors (z, t, ℓ, d of a block).
+  ;;
+  ;; A vector holds rows i, i + 1. The rows go in blocks of 64, each in five phases — z = bias + x·θ in gemv's
+  ;; grouping (blocks of four columns, then a pair, then one); t = e^−|z|; ℓ and d; the loss's and the intercept's
+  ;; sums; the coefficients' sums, a few columns at a time — so that each loop's body
+  ;; is short and the processor overlaps many of its iterations: done per vector in one go, exp's and log1p's long
+  ;; chains of dependent operations ran one or two at a time, at a third of this speed. The sums take the vectors in
+  ;; row order either way. When m is odd the last vector's second lane is computed and never added (bitselect keeps
+  ;; the old sums).
+  (func (export "logloss_pass") (param $xt i32) (param $ld i32) (param $i0 i32) (param $m i32) (param $p i32)
+        (param $theta i32) (param $bias f64) (param $y i32) (param $w i32) (param $acc i32) (param $out i32)
+    (local $i i32) (local $e i32) (local $j i32) (local $c i32) (local $o i32) (local $ld8 i32) (local $q i32)
+    (local $K i32) (local $zb i32) (local $tb i32) (local $lb i32) (local $db i32) (local $be i32) (local $vo i32) (local $nv i32)
+    (local $nf i32) (local $x i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $z v128) (local $t v128) (local $li v128) (local $d v128) (local $keep v128)
+    (local $f v128) (local $fc v128) (local $ft v128) (local $gb v128)
+    (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
+    (local.set $j (i32.const 0))
+    (block $zero_done
+      (loop $zero
+        (br_if $zero_done (i32.ge_s (local.get $j) (local.get $p)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))) (v128.const f64x2 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zero)))
+    (local.set $K (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 4))))
+    (call $logloss_table (local.get $K))
+    (local.set $zb (i32.add (local.get $K) (i32.const 528)))
+    (local.set $tb (i32.add (local.get $zb) (i32.const 512)))
+    (local.set $lb (i32.add (local.get $tb) (i32.const 512)))
+    (local.set $db (i32.add (local.get $lb) (i32.const 512)))
+    (local.set $e (i32.add (local.get $i0) (local.get $m)))
+    (local.set $i (local.get $i0))
+    (block $blocks_done
+      (loop $blocks
+        (br_if $blocks_done (i32.ge_s (local.get $i) (local.get $e)))
+        (local.set $be (select (i32.add (local.get $i) (i32.const 64)) (local.get $e)
+          (i32.lt_s (i32.add (local.get $i) (i32.const 64)) (local.get $e))))
+        ;; phase 1: z of each vector of the block (the vector's i moves on; restored below)
+        (local.set $q (local.get $i))
+        (local.set $vo (i32.const 0))
+        (block $p1_done
+          (loop $p1
+            (br_if $p1_done (i32.ge_s (local.get $i) (local.get $be)))
+            (local.set $z (f64x2.splat (local.get $bias)))
+            (local.set $c (i32.add (local.get $xt) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $j (i32.const 0))
+            (block $b4_done
+              (loop $b4
+                (br_if $b4_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
+                (local.set $o (i32.add (local.get $theta) (i32.shl (local.get $j) (i32.const 3))))
+                (local.set $t (f64x2.mul (v128.load64_splat (local.get $o)) (v128.load (local.get $c))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $t (f64x2.add (local.get $t) (f64x2.mul (v128.load64_splat offset=8 (local.get $o)) (v128.load (local.get $c)))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $t (f64x2.add (local.get $t) (f64x2.mul (v128.load64_splat offset=16 (local.get $o)) (v128.load (local.get $c)))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $t (f64x2.add (local.get $t) (f64x2.mul (v128.load64_splat offset=24 (local.get $o)) (v128.load (local.get $c)))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $z (f64x2.add (local.get $z) (local.get $t)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $b4)))
+            (if (i32.le_s (i32.add (local.get $j) (i32.const 2)) (local.get $p))
+              (then
+                (local.set $o (i32.add (local.get $theta) (i32.shl (local.get $j) (i32.const 3))))
+                (local.set $t (f64x2.mul (v128.load64_splat (local.get $o)) (v128.load (local.get $c))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $t (f64x2.add (local.get $t) (f64x2.mul (v128.load64_splat offset=8 (local.get $o)) (v128.load (local.get $c)))))
+                (local.set $c (i32.add (local.get $c) (local.get $ld8)))
+                (local.set $z (f64x2.add (local.get $z) (local.get $t)))
+                (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+            (if (i32.lt_s (local.get $j) (local.get $p))
+              (then
+                (local.set $z (f64x2.add (local.get $z)
+                  (f64x2.mul (v128.load64_splat (i32.add (local.get $theta) (i32.shl (local.get $j) (i32.const 3)))) (v128.load (local.get $c)))))))
+            (v128.store (i32.add (local.get $zb) (local.get $vo)) (local.get $z))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+            (br $p1)))
+        (local.set $nv (local.get $vo))
+        ;; phase 2: t = e^−|z|
+        (local.set $vo (i32.const 0))
+        (block $p2_done
+          (loop $p2
+            (br_if $p2_done (i32.ge_s (local.get $vo) (local.get $nv)))
+            (v128.store (i32.add (local.get $tb) (local.get $vo))
+              (call $exp_np (f64x2.neg (f64x2.abs (v128.load (i32.add (local.get $zb) (local.get $vo))))) (local.get $K)))
+            (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+            (br $p2)))
+        ;; phase 3: ℓ and d
+        (local.set $i (local.get $q))
+        (local.set $vo (i32.const 0))
+        (block $p3_done
+          (loop $p3
+            (br_if $p3_done (i32.ge_s (local.get $vo) (local.get $nv)))
+            (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+            (call $logloss_ld
+              (v128.load (i32.add (local.get $zb) (local.get $vo))) (v128.load (i32.add (local.get $tb) (local.get $vo)))
+              (v128.load (i32.add (local.get $y) (local.get $o))) (v128.load (i32.add (local.get $w) (local.get $o))) (local.get $K))
+            (local.set $d)
+            (local.set $li)
+            (v128.store (i32.add (local.get $db) (local.get $vo)) (local.get $d))
+            (v128.store (i32.add (local.get $lb) (local.get $vo)) (local.get $li))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+            (br $p3)))
+        ;; phase 4: the loss and intercept sums, vector by vector in row order
+        (local.set $i (local.get $q))
+        (local.set $vo (i32.const 0))
+        (block $p4_done
+          (loop $p4
+            (br_if $p4_done (i32.ge_s (local.get $vo) (local.get $nv)))
+            (local.set $li (v128.load (i32.add (local.get $lb) (local.get $vo))))
+            (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+            ;; both lanes are rows, except the second of the last vector when m is odd
+            (local.set $keep (if (result v128) (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $e))
+              (then (v128.const i64x2 -1 -1))
+              (else (v128.const i64x2 -1 0))))
+            (local.set $ft (f64x2.add (local.get $f) (local.get $li)))
+            (local.set $fc (v128.bitselect
+              (f64x2.add (local.get $fc)
+                (v128.bitselect
+                  (f64x2.add (f64x2.sub (local.get $f) (local.get $ft)) (local.get $li))
+                  (f64x2.add (f64x2.sub (local.get $li) (local.get $ft)) (local.get $f))
+                  (f64x2.ge (f64x2.abs (local.get $f)) (f64x2.abs (local.get $li)))))
+              (local.get $fc)
+              (local.get $keep)))
+            (local.set $f (v128.bitselect (local.get $ft) (local.get $f) (local.get $keep)))
+            (local.set $gb (v128.bitselect (f64x2.add (local.get $gb) (local.get $d)) (local.get $gb) (local.get $keep)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+            (br $p4)))
+        ;; phase 5: acc_j += d·x_j over the block's vectors in row order, four columns at a time (then two, then one)
+        ;; with their sums in registers; $nf is the bytes of the full vectors, $nv of all (a last half vector when m is
+        ;; odd adds its first lane only)
+        (local.set $nf (i32.shl (i32.shr_s (i32.sub (local.get $be) (local.get $q)) (i32.const 1)) (i32.const 4)))
+        (local.set $j (i32.const 0))
+        (block $c4_done
+          (loop $c4
+            (br_if $c4_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $p)))
+            (local.set $c (i32.add (local.get $xt) (i32.add (i32.mul (local.get $j) (local.get $ld8)) (i32.shl (local.get $q) (i32.const 3)))))
+            (local.set $o (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))))
+            (local.set $a0 (v128.load offset=0 (local.get $o)))
+            (local.set $a1 (v128.load offset=16 (local.get $o)))
+            (local.set $a2 (v128.load offset=32 (local.get $o)))
+            (local.set $a3 (v128.load offset=48 (local.get $o)))
+            (local.set $vo (i32.const 0))
+            (block $v4_done
+              (loop $v4
+                (br_if $v4_done (i32.ge_s (local.get $vo) (local.get $nf)))
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+                (br $v4)))
+            (if (i32.lt_s (local.get $vo) (local.get $nv))
+              (then
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (v128.bitselect (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a0) (v128.const i64x2 -1 0)))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a1 (v128.bitselect (f64x2.add (local.get $a1) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a1) (v128.const i64x2 -1 0)))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a2 (v128.bitselect (f64x2.add (local.get $a2) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a2) (v128.const i64x2 -1 0)))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a3 (v128.bitselect (f64x2.add (local.get $a3) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a3) (v128.const i64x2 -1 0)))))
+            (v128.store offset=0 (local.get $o) (local.get $a0))
+            (v128.store offset=16 (local.get $o) (local.get $a1))
+            (v128.store offset=32 (local.get $o) (local.get $a2))
+            (v128.store offset=48 (local.get $o) (local.get $a3))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $c4)))
+        (block $c2_done
+          (loop $c2
+            (br_if $c2_done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $p)))
+            (local.set $c (i32.add (local.get $xt) (i32.add (i32.mul (local.get $j) (local.get $ld8)) (i32.shl (local.get $q) (i32.const 3)))))
+            (local.set $o (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))))
+            (local.set $a0 (v128.load offset=0 (local.get $o)))
+            (local.set $a1 (v128.load offset=16 (local.get $o)))
+            (local.set $vo (i32.const 0))
+            (block $v2_done
+              (loop $v2
+                (br_if $v2_done (i32.ge_s (local.get $vo) (local.get $nf)))
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+                (br $v2)))
+            (if (i32.lt_s (local.get $vo) (local.get $nv))
+              (then
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (v128.bitselect (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a0) (v128.const i64x2 -1 0)))
+                (local.set $x (i32.add (local.get $x) (local.get $ld8)))
+                (local.set $a1 (v128.bitselect (f64x2.add (local.get $a1) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a1) (v128.const i64x2 -1 0)))))
+            (v128.store offset=0 (local.get $o) (local.get $a0))
+            (v128.store offset=16 (local.get $o) (local.get $a1))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $c2)))
+        (block $c1_done
+          (loop $c1
+            (br_if $c1_done (i32.gt_s (i32.add (local.get $j) (i32.const 1)) (local.get $p)))
+            (local.set $c (i32.add (local.get $xt) (i32.add (i32.mul (local.get $j) (local.get $ld8)) (i32.shl (local.get $q) (i32.const 3)))))
+            (local.set $o (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))))
+            (local.set $a0 (v128.load offset=0 (local.get $o)))
+            (local.set $vo (i32.const 0))
+            (block $v1_done
+              (loop $v1
+                (br_if $v1_done (i32.ge_s (local.get $vo) (local.get $nf)))
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))))
+                (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+                (br $v1)))
+            (if (i32.lt_s (local.get $vo) (local.get $nv))
+              (then
+                (local.set $d (v128.load (i32.add (local.get $db) (local.get $vo))))
+                (local.set $x (i32.add (local.get $c) (local.get $vo)))
+                (local.set $a0 (v128.bitselect (f64x2.add (local.get $a0) (f64x2.mul (local.get $d) (v128.load (local.get $x)))) (local.get $a0) (v128.const i64x2 -1 0)))))
+            (v128.store offset=0 (local.get $o) (local.get $a0))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $c1)))
+        (br $blocks)))
+    (f64.store (local.get $out)
+      (f64.add (f64.add (f64x2.extract_lane 0 (local.get $f)) (f64x2.extract_lane 0 (local.get $fc)))
+               (f64.add (f64x2.extract_lane 1 (local.get $f)) (f64x2.extract_lane 1 (local.get $fc)))))
+    (local.set $j (i32.const 0))
+    (block $out_done
+      (loop $outs
+        (br_if $out_done (i32.ge_s (local.get $j) (local.get $p)))
+        (local.set $t (v128.load (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4)))))
+        (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $t)) (f64x2.extract_lane 1 (local.get $t))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $outs)))
+    (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3)))
+      (f64.add (f64x2.extract_lane 0 (local.get $gb)) (f64x2.extract_lane 1 (local.get $gb)))))
+
+  ;; ---------------------------------------------------------------------------------------------------------------
   ;; The machine's vector peak, for the benchmark's "fraction of peak": `iters` rounds of 10 independent chains, 5 of
   ;; f64x2.mul and 5 of f64x2.add (the instructions the kernels use; 2 flops per instruction), so that neither latency
   ;; nor a dependency limits the rate (of the mixes tried on the development machine — 6+6, 8+6, 7+7, 4+8, 8+4, 10

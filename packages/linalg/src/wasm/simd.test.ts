@@ -7,9 +7,9 @@
  * @discern/models (mixture/gmm-simd.test.ts, mlp/kernels-simd.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { gemvInto, gemvTInto } from '../kernels.js';
+import { gemvInto, gemvTInto, logLossPassInto } from '../kernels.js';
 import { createRng } from '../rng.js';
-import { SimdHeap, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
+import { SimdHeap, loglossScratch, measureVectorPeak, measureVectorPeakOn, relaxedSimdAvailable, setSimdEnabled, simdEnabled } from './simd.js';
 
 const rng = createRng(15);
 const randInt = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
@@ -126,6 +126,53 @@ describe('SIMD kernels', () => {
       expect(h.f64[z + m]).toBe(-1); // nothing stored past m rows
       h.k.gemvt(x * 8, m, p, dd * 8, g * 8);
       sameBits(h.view(g, p), gemvTInto(X, m, p, d, new Float64Array(p)), `gemvt ${m}×${p}`);
+    }
+  });
+
+  it('logloss_pass against logLossPassInto (its JavaScript reference), on random shapes, offsets, weights and scores', () => {
+    for (let t = 0; t < 400; t++) {
+      // n rows in the copy, the pass over [i0, i0 + m); p features; scores from tiny to past exp's cut-off
+      const n = t < 8 ? t + 1 : randInt(1, 45), p = t < 8 ? 1 + (t % 3) : randInt(1, 13);
+      const i0 = randInt(0, n - 1), m = randInt(1, n - i0);
+      const scale = [0.01, 1, 30, 1000][t % 4]!;
+      const X = Float64Array.from({ length: n * p }, () => rng.normal() * scale);
+      const theta = randomArray(p);
+      const bias = t % 3 ? rng.normal() * scale : 0;
+      const y = Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0));
+      const w = Float64Array.from({ length: n }, () => (rng.uniform() < 0.15 ? 0 : rng.uniform() / n));
+      if (t % 5 === 0) X[randInt(0, n * p - 1)] = 0;
+      const ld = Math.ceil(n / 4) * 4;
+      const h = SimdHeap.create([n * p, ld * p, p, n, n, loglossScratch(p), p + 2])!;
+      const x = h.alloc(n * p), xt = h.alloc(ld * p), th = h.alloc(p), yy = h.alloc(n), ww = h.alloc(n), acc = h.alloc(loglossScratch(p)), out = h.alloc(p + 2);
+      h.f64.set(X, x);
+      h.view(xt, ld * p).fill(NaN); // the transposed copy's slack is never added in
+      h.k.transpose(x * 8, n, p, xt * 8, ld);
+      h.f64.set(theta, th);
+      h.f64.set(y, yy);
+      h.f64.set(w, ww);
+      h.view(acc, loglossScratch(p)).fill(NaN); // the kernel clears its scratch
+      h.k.logloss_pass(xt * 8, ld, i0, m, p, th * 8, bias, yy * 8, ww * 8, acc * 8, out * 8);
+      const want = new Float64Array(p + 2);
+      logLossPassInto(X, p, i0, m, theta, 0, bias, y, w, new Float64Array(m), want, 0, true);
+      sameBits(h.view(out, p + 2), want, `logloss_pass rows ${i0}…${i0 + m} of ${n}, p ${p}, scale ${scale}`);
+      // and the reference is the loss: against a plain pass with Math.exp / Math.log1p, to 1e-12 of the sum of |terms|
+      const plain = new Float64Array(p + 2), mag = new Float64Array(p + 2);
+      for (let i = i0; i < i0 + m; i++) {
+        if (w[i] === 0) continue;
+        let z = bias;
+        for (let j = 0; j < p; j++) z += theta[j]! * X[i * p + j]!;
+        const l = w[i]! * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z);
+        const d = w[i]! * (1 / (1 + Math.exp(-z)) - y[i]!);
+        plain[0]! += l;
+        mag[0]! += Math.abs(l);
+        for (let j = 0; j < p; j++) {
+          plain[1 + j]! += d * X[i * p + j]!;
+          mag[1 + j]! += Math.abs(d * X[i * p + j]!);
+        }
+        plain[1 + p]! += d;
+        mag[1 + p]! += Math.abs(d);
+      }
+      for (let j = 0; j < p + 2; j++) expect(Math.abs(want[j]! - plain[j]!)).toBeLessThanOrEqual(1e-12 * mag[j]! + 1e-300);
     }
   });
 

@@ -42,7 +42,16 @@ export interface SimdKernels {
   outer_mask(Dp: number, m: number, r: number, d: number, w: number, mask: number): void;
   gemv(xt: number, ld: number, m: number, p: number, v: number, bias: number, out: number): void;
   gemvt(x: number, m: number, p: number, d: number, out: number): void;
+  logloss_pass(xt: number, ld: number, i0: number, m: number, p: number, theta: number, bias: number, y: number, w: number, acc: number, out: number): void;
   peak_muladd(iters: number): number;
+}
+
+/**
+ * Doubles of scratch `logloss_pass` takes for p features: its p sums (two lanes each), its table of 33 constants and
+ * four lists of 32 vectors (a block's z, e^−|z|, ℓ and d).
+ */
+export function loglossScratch(p: number): number {
+  return 2 * (p + 33 + 4 * 32);
 }
 
 let compiled: WasmModule | null | undefined;
@@ -116,6 +125,22 @@ export class SimdHeap {
   static create(sizes: readonly number[]): SimdHeap | undefined {
     if (!simdEnabled()) return undefined;
     const total = sizes.reduce((s, n) => s + SimdHeap.footprint(n), 0);
+    return new SimdHeap(kernelModule()!, total);
+  }
+
+  /**
+   * `prev` emptied for `sizes` where they fit in it (its instance and memory kept, its old contents left in place),
+   * else a new heap: for a user that keeps one heap at a time and drops the one before, so that a series of fits
+   * does not make a WebAssembly memory each (each reserves gigabytes of address space, and a run of them made V8
+   * collect garbage, full collections included, in the middle of threaded passes). Undefined where SIMD is off.
+   */
+  static recycle(prev: SimdHeap | undefined, sizes: readonly number[]): SimdHeap | undefined {
+    if (!simdEnabled()) return undefined;
+    const total = sizes.reduce((s, n) => s + SimdHeap.footprint(n), 0);
+    if (prev && total <= prev.capacity) {
+      prev.next = 0;
+      return prev;
+    }
     return new SimdHeap(kernelModule()!, total);
   }
 

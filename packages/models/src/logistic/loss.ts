@@ -1,4 +1,4 @@
-import { HandoverMonitor, SimdHeap, gemvInto, gemvTInto, simdEnabled, softmaxInto } from '@discern/linalg';
+import { HandoverMonitor, SimdHeap, gemvInto, loglossScratch, gemvTInto, logLossPassInto, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool, sharedCopy } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
@@ -66,6 +66,8 @@ function chunkRows(n: number): number {
 export interface LossTask {
   readonly X: Float64Array;
   readonly y: Int32Array;
+  /** The labels as 0/1 numbers, for the binary log loss's fused pass (linalg's logLossPassInto). */
+  readonly y01: Float64Array;
   readonly w: Float64Array;
   readonly n: number;
   readonly p: number;
@@ -90,20 +92,27 @@ export interface LossTask {
 }
 
 /**
- * A thread's copy of the rows it may be given for the SIMD kernels (linalg's gemv, gemvt): rows [R0, R1) of X as
- * they are and transposed (gemv takes a lane per row) — all rows when the threads claim chunks as they go — with room
- * for θ, one score row's z and one gradient. Made on the first pass of a fit, kept while the fit's passes go on (one
- * fit at a time per thread).
+ * A thread's copy of the rows it may be given for the SIMD kernels: rows [R0, R1) of X — all rows when the threads
+ * claim chunks as they go — transposed (the kernels take a lane per row) and, for the multinomial and squared losses,
+ * as they are (gemvt takes a lane per column); for the binary log loss (logloss_pass) the labels and weights, and
+ * for either, room for θ and the kernels' outputs. Made on the first pass of a fit, kept while the fit's passes go
+ * on (one fit at a time per thread).
  */
 interface LossHeap {
   readonly key: number;
   readonly R0: number;
   readonly R1: number;
   readonly heap: SimdHeap;
-  readonly x: number;
   readonly xt: number;
   readonly ld: number;
   readonly theta: number;
+  /** Binary log loss: y (0/1) and w of the rows, logloss_pass's scratch and its p + 2 outputs. */
+  readonly y: number;
+  readonly w: number;
+  readonly acc: number;
+  readonly res: number;
+  /** Other losses: X as it is, one score row's z, one gradient. */
+  readonly x: number;
   readonly z: number;
   readonly g: number;
 }
@@ -111,29 +120,45 @@ interface LossHeap {
 let lossHeap: LossHeap | undefined;
 
 /**
- * At most this many numbers of X per thread go into the kernels' memory (twice: as they are and transposed), so
- * that a fit on a large sample does not triple its memory; past it the pass stays on the JavaScript kernels (the same
- * bits). 2²² numbers: 32 MB a copy, 400,000 rows of 10 features.
+ * At most this many numbers of X per thread go into the kernels' memory (transposed, and for the multinomial and
+ * squared losses also as they are), so that a fit on a large sample does not double or triple its memory; past it
+ * the pass stays on the JavaScript kernels (the same bits). 2²² numbers: 32 MB a copy, 400,000 rows of 10 features.
  */
 const SIMD_MAX_NUMBERS = 1 << 22;
+
+/** Whether the pass is the binary log loss's, which logloss_pass / logLossPassInto compute whole. */
+function binaryLog(t: LossTask): boolean {
+  return t.rows === 1 && !t.mse;
+}
 
 function lossHeapFor(t: LossTask): LossHeap | undefined {
   const size = chunkRows(t.n);
   const R0 = t.c0 * size, R1 = Math.min(t.n, t.c1 * size);
   if (lossHeap?.key === t.key && lossHeap.R0 === R0 && lossHeap.R1 === R1) return lossHeap;
-  lossHeap = undefined; // let the previous fit's copy go before making this one
+  const prev = lossHeap?.heap;
+  lossHeap = undefined;
   const { p } = t;
   const rows = R1 - R0;
   if (rows * p > SIMD_MAX_NUMBERS) return undefined;
   const ld = Math.ceil(rows / 4) * 4;
   const stride = p + (t.fitIntercept ? 1 : 0);
-  const sizes = [rows * p, ld * p, t.rows * stride, size, p];
-  const heap = SimdHeap.create(sizes);
+  const fused = binaryLog(t);
+  // [xt, θ, y, w, acc, res, x, z, g]: the parts a loss does not use are empty
+  const sizes = [ld * p, t.rows * stride, ...(fused ? [rows, rows, loglossScratch(p), p + 2, 0, 0, 0] : [0, 0, 0, 0, rows * p, size, p])];
+  const heap = SimdHeap.recycle(prev, sizes); // the previous fit's memory, where this fit's rows fit in it
   if (!heap) return undefined;
-  const [x, xt, theta, z, g] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number];
-  heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
-  heap.k.transpose(x * 8, rows, p, xt * 8, ld);
-  lossHeap = { key: t.key, R0, R1, heap, x, xt, ld, theta, z, g };
+  const [xt, theta, y, w, acc, res, x, z, g] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number, number, number, number, number];
+  if (fused) {
+    // transposed straight from X (no row-major copy is kept for this loss)
+    const f = heap.f64, X = t.X;
+    for (let i = 0, q = R0 * p; i < rows; i++) for (let j = 0, o = xt + i; j < p; j++, o += ld) f[o] = X[q++]!;
+    heap.f64.set(t.y01.subarray(R0, R1), y);
+    heap.f64.set(t.w.subarray(R0, R1), w);
+  } else {
+    heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
+    heap.k.transpose(x * 8, rows, p, xt * 8, ld);
+  }
+  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g };
   return lossHeap;
 }
 
@@ -143,6 +168,7 @@ export function runLossTask(t: LossTask): void {
   const stride = p + (fitIntercept ? 1 : 0);
   const slot = 1 + rows * stride;
   const size = chunkRows(n);
+  const fused = binaryLog(t);
   const e = rows > 1 ? new Float64Array(rows) : undefined;
   const g = t.simd ? lossHeapFor(t) : undefined;
   if (g) g.heap.f64.set(theta, g.theta);
@@ -150,6 +176,15 @@ export function runLossTask(t: LossTask): void {
     if (t.next) c = t.c0 + Atomics.add(t.next, 0, 1); // the next chunk no thread has taken
     if (c >= t.c1) break;
     const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
+    if (fused) {
+      // the binary log loss: the whole chunk (scores, loss, gradient) in one pass, the same bits either way
+      const bias = fitIntercept ? theta[p]! : 0;
+      if (g) {
+        g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8);
+        out.set(g.heap.view(g.res, slot), c * slot);
+      } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
+      continue;
+    }
     const Xc = X.subarray(r0 * p, r1 * p);
     for (let k = 0; k < rows; k++) {
       const bias = fitIntercept ? theta[k * stride + p]! : 0;
@@ -177,9 +212,9 @@ export function runLossTask(t: LossTask): void {
   }
 }
 
-/** Rows [r0, r1) of a binary model: Z[i] = z_i becomes w_i ∂ℓ/∂z; returns Σ w ℓ (compensated). */
+/** Rows [r0, r1) of a binary model with the squared loss: Z[i] = z_i becomes w_i ∂ℓ/∂z; returns Σ w ℓ (compensated). */
 function binaryPointwise(t: LossTask, r0: number, r1: number): number {
-  const { Z, w, y, mse } = t;
+  const { Z, w, y } = t;
   let f = 0;
   let fc = 0;
   for (let i = r0; i < r1; i++) {
@@ -189,20 +224,12 @@ function binaryPointwise(t: LossTask, r0: number, r1: number): number {
       continue;
     }
     const zi = Z[i]!;
-    // one exp serves both σ(z) and softplus(z): with t = e^{−|z|}, softplus(z) = max(z,0) + log1p(t)
     const tz = Math.exp(-Math.abs(zi));
     const r1z = 1 / (1 + tz);
     const sig = zi >= 0 ? r1z : tz * r1z;
-    const yi = y[i]! === 1 ? 1 : 0;
-    let li: number;
-    if (mse) {
-      const r = sig - yi;
-      li = wi * r * r;
-      Z[i] = wi * 2 * r * sig * (1 - sig);
-    } else {
-      li = wi * ((zi > 0 ? zi : 0) + Math.log1p(tz) - yi * zi);
-      Z[i] = wi * (sig - yi);
-    }
+    const r = sig - (y[i]! === 1 ? 1 : 0);
+    const li = wi * r * r;
+    Z[i] = wi * 2 * r * sig * (1 - sig);
     const ft = f + li;
     fc += Math.abs(f) >= Math.abs(li) ? f - ft + li : li - ft + f;
     f = ft;
@@ -247,6 +274,13 @@ function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Arr
   return f + fc;
 }
 
+/** Labels as 0/1 numbers (1 for class 1). A loop: Float64Array.from with a mapping function is ~8× slower. */
+function zeroOne(y: Int32Array): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i] === 1 ? 1 : 0;
+  return out;
+}
+
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' : './logistic-worker.js', import.meta.url);
 
 /**
@@ -260,7 +294,9 @@ const monitor = new HandoverMonitor();
  *   f(θ) = Σ_i w_i ℓ_i(z_i) + (l2/2) Σ coef²,   z_i = coef·x_i + intercept.
  * 'log': binary ℓ = softplus(z) − y·z (stable for any z), multinomial ℓ = logsumexp(z) − z_y.
  * 'mse': binary ℓ = (σ(z) − y)², multinomial ℓ = Σ_k (softmax(z)_k − [k = y])² (the perceptron exercise).
- * Per chunk of rows and score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element
+ * Per chunk of rows: the binary log loss in one fused pass (linalg's logLossPassInto, or the SIMD kernel logloss_pass
+ * with the same bits: scores, e^−|z| and log1p by the same IEEE operations, sums over even and odd rows added at the
+ * end); the other losses per score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element
  * (written over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The chunks (at most 8, of at least 1,024
  * rows) depend on n alone and their sums are added in order, so the result is the same bits whether they ran on one
  * thread or on several (`threads`, when the data are large enough to pay for the hand-over). The loss is summed with
@@ -279,6 +315,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   const task = {
     X: share(P.X),
     y: share(P.y),
+    y01: share(rows === 1 && P.loss === 'log' ? zeroOne(P.y) : new Float64Array(0)),
     w: share(P.w),
     n,
     p,
