@@ -922,8 +922,10 @@
   ;; logloss_pass: rows [i0, i0 + m) of a thread's copy of X, given transposed (xt[j·ld + i] = x_ij; ld ≥ the copy's
   ;; rows rounded up to 4), with y and w indexed by the same rows; θ (p numbers) at $theta. Writes out[0] = Σ ℓ (two
   ;; Neumaier sums, rows at even and at odd offsets from i0, added at the end), out[1 + j] = Σ d·x_ij (j < p) and
-  ;; out[1 + p] = Σ d, each the sum of its two lanes. $acc is scratch of loglossScratch(p) = 2·(p + 161) doubles: the
-  ;; p sums, the table of 33 constants, and four lists of 32 vectors (z, t, ℓ, d of a block).
+  ;; out[1 + p] = Σ d, each the sum of its two lanes. $acc is scratch of loglossScratch(p) = 2·(p + 164) doubles: the
+  ;; p sums, the table of 33 constants, four lists of 32 vectors (z, t, ℓ, d of a block) and the three running sums.
+  ;; With $first = 0 the sums go on from where the previous call left them, so that rows can be brought in pieces (of
+  ;; even lengths: a piece's rows keep their lanes): the outputs are then those of one call over all the pieces.
   ;;
   ;; A vector holds rows i, i + 1. The rows go in blocks of 64, each in five phases — z = bias + x·θ in gemv's
   ;; grouping (blocks of four columns, then a pair, then one); t = e^−|z|; ℓ and d; the loss's and the intercept's
@@ -933,26 +935,33 @@
   ;; row order either way. When m is odd the last vector's second lane is computed and never added (bitselect keeps
   ;; the old sums).
   (func (export "logloss_pass") (param $xt i32) (param $ld i32) (param $i0 i32) (param $m i32) (param $p i32)
-        (param $theta i32) (param $bias f64) (param $y i32) (param $w i32) (param $acc i32) (param $out i32)
+        (param $theta i32) (param $bias f64) (param $y i32) (param $w i32) (param $acc i32) (param $out i32) (param $first i32)
     (local $i i32) (local $e i32) (local $j i32) (local $c i32) (local $o i32) (local $ld8 i32) (local $q i32)
     (local $K i32) (local $zb i32) (local $tb i32) (local $lb i32) (local $db i32) (local $be i32) (local $vo i32) (local $nv i32)
     (local $nf i32) (local $x i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $z v128) (local $t v128) (local $li v128) (local $d v128) (local $keep v128)
     (local $f v128) (local $fc v128) (local $ft v128) (local $gb v128)
     (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
-    (local.set $j (i32.const 0))
-    (block $zero_done
-      (loop $zero
-        (br_if $zero_done (i32.ge_s (local.get $j) (local.get $p)))
-        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))) (v128.const f64x2 0 0))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $zero)))
     (local.set $K (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 4))))
     (call $logloss_table (local.get $K))
     (local.set $zb (i32.add (local.get $K) (i32.const 528)))
     (local.set $tb (i32.add (local.get $zb) (i32.const 512)))
     (local.set $lb (i32.add (local.get $tb) (i32.const 512)))
     (local.set $db (i32.add (local.get $lb) (i32.const 512)))
+    ;; the running sums: from zero on a first call, else as the previous call left them (f, fc, gb after $db's list)
+    (if (local.get $first)
+      (then
+        (local.set $j (i32.const 0))
+        (block $zero_done
+          (loop $zero
+            (br_if $zero_done (i32.ge_s (local.get $j) (local.get $p)))
+            (v128.store (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 4))) (v128.const f64x2 0 0))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $zero))))
+      (else
+        (local.set $f (v128.load offset=512 (local.get $db)))
+        (local.set $fc (v128.load offset=528 (local.get $db)))
+        (local.set $gb (v128.load offset=544 (local.get $db)))))
     (local.set $e (i32.add (local.get $i0) (local.get $m)))
     (local.set $i (local.get $i0))
     (block $blocks_done
@@ -1153,6 +1162,9 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $c1)))
         (br $blocks)))
+    (v128.store offset=512 (local.get $db) (local.get $f))
+    (v128.store offset=528 (local.get $db) (local.get $fc))
+    (v128.store offset=544 (local.get $db) (local.get $gb))
     (f64.store (local.get $out)
       (f64.add (f64.add (f64x2.extract_lane 0 (local.get $f)) (f64x2.extract_lane 0 (local.get $fc)))
                (f64.add (f64x2.extract_lane 1 (local.get $f)) (f64x2.extract_lane 1 (local.get $fc)))))

@@ -151,10 +151,19 @@ describe('SIMD kernels', () => {
       h.f64.set(y, yy);
       h.f64.set(w, ww);
       h.view(acc, loglossScratch(p)).fill(NaN); // the kernel clears its scratch
-      h.k.logloss_pass(xt * 8, ld, i0, m, p, th * 8, bias, yy * 8, ww * 8, acc * 8, out * 8);
+      h.k.logloss_pass(xt * 8, ld, i0, m, p, th * 8, bias, yy * 8, ww * 8, acc * 8, out * 8, 1);
       const want = new Float64Array(p + 2);
       logLossPassInto(X, p, i0, m, theta, 0, bias, y, w, new Float64Array(m), want, 0, true);
       sameBits(h.view(out, p + 2), want, `logloss_pass rows ${i0}…${i0 + m} of ${n}, p ${p}, scale ${scale}`);
+      // the same rows brought in pieces of even lengths (the last any), the sums going on from call to call: the same bits
+      const whole = Float64Array.from(h.view(out, p + 2));
+      h.view(out, p + 2).fill(NaN);
+      for (let a = i0, first = 1; a < i0 + m; first = 0) {
+        const len = Math.min(2 * randInt(1, 40), i0 + m - a);
+        h.k.logloss_pass(xt * 8, ld, a, len, p, th * 8, bias, yy * 8, ww * 8, acc * 8, out * 8, first);
+        a += len;
+      }
+      sameBits(h.view(out, p + 2), whole, `logloss_pass in pieces, rows ${i0}…${i0 + m} of ${n}, p ${p}`);
       // and the reference is the loss: against a plain pass with Math.exp / Math.log1p, to 1e-12 of the sum of |terms|
       const plain = new Float64Array(p + 2), mag = new Float64Array(p + 2);
       for (let i = i0; i < i0 + m; i++) {

@@ -42,16 +42,16 @@ export interface SimdKernels {
   outer_mask(Dp: number, m: number, r: number, d: number, w: number, mask: number): void;
   gemv(xt: number, ld: number, m: number, p: number, v: number, bias: number, out: number): void;
   gemvt(x: number, m: number, p: number, d: number, out: number): void;
-  logloss_pass(xt: number, ld: number, i0: number, m: number, p: number, theta: number, bias: number, y: number, w: number, acc: number, out: number): void;
+  logloss_pass(xt: number, ld: number, i0: number, m: number, p: number, theta: number, bias: number, y: number, w: number, acc: number, out: number, first: number): void;
   peak_muladd(iters: number): number;
 }
 
 /**
- * Doubles of scratch `logloss_pass` takes for p features: its p sums (two lanes each), its table of 33 constants and
- * four lists of 32 vectors (a block's z, e^−|z|, ℓ and d).
+ * Doubles of scratch `logloss_pass` takes for p features: its p sums (two lanes each), its table of 33 constants,
+ * four lists of 32 vectors (a block's z, e^−|z|, ℓ and d) and its three running sums (loss, compensation, intercept).
  */
 export function loglossScratch(p: number): number {
-  return 2 * (p + 33 + 4 * 32);
+  return 2 * (p + 33 + 4 * 32 + 3);
 }
 
 let compiled: WasmModule | null | undefined;

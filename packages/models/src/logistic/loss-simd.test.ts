@@ -1,20 +1,26 @@
 /**
- * The logistic loss pass on the WebAssembly SIMD kernels (linalg's gemv and gemvt around the same element-wise
- * pass) against the JavaScript kernels (gemvInto, gemvTInto: the reference), on random problems: 1 to 3,000 rows
- * (one row; fewer than a 4-row group; one chunk and several), 1 to 13 features, two to four classes, with and
- * without intercept, log and squared loss, L2, weights with zeros. The kernels keep the reference's operations in its
- * order, so loss and gradient are compared bit for bit (Object.is), stronger than the issue's 1e-12 relative.
+ * The logistic loss pass on the WebAssembly SIMD kernels (the binary log loss: linalg's fused logloss_pass; the
+ * others: gemv and gemvt around the element-wise pass) against the JavaScript kernels (logLossPassInto, gemvInto,
+ * gemvTInto: the reference), on random problems: 1 to 3,000 rows (one row; fewer than a 4-row group; one chunk and
+ * several), 1 to 13 features, two to four classes, with and without intercept, log and squared loss, L2, weights with
+ * zeros; and with the rows brought piece by piece (the path of a sample past the copy limit). The kernels keep the
+ * reference's operations in its order, so loss and gradient are compared bit for bit (Object.is), stronger than the
+ * issue's 1e-12 relative.
  */
 import { createRng, setSimdEnabled, simdEnabled } from '@discern/linalg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogisticRegression } from './logistic.js';
-import { type LogisticProblem, logisticObjective, paramRows } from './loss.js';
+import { type LogisticProblem, logisticObjective, lossCopyLimit, paramRows } from './loss.js';
 
 const rng = createRng(1517);
 const randInt = (lo: number, hi: number): number => lo + Math.floor(rng.uniform() * (hi - lo + 1));
 
 describe('logistic loss pass: SIMD kernels against the JavaScript reference', () => {
-  afterEach(() => setSimdEnabled(true));
+  afterEach(() => {
+    setSimdEnabled(true);
+    lossCopyLimit.numbers = 1 << 22;
+    lossCopyLimit.pieceRows = 4096;
+  });
 
   it('gives the same loss and gradient bits on 150 random problems', () => {
     for (let t = 0; t < 150; t++) {
@@ -51,13 +57,20 @@ describe('logistic loss pass: SIMD kernels against the JavaScript reference', ()
         return { loss: f(theta, grad), grad };
       };
       const js = run(false), simd = run(true);
+      // every third problem again with the rows brought piece by piece (a copy limit below the sample's size)
+      lossCopyLimit.numbers = t % 3 === 1 ? 0 : 1 << 22;
+      lossCopyLimit.pieceRows = 2 * randInt(1, 300);
+      const streamed = run(true);
+      lossCopyLimit.numbers = 1 << 22;
       const what = `n=${n} p=${p} K=${nClasses} ${P.loss}${P.fitIntercept ? ' intercept' : ''}`;
-      expect(Object.is(simd.loss, js.loss), `${what}: loss ${simd.loss} ≠ ${js.loss}`).toBe(true);
-      for (let j = 0; j < theta.length; j++) if (!Object.is(simd.grad[j], js.grad[j])) expect.fail(`${what}: gradient[${j}] ${simd.grad[j]} ≠ ${js.grad[j]}`);
+      for (const [name, got] of [['SIMD', simd], ['SIMD, streamed', streamed]] as const) {
+        expect(Object.is(got.loss, js.loss), `${what}, ${name}: loss ${got.loss} ≠ ${js.loss}`).toBe(true);
+        for (let j = 0; j < theta.length; j++) if (!Object.is(got.grad[j], js.grad[j])) expect.fail(`${what}, ${name}: gradient[${j}] ${got.grad[j]} ≠ ${js.grad[j]}`);
+      }
     }
   });
 
-  it('a fit gives the same model and history with and without the kernels, on 1 and 2 threads', () => {
+  it('a fit gives the same model and history with and without the kernels, on 1 and 2 threads, its rows kept or streamed', () => {
     const n = 6000, p = 7;
     const X = Float64Array.from({ length: n * p }, () => rng.normal());
     const y = Int32Array.from({ length: n }, (_, i) => (X[i * p]! + 0.5 * X[i * p + 1]! + rng.normal() > 0 ? 1 : 0));
@@ -67,9 +80,11 @@ describe('logistic loss pass: SIMD kernels against the JavaScript reference', ()
       return new LogisticRegression({ solver: 'lbfgs', threads }).fit({ rows: n, cols: p, data: X }, y);
     };
     const ref = fit(false, 1);
-    for (const threads of [1, 2]) {
+    for (const [threads, limit] of [[1, 1 << 22], [2, 1 << 22], [1, 1000], [2, 1000]] as const) {
+      lossCopyLimit.numbers = limit; // 1000: the rows streamed, 100 at a time (the workers keep theirs: a mix)
+      lossCopyLimit.pieceRows = 100;
       const m = fit(true, threads);
-      expect(m.toJSON()).toEqual(ref.toJSON());
+      expect(m.toJSON(), `${threads} threads, copy limit ${limit}`).toEqual(ref.toJSON());
       expect(m.fitReport!.history).toEqual(ref.fitReport!.history);
     }
   });

@@ -115,16 +115,24 @@ interface LossHeap {
   readonly x: number;
   readonly z: number;
   readonly g: number;
+  /**
+   * Binary log loss past the copy limit: the heap holds `ld` rows, which each pass brings in turn (x as they are,
+   * then transposed into xt, with their y and w); logloss_pass's sums go on from piece to piece.
+   */
+  readonly stream: boolean;
 }
 
 let lossHeap: LossHeap | undefined;
 
 /**
- * At most this many numbers of X per thread go into the kernels' memory (transposed, and for the multinomial and
- * squared losses also as they are), so that a fit on a large sample does not double or triple its memory; past it
- * the pass stays on the JavaScript kernels (the same bits). 2²² numbers: 32 MB a copy, 400,000 rows of 10 features.
+ * At most this many numbers of X per thread are kept in the kernels' memory for a fit (transposed, and for the
+ * multinomial and squared losses also as they are), so that a fit on a large sample does not double or triple its
+ * memory: past it the binary log loss brings its rows into that memory piece by piece in every pass (`pieceRows` at a
+ * time), the other losses stay on the JavaScript kernels; the same bits either way. 2²² numbers: 32 MB a copy,
+ * 400,000 rows of 10 features. `pieceRows` must be even (a piece's rows keep their lanes in the kernel). Properties of
+ * an object so that the tests can lower them.
  */
-const SIMD_MAX_NUMBERS = 1 << 22;
+export const lossCopyLimit = { numbers: 1 << 22, pieceRows: 4096 };
 
 /** Whether the pass is the binary log loss's, which logloss_pass / logLossPassInto compute whole. */
 function binaryLog(t: LossTask): boolean {
@@ -138,11 +146,21 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
   const prev = lossHeap?.heap;
   lossHeap = undefined;
   const { p } = t;
-  const rows = R1 - R0;
-  if (rows * p > SIMD_MAX_NUMBERS) return undefined;
-  const ld = Math.ceil(rows / 4) * 4;
   const stride = p + (t.fitIntercept ? 1 : 0);
   const fused = binaryLog(t);
+  if ((R1 - R0) * p > lossCopyLimit.numbers) {
+    if (!fused) return undefined;
+    // [xt, θ, y, w, acc, res, x] for a piece of S rows
+    const S = lossCopyLimit.pieceRows;
+    const sizes = [S * p, stride, S, S, loglossScratch(p), p + 2, S * p];
+    const heap = SimdHeap.recycle(prev, sizes);
+    if (!heap) return undefined;
+    const [xt, theta, y, w, acc, res, x] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number, number, number];
+    lossHeap = { key: t.key, R0, R1, heap, xt, ld: S, theta, y, w, acc, res, x, z: 0, g: 0, stream: true };
+    return lossHeap;
+  }
+  const rows = R1 - R0;
+  const ld = Math.ceil(rows / 4) * 4;
   // [xt, θ, y, w, acc, res, x, z, g]: the parts a loss does not use are empty
   const sizes = [ld * p, t.rows * stride, ...(fused ? [rows, rows, loglossScratch(p), p + 2, 0, 0, 0] : [0, 0, 0, 0, rows * p, size, p])];
   const heap = SimdHeap.recycle(prev, sizes); // the previous fit's memory, where this fit's rows fit in it
@@ -158,7 +176,7 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
     heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
     heap.k.transpose(x * 8, rows, p, xt * 8, ld);
   }
-  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g };
+  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g, stream: false };
   return lossHeap;
 }
 
@@ -179,8 +197,19 @@ export function runLossTask(t: LossTask): void {
     if (fused) {
       // the binary log loss: the whole chunk (scores, loss, gradient) in one pass, the same bits either way
       const bias = fitIntercept ? theta[p]! : 0;
-      if (g) {
-        g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8);
+      if (g?.stream) {
+        const { heap: h, x, xt } = g;
+        for (let a = r0; a < r1; a += g.ld) {
+          const b = Math.min(r1, a + g.ld);
+          h.f64.set(X.subarray(a * p, b * p), x);
+          h.k.transpose(x * 8, b - a, p, xt * 8, g.ld);
+          h.f64.set(t.y01.subarray(a, b), g.y);
+          h.f64.set(t.w.subarray(a, b), g.w);
+          h.k.logloss_pass(xt * 8, g.ld, 0, b - a, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, a === r0 ? 1 : 0);
+        }
+        out.set(h.view(g.res, slot), c * slot);
+      } else if (g) {
+        g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, 1);
         out.set(g.heap.view(g.res, slot), c * slot);
       } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
       continue;
