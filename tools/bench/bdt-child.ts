@@ -2,16 +2,11 @@
  * The discern side of tools/bench/bdt.ts, in a Node process of its own (started as `node --import tsx/esm`), driven
  * line by line as the scikit-learn side is: {"op":"run"} fits once and answers its wall and CPU seconds,
  * {"op":"auc"} the last model's test AUC, {"op":"threads","threads":N} a fit on 10× the rows on N threads.
- *
- * Why a process of its own: the benchmark harness runs under tsx's command line, whose CommonJS hook, once ml-matrix
- * (a dependency of @discern/linalg) is loaded through it, makes every typed-array loop of that process ~25 % slower
- * (measured on the fit's histogram loop: 2.4 → 3.1 ns per update; the same sources loaded by `node --import tsx/esm`,
- * or built, run at full speed). discern's command runs built code, without that hook; so does this process.
+ * Why a process of its own: see DiscernProcess (common.ts).
  */
-import { createInterface } from 'node:readline';
 import { HistGradientBoostingClassifier } from '@discern/models';
 import { FIT_OPTIONS, ITER, aucOf, magicSplit } from './bdt-data.js';
-import { median, replicate } from './common.js';
+import { median, replicate, serveCommands } from './common.js';
 
 const s = magicSplit();
 let last: HistGradientBoostingClassifier | undefined;
@@ -45,19 +40,11 @@ function threads(n: number): { one: number; many: number; rows: number } {
   return { one: median(one), many: median(many), rows: big.rows };
 }
 
-const lines = createInterface({ input: process.stdin });
-for await (const line of lines) {
-  const cmd = JSON.parse(line) as { op: string; threads?: number };
-  let res: unknown;
-  try {
-    if (cmd.op === 'run') res = fit();
-    else if (cmd.op === 'auc') {
-      const P = last!.predictProba(s.test);
-      res = { auc: aucOf(Float64Array.from({ length: s.test.rows }, (_, i) => P.data[2 * i + 1]!), s.ytest), iterations: ITER };
-    } else if (cmd.op === 'threads') res = threads(cmd.threads ?? 2);
-    else throw new Error(`unknown op ${cmd.op}`);
-    process.stdout.write(JSON.stringify({ ok: res }) + '\n');
-  } catch (e) {
-    process.stdout.write(JSON.stringify({ error: e instanceof Error ? e.message : String(e) }) + '\n');
-  }
-}
+await serveCommands({
+  run: () => fit(),
+  auc: () => {
+    const P = last!.predictProba(s.test);
+    return { auc: aucOf(Float64Array.from({ length: s.test.rows }, (_, i) => P.data[2 * i + 1]!), s.ytest), iterations: ITER };
+  },
+  threads: (cmd) => threads((cmd.threads as number | undefined) ?? 2),
+});

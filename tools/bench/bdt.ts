@@ -21,11 +21,7 @@
  *
  *   npx tsx --tsconfig tools/tsconfig.json tools/bench/bdt.ts
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { type BenchOptions, type BenchResult, PYTHON, ROOT, type Timing, median, runIfMain, withSklearn } from './common.js';
+import { type BenchOptions, type BenchResult, DiscernProcess, PYTHON, type Timing, median, runIfMain, withSklearn } from './common.js';
 import { ITER, magicSplit } from './bdt-data.js';
 
 /** Untimed runs of each before the timed ones. */
@@ -64,40 +60,6 @@ def extra():
     return out
 `;
 
-/** discern's process: bdt-child.ts, one JSON command per line. */
-class DiscernProcess {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
-  private stderr = '';
-
-  constructor() {
-    const child = fileURLToPath(new URL('./bdt-child.ts', import.meta.url));
-    this.proc = spawn(process.execPath, ['--import', 'tsx/esm', child], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tools', 'tsconfig.json') }, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.lines = createInterface({ input: this.proc.stdout });
-    this.lines.on('line', (l) => this.pending.shift()?.(l));
-    this.proc.on('exit', () => {
-      for (const p of this.pending.splice(0)) p(JSON.stringify({ error: `discern's process exited: ${this.stderr.trim().split('\n').pop() ?? ''}` }));
-    });
-  }
-
-  call<T>(cmd: Record<string, unknown>): Promise<T> {
-    return new Promise<T>((res, rej) => {
-      this.pending.push((line) => {
-        const msg = JSON.parse(line) as { ok?: T; error?: string };
-        if (msg.error !== undefined) rej(new Error(`discern side: ${msg.error}`));
-        else res(msg.ok as T);
-      });
-      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
-    });
-  }
-
-  close(): void {
-    this.proc.stdin.end();
-  }
-}
-
 /** Busy for ms (as the harness's interleave does before each timed run: see BenchOptions.settleMs). */
 function settle(ms: number): void {
   const t0 = performance.now();
@@ -108,7 +70,7 @@ export async function benchBdt(o: BenchOptions = {}): Promise<BenchResult> {
   const s = magicSplit();
   const log = o.log ?? ((): void => {});
   const runs = o.runs ?? 3;
-  const ours = new DiscernProcess();
+  const ours = new DiscernProcess('bdt-child.ts');
   try {
     return await withSklearn(o, PY, async (py) => {
       const notes: string[] = [];
@@ -157,7 +119,7 @@ export async function benchBdt(o: BenchOptions = {}): Promise<BenchResult> {
       }
       const th = await ours.call<{ one: number; many: number; rows: number }>({ op: 'threads', threads: 2 });
       notes.push(`10× the rows (${th.rows} rows), 20 iterations: ${th.one.toFixed(3)} s on 1 thread, ${th.many.toFixed(3)} s on 2 (medians of 3; speed-up ${(th.one / th.many).toFixed(2)}): the histograms of nodes of more than 16,384 rows in chunks on worker threads`);
-      notes.push("discern ran in a process of its own (node --import tsx/esm, the sources): see bdt-child.ts for why");
+      notes.push("discern ran in a process of its own (node --import tsx/esm, the sources): see DiscernProcess in common.ts for why");
       return {
         task: 'BDT (hist) fit',
         work: `${s.train.rows} rows × ${s.train.cols} features, ${ITER} iterations, 31 leaves, 255 bins, learning rate 0.1, no early stopping`,

@@ -295,7 +295,7 @@ export interface BenchOptions {
 export async function interleave(
   session: PythonSession | undefined,
   o: BenchOptions,
-  ours: (run: number, warmup: boolean) => Timing,
+  ours: (run: number, warmup: boolean) => Timing | Promise<Timing>,
   onSklearn: (r: Timing & Record<string, unknown>, oneThread: boolean) => void = () => {},
 ): Promise<{ ours: Timing[]; sklearn: Timing[]; sklearnOneThread: Timing[] }> {
   const runs = o.runs ?? 3;
@@ -309,11 +309,11 @@ export async function interleave(
   };
   // One untimed run of each first (numbered `runs`, after the timed ones): JIT compilation, discern's worker threads
   // starting, Python's lazy imports.
-  ours(runs, true);
+  await ours(runs, true);
   if (session) await session.run(runs);
   for (let r = 0; r < runs; r++) {
     settle();
-    const t = ours(r, false);
+    const t = await ours(r, false);
     res.ours.push(t);
     log(`    run ${r + 1}: discern ${f(t)}`);
     if (!session) continue;
@@ -380,4 +380,65 @@ export async function runIfMain(url: string, bench: () => Promise<BenchResult>):
   if (!isMain(url)) return;
   const { printResults } = await import('./run.js');
   printResults([await bench()]);
+}
+
+/**
+ * discern's side of a benchmark in a Node process of its own (`node --import tsx/esm <child>`, the sources), driven
+ * one JSON command per line (the child answers with `serveCommands`). Why: the harness runs under tsx's command line,
+ * whose CommonJS hook, once ml-matrix (a dependency of @discern/linalg) is loaded through it, makes every typed-array
+ * loop of that process ~25 % slower (measured on the trees' histogram loop: 2.4 → 3.1 ns per update); the same
+ * sources loaded by `node --import tsx/esm`, or built code as the `discern` command runs it, run at full speed.
+ */
+export class DiscernProcess {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly pending: ((line: string) => void)[] = [];
+  private stderr = '';
+
+  /** `file`: the child script, beside this one (e.g. 'bdt-child.ts'). */
+  constructor(file: string) {
+    const child = fileURLToPath(new URL(`./${file}`, import.meta.url));
+    this.proc = spawn(process.execPath, ['--import', 'tsx/esm', child], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tools', 'tsconfig.json') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.lines = createInterface({ input: this.proc.stdout });
+    this.lines.on('line', (l) => this.pending.shift()?.(l));
+    this.proc.on('exit', () => {
+      for (const p of this.pending.splice(0)) p(JSON.stringify({ error: `discern's process exited: ${this.stderr.trim().split('\n').pop() ?? ''}` }));
+    });
+  }
+
+  call<T>(cmd: Record<string, unknown>): Promise<T> {
+    return new Promise<T>((res, rej) => {
+      this.pending.push((line) => {
+        const msg = JSON.parse(line) as { ok?: T; error?: string };
+        if (msg.error !== undefined) rej(new Error(`discern side: ${msg.error}`));
+        else res(msg.ok as T);
+      });
+      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
+    });
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
+
+/**
+ * The child's side of DiscernProcess: answers each JSON line of stdin ({"op": …, …}) with {"ok": result} or
+ * {"error": message}, one line each, until stdin ends.
+ */
+export async function serveCommands(handlers: Record<string, (cmd: Record<string, unknown>) => unknown>): Promise<void> {
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const cmd = JSON.parse(line) as Record<string, unknown> & { op: string };
+    let out: string;
+    try {
+      const h = handlers[cmd.op];
+      if (!h) throw new Error(`unknown op ${cmd.op}; ops: ${Object.keys(handlers).join(', ')}`);
+      out = JSON.stringify({ ok: await h(cmd) });
+    } catch (e) {
+      out = JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+    }
+    process.stdout.write(out + '\n');
+  }
 }
