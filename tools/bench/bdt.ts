@@ -14,7 +14,7 @@
  *
  * discern runs in a Node process of its own (bdt-child.ts, `node --import tsx/esm`, the sources), driven line by line
  * as scikit-learn's Python process is: the harness itself runs under tsx's command line, whose CommonJS hook slows the
- * typed-array loops of its process by ~25 % once ml-matrix is loaded through it (see bdt-child.ts); the `discern`
+ * typed-array loops of its process by ~25 % once ml-matrix is loaded through it (see DiscernProcess in common.ts); the `discern`
  * command runs built code, without it. The fit runs on the threads DISCERN_THREADS or the cores give it: the
  * histograms of nodes of more than 16,384 rows go to worker threads, and MAGIC's largest node has 13,314, so this fit
  * runs on one thread whatever the count; a note times 10× the rows on 1 and 2 threads.
