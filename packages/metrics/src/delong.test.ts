@@ -80,6 +80,34 @@ describe('bootstrap interval', () => {
     const r = bootstrapAuc(y, s, { nBoot: 50, seed: 1, weights: w });
     expectClose(r.auc, rocAuc(y, s, { weights: w }), 1e-12, 'weighted AUC');
   });
+  it('negative weights: a replicate whose class total is ≤ 0 has no AUC and is left out, counted; many such are an error', () => {
+    // 3 signal events: weights 1, 1, −1.5 (total 0.5 > 0). A draw of the three picks the negative one at least twice
+    // with probability 7/27, and its total is then ≤ 0.
+    const ys = [1, 1, 1, 0, 0, 0, 0];
+    const sc = [0.9, 0.8, 0.3, 0.7, 0.2, 0.1, 0.05];
+    const ws = [1, 1, -1.5, 1, 1, 1, 1];
+    expect(() => bootstrapAuc(ys, sc, { nBoot: 200, seed: 2, weights: ws })).toThrow(/in \d+ of 200 replicates a class's drawn event weights summed to ≤ 0/);
+    // many signal events with one small negative weight: the replicates all have an AUC
+    const { y: y2, s: s2 } = normalSample(createRng(4), 200, 200, 1);
+    const w2 = Array.from(y2, (_, i) => (i === 0 ? -0.5 : 1));
+    const r = bootstrapAuc(y2, s2, { nBoot: 300, seed: 1, weights: w2 });
+    expect(r.dropped).toBe(0);
+    expect(r.replicates.length).toBe(300);
+    expectClose(r.auc, rocAuc(y2, s2, { weights: w2 }), 1e-12, 'signed weighted AUC');
+    // 40 signal events, one of weight −12 (total 28): a draw holding it 4 times or more (~2 % of them) has a total ≤ 0;
+    // those few are left out and the interval comes from the others
+    const y3 = Array.from({ length: 80 }, (_, i) => (i < 40 ? 1 : 0));
+    const s3 = Array.from({ length: 80 }, (_, i) => (i < 40 ? 0.5 : 0) + ((i * 37) % 80) / 80);
+    const w3 = Array.from({ length: 80 }, (_, i) => (i === 7 ? -12 : 1));
+    const r3 = bootstrapAuc(y3, s3, { nBoot: 1000, seed: 6, weights: w3 });
+    expect(r3.dropped).toBeGreaterThan(0);
+    expect(r3.dropped).toBeLessThanOrEqual(50);
+    expect(r3.replicates.length).toBe(1000 - r3.dropped);
+    expect(r3.replicates.every((a) => Number.isFinite(a))).toBe(true);
+    expect(Number.isFinite(r3.lower) && Number.isFinite(r3.upper) && r3.lower <= r3.upper).toBe(true);
+    // a class whose weights sum to ≤ 0 has no point estimate
+    expect(() => bootstrapAuc(ys, sc, { nBoot: 20, weights: [1, 1, -3, 1, 1, 1, 1] })).toThrow(/the event weights of the signal sum to -1 and of the background to 4/);
+  });
   it('rejects too few samples', () => {
     expect(() => delongAuc([1, 0, 0], [0.3, 0.2, 0.1])).toThrow(/at least 2 positive and 2 negative samples, got 1 and 2/);
     expect(() => bootstrapAuc([1, 0], [0.3, 0.2], { nBoot: 1 })).toThrow(/nBoot is 1/);

@@ -101,11 +101,19 @@ export interface BootstrapOptions extends BinaryOptions {
 
 export interface BootstrapResult extends AucInterval {
   nBoot: number;
-  /** The replicate AUCs, sorted. */
+  /** The replicate AUCs that have an AUC, sorted (nBoot − dropped of them). */
   replicates: Float64Array;
+  /**
+   * Replicates left out because a class's drawn weights summed to ≤ 0 (possible only with negative event weights):
+   * such a draw has no AUC. The interval is that of the others.
+   */
+  dropped: number;
 }
 
-/** Weighted Mann–Whitney AUC of the events listed in `idx` (with repeats). */
+/** Above this fraction of replicates without an AUC the interval is refused rather than computed from the rest. */
+const MAX_DROPPED = 0.05;
+
+/** Weighted Mann–Whitney AUC of the events listed in `idx` (with repeats); NaN when a class's weights sum to ≤ 0. */
 function aucOfSample(idx: Int32Array, truth: Uint8Array, s: Float64Array, w: Float64Array | undefined, buf: Int32Array): number {
   buf.set(idx);
   buf.sort((a, b) => s[a]! - s[b]!);
@@ -125,7 +133,7 @@ function aucOfSample(idx: Int32Array, truth: Uint8Array, s: Float64Array, w: Flo
     pos += gp;
     r = e;
   }
-  return sum / (pos * negBelow);
+  return pos > 0 && negBelow > 0 ? sum / (pos * negBelow) : NaN;
 }
 
 /** The q-quantile of sorted values with linear interpolation (numpy's default percentile). */
@@ -137,7 +145,9 @@ export function quantileSorted(v: Float64Array, q: number): number {
 
 /**
  * Percentile bootstrap interval of the AUC. Signal and background are resampled separately (stratified), so each
- * replicate keeps the class sizes and always has both classes. Weighted events are resampled with their weights.
+ * replicate keeps the class sizes and always has both classes. Weighted events are resampled with their weights;
+ * with negative weights a draw can leave a class with a total weight ≤ 0, and so without an AUC: such replicates are
+ * left out (counted in `dropped`), and more than 5 % of them is an error.
  */
 export function bootstrapAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>, options: BootstrapOptions = {}): BootstrapResult {
   const nBoot = options.nBoot ?? 1000;
@@ -154,17 +164,30 @@ export function bootstrapAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>,
   for (let i = 0; i < all.length; i++) all[i] = i;
   const buf = new Int32Array(truth.length);
   const point = aucOfSample(all, truth, s, weights, buf);
-  if (!Number.isFinite(point)) throw new DiscernError('DATA_INVALID', 'bootstrap AUC: a class has a non-positive total weight', {});
+  if (Number.isNaN(point)) {
+    let wPos = 0, wNeg = 0;
+    for (let i = 0; i < truth.length; i++) (truth[i] === 1 ? (wPos += weights![i]!) : (wNeg += weights![i]!));
+    throw new DiscernError('DATA_INVALID', `bootstrap AUC: the event weights of the signal sum to ${wPos} and of the background to ${wNeg}; each class needs a positive total weight`, { signalWeight: wPos, backgroundWeight: wNeg });
+  }
   const rng = createRng(options.seed ?? 0);
   const sample = new Int32Array(truth.length);
-  const reps = new Float64Array(nBoot);
+  const drawn = new Float64Array(nBoot);
+  let kept = 0;
   for (let b = 0; b < nBoot; b++) {
     let k = 0;
     for (let t = 0; t < posIdx.length; t++) sample[k++] = posIdx[rng.int(posIdx.length)]!;
     for (let t = 0; t < negIdx.length; t++) sample[k++] = negIdx[rng.int(negIdx.length)]!;
-    reps[b] = aucOfSample(sample, truth, s, weights, buf);
+    const a = aucOfSample(sample, truth, s, weights, buf);
+    if (!Number.isNaN(a)) drawn[kept++] = a;
   }
-  reps.sort();
+  const dropped = nBoot - kept;
+  if (dropped > MAX_DROPPED * nBoot)
+    throw new DiscernError(
+      'DATA_INVALID',
+      `bootstrap AUC: in ${dropped} of ${nBoot} replicates a class's drawn event weights summed to ≤ 0 (the negative weights outweigh the positive ones in many draws), so the percentile interval is not defined; use the DeLong interval (of the unweighted AUC) or weights with a clearly positive total in each class`,
+      { dropped, nBoot },
+    );
+  const reps = drawn.slice(0, kept).sort();
   const alpha = 1 - cl;
-  return { auc: point, lower: quantileSorted(reps, alpha / 2), upper: quantileSorted(reps, 1 - alpha / 2), cl, nBoot, replicates: reps };
+  return { auc: point, lower: quantileSorted(reps, alpha / 2), upper: quantileSorted(reps, 1 - alpha / 2), cl, nBoot, replicates: reps, dropped };
 }

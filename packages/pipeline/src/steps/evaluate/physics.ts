@@ -69,7 +69,7 @@ export function physicsFigures(ds: DatasetLabels, score: Float64Array, order: Ui
     out.auc_interval = { method: 'delong', confidence: p.confidence, ...vi(d.auc, d.lower, d.upper), standard_error: d.se, weighted: false };
   } else if (p.aucInterval === 'bootstrap') {
     const b = bootstrapAuc(y, score, { ...(w ? { weights: w } : {}), nBoot: p.bootstrap, seed: p.seed, cl: p.confidence, posLabel: positive });
-    out.auc_interval = { method: 'bootstrap', confidence: p.confidence, ...vi(b.auc, b.lower, b.upper), replicates: b.nBoot, seed: p.seed };
+    out.auc_interval = { method: 'bootstrap', confidence: p.confidence, ...vi(b.auc, b.lower, b.upper), replicates: b.nBoot, seed: p.seed, ...(b.dropped > 0 ? { dropped_replicates: b.dropped } : {}) };
   }
   out.average_precision = averagePrecision(y, score, { ...(w ? { weights: w } : {}), order, posLabel: positive });
   const physics: PhysicsFigures = { interval: p.method, confidence: p.confidence };

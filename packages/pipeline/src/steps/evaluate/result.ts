@@ -18,6 +18,8 @@ export const aucIntervalSchema = z.strictObject({
   weighted: fig.label().optional(),
   replicates: fig.count().optional(),
   seed: fig.count().optional(),
+  /** Bootstrap replicates without an AUC (a class's drawn weights summed to ≤ 0: negative event weights). */
+  dropped_replicates: fig.count().optional(),
 });
 
 const bestCut = z
