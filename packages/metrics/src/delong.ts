@@ -166,7 +166,10 @@ export function bootstrapAuc(yTrue: ArrayLike<number>, score: ArrayLike<number>,
   const point = aucOfSample(all, truth, s, weights, buf);
   if (Number.isNaN(point)) {
     let wPos = 0, wNeg = 0;
-    for (let i = 0; i < truth.length; i++) (truth[i] === 1 ? (wPos += weights![i]!) : (wNeg += weights![i]!));
+    for (let i = 0; i < truth.length; i++) {
+      if (truth[i] === 1) wPos += weights![i]!;
+      else wNeg += weights![i]!;
+    }
     throw new DiscernError('DATA_INVALID', `bootstrap AUC: the event weights of the signal sum to ${wPos} and of the background to ${wNeg}; each class needs a positive total weight`, { signalWeight: wPos, backgroundWeight: wNeg });
   }
   const rng = createRng(options.seed ?? 0);
