@@ -54,6 +54,7 @@ export function expNonPositive(a: number): number {
   if (a !== a) return a;
   const k = a * LOG2E + ROUND - ROUND;
   const r = a - k * LN2_HI - k * LN2_LO;
+  // Horner's rule from r¹³/13! down (the kernel's order), written out: as a loop V8 ran this function ~50 % slower
   const c = EXP_COEF;
   let p = c[13];
   p = c[12] + r * p;
@@ -82,6 +83,7 @@ export function log1pUnit(t: number): number {
   const c = big ? (t - (u - 1)) * (1 / u) : 0;
   const s = f / (2 + f);
   const z = s * s;
+  // Horner's rule from the last coefficient down (the kernel's order), written out as in expNonPositive
   const L = LOG_COEF;
   let R = L[8];
   R = L[7] + z * R;
