@@ -260,6 +260,17 @@ export class CsvRecordReader {
           `${this.source} is UTF-16 (it starts with the byte-order mark ${hex(data, 0, 2)}); save it as UTF-8 (or Latin-1) and read it again`,
           { file: this.source, line: 1, encoding: 'utf16' },
         );
+      // a Parquet or ROOT file inside a gzip stream (a plain one is told apart by its name or first bytes before it
+      // gets here): said as such, not as bad UTF-8 or a malformed row
+      const magic = data.subarray(0, 4).toString('latin1');
+      if (magic === 'PAR1' || magic === 'root') {
+        const format = magic === 'PAR1' ? 'parquet' : 'root';
+        throw new DiscernError(
+          'DATA_INVALID',
+          `${this.source} holds a ${format === 'parquet' ? 'Parquet' : 'ROOT'} file (its content starts with ${magic}), not CSV text; discern reads ${format === 'parquet' ? 'Parquet' : 'ROOT'} files uncompressed: decompress it (gunzip) and give it as .${format}`,
+          { file: this.source, line: 1, format },
+        );
+      }
       // the UTF-8 byte-order mark is not data
       for (let k = 0; k < this.boms && data[from] === 0xef && data[from + 1] === 0xbb && data[from + 2] === 0xbf; k++) from += 3;
       this.started = true;

@@ -185,6 +185,17 @@ describe('formats, several files, globs', () => {
     expect(`${e.code}: ${e.message}`).toBe(`DATA_INVALID: ${pq} starts with the signature of a Parquet file (PAR1), but it is read as CSV by its name; rename it .parquet, or set the format to parquet (format)`);
     e = await discernErrorAsync(() => readTableFile(dataFile('uproot-Zmumu.root'), { format: 'csv' }));
     expect(e.message).toContain('starts with the signature of a ROOT file (root), but it is read as CSV (format: csv); set the format to root (format)');
+    // compressed: the signature is found in the decompressed stream, whole-file and batch readers alike
+    const gzPq = join(dir, 'really-parquet.csv.gz');
+    writeFileSync(gzPq, gzipSync(readFileSync(join(dir, 'sig.parquet'))));
+    e = await discernErrorAsync(() => readTableFile(gzPq));
+    expect(`${e.code}: ${e.message}`).toBe(`DATA_INVALID: ${gzPq} holds a Parquet file (its content starts with PAR1), not CSV text; discern reads Parquet files uncompressed: decompress it (gunzip) and give it as .parquet`);
+    const gzRoot = join(dir, 'really-root.csv.gz');
+    writeFileSync(gzRoot, gzipSync(readFileSync(dataFile('uproot-Zmumu.root'))));
+    e = await discernErrorAsync(async () => {
+      for await (const t of readTableBatches(gzRoot, { batchSize: 100 })) void t;
+    });
+    expect(e.message).toContain(`${gzRoot} holds a ROOT file (its content starts with root), not CSV text; discern reads ROOT files uncompressed: decompress it (gunzip) and give it as .root`);
   });
 
   it('several files read as one table, each row located in its own file; different columns are refused naming the file and column', async () => {
