@@ -128,6 +128,26 @@ describe('discern init on every format', () => {
     expect((await discern(['validate', out])).code).toBe(0);
   }, 120_000);
 
+  it('identifier columns (Run, Event; a row index) are left out of the features and named in a comment', async () => {
+    const out = join(tempDir(), 'zmumu.yaml');
+    expect((await discern(['init', join(DATA, 'uproot-Zmumu.root'), '--out', out])).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const features = /^ {2}features: \[(.*)\]/m.exec(text)![1]!.split(', ');
+    expect(features).not.toContain('Run');
+    expect(features).not.toContain('Event');
+    expect(features).toContain('px1');
+    expect(text).toContain('# Left out as identifiers (bookkeeping, not physics): Run, Event; add them to features if they are not.');
+    // a row index under any name (0…n−1, each once); an integer feature that is not one stays
+    const csv = join(tempDir(), 'indexed.csv');
+    writeFileSync(csv, 'k,x,hits,label\n' + Array.from({ length: 40 }, (_, i) => `${i},${(i * 0.37) % 1},${i % 5},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
+    const out2 = join(tempDir(), 'indexed.yaml');
+    expect((await discern(['init', csv, '--out', out2])).code).toBe(0);
+    const text2 = readFileSync(out2, 'utf8');
+    expect(text2).toContain('features: [x, hits]');
+    expect(text2).toContain('# Left out as identifiers (bookkeeping, not physics): k;');
+    expect((await discern(['validate', out2])).code).toBe(0);
+  }, 120_000);
+
   it('a Parquet file: the same starter as its CSV, but for the source line', async () => {
     const a = join(tempDir(), 'from-csv.yaml'), b = join(tempDir(), 'from-parquet.yaml');
     expect((await discern(['init', MAGIC, '--out', a])).code).toBe(0);

@@ -55,6 +55,18 @@ function balance(c: ColumnDescription, max = 6): string {
 }
 
 const WEIGHT_NAMES = /^(weight|weights|w|event_weight|evt_weight|eventweight)$/i;
+/** Names of identifier columns (run, event, luminosity block, entry or row numbers): bookkeeping, not physics. */
+const ID_NAMES = /^(run|event|evt|lumi|lumi_?section|lumi_?block|ls|entry|index|idx|row|row_?id|id|event_?id|run_?id)(_?(number|num|no|nr))?$/i;
+
+/**
+ * An identifier column: integer-valued and named like one (Run, Event, eventNumber, lumi…), or a row index (the
+ * integers 0…n−1 or 1…n, each once). A model fitted on it learns the bookkeeping of the sample, not its physics.
+ */
+function isIdColumn(c: ColumnDescription, rows: number): boolean {
+  if (c.kind !== 'numeric' || !c.integerValued) return false;
+  if (ID_NAMES.test(c.name)) return true;
+  return rows > 20 && c.distinct === rows && c.missing === 0 && (c.min === 0 || c.min === 1) && c.max === c.min! + rows - 1;
+}
 const MAX_CATEGORIES = 20;
 
 /** A file's name without its extension, and without both of a compressed one's (`magic.csv.gz` → `magic`). */
@@ -96,7 +108,8 @@ export async function starterConfig(dataFile: string, options: StarterOptions): 
   const weight = d.columns.find((c) => c.name !== label && c.kind === 'numeric' && WEIGHT_NAMES.test(c.name))?.name;
 
   const rest = d.columns.filter((c) => c.name !== label && c.name !== weight);
-  const numeric = rest.filter((c) => c.kind === 'numeric');
+  const ids = rest.filter((c) => isIdColumn(c, d.rows));
+  const numeric = rest.filter((c) => c.kind === 'numeric' && !ids.includes(c));
   const smallCategorical = rest.filter((c) => c.kind === 'categorical' && c.distinct <= MAX_CATEGORIES);
   const unused = rest.filter((c) => c.kind === 'categorical' && c.distinct > MAX_CATEGORIES);
   const features = [...numeric, ...smallCategorical];
@@ -154,8 +167,10 @@ export async function starterConfig(dataFile: string, options: StarterOptions): 
   }
   if (weight !== undefined) L.push(`  weight: ${scalar(weight)}   # per-event weights (may be negative); used in fits and metrics`);
   L.push(`  # The columns the model sees: ${numeric.length} numeric${smallCategorical.length > 0 ? `, ${smallCategorical.length} categorical` : ''}. Remove the ones that must not be used`);
-  L.push(`  # (an event id, a column derived from the label); leave the key out to take every numeric column.`);
+  L.push(`  # (a column derived from the label, say); leave the key out to take every numeric column.`);
   L.push(`  features: ${flowList(features.map((c) => c.name), 13)}`);
+  if (ids.length > 0)
+    L.push(`  # Left out as identifiers (bookkeeping, not physics): ${ids.map((c) => c.name).join(', ')}; add them to features if they are not.`);
   if (unused.length > 0) L.push(`  # Not used: ${unused.map((c) => `${c.name} (categorical, ${c.distinct} values)`).join(', ')}.`);
   if (smallCategorical.length > 0) {
     L.push(`  categorical: onehot   # categorical features become one 0/1 column per value ('codes': one integer column)`);
