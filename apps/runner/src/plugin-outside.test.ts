@@ -25,6 +25,25 @@ describe('a plugin outside the repository', () => {
     expect(r.code).toBe(0);
   });
 
+  it('discern schema allows a plugin step; given the config, it describes the plugin step\'s parameters too', async () => {
+    const dir = folder({ 'c.yaml': CONFIG('class-balance.mjs', 'class-balance') });
+    copyFileSync(join(REPO, 'docs', 'plugins', 'class-balance.mjs'), join(dir, 'class-balance.mjs'));
+    type Branch = { propertyNames?: { not: { enum: string[] } }; properties?: Record<string, unknown> };
+    const stepsOf = (stdout: string) => (JSON.parse(stdout) as { properties: { steps: { items: { anyOf: Branch[] } } } }).properties.steps.items.anyOf;
+    const plain = await discern(['schema'], { cwd: dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    const generic = stepsOf(plain.stdout).at(-1)!;
+    // any other step name, as a plugin's: an object of one key, not a built-in step's name
+    expect(generic.propertyNames!.not.enum).toContain('fit');
+    expect(generic.propertyNames!.not.enum).not.toContain('class-balance');
+    expect(stepsOf(plain.stdout).some((b) => b.properties?.['class-balance'])).toBe(false);
+    const withConfig = await discern(['schema', 'c.yaml'], { cwd: dir });
+    expect(withConfig.code, withConfig.stderr).toBe(0);
+    expect(stepsOf(withConfig.stdout).some((b) => b.properties?.['class-balance'])).toBe(true);
+    expect(stepsOf(withConfig.stdout).at(-1)!.propertyNames!.not.enum).toContain('class-balance');
+    expectUserError(await discern(['schema', 'absent.yaml'], { cwd: dir }), 'FILE_NOT_FOUND');
+  });
+
   it('one that imports @discern/* fails to load, saying how to get discern\'s modules', async () => {
     const dir = folder({ 'c.yaml': CONFIG('p.mjs', 'p'), 'p.mjs': "import { fig } from '@discern/pipeline';\nexport default fig;\n" });
     const r = await discern(['run', 'c.yaml', '--out', 'run'], { cwd: dir });

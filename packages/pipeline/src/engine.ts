@@ -53,6 +53,17 @@ export async function prepareConfig(file: string, options: PrepareOptions = {}):
   return { config: parseConfig(text, path, registry, overrides), registry, plugins };
 }
 
+/**
+ * The registry with the plugin modules a config file names loaded into it, without validating the rest of the config
+ * (`discern schema <config>`: an editor wants the schema of a config that is still being written).
+ */
+export async function registryForConfig(file: string, base: StepRegistry = createRegistry()): Promise<StepRegistry> {
+  const path = resolve(file);
+  const registry = base.clone();
+  await loadPlugins(pluginPathsOf(parseYamlConfig(readConfigFile(file), path).value), dirname(path), registry);
+  return registry;
+}
+
 export interface RunOptions extends PrepareOptions {
   /** Run folder; default runs/<name> under the current directory. */
   readonly outDir?: string;

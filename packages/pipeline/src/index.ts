@@ -15,7 +15,7 @@ export { checkDataFiles, dataInputs, loadData, resolveConfigPath } from './data-
 export type { DataFileRecord, LoadedData, LoadOptions } from './data-loader.js';
 export { InMemoryDataset, STREAM_BATCH, StreamedDataset, labelsOf } from './datasets.js';
 export type { DatasetLabels, FeatureBatch, RunDataset, StreamOptions } from './datasets.js';
-export { cleanupPartialRuns, inputsOf, prepareConfig, removeStaleTemporaries, runFolderSibling, runPipeline } from './engine.js';
+export { cleanupPartialRuns, inputsOf, prepareConfig, registryForConfig, removeStaleTemporaries, runFolderSibling, runPipeline } from './engine.js';
 export type { PreparedConfig, PrepareOptions, RunOptions, RunResult, StepTiming } from './engine.js';
 export { builtinModels, findModel } from './steps/fit/models/index.js';
 export type { ModelSpec } from './steps/fit/models/spec.js';

@@ -4,10 +4,12 @@ import { type RegisterCommand } from '../cli-common.js';
 export const registerSchema: RegisterCommand = (ctx) => {
   ctx.program
     .command('schema')
+    .argument('[config]', "a config whose plugins' steps the schema should describe too (its plugin modules are loaded)")
     .description('print the JSON Schema of the config (for editors)')
-    .action(async () => {
-      const { configJsonSchema, createRegistry } = await import('@discern/pipeline');
-      ctx.output.out(JSON.stringify(configJsonSchema(createRegistry()), null, 2));
+    .action(async (config: string | undefined) => {
+      const { configJsonSchema, createRegistry, registryForConfig } = await import('@discern/pipeline');
+      const registry = config !== undefined ? await registryForConfig(config) : createRegistry();
+      ctx.output.out(JSON.stringify(configJsonSchema(registry), null, 2));
     });
 };
 
