@@ -17,9 +17,24 @@ export interface SumTask {
   readonly fail?: 'coded' | 'bug' | 'uncloneable';
   /** the message of a coded failure (default `slot N refused`) */
   readonly message?: string;
+  /** Each task adds 1 here when it starts. */
+  readonly started?: Int32Array;
+  /**
+   * (The calling thread's task.) Wait, up to 10 s, until this many tasks have started, so that the pool does not take
+   * back the ones it handed to workers (it does when a worker has not started its task by the time the calling
+   * thread is done with its own): the tests that check where tasks ran need them to run there.
+   */
+  readonly awaitStarted?: number;
 }
 
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
 export function runSum(t: SumTask): void {
+  if (t.started) Atomics.add(t.started, 0, 1);
+  if (t.started && t.awaitStarted !== undefined) {
+    const until = Date.now() + 10_000;
+    while (Atomics.load(t.started, 0) < t.awaitStarted && Date.now() < until) Atomics.wait(nap, 0, 0, 1);
+  }
   if (t.fail === 'coded') throw new DiscernError('DATA_INVALID', t.message ?? `slot ${t.slot} refused`, { slot: t.slot });
   if (t.fail === 'uncloneable') throw new DiscernError('FIT_DIVERGED', `slot ${t.slot} diverged`, { slot: t.slot, callback: () => t.slot });
   if (t.fail === 'bug') throw new TypeError(`slot ${t.slot} broke`);

@@ -6,8 +6,14 @@ import { type SumTask, runSum } from './parallel.test-helpers.js';
 
 const MODULE = new URL('./parallel.test-helpers.ts', import.meta.url);
 
-function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Array, fail: Record<number, SumTask['fail']> = {}, message?: string): SumTask[] {
+/**
+ * `parts` tasks summing x in pieces. The first (always the calling thread's) waits until `onWorkers` others have
+ * started (default: as many as the pool's two workers can take), so that none is taken back: the tests that check
+ * where tasks ran need them to run there; `onWorkers: 0` leaves the pool free to take tasks back.
+ */
+function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Array, fail: Record<number, SumTask['fail']> = {}, message?: string, onWorkers = Math.min(parts - 1, 2)): SumTask[] {
   const n = x.length;
+  const started = new Int32Array(new SharedArrayBuffer(4));
   return Array.from({ length: parts }, (_, g) => ({
     x,
     r0: Math.floor((g * n) / parts),
@@ -15,6 +21,8 @@ function tasks(x: Float64Array, parts: number, out: Float64Array, who: Int32Arra
     slot: g,
     out,
     who,
+    started,
+    ...(g === 0 && onWorkers > 0 ? { awaitStarted: onWorkers + 1 } : {}),
     ...(fail[g] ? { fail: fail[g] } : {}),
     ...(message ? { message } : {}),
   }));
@@ -103,6 +111,36 @@ describe('SyncWorkerPool', () => {
     const out = new Float64Array(new SharedArrayBuffer(3 * 8));
     const who = new Int32Array(new SharedArrayBuffer(3 * 4));
     expect(errorOf(() => pool.run(tasks(x, 3, out, who, { 1: 'uncloneable' }), runSum))).toEqual({ code: 'FIT_DIVERGED', message: 'slot 1 diverged' });
+  });
+
+  it('takes back a task its worker has not started (asleep, or not scheduled) and runs it: every task runs once, the worker serves again', async () => {
+    await pool.started();
+    const x = sharedCopy(Float64Array.from({ length: 3000 }, (_, i) => i % 5));
+    let takenBack = 0;
+    for (let attempt = 0; attempt < 20 && takenBack === 0; attempt++) {
+      // asleep: past their spin (1 ms) the workers wait on their control word, and take ~0.1 ms or more to wake
+      await new Promise((done) => setTimeout(done, 20));
+      const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+      const who = new Int32Array(new SharedArrayBuffer(3 * 4)).fill(-1);
+      const before = pool.tasksTakenBack;
+      pool.run(tasks(x, 3, out, who, {}, undefined, 0), runSum);
+      takenBack = pool.tasksTakenBack - before;
+      // Σ (i mod 5) over 3000 = 600 · 10, whoever ran each piece
+      expect(out[0]! + out[1]! + out[2]!).toBe(6000);
+      expect(who.every((t) => t >= 0)).toBe(true);
+      expect(who.filter((t) => t === threadId).length).toBe(1 + takenBack);
+    }
+    expect(takenBack).toBeGreaterThan(0);
+    // the workers, woken by the post, dropped the taken-back tasks' messages and went back to idle: the next run's
+    // tasks are theirs again, each its own (none runs a stale message)
+    await new Promise((done) => setTimeout(done, 20));
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    const who = new Int32Array(new SharedArrayBuffer(3 * 4)).fill(-1);
+    const before = pool.tasksTakenBack;
+    pool.run(tasks(x, 3, out, who), runSum);
+    expect(pool.tasksTakenBack).toBe(before);
+    expect(out[0]! + out[1]! + out[2]!).toBe(6000);
+    expect(new Set(who).size).toBe(3);
   });
 
   it('is one pool per worker module, grown on demand; a closed pool is replaced and refuses runs', () => {

@@ -6,8 +6,9 @@ import { DiscernError, type ErrorCode, isDiscernError } from './errors.js';
 
 /**
  * Worker threads that run CPU-bound tasks for a synchronous caller: `run(tasks, local)` hands one task to each
- * worker, runs `local()` on the calling thread meanwhile, and blocks (Atomics.wait) until every worker is done, so
- * that estimators keep their synchronous `fit`. Tasks go by message (structured clone: share big arrays as
+ * worker, runs `local()` on the calling thread meanwhile, takes back (and runs itself) the tasks no worker has
+ * started by then, and blocks (Atomics.wait) until every started one is done, so that estimators keep their
+ * synchronous `fit`. Tasks go by message (structured clone: share big arrays as
  * Float64Arrays over a SharedArrayBuffer, which is shared, not copied); results come back through shared memory
  * written by the task itself.
  *
@@ -44,10 +45,12 @@ function spinWhile(ctrl: Int32Array, keep: (state: number) => boolean): number {
 
 /**
  * Slot states in a worker's control word. The caller moves IDLE → CLAIMED (compare-exchange, so an idle worker
- * that is exiting cannot be claimed) → POSTED; the worker moves POSTED → DONE or FAILED, IDLE → EXITED when idle too
- * long, STARTING → IDLE once it serves; the caller moves DONE/FAILED → IDLE and anything → CLOSE.
+ * that is exiting cannot be claimed) → POSTED; the worker moves POSTED → RUNNING (compare-exchange) → DONE or
+ * FAILED, IDLE → EXITED when idle too long, STARTING → IDLE once it serves; the caller moves POSTED → RECLAIMED
+ * (compare-exchange: the worker had not started the task, the caller runs it), DONE/FAILED → IDLE and anything →
+ * CLOSE; the worker moves RECLAIMED → IDLE once it has dropped the task's message.
  */
-const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3, CLOSE = 4, STARTING = 5, CLAIMED = 6, EXITED = 7;
+const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3, CLOSE = 4, STARTING = 5, CLAIMED = 6, EXITED = 7, RUNNING = 8, RECLAIMED = 9;
 
 interface Slot {
   readonly worker: Worker;
@@ -90,8 +93,14 @@ export class SyncWorkerPool {
   private static readonly pools = new Map<string, SyncWorkerPool>();
   /** How long (ms) an idle worker waits for a task before it exits; read when a worker starts. */
   static idleExitMs = IDLE_EXIT_MS;
+  /**
+   * Whether `run` takes back the tasks whose workers have not started them (see run). Tests that count the tasks
+   * run on workers turn it off, so that every task handed to a worker runs there, however loaded the machine.
+   */
+  static takeBack = true;
   private closed = false;
   private posted = 0;
+  private takenBack = 0;
   private slots: Slot[] = [];
 
   private constructor(
@@ -99,9 +108,17 @@ export class SyncWorkerPool {
     private readonly boot: { code: string | URL; eval: boolean },
   ) {}
 
-  /** Tasks that ran in worker threads so far (the others ran on the calling thread). */
+  /** Tasks handed to worker threads so far (the others ran on the calling thread), those taken back included. */
   get tasksOnWorkers(): number {
     return this.posted;
+  }
+
+  /**
+   * Tasks handed to a worker that had not started them when the calling thread was done with its own, so that the
+   * calling thread ran them itself (see run).
+   */
+  get tasksTakenBack(): number {
+    return this.takenBack;
   }
 
   /**
@@ -171,12 +188,15 @@ export class SyncWorkerPool {
   /**
    * Runs every task and returns when all are done: tasks go to the workers that are up and idle, the rest (and
    * always the first) run on the calling thread through `local`, so a pool whose workers are still starting costs
-   * nothing. Which thread runs a task must not change its result (see above). Errors are rethrown here after every
-   * task has finished: the calling thread's first, else the first worker's.
+   * nothing. A task whose worker has not started it by the time the calling thread is done with its own is taken
+   * back and run here: a worker asleep (its core halted: ~0.1 to several ms to wake on a virtual machine) or not
+   * scheduled (another process on its core) never holds the caller up, and tasks that share their work out (chunks
+   * claimed from a counter) find nothing left. Which thread runs a task must not change its result (see above).
+   * Errors are rethrown here after every task has finished: the calling thread's first, else the first worker's.
    */
   run<T>(tasks: readonly T[], local: (task: T) => void): void {
     if (this.closed) throw new DiscernError('INVALID_ARGUMENT', `SyncWorkerPool.run after close (${this.module.href})`);
-    const posted: Slot[] = [];
+    const posted: { slot: Slot; task: T }[] = [];
     const mine: T[] = [];
     let next = 0;
     let postError: unknown;
@@ -201,7 +221,7 @@ export class SyncWorkerPool {
       }
       Atomics.store(slot.ctrl, 0, POSTED);
       Atomics.notify(slot.ctrl, 0);
-      posted.push(slot);
+      posted.push({ slot, task: t });
       this.posted++;
     }
     let localError: unknown = postError;
@@ -212,10 +232,22 @@ export class SyncWorkerPool {
         localError = e;
       }
     let workerError: Error | undefined;
-    for (const s of posted) {
-      let st = spinWhile(s.ctrl, (v) => v === POSTED);
-      while (st === POSTED) {
-        Atomics.wait(s.ctrl, 0, POSTED);
+    for (const { slot: s, task } of posted) {
+      if (SyncWorkerPool.takeBack && Atomics.compareExchange(s.ctrl, 0, POSTED, RECLAIMED) === POSTED) {
+        // not started: run it here (unless this thread already failed: the run throws anyway); the worker drops the
+        // message and goes back to IDLE by itself, and is not claimed until then
+        this.takenBack++;
+        if (localError === undefined)
+          try {
+            local(task);
+          } catch (e) {
+            localError = e;
+          }
+        continue;
+      }
+      let st = spinWhile(s.ctrl, (v) => v === POSTED || v === RUNNING);
+      while (st === POSTED || st === RUNNING) {
+        Atomics.wait(s.ctrl, 0, st);
         st = Atomics.load(s.ctrl, 0);
       }
       if (st === FAILED) {
@@ -298,14 +330,22 @@ export function serveTasks(handler: (task: never) => void): void {
   for (;;) {
     // wait for a task: spin a little (the next task of a tight loop comes within microseconds), then sleep; an idle
     // worker exits after idleExitMs (up to twice that when it first slept on DONE) unless the caller claimed it
-    let st = spinWhile(ctrl, (v) => v !== POSTED && v !== CLOSE);
-    while (st !== POSTED && st !== CLOSE) {
+    const wanted = (v: number): boolean => v === POSTED || v === CLOSE || v === RECLAIMED;
+    let st = spinWhile(ctrl, (v) => !wanted(v));
+    while (!wanted(st)) {
       // the caller resets DONE/FAILED to IDLE without a notify, so every wait has a timeout and is followed by a reload
       const woke = Atomics.wait(ctrl, 0, st, idleExitMs);
       if (woke === 'timed-out' && Atomics.compareExchange(ctrl, 0, IDLE, EXITED) === IDLE) return stop(port);
       st = Atomics.load(ctrl, 0);
     }
     if (st === CLOSE) return stop(port);
+    if (st === RECLAIMED || Atomics.compareExchange(ctrl, 0, POSTED, RUNNING) !== POSTED) {
+      // the caller took the task back before this thread started it: drop its message (one per post, so the next
+      // task's is the next one), then take tasks again (unless the pool closed meanwhile)
+      receiveMessageOnPort(port);
+      Atomics.compareExchange(ctrl, 0, RECLAIMED, IDLE);
+      continue;
+    }
     try {
       handler(receiveMessageOnPort(port)?.message as never);
       Atomics.store(ctrl, 0, DONE);

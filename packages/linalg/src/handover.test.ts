@@ -47,4 +47,26 @@ describe('HandoverMonitor', () => {
     expect(m.useWorkers()).toBe(true);
     expect(m.passesAlone).toBe(0);
   });
+
+  it('runPass: a pass in which the pool took a task back (its worker had not started it) counts as a slow one', () => {
+    // a pool stand-in: runs every task here, and says it took back the second when `back` is set
+    const pool = {
+      back: true,
+      tasksTakenBack: 0,
+      run(tasks: readonly number[], local: (t: number) => void) {
+        for (const t of tasks) local(t);
+        if (this.back) this.tasksTakenBack++;
+      },
+    };
+    const m = new HandoverMonitor();
+    const ran: number[] = [];
+    for (let i = 0; i < 3; i++) m.runPass(pool, [1, 2], (t) => ran.push(t));
+    expect(ran).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(m.useWorkers()).toBe(false); // three strikes: the next passes alone
+    // without take-backs (and no waiting) the workers are kept
+    const m2 = new HandoverMonitor();
+    pool.back = false;
+    for (let i = 0; i < 5; i++) m2.runPass(pool, [1, 2], () => {});
+    expect(m2.useWorkers()).toBe(true);
+  });
 });

@@ -51,16 +51,21 @@ export class HandoverMonitor {
 
   /**
    * Runs a pass on the workers, pool.run(tasks, local), and records it: the calling thread's time until its own
-   * share (`local`) is done, and the time it then waits for the workers.
+   * share (`local`) is done, and the time it then waits for the workers. A pool that takes back the tasks its workers
+   * have not started (core's SyncWorkerPool: `tasksTakenBack`) runs them through `local` too: a pass with one taken
+   * back counts as one whose workers did not keep up (the calling thread did their share), so that a machine whose
+   * workers are seldom scheduled makes the fit run alone for a while rather than post tasks it then takes back.
    */
-  runPass<T>(pool: { run(tasks: readonly T[], local: (task: T) => void): void }, tasks: readonly T[], local: (task: T) => void): void {
+  runPass<T>(pool: { run(tasks: readonly T[], local: (task: T) => void): void; readonly tasksTakenBack?: number }, tasks: readonly T[], local: (task: T) => void): void {
+    const back = pool.tasksTakenBack ?? 0;
     const t0 = performance.now();
     let done = t0;
     pool.run(tasks, (t) => {
       local(t);
       done = performance.now();
     });
-    this.record(done - t0, performance.now() - done);
+    const own = done - t0;
+    this.record(own, (pool.tasksTakenBack ?? 0) > back ? Infinity : performance.now() - done);
   }
 
   /** Passes left to run alone (for tests). */

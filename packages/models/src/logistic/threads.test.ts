@@ -8,12 +8,15 @@ import { readCsv } from '../mlp/testing.test-helpers.js';
 describe('LogisticRegression on worker threads', () => {
   // The pool the loss pass uses for threads: 3 (two workers besides the calling thread).
   const pool = SyncWorkerPool.shared(new URL('./logistic-worker.ts', import.meta.url), 2)!;
-  // these tests count the tasks that ran on workers: no running alone when this machine is loaded
+  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
+  // is loaded
   beforeAll(() => {
     HandoverMonitor.adaptive = false;
+    SyncWorkerPool.takeBack = false;
   });
   afterAll(() => {
     HandoverMonitor.adaptive = true;
+    SyncWorkerPool.takeBack = true;
     pool.close();
   });
   // All 19,020 MAGIC rows (8 chunks of 2,378 rows), standardised

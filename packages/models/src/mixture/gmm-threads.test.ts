@@ -13,12 +13,15 @@ const TYPES: CovarianceType[] = ['full', 'diag', 'spherical', 'tied'];
 describe('GaussianMixture on worker threads', () => {
   // The pool EmPass uses for threads: 3 (two workers besides the calling thread).
   const pool = SyncWorkerPool.shared(new URL('./gmm-worker.ts', import.meta.url), 2)!;
-  // these tests count the tasks that ran on workers: no running alone when this machine is loaded
+  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
+  // is loaded
   beforeAll(() => {
     HandoverMonitor.adaptive = false;
+    SyncWorkerPool.takeBack = false;
   });
   afterAll(() => {
     HandoverMonitor.adaptive = true;
+    SyncWorkerPool.takeBack = true;
     pool.close();
   });
 

@@ -7,12 +7,15 @@ import { readCsv, standardise, stratifiedSplit, take } from './testing.test-help
 describe('MLPClassifier on a worker thread', () => {
   // The pool BatchRunner uses when threads ≥ 2: one worker besides the calling thread.
   const pool = SyncWorkerPool.shared(new URL('./mlp-worker.ts', import.meta.url), 1)!;
-  // these tests count the tasks that ran on workers: no running alone when this machine is loaded
+  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
+  // is loaded
   beforeAll(() => {
     HandoverMonitor.adaptive = false;
+    SyncWorkerPool.takeBack = false;
   });
   afterAll(() => {
     HandoverMonitor.adaptive = true;
+    SyncWorkerPool.takeBack = true;
     pool.close();
   });
   const { X, y } = readCsv('magic04.csv', (c) => (c === 'g' ? 1 : 0));
