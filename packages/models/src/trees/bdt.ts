@@ -9,7 +9,7 @@ import { checkWeights, checkXy } from '../validate.js';
 import { TreeEnsembleClassifier } from './classifier.js';
 import { binRows, fitBins } from './binning.js';
 import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
-import { type GrowOptions, binnedLeaf, growTree } from './grower.js';
+import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree } from './grower.js';
 import { CHUNK_ROWS, HistogramBuilder, type HistInput, maybeShared } from './histogram.js';
 import { baselineScores, binaryGradients, lossSum, multinomialGradients } from './losses.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
@@ -220,6 +220,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     };
     const scratch = new Int32Array(nT);
     const histPool: Float64Array[] = [];
+    const occPool: Int32Array[] = [];
     const sides = new Uint8Array(NB);
     const bestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 };
     const binsByFeature = new Uint8Array(nT * p);
@@ -260,7 +261,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
           chosen.set(pick);
         } else for (let j = 0; j < p; j++) feats[j] = j;
         const fs = nFeat < p ? feats.subarray(0, nFeat) : feats;
-        const grown = growTree({ data: inp, mapping, builder, feats: fs, gOff: k * nT, nRows: nSample, options: grow, scratch, pool: histPool, sides, binsByFeature, n: nT, best: bestSplit });
+        const grown = growTree({ data: inp, mapping, builder, feats: fs, gOff: k * nT, nRows: nSample, options: grow, scratch, pool: histPool, occPool, sparseRows: SPARSE_ROWS, sides, binsByFeature, n: nT, best: bestSplit });
         const tree = grown.tree;
         trees.push(tree);
         const value = tree.value;
