@@ -350,12 +350,38 @@ function partition(inp: GrowInput, node: Node, s: Split): number {
 
 /**
  * The left rows of rows[start, end) moved to its front in order, the right ones to tmp in order; returns where the
- * left ones end. Each row is written to both places and only its side's cursor moves. (A function of its own: see
- * accumulate in histogram.ts on V8's on-stack replacement.)
+ * left ones end. Each row is written to both places and only its side's cursor moves. Four rows at a time: their
+ * loads are independent, so the processor overlaps them (55 → 37 ms a fit on MAGIC against one row at a time). (Its
+ * loops are functions of their own: see accumulate in histogram.ts on V8's on-stack replacement.)
  */
 function partitionRows(rows: Int32Array, tmp: Int32Array, side: Uint8Array, col: Uint8Array, off: number, start: number, end: number): number {
-  let l = start, r = 0;
-  for (let k = start; k < end; k++) {
+  let l = start, r = 0, k = start;
+  for (; k + 3 < end; k += 4) {
+    const i0 = rows[k]!, i1 = rows[k + 1]!, i2 = rows[k + 2]!, i3 = rows[k + 3]!;
+    const s0 = side[col[off + i0]!]!, s1 = side[col[off + i1]!]!, s2 = side[col[off + i2]!]!, s3 = side[col[off + i3]!]!;
+    rows[l] = i0;
+    tmp[r] = i0;
+    l += s0;
+    r += 1 - s0;
+    rows[l] = i1;
+    tmp[r] = i1;
+    l += s1;
+    r += 1 - s1;
+    rows[l] = i2;
+    tmp[r] = i2;
+    l += s2;
+    r += 1 - s2;
+    rows[l] = i3;
+    tmp[r] = i3;
+    l += s3;
+    r += 1 - s3;
+  }
+  return partitionTail(rows, tmp, side, col, off, k, end, l, r);
+}
+
+/** partitionRows for the last rows (fewer than four), from cursors l and r. */
+function partitionTail(rows: Int32Array, tmp: Int32Array, side: Uint8Array, col: Uint8Array, off: number, k0: number, end: number, l: number, r: number): number {
+  for (let k = k0; k < end; k++) {
     const i = rows[k]!;
     const left = side[col[off + i]!]!;
     rows[l] = i;
