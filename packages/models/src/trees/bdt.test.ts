@@ -3,6 +3,7 @@ import { SyncWorkerPool } from '@discern/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HistGradientBoostingClassifier } from './bdt.js';
 import { CHUNK_ROWS } from './histogram.js';
+import { Team } from './team.js';
 import { loadEstimator } from '../load.js';
 import { col, expectDiscernError } from './trees.test-helpers.js';
 
@@ -103,7 +104,8 @@ describe('missing values', () => {
 describe('threads', () => {
   const pool = SyncWorkerPool.shared(new URL('./hist-worker.ts', import.meta.url), 2)!;
   afterAll(() => pool.close());
-  // 3·CHUNK_ROWS + 1000 rows: the root and the large nodes are summed in chunks, two of them on worker threads
+  // 3·CHUNK_ROWS + 1000 rows: the root and the large nodes are summed in chunks; helper threads take some of the
+  // chunks, feature groups of smaller nodes, split searches and partitions
   const n = 3 * CHUNK_ROWS + 1000, p = 6;
   const rng = createRng(5);
   const X: DenseMatrix = { rows: n, cols: p, data: new Float64Array(n * p) };
@@ -125,9 +127,9 @@ describe('threads', () => {
   ])('1 and 3 threads give the same trees, bit for bit (%s)', async (_name, labels, more) => {
     expect(await pool.started()).toBe(true);
     const fit = (threads: number) => new HistGradientBoostingClassifier({ maxIter: 4, earlyStopping: false, seed: 3, ...more }).fit(X, labels, { weights, threads });
-    const before = pool.tasksOnWorkers;
+    const before = Team.itemsOnHelpers;
     const threaded = fit(3);
-    expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(4);
+    expect(Team.itemsOnHelpers - before).toBeGreaterThan(0);
     const serial = fit(1);
     expect(JSON.stringify(threaded.toJSON())).toBe(JSON.stringify(serial.toJSON()));
   });

@@ -1,5 +1,5 @@
 import { type DenseMatrix, createRng, takeRows } from '@discern/linalg';
-import { DiscernError, defaultThreads } from '@discern/core';
+import { DiscernError, SyncWorkerPool, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { type FitOptions, type FitReport, type ModelJSON, type ValidationSet } from '../estimator.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
@@ -10,8 +10,10 @@ import { TreeEnsembleClassifier } from './classifier.js';
 import { binRows, fitBins } from './binning.js';
 import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
 import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree } from './grower.js';
-import { CHUNK_ROWS, HistogramBuilder, type HistInput, maybeShared } from './histogram.js';
-import { baselineScores, binaryGradients, lossSum, multinomialGradients } from './losses.js';
+import { CHUNK_ROWS } from './histogram.js';
+import { baselineScores, lossSum, sumTerms } from './losses.js';
+import { HelperFailed, Team } from './team.js';
+import { GRADIENTS, GRADIENT_ROWS, createWorkspace, itemRunner, serveWorkspace, type Workspace } from './work.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
 import { type Tree, type TreeJSON } from './tree.js';
 import { type WeightsReport, applyNegativeWeights } from './weights.js';
@@ -48,26 +50,36 @@ function checkValidation(v: ValidationSet, p: number, K: number): void {
   if (v.weights) checkWeights(v.weights, v.X.rows, `${NAME} validation`, true);
 }
 
+/** The most leaves a tree of these options can have on n rows (every leaf holds minSamplesLeaf rows or more). */
+function maxLeaves(o: ResolvedHistGradientBoostingOptions, n: number): number {
+  return Math.max(1, Math.min(o.maxLeafNodes ?? Infinity, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : Infinity, Math.floor(n / o.minSamplesLeaf)));
+}
+
+/** Histogram slots a fit needs: one per leaf of the tree being grown, and one for each child of the node being split. */
+function histogramSlots(o: ResolvedHistGradientBoostingOptions, n: number): number {
+  return Math.min(maxLeaves(o, n), n) + 2;
+}
+
 /** What the fit allocates (see resources.ts). */
-function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number, K: number, nVal: number, shared: boolean): MemoryPart[] {
+function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number, K: number, nVal: number): MemoryPart[] {
   const D = outputsOf(K);
   const NB = o.maxBins + 1;
   const hist = doubles(p * NB * 3);
-  // a tree's leaves: at most maxLeafNodes, 2^maxDepth, and n / minSamplesLeaf (every leaf holds that many rows)
-  const leaves = Math.max(1, Math.min(o.maxLeafNodes ?? Infinity, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : Infinity, Math.floor(n / o.minSamplesLeaf)));
-  const nodes = Math.min(2 * leaves, 2 * n);
+  const nodes = Math.min(2 * maxLeaves(o, n), 2 * n);
   return [
     ['binned training rows (by row and by feature)', 2 * n * p],
-    ['gradients and hessians', doubles(2 * D * n)],
+    ['gradients, hessians and loss terms', doubles((2 * D + 1) * n)],
     ['raw scores', doubles(D * (n + nVal))],
-    ['row order and weights', ints(2 * n) + doubles(n)],
-    ['node histograms', hist * (Math.min(leaves, n) + 2)],
-    ['partial histograms of large nodes', hist * Math.ceil(n / CHUNK_ROWS)],
+    ['row order, labels and weights', ints(3 * n) + doubles(n)],
+    ['node histograms', hist * histogramSlots(o, n)],
+    ['partial histograms of large nodes', n > CHUNK_ROWS ? hist * Math.ceil(n / CHUNK_ROWS) : 0],
     ['binned validation rows', nVal * p],
     ['trees', o.maxIter * D * nodes * 41],
-    ['copies for worker threads', shared ? n * p + doubles(2 * D * n) + ints(n) : 0],
   ];
 }
+
+/** The worker module of the fit's helper threads. */
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './hist-worker.ts' : './hist-worker.js', import.meta.url);
 
 /**
  * Gradient-boosted decision trees on histograms, scikit-learn's HistGradientBoostingClassifier (and LightGBM's
@@ -186,26 +198,25 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
         throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights of the validation rows sum to ${wvTotal}; ${nm.option('earlyStopping')} needs a positive validation weight`, { estimator: NAME, total: wvTotal, option: 'earlyStopping' });
     }
 
-    const shared = threads > 1 && nT > CHUNK_ROWS;
-    checkMemory(NAME, fitMemory(o, nT, p, K, nV, shared), (nm) => `use fewer ${nm.option('maxIter')} (now ${o.maxIter}) or ${nm.option('maxLeafNodes')}, or fewer rows or features (${nT} × ${p})`, { option: 'maxIter' });
+    checkMemory(NAME, fitMemory(o, nT, p, K, nV), (nm) => `use fewer ${nm.option('maxIter')} (now ${o.maxIter}) or ${nm.option('maxLeafNodes')}, or fewer rows or features (${nT} × ${p})`, { option: 'maxIter' });
 
     // binning on the training rows
     const mapping = fitBins(X.data, p, trainRows, o.maxBins, rng.fork('binning'));
     const NB = o.maxBins + 1;
-    const bins = binRows(X.data, p, trainRows, mapping, maybeShared((b) => new Uint8Array(b), nT * p, shared));
+    // the fit's arrays, over shared memory when helper threads take part (see work.ts)
+    const pool = threads > 1 ? SyncWorkerPool.shared(WORKER, threads - 1) : undefined;
+    const slots = histogramSlots(o, nT);
+    const ws = createWorkspace({ n: nT, p, NB, K, slots, nBins: mapping.nBins, hasMissing: mapping.hasMissing, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2Regularization }, pool !== undefined);
+    const { bins, rows, feats, F } = ws;
+    binRows(X.data, p, trainRows, mapping, bins);
+    for (let i = 0; i < nT; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * nT + i] = bins[i * p + j]!;
+    ws.y.set(yT);
+    ws.w.set(wTrain);
     const binsV = Xv ? binRows(Xv, p, Int32Array.from({ length: nV }, (_, i) => i), mapping) : undefined;
-
-    const rows = maybeShared((b) => new Int32Array(b), nT * 4, shared);
-    const g = maybeShared((b) => new Float64Array(b), nT * D * 8, shared);
-    const h = maybeShared((b) => new Float64Array(b), nT * D * 8, shared);
-    const inp: HistInput = { bins, p, NB, rows, g, h };
-    const builder = new HistogramBuilder(inp, threads, nT);
-    const feats = maybeShared((b) => new Int32Array(b), p * 4, builder.shared);
 
     let wSum = 0;
     for (let k = 0; k < nT; k++) wSum += wTrain[k]!;
     const baseline = baselineScores(yT, wTrain, Int32Array.from({ length: nT }, (_, i) => i), K);
-    const F = new Float64Array(nT * D);
     for (let i = 0; i < nT; i++) for (let d = 0; d < D; d++) F[i * D + d] = baseline[d]!;
     const Fv = new Float64Array(nV * D);
     for (let i = 0; i < nV; i++) for (let d = 0; d < D; d++) Fv[i * D + d] = baseline[d]!;
@@ -218,18 +229,11 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
       l2: o.l2Regularization,
       learningRate: o.learningRate,
     };
-    const scratch = new Int32Array(nT);
-    const histPool: Float64Array[] = [];
-    const occPool: Int32Array[] = [];
-    const sides = new Uint8Array(NB);
-    const bestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 };
-    const binsByFeature = new Uint8Array(nT * p);
-    for (let i = 0; i < nT; i++) for (let j = 0; j < p; j++) binsByFeature[j * nT + i] = bins[i * p + j]!;
+    const freeSlots = Array.from({ length: slots }, (_, s) => slots - 1 - s);
     const rowRng = rng.fork('rows');
     const featRng = rng.fork('features');
     const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * nT)) : nT;
     const nFeat = o.colsampleBytree < 1 ? Math.max(1, Math.round(o.colsampleBytree * p)) : p;
-    const pk = new Float64Array(K);
 
     const trees: Tree[] = [];
     const history: number[] = [];
@@ -238,45 +242,48 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     if (nV > 0) initialValidationLoss = lossSum(Fv, yv!, wv, nV, K) / wvTotal;
     let iterations = 0;
     let stopped = false;
-    for (let it = 1; it <= o.maxIter; it++) {
-      checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter}`);
-      const loss = (K === 2 ? binaryGradients(F, yT, wTrain, g, h, nT) : multinomialGradients(F, yT, wTrain, g, h, nT, K, pk)) / wSum;
-      if (it === 1) initialLoss = loss;
-      else history.push(loss);
-      // the iteration's rows (sorted, so the binned rows are read in order)
-      let sample: Int32Array | undefined;
-      if (nSample < nT) {
-        sample = rowRng.choice(nT, nSample);
-        sample.sort();
+    const boost = (team: Team): void => {
+      for (let it = 1; it <= o.maxIter; it++) {
+        checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter}`);
+        // gradients by blocks of rows (on the team), the loss terms then added in row order
+        team.run(GRADIENTS, Math.ceil(nT / GRADIENT_ROWS), nT >= 2 * GRADIENT_ROWS);
+        const loss = sumTerms(ws.terms, ws.w, nT) / wSum;
+        if (it === 1) initialLoss = loss;
+        else history.push(loss);
+        // the iteration's rows (sorted, so the binned rows are read in order)
+        let sample: Int32Array | undefined;
+        if (nSample < nT) {
+          sample = rowRng.choice(nT, nSample);
+          sample.sort();
+        }
+        for (let k = 0; k < D; k++) {
+          if (k > 0) checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter} (class ${k})`);
+          if (sample) rows.set(sample);
+          else identity(rows, nT);
+          if (nFeat < p) {
+            const pick = featRng.choice(p, nFeat);
+            pick.sort();
+            feats.fill(-1);
+            feats.set(pick);
+          } else for (let j = 0; j < p; j++) feats[j] = j;
+          const grown = growTree({ ws, team, mapping, gOff: k * nT, nRows: nSample, nFeats: nFeat, options: grow, slots: freeSlots, sparseRows: SPARSE_ROWS });
+          const tree = grown.tree;
+          trees.push(tree);
+          const value = tree.value;
+          if (!sample) for (const [leaf, s, e] of grown.leaves) addToRows(F, D, k, rows, s, e, value[leaf]!);
+          else addBinned(F, D, k, nT, tree, grown.binThreshold, bins, p, mapping.missingBin);
+          if (binsV) addBinned(Fv, D, k, nV, tree, grown.binThreshold, binsV, p, mapping.missingBin);
+        }
+        iterations = it;
+        if (nV > 0) validationLoss.push(lossSum(Fv, yv!, wv, nV, K) / wvTotal);
+        options.onProgress?.({ phase: 'iteration', step: it, total: o.maxIter, value: nV > 0 ? validationLoss[validationLoss.length - 1]! : loss });
+        if (early && shouldStop([initialValidationLoss, ...validationLoss], o.nIterNoChange, o.tol)) {
+          stopped = true;
+          break;
+        }
       }
-      for (let k = 0; k < D; k++) {
-        if (k > 0) checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter} (class ${k})`);
-        if (sample) rows.set(sample);
-        else identity(rows, nT);
-        if (nFeat < p) {
-          const pick = featRng.choice(p, nFeat);
-          pick.sort();
-          feats.fill(-1);
-          const chosen = feats.subarray(0, nFeat);
-          chosen.set(pick);
-        } else for (let j = 0; j < p; j++) feats[j] = j;
-        const fs = nFeat < p ? feats.subarray(0, nFeat) : feats;
-        const grown = growTree({ data: inp, mapping, builder, feats: fs, gOff: k * nT, nRows: nSample, options: grow, scratch, pool: histPool, occPool, sparseRows: SPARSE_ROWS, sides, binsByFeature, n: nT, best: bestSplit });
-        const tree = grown.tree;
-        trees.push(tree);
-        const value = tree.value;
-        if (!sample) for (const [leaf, s, e] of grown.leaves) addToRows(F, D, k, rows, s, e, value[leaf]!);
-        else addBinned(F, D, k, nT, tree, grown.binThreshold, bins, p, mapping.missingBin);
-        if (binsV) addBinned(Fv, D, k, nV, tree, grown.binThreshold, binsV, p, mapping.missingBin);
-      }
-      iterations = it;
-      if (nV > 0) validationLoss.push(lossSum(Fv, yv!, wv, nV, K) / wvTotal);
-      options.onProgress?.({ phase: 'iteration', step: it, total: o.maxIter, value: nV > 0 ? validationLoss[validationLoss.length - 1]! : loss });
-      if (early && shouldStop([initialValidationLoss, ...validationLoss], o.nIterNoChange, o.tol)) {
-        stopped = true;
-        break;
-      }
-    }
+    };
+    withTeam(ws, pool, threads - 1, boost);
     history.push(lossSum(F, yT, wTrain, nT, K) / wSum);
 
     const ensemble: TreeEnsemble = { nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 };
@@ -353,6 +360,28 @@ export interface HistGradientBoostingJSON extends ModelJSON {
   readonly nIter: number;
   readonly trees: TreeJSON[];
   readonly fitReport: FitReport | null;
+}
+
+/**
+ * Runs `boost` with the fit's team: the calling thread and, when there is a pool, `helpers` worker threads serving
+ * the workspace for the whole fit (see team.ts). A helper's failure is reported by the pool (its own error); a
+ * helper task no worker had started when the fit ended is taken back by the pool and returns at once.
+ */
+function withTeam(ws: Workspace, pool: SyncWorkerPool | undefined, helpers: number, boost: (team: Team) => void): void {
+  const run = itemRunner(ws);
+  if (!pool) return boost(new Team(ws.ctrl, run, 0));
+  const tasks: ({ ws: Workspace } | undefined)[] = [undefined, ...Array.from({ length: helpers }, () => ({ ws }))];
+  pool.run(tasks, (task) => {
+    if (task) return serveWorkspace(task.ws);
+    const team = new Team(ws.ctrl, run, helpers);
+    try {
+      boost(team);
+    } catch (e) {
+      if (!(e instanceof HelperFailed)) throw e;
+    } finally {
+      team.stop();
+    }
+  });
 }
 
 // The loops of each iteration, as small functions of their own (V8 optimises them apart from the long fit).

@@ -2,7 +2,8 @@ import { createRng } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { binRows, fitBins } from './binning.js';
 import { type GrowOptions, type GrownTree, SPARSE_ROWS, growTree } from './grower.js';
-import { HistogramBuilder, type HistInput } from './histogram.js';
+import { Team } from './team.js';
+import { createWorkspace, itemRunner } from './work.js';
 
 /**
  * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference: the
@@ -29,42 +30,24 @@ function grow(c: Case, seed: number, sparseRows: number): GrownTree[] {
   }
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const mapping = fitBins(X, p, all, c.maxBins, rng.fork('bins'));
-  const NB = c.maxBins + 1;
-  const bins = binRows(X, p, all, mapping);
-  const binsByFeature = new Uint8Array(n * p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) binsByFeature[j * n + i] = bins[i * p + j]!;
-  const g = new Float64Array(n), h = new Float64Array(n);
-  const rows = new Int32Array(n);
-  const data: HistInput = { bins, p, NB, rows, g, h };
-  const feats = Int32Array.from({ length: p }, (_, j) => j);
+  const o = c.options;
+  const slots = 2 * n;
+  const ws = createWorkspace({ n, p, NB: c.maxBins + 1, K: 2, slots, nBins: mapping.nBins, hasMissing: mapping.hasMissing, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2 }, false);
+  binRows(X, p, all, mapping, ws.bins);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * n + i] = ws.bins[i * p + j]!;
+  for (let j = 0; j < p; j++) ws.feats[j] = j;
+  const team = new Team(ws.ctrl, itemRunner(ws), 0);
+  const free = Array.from({ length: slots }, (_, s) => s);
   const trees: GrownTree[] = [];
   for (let t = 0; t < 4; t++) {
     for (let i = 0; i < n; i++) {
       const prob = 1 / (1 + Math.exp(-X[i * p]! || 0));
       const w = rng.uniform() < c.negative ? -0.5 : 1;
-      g[i] = w * (prob - (rng.uniform() < 0.5 ? 1 : 0)) * (1 + t);
-      h[i] = w * prob * (1 - prob);
-      rows[i] = i;
+      ws.g[i] = w * (prob - (rng.uniform() < 0.5 ? 1 : 0)) * (1 + t);
+      ws.h[i] = w * prob * (1 - prob);
+      ws.rows[i] = i;
     }
-    trees.push(
-      growTree({
-        data,
-        mapping,
-        builder: new HistogramBuilder(data, 1, n),
-        feats,
-        gOff: 0,
-        nRows: n,
-        options: c.options,
-        scratch: new Int32Array(n),
-        pool: [],
-        occPool: [],
-        sparseRows,
-        sides: new Uint8Array(NB),
-        best: { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 },
-        binsByFeature,
-        n,
-      }),
-    );
+    trees.push(growTree({ ws, team, mapping, gOff: 0, nRows: n, nFeats: p, options: o, slots: free, sparseRows }));
   }
   return trees;
 }

@@ -1,8 +1,8 @@
 /**
- * Worker-thread entry of the histogram pass of the boosted trees (see HistogramBuilder in histogram.ts): builds
- * chunks of a node's rows for a pool started by the fitting thread.
+ * Worker-thread entry of the boosted trees' helper threads: serves one fit's workspace (work.ts) from its first
+ * iteration to its last (see team.ts).
  */
 import { serveTasks } from '@discern/core';
-import { type HistTask, runHistTask } from './histogram.js';
+import { type Workspace, serveWorkspace } from './work.js';
 
-serveTasks((task: HistTask) => runHistTask(task));
+serveTasks((task: { ws: Workspace }) => serveWorkspace(task.ws));

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { baselineScores, binaryGradients, binaryLoss, lossSum, multinomialGradients } from './losses.js';
+import { baselineScores, binaryLoss, binaryTerms, lossSum, multinomialTerms, sumTerms } from './losses.js';
+
+/** Gradients and hessians of all n rows, and Σ w ℓ, as a fit computes them (terms row by row, then their sum). */
+function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number): number {
+  const terms = new Float64Array(n);
+  binaryTerms(F, y, w, g, h, terms, 0, n);
+  return sumTerms(terms, w, n);
+}
+
+function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, K: number, p: Float64Array): number {
+  const terms = new Float64Array(n);
+  multinomialTerms(F, y, w, g, h, terms, n, K, p, 0, n);
+  return sumTerms(terms, w, n);
+}
 
 // Gradients against central finite differences of the losses, hessians against central differences of the gradients
 // (step 1e-5: truncation ~h²·|ℓ'''| ≈ 1e-10, rounding ~eps·|ℓ|/h ≈ 1e-10), and hand-worked values.

@@ -15,12 +15,12 @@ export function binaryLoss(y: number, F: number): number {
 }
 
 /**
- * Two-class gradients and hessians of n rows into g, h (times the weights w); returns Σ w ℓ (Neumaier-compensated),
- * the loss of the current scores, from the same exponential.
+ * Two-class gradients and hessians of rows [i0, i1) into g, h (times the weights w), and each row's w·ℓ of the
+ * current scores, from the same exponential, into terms (0 where w is 0). Rows are independent: any thread may
+ * compute any range (see work.ts); sumTerms adds the terms in row order.
  */
-export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number): number {
-  let f = 0, fc = 0;
-  for (let i = 0; i < n; i++) {
+export function binaryTerms(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, terms: Float64Array, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) {
     const z = F[i]!;
     // one exp serves σ and the loss: t = e^{−|z|}, σ(z) = 1/(1+t) or t/(1+t)
     const t = Math.exp(-Math.abs(z));
@@ -30,22 +30,16 @@ export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array,
     const wi = w[i]!;
     g[i] = wi * (p - yi);
     h[i] = wi * p * (1 - p);
-    if (wi === 0) continue;
-    const li = wi * ((z > 0 ? z : 0) + Math.log1p(t) - yi * z);
-    const s = f + li;
-    fc += Math.abs(f) >= Math.abs(li) ? f - s + li : li - s + f;
-    f = s;
+    terms[i] = wi === 0 ? 0 : wi * ((z > 0 ? z : 0) + Math.log1p(t) - yi * z);
   }
-  return f + fc;
 }
 
 /**
- * K-class gradients and hessians: F is n×K row-major; g and h are K blocks of n (class k's at k·n), the layout the
- * tree of class k reads. Returns Σ w ℓ (compensated). `p` is K scratch numbers.
+ * K-class gradients and hessians of rows [i0, i1): F is n×K row-major; g and h are K blocks of n (class k's at k·n),
+ * the layout the tree of class k reads; each row's w·ℓ into terms (0 where w is 0). `p` is K scratch numbers.
  */
-export function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, K: number, p: Float64Array): number {
-  let f = 0, fc = 0;
-  for (let i = 0; i < n; i++) {
+export function multinomialTerms(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, terms: Float64Array, n: number, K: number, p: Float64Array, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) {
     const o = i * K;
     let max = -Infinity;
     for (let k = 0; k < K; k++) if (F[o + k]! > max) max = F[o + k]!;
@@ -63,11 +57,19 @@ export function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64A
       g[k * n + i] = wi * (pk - (k === yi ? 1 : 0));
       h[k * n + i] = wi * pk * (1 - pk);
     }
-    if (wi === 0) continue;
-    const li = wi * (max + Math.log(s) - F[o + yi]!);
-    const t = f + li;
-    fc += Math.abs(f) >= Math.abs(li) ? f - t + li : li - t + f;
-    f = t;
+    terms[i] = wi === 0 ? 0 : wi * (max + Math.log(s) - F[o + yi]!);
+  }
+}
+
+/** Σ w ℓ of n rows from their terms, in row order, Neumaier-compensated (rows of weight 0 left out). */
+export function sumTerms(terms: Float64Array, w: Float64Array, n: number): number {
+  let f = 0, fc = 0;
+  for (let i = 0; i < n; i++) {
+    if (w[i] === 0) continue;
+    const li = terms[i]!;
+    const s = f + li;
+    fc += Math.abs(f) >= Math.abs(li) ? f - s + li : li - s + f;
+    f = s;
   }
   return f + fc;
 }

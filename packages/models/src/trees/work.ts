@@ -1,0 +1,218 @@
+import { CHUNK_ROWS, type HistInput, accumulate, zeroFeatures } from './histogram.js';
+import { binaryTerms, multinomialTerms } from './losses.js';
+import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature } from './split.js';
+import { CONTROL_WORDS, type ItemRunner, serveTeam } from './team.js';
+
+/**
+ * The work of a boosted-tree fit as jobs of items that any of its threads may run (see team.ts): the arrays they
+ * share (over shared memory when the fit has helper threads), where each job finds its parameters, and what each
+ * item computes. Every item reads and writes only what its job's parameters name, and no item's result depends on
+ * the thread that runs it or on how a job was cut into items, so the fit gives the same bits on any number of
+ * threads:
+ *
+ * - GRADIENTS: the gradients, hessians and loss terms of GRADIENT_ROWS rows (losses.ts; the terms are then added in
+ *   row order by the calling thread);
+ * - HISTOGRAM: one node's histogram (≤ CHUNK_ROWS rows), for a group of the tree's features;
+ * - CHUNKS: the partial histogram of one chunk of CHUNK_ROWS positions of a larger node (added in chunk order);
+ * - SEARCH: one node's best split (split.ts), with the subtraction of its smaller sibling's histogram;
+ * - PARTITION: the stable partition of one part of a node's rows (the parts are then put together in order).
+ *
+ * Histograms live in slots: slot s holds a histogram at hists[s·size] and a bitmap of occupied bins at
+ * occs[s·p·W], allocated once per fit for the most nodes a tree can hold histograms for at a time.
+ */
+export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4;
+
+/** Rows of one GRADIENTS item. */
+export const GRADIENT_ROWS = 2048;
+
+/** Integer parameters of the current job (ws.par). HISTOGRAM and CHUNKS: */
+export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6;
+/** SEARCH, node q's at q·S_WORDS: its slot, its smaller sibling's (−1: none), whether each has a bitmap, its rows. */
+export const S_SLOT = 0, S_MINUS = 1, S_OCC = 2, S_MINUS_OCC = 3, S_ROWS = 4, S_WORDS = 5;
+/** SEARCH: features searched (all nodes). */
+export const S_FEATS = 2 * S_WORDS;
+/** Real parameters and results of SEARCH, node q's at q·R_WORDS: G and H in, the best split out. */
+export const R_G = 0, R_H = 1, R_GAIN = 2, R_FEATURE = 3, R_BIN = 4, R_MISSING_LEFT = 5, R_GL = 6, R_HL = 7, R_WORDS = 8;
+/** PARTITION: the node's rows [start, end), cut at mid into two parts (mid = end: one), the split feature's column offset, and each part's end of left rows (out). */
+export const P_START = 0, P_MID = 1, P_END = 2, P_COL = 3, P_LEFT0 = 4, P_LEFT1 = 5;
+
+const PAR_WORDS = 16;
+const REAL_WORDS = 2 * R_WORDS;
+
+export interface Workspace extends HistInput, SearchSpace {
+  /** The team's control words (team.ts). */
+  readonly ctrl: Int32Array;
+  readonly par: Int32Array;
+  readonly real: Float64Array;
+  /** Training rows (of the binned matrices); classes; outputs (1 for two classes, K otherwise). */
+  readonly n: number;
+  readonly K: number;
+  readonly D: number;
+  /** The bins again, column by column (feature j's at j·n): the partition reads one feature of a node's rows. */
+  readonly binsByFeature: Uint8Array;
+  /** Scratch of the partition (n numbers) and its side per bin (NB numbers). */
+  readonly tmp: Int32Array;
+  readonly sides: Uint8Array;
+  /** Raw scores (n × D), labels, weights, and each row's loss term. */
+  readonly F: Float64Array;
+  readonly y: Int32Array;
+  readonly w: Float64Array;
+  readonly terms: Float64Array;
+  /** Histogram slots, their bitmaps, and the partial histograms of chunks. */
+  readonly hists: Float64Array;
+  readonly occs: Int32Array;
+  readonly parts: Float64Array;
+}
+
+/** What a workspace is made for. */
+export interface WorkspaceSize {
+  readonly n: number;
+  readonly p: number;
+  readonly NB: number;
+  readonly K: number;
+  /** Histogram slots. */
+  readonly slots: number;
+  readonly nBins: Int32Array;
+  readonly hasMissing: Uint8Array;
+  readonly minSamplesLeaf: number;
+  readonly minSumHessianInLeaf: number;
+  readonly l2: number;
+}
+
+/** A new workspace (zeros), over shared memory when `shared` (the fit has helper threads). */
+export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
+  const mem = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const f64 = (length: number) => new Float64Array(mem(length * 8));
+  const i32 = (length: number) => new Int32Array(mem(length * 4));
+  const u8 = (length: number) => new Uint8Array(mem(length));
+  const { n, p, NB, K } = z;
+  const D = K === 2 ? 1 : K;
+  const size = p * NB * 3;
+  const chunks = n > CHUNK_ROWS ? Math.ceil(n / CHUNK_ROWS) : 0;
+  return {
+    ctrl: i32(CONTROL_WORDS),
+    par: i32(PAR_WORDS),
+    real: f64(REAL_WORDS),
+    n,
+    p,
+    NB,
+    K,
+    D,
+    bins: u8(n * p),
+    binsByFeature: u8(n * p),
+    rows: i32(n),
+    tmp: i32(n),
+    sides: u8(NB),
+    F: f64(n * D),
+    y: i32(n),
+    w: f64(n),
+    g: f64(n * D),
+    h: f64(n * D),
+    terms: f64(n),
+    feats: i32(p),
+    hists: f64(z.slots * size),
+    occs: i32(z.slots * p * wordsPerFeature(NB)),
+    parts: f64(chunks * size),
+    nBins: z.nBins,
+    hasMissing: z.hasMissing,
+    missingBin: NB - 1,
+    minSamplesLeaf: z.minSamplesLeaf,
+    minSumHessianInLeaf: z.minSumHessianInLeaf,
+    l2: z.l2,
+  };
+}
+
+/** A thread's own scratch and views of a workspace. */
+class Local {
+  readonly best: BestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 };
+  readonly pk: Float64Array;
+  private readonly histViews: Float64Array[] = [];
+  private readonly occViews: Int32Array[] = [];
+  private readonly size: number;
+  private readonly occSize: number;
+
+  constructor(private readonly ws: Workspace) {
+    this.pk = new Float64Array(ws.K);
+    this.size = ws.p * ws.NB * 3;
+    this.occSize = ws.p * wordsPerFeature(ws.NB);
+  }
+
+  hist(slot: number): Float64Array {
+    return (this.histViews[slot] ??= this.ws.hists.subarray(slot * this.size, (slot + 1) * this.size));
+  }
+
+  occ(slot: number): Int32Array {
+    return (this.occViews[slot] ??= this.ws.occs.subarray(slot * this.occSize, (slot + 1) * this.occSize));
+  }
+}
+
+/** Runs the items of a workspace's jobs on this thread (the calling thread's, or a helper's: see serveWorkspace). */
+export function itemRunner(ws: Workspace): ItemRunner {
+  const local = new Local(ws);
+  return (kind, item) => runItem(ws, local, kind, item);
+}
+
+/** A helper thread's service of a fit (the task a worker runs: see hist-worker.ts). */
+export function serveWorkspace(ws: Workspace): void {
+  serveTeam(ws.ctrl, itemRunner(ws));
+}
+
+function runItem(ws: Workspace, local: Local, kind: number, item: number): void {
+  const par = ws.par;
+  switch (kind) {
+    case GRADIENTS: {
+      const i0 = item * GRADIENT_ROWS, i1 = Math.min(ws.n, i0 + GRADIENT_ROWS);
+      if (ws.K === 2) binaryTerms(ws.F, ws.y, ws.w, ws.g, ws.h, ws.terms, i0, i1);
+      else multinomialTerms(ws.F, ws.y, ws.w, ws.g, ws.h, ws.terms, ws.n, ws.K, local.pk, i0, i1);
+      return;
+    }
+    case HISTOGRAM: {
+      const nFeats = par[H_FEATS]!, groups = par[H_GROUPS]!, all = par[H_ALL] === 1;
+      const f0 = Math.floor((item * nFeats) / groups), f1 = Math.floor(((item + 1) * nFeats) / groups);
+      const hist = local.hist(par[H_SLOT]!);
+      zeroFeatures(hist, 0, ws.feats, all, f0, f1, ws.NB * 3);
+      accumulate(ws, ws.feats, all, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
+      return;
+    }
+    case CHUNKS: {
+      const nFeats = par[H_FEATS]!, all = par[H_ALL] === 1;
+      const k0 = par[H_START]! + item * CHUNK_ROWS, k1 = Math.min(par[H_END]!, k0 + CHUNK_ROWS);
+      const off = item * ws.p * ws.NB * 3;
+      zeroFeatures(ws.parts, off, ws.feats, all, 0, nFeats, ws.NB * 3);
+      accumulate(ws, ws.feats, all, 0, nFeats, par[H_GOFF]!, k0, k1, ws.parts, off);
+      return;
+    }
+    case SEARCH: {
+      const q = item * S_WORDS, r = item * R_WORDS, real = ws.real;
+      const minus = par[q + S_MINUS]!;
+      const best = local.best;
+      bestSplit(
+        ws,
+        par[S_FEATS]!,
+        {
+          hist: local.hist(par[q + S_SLOT]!),
+          minus: minus >= 0 ? local.hist(minus) : undefined,
+          occ: par[q + S_OCC] === 1 ? local.occ(par[q + S_SLOT]!) : undefined,
+          minusOcc: par[q + S_MINUS_OCC] === 1 ? local.occ(minus) : undefined,
+          n: par[q + S_ROWS]!,
+          G: real[r + R_G]!,
+          H: real[r + R_H]!,
+        },
+        best,
+      );
+      real[r + R_GAIN] = best.gain;
+      real[r + R_FEATURE] = best.feature;
+      real[r + R_BIN] = best.bin;
+      real[r + R_MISSING_LEFT] = best.missingLeft ? 1 : 0;
+      real[r + R_GL] = best.GL;
+      real[r + R_HL] = best.HL;
+      return;
+    }
+    case PARTITION: {
+      const start = par[P_START]!, mid = par[P_MID]!;
+      const [a, b] = item === 0 ? [start, mid] : [mid, par[P_END]!];
+      par[P_LEFT0 + item] = partitionRows(ws.rows, ws.tmp, a - start, ws.sides, ws.binsByFeature, par[P_COL]!, a, b);
+      return;
+    }
+  }
+}
