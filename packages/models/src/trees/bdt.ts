@@ -9,11 +9,11 @@ import { checkWeights, checkXy } from '../validate.js';
 import { TreeEnsembleClassifier } from './classifier.js';
 import { binRows, fitBins } from './binning.js';
 import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
-import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree } from './grower.js';
+import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree, serveFit } from './grower.js';
 import { CHUNK_ROWS } from './histogram.js';
-import { baselineScores, lossSum, sumTerms } from './losses.js';
+import { baselineScores, binaryGradients, lossSum, multinomialGradients, sumTerms } from './losses.js';
 import { HelperFailed, Team } from './team.js';
-import { GRADIENTS, GRADIENT_ROWS, createWorkspace, itemRunner, serveWorkspace, type Workspace } from './work.js';
+import { GRADIENTS, GRADIENT_ROWS, Local, createWorkspace, itemRunner, type Workspace } from './work.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
 import { type Tree, type TreeJSON } from './tree.js';
 import { type WeightsReport, applyNegativeWeights } from './weights.js';
@@ -55,9 +55,12 @@ function maxLeaves(o: ResolvedHistGradientBoostingOptions, n: number): number {
   return Math.max(1, Math.min(o.maxLeafNodes ?? Infinity, o.maxDepth !== null && o.maxDepth < 30 ? 2 ** o.maxDepth : Infinity, Math.floor(n / o.minSamplesLeaf)));
 }
 
-/** Histogram slots a fit needs: one per leaf of the tree being grown, and one for each child of the node being split. */
+/**
+ * Histogram slots a fit needs: one per leaf of the tree being grown, one for each child of the node being split, and
+ * one for the smaller child of the node a helper splits ahead of time (see grower.ts).
+ */
 function histogramSlots(o: ResolvedHistGradientBoostingOptions, n: number): number {
-  return Math.min(maxLeaves(o, n), n) + 2;
+  return Math.min(maxLeaves(o, n), n) + 3;
 }
 
 /** What the fit allocates (see resources.ts). */
@@ -242,12 +245,19 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     if (nV > 0) initialValidationLoss = lossSum(Fv, yv!, wv, nV, K) / wvTotal;
     let iterations = 0;
     let stopped = false;
+    const pk = new Float64Array(K);
+    /** The gradients and hessians of the current scores, and Σ w ℓ: in one pass, or by blocks of rows on the team. */
+    const gradients = (team: Team): number => {
+      const blocks = Math.ceil(nT / GRADIENT_ROWS);
+      if (team.helpers === 0 || blocks < 2) return K === 2 ? binaryGradients(F, ws.y, ws.w, ws.g, ws.h, nT) : multinomialGradients(F, ws.y, ws.w, ws.g, ws.h, nT, K, pk);
+      // each row's loss term in ws.terms, then added in row order: the one pass's bits
+      team.run(GRADIENTS, blocks, true);
+      return sumTerms(ws.terms, ws.w, nT);
+    };
     const boost = (team: Team): void => {
       for (let it = 1; it <= o.maxIter; it++) {
         checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter}`);
-        // gradients by blocks of rows (on the team), the loss terms then added in row order
-        team.run(GRADIENTS, Math.ceil(nT / GRADIENT_ROWS), nT >= 2 * GRADIENT_ROWS);
-        const loss = sumTerms(ws.terms, ws.w, nT) / wSum;
+        const loss = gradients(team) / wSum;
         if (it === 1) initialLoss = loss;
         else history.push(loss);
         // the iteration's rows (sorted, so the binned rows are read in order)
@@ -368,11 +378,11 @@ export interface HistGradientBoostingJSON extends ModelJSON {
  * helper task no worker had started when the fit ended is taken back by the pool and returns at once.
  */
 function withTeam(ws: Workspace, pool: SyncWorkerPool | undefined, helpers: number, boost: (team: Team) => void): void {
-  const run = itemRunner(ws);
+  const run = itemRunner(ws, new Local(ws));
   if (!pool) return boost(new Team(ws.ctrl, run, 0));
   const tasks: ({ ws: Workspace } | undefined)[] = [undefined, ...Array.from({ length: helpers }, () => ({ ws }))];
   pool.run(tasks, (task) => {
-    if (task) return serveWorkspace(task.ws);
+    if (task) return serveFit(task.ws);
     const team = new Team(ws.ctrl, run, helpers);
     try {
       boost(team);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { binRows, fitBins } from './binning.js';
 import { type GrowOptions, type GrownTree, SPARSE_ROWS, growTree } from './grower.js';
 import { Team } from './team.js';
-import { createWorkspace, itemRunner } from './work.js';
+import { Local, createWorkspace, itemRunner } from './work.js';
 
 /**
  * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference: the
@@ -36,7 +36,7 @@ function grow(c: Case, seed: number, sparseRows: number): GrownTree[] {
   binRows(X, p, all, mapping, ws.bins);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * n + i] = ws.bins[i * p + j]!;
   for (let j = 0; j < p; j++) ws.feats[j] = j;
-  const team = new Team(ws.ctrl, itemRunner(ws), 0);
+  const team = new Team(ws.ctrl, itemRunner(ws, new Local(ws)), 0);
   const free = Array.from({ length: slots }, (_, s) => s);
   const trees: GrownTree[] = [];
   for (let t = 0; t < 4; t++) {

@@ -1,10 +1,11 @@
 import { ALMOST_INF, type BinMapping } from './binning.js';
 import { CHUNK_ROWS, addChunks, zeroFeatures } from './histogram.js';
 import { occupancy, wordsPerFeature } from './split.js';
-import { type Team } from './team.js';
+import { type Team, serveTeam } from './team.js';
 import { type Tree, TreeBuilder } from './tree.js';
 import {
   CHUNKS,
+  type Channel,
   HISTOGRAM,
   H_ALL,
   H_END,
@@ -13,6 +14,7 @@ import {
   H_GROUPS,
   H_SLOT,
   H_START,
+  Local,
   PARTITION,
   P_COL,
   P_END,
@@ -30,6 +32,7 @@ import {
   R_MISSING_LEFT,
   R_WORDS,
   SEARCH,
+  SPLIT,
   S_FEATS,
   S_MINUS,
   S_MINUS_OCC,
@@ -38,6 +41,32 @@ import {
   S_SLOT,
   S_WORDS,
   type Workspace,
+  XR_G,
+  XR_GAIN,
+  XR_GL,
+  XR_H,
+  XR_HL,
+  X_BIN,
+  X_DEPTH,
+  X_END,
+  X_FEATS,
+  X_FEATURE,
+  X_GOFF,
+  X_MAX_DEPTH,
+  X_MISSING_LEFT,
+  X_OCC,
+  X_SLOT,
+  X_SMALL_SLOT,
+  X_SPARSE,
+  X_START,
+  O_BUILT,
+  O_LEFT,
+  O_MID,
+  O_RIGHT,
+  O_SMALL_LEFT,
+  O_SMALL_OCC,
+  itemRunner,
+  runItem,
 } from './work.js';
 
 /**
@@ -70,7 +99,16 @@ import {
  * The steps of a tree run as jobs of the fit's team of threads (work.ts, team.ts): a node's histogram by groups of
  * features (by chunks of rows beyond CHUNK_ROWS), the two children's split searches side by side, a node's
  * partition in two parts. Each is handed to the helpers only when it is large enough to pay for the hand-over
- * (~1 µs); the trees are the same bits on any number of threads.
+ * (~1 µs).
+ *
+ * And a helper splits a second node ahead of time. Splitting a node — partitioning its rows, building the smaller
+ * child's histogram, searching both children — depends on that node alone, and its row range, histogram slots and
+ * scratch are its own; only putting the split into the tree (node numbers, the frontier, the leaf count) must follow
+ * the order of the gains. So while the calling thread splits the node of the largest gain, a helper splits the
+ * frontier's next best, and when that node's turn comes its split is already made (on MAGIC with 31 leaves it is the
+ * very next split 43 % of the time, and is split later in the tree 84 % of the time). A node split ahead of time
+ * that never gets its turn (the tree fills up) just stays a leaf: its rows were reordered within its range, which
+ * changes nothing about a leaf. The trees are the same bits on any number of threads.
  */
 export interface GrowOptions {
   readonly maxLeafNodes: number | null;
@@ -100,16 +138,8 @@ interface Node {
   readonly H: number;
   /** The histogram slot (see work.ts), −1 for none. */
   slot: number;
-  /**
-   * Set on the larger child of a split: `slot` still holds the parent's histogram, and this node's is that minus the
-   * one in slot `minus` (the smaller child's), made in its split search feature by feature, just before each is
-   * scanned (and not at all when the node is never searched: too small, or the tree is full). −1 otherwise.
-   */
-  minus: number;
   /** Whether the slot's bitmap holds the bins this node's rows occupy, or a superset (see above). */
   occ: boolean;
-  /** Set with minus when the smaller child has a bitmap: the bins where its histogram is not zero. */
-  minusOcc: boolean;
   split: Split | undefined;
 }
 
@@ -145,10 +175,67 @@ export interface GrowInput {
   readonly nRows: number;
   readonly nFeats: number;
   readonly options: GrowOptions;
-  /** Free histogram slots (taken and given back). */
+  /** Free histogram slots (taken and given back; one more than a tree holds at a time, for a split made ahead). */
   readonly slots: number[];
   /** Nodes of at most this many rows are searched sparsely (SPARSE_ROWS; tests compare it with 0, all dense). */
   readonly sparseRows: number;
+}
+
+/** What a split of a node needs to know of its tree (the same on every thread). */
+interface TreeContext {
+  readonly gOff: number;
+  readonly nFeats: number;
+  readonly maxDepth: number | null;
+  readonly sparseRows: number;
+}
+
+/**
+ * Where a split runs: the calling thread, whose jobs go to the team through channel 0, or a helper splitting a node
+ * ahead of time, whose jobs run here, item by item, through channel 1.
+ */
+interface Runner {
+  readonly ws: Workspace;
+  readonly chan: Channel;
+  /** Runs a job of `count` items (on the team when `share` and it has helpers). */
+  readonly run: (kind: number, count: number, share: boolean) => void;
+  /** Threads that may take part in a job, besides this one. */
+  readonly helpers: number;
+}
+
+/** A node to split: its rows, sums, histogram and best split. */
+interface SplitNode {
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  readonly G: number;
+  readonly H: number;
+  readonly slot: number;
+  readonly occ: boolean;
+  readonly split: Split;
+}
+
+/** What splitting a node computes before the split is put into the tree. */
+interface Outcome {
+  /** The first row position of the right child. */
+  readonly mid: number;
+  /** Whether the children got histograms (the smaller one in the slot given, the larger one the parent's). */
+  readonly built: boolean;
+  readonly smallLeft: boolean;
+  readonly smallOcc: boolean;
+  /** The children's best splits (undefined: not searched, or no split gains). */
+  readonly left: Split | undefined;
+  readonly right: Split | undefined;
+}
+
+/** A node to search (see split.ts's SearchNode). */
+interface Target {
+  readonly slot: number;
+  readonly minus: number;
+  readonly occ: boolean;
+  readonly minusOcc: boolean;
+  readonly rows: number;
+  readonly G: number;
+  readonly H: number;
 }
 
 /** Σ g and Σ h of rows[start, end). */
@@ -163,31 +250,26 @@ function nodeSums(g: Float64Array, h: Float64Array, rows: Int32Array, gOff: numb
 }
 
 /** Whether a node may be split at all (enough rows and hessian for two children). */
-function splittable(o: GrowOptions, n: number, H: number): boolean {
-  return n >= 2 * o.minSamplesLeaf && H >= 2 * o.minSumHessianInLeaf && n >= 2;
-}
-
-/** Whether the tree's features are 0..p−1 in order (then a group of them is a range of features). */
-function allFeatures(inp: GrowInput): boolean {
-  return inp.nFeats === inp.ws.p;
+function splittable(ws: Workspace, n: number, H: number): boolean {
+  return n >= 2 * ws.minSamplesLeaf && H >= 2 * ws.minSumHessianInLeaf && n >= 2;
 }
 
 /** Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment). */
-function buildHistogram(inp: GrowInput, slot: number, start: number, end: number): void {
-  const { ws, team } = inp;
-  const par = ws.par;
-  const all = allFeatures(inp);
+function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number): void {
+  const { ws, chan } = r;
+  const par = chan.par;
+  const all = t.nFeats === ws.p;
   par[H_START] = start;
   par[H_END] = end;
-  par[H_GOFF] = inp.gOff;
+  par[H_GOFF] = t.gOff;
   par[H_SLOT] = slot;
-  par[H_FEATS] = inp.nFeats;
+  par[H_FEATS] = t.nFeats;
   par[H_ALL] = all ? 1 : 0;
   const m = end - start;
   if (m <= CHUNK_ROWS) {
-    const groups = m >= HIST_SHARE_ROWS ? Math.min(team.helpers + 1, inp.nFeats) : 1;
+    const groups = m >= HIST_SHARE_ROWS ? Math.min(r.helpers + 1, t.nFeats) : 1;
     par[H_GROUPS] = groups;
-    team.run(HISTOGRAM, groups, groups > 1);
+    r.run(HISTOGRAM, groups, groups > 1);
     return;
   }
   // partial histograms of the chunks, added in chunk order: the same bits however they were computed
@@ -195,87 +277,195 @@ function buildHistogram(inp: GrowInput, slot: number, start: number, end: number
   const size = ws.p * NB3;
   const hist = ws.hists.subarray(slot * size, (slot + 1) * size);
   const chunks = Math.ceil(m / CHUNK_ROWS);
-  team.run(CHUNKS, chunks, true);
-  zeroFeatures(hist, 0, ws.feats, all, 0, inp.nFeats, NB3);
-  addChunks(ws.parts, chunks, size, ws.feats, all, inp.nFeats, NB3, hist);
+  r.run(CHUNKS, chunks, true);
+  zeroFeatures(hist, 0, ws.feats, all, 0, t.nFeats, NB3);
+  addChunks(ws.parts, chunks, size, ws.feats, all, t.nFeats, NB3, hist);
 }
 
-/** The best splits of one or two nodes (side by side on the team), into node.split. */
-function search(inp: GrowInput, nodes: readonly Node[]): void {
-  const { ws } = inp;
-  const { par, real } = ws;
-  par[S_FEATS] = inp.nFeats;
-  nodes.forEach((n, q) => {
-    const i = q * S_WORDS, r = q * R_WORDS;
+/** The split of node q of the last SEARCH job of a channel (undefined: none gains). */
+function searchResult(real: Float64Array, q: number): Split | undefined {
+  const r = q * R_WORDS;
+  if (real[r + R_FEATURE]! < 0) return undefined;
+  return { gain: real[r + R_GAIN]!, feature: real[r + R_FEATURE]!, bin: real[r + R_BIN]!, missingLeft: real[r + R_MISSING_LEFT] === 1, GL: real[r + R_GL]!, HL: real[r + R_HL]! };
+}
+
+/** The best splits of one or two nodes (side by side on the team). */
+function search(r: Runner, t: TreeContext, targets: readonly Target[]): (Split | undefined)[] {
+  const { par, real } = r.chan;
+  par[S_FEATS] = t.nFeats;
+  targets.forEach((n, q) => {
+    const i = q * S_WORDS, k = q * R_WORDS;
     par[i + S_SLOT] = n.slot;
     par[i + S_MINUS] = n.minus;
     par[i + S_OCC] = n.occ ? 1 : 0;
     par[i + S_MINUS_OCC] = n.minusOcc ? 1 : 0;
-    par[i + S_ROWS] = n.end - n.start;
-    real[r + R_G] = n.G;
-    real[r + R_H] = n.H;
+    par[i + S_ROWS] = n.rows;
+    real[k + R_G] = n.G;
+    real[k + R_H] = n.H;
   });
   // a sparse search is a few µs: two of them are not worth a hand-over
-  inp.team.run(SEARCH, nodes.length, nodes.some((n) => !n.occ));
-  nodes.forEach((n, q) => {
-    const r = q * R_WORDS;
-    n.minus = -1;
-    n.minusOcc = false;
-    n.split =
-      real[r + R_FEATURE]! < 0
-        ? undefined
-        : { gain: real[r + R_GAIN]!, feature: real[r + R_FEATURE]!, bin: real[r + R_BIN]!, missingLeft: real[r + R_MISSING_LEFT] === 1, GL: real[r + R_GL]!, HL: real[r + R_HL]! };
-  });
+  r.run(SEARCH, targets.length, targets.some((n) => !n.occ));
+  return targets.map((_, q) => searchResult(real, q));
 }
 
 /** Stable partition of rows[start, end) by the split; returns the first position of the right child. */
-function partition(inp: GrowInput, node: Node, s: Split): number {
-  const { ws, team } = inp;
-  const { par, rows, tmp } = ws;
+function partition(r: Runner, start: number, end: number, s: Split): number {
+  const { ws, chan } = r;
+  const { par, sides } = chan;
+  const { rows, tmp } = ws;
   // which side each bin goes to, looked up: no branch on the row's side (a coin toss to the branch predictor, which
   // made the branching form the slowest loop of a tree)
-  const side = ws.sides;
-  for (let v = 0; v < side.length; v++) side[v] = v <= s.bin ? 1 : 0;
-  side[ws.missingBin] = s.missingLeft ? 1 : 0;
-  const { start, end } = node;
+  for (let v = 0; v < sides.length; v++) sides[v] = v <= s.bin ? 1 : 0;
+  sides[ws.missingBin] = s.missingLeft ? 1 : 0;
   // in two parts, [start, mid) and [mid, end), when the team may share it: each part's left rows at its front, its
-  // right ones in tmp at the part's offset; then the second part's left rows after the first's, and the right rows
-  const parts = team.helpers > 0 && end - start >= PART_SHARE_ROWS ? 2 : 1;
+  // right ones in tmp at the part's own positions; then the second part's left rows after the first's, and the right
+  // rows after them
+  const parts = r.helpers > 0 && end - start >= PART_SHARE_ROWS ? 2 : 1;
   const mid = parts === 2 ? start + ((end - start) >> 1) : end;
   par[P_START] = start;
   par[P_MID] = mid;
   par[P_END] = end;
   par[P_COL] = s.feature * ws.n;
-  team.run(PARTITION, parts, parts === 2);
+  r.run(PARTITION, parts, parts === 2);
   const l0 = par[P_LEFT0]!;
   if (parts === 1) {
-    rows.set(tmp.subarray(0, end - l0), l0);
+    rows.set(tmp.subarray(start, start + end - l0), l0);
     return l0;
   }
   const l1 = par[P_LEFT1]!;
   rows.copyWithin(l0, mid, l1);
   const l = l0 + (l1 - mid);
-  rows.set(tmp.subarray(0, mid - l0), l);
-  rows.set(tmp.subarray(mid - start, mid - start + (end - l1)), l + (mid - l0));
+  rows.set(tmp.subarray(start, start + mid - l0), l);
+  rows.set(tmp.subarray(mid, mid + end - l1), l + (mid - l0));
   return l;
+}
+
+/**
+ * Splits node x: partitions its rows; unless `full` (the split fills the tree) or neither child may be split, builds
+ * the smaller child's histogram in `smallSlot` (the larger child takes x's slot) and searches the children that may
+ * be split.
+ */
+function computeSplit(r: Runner, t: TreeContext, x: SplitNode, smallSlot: number, full: boolean): Outcome {
+  const { ws } = r;
+  const s = x.split;
+  const mid = partition(r, x.start, x.end, s);
+  const nL = mid - x.start, nR = x.end - mid;
+  const GR = x.G - s.GL, HR = x.H - s.HL;
+  const deep = t.maxDepth !== null && x.depth + 1 >= t.maxDepth;
+  const canL = !full && !deep && splittable(ws, nL, s.HL);
+  const canR = !full && !deep && splittable(ws, nR, HR);
+  if (!canL && !canR) return { mid, built: false, smallLeft: false, smallOcc: false, left: undefined, right: undefined };
+  // the smaller child from its rows, the larger by subtraction from the parent (in its split search)
+  const smallLeft = nL <= nR;
+  const [a, b] = smallLeft ? [x.start, mid] : [mid, x.end];
+  buildHistogram(r, t, smallSlot, a, b);
+  const smallOcc = b - a <= t.sparseRows;
+  if (smallOcc) {
+    const W = wordsPerFeature(ws.NB);
+    occupancy(ws.bins, ws.p, W, ws.rows, a, b, ws.occs, smallSlot * ws.p * W);
+  }
+  const small = (rows: number, G: number, H: number): Target => ({ slot: smallSlot, minus: -1, occ: smallOcc, minusOcc: false, rows, G, H });
+  const large = (rows: number, G: number, H: number): Target => ({ slot: x.slot, minus: smallSlot, occ: x.occ, minusOcc: smallOcc, rows, G, H });
+  const L = (smallLeft ? small : large)(nL, s.GL, s.HL);
+  const R = (smallLeft ? large : small)(nR, GR, HR);
+  const targets = canL && canR ? [L, R] : canL ? [L] : [R];
+  const found = search(r, t, targets);
+  return { mid, built: true, smallLeft, smallOcc, left: canL ? found[0] : undefined, right: canR ? found[targets.length - 1] : undefined };
+}
+
+function writeSplit(real: Float64Array, q: number, s: Split | undefined): void {
+  const r = q * R_WORDS;
+  real[r + R_FEATURE] = s ? s.feature : -1;
+  if (!s) return;
+  real[r + R_GAIN] = s.gain;
+  real[r + R_BIN] = s.bin;
+  real[r + R_MISSING_LEFT] = s.missingLeft ? 1 : 0;
+  real[r + R_GL] = s.GL;
+  real[r + R_HL] = s.HL;
+}
+
+/** Posts node x's split to the helpers (channel 1), to be made ahead of time with `smallSlot`. */
+function postSplit(ws: Workspace, team: Team, t: TreeContext, x: SplitNode, smallSlot: number): void {
+  const { par, real } = ws.channels[1];
+  par[X_START] = x.start;
+  par[X_END] = x.end;
+  par[X_DEPTH] = x.depth;
+  par[X_SLOT] = x.slot;
+  par[X_OCC] = x.occ ? 1 : 0;
+  par[X_SMALL_SLOT] = smallSlot;
+  par[X_FEATURE] = x.split.feature;
+  par[X_BIN] = x.split.bin;
+  par[X_MISSING_LEFT] = x.split.missingLeft ? 1 : 0;
+  par[X_GOFF] = t.gOff;
+  par[X_FEATS] = t.nFeats;
+  par[X_MAX_DEPTH] = t.maxDepth ?? -1;
+  par[X_SPARSE] = t.sparseRows;
+  real[XR_G] = x.G;
+  real[XR_H] = x.H;
+  real[XR_GAIN] = x.split.gain;
+  real[XR_GL] = x.split.GL;
+  real[XR_HL] = x.split.HL;
+  team.post(SPLIT);
+}
+
+/** The helper's side of postSplit: makes the split (never `full`: that is decided when it is put into the tree). */
+function splitAhead(r: Runner): void {
+  const { par, real } = r.chan;
+  const maxDepth = par[X_MAX_DEPTH]!;
+  const t: TreeContext = { gOff: par[X_GOFF]!, nFeats: par[X_FEATS]!, maxDepth: maxDepth < 0 ? null : maxDepth, sparseRows: par[X_SPARSE]! };
+  const split: Split = { gain: real[XR_GAIN]!, feature: par[X_FEATURE]!, bin: par[X_BIN]!, missingLeft: par[X_MISSING_LEFT] === 1, GL: real[XR_GL]!, HL: real[XR_HL]! };
+  const x: SplitNode = { start: par[X_START]!, end: par[X_END]!, depth: par[X_DEPTH]!, G: real[XR_G]!, H: real[XR_H]!, slot: par[X_SLOT]!, occ: par[X_OCC] === 1, split };
+  const out = computeSplit(r, t, x, par[X_SMALL_SLOT]!, false);
+  par[O_MID] = out.mid;
+  par[O_BUILT] = out.built ? 1 : 0;
+  par[O_SMALL_LEFT] = out.smallLeft ? 1 : 0;
+  par[O_SMALL_OCC] = out.smallOcc ? 1 : 0;
+  writeSplit(real, O_LEFT, out.left);
+  writeSplit(real, O_RIGHT, out.right);
+}
+
+/** The outcome of a split made ahead of time (after Team.collect). */
+function readOutcome(chan: Channel): Outcome {
+  const { par, real } = chan;
+  return { mid: par[O_MID]!, built: par[O_BUILT] === 1, smallLeft: par[O_SMALL_LEFT] === 1, smallOcc: par[O_SMALL_OCC] === 1, left: searchResult(real, O_LEFT), right: searchResult(real, O_RIGHT) };
+}
+
+/** A helper thread's service of a fit: channel 0's job items, and splits made ahead of time (the task a worker runs: see hist-worker.ts). */
+export function serveFit(ws: Workspace): void {
+  const local = new Local(ws);
+  const items = itemRunner(ws, local);
+  const chan = ws.channels[1];
+  const ahead: Runner = {
+    ws,
+    chan,
+    helpers: 0,
+    run: (kind, count) => {
+      for (let i = 0; i < count; i++) runItem(ws, local, chan, kind, i);
+    },
+  };
+  serveTeam(ws.ctrl, (kind, item) => (kind === SPLIT ? splitAhead(ahead) : items(kind, item)));
+}
+
+/** The node of the largest gain in the frontier, but `skip` (on a tie, the node made first); −1 when none. */
+function bestOf(frontier: readonly Node[], skip: Node | undefined): number {
+  let bi = -1;
+  for (let k = 0; k < frontier.length; k++) if (frontier[k] !== skip && (bi < 0 || frontier[k]!.split!.gain > frontier[bi]!.split!.gain)) bi = k;
+  return bi;
 }
 
 /** Grows the tree (see the module comment). */
 export function growTree(inp: GrowInput): GrownTree {
-  const { ws, options: o } = inp;
+  const { ws, team, options: o } = inp;
   const lam = o.l2;
   const tb = new TreeBuilder(1, o.maxLeafNodes !== null ? 2 * o.maxLeafNodes : 64);
   const binThr: number[] = [];
   const leaves: [number, number, number][] = [];
-  const W = wordsPerFeature(ws.NB);
-  /** A slot with the histogram of rows[start, end) (and their bitmap, for a small node). */
-  const histogramOf = (n: Node): void => {
+  const t: TreeContext = { gOff: inp.gOff, nFeats: inp.nFeats, maxDepth: o.maxDepth, sparseRows: inp.sparseRows };
+  const main: Runner = { ws, chan: ws.channels[0], helpers: team.helpers, run: (kind, count, share) => team.run(kind, count, share) };
+  const takeSlot = (): number => {
     const slot = inp.slots.pop();
     if (slot === undefined) throw new Error('growTree: no free histogram slot (the workspace has too few)');
-    buildHistogram(inp, slot, n.start, n.end);
-    n.slot = slot;
-    n.occ = n.end - n.start <= inp.sparseRows;
-    if (n.occ) occupancy(ws.bins, ws.p, W, ws.rows, n.start, n.end, ws.occs, slot * ws.p * W);
+    return slot;
   };
   const release = (n: Node): void => {
     if (n.slot >= 0) inp.slots.push(n.slot);
@@ -288,56 +478,93 @@ export function growTree(inp: GrowInput): GrownTree {
     leaves.push([n.id, n.start, n.end]);
     release(n);
   };
-  const node = (id: number, start: number, end: number, depth: number, G: number, H: number): Node => ({ id, start, end, depth, G, H, slot: -1, minus: -1, occ: false, minusOcc: false, split: undefined });
-  const searchable = (n: Node): boolean => n.slot >= 0 && !(o.maxDepth !== null && n.depth >= o.maxDepth) && splittable(o, n.end - n.start, n.H);
+  const node = (id: number, start: number, end: number, depth: number, G: number, H: number): Node => ({ id, start, end, depth, G, H, slot: -1, occ: false, split: undefined });
   const frontier: Node[] = [];
-  /** Searches the searchable ones of `nodes`, then, in order, puts each on the frontier or makes it a leaf. */
-  const consider = (...nodes: Node[]): void => {
-    const todo = nodes.filter(searchable);
-    if (todo.length > 0) search(inp, todo);
-    for (const n of nodes) {
-      if (todo.includes(n) && n.split) frontier.push(n);
-      else finalize(n);
-    }
-  };
+  let nLeaves = 1;
+  const full = (leafCount: number): boolean => o.maxLeafNodes !== null && leafCount >= o.maxLeafNodes;
 
+  // the root
   const [G0, H0] = nodeSums(ws.g, ws.h, ws.rows, inp.gOff, 0, inp.nRows);
   const root = node(tb.add(), 0, inp.nRows, 0, G0, H0);
-  if (splittable(o, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && (o.maxLeafNodes === null || o.maxLeafNodes > 1)) histogramOf(root);
-  consider(root);
-  let nLeaves = 1;
-  while (frontier.length > 0) {
-    if (o.maxLeafNodes !== null && nLeaves >= o.maxLeafNodes) break;
-    // the largest gain first; on a tie, the node made first
-    let bi = 0;
-    for (let k = 1; k < frontier.length; k++) if (frontier[k]!.split!.gain > frontier[bi]!.split!.gain) bi = k;
-    const parent = frontier.splice(bi, 1)[0]!;
-    const s = parent.split!;
-    const mid = partition(inp, parent, s);
+  if (splittable(ws, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && !full(1)) {
+    root.slot = takeSlot();
+    buildHistogram(main, t, root.slot, 0, inp.nRows);
+    root.occ = inp.nRows <= inp.sparseRows;
+    if (root.occ) {
+      const W = wordsPerFeature(ws.NB);
+      occupancy(ws.bins, ws.p, W, ws.rows, 0, inp.nRows, ws.occs, root.slot * ws.p * W);
+    }
+    root.split = search(main, t, [{ slot: root.slot, minus: -1, occ: root.occ, minusOcc: false, rows: inp.nRows, G: G0, H: H0 }])[0];
+  }
+  if (root.split) frontier.push(root);
+  else finalize(root);
+
+  /** Puts node x's split into the tree, with the outcome made for it (the smaller child's histogram in smallSlot). */
+  const commit = (x: Node, out: Outcome, smallSlot: number): void => {
+    const s = x.split!;
     const nb = inp.mapping.nBins[s.feature]!;
     // splitting after the last bin of present values sends every present value left: threshold +∞ (ALMOST_INF)
     const threshold = s.bin >= nb - 1 ? ALMOST_INF : inp.mapping.thresholds[s.feature]![s.bin]!;
-    const [lid, rid] = tb.split(parent.id, s.feature, threshold, s.missingLeft, s.gain);
-    binThr[parent.id] = s.bin;
+    const [lid, rid] = tb.split(x.id, s.feature, threshold, s.missingLeft, s.gain);
+    binThr[x.id] = s.bin;
     nLeaves++;
-    const depth = parent.depth + 1;
-    const left = node(lid, parent.start, mid, depth, s.GL, s.HL);
-    const right = node(rid, mid, parent.end, depth, parent.G - s.GL, parent.H - s.HL);
-    const full = o.maxLeafNodes !== null && nLeaves >= o.maxLeafNodes;
-    const deep = o.maxDepth !== null && depth >= o.maxDepth;
-    const canL = !full && !deep && splittable(o, mid - parent.start, left.H);
-    const canR = !full && !deep && splittable(o, parent.end - mid, right.H);
-    if (canL || canR) {
-      // the smaller child from its rows, the larger by subtraction from the parent (in its split search: see Node)
-      const [small, large] = mid - parent.start <= parent.end - mid ? [left, right] : [right, left];
-      histogramOf(small);
-      large.slot = parent.slot;
-      large.occ = parent.occ;
-      large.minus = small.slot;
-      large.minusOcc = small.occ;
-      parent.slot = -1;
-    } else release(parent);
-    consider(left, right);
+    const depth = x.depth + 1;
+    const left = node(lid, x.start, out.mid, depth, s.GL, s.HL);
+    const right = node(rid, out.mid, x.end, depth, x.G - s.GL, x.H - s.HL);
+    // a split made ahead of time did not know whether it fills the tree: then its children are leaves all the same
+    const keep = out.built && !full(nLeaves);
+    if (keep) {
+      const [small, large] = out.smallLeft ? [left, right] : [right, left];
+      small.slot = smallSlot;
+      small.occ = out.smallOcc;
+      large.slot = x.slot;
+      large.occ = x.occ;
+      x.slot = -1;
+    } else {
+      release(x);
+      inp.slots.push(smallSlot);
+    }
+    for (const [c, split] of [[left, out.left], [right, out.right]] as const) {
+      if (keep && split) {
+        c.split = split;
+        frontier.push(c);
+      } else finalize(c);
+    }
+  };
+
+  // the split made ahead of time by a helper: its node (still on the frontier) and the slot of its smaller child
+  let ahead: { node: Node; slot: number } | undefined;
+  /** Posts the split of the frontier's second best to a helper, if that node may be split in this tree. */
+  const splitSecond = (): void => {
+    if (ahead || team.helpers === 0 || full(nLeaves + 1)) return;
+    const first = bestOf(frontier, undefined);
+    const second = bestOf(frontier, frontier[first]);
+    const x = frontier[second];
+    // a node of more than two chunks would need the partial histograms of the calling thread
+    if (!x || x.end - x.start > 2 * CHUNK_ROWS) return;
+    ahead = { node: x, slot: takeSlot() };
+    postSplit(ws, team, t, { ...x, split: x.split! }, ahead.slot);
+  };
+
+  splitSecond();
+  while (frontier.length > 0 && !full(nLeaves)) {
+    // the largest gain first; on a tie, the node made first
+    const x = frontier.splice(bestOf(frontier, undefined), 1)[0]!;
+    let out: Outcome | undefined;
+    let smallSlot: number;
+    if (ahead?.node === x) {
+      smallSlot = ahead.slot;
+      if (team.collect()) out = readOutcome(ws.channels[1]);
+      ahead = undefined;
+    } else smallSlot = takeSlot();
+    out ??= computeSplit(main, t, { ...x, split: x.split! }, smallSlot, full(nLeaves + 1));
+    commit(x, out, smallSlot);
+    splitSecond();
+  }
+  if (ahead) {
+    // never split: a leaf, whichever part of the split the helper made
+    team.collect();
+    inp.slots.push(ahead.slot);
   }
   for (const n of frontier) finalize(n);
   const tree = tb.finish();

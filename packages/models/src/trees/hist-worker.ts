@@ -3,6 +3,7 @@
  * iteration to its last (see team.ts).
  */
 import { serveTasks } from '@discern/core';
-import { type Workspace, serveWorkspace } from './work.js';
+import { serveFit } from './grower.js';
+import { type Workspace } from './work.js';
 
-serveTasks((task: { ws: Workspace }) => serveWorkspace(task.ws));
+serveTasks((task: { ws: Workspace }) => serveFit(task.ws));

@@ -35,25 +35,27 @@ export interface HistInput {
 export function accumulate(inp: HistInput, feats: Int32Array, all: boolean, f0: number, f1: number, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
   const NB3 = inp.NB * 3;
   if (all) {
-    const k = accumulateAll4(inp.bins, inp.p, f0, f1, NB3, inp.rows, inp.g, inp.h, gOff, k0, k1, hist, hOff);
-    accumulateAll1(inp.bins, inp.p, f0, f1, NB3, inp.rows, inp.g, inp.h, gOff, k, k1, hist, hOff);
+    // features f0..f1−1: a row's bins from i·p + f0, the histogram from hOff + f0·NB3
+    const k = accumulateAll4(inp.bins, inp.p, f0, f1 - f0, NB3, inp.rows, inp.g, inp.h, gOff, k0, k1, hist, hOff + f0 * NB3);
+    accumulateAll1(inp.bins, inp.p, f0, f1 - f0, NB3, inp.rows, inp.g, inp.h, gOff, k, k1, hist, hOff + f0 * NB3);
   } else accumulateSome(inp.bins, inp.p, NB3, inp.rows, inp.g, inp.h, feats, f0, f1, gOff, k0, k1, hist, hOff);
 }
 
 /**
- * Every feature, four rows at a time: four independent chains of loads and adds per feature (25 % faster than one
- * row at a time on MAGIC's 10 features). Within a bin the rows are still added in order, so the sums are the same
- * bits. Returns the first row position not done (fewer than four left).
+ * Features j0..j0+nj−1 (row i's bins from i·p + j0, the histogram from hOff), four rows at a time: four independent
+ * chains of loads and adds per feature (25 % faster than one row at a time on MAGIC's 10 features). Within a bin the
+ * rows are still added in order, so the sums are the same bits. Returns the first row position not done (fewer than
+ * four left).
  */
-function accumulateAll4(bins: Uint8Array, p: number, j0: number, j1: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): number {
+function accumulateAll4(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): number {
   let k = k0;
   for (; k + 3 < k1; k += 4) {
     const i0 = rows[k]!, i1 = rows[k + 1]!, i2 = rows[k + 2]!, i3 = rows[k + 3]!;
     const g0 = g[gOff + i0]!, h0 = h[gOff + i0]!, g1 = g[gOff + i1]!, h1 = h[gOff + i1]!;
     const g2 = g[gOff + i2]!, h2 = h[gOff + i2]!, g3 = g[gOff + i3]!, h3 = h[gOff + i3]!;
-    const o0 = i0 * p, o1 = i1 * p, o2 = i2 * p, o3 = i3 * p;
-    let base = hOff + j0 * NB3;
-    for (let j = j0; j < j1; j++) {
+    const o0 = i0 * p + j0, o1 = i1 * p + j0, o2 = i2 * p + j0, o3 = i3 * p + j0;
+    let base = hOff;
+    for (let j = 0; j < nj; j++) {
       let t = base + bins[o0 + j]! * 3;
       hist[t]! += g0;
       hist[t + 1]! += h0;
@@ -76,14 +78,14 @@ function accumulateAll4(bins: Uint8Array, p: number, j0: number, j1: number, NB3
   return k;
 }
 
-/** Every feature, one row at a time (the rows accumulateAll4 left). */
-function accumulateAll1(bins: Uint8Array, p: number, j0: number, j1: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
+/** The same, one row at a time (the rows accumulateAll4 left). */
+function accumulateAll1(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
   for (let k = k0; k < k1; k++) {
     const i = rows[k]!;
     const gi = g[gOff + i]!, hi = h[gOff + i]!;
-    const o = i * p;
-    let base = hOff + j0 * NB3;
-    for (let j = j0; j < j1; j++) {
+    const o = i * p + j0;
+    let base = hOff;
+    for (let j = 0; j < nj; j++) {
       const t = base + bins[o + j]! * 3;
       hist[t]! += gi;
       hist[t + 1]! += hi;

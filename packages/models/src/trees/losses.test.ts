@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineScores, binaryLoss, binaryTerms, lossSum, multinomialTerms, sumTerms } from './losses.js';
-
-/** Gradients and hessians of all n rows, and Σ w ℓ, as a fit computes them (terms row by row, then their sum). */
-function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number): number {
-  const terms = new Float64Array(n);
-  binaryTerms(F, y, w, g, h, terms, 0, n);
-  return sumTerms(terms, w, n);
-}
-
-function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, K: number, p: Float64Array): number {
-  const terms = new Float64Array(n);
-  multinomialTerms(F, y, w, g, h, terms, n, K, p, 0, n);
-  return sumTerms(terms, w, n);
-}
+import { baselineScores, binaryGradients, binaryLoss, binaryTerms, lossSum, multinomialGradients, multinomialTerms, sumTerms } from './losses.js';
 
 // Gradients against central finite differences of the losses, hessians against central differences of the gradients
 // (step 1e-5: truncation ~h²·|ℓ'''| ≈ 1e-10, rounding ~eps·|ℓ|/h ≈ 1e-10), and hand-worked values.
@@ -115,5 +102,38 @@ describe('starting scores', () => {
     const b = baselineScores(Int32Array.of(0, 1, 1), Float64Array.of(2, 1, -1), Int32Array.of(0, 1, 2), 2);
     expect(Number.isFinite(b[0]!)).toBe(true);
     expect(b[0]!).toBeLessThan(-30);
+  });
+});
+
+describe('the gradient pass by blocks of rows (as on several threads)', () => {
+  // random scores, labels and weights (zeros and negatives among them), cut into blocks of uneven length: the terms
+  // added in row order must be the fused pass's loss, bit for bit, and the gradients and hessians the same
+  const n = 1000;
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const w = Float64Array.from({ length: n }, () => (rnd() < 0.1 ? 0 : rnd() < 0.1 ? -rnd() : 0.2 + 2 * rnd()));
+  const blocks = [0, 1, 137, 500, 501, 999, n];
+
+  it('two classes', () => {
+    const F = Float64Array.from({ length: n }, () => 40 * (rnd() - 0.5));
+    const y = Int32Array.from({ length: n }, () => (rnd() < 0.4 ? 1 : 0));
+    const g = new Float64Array(n), h = new Float64Array(n), g2 = new Float64Array(n), h2 = new Float64Array(n), terms = new Float64Array(n);
+    const fused = binaryGradients(F, y, w, g, h, n);
+    for (let b = 0; b + 1 < blocks.length; b++) binaryTerms(F, y, w, g2, h2, terms, blocks[b]!, blocks[b + 1]!);
+    expect(sumTerms(terms, w, n)).toBe(fused);
+    expect(g2).toEqual(g);
+    expect(h2).toEqual(h);
+  });
+
+  it('three classes', () => {
+    const K = 3;
+    const F = Float64Array.from({ length: n * K }, () => 20 * (rnd() - 0.5));
+    const y = Int32Array.from({ length: n }, () => Math.floor(rnd() * K));
+    const g = new Float64Array(n * K), h = new Float64Array(n * K), g2 = new Float64Array(n * K), h2 = new Float64Array(n * K), terms = new Float64Array(n);
+    const fused = multinomialGradients(F, y, w, g, h, n, K, new Float64Array(K));
+    for (let b = 0; b + 1 < blocks.length; b++) multinomialTerms(F, y, w, g2, h2, terms, n, K, new Float64Array(K), blocks[b]!, blocks[b + 1]!);
+    expect(sumTerms(terms, w, n)).toBe(fused);
+    expect(g2).toEqual(g);
+    expect(h2).toEqual(h);
   });
 });

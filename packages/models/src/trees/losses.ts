@@ -15,6 +15,66 @@ export function binaryLoss(y: number, F: number): number {
 }
 
 /**
+ * Two-class gradients and hessians of n rows into g, h (times the weights w); returns Σ w ℓ (Neumaier-compensated),
+ * the loss of the current scores, from the same exponential. The fit's pass on one thread; on several, binaryTerms
+ * by blocks of rows and sumTerms give the same bits (the same arithmetic per row, the terms added in the same order).
+ */
+export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number): number {
+  let f = 0, fc = 0;
+  for (let i = 0; i < n; i++) {
+    const z = F[i]!;
+    // one exp serves σ and the loss: t = e^{−|z|}, σ(z) = 1/(1+t) or t/(1+t)
+    const t = Math.exp(-Math.abs(z));
+    const r = 1 / (1 + t);
+    const p = z >= 0 ? r : t * r;
+    const yi = y[i]!;
+    const wi = w[i]!;
+    g[i] = wi * (p - yi);
+    h[i] = wi * p * (1 - p);
+    if (wi === 0) continue;
+    const li = wi * ((z > 0 ? z : 0) + Math.log1p(t) - yi * z);
+    const s = f + li;
+    fc += Math.abs(f) >= Math.abs(li) ? f - s + li : li - s + f;
+    f = s;
+  }
+  return f + fc;
+}
+
+/**
+ * K-class gradients and hessians: F is n×K row-major; g and h are K blocks of n (class k's at k·n), the layout the
+ * tree of class k reads. Returns Σ w ℓ (compensated). `p` is K scratch numbers. On several threads: multinomialTerms
+ * and sumTerms, the same bits.
+ */
+export function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, K: number, p: Float64Array): number {
+  let f = 0, fc = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (F[o + k]! > max) max = F[o + k]!;
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(F[o + k]! - max);
+      p[k] = e;
+      s += e;
+    }
+    const inv = 1 / s;
+    const yi = y[i]!;
+    const wi = w[i]!;
+    for (let k = 0; k < K; k++) {
+      const pk = p[k]! * inv;
+      g[k * n + i] = wi * (pk - (k === yi ? 1 : 0));
+      h[k * n + i] = wi * pk * (1 - pk);
+    }
+    if (wi === 0) continue;
+    const li = wi * (max + Math.log(s) - F[o + yi]!);
+    const t = f + li;
+    fc += Math.abs(f) >= Math.abs(li) ? f - t + li : li - t + f;
+    f = t;
+  }
+  return f + fc;
+}
+
+/**
  * Two-class gradients and hessians of rows [i0, i1) into g, h (times the weights w), and each row's w·ℓ of the
  * current scores, from the same exponential, into terms (0 where w is 0). Rows are independent: any thread may
  * compute any range (see work.ts); sumTerms adds the terms in row order.

@@ -14,12 +14,16 @@ import { HandoverMonitor } from '@discern/linalg';
  * claimed anything: a helper asleep or not scheduled simply leaves all the items to it. A HandoverMonitor (linalg)
  * stops publishing for a while when the helpers that do claim keep the calling thread waiting.
  *
- * A helper spins for SPIN_MS after its last item, then sleeps in Atomics.wait; the calling thread wakes it when it
- * publishes the next job.
+ * Besides jobs, the calling thread may post one task at a time that a helper runs while the calling thread goes on
+ * with other work (a speculative split: see grower.ts): `post`, then `collect`, which takes the task back unrun when
+ * no helper has started it, and otherwise waits for it to finish.
+ *
+ * A helper spins for SPIN_MS after its last item or task, then sleeps in Atomics.wait; the calling thread wakes it
+ * when it publishes the next job or posts the next task.
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
-export const CONTROL_WORDS = 8;
+export const CONTROL_WORDS = 9;
 /** The job word: count << 16 | the next item to claim. */
 const WORK = 0;
 /** Items finished by helpers. */
@@ -28,10 +32,16 @@ const DONE = 1;
 const KIND = 2;
 /** 1 once the fit is over: helpers return. */
 const STOP = 3;
-/** Helpers asleep (or about to be) in Atomics.wait on WORK. */
+/** Helpers asleep (or about to be) in Atomics.wait on WAKE. */
 const SLEEPING = 4;
 /** 1 when a helper threw (its error is the pool's to report: see Team.run). */
 const FAILED = 5;
+/** The posted task: NO_TASK, POSTED, RUNNING or FINISHED; and its kind. */
+const TASK = 6;
+const TASK_KIND = 7;
+const NO_TASK = 0, POSTED = 1, RUNNING = 2, FINISHED = 3;
+/** Counts jobs published and tasks posted: what a sleeping helper waits on. */
+const WAKE = 8;
 
 /** The most items a job may have (the item counter is 16 bits). */
 export const MAX_ITEMS = 0xffff;
@@ -90,7 +100,7 @@ export class Team {
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, KIND, kind);
     Atomics.store(ctrl, WORK, count << 16);
-    if (Atomics.load(ctrl, SLEEPING) > 0) Atomics.notify(ctrl, WORK);
+    this.wake();
     const t0 = performance.now();
     let mine = 0;
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
@@ -104,43 +114,84 @@ export class Team {
     if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
   }
 
+  /** Posts a task of kind `kind` (its parameters written first; at most one at a time) for a helper to run. */
+  post(kind: number): void {
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, TASK_KIND, kind);
+    Atomics.store(ctrl, TASK, POSTED);
+    this.wake();
+  }
+
+  /** Tells sleeping helpers that there is work. */
+  private wake(): void {
+    Atomics.add(this.ctrl, WAKE, 1);
+    if (Atomics.load(this.ctrl, SLEEPING) > 0) Atomics.notify(this.ctrl, WAKE);
+  }
+
+  /** After post: false when no helper had started the task (it is taken back, unrun), true once a helper has run it. */
+  collect(): boolean {
+    const ctrl = this.ctrl;
+    if (Atomics.compareExchange(ctrl, TASK, POSTED, NO_TASK) === POSTED) return false;
+    while (Atomics.load(ctrl, TASK) === RUNNING);
+    Atomics.store(ctrl, TASK, NO_TASK);
+    if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
+    return true;
+  }
+
   /** Ends the helpers' service (call once, when the fit is over or has failed). */
   stop(): void {
     Atomics.store(this.ctrl, STOP, 1);
-    Atomics.notify(this.ctrl, WORK);
+    this.wake();
   }
 }
 
+/** Whether the published job has an item left to claim. */
+function claimable(w: number): boolean {
+  return (w & 0xffff) < w >>> 16;
+}
+
 /**
- * The helper's side: runs the items it claims until the calling thread stops the team. An item that throws ends the
- * service: the job is marked failed (the calling thread then throws HelperFailed) and the error is rethrown here.
+ * The helper's side: runs the items it claims and the tasks it takes until the calling thread stops the team (items
+ * first: the calling thread waits for them). An item or task that throws ends the service: the calling thread then
+ * throws HelperFailed, and the error is rethrown here.
  */
 export function serveTeam(ctrl: Int32Array, runItem: ItemRunner): void {
+  const idle = (): boolean => !claimable(Atomics.load(ctrl, WORK)) && Atomics.load(ctrl, TASK) !== POSTED;
+  const fail = (e: unknown, finish: () => void): never => {
+    Atomics.store(ctrl, FAILED, 1);
+    finish();
+    throw e;
+  };
   for (;;) {
-    let w = Atomics.load(ctrl, WORK);
     let t0 = performance.now();
     let spins = 0;
-    while ((w & 0xffff) >= w >>> 16) {
+    while (idle()) {
       if (Atomics.load(ctrl, STOP) !== 0) return;
       if ((++spins & 63) === 0 && performance.now() - t0 > SPIN_MS) {
-        // announce the sleep, then look again: a job published before the announcement was seen is seen now
+        // announce the sleep, then look again: work published before the announcement is seen now, and work
+        // published after it changes WAKE (so the wait returns at once) and notifies
         Atomics.add(ctrl, SLEEPING, 1);
-        w = Atomics.load(ctrl, WORK);
-        if ((w & 0xffff) >= w >>> 16 && Atomics.load(ctrl, STOP) === 0) Atomics.wait(ctrl, WORK, w, SLEEP_MS);
+        const wake = Atomics.load(ctrl, WAKE);
+        if (idle() && Atomics.load(ctrl, STOP) === 0) Atomics.wait(ctrl, WAKE, wake, SLEEP_MS);
         Atomics.sub(ctrl, SLEEPING, 1);
         t0 = performance.now();
       }
-      w = Atomics.load(ctrl, WORK);
     }
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
       try {
         runItem(Atomics.load(ctrl, KIND), i);
       } catch (e) {
-        Atomics.store(ctrl, FAILED, 1);
-        Atomics.add(ctrl, DONE, 1);
-        throw e;
+        fail(e, () => Atomics.add(ctrl, DONE, 1));
       }
       Atomics.add(ctrl, DONE, 1);
+    }
+    if (Atomics.compareExchange(ctrl, TASK, POSTED, RUNNING) === POSTED) {
+      try {
+        runItem(Atomics.load(ctrl, TASK_KIND), 0);
+      } catch (e) {
+        fail(e, () => Atomics.store(ctrl, TASK, FINISHED));
+      }
+      Atomics.store(ctrl, TASK, FINISHED);
     }
   }
 }

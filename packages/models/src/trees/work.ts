@@ -1,7 +1,7 @@
 import { CHUNK_ROWS, type HistInput, accumulate, zeroFeatures } from './histogram.js';
 import { binaryTerms, multinomialTerms } from './losses.js';
 import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature } from './split.js';
-import { CONTROL_WORDS, type ItemRunner, serveTeam } from './team.js';
+import { CONTROL_WORDS, type ItemRunner } from './team.js';
 
 /**
  * The work of a boosted-tree fit as jobs of items that any of its threads may run (see team.ts): the arrays they
@@ -15,17 +15,24 @@ import { CONTROL_WORDS, type ItemRunner, serveTeam } from './team.js';
  * - HISTOGRAM: one node's histogram (≤ CHUNK_ROWS rows), for a group of the tree's features;
  * - CHUNKS: the partial histogram of one chunk of CHUNK_ROWS positions of a larger node (added in chunk order);
  * - SEARCH: one node's best split (split.ts), with the subtraction of its smaller sibling's histogram;
- * - PARTITION: the stable partition of one part of a node's rows (the parts are then put together in order).
+ * - PARTITION: the stable partition of one part of a node's rows (the parts are then put together in order);
+ * - SPLIT: a task, not a job: a whole split of a node, speculatively, on a helper (see grower.ts).
+ *
+ * Jobs find their parameters in a channel: channel 0 holds the calling thread's jobs, channel 1 the speculative
+ * split's (whose jobs run item by item on the helper that took it).
  *
  * Histograms live in slots: slot s holds a histogram at hists[s·size] and a bitmap of occupied bins at
  * occs[s·p·W], allocated once per fit for the most nodes a tree can hold histograms for at a time.
  */
-export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4;
+export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4, SPLIT = 5;
 
 /** Rows of one GRADIENTS item. */
 export const GRADIENT_ROWS = 2048;
 
-/** Integer parameters of the current job (ws.par). HISTOGRAM and CHUNKS: */
+/**
+ * Integer parameters of a channel's job (chan.par). HISTOGRAM and CHUNKS: the rows, the gradient block, the slot, the
+ * features (H_ALL: 0..p−1) and the feature groups.
+ */
 export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6;
 /** SEARCH, node q's at q·S_WORDS: its slot, its smaller sibling's (−1: none), whether each has a bitmap, its rows. */
 export const S_SLOT = 0, S_MINUS = 1, S_OCC = 2, S_MINUS_OCC = 3, S_ROWS = 4, S_WORDS = 5;
@@ -33,26 +40,45 @@ export const S_SLOT = 0, S_MINUS = 1, S_OCC = 2, S_MINUS_OCC = 3, S_ROWS = 4, S_
 export const S_FEATS = 2 * S_WORDS;
 /** Real parameters and results of SEARCH, node q's at q·R_WORDS: G and H in, the best split out. */
 export const R_G = 0, R_H = 1, R_GAIN = 2, R_FEATURE = 3, R_BIN = 4, R_MISSING_LEFT = 5, R_GL = 6, R_HL = 7, R_WORDS = 8;
-/** PARTITION: the node's rows [start, end), cut at mid into two parts (mid = end: one), the split feature's column offset, and each part's end of left rows (out). */
+/**
+ * PARTITION: the node's rows [start, end), cut at mid into two parts (mid = end: one), the split feature's column
+ * offset, and each part's end of left rows (out). A part [a, b) puts its right rows in tmp[a…].
+ */
 export const P_START = 0, P_MID = 1, P_END = 2, P_COL = 3, P_LEFT0 = 4, P_LEFT1 = 5;
+/**
+ * A split made ahead of time (channel 1, see grower.ts), after the job words: the node and its tree in (X_), the
+ * outcome out (O_); its child splits as SEARCH results of "nodes" O_LEFT and O_RIGHT.
+ */
+const PAR_JOB_WORDS = 16, REAL_JOB_WORDS = 2 * R_WORDS;
+export const X_START = PAR_JOB_WORDS, X_END = X_START + 1, X_DEPTH = X_START + 2, X_SLOT = X_START + 3, X_OCC = X_START + 4, X_SMALL_SLOT = X_START + 5;
+export const X_FEATURE = X_START + 6, X_BIN = X_START + 7, X_MISSING_LEFT = X_START + 8, X_GOFF = X_START + 9, X_FEATS = X_START + 10, X_MAX_DEPTH = X_START + 11;
+export const X_SPARSE = X_START + 12, O_MID = X_START + 13, O_BUILT = X_START + 14, O_SMALL_LEFT = X_START + 15, O_SMALL_OCC = X_START + 16;
+export const XR_G = REAL_JOB_WORDS, XR_H = XR_G + 1, XR_GAIN = XR_G + 2, XR_GL = XR_G + 3, XR_HL = XR_G + 4;
+export const O_LEFT = 3, O_RIGHT = 4;
 
-const PAR_WORDS = 16;
-const REAL_WORDS = 2 * R_WORDS;
+const PAR_WORDS = O_SMALL_OCC + 1;
+const REAL_WORDS = (O_RIGHT + 1) * R_WORDS;
+
+/** Where a job finds its parameters and puts its results, and the partition's side per bin (NB numbers). */
+export interface Channel {
+  readonly par: Int32Array;
+  readonly real: Float64Array;
+  readonly sides: Uint8Array;
+}
 
 export interface Workspace extends HistInput, SearchSpace {
   /** The team's control words (team.ts). */
   readonly ctrl: Int32Array;
-  readonly par: Int32Array;
-  readonly real: Float64Array;
+  /** Channel 0: the calling thread's jobs; channel 1: the speculative split's. */
+  readonly channels: readonly [Channel, Channel];
   /** Training rows (of the binned matrices); classes; outputs (1 for two classes, K otherwise). */
   readonly n: number;
   readonly K: number;
   readonly D: number;
   /** The bins again, column by column (feature j's at j·n): the partition reads one feature of a node's rows. */
   readonly binsByFeature: Uint8Array;
-  /** Scratch of the partition (n numbers) and its side per bin (NB numbers). */
+  /** Scratch of the partition (n numbers: a node's part [a, b) uses tmp[a, b)). */
   readonly tmp: Int32Array;
-  readonly sides: Uint8Array;
   /** Raw scores (n × D), labels, weights, and each row's loss term. */
   readonly F: Float64Array;
   readonly y: Int32Array;
@@ -89,10 +115,10 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
   const D = K === 2 ? 1 : K;
   const size = p * NB * 3;
   const chunks = n > CHUNK_ROWS ? Math.ceil(n / CHUNK_ROWS) : 0;
+  const channel = (): Channel => ({ par: i32(PAR_WORDS), real: f64(REAL_WORDS), sides: u8(NB) });
   return {
     ctrl: i32(CONTROL_WORDS),
-    par: i32(PAR_WORDS),
-    real: f64(REAL_WORDS),
+    channels: [channel(), channel()],
     n,
     p,
     NB,
@@ -102,7 +128,6 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
     binsByFeature: u8(n * p),
     rows: i32(n),
     tmp: i32(n),
-    sides: u8(NB),
     F: f64(n * D),
     y: i32(n),
     w: f64(n),
@@ -123,7 +148,7 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
 }
 
 /** A thread's own scratch and views of a workspace. */
-class Local {
+export class Local {
   readonly best: BestSplit = { gain: 0, feature: -1, bin: 0, missingLeft: false, GL: 0, HL: 0 };
   readonly pk: Float64Array;
   private readonly histViews: Float64Array[] = [];
@@ -146,19 +171,14 @@ class Local {
   }
 }
 
-/** Runs the items of a workspace's jobs on this thread (the calling thread's, or a helper's: see serveWorkspace). */
-export function itemRunner(ws: Workspace): ItemRunner {
-  const local = new Local(ws);
-  return (kind, item) => runItem(ws, local, kind, item);
+/** Runs the items of channel 0's jobs on this thread (the calling thread's, or a helper's). */
+export function itemRunner(ws: Workspace, local: Local): ItemRunner {
+  return (kind, item) => runItem(ws, local, ws.channels[0], kind, item);
 }
 
-/** A helper thread's service of a fit (the task a worker runs: see hist-worker.ts). */
-export function serveWorkspace(ws: Workspace): void {
-  serveTeam(ws.ctrl, itemRunner(ws));
-}
-
-function runItem(ws: Workspace, local: Local, kind: number, item: number): void {
-  const par = ws.par;
+/** Runs item `item` of the job of kind `kind` whose parameters are in `chan`. */
+export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number, item: number): void {
+  const par = chan.par;
   switch (kind) {
     case GRADIENTS: {
       const i0 = item * GRADIENT_ROWS, i1 = Math.min(ws.n, i0 + GRADIENT_ROWS);
@@ -183,7 +203,7 @@ function runItem(ws: Workspace, local: Local, kind: number, item: number): void 
       return;
     }
     case SEARCH: {
-      const q = item * S_WORDS, r = item * R_WORDS, real = ws.real;
+      const q = item * S_WORDS, r = item * R_WORDS, real = chan.real;
       const minus = par[q + S_MINUS]!;
       const best = local.best;
       bestSplit(
@@ -209,9 +229,8 @@ function runItem(ws: Workspace, local: Local, kind: number, item: number): void 
       return;
     }
     case PARTITION: {
-      const start = par[P_START]!, mid = par[P_MID]!;
-      const [a, b] = item === 0 ? [start, mid] : [mid, par[P_END]!];
-      par[P_LEFT0 + item] = partitionRows(ws.rows, ws.tmp, a - start, ws.sides, ws.binsByFeature, par[P_COL]!, a, b);
+      const a = item === 0 ? par[P_START]! : par[P_MID]!, b = item === 0 ? par[P_MID]! : par[P_END]!;
+      par[P_LEFT0 + item] = partitionRows(ws.rows, ws.tmp, a, chan.sides, ws.binsByFeature, par[P_COL]!, a, b);
       return;
     }
   }
