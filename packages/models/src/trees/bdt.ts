@@ -10,7 +10,7 @@ import { TreeEnsembleClassifier } from './classifier.js';
 import { binRows, fitBins } from './binning.js';
 import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
 import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree, serveFit } from './grower.js';
-import { CHUNK_ROWS } from './histogram.js';
+import { CHUNK_ROWS, countBins } from './histogram.js';
 import { baselineScores, binaryGradients, lossSum, multinomialGradients, sumTerms } from './losses.js';
 import { HelperFailed, Team } from './team.js';
 import { GRADIENTS, GRADIENT_ROWS, Local, createWorkspace, itemRunner, type Workspace } from './work.js';
@@ -237,6 +237,10 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     const featRng = rng.fork('features');
     const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * nT)) : nT;
     const nFeat = o.colsampleBytree < 1 ? Math.max(1, Math.round(o.colsampleBytree * p)) : p;
+    if (nSample === nT) {
+      identity(rows, nT);
+      countBins(bins, p, NB, rows, nT, ws.counts);
+    }
 
     const trees: Tree[] = [];
     const history: number[] = [];
@@ -276,7 +280,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
             feats.fill(-1);
             feats.set(pick);
           } else for (let j = 0; j < p; j++) feats[j] = j;
-          const grown = growTree({ ws, team, mapping, gOff: k * nT, nRows: nSample, nFeats: nFeat, options: grow, slots: freeSlots, sparseRows: SPARSE_ROWS });
+          const grown = growTree({ ws, team, mapping, gOff: k * nT, nRows: nSample, nFeats: nFeat, options: grow, slots: freeSlots, sparseRows: SPARSE_ROWS, allRows: !sample });
           const tree = grown.tree;
           trees.push(tree);
           const value = tree.value;

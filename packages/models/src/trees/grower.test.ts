@@ -2,12 +2,14 @@ import { createRng } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
 import { binRows, fitBins } from './binning.js';
 import { type GrowOptions, type GrownTree, SPARSE_ROWS, growTree } from './grower.js';
+import { countBins } from './histogram.js';
 import { Team } from './team.js';
 import { Local, createWorkspace, itemRunner } from './work.js';
 
 /**
- * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference: the
- * same trees, bit for bit, node for node. The data make small nodes with empty bins, missing values in both
+ * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference, and the
+ * root's histogram from its sums alone with the fit's counts (accumulateSums) against the full one: the same trees,
+ * bit for bit, node for node. The data make small nodes with empty bins, missing values in both
  * directions, repeated values, and — through negative weights — hessians of either sign.
  */
 interface Case {
@@ -19,7 +21,7 @@ interface Case {
   readonly options: GrowOptions;
 }
 
-function grow(c: Case, seed: number, sparseRows: number): GrownTree[] {
+function grow(c: Case, seed: number, sparseRows: number, allRows = false): GrownTree[] {
   const rng = createRng(seed);
   const { n, p } = c;
   const X = new Float64Array(n * p);
@@ -36,6 +38,8 @@ function grow(c: Case, seed: number, sparseRows: number): GrownTree[] {
   binRows(X, p, all, mapping, ws.bins);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * n + i] = ws.bins[i * p + j]!;
   for (let j = 0; j < p; j++) ws.feats[j] = j;
+  for (let i = 0; i < n; i++) ws.rows[i] = i;
+  countBins(ws.bins, p, c.maxBins + 1, ws.rows, n, ws.counts);
   const team = new Team(ws.ctrl, itemRunner(ws, new Local(ws)), 0);
   const free = Array.from({ length: slots }, (_, s) => s);
   const trees: GrownTree[] = [];
@@ -47,7 +51,7 @@ function grow(c: Case, seed: number, sparseRows: number): GrownTree[] {
       ws.h[i] = w * prob * (1 - prob);
       ws.rows[i] = i;
     }
-    trees.push(growTree({ ws, team, mapping, gOff: 0, nRows: n, nFeats: p, options: o, slots: free, sparseRows }));
+    trees.push(growTree({ ws, team, mapping, gOff: 0, nRows: n, nFeats: p, options: o, slots: free, sparseRows, allRows }));
   }
   return trees;
 }
@@ -61,7 +65,7 @@ const cases: Record<string, Case> = {
   'depth-wise, few bins': { n: 1500, p: 7, maxBins: 16, missing: 0.02, negative: 0, options: { ...leafWise, maxLeafNodes: null, maxDepth: 6, minSamplesLeaf: 5 } },
 };
 
-describe('the sparse split search of small nodes', () => {
+describe('the sparse split search of small nodes, and the root from its sums', () => {
   for (const [name, c] of Object.entries(cases))
     it(`grows the dense search's trees, bit for bit (${name})`, () => {
       for (const seed of [1, 2, 3]) {
@@ -71,6 +75,7 @@ describe('the sparse split search of small nodes', () => {
           const sparse = grow(c, seed, sparseRows);
           expect(sparse).toEqual(dense);
         }
+        expect(grow(c, seed, SPARSE_ROWS, true)).toEqual(dense);
         // the case is not trivial: the trees have many leaves
         expect(dense[0]!.leaves.length).toBeGreaterThan(20);
       }

@@ -8,6 +8,7 @@ import {
   type Channel,
   HISTOGRAM,
   H_ALL,
+  H_COUNTS,
   H_END,
   H_FEATS,
   H_GOFF,
@@ -179,6 +180,8 @@ export interface GrowInput {
   readonly slots: number[];
   /** Nodes of at most this many rows are searched sparsely (SPARSE_ROWS; tests compare it with 0, all dense). */
   readonly sparseRows: number;
+  /** Whether the tree's rows are all the fit's rows (no row subsampling): the root's counts are then ws.counts. */
+  readonly allRows: boolean;
 }
 
 /** What a split of a node needs to know of its tree (the same on every thread). */
@@ -254,11 +257,12 @@ function splittable(ws: Workspace, n: number, H: number): boolean {
   return n >= 2 * ws.minSamplesLeaf && H >= 2 * ws.minSumHessianInLeaf && n >= 2;
 }
 
-/** Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment). */
-function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number): void {
+/** Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment); `allRows`: they are all the fit's rows. */
+function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number, allRows = false): void {
   const { ws, chan } = r;
   const par = chan.par;
   const all = t.nFeats === ws.p;
+  par[H_COUNTS] = allRows ? 1 : 0;
   par[H_START] = start;
   par[H_END] = end;
   par[H_GOFF] = t.gOff;
@@ -488,7 +492,7 @@ export function growTree(inp: GrowInput): GrownTree {
   const root = node(tb.add(), 0, inp.nRows, 0, G0, H0);
   if (splittable(ws, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && !full(1)) {
     root.slot = takeSlot();
-    buildHistogram(main, t, root.slot, 0, inp.nRows);
+    buildHistogram(main, t, root.slot, 0, inp.nRows, inp.allRows);
     root.occ = inp.nRows <= inp.sparseRows;
     if (root.occ) {
       const W = wordsPerFeature(ws.NB);

@@ -95,6 +95,71 @@ function accumulateAll1(bins: Uint8Array, p: number, j0: number, nj: number, NB3
   }
 }
 
+/**
+ * accumulate for every feature in f0..f1−1 without the counts, which `counts` holds already (counts[j·NB + b], for
+ * the rows of the fit: a tree's root without row subsampling has the same counts every iteration). A third fewer
+ * loads and stores than accumulate; the counts, whole numbers, are the same bits either way.
+ */
+export function accumulateSums(inp: HistInput, counts: Float64Array, f0: number, f1: number, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
+  const NB = inp.NB, NB3 = NB * 3;
+  const k = sums4(inp.bins, inp.p, f0, f1 - f0, NB3, inp.rows, inp.g, inp.h, gOff, k0, k1, hist, hOff + f0 * NB3);
+  sums1(inp.bins, inp.p, f0, f1 - f0, NB3, inp.rows, inp.g, inp.h, gOff, k, k1, hist, hOff + f0 * NB3);
+  for (let c = f0 * NB; c < f1 * NB; c++) hist[hOff + 3 * c + 2] = counts[c]!;
+}
+
+/** accumulateAll4 without the counts. */
+function sums4(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): number {
+  let k = k0;
+  for (; k + 3 < k1; k += 4) {
+    const i0 = rows[k]!, i1 = rows[k + 1]!, i2 = rows[k + 2]!, i3 = rows[k + 3]!;
+    const g0 = g[gOff + i0]!, h0 = h[gOff + i0]!, g1 = g[gOff + i1]!, h1 = h[gOff + i1]!;
+    const g2 = g[gOff + i2]!, h2 = h[gOff + i2]!, g3 = g[gOff + i3]!, h3 = h[gOff + i3]!;
+    const o0 = i0 * p + j0, o1 = i1 * p + j0, o2 = i2 * p + j0, o3 = i3 * p + j0;
+    let base = hOff;
+    for (let j = 0; j < nj; j++) {
+      let t = base + bins[o0 + j]! * 3;
+      hist[t]! += g0;
+      hist[t + 1]! += h0;
+      t = base + bins[o1 + j]! * 3;
+      hist[t]! += g1;
+      hist[t + 1]! += h1;
+      t = base + bins[o2 + j]! * 3;
+      hist[t]! += g2;
+      hist[t + 1]! += h2;
+      t = base + bins[o3 + j]! * 3;
+      hist[t]! += g3;
+      hist[t + 1]! += h3;
+      base += NB3;
+    }
+  }
+  return k;
+}
+
+/** accumulateAll1 without the counts. */
+function sums1(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
+  for (let k = k0; k < k1; k++) {
+    const i = rows[k]!;
+    const gi = g[gOff + i]!, hi = h[gOff + i]!;
+    const o = i * p + j0;
+    let base = hOff;
+    for (let j = 0; j < nj; j++) {
+      const t = base + bins[o + j]! * 3;
+      hist[t]! += gi;
+      hist[t + 1]! += hi;
+      base += NB3;
+    }
+  }
+}
+
+/** The number of rows of rows[0, n) in each bin of each feature, into counts[j·NB + b] (zeros first). */
+export function countBins(bins: Uint8Array, p: number, NB: number, rows: Int32Array, n: number, counts: Float64Array): void {
+  counts.fill(0);
+  for (let k = 0; k < n; k++) {
+    const o = rows[k]! * p;
+    for (let j = 0; j < p; j++) counts[j * NB + bins[o + j]!]! += 1;
+  }
+}
+
 /** The features feats[f0, f1) only (feature subsampling), one row at a time. */
 function accumulateSome(bins: Uint8Array, p: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, feats: Int32Array, f0: number, f1: number, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
   for (let k = k0; k < k1; k++) {

@@ -1,4 +1,4 @@
-import { CHUNK_ROWS, type HistInput, accumulate, zeroFeatures } from './histogram.js';
+import { CHUNK_ROWS, type HistInput, accumulate, accumulateSums, zeroFeatures } from './histogram.js';
 import { binaryTerms, multinomialTerms } from './losses.js';
 import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature } from './split.js';
 import { CONTROL_WORDS, type ItemRunner } from './team.js';
@@ -31,9 +31,10 @@ export const GRADIENT_ROWS = 2048;
 
 /**
  * Integer parameters of a channel's job (chan.par). HISTOGRAM and CHUNKS: the rows, the gradient block, the slot, the
- * features (H_ALL: 0..p−1) and the feature groups.
+ * features (H_ALL: 0..p−1), the feature groups, and H_COUNTS 1 when the rows are all the fit's rows, whose counts per
+ * bin are ws.counts.
  */
-export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6;
+export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6, H_COUNTS = 7;
 /** SEARCH, node q's at q·S_WORDS: its slot, its smaller sibling's (−1: none), whether each has a bitmap, its rows. */
 export const S_SLOT = 0, S_MINUS = 1, S_OCC = 2, S_MINUS_OCC = 3, S_ROWS = 4, S_WORDS = 5;
 /** SEARCH: features searched (all nodes). */
@@ -84,6 +85,8 @@ export interface Workspace extends HistInput, SearchSpace {
   readonly y: Int32Array;
   readonly w: Float64Array;
   readonly terms: Float64Array;
+  /** The count per bin of all the fit's rows (counts[j·NB + b]: a root's without row subsampling). */
+  readonly counts: Float64Array;
   /** Histogram slots, their bitmaps, and the partial histograms of chunks. */
   readonly hists: Float64Array;
   readonly occs: Int32Array;
@@ -135,6 +138,7 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
     h: f64(n * D),
     terms: f64(n),
     feats: i32(p),
+    counts: f64(p * NB),
     hists: f64(z.slots * size),
     occs: i32(z.slots * p * wordsPerFeature(NB)),
     parts: f64(chunks * size),
@@ -191,7 +195,8 @@ export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number
       const f0 = Math.floor((item * nFeats) / groups), f1 = Math.floor(((item + 1) * nFeats) / groups);
       const hist = local.hist(par[H_SLOT]!);
       zeroFeatures(hist, 0, ws.feats, all, f0, f1, ws.NB * 3);
-      accumulate(ws, ws.feats, all, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
+      if (all && par[H_COUNTS] === 1) accumulateSums(ws, ws.counts, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
+      else accumulate(ws, ws.feats, all, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
       return;
     }
     case CHUNKS: {
