@@ -13,6 +13,7 @@ import {
   H_FEATS,
   H_GOFF,
   H_GROUPS,
+  H_OCC,
   H_SLOT,
   H_START,
   Local,
@@ -257,12 +258,20 @@ function splittable(ws: Workspace, n: number, H: number): boolean {
   return n >= 2 * ws.minSamplesLeaf && H >= 2 * ws.minSumHessianInLeaf && n >= 2;
 }
 
-/** Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment); `allRows`: they are all the fit's rows. */
-function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number, allRows = false): void {
+/**
+ * Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment), and when `occ` first the
+ * slot's bitmap of the bins they occupy (then only those bins are zeroed); `allRows`: they are all the fit's rows.
+ */
+function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number, occ: boolean, allRows = false): void {
   const { ws, chan } = r;
   const par = chan.par;
   const all = t.nFeats === ws.p;
+  if (occ) {
+    const W = wordsPerFeature(ws.NB);
+    occupancy(ws.bins, ws.p, W, ws.rows, start, end, ws.occs, slot * ws.p * W);
+  }
   par[H_COUNTS] = allRows ? 1 : 0;
+  par[H_OCC] = occ ? 1 : 0;
   par[H_START] = start;
   par[H_END] = end;
   par[H_GOFF] = t.gOff;
@@ -362,19 +371,19 @@ function computeSplit(r: Runner, t: TreeContext, x: SplitNode, smallSlot: number
   // the smaller child from its rows, the larger by subtraction from the parent (in its split search)
   const smallLeft = nL <= nR;
   const [a, b] = smallLeft ? [x.start, mid] : [mid, x.end];
-  buildHistogram(r, t, smallSlot, a, b);
   const smallOcc = b - a <= t.sparseRows;
-  if (smallOcc) {
-    const W = wordsPerFeature(ws.NB);
-    occupancy(ws.bins, ws.p, W, ws.rows, a, b, ws.occs, smallSlot * ws.p * W);
-  }
+  buildHistogram(r, t, smallSlot, a, b, smallOcc);
   const small = (rows: number, G: number, H: number): Target => ({ slot: smallSlot, minus: -1, occ: smallOcc, minusOcc: false, rows, G, H });
   const large = (rows: number, G: number, H: number): Target => ({ slot: x.slot, minus: smallSlot, occ: x.occ, minusOcc: smallOcc, rows, G, H });
   const L = (smallLeft ? small : large)(nL, s.GL, s.HL);
   const R = (smallLeft ? large : small)(nR, GR, HR);
-  const targets = canL && canR ? [L, R] : canL ? [L] : [R];
+  // the larger child first: the heavier search (it subtracts), which the calling thread claims before a helper can
+  const [first, second, firstIsLeft] = smallLeft ? [R, L, false] : [L, R, true];
+  const canFirst = firstIsLeft ? canL : canR, canSecond = firstIsLeft ? canR : canL;
+  const targets = canFirst && canSecond ? [first, second] : canFirst ? [first] : [second];
   const found = search(r, t, targets);
-  return { mid, built: true, smallLeft, smallOcc, left: canL ? found[0] : undefined, right: canR ? found[targets.length - 1] : undefined };
+  const [a1, a2] = canFirst ? [found[0], found[1]] : [undefined, found[0]];
+  return { mid, built: true, smallLeft, smallOcc, left: firstIsLeft ? a1 : a2, right: firstIsLeft ? a2 : a1 };
 }
 
 function writeSplit(real: Float64Array, q: number, s: Split | undefined): void {
@@ -492,12 +501,8 @@ export function growTree(inp: GrowInput): GrownTree {
   const root = node(tb.add(), 0, inp.nRows, 0, G0, H0);
   if (splittable(ws, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && !full(1)) {
     root.slot = takeSlot();
-    buildHistogram(main, t, root.slot, 0, inp.nRows, inp.allRows);
     root.occ = inp.nRows <= inp.sparseRows;
-    if (root.occ) {
-      const W = wordsPerFeature(ws.NB);
-      occupancy(ws.bins, ws.p, W, ws.rows, 0, inp.nRows, ws.occs, root.slot * ws.p * W);
-    }
+    buildHistogram(main, t, root.slot, 0, inp.nRows, root.occ, inp.allRows);
     root.split = search(main, t, [{ slot: root.slot, minus: -1, occ: root.occ, minusOcc: false, rows: inp.nRows, G: G0, H: H0 }])[0];
   }
   if (root.split) frontier.push(root);
@@ -545,7 +550,7 @@ export function growTree(inp: GrowInput): GrownTree {
     const second = bestOf(frontier, frontier[first]);
     const x = frontier[second];
     // a node of more than two chunks would need the partial histograms of the calling thread
-    if (!x || x.end - x.start > 2 * CHUNK_ROWS) return;
+    if (!x || x.end - x.start > 2 * CHUNK_ROWS || !team.mayPost()) return;
     ahead = { node: x, slot: takeSlot() };
     postSplit(ws, team, t, { ...x, split: x.split! }, ahead.slot);
   };

@@ -170,6 +170,29 @@ export function occupancy(bins: Uint8Array, p: number, W: number, rows: Int32Arr
   }
 }
 
+/**
+ * Zeros the bins set in occ[oOff, oOff + W) of one feature's histogram (its bins start at base), and its missing bin
+ * (read by every search of a feature with missing values). A node with a bitmap is only ever read on its set bins
+ * and the missing bin (see grower.ts), so this is all of it that must be zero before its rows are added.
+ */
+export function zeroOccupied(hist: Float64Array, occ: Int32Array, oOff: number, W: number, base: number, missingBin: number): void {
+  for (let w = 0; w < W; w++) {
+    let word = occ[oOff + w]!;
+    while (word !== 0) {
+      const low = word & -word;
+      word ^= low;
+      const t = base + ((w << 5) + 31 - Math.clz32(low)) * 3;
+      hist[t] = 0;
+      hist[t + 1] = 0;
+      hist[t + 2] = 0;
+    }
+  }
+  const m = base + missingBin * 3;
+  hist[m] = 0;
+  hist[m + 1] = 0;
+  hist[m + 2] = 0;
+}
+
 /** hist −= minus on the bins set in occ[oOff, oOff + W) (one feature's, whose bins start at base). */
 function subtractOccupied(hist: Float64Array, minus: Float64Array, occ: Int32Array, oOff: number, W: number, base: number): void {
   for (let w = 0; w < W; w++) {

@@ -12,7 +12,9 @@ import { HandoverMonitor } from '@discern/linalg';
  * calling thread returns once every item is done. What an item computes never depends on the thread that runs it, so
  * a fit gives the same bits on any number of threads, and the calling thread never waits for a helper that has not
  * claimed anything: a helper asleep or not scheduled simply leaves all the items to it. A HandoverMonitor (linalg)
- * stops publishing for a while when the helpers that do claim keep the calling thread waiting.
+ * stops publishing for a while when the helpers that do claim keep the calling thread waiting (another one, posting
+ * tasks, when the calling thread waits to collect them: a helper descheduled in the middle of a task on a loaded
+ * machine would otherwise hold every split up).
  *
  * Besides jobs, the calling thread may post one task at a time that a helper runs while the calling thread goes on
  * with other work (a speculative split: see grower.ts): `post`, then `collect`, which takes the task back unrun when
@@ -76,6 +78,9 @@ export class Team {
   /** Items run by helper threads so far, over every team (for tests: that helpers took part). */
   static itemsOnHelpers = 0;
   private readonly monitor = new HandoverMonitor();
+  private readonly taskMonitor = new HandoverMonitor();
+  /** When the posted task was posted (ms). */
+  private postedAt = 0;
 
   /**
    * @param ctrl CONTROL_WORDS words, shared with the helpers (zeros at first)
@@ -114,9 +119,15 @@ export class Team {
     if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
   }
 
+  /** Whether to post a task now: there are helpers, and they have not kept the calling thread waiting of late. */
+  mayPost(): boolean {
+    return this.helpers > 0 && this.taskMonitor.useWorkers();
+  }
+
   /** Posts a task of kind `kind` (its parameters written first; at most one at a time) for a helper to run. */
   post(kind: number): void {
     const ctrl = this.ctrl;
+    this.postedAt = performance.now();
     Atomics.store(ctrl, TASK_KIND, kind);
     Atomics.store(ctrl, TASK, POSTED);
     this.wake();
@@ -132,7 +143,10 @@ export class Team {
   collect(): boolean {
     const ctrl = this.ctrl;
     if (Atomics.compareExchange(ctrl, TASK, POSTED, NO_TASK) === POSTED) return false;
+    const t0 = performance.now();
     while (Atomics.load(ctrl, TASK) === RUNNING);
+    // the calling thread's own work since the post, and its wait for the task
+    this.taskMonitor.record(t0 - this.postedAt, performance.now() - t0);
     Atomics.store(ctrl, TASK, NO_TASK);
     if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
     return true;

@@ -1,6 +1,6 @@
 import { CHUNK_ROWS, type HistInput, accumulate, accumulateSums, zeroFeatures } from './histogram.js';
 import { binaryTerms, multinomialTerms } from './losses.js';
-import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature } from './split.js';
+import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature, zeroOccupied } from './split.js';
 import { CONTROL_WORDS, type ItemRunner } from './team.js';
 
 /**
@@ -31,10 +31,11 @@ export const GRADIENT_ROWS = 2048;
 
 /**
  * Integer parameters of a channel's job (chan.par). HISTOGRAM and CHUNKS: the rows, the gradient block, the slot, the
- * features (H_ALL: 0..p−1), the feature groups, and H_COUNTS 1 when the rows are all the fit's rows, whose counts per
- * bin are ws.counts.
+ * features (H_ALL: 0..p−1), the feature groups, H_COUNTS 1 when the rows are all the fit's rows, whose counts per bin
+ * are ws.counts, and H_OCC 1 when the slot's bitmap holds the rows' bins (only those, and the missing bins, are zeroed
+ * first: see split.ts's zeroOccupied).
  */
-export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6, H_COUNTS = 7;
+export const H_START = 0, H_END = 1, H_GOFF = 2, H_SLOT = 3, H_FEATS = 4, H_ALL = 5, H_GROUPS = 6, H_COUNTS = 7, H_OCC = 8;
 /** SEARCH, node q's at q·S_WORDS: its slot, its smaller sibling's (−1: none), whether each has a bitmap, its rows. */
 export const S_SLOT = 0, S_MINUS = 1, S_OCC = 2, S_MINUS_OCC = 3, S_ROWS = 4, S_WORDS = 5;
 /** SEARCH: features searched (all nodes). */
@@ -193,8 +194,11 @@ export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number
     case HISTOGRAM: {
       const nFeats = par[H_FEATS]!, groups = par[H_GROUPS]!, all = par[H_ALL] === 1;
       const f0 = Math.floor((item * nFeats) / groups), f1 = Math.floor(((item + 1) * nFeats) / groups);
-      const hist = local.hist(par[H_SLOT]!);
-      zeroFeatures(hist, 0, ws.feats, all, f0, f1, ws.NB * 3);
+      const slot = par[H_SLOT]!, hist = local.hist(slot);
+      if (par[H_OCC] === 1) {
+        const W = wordsPerFeature(ws.NB), occ = local.occ(slot), NB3 = ws.NB * 3;
+        for (let f = f0; f < f1; f++) zeroOccupied(hist, occ, ws.feats[f]! * W, W, ws.feats[f]! * NB3, ws.missingBin);
+      } else zeroFeatures(hist, 0, ws.feats, all, f0, f1, ws.NB * 3);
       if (all && par[H_COUNTS] === 1) accumulateSums(ws, ws.counts, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
       else accumulate(ws, ws.feats, all, f0, f1, par[H_GOFF]!, par[H_START]!, par[H_END]!, hist, 0);
       return;
