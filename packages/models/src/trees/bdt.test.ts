@@ -2,6 +2,7 @@ import { type DenseMatrix, createRng } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HistGradientBoostingClassifier } from './bdt.js';
+import { BINNING_SUBSAMPLE } from './binning.js';
 import { CHUNK_ROWS } from './histogram.js';
 import { Team } from './team.js';
 import { loadEstimator } from '../load.js';
@@ -132,6 +133,16 @@ describe('threads', () => {
     expect(Team.itemsOnHelpers - before).toBeGreaterThan(0);
     const serial = fit(1);
     expect(JSON.stringify(threaded.toJSON())).toBe(JSON.stringify(serial.toJSON()));
+  });
+
+  it('binning on the helper threads (more rows than the binning subsample) gives the same trees as on one thread', async () => {
+    expect(await pool.started()).toBe(true);
+    const m = BINNING_SUBSAMPLE + 5000;
+    const r = createRng(8);
+    const Xb: DenseMatrix = { rows: m, cols: 2, data: Float64Array.from({ length: 2 * m }, (_, i) => (i % 7 === 0 ? NaN : r.normal())) };
+    const yb = Int32Array.from({ length: m }, (_, i) => ((Xb.data[2 * i + 1] ?? 0) > 0.3 ? 1 : 0));
+    const fit = (threads: number) => new HistGradientBoostingClassifier({ maxIter: 1, maxLeafNodes: 4, earlyStopping: false }).fit(Xb, yb, { threads });
+    expect(JSON.stringify(fit(3).toJSON())).toBe(JSON.stringify(fit(1).toJSON()));
   });
 });
 

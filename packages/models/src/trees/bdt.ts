@@ -7,13 +7,13 @@ import { stratifiedHoldout } from '../holdout.js';
 import { type MemoryPart, checkMemory, doubles, ints } from '../resources.js';
 import { checkWeights, checkXy } from '../validate.js';
 import { TreeEnsembleClassifier } from './classifier.js';
-import { binRows, fitBins } from './binning.js';
+import { type BinMapping, binMapping, binRows, binningPositions } from './binning.js';
 import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, treesFromJSON } from './ensemble.js';
 import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree, serveFit } from './grower.js';
 import { CHUNK_ROWS, countBins } from './histogram.js';
 import { baselineScores, binaryGradients, lossSum, multinomialGradients, sumTerms } from './losses.js';
 import { HelperFailed, Team } from './team.js';
-import { GRADIENTS, GRADIENT_ROWS, Local, createWorkspace, itemRunner, type Workspace } from './work.js';
+import { BINNING, GRADIENTS, GRADIENT_ROWS, Local, createWorkspace, itemRunner, type Workspace } from './work.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
 import { type Tree, type TreeJSON } from './tree.js';
 import { type WeightsReport, applyNegativeWeights } from './weights.js';
@@ -63,8 +63,8 @@ function histogramSlots(o: ResolvedHistGradientBoostingOptions, n: number): numb
   return Math.min(maxLeaves(o, n), n) + 3;
 }
 
-/** What the fit allocates (see resources.ts). */
-function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number, K: number, nVal: number): MemoryPart[] {
+/** What the fit allocates (see resources.ts); `copy`: the training rows are copied for the helper threads to bin. */
+function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number, K: number, nVal: number, copy: boolean): MemoryPart[] {
   const D = outputsOf(K);
   const NB = o.maxBins + 1;
   const hist = doubles(p * NB * 3);
@@ -78,7 +78,36 @@ function fitMemory(o: ResolvedHistGradientBoostingOptions, n: number, p: number,
     ['partial histograms of large nodes', n > CHUNK_ROWS ? hist * Math.ceil(n / CHUNK_ROWS) : 0],
     ['binned validation rows', nVal * p],
     ['trees', o.maxIter * D * nodes * 41],
+    ['training rows, copied for the helper threads to bin', copy ? doubles(n * p) : 0],
   ];
+}
+
+/**
+ * Helper threads bin the features (one job item each) when the training rows fit in a copy of at most this many
+ * values in shared memory (64 MB); larger ones are binned on the calling thread, without the copy.
+ */
+const SHARED_BINNING_VALUES = 2 ** 23;
+
+/**
+ * The bins of the training rows X[trainRows] into ws.bins and ws.binsByFeature, with the thresholds made from the
+ * rows at `positions` of trainRows: as BINNING items on the team (from a copy of the rows in ws.X), or here.
+ */
+function binTraining(team: Team, ws: Workspace, X: Float64Array, trainRows: Int32Array, positions: Int32Array, maxBins: number): BinMapping {
+  const { p, n } = ws;
+  if (ws.X.length > 0) {
+    for (let k = 0; k < n; k++) ws.X.set(X.subarray(trainRows[k]! * p, (trainRows[k]! + 1) * p), k * p);
+    ws.use.set(positions);
+    identity(ws.rows, n);
+    team.run(BINNING, p, true);
+    const thresholds = Array.from({ length: p }, (_, j) => ws.thresholds.slice(j * maxBins, j * maxBins + ws.nBins[j]! - 1));
+    return { nBins: ws.nBins, thresholds, hasMissing: ws.hasMissing, missingBin: maxBins };
+  }
+  const mapping = binMapping(X, p, trainRows, positions, maxBins);
+  binRows(X, p, trainRows, mapping, ws.bins);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * n + i] = ws.bins[i * p + j]!;
+  ws.nBins.set(mapping.nBins);
+  ws.hasMissing.set(mapping.hasMissing);
+  return mapping;
 }
 
 /** The worker module of the fit's helper threads. */
@@ -201,21 +230,20 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
         throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights of the validation rows sum to ${wvTotal}; ${nm.option('earlyStopping')} needs a positive validation weight`, { estimator: NAME, total: wvTotal, option: 'earlyStopping' });
     }
 
-    checkMemory(NAME, fitMemory(o, nT, p, K, nV), (nm) => `use fewer ${nm.option('maxIter')} (now ${o.maxIter}) or ${nm.option('maxLeafNodes')}, or fewer rows or features (${nT} × ${p})`, { option: 'maxIter' });
-
-    // binning on the training rows
-    const mapping = fitBins(X.data, p, trainRows, o.maxBins, rng.fork('binning'));
     const NB = o.maxBins + 1;
-    // the fit's arrays, over shared memory when helper threads take part (see work.ts)
     const pool = threads > 1 ? SyncWorkerPool.shared(WORKER, threads - 1) : undefined;
+    const shareBinning = pool !== undefined && nT * p <= SHARED_BINNING_VALUES;
+    checkMemory(NAME, fitMemory(o, nT, p, K, nV, shareBinning), (nm) => `use fewer ${nm.option('maxIter')} (now ${o.maxIter}) or ${nm.option('maxLeafNodes')}, or fewer rows or features (${nT} × ${p})`, { option: 'maxIter' });
+    const positions = binningPositions(nT, rng.fork('binning'));
+    // the fit's arrays, over shared memory when helper threads take part (see work.ts)
     const slots = histogramSlots(o, nT);
-    const ws = createWorkspace({ n: nT, p, NB, K, slots, nBins: mapping.nBins, hasMissing: mapping.hasMissing, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2Regularization }, pool !== undefined);
+    const ws = createWorkspace(
+      { n: nT, p, NB, K, slots, binningRows: shareBinning ? nT : 0, binningUse: shareBinning ? positions.length : 0, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2Regularization },
+      pool !== undefined,
+    );
     const { bins, rows, feats, F } = ws;
-    binRows(X.data, p, trainRows, mapping, bins);
-    for (let i = 0; i < nT; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * nT + i] = bins[i * p + j]!;
     ws.y.set(yT);
     ws.w.set(wTrain);
-    const binsV = Xv ? binRows(Xv, p, Int32Array.from({ length: nV }, (_, i) => i), mapping) : undefined;
 
     let wSum = 0;
     for (let k = 0; k < nT; k++) wSum += wTrain[k]!;
@@ -237,10 +265,6 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     const featRng = rng.fork('features');
     const nSample = o.subsample < 1 ? Math.max(1, Math.round(o.subsample * nT)) : nT;
     const nFeat = o.colsampleBytree < 1 ? Math.max(1, Math.round(o.colsampleBytree * p)) : p;
-    if (nSample === nT) {
-      identity(rows, nT);
-      countBins(bins, p, NB, rows, nT, ws.counts);
-    }
 
     const trees: Tree[] = [];
     const history: number[] = [];
@@ -259,6 +283,13 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
       return sumTerms(ws.terms, ws.w, nT);
     };
     const boost = (team: Team): void => {
+      // binning on the training rows
+      const mapping = binTraining(team, ws, X.data, trainRows, positions, o.maxBins);
+      const binsV = Xv ? binRows(Xv, p, Int32Array.from({ length: nV }, (_, i) => i), mapping) : undefined;
+      if (nSample === nT) {
+        identity(rows, nT);
+        countBins(bins, p, NB, rows, nT, ws.counts);
+      }
       for (let it = 1; it <= o.maxIter; it++) {
         checkpoint(cancel, () => `boosting iteration ${it} of ${o.maxIter}`);
         const loss = gradients(team) / wSum;

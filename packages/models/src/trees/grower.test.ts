@@ -34,7 +34,9 @@ function grow(c: Case, seed: number, sparseRows: number, allRows = false): Grown
   const mapping = fitBins(X, p, all, c.maxBins, rng.fork('bins'));
   const o = c.options;
   const slots = 2 * n;
-  const ws = createWorkspace({ n, p, NB: c.maxBins + 1, K: 2, slots, nBins: mapping.nBins, hasMissing: mapping.hasMissing, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2 }, false);
+  const ws = createWorkspace({ n, p, NB: c.maxBins + 1, K: 2, slots, binningRows: 0, binningUse: 0, minSamplesLeaf: o.minSamplesLeaf, minSumHessianInLeaf: o.minSumHessianInLeaf, l2: o.l2 }, false);
+  ws.nBins.set(mapping.nBins);
+  ws.hasMissing.set(mapping.hasMissing);
   binRows(X, p, all, mapping, ws.bins);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) ws.binsByFeature[j * n + i] = ws.bins[i * p + j]!;
   for (let j = 0; j < p; j++) ws.feats[j] = j;

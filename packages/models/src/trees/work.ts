@@ -1,3 +1,4 @@
+import { binColumn, hasMissingValue, thresholdsOf } from './binning.js';
 import { CHUNK_ROWS, type HistInput, accumulate, accumulateSums, zeroFeatures } from './histogram.js';
 import { binaryTerms, multinomialTerms } from './losses.js';
 import { type BestSplit, type SearchSpace, bestSplit, partitionRows, wordsPerFeature, zeroOccupied } from './split.js';
@@ -16,6 +17,7 @@ import { CONTROL_WORDS, type ItemRunner } from './team.js';
  * - CHUNKS: the partial histogram of one chunk of CHUNK_ROWS positions of a larger node (added in chunk order);
  * - SEARCH: one node's best split (split.ts), with the subtraction of its smaller sibling's histogram;
  * - PARTITION: the stable partition of one part of a node's rows (the parts are then put together in order);
+ * - BINNING: one feature's thresholds and bins (binning.ts), from the training rows copied to ws.X;
  * - SPLIT: a task, not a job: a whole split of a node, speculatively, on a helper (see grower.ts).
  *
  * Jobs find their parameters in a channel: channel 0 holds the calling thread's jobs, channel 1 the speculative
@@ -24,7 +26,7 @@ import { CONTROL_WORDS, type ItemRunner } from './team.js';
  * Histograms live in slots: slot s holds a histogram at hists[s·size] and a bitmap of occupied bins at
  * occs[s·p·W], allocated once per fit for the most nodes a tree can hold histograms for at a time.
  */
-export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4, SPLIT = 5;
+export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4, BINNING = 5, SPLIT = 6;
 
 /** Rows of one GRADIENTS item. */
 export const GRADIENT_ROWS = 2048;
@@ -81,6 +83,14 @@ export interface Workspace extends HistInput, SearchSpace {
   readonly binsByFeature: Uint8Array;
   /** Scratch of the partition (n numbers: a node's part [a, b) uses tmp[a, b)). */
   readonly tmp: Int32Array;
+  /**
+   * For BINNING: the training rows' features (n × p; empty when the fit bins on the calling thread alone), the
+   * positions of those whose values make the thresholds, and the thresholds (feature j's at j·maxBins, nBins[j] − 1
+   * of them).
+   */
+  readonly X: Float64Array;
+  readonly use: Int32Array;
+  readonly thresholds: Float64Array;
   /** Raw scores (n × D), labels, weights, and each row's loss term. */
   readonly F: Float64Array;
   readonly y: Int32Array;
@@ -102,8 +112,9 @@ export interface WorkspaceSize {
   readonly K: number;
   /** Histogram slots. */
   readonly slots: number;
-  readonly nBins: Int32Array;
-  readonly hasMissing: Uint8Array;
+  /** For BINNING (see Workspace.X): the training rows' features, and how many of them make the thresholds. */
+  readonly binningRows: number;
+  readonly binningUse: number;
   readonly minSamplesLeaf: number;
   readonly minSumHessianInLeaf: number;
   readonly l2: number;
@@ -128,6 +139,9 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
     NB,
     K,
     D,
+    X: f64(z.binningRows * p),
+    use: i32(z.binningUse),
+    thresholds: f64(p * (NB - 1)),
     bins: u8(n * p),
     binsByFeature: u8(n * p),
     rows: i32(n),
@@ -143,8 +157,8 @@ export function createWorkspace(z: WorkspaceSize, shared: boolean): Workspace {
     hists: f64(z.slots * size),
     occs: i32(z.slots * p * wordsPerFeature(NB)),
     parts: f64(chunks * size),
-    nBins: z.nBins,
-    hasMissing: z.hasMissing,
+    nBins: i32(p),
+    hasMissing: u8(p),
     missingBin: NB - 1,
     minSamplesLeaf: z.minSamplesLeaf,
     minSumHessianInLeaf: z.minSumHessianInLeaf,
@@ -235,6 +249,17 @@ export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number
       real[r + R_MISSING_LEFT] = best.missingLeft ? 1 : 0;
       real[r + R_GL] = best.GL;
       real[r + R_HL] = best.HL;
+      return;
+    }
+    case BINNING: {
+      const j = item, maxBins = ws.NB - 1;
+      const t = thresholdsOf(ws.X, ws.p, j, ws.use, maxBins);
+      ws.thresholds.set(t, j * maxBins);
+      ws.nBins[j] = t.length + 1;
+      // the training rows are 0..n−1 of ws.X, and ws.rows their identity (set before the job)
+      ws.hasMissing[j] = hasMissingValue(ws.X, ws.p, j, ws.rows) ? 1 : 0;
+      binColumn(ws.X, ws.p, j, ws.rows, t, ws.missingBin, ws.bins);
+      for (let k = 0, n = ws.n; k < n; k++) ws.binsByFeature[j * n + k] = ws.bins[k * ws.p + j]!;
       return;
     }
     case PARTITION: {
