@@ -11,7 +11,7 @@ import { CONTROL_WORDS, type ItemRunner } from './team.js';
  * the thread that runs it or on how a job was cut into items, so the fit gives the same bits on any number of
  * threads:
  *
- * - GRADIENTS: the gradients, hessians and loss terms of GRADIENT_ROWS rows (losses.ts; the terms are then added in
+ * - GRADIENTS: the gradients, hessians and loss terms of a block of rows (losses.ts; the terms are then added in
  *   row order by the calling thread);
  * - HISTOGRAM: one node's histogram (≤ CHUNK_ROWS rows), for a group of the tree's features;
  * - CHUNKS: the partial histogram of one chunk of CHUNK_ROWS positions of a larger node (added in chunk order);
@@ -28,8 +28,8 @@ import { CONTROL_WORDS, type ItemRunner } from './team.js';
  */
 export const GRADIENTS = 0, HISTOGRAM = 1, CHUNKS = 2, SEARCH = 3, PARTITION = 4, BINNING = 5, SPLIT = 6;
 
-/** Rows of one GRADIENTS item. */
-export const GRADIENT_ROWS = 2048;
+/** GRADIENTS: the rows of an item (the last one may have fewer). */
+export const G_ROWS = 0;
 
 /**
  * Integer parameters of a channel's job (chan.par). HISTOGRAM and CHUNKS: the rows, the gradient block, the slot, the
@@ -200,7 +200,7 @@ export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number
   const par = chan.par;
   switch (kind) {
     case GRADIENTS: {
-      const i0 = item * GRADIENT_ROWS, i1 = Math.min(ws.n, i0 + GRADIENT_ROWS);
+      const i0 = item * par[G_ROWS]!, i1 = Math.min(ws.n, i0 + par[G_ROWS]!);
       if (ws.K === 2) binaryTerms(ws.F, ws.y, ws.w, ws.g, ws.h, ws.terms, i0, i1);
       else multinomialTerms(ws.F, ws.y, ws.w, ws.g, ws.h, ws.terms, ws.n, ws.K, local.pk, i0, i1);
       return;
