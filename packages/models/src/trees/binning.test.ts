@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binColumn, binOf } from './binning.js';
+import { binColumn, binOf, sortValues } from './binning.js';
 
 /**
  * binColumn's bucket index against binOf's plain binary search, the reference: the same bin for every value, with
@@ -24,6 +24,21 @@ describe('binColumn', () => {
         for (let i = 0; i < values.length; i++) expect(out[i]).toBe(binOf(values[i]!, t, missingBin));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('sortValues', () => {
+  it('sorts as Float64Array.prototype.sort does, −0 before +0', () => {
+    const value = fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -5, max: 5 }), fc.constantFrom(0, -0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1000, maxLength: 3000 }), (vs) => {
+        const expected = Float64Array.from(vs).sort();
+        const got = sortValues(Float64Array.from(vs));
+        expect(got.length).toBe(expected.length);
+        for (let i = 0; i < got.length; i++) expect(Object.is(got[i], expected[i])).toBe(true);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -169,7 +169,59 @@ export function thresholdsOf(X: Float64Array, p: number, j: number, use: Int32Ar
     const v = X[use[k]! * p + j]!;
     if (v === v) col[m++] = v;
   }
-  return featureThresholds(col.subarray(0, m).sort(), maxBins);
+  return featureThresholds(sortValues(col.subarray(0, m)), maxBins);
+}
+
+/** The index of a double's high 32-bit word in a Uint32Array over its bytes (1 on little-endian machines). */
+const HIGH = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1 ? 1 : 0;
+/** Bits of a digit of sortValues (three passes a 32-bit word). */
+const DIGIT = 11;
+
+/**
+ * Sorts the doubles of v (none NaN) in place, ascending with −0 before +0, as Float64Array.prototype.sort does: a
+ * least-significant-digit radix sort of their IEEE bits made order-preserving (the sign bit of a positive value
+ * flipped, every bit of a negative one), 11 bits a pass, skipping the passes whose digit is the same in every value.
+ * The same array as sort(), in ~0.63 of its time on MAGIC's 13,314 values of a feature. Short arrays use sort().
+ */
+export function sortValues(v: Float64Array): Float64Array {
+  const n = v.length;
+  if (n < 1024) return v.sort();
+  const words = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
+  let hi = new Uint32Array(n), lo = new Uint32Array(n), hi2 = new Uint32Array(n), lo2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = words[2 * i + HIGH]!, l = words[2 * i + 1 - HIGH]!;
+    const negative = h >>> 31 === 1;
+    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    lo[i] = negative ? ~l >>> 0 : l;
+  }
+  const count = new Int32Array(1 << DIGIT);
+  const mask = (1 << DIGIT) - 1;
+  for (let pass = 0; pass < 6; pass++) {
+    const key = pass < 3 ? lo : hi;
+    const shift = (pass % 3) * DIGIT;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & mask]!++;
+    if (count[(key[0]! >>> shift) & mask] === n) continue;
+    for (let d = 0, at = 0; d <= mask; d++) {
+      const c = count[d]!;
+      count[d] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = count[(key[i]! >>> shift) & mask]!++;
+      hi2[k] = hi[i]!;
+      lo2[k] = lo[i]!;
+    }
+    [hi, hi2] = [hi2, hi];
+    [lo, lo2] = [lo2, lo];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!, l = lo[i]!;
+    const negative = h >>> 31 === 0;
+    words[2 * i + HIGH] = negative ? ~h >>> 0 : h & 0x7fffffff;
+    words[2 * i + 1 - HIGH] = negative ? ~l >>> 0 : l;
+  }
+  return v;
 }
 
 /** Whether feature j has a missing value in the rows `rows` of X. */
