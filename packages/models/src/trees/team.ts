@@ -25,7 +25,7 @@ import { HandoverMonitor } from '@discern/linalg';
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
-export const CONTROL_WORDS = 9;
+export const CONTROL_WORDS = 10;
 /** The job word: count << 16 | the next item to claim. */
 const WORK = 0;
 /** Items finished by helpers. */
@@ -44,9 +44,11 @@ const TASK_KIND = 7;
 const NO_TASK = 0, POSTED = 1, RUNNING = 2, FINISHED = 3;
 /** Counts jobs published and tasks posted: what a sleeping helper waits on. */
 const WAKE = 8;
+/** The item the published part of a job starts at (see Team.run). */
+const FIRST = 9;
 
-/** The most items a job may have (the item counter is 16 bits). */
-export const MAX_ITEMS = 0xffff;
+/** The most items published at a time (the item counter is 16 bits). */
+const MAX_ITEMS = 0xffff;
 
 /** How long (ms) a helper spins after its last item before it sleeps. */
 const SPIN_MS = 1;
@@ -98,21 +100,28 @@ export class Team {
   /**
    * Runs items 0..count−1 of a job of kind `kind` and returns when all are done; with `share` false (a job too small
    * to be worth a hand-over) or no helpers, all of them here, in order. The job's parameters must be written first.
+   * A job of more than MAX_ITEMS items is published MAX_ITEMS at a time.
    */
   run(kind: number, count: number, share: boolean): void {
     if (!share || this.helpers === 0 || count < 2 || !this.monitor.useWorkers()) {
       for (let i = 0; i < count; i++) this.runItem(kind, i);
       return;
     }
+    for (let first = 0; first < count; first += MAX_ITEMS) this.publish(kind, first, Math.min(MAX_ITEMS, count - first));
+  }
+
+  /** Runs items first..first+count−1 of a job on the team. */
+  private publish(kind: number, first: number, count: number): void {
     const ctrl = this.ctrl;
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, KIND, kind);
+    Atomics.store(ctrl, FIRST, first);
     Atomics.store(ctrl, WORK, count << 16);
     this.wake();
     const t0 = performance.now();
     let mine = 0;
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
-      this.runItem(kind, i);
+      this.runItem(kind, first + i);
       mine++;
     }
     const t1 = performance.now();
@@ -205,7 +214,7 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner): void {
     }
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
       try {
-        runItem(Atomics.load(ctrl, KIND), i);
+        runItem(Atomics.load(ctrl, KIND), Atomics.load(ctrl, FIRST) + i);
       } catch (e) {
         fail(e, () => Atomics.add(ctrl, DONE, 1));
       }

@@ -1,0 +1,99 @@
+import { SyncWorkerPool } from '@discern/core';
+import { HandoverMonitor } from '@discern/linalg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threadId } from 'node:worker_threads';
+import { CONTROL_WORDS, HelperFailed, Team, serveTeam } from './team.js';
+import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
+
+/**
+ * The team's protocol with a real helper thread: every item of a job runs exactly once, those of a job of more items
+ * than are published at a time too (in rounds), helpers take part, posted tasks are run or taken back, and a helper's
+ * failure surfaces on the calling thread.
+ */
+describe('Team', () => {
+  const pool = SyncWorkerPool.shared(new URL('./team.test-helpers.ts', import.meta.url), 1)!;
+  beforeAll(() => {
+    // on a loaded machine the monitor may leave the helper out for a while: these tests count its items
+    HandoverMonitor.adaptive = false;
+  });
+  afterAll(() => {
+    HandoverMonitor.adaptive = true;
+    pool.close();
+  });
+
+  const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false): TeamTask => {
+    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails };
+    pool.run([undefined, t] as (TeamTask | undefined)[], (task) => {
+      // a helper's task the pool took back (no worker had started it) finds the team stopped and returns at once
+      if (task) return serveTeam(task.ctrl, runner(task));
+      const team = new Team(t.ctrl, runner(t), 1);
+      try {
+        body(team, t);
+      } catch (e) {
+        if (!(e instanceof HelperFailed)) throw e;
+      } finally {
+        team.stop();
+      }
+    });
+    return t;
+  };
+
+  it('runs every item once, a job of 70,000 items in rounds, with the helper taking part', async () => {
+    expect(await pool.started()).toBe(true);
+    const n = 70_000;
+    const t = session(n, (team) => {
+      for (let r = 0; r < 20; r++) team.run(COUNT, r === 0 ? n : 2, true);
+    });
+    // item 0 and 1 ran in every job, the others once
+    expect(Array.from(t.ran.subarray(0, 3))).toEqual([20, 20, 1]);
+    expect(t.ran.subarray(2).every((c) => c === 1)).toBe(true);
+    const helpers = new Set(Array.from(t.who).filter((id) => id !== threadId));
+    expect(helpers.size).toBe(1);
+  });
+
+  it('runs a job here, in order, when it is not shared', () => {
+    const t = session(5, (team) => team.run(COUNT, 5, false));
+    expect(Array.from(t.ran)).toEqual([1, 1, 1, 1, 1]);
+    expect(t.who.every((id) => id === threadId)).toBe(true);
+  });
+
+  it('a posted task is run by the helper, or taken back unrun', async () => {
+    expect(await pool.started()).toBe(true);
+    let ran = 0, back = 0;
+    const t = session(1, (team) => {
+      for (let k = 0; k < 200; k++) {
+        team.post(1);
+        // give the helper a moment to take it, some of the time
+        if (k % 2 === 0) for (const t0 = performance.now(); performance.now() - t0 < 0.2; );
+        if (team.collect()) ran++;
+        else back++;
+      }
+    });
+    expect(ran + back).toBe(200);
+    expect(Atomics.load(t.tasks, 0)).toBe(ran);
+    expect(ran).toBeGreaterThan(0);
+  });
+
+  it("a helper's failure ends the job with HelperFailed, and the pool reports the helper's error", async () => {
+    expect(await pool.started()).toBe(true);
+    let failed = false;
+    expect(() =>
+      session(
+        1000,
+        (team) => {
+          for (let r = 0; r < 50; r++) {
+            try {
+              team.run(COUNT, 1000, true);
+            } catch (e) {
+              failed = e instanceof HelperFailed;
+              throw e;
+            }
+          }
+        },
+        true,
+      ),
+    ).toThrow(/broke on a helper/);
+    expect(failed).toBe(true);
+  });
+});
