@@ -159,6 +159,12 @@ export class Team {
     Atomics.notify(this.ctrl, WAKE);
   }
 
+  /** After post: whether a helper has taken the posted task (it is running or has finished), so collect will not take it back. */
+  taken(): boolean {
+    const state = Atomics.load(this.ctrl, TASK);
+    return state === RUNNING || state === FINISHED;
+  }
+
   /** After post: false when no helper had started the task (it is taken back, unrun), true once a helper has run it. */
   collect(): boolean {
     const ctrl = this.ctrl;
