@@ -9,8 +9,8 @@
  * setting it has (tree_method 'hist', grow_policy 'lossguide', max_leaves 31, max_depth 0, max_bin 255, eta 0.1,
  * 200 rounds, min_child_weight 0: its min_samples_leaf has no equivalent). Times only the fit. Runs interleave:
  * discern, scikit-learn, scikit-learn on one thread, XGBoost, XGBoost on one thread, discern, …, after three untimed
- * runs of each (V8 compiles the fit over its first few fits); medians of wall and CPU time; the ratio discern / scikit-learn at its faster setting (goal ≤ 1.0; issue 15
- * later asks ≤ 0.7).
+ * runs of each (V8 compiles the fit over its first few fits); medians of wall and CPU time; the ratio discern / scikit-learn at its faster setting (goal ≤ 0.7, issue
+ * 15's target for the trees).
  *
  * discern runs in a Node process of its own (bdt-child.ts, `node --import tsx/esm`, the sources), driven line by line
  * as scikit-learn's Python process is: the harness itself runs under tsx's command line, whose CommonJS hook slows the
@@ -123,7 +123,7 @@ export async function benchBdt(o: BenchOptions = {}): Promise<BenchResult> {
       return {
         task: 'BDT (hist) fit',
         work: `${s.train.rows} rows × ${s.train.cols} features, ${ITER} iterations, 31 leaves, 255 bins, learning rate 0.1, no early stopping`,
-        target: 1.0,
+        target: 0.7,
         timings: { ours: t.ours, sklearn: t.sklearn, sklearnOneThread: t.sklearnOneThread },
         notes,
       };
