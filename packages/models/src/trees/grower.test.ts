@@ -7,9 +7,10 @@ import { Team } from './team.js';
 import { Local, createWorkspace, itemRunner } from './work.js';
 
 /**
- * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference, and the
- * root's histogram from its sums alone with the fit's counts (accumulateSums) against the full one: the same trees,
- * bit for bit, node for node. The data make small nodes with empty bins, missing values in both
+ * The sparse search of small nodes (occupancy bitmaps, see grower.ts) against the dense one as the reference, the
+ * root's histogram from its sums alone with the fit's counts (accumulateSums) against the full one, and the search by
+ * groups of features (split.ts's mergeGroup) against the search of all of them: the same trees, bit for bit, node for
+ * node. The data make small nodes with empty bins, missing values in both
  * directions, repeated values, and — through negative weights — hessians of either sign.
  */
 interface Case {
@@ -21,7 +22,7 @@ interface Case {
   readonly options: GrowOptions;
 }
 
-function grow(c: Case, seed: number, sparseRows: number, allRows = false): GrownTree[] {
+function grow(c: Case, seed: number, sparseRows: number, allRows = false, helpers = 0): GrownTree[] {
   const rng = createRng(seed);
   const { n, p } = c;
   const X = new Float64Array(n * p);
@@ -42,7 +43,8 @@ function grow(c: Case, seed: number, sparseRows: number, allRows = false): Grown
   for (let j = 0; j < p; j++) ws.feats[j] = j;
   for (let i = 0; i < n; i++) ws.rows[i] = i;
   countBins(ws.bins, p, c.maxBins + 1, ws.rows, n, ws.counts);
-  const team = new Team(ws.ctrl, itemRunner(ws, new Local(ws)), 0);
+  // helpers with no threads behind them: the calling thread runs every item of the jobs cut for helpers + 1 threads
+  const team = new Team(ws.ctrl, itemRunner(ws, new Local(ws)), helpers);
   const free = Array.from({ length: slots }, (_, s) => s);
   const trees: GrownTree[] = [];
   for (let t = 0; t < 4; t++) {
@@ -78,6 +80,8 @@ describe('the sparse split search of small nodes, and the root from its sums', (
           expect(sparse).toEqual(dense);
         }
         expect(grow(c, seed, SPARSE_ROWS, true)).toEqual(dense);
+        // the searches (and histograms) by groups of features, merged: every number of groups up to the features
+        for (let helpers = 1; helpers < c.p; helpers++) expect(grow(c, seed, SPARSE_ROWS, false, helpers)).toEqual(dense);
         // the case is not trivial: the trees have many leaves
         expect(dense[0]!.leaves.length).toBeGreaterThan(20);
       }

@@ -6,17 +6,17 @@ import { type Tree, TreeBuilder } from './tree.js';
 import {
   CHUNKS,
   type Channel,
-  HISTOGRAM,
   H_ALL,
   H_COUNTS,
   H_END,
   H_FEATS,
   H_GOFF,
-  H_GROUPS,
   H_OCC,
   H_SLOT,
   H_START,
   Local,
+  MAX_GROUPS,
+  MERGE,
   PARTITION,
   P_COL,
   P_END,
@@ -35,9 +35,12 @@ import {
   R_WORDS,
   SEARCH,
   SPLIT,
+  S_BUILD,
   S_FEATS,
+  S_GROUPS,
   S_MINUS,
   S_MINUS_OCC,
+  S_NODES,
   S_OCC,
   S_ROWS,
   S_SLOT,
@@ -98,10 +101,12 @@ import {
  * smaller child's sums are +0, and x − 0 = x). On MAGIC with 31 leaves, half the searches are of nodes below 300 rows,
  * whose rows occupy a third of the bins or fewer. The splits are the same bits either way.
  *
- * The steps of a tree run as jobs of the fit's team of threads (work.ts, team.ts): a node's histogram by groups of
- * features (by chunks of rows beyond CHUNK_ROWS), the two children's split searches side by side, a node's
- * partition in two parts. Each is handed to the helpers only when it is large enough to pay for the hand-over
- * (~1 µs).
+ * The steps of a tree run as jobs of the fit's team of threads (work.ts, team.ts): the smaller child's histogram and
+ * the two children's split searches by groups of features, each group built and searched by the thread that claims
+ * it, from its own cache (a node's histogram by chunks of rows beyond CHUNK_ROWS first), and a node's partition in
+ * two parts. Each is handed to the helpers only when it is large enough to pay for the hand-over (~1 µs). The search
+ * of each group starts from no split, and the groups' bests are merged into the search of all features in order,
+ * exactly (split.ts's mergeGroup): the splits do not depend on the groups.
  *
  * And a helper splits a second node ahead of time. Splitting a node — partitioning its rows, building the smaller
  * child's histogram, searching both children — depends on that node alone, and its row range, histogram slots and
@@ -151,11 +156,7 @@ interface Node {
  */
 export const SPARSE_ROWS = 256;
 
-/**
- * From this many rows a node's histogram is built by as many groups of features as the fit has threads (below, the
- * hand-over costs more than half the work), and from PART_SHARE_ROWS its partition in two parts.
- */
-const HIST_SHARE_ROWS = 1024;
+/** From this many rows a node's partition is made in two parts. */
 const PART_SHARE_ROWS = 4096;
 
 /** A grown tree, with each internal node's split bin (for binned prediction) and each leaf's rows. */
@@ -258,41 +259,13 @@ function splittable(ws: Workspace, n: number, H: number): boolean {
   return n >= 2 * ws.minSamplesLeaf && H >= 2 * ws.minSumHessianInLeaf && n >= 2;
 }
 
-/**
- * Builds the histogram of rows[start, end) into `slot` (see the histogram.ts module comment), and when `occ` first the
- * slot's bitmap of the bins they occupy (then only those bins are zeroed); `allRows`: they are all the fit's rows.
- */
-function buildHistogram(r: Runner, t: TreeContext, slot: number, start: number, end: number, occ: boolean, allRows = false): void {
-  const { ws, chan } = r;
-  const par = chan.par;
-  const all = t.nFeats === ws.p;
-  if (occ) {
-    const W = wordsPerFeature(ws.NB);
-    occupancy(ws.bins, ws.p, W, ws.rows, start, end, ws.occs, slot * ws.p * W);
-  }
-  par[H_COUNTS] = allRows ? 1 : 0;
-  par[H_OCC] = occ ? 1 : 0;
-  par[H_START] = start;
-  par[H_END] = end;
-  par[H_GOFF] = t.gOff;
-  par[H_SLOT] = slot;
-  par[H_FEATS] = t.nFeats;
-  par[H_ALL] = all ? 1 : 0;
-  const m = end - start;
-  if (m <= CHUNK_ROWS) {
-    const groups = m >= HIST_SHARE_ROWS ? Math.min(r.helpers + 1, t.nFeats) : 1;
-    par[H_GROUPS] = groups;
-    r.run(HISTOGRAM, groups, groups > 1);
-    return;
-  }
-  // partial histograms of the chunks, added in chunk order: the same bits however they were computed
-  const NB3 = ws.NB * 3;
-  const size = ws.p * NB3;
-  const hist = ws.hists.subarray(slot * size, (slot + 1) * size);
-  const chunks = Math.ceil(m / CHUNK_ROWS);
-  r.run(CHUNKS, chunks, true);
-  zeroFeatures(hist, 0, ws.feats, all, 0, t.nFeats, NB3);
-  addChunks(ws.parts, chunks, size, ws.feats, all, t.nFeats, NB3, hist);
+/** A histogram to build: of rows[start, end), into `slot`, with the bitmap of their bins when `occ`; `allRows`: they are all the fit's rows. */
+interface Build {
+  readonly slot: number;
+  readonly start: number;
+  readonly end: number;
+  readonly occ: boolean;
+  readonly allRows: boolean;
 }
 
 /** The split of node q of the last SEARCH job of a channel (undefined: none gains). */
@@ -302,9 +275,39 @@ function searchResult(real: Float64Array, q: number): Split | undefined {
   return { gain: real[r + R_GAIN]!, feature: real[r + R_FEATURE]!, bin: real[r + R_BIN]!, missingLeft: real[r + R_MISSING_LEFT] === 1, GL: real[r + R_GL]!, HL: real[r + R_HL]! };
 }
 
-/** The best splits of one or two nodes (side by side on the team). */
-function search(r: Runner, t: TreeContext, targets: readonly Target[]): (Split | undefined)[] {
+/**
+ * The best splits of one or two nodes, after building histogram `build` (see the histogram.ts module comment) when
+ * given: by groups of features on the team, each group's histogram and then its search (merged in order: the same
+ * splits whatever the groups), unless every node is sparse (a sparse search is a few µs: not worth a hand-over).
+ */
+function search(r: Runner, t: TreeContext, targets: readonly Target[], build: Build | undefined): (Split | undefined)[] {
+  const { ws } = r;
   const { par, real } = r.chan;
+  const all = t.nFeats === ws.p;
+  if (build) {
+    par[H_COUNTS] = build.allRows ? 1 : 0;
+    par[H_OCC] = build.occ ? 1 : 0;
+    par[H_START] = build.start;
+    par[H_END] = build.end;
+    par[H_GOFF] = t.gOff;
+    par[H_SLOT] = build.slot;
+    par[H_FEATS] = t.nFeats;
+    par[H_ALL] = all ? 1 : 0;
+  }
+  const m = build ? build.end - build.start : 0;
+  if (build && m > CHUNK_ROWS) {
+    // partial histograms of the chunks, added in chunk order: the same bits however they were computed
+    const W = wordsPerFeature(ws.NB), occSize = ws.p * W;
+    if (build.occ) occupancy(ws.bins, ws.p, W, ws.rows, build.start, build.end, ws.feats, 0, t.nFeats, ws.occs.subarray(build.slot * occSize, (build.slot + 1) * occSize));
+    const NB3 = ws.NB * 3;
+    const size = ws.p * NB3;
+    const hist = ws.hists.subarray(build.slot * size, (build.slot + 1) * size);
+    const chunks = Math.ceil(m / CHUNK_ROWS);
+    r.run(CHUNKS, chunks, true);
+    zeroFeatures(hist, 0, ws.feats, all, 0, t.nFeats, NB3);
+    addChunks(ws.parts, chunks, hist.length, ws.feats, all, t.nFeats, NB3, hist);
+  }
+  par[S_BUILD] = build && m <= CHUNK_ROWS ? 1 : 0;
   par[S_FEATS] = t.nFeats;
   targets.forEach((n, q) => {
     const i = q * S_WORDS, k = q * R_WORDS;
@@ -316,8 +319,11 @@ function search(r: Runner, t: TreeContext, targets: readonly Target[]): (Split |
     real[k + R_G] = n.G;
     real[k + R_H] = n.H;
   });
-  // a sparse search is a few µs: two of them are not worth a hand-over
-  r.run(SEARCH, targets.length, targets.some((n) => !n.occ));
+  const groups = r.helpers > 0 && targets.some((n) => !n.occ) ? Math.min(r.helpers + 1, t.nFeats, MAX_GROUPS) : 1;
+  par[S_GROUPS] = groups;
+  par[S_NODES] = targets.length;
+  r.run(SEARCH, groups, groups > 1);
+  if (groups > 1) r.run(MERGE, targets.length, false);
   return targets.map((_, q) => searchResult(real, q));
 }
 
@@ -372,7 +378,6 @@ function computeSplit(r: Runner, t: TreeContext, x: SplitNode, smallSlot: number
   const smallLeft = nL <= nR;
   const [a, b] = smallLeft ? [x.start, mid] : [mid, x.end];
   const smallOcc = b - a <= t.sparseRows;
-  buildHistogram(r, t, smallSlot, a, b, smallOcc);
   const small = (rows: number, G: number, H: number): Target => ({ slot: smallSlot, minus: -1, occ: smallOcc, minusOcc: false, rows, G, H });
   const large = (rows: number, G: number, H: number): Target => ({ slot: x.slot, minus: smallSlot, occ: x.occ, minusOcc: smallOcc, rows, G, H });
   const L = (smallLeft ? small : large)(nL, s.GL, s.HL);
@@ -381,7 +386,7 @@ function computeSplit(r: Runner, t: TreeContext, x: SplitNode, smallSlot: number
   const [first, second, firstIsLeft] = smallLeft ? [R, L, false] : [L, R, true];
   const canFirst = firstIsLeft ? canL : canR, canSecond = firstIsLeft ? canR : canL;
   const targets = canFirst && canSecond ? [first, second] : canFirst ? [first] : [second];
-  const found = search(r, t, targets);
+  const found = search(r, t, targets, { slot: smallSlot, start: a, end: b, occ: smallOcc, allRows: false });
   const [a1, a2] = canFirst ? [found[0], found[1]] : [undefined, found[0]];
   return { mid, built: true, smallLeft, smallOcc, left: firstIsLeft ? a1 : a2, right: firstIsLeft ? a2 : a1 };
 }
@@ -502,8 +507,8 @@ export function growTree(inp: GrowInput): GrownTree {
   if (splittable(ws, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && !full(1)) {
     root.slot = takeSlot();
     root.occ = inp.nRows <= inp.sparseRows;
-    buildHistogram(main, t, root.slot, 0, inp.nRows, root.occ, inp.allRows);
-    root.split = search(main, t, [{ slot: root.slot, minus: -1, occ: root.occ, minusOcc: false, rows: inp.nRows, G: G0, H: H0 }])[0];
+    const build = { slot: root.slot, start: 0, end: inp.nRows, occ: root.occ, allRows: inp.allRows };
+    root.split = search(main, t, [{ slot: root.slot, minus: -1, occ: root.occ, minusOcc: false, rows: inp.nRows, G: G0, H: H0 }], build)[0];
   }
   if (root.split) frontier.push(root);
   else finalize(root);
