@@ -19,6 +19,6 @@ describe('kernels-wasm.ts', () => {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
     expect(wasmApi!.validate(bytes)).toBe(true);
     const names = wasmApi!.Module.exports(new wasmApi!.Module(bytes)).map((e) => e.name).sort();
-    expect(names).toEqual(['colsum', 'gemv', 'gemvt', 'gmm_estep', 'gmm_mstep', 'gmm_rowmax', 'logloss_pass', 'memory', 'mm', 'outer_mask', 'peak_muladd', 'relu_mask', 'sumsq', 'transpose']);
+    expect(names).toEqual(['colsum', 'gather_rows', 'gemv', 'gemvt', 'gmm_estep', 'gmm_mstep', 'gmm_rowmax', 'logloss_pass', 'memory', 'mm', 'outer_mask', 'peak_muladd', 'relu_mask', 'sumsq', 'transpose']);
   });
 });

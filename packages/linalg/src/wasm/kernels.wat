@@ -395,6 +395,35 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $is))))
 
+  ;; dst[k·p + j] = src[idx[k]·lds + j] for k < m, j < p (idx: m i32 row numbers; source rows lds ≥ p doubles apart):
+  ;; the rows of a mini-batch, picked by a shuffled order, copied into the batch buffer. Reference: Workspace.loadRows
+  ;; in packages/models/src/mlp/network.ts (a copy: the same numbers, bits and all). Pairs of doubles by f64x2 load
+  ;; and store, an odd last one by f64. Why WebAssembly for a copy: past the caches each picked row is a miss, and
+  ;; this loop, a few instructions a row, keeps many rows' misses in flight where the JavaScript copy (~2 ns a
+  ;; number) keeps a few.
+  (func (export "gather_rows") (param $dst i32) (param $src i32) (param $lds i32) (param $idx i32) (param $m i32) (param $p i32)
+    (local $k i32) (local $rb i32) (local $sb i32) (local $pairs i32) (local $s i32) (local $j i32)
+    (local.set $rb (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $sb (i32.shl (local.get $lds) (i32.const 3)))
+    (local.set $pairs (i32.and (local.get $rb) (i32.const -16)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $k) (local.get $m)))
+        (local.set $s (i32.add (local.get $src)
+          (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2)))) (local.get $sb))))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $ps
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (v128.store (i32.add (local.get $dst) (local.get $j)) (v128.load (i32.add (local.get $s) (local.get $j))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $ps)))
+        (if (i32.lt_u (local.get $j) (local.get $rb))
+          (then (f64.store (i32.add (local.get $dst) (local.get $j)) (f64.load (i32.add (local.get $s) (local.get $j))))))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows))))
+
   ;; ---------------------------------------------------------------------------------------------------------------
   ;; Dense products of back-propagation. References: denseForward, denseBackward, denseGradient in
   ;; packages/models/src/mlp/kernels.ts.

@@ -107,6 +107,31 @@ describe('SIMD kernels', () => {
     }
   });
 
+  it('gather_rows copies the first p numbers of the rows an index picks, every bit, NaN payloads and −0 included, on random shapes', () => {
+    const odd = new Float64Array(new BigUint64Array([0x7ff4000000000001n, 0xfff8000000000abcn]).buffer);
+    for (let t = 0; t < 300; t++) {
+      // p from 1 (one feature: only the odd last double) to 13; source rows lds ≥ p apart; m from 1; a source row
+      // picked any number of times
+      const p = t < 13 ? t + 1 : randInt(1, 13), lds = p + (t % 3 === 0 ? 0 : randInt(1, 3)), n = randInt(1, 30), m = t % 50 === 0 ? 1 : randInt(1, 40);
+      const src = randomArray(n * lds);
+      src[randInt(0, n * lds - 1)] = -0;
+      src[randInt(0, n * lds - 1)] = odd[t % 2]!;
+      const idx = Int32Array.from({ length: m }, () => randInt(0, n - 1));
+      const h = SimdHeap.create([n * lds, m * p + 1, Math.ceil(m / 2)])!;
+      const s = h.alloc(n * lds), d = h.alloc(m * p + 1), ix = h.alloc(Math.ceil(m / 2));
+      h.f64.set(src, s);
+      new Int32Array(h.f64.buffer).set(idx, ix * 2);
+      // a sentinel after the last row: the kernel writes m·p numbers and not one more
+      h.f64[d + m * p] = 12345.5;
+      h.k.gather_rows(d * 8, s * 8, lds, ix * 8, m, p);
+      const want = new Float64Array(m * p);
+      for (let k = 0; k < m; k++) want.set(src.subarray(idx[k]! * lds, idx[k]! * lds + p), k * p);
+      const bits = (a: Float64Array): bigint[] => Array.from(new BigUint64Array(a.slice().buffer));
+      expect(bits(h.view(d, m * p))).toEqual(bits(want));
+      expect(h.f64[d + m * p]).toBe(12345.5);
+    }
+  });
+
   it('gemv and gemvt against gemvInto and gemvTInto (their JavaScript references), on random shapes', () => {
     for (let t = 0; t < 300; t++) {
       const m = t < 8 ? t + 1 : randInt(1, 40), p = t < 8 ? 1 + (t % 3) : randInt(1, 13);

@@ -35,6 +35,7 @@ export interface SimdKernels {
   gmm_mstep(x: number, bn: number, p: number, means: number, lp: number, sc: number, K: number, R: number, m: number, S: number, nk: number): void;
   gmm_rowmax(lp: number, bn: number, K: number, mx: number): void;
   transpose(src: number, rows: number, cols: number, dst: number, ldd: number): void;
+  gather_rows(dst: number, src: number, lds: number, idx: number, m: number, p: number): void;
   mm(C: number, ldc: number, A: number, sai: number, sak: number, B: number, ldb: number, M: number, N: number, Kr: number, bias: number, relu: number, E: number, decay: number): void;
   colsum(D: number, m: number, n: number, out: number): void;
   sumsq(v: number, len: number): number;

@@ -14,6 +14,9 @@ import { type Architecture, Workspace } from './network.js';
 export interface HalfBatchTask {
   readonly arch: Architecture;
   readonly capacity: number;
+  /** Which fit the task is of: a worker copies the fit's rows into its workspace once, at the fit's first task. */
+  readonly fit: number;
+  /** The fit's training rows, labels and weights, compact (see BatchRunner). */
   readonly X: Float64Array;
   readonly y: Int32Array;
   readonly w: Float64Array;
@@ -29,29 +32,30 @@ export interface HalfBatchTask {
   readonly simd: boolean;
 }
 
-/** A workspace, labels and weights for half-batches of up to `capacity` rows. */
+/** A workspace, labels and weights for half-batches of up to `capacity` rows, from a fit's `rows` training rows. */
 class Half {
   readonly ws: Workspace;
   readonly yb: Int32Array;
   readonly wb: Float64Array;
+  /** The fit whose rows the workspace holds (see HalfBatchTask.fit). */
+  fit = -1;
   constructor(
     readonly arch: Architecture,
     readonly capacity: number,
     readonly simd: boolean,
+    readonly rows: number,
   ) {
-    this.ws = new Workspace(arch, capacity, true, simd);
+    this.ws = new Workspace(arch, capacity, true, simd, rows);
     this.yb = new Int32Array(capacity);
     this.wb = new Float64Array(capacity);
   }
 
-  /** Loads rows order[start..start+m) and back-propagates them into grad; returns Σ w ℓ (penalty in ws.penalty). */
-  run(X: Float64Array, y: Int32Array, w: Float64Array, order: Int32Array, start: number, m: number, params: Float64Array, grad: Float64Array, loss: Loss, scale: number, decay: number): number {
-    this.ws.loadRows(X, this.arch.sizes[0]!, order, start, m);
-    for (let r = 0; r < m; r++) {
-      const i = order[start + r]!;
-      this.yb[r] = y[i]!;
-      this.wb[r] = w[i]!;
-    }
+  /**
+   * Loads the fit's rows order[start..start+m) (from the workspace's source: the fit's compact rows) and
+   * back-propagates them into grad; returns Σ w ℓ (penalty in ws.penalty).
+   */
+  run(order: Int32Array, start: number, m: number, params: Float64Array, grad: Float64Array, loss: Loss, scale: number, decay: number): number {
+    this.ws.gatherRows(order, start, m, this.yb, this.wb);
     return this.ws.backprop(params, grad, this.yb, this.wb, m, loss, scale, decay);
   }
 }
@@ -61,10 +65,15 @@ let workerHalf: Half | undefined;
 
 /** Runs a HalfBatchTask (in a worker thread). */
 export function runHalfBatch(t: HalfBatchTask): void {
-  if (!workerHalf || workerHalf.capacity !== t.capacity || workerHalf.simd !== t.simd || workerHalf.arch.sizes.join() !== t.arch.sizes.join() || workerHalf.arch.activation !== t.arch.activation)
-    workerHalf = new Half(t.arch, t.capacity, t.simd);
+  const rows = t.y.length;
+  if (!workerHalf || workerHalf.capacity !== t.capacity || workerHalf.simd !== t.simd || workerHalf.rows !== rows || workerHalf.arch.sizes.join() !== t.arch.sizes.join() || workerHalf.arch.activation !== t.arch.activation)
+    workerHalf = new Half(t.arch, t.capacity, t.simd, rows);
+  if (workerHalf.fit !== t.fit) {
+    workerHalf.ws.setSource(t.X, t.y, t.w);
+    workerHalf.fit = t.fit;
+  }
   const nParams = t.arch.nParams;
-  t.out[nParams] = workerHalf.run(t.X, t.y, t.w, t.order, t.start, t.m, t.params, t.out.subarray(0, nParams), t.loss, t.scale, 0);
+  t.out[nParams] = workerHalf.run(t.order, t.start, t.m, t.params, t.out.subarray(0, nParams), t.loss, t.scale, 0);
 }
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './mlp-worker.ts' : './mlp-worker.js', import.meta.url);
@@ -78,10 +87,17 @@ const monitor = new HandoverMonitor();
 /** Below this many row × parameter products per batch, both halves stay on the calling thread. */
 const PARALLEL_WORK = 50_000;
 
+/** Numbers fits for HalfBatchTask.fit. */
+let fits = 0;
+
 /**
- * Mini-batch losses and gradients for one fit. With a worker thread, X, y, w and the parameters live in shared
- * memory: `params` and `order` are then the runner's shared copies, which the caller must update in place (the
- * optimiser step, the shuffle) and copy back at the end.
+ * Mini-batch losses and gradients for one fit, over the training rows `rows` of X (y, w). The runner keeps the
+ * training rows compact, X[rows[0]], X[rows[1]], … (labels and weights likewise), and `order` holds positions in
+ * them, 0 … n−1: the caller shuffles `order` in place every epoch, and since a shuffle moves positions whatever they
+ * hold, the batches are the very rows a shuffle of `rows` itself would pick. The compact rows are what each thread's
+ * workspace gathers its batches from (Workspace.gatherRows). With a worker thread they and the parameters live in
+ * shared memory: `params` is then the runner's shared copy, which the caller must update in place (the optimiser
+ * step) and copy back at the end.
  */
 export class BatchRunner {
   readonly params: Float64Array;
@@ -93,6 +109,7 @@ export class BatchRunner {
   private readonly half: Half;
   private readonly pool: SyncWorkerPool | undefined;
   private readonly out: Float64Array;
+  private readonly fit = ++fits;
 
   constructor(
     private readonly arch: Architecture,
@@ -100,7 +117,7 @@ export class BatchRunner {
     X: Float64Array,
     y: Int32Array,
     w: Float64Array,
-    order: Int32Array,
+    rows: Int32Array,
     params: Float64Array,
     private readonly loss: Loss,
     private readonly l2: number,
@@ -109,12 +126,24 @@ export class BatchRunner {
     const capacity = Math.ceil(batch / 2);
     this.pool = threads > 1 && batch >= 2 && batch * arch.nParams >= PARALLEL_WORK ? SyncWorkerPool.shared(WORKER, 1) : undefined;
     const shared = this.pool !== undefined;
-    this.X = shared ? sharedCopy(X) : X;
-    this.y = shared ? sharedCopy(y) : y;
-    this.w = shared ? sharedCopy(w) : w;
-    this.order = shared ? sharedCopy(order) : order;
+    const n = rows.length;
+    const p = arch.sizes[0]!;
+    const f64 = (len: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
+    const i32 = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
+    this.X = f64(n * p);
+    this.y = i32(n);
+    this.w = f64(n);
+    this.order = i32(n);
+    for (let t = 0; t < n; t++) {
+      const i = rows[t]!;
+      for (let k = 0; k < p; k++) this.X[t * p + k] = X[i * p + k]!;
+      this.y[t] = y[i]!;
+      this.w[t] = w[i]!;
+      this.order[t] = t;
+    }
     this.params = shared ? sharedCopy(params) : params;
-    this.half = new Half(arch, capacity, simdEnabled());
+    this.half = new Half(arch, capacity, simdEnabled(), n);
+    this.half.ws.setSource(this.X, this.y, this.w);
     this.out = shared ? new Float64Array(new SharedArrayBuffer((arch.nParams + 1) * 8)) : new Float64Array(arch.nParams + 1);
   }
 
@@ -132,14 +161,14 @@ export class BatchRunner {
     let data0 = 0;
     let penalty = 0;
     const here = (second: HalfBatchTask | undefined): void => {
-      if (second) out[nParams] = this.half.run(this.X, this.y, this.w, this.order, second.start, second.m, this.params, out.subarray(0, nParams), this.loss, scale, 0);
+      if (second) out[nParams] = this.half.run(this.order, second.start, second.m, this.params, out.subarray(0, nParams), this.loss, scale, 0);
       else {
-        data0 = this.half.run(this.X, this.y, this.w, this.order, start, h, this.params, grad, this.loss, scale, this.l2 * scale);
+        data0 = this.half.run(this.order, start, h, this.params, grad, this.loss, scale, this.l2 * scale);
         penalty = this.half.ws.penalty;
       }
     };
     const task: HalfBatchTask | undefined =
-      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
+      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, fit: this.fit, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
     const tasks = task ? [undefined, task] : [undefined];
     if (this.pool && monitor.useWorkers()) {
       monitor.runPass(this.pool, tasks, here);

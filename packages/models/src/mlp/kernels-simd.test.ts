@@ -67,6 +67,34 @@ describe('back-propagation: SIMD kernels against the JavaScript reference', () =
     }
   });
 
+  it('gatherRows (gather_rows from the rows packed in the kernels\' memory, or the JavaScript copy) loads what loadRows does, with the labels and weights', () => {
+    for (let t = 0; t < 200; t++) {
+      const p = t < 9 ? t + 1 : randInt(1, 12);
+      const arch = architecture([p, randInt(1, 5), 1], 'relu');
+      const n = randInt(1, 40), capacity = randInt(1, 11), m = randInt(1, capacity);
+      const X = Float64Array.from({ length: n * p }, () => (rng.uniform() < 0.1 ? -0 : rng.normal()));
+      const y = Int32Array.from({ length: n }, () => randInt(0, 3));
+      const w = Float64Array.from({ length: n }, () => rng.uniform() * 2);
+      // an order with repeats, read from an offset as the batches of an epoch are
+      const order = Int32Array.from({ length: m + 5 }, () => randInt(0, n - 1));
+      const start = randInt(0, 5);
+      const ref = new Workspace(arch, capacity, true, false);
+      ref.loadRows(X, p, order, start, m);
+      const want = ref.acts[0]!.slice(0, m * p);
+      for (const simd of [false, true]) {
+        const ws = new Workspace(arch, capacity, true, simd, n);
+        ws.setSource(X, y, w);
+        const yb = new Int32Array(capacity).fill(-1), wb = new Float64Array(capacity).fill(Number.NaN);
+        ws.gatherRows(order, start, m, yb, wb);
+        const what = `simd ${simd}, p=${p}, n=${n}, m=${m}`;
+        expectSameBits(ws.acts[0]!.slice(0, m * p), want, `${what} rows`);
+        expect(Array.from(yb.subarray(0, m)), what).toEqual(Array.from(order.subarray(start, start + m), (i) => y[i]!));
+        expectSameBits(wb.subarray(0, m), Float64Array.from(order.subarray(start, start + m), (i) => w[i]!), `${what} weights`);
+      }
+    }
+    expect(() => new Workspace(architecture([3, 2, 1], 'relu'), 4, true, true, 5).setSource(new Float64Array(12), new Int32Array(4), new Float64Array(4))).toThrow(/room of 5 rows × 3/);
+  });
+
   it('a fit on MAGIC gives the same model and history with and without the kernels (1 and 2 threads)', () => {
     const { X, y } = readCsv('magic04.csv', (c) => (c === 'g' ? 1 : 0));
     const data = take(X, y, stratifiedSplit(y, 3000 / y.length, 5).test);

@@ -49,7 +49,18 @@ export class Workspace {
   readonly probs: Float64Array;
   /** The SIMD kernels' memory, and the indices (in doubles) of every buffer in it; undefined on the JavaScript path. */
   private readonly simd: SimdLayout | undefined;
-  constructor(arch: Architecture, capacity: number, withDeltas = true, simd = simdEnabled()) {
+  /** The rows, labels and weights gatherRows picks from (setSource), on the JavaScript path or past MAX_HEAP_SOURCE. */
+  private source: { X: Float64Array; y: Int32Array; w: Float64Array } | undefined;
+  /** The batch's row numbers in the kernels' memory (gatherRows): a view made once (the memory does not grow after). */
+  private indexView: Int32Array | undefined;
+  /** The sum of the numbers gatherRows touched ahead of its JavaScript copy: kept, so the loads are not optimised away. */
+  private touched = 0;
+
+  /**
+   * `sourceRows`: room for a source of that many rows (setSource, gatherRows): in the kernels' memory where they are
+   * on and the rows take at most MAX_HEAP_SOURCE bytes.
+   */
+  constructor(arch: Architecture, capacity: number, withDeltas = true, simd = simdEnabled(), readonly sourceRows = 0) {
     this.arch = arch;
     this.capacity = capacity;
     const L = arch.sizes.length;
@@ -58,13 +69,17 @@ export class Workspace {
     let maxW = 0;
     for (let l = 0; l + 1 < L; l++) maxW = Math.max(maxW, arch.sizes[l]! * arch.sizes[l + 1]!);
     const sizes = [...arch.sizes.map((s) => rows * s), ...(withDeltas ? arch.sizes.map((s, l) => (l === 0 ? 0 : rows * s)) : []), capacity * arch.sizes[L - 1]!, arch.nParams, arch.nParams, maxW];
+    const sourceInHeap = sourceRows > 0 && sourceRows * (arch.sizes[0]! + 2) * 8 <= MAX_HEAP_SOURCE;
+    // the source's rows [x, y, w] (7 doubles more, to start them on a cache line: see below), the batch's row numbers
+    // (capacity int32, in doubles), its labels and weights
+    if (sourceInHeap) sizes.push(sourceRows * (arch.sizes[0]! + 2) + 7, Math.ceil(capacity / 2), 2 * capacity);
     const heap = simd ? SimdHeap.create(sizes) : undefined;
     if (heap) {
       const at = sizes.map((n) => heap.alloc(n));
       const acts = at.slice(0, L);
       const deltas = withDeltas ? at.slice(L, 2 * L) : [];
       const rest = at.slice(withDeltas ? 2 * L : L);
-      this.simd = { heap, acts, deltas, params: rest[1]!, grad: rest[2]!, wt: rest[3]! };
+      this.simd = { heap, acts, deltas, params: rest[1]!, grad: rest[2]!, wt: rest[3]!, source: sourceInHeap ? alignToLine(rest[4]!) : -1, index: sourceInHeap ? rest[5]! : -1, yw: sourceInHeap ? rest[6]! : -1 };
       this.acts = arch.sizes.map((s, l) => heap.view(acts[l]!, capacity * s));
       this.deltas = withDeltas ? arch.sizes.map((s, l) => heap.view(deltas[l]!, l === 0 ? 0 : capacity * s)) : [];
       this.probs = heap.view(rest[0]!, capacity * arch.sizes[L - 1]!);
@@ -74,6 +89,70 @@ export class Workspace {
       this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
       this.probs = new Float64Array(capacity * arch.sizes[L - 1]!);
     }
+  }
+
+  /**
+   * Makes X (sourceRows × p, row-major), y and w the rows, labels and weights gatherRows picks from: copied into the
+   * kernels' memory, each row with its label and weight after its features, [x₀ … x_{p−1}, y, w] (with 10 features
+   * a row is then 96 bytes, two cache lines, where apart they touch four), or kept as they are.
+   */
+  setSource(X: Float64Array, y: Int32Array, w: Float64Array): void {
+    const p = this.arch.sizes[0]!;
+    const n = this.sourceRows;
+    if (X.length !== n * p || y.length !== n || w.length !== n) throw new Error(`Workspace.setSource: ${y.length} rows of ${X.length / y.length} numbers for room of ${n} rows × ${p}`);
+    const g = this.simd;
+    if (!g || g.source < 0) {
+      this.source = { X, y, w };
+      return;
+    }
+    const f = g.heap.f64;
+    const stride = p + 2;
+    for (let i = 0; i < n; i++) {
+      const o = g.source + i * stride;
+      for (let k = 0; k < p; k++) f[o + k] = X[i * p + k]!;
+      f[o + p] = y[i]!;
+      f[o + p + 1] = w[i]!;
+    }
+  }
+
+  /**
+   * Copies the source's rows `index[start..start+m)` into the input buffer, as loadRows does (the same numbers), and
+   * their labels and weights into yb and wb: by the `gather_rows` kernel from the source in the kernels' memory,
+   * else in JavaScript. A batch's rows, picked by a shuffled order, come from anywhere in the source; past the
+   * caches (and the TLB's reach: 133,140 rows of MAGIC span ~3,000 pages of 4 KB) each row is a miss, and the
+   * JavaScript copy (~2 ns a number) keeps only a few rows' misses in flight. The kernel, a few instructions a row,
+   * keeps many; the JavaScript path first touches each row's first and last feature, its label and its weight, a
+   * short loop that overlaps their misses likewise, so that its copy finds the rows in cache.
+   */
+  gatherRows(index: Int32Array, start: number, m: number, yb: Int32Array, wb: Float64Array): void {
+    const p = this.arch.sizes[0]!;
+    const g = this.simd;
+    if (g && g.source >= 0) {
+      const iv = (this.indexView ??= new Int32Array(g.heap.f64.buffer, g.index * 8, this.capacity));
+      for (let r = 0; r < m; r++) iv[r] = index[start + r]!;
+      const k = g.heap.k;
+      k.gather_rows(g.acts[0]! * 8, g.source * 8, p + 2, g.index * 8, m, p);
+      // the labels and weights: from the rows just brought into cache
+      k.gather_rows(g.yw * 8, (g.source + p) * 8, p + 2, g.index * 8, m, 2);
+      const f = g.heap.f64;
+      for (let r = 0; r < m; r++) {
+        yb[r] = f[g.yw + 2 * r]!;
+        wb[r] = f[g.yw + 2 * r + 1]!;
+      }
+      return;
+    }
+    const src = this.source;
+    if (!src) throw new Error('Workspace.gatherRows: no source (setSource)');
+    const { X, y, w } = src;
+    let touched = 0;
+    for (let r = 0; r < m; r++) {
+      const i = index[start + r]!;
+      touched += X[i * p]! + X[i * p + p - 1]!;
+      yb[r] = y[i]!;
+      wb[r] = w[i]!;
+    }
+    this.touched += touched;
+    this.loadRows(X, p, index, start, m);
   }
 
   /** Copies the rows `index[start..start+m)` of X (row-major, p columns) into the input buffer. */
@@ -216,7 +295,26 @@ interface SimdLayout {
   readonly grad: number;
   /** A transposed copy of one layer's weights (denseBackward's Wᵀ). */
   readonly wt: number;
+  /** The source's rows [x, y, w], the batch's row numbers and its labels and weights (gatherRows); −1 without a source in the heap. */
+  readonly source: number;
+  readonly index: number;
+  readonly yw: number;
 }
+
+/**
+ * The first index (in doubles) from `at` on that starts a 64-byte cache line (the memory itself starts on a page):
+ * rows of 12 doubles (10 features, a label and a weight) from a line's start each take two lines, where 16 bytes off
+ * every other row takes three.
+ */
+function alignToLine(at: number): number {
+  return Math.ceil(at / 8) * 8;
+}
+
+/**
+ * The most bytes of source rows a workspace copies into the kernels' memory (a 32-bit WebAssembly memory holds at
+ * most 4 GiB, and a fit on two threads holds a copy in each thread's); past it, gatherRows copies in JavaScript.
+ */
+export const MAX_HEAP_SOURCE = 2 ** 29;
 
 /** True when every value is finite. */
 export function allFinite(a: Float64Array): boolean {

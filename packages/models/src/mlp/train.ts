@@ -61,8 +61,9 @@ export function train(input: TrainInput, paramsIn: Float64Array): TrainResult {
   const n = trainIdx.length;
   const batch = Math.min(o.batchSize === 'auto' ? 200 : o.batchSize, n);
   const grad = new Float64Array(arch.nParams);
-  const runner = new BatchRunner(arch, batch, X, y, w, trainIdx.slice(), paramsIn, o.loss, o.l2, input.threads);
-  // the runner's copies when a worker thread shares them; updated in place below and copied back at the end
+  const runner = new BatchRunner(arch, batch, X, y, w, trainIdx, paramsIn, o.loss, o.l2, input.threads);
+  // positions in the runner's compact training rows, shuffled in place below; the parameters are the runner's copy
+  // when a worker thread shares them, updated in place below and copied back at the end
   const { params, order } = runner;
   const optimizer: Optimizer = o.solver === 'adam' ? new Adam(arch.nParams, o.beta1, o.beta2, o.epsilon) : new SGD(arch.nParams, o.momentum, o.nesterov);
   const schedule = new Schedule(o.learningRate, o.learningRateInit, o.powerT);
