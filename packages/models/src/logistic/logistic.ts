@@ -101,8 +101,7 @@ export class LogisticRegression implements Classifier {
     checkWeights(ev, n, NAME);
     const o = this.options;
     const cw = classWeights(o.classWeight, y, K);
-    const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) w[i] = (ev ? ev[i]! : 1) * cw[y[i]!]!;
+    const w = rowWeights(ev, cw, y);
     // compensated: a plain running sum of 19,020 'balanced' weights is off by ~2e-13 relative, which shifts the loss
     const total = stableSum(w);
     if (!Number.isFinite(total)) {
@@ -112,7 +111,7 @@ export class LogisticRegression implements Classifier {
     }
     if (!(total > 0))
       throw new DiscernError('DATA_INVALID', (nm) => `${NAME}: the event weights times the class weights (${nm.option('classWeight')}) sum to ${total}; at least one row needs a positive weight`, { estimator: NAME, total, option: 'classWeight' });
-    for (let i = 0; i < n; i++) w[i]! /= total;
+    divideInPlace(w, total);
 
     const rows = paramRows(K);
     const stride = p + (o.fitIntercept ? 1 : 0);
@@ -267,6 +266,24 @@ export interface LogisticRegressionJSON extends ModelJSON {
   /** One row per score: 1×p for two classes, K×p otherwise. */
   readonly coef: number[][];
   readonly intercept: number[];
+}
+
+/*
+ * rowWeights and divideInPlace are loops of their own rather than loops in fit: V8 compiled fit's loops on entering
+ * them and threw that code away on the next line for want of type feedback, fit after fit, so that they ran at
+ * ~25 ns a row (~1 ms of a 10 ms fit on MAGIC); in small functions they are compiled whole, ~1 ns a row.
+ */
+
+/** w_i = (event weight, or 1) × the class weight of y_i. */
+function rowWeights(ev: Float64Array | undefined, cw: Float64Array, y: Int32Array): Float64Array {
+  const w = new Float64Array(y.length);
+  if (ev) for (let i = 0; i < y.length; i++) w[i] = ev[i]! * cw[y[i]!]!;
+  else for (let i = 0; i < y.length; i++) w[i] = cw[y[i]!]!;
+  return w;
+}
+
+function divideInPlace(a: Float64Array, d: number): void {
+  for (let i = 0; i < a.length; i++) a[i]! /= d;
 }
 
 /** Per-class multipliers: 'balanced' = n/(K·n_c) with unweighted counts (as sklearn), or the user's list. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoverMonitor } from '@discern/linalg';
+import { HandoverMonitor, createRng } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
 import { LogisticRegression } from './logistic.js';
+import { type LogisticProblem, logisticObjective } from './loss.js';
 import { numericCsv } from '../mixture/data.test-helpers.js';
 import { readCsv } from '../mlp/testing.test-helpers.js';
 
@@ -60,6 +61,31 @@ describe('LogisticRegression on worker threads', () => {
     const serial = fit(3, 1);
     expect(pool.tasksOnWorkers - before).toBe(0);
     expect(threaded.toJSON()).toEqual(serial.toJSON());
+  });
+
+  it('objectives whose shared memory is reused keep their own data when their passes alternate', () => {
+    // the second (smaller) problem reuses the first's shared memory, so each must bring its data back before a pass;
+    // the kinds differ (binary log loss, three classes) so that the memory's parts lie at different offsets too
+    const rng = createRng(77);
+    const problem = (n: number, p: number, nClasses: number): LogisticProblem => {
+      const X = Float64Array.from({ length: n * p }, () => rng.normal());
+      const y = Int32Array.from({ length: n }, (_, i) => (X[i * p]! + rng.normal() > 0 ? 1 : 0) + (nClasses > 2 && i % 5 === 0 ? 1 : 0));
+      return { X, n, p, y, nClasses, w: new Float64Array(n).fill(1 / n), l2: 1e-3, fitIntercept: true, loss: 'log' };
+    };
+    const A = problem(12_000, 11, 2), B = problem(10_000, 9, 3);
+    const thetaA = Float64Array.from({ length: 12 }, () => 0.3 * rng.normal()), thetaB = Float64Array.from({ length: 30 }, () => 0.3 * rng.normal());
+    const pass = (fg: (t: Float64Array, g: Float64Array) => number, theta: Float64Array) => {
+      const g = new Float64Array(theta.length);
+      return [fg(theta, g), ...g];
+    };
+    const refA = pass(logisticObjective(A, 1), thetaA), refB = pass(logisticObjective(B, 1), thetaB);
+    const fa = logisticObjective(A, 3), fb = logisticObjective(B, 3);
+    const before = pool.tasksOnWorkers;
+    for (let r = 0; r < 3; r++) {
+      expect(pass(fa, thetaA)).toEqual(refA);
+      expect(pass(fb, thetaB)).toEqual(refB);
+    }
+    expect(pool.tasksOnWorkers - before).toBe(6 * 2); // every pass on the workers too
   });
 
   it('refuses a thread count that is not a positive integer', () => {
