@@ -110,8 +110,11 @@ export interface BootstrapResult extends AucInterval {
   dropped: number;
 }
 
-/** Above this fraction of replicates without an AUC the interval is refused rather than computed from the rest. */
-const MAX_DROPPED = 0.05;
+/**
+ * Above this fraction of replicates without an AUC the interval is refused rather than computed from the rest (here
+ * and in pairedBootstrap).
+ */
+export const MAX_DROPPED = 0.05;
 
 /** Weighted Mann–Whitney AUC of the events listed in `idx` (with repeats); NaN when a class's weights sum to ≤ 0. */
 function aucOfSample(idx: Int32Array, truth: Uint8Array, s: Float64Array, w: Float64Array | undefined, buf: Int32Array): number {

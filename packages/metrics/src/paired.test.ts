@@ -179,6 +179,29 @@ describe('paired bootstrap of AUC and rejection differences', () => {
     expect(errorText(() => pairedBootstrap([1, 1, 0, 0], [[4, 3, 2, 1], [1, 2, 3, 4]], { weights: [1, 1, 1, -1] }))).toBe('DATA_INVALID: scores[0]: the total weight of the negative class is 0; it must be positive');
   });
 
+  it('leaves out the draws in which negative weights leave a class without a positive total, for every classifier, and refuses more than 5 % of them', () => {
+    // 40 signal events, one of weight −12 (total 28): a draw holding it 4 times or more (~2 % of them) has a total ≤ 0
+    const y3 = Array.from({ length: 80 }, (_, i) => (i < 40 ? 1 : 0));
+    const s3 = Array.from({ length: 80 }, (_, i) => (i < 40 ? 0.5 : 0) + ((i * 37) % 80) / 80);
+    const t3 = Array.from({ length: 80 }, (_, i) => (i < 40 ? 0.3 : 0) + ((i * 11) % 80) / 80);
+    const w3 = Array.from({ length: 80 }, (_, i) => (i === 7 ? -12 : 1));
+    const r = pairedBootstrap(y3, [s3, t3], { nBoot: 1000, seed: 6, weights: w3, signalEfficiency: [0.5] });
+    expect(r.dropped).toBeGreaterThan(0);
+    expect(r.dropped).toBeLessThanOrEqual(50);
+    const intervals = [r.pairs[0]!.auc, r.pairs[0]!.rejection[0]!, ...r.models.flatMap((m) => [m.auc, m.rejection[0]!])];
+    for (const d of intervals) expect(Number.isFinite(d.lower) && Number.isFinite(d.upper) && d.lower <= d.upper, JSON.stringify(d)).toBe(true);
+    // the point values are the whole sample's, whatever was dropped
+    expect(r.auc[0]).toBe(rocAuc(y3, s3, { weights: w3 }));
+    expect(r.dropped).toBe(pairedBootstrap(y3, [t3, s3], { nBoot: 1000, seed: 6, weights: w3 }).dropped);
+    // unweighted, nothing is ever dropped
+    expect(pairedBootstrap(y3, [s3, t3], { nBoot: 200, seed: 6 }).dropped).toBe(0);
+    // weight −25 (total 15): a draw holding it twice or more (~26 %) has a total ≤ 0
+    const w4 = w3.map((v) => (v < 0 ? -25 : v));
+    expect(errorText(() => pairedBootstrap(y3, [s3, t3], { nBoot: 400, seed: 6, weights: w4 }))).toMatch(
+      /^DATA_INVALID: paired bootstrap: in \d+ of 400 replicates a class's drawn event weights summed to ≤ 0 \(the negative weights outweigh the positive ones in many draws\), so the percentile intervals are not defined; use weights with a clearly positive total in each class$/,
+    );
+  });
+
   it('stops when cancelled', () => {
     expect(errorText(() => pairedBootstrap(y, [a, b], { signal: { aborted: true, reason: 'SIGINT' } }))).toMatch(/^INTERRUPTED/);
   });

@@ -1,6 +1,6 @@
 import { createRng } from '@discern/linalg';
 import { type CancelSignal, DiscernError, checkLevel, normPpf, normSf, throwIfCancelled } from '@discern/core';
-import { placementValues, quantileSorted } from './delong.js';
+import { MAX_DROPPED, placementValues, quantileSorted } from './delong.js';
 import { CurveInterpolator, TrapezoidArea, binaryInput, orderOf, type BinaryInput } from './roc.js';
 import { asScores, checkLength } from './validate.js';
 
@@ -138,6 +138,11 @@ export interface PairedBootstrapResult {
   models: { auc: PairedDifference; rejection: PairedDifference[] }[];
   /** Every pair a < b, in the order (0,1), (0,2), …, (1,2), … */
   pairs: PairedComparison[];
+  /**
+   * Replicates left out because a class's drawn weights summed to ≤ 0 (possible only with negative event weights):
+   * such a draw has no ROC curve, for any classifier. The intervals are those of the others, as in bootstrapAuc.
+   */
+  dropped: number;
 }
 
 /**
@@ -175,8 +180,12 @@ class RankedClassifier {
    * AUC and 1 − εB at the targets, with each event counted `count[event]` times (all once when undefined): the ROC
    * walked as forEachRocPoint walks it (the same sums in the same order, so the whole sample gives rocAuc's and
    * backgroundAtSignalEfficiency's numbers bit for bit), the area by the trapezoid rule, εB at εS as fprAtTpr.
+   * Where a class's total weight is ≤ 0 there is no curve: undefined for a draw (`count`), DATA_INVALID for the
+   * whole sample.
    */
-  figures(count: Uint32Array | undefined, targets: ArrayLike<number>): { auc: number; rejection: Float64Array } {
+  figures(count: Uint32Array, targets: ArrayLike<number>): { auc: number; rejection: Float64Array } | undefined;
+  figures(count: undefined, targets: ArrayLike<number>): { auc: number; rejection: Float64Array };
+  figures(count: Uint32Array | undefined, targets: ArrayLike<number>): { auc: number; rejection: Float64Array } | undefined {
     const { truth, weight, runEnd, order, w } = this;
     const n = order.length;
     let P = 0, N = 0;
@@ -187,6 +196,7 @@ class RankedClassifier {
       else N += wr;
     }
     if (!(P > 0) || !(N > 0)) {
+      if (count) return undefined;
       throw new DiscernError('DATA_INVALID', `${this.what}: the total weight of the ${P > 0 ? 'negative' : 'positive'} class is ${P > 0 ? N : P}; it must be positive`, { totalPositive: P, totalNegative: N });
     }
     const area = TrapezoidArea.forRoc(weight);
@@ -217,7 +227,9 @@ class RankedClassifier {
  * is the percentile interval of its replicates. Weighted events are drawn with their weights (an event drawn c
  * times counts c·w). A replicate is computed without re-sorting: the draw is a count per event, and each
  * classifier's ROC curve is walked down its one sort with weights c·w. The point values are those of rocAuc and
- * backgroundAtSignalEfficiency on the whole sample. Cost: one sort per classifier, then O(N) per replicate and
+ * backgroundAtSignalEfficiency on the whole sample. With negative event weights a draw can leave a class with a
+ * total weight ≤ 0: such replicates are left out for every classifier (counted in `dropped`), and more than 5 % of
+ * them is an error (DATA_INVALID), as in bootstrapAuc. Cost: one sort per classifier, then O(N) per replicate and
  * classifier (1,000,000 events, two classifiers: about 0.1 s per replicate).
  */
 export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly ArrayLike<number>[], options: PairedBootstrapOptions = {}): PairedBootstrapResult {
@@ -261,33 +273,46 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
   const count = new Uint32Array(N);
   const aucs = new Float64Array(M);
   const rej = Array.from({ length: M }, () => new Float64Array(T));
-  for (let r = 0; r < nBoot; r++) {
+  // replicates kept so far: row r of every replicate array is the r-th kept draw
+  let r = 0;
+  for (let draw = 0; draw < nBoot; draw++) {
     throwIfCancelled(options.signal, 'paired bootstrap');
     count.fill(0);
     // ⌊u·n⌋ of a 53-bit uniform u: a bias below n/2⁵³, and several times faster than rng.int's exact draw
     const np = posIdx.length, nn = negIdx.length;
     for (let t = 0; t < np; t++) count[posIdx[Math.floor(rng.uniform() * np)]!]!++;
     for (let t = 0; t < nn; t++) count[negIdx[Math.floor(rng.uniform() * nn)]!]!++;
-    for (let k = 0; k < M; k++) {
-      let f;
-      try {
-        f = ranked[k]!.figures(count, targets);
-      } catch (e) {
-        throw new DiscernError('DATA_INVALID', `paired bootstrap, replicate ${r + 1}: ${(e as Error).message} (negative event weights outweigh the positive ones in a resample)`, { replicate: r });
+    // a draw without a ROC curve (a class's drawn total ≤ 0, as summed down any classifier's ranking) is left out
+    // for all classifiers; rows r written before that are overwritten by the next draw kept
+    let kept = true;
+    for (let k = 0; k < M && kept; k++) {
+      const f = ranked[k]!.figures(count, targets);
+      if (!f) {
+        kept = false;
+        break;
       }
       aucs[k] = f.auc;
       rej[k]!.set(f.rejection);
       own[k]![0]![r] = f.auc;
       for (let t = 0; t < T; t++) own[k]![1 + t]![r] = f.rejection[t]!;
     }
+    if (!kept) continue;
     pairIdx.forEach(([a, b], p) => {
       reps[p]![0]![r] = aucs[a]! - aucs[b]!;
       for (let t = 0; t < T; t++) reps[p]![1 + t]![r] = rej[a]![t]! - rej[b]![t]!;
     });
+    r++;
   }
+  const dropped = nBoot - r;
+  if (dropped > MAX_DROPPED * nBoot)
+    throw new DiscernError(
+      'DATA_INVALID',
+      `paired bootstrap: in ${dropped} of ${nBoot} replicates a class's drawn event weights summed to ≤ 0 (the negative weights outweigh the positive ones in many draws), so the percentile intervals are not defined; use weights with a clearly positive total in each class`,
+      { dropped, nBoot },
+    );
   const alpha = 1 - cl;
-  const interval = (value: number, v: Float64Array): PairedDifference => {
-    v.sort();
+  const interval = (value: number, all: Float64Array): PairedDifference => {
+    const v = all.subarray(0, r).sort();
     return { value, lower: quantileSorted(v, alpha / 2), upper: quantileSorted(v, 1 - alpha / 2) };
   };
   return {
@@ -303,5 +328,7 @@ export function pairedBootstrap(yTrue: ArrayLike<number>, scores: readonly Array
       auc: interval(whole[a]!.auc - whole[b]!.auc, reps[p]![0]!),
       rejection: Array.from({ length: T }, (_, t) => interval(whole[a]!.rejection[t]! - whole[b]!.rejection[t]!, reps[p]![1 + t]!)),
     })),
+    dropped,
   };
 }
+

@@ -85,6 +85,34 @@ describe('compare: classifiers on the same events', () => {
     expect(r.summary.find((l) => l.startsWith('compare'))).toMatch(/DeLong's test on the unweighted events/);
   });
 
+  it('with negative weights: draws without a positive class total are left out and counted, and too many of them refused', async () => {
+    const text = twoClassCsv(300, 6).trimEnd().split('\n');
+    // every fifth event of each class weighs w0 < 0, the others 1
+    const withWeights = (w0: number) => [`${text[0]},w`, ...text.slice(1).map((l, i) => `${l},${i % 5 === 0 ? w0 : 1}`)].join('\n');
+    // (boosted trees take negative weights as they are; logistic regression and naive Bayes refuse them)
+    const config = `name: c
+seed: 5
+data:
+  source: d.csv
+  label: label
+  positive: s
+  weight: w
+  split: { test: 0.4, stratify: true }
+steps:
+  - fit: { name: small, model: bdt, n_estimators: 10, max_leaf_nodes: 4 }
+  - fit: { name: big, model: bdt, n_estimators: 20, max_leaf_nodes: 8 }
+  - compare: { models: [small, big], signal_efficiency: [0.5], bootstrap: 400 }
+`;
+    const r = await runConfig(config, { 'd.csv': withWeights(-2.2) });
+    const c = r.metrics.compare as Json;
+    expect(c.bootstrap.dropped_replicates).toBeGreaterThan(0);
+    expect(c.bootstrap.dropped_replicates).toBeLessThanOrEqual(20);
+    expect(readFileSync(join(r.outDir, 'report.html'), 'utf8')).toContain(`(400 replicates, ${c.bootstrap.dropped_replicates} of them left out: a class&#39;s drawn weights summed to ≤ 0)`);
+    const e = await runError(config, { 'd.csv': withWeights(-2.8) });
+    expect(e.code).toBe('DATA_INVALID');
+    expect(e.message).toMatch(/^step 3 \(compare, at steps\[2\]\.compare\): paired bootstrap: in \d+ of 400 replicates a class's drawn event weights summed to ≤ 0/);
+  });
+
   it('draws the overlaid curves and writes the tables in a Comparison section after the classifiers', async () => {
     const r = await runConfig(CONFIG(`  - evaluate: { model: logistic, on: [test] }\n  - compare: { models: [logistic, nb], signal_efficiency: [0.5], bootstrap: 50 }\n`), files, { plots: true });
     for (const f of ['compare-roc-test', 'compare-rejection-test', 'compare-inverse-rejection-test']) expect(existsSync(join(r.outDir, 'plots', `${f}.png`))).toBe(true);

@@ -127,7 +127,7 @@ export const compareStep = defineStep({
       signal,
       confidence: p.confidence,
       interval: p.interval,
-      bootstrap: { replicates: p.bootstrap, seed },
+      bootstrap: { replicates: p.bootstrap, seed, ...(boot.dropped > 0 ? { dropped_replicates: boot.dropped } : {}) },
       models,
       pairs,
     };

@@ -69,7 +69,7 @@ export async function compareReport(result: CompareResult, view: RunView, p: Com
       }),
     },
     {
-      caption: `Pairwise tests on the same ${result.n} events: AUC difference a − b with its ${pct} interval (${weighted ? 'paired bootstrap of the weighted events' : 'DeLong'}), the paired DeLong test of equal AUC${weighted ? ' (on the unweighted events)' : ''} and the correlation of the two AUCs; Δ(1 − εB) a − b with its paired-bootstrap interval (${Number(result.bootstrap.replicates)} replicates)`,
+      caption: `Pairwise tests on the same ${result.n} events: AUC difference a − b with its ${pct} interval (${weighted ? 'paired bootstrap of the weighted events' : 'DeLong'}), the paired DeLong test of equal AUC${weighted ? ' (on the unweighted events)' : ''} and the correlation of the two AUCs; Δ(1 − εB) a − b with its paired-bootstrap interval (${Number(result.bootstrap.replicates)} replicates${result.bootstrap.dropped_replicates !== undefined ? `, ${Number(result.bootstrap.dropped_replicates)} of them left out: a class's drawn weights summed to ≤ 0` : ''})`,
       columns: ['a − b', 'ΔAUC', 'z', 'p-value', 'correlation', ...es.map((e) => `Δ(1 − εB) at εS = ${e}`)],
       rows: Object.values(result.pairs).map((pr) => [
         `${String(pr.a)} − ${String(pr.b)}`,

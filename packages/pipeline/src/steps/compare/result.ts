@@ -46,7 +46,8 @@ export const compareResultSchema = z.strictObject({
   signal: fig.label(),
   confidence: fig.value(),
   interval: fig.label(),
-  bootstrap: z.strictObject({ replicates: fig.count(), seed: fig.count() }),
+  /** dropped_replicates: draws left out because negative weights left a class without a positive total (≤ 5 %). */
+  bootstrap: z.strictObject({ replicates: fig.count(), seed: fig.count(), dropped_replicates: fig.count().optional() }),
   models: z.record(z.string(), compareModelSchema),
   pairs: z.record(z.string(), comparePairSchema),
 });
