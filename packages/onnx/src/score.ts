@@ -26,7 +26,6 @@
  * class k being the k-th name; for a model that names none, `positive` (two classes: that value is class 1, the
  * one other value in the file class 0); else the labels must be class indices 0..K−1.
  */
-import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
   type CsvRange,
@@ -48,6 +47,7 @@ import {
   planCsvRanges,
   readCsvBatches,
   readTableBatches,
+  readTextHead,
   rootTreeInfo,
   strictNumber,
   subsetTable,
@@ -248,50 +248,10 @@ async function headOf(path: string, format: DataFormat, tree: string | undefined
 /** The header and first rows of the CSV (up to 1 MiB, whole lines) as a Table, for names and column kinds. */
 async function readHead(path: string): Promise<ReturnType<typeof parseCsv>> {
   let text: string;
-  let full: boolean;
-  let gzip = false;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-      gzip = bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-      text = buf.subarray(0, bytesRead).toString('utf8');
-      full = bytesRead === HEAD_BYTES;
-    } finally {
-      await fh.close();
-    }
+    text = await readTextHead(path, HEAD_BYTES);
   } catch (e) {
-    // a folder (EISDIR at the read), a missing file, a name too long...
-    throw aboutOption(ioError(e, path, 'read'), 'data');
-  }
-  if (gzip) {
-    // gzip: the head of the decompressed text
-    const { createReadStream } = await import('node:fs');
-    const { createGunzip } = await import('node:zlib');
-    const parts: Buffer[] = [];
-    let got = 0;
-    let damaged = false;
-    const stream = createReadStream(path).pipe(createGunzip());
-    try {
-      for await (const chunk of stream) {
-        parts.push(chunk as Buffer);
-        got += (chunk as Buffer).length;
-        if (got >= HEAD_BYTES) break;
-      }
-    } catch {
-      // a damaged stream is reported, with its file, by the reader that reads it whole; the text here may end mid-line
-      damaged = true;
-    } finally {
-      stream.destroy();
-    }
-    text = Buffer.concat(parts).subarray(0, HEAD_BYTES).toString('utf8');
-    full = got >= HEAD_BYTES || damaged;
-  }
-  if (full) {
-    // the head ends mid-file: keep whole lines only (the stream reads the rest)
-    const cut = text.lastIndexOf('\n');
-    if (cut > 0) text = text.slice(0, cut + 1);
+    throw isDiscernError(e) && (e.code === 'FILE_NOT_FOUND' || e.code === 'IO_ERROR') ? aboutOption(e, 'data') : e;
   }
   return parseCsv(text, { source: path });
 }

@@ -615,6 +615,53 @@ async function* gunzipChunks(path: string): AsyncGenerator<Buffer, void, undefin
 }
 
 /**
+ * The start of a text file: at most `maxBytes` of its text (of the decompressed text when it is gzip'd, whatever its
+ * name), cut after its last whole line when the text goes on; for a look at a header and the first rows. A damaged
+ * gzip stream gives what came before the damage (the reader that reads the file whole reports it, naming the
+ * file). A file that cannot be opened or read is ioError's error, naming the file.
+ */
+export async function readTextHead(path: string, maxBytes: number): Promise<string> {
+  let head: Buffer;
+  let more: boolean;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(maxBytes);
+      const { bytesRead } = await fh.read(buf, 0, maxBytes, 0);
+      head = buf.subarray(0, bytesRead);
+      more = bytesRead === maxBytes;
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    // a folder (EISDIR at the read), a missing file, a name too long...
+    throw ioError(e, path, 'read');
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const parts: Buffer[] = [];
+    let got = 0;
+    let damaged = false;
+    try {
+      for await (const chunk of gunzipChunks(path)) {
+        parts.push(chunk);
+        got += chunk.length;
+        if (got >= maxBytes) break;
+      }
+    } catch {
+      damaged = true;
+    }
+    head = Buffer.concat(parts).subarray(0, maxBytes);
+    more = got >= maxBytes || damaged;
+  }
+  let text = head.toString('utf8');
+  if (more) {
+    const cut = text.lastIndexOf('\n');
+    if (cut > 0) text = text.slice(0, cut + 1);
+  }
+  return text;
+}
+
+/**
  * One chunk through the reader (the last with `last`): its records with their lines, the bytes held for the next
  * chunk, and the error the reader threw, if any (kept, so that the records before it are handed over first).
  */
