@@ -1,4 +1,4 @@
-import { type Rng, createRng, takeRows } from '@discern/linalg';
+import { type Rng, createRng, stratifiedFoldOf, takeRows } from '@discern/linalg';
 import { DiscernError, quote } from '@discern/core';
 import { type Dataset } from './dataset.js';
 
@@ -230,20 +230,9 @@ export function kFold(ds: Dataset, k: number, options: KFoldOptions): SplitIndic
   const fold = new Int32Array(n);
   if (stratify) {
     if (!labelled) throw unlabelled(ds);
-    const byClass = classIndices(ds);
-    // Deal rows, ordered by class, to folds 0, 1, ..., k-1, 0, ...: each class spreads as evenly as possible and the
-    // fold sizes stay within one of each other. Within a class, which rows go where is random.
-    // Classes in order of first appearance, as StratifiedKFold encodes them, so the allocation matches its own.
-    const firstSeen = byClass.map((m, c) => ({ c, first: m.length > 0 ? m[0]! : Infinity })).sort((a, b) => a.first - b.first);
-    let pos = 0;
-    for (const { c } of firstSeen) {
-      const members = byClass[c]!;
-      const order = new Int32Array(members.length);
-      for (let i = 0; i < members.length; i++) order[i] = ((pos + i) % k);
-      rng.shuffle(order);
-      members.forEach((row, i) => (fold[row] = order[i]!));
-      pos += members.length;
-    }
+    // each class spread as evenly as possible over the folds, fold sizes within one of each other; which rows of a
+    // class go where is random (as StratifiedKFold allocates them)
+    fold.set(stratifiedFoldOf(classIndices(ds), n, k, rng));
   } else {
     const perm = rng.permutation(n);
     for (let i = 0; i < n; i++) fold[perm[i]!] = i % k;

@@ -25,5 +25,5 @@ export { cholesky, choleskyInverse, choleskySolve, logDetFromCholesky, lowerInve
 export type { CholeskyOptions, CholeskyResult } from './cholesky.js';
 export { LOG_2PI, columnVariance, mvnLogNormaliser, mvnLogPdf, mvnLogPdfRows, normalLogPdf, weightedCovariance, weightedMean } from './stats.js';
 export { symmetricEigenvalues } from './eigen.js';
-export { createRng } from './rng.js';
+export { createRng, stratifiedFoldOf } from './rng.js';
 export type { Rng } from './rng.js';

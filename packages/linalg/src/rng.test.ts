@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDiscernError } from '@discern/core';
-import { createRng } from './rng.js';
+import { createRng, stratifiedFoldOf } from './rng.js';
 
 const N = 100_000;
 
@@ -128,5 +128,21 @@ describe('createRng', () => {
     expect(code(() => r.choice(3, 1, { weights: [1, 2] }))).toBe('INVALID_ARGUMENT');
     expect(code(() => r.choice(2, 1, { weights: [1, -1] }))).toBe('INVALID_ARGUMENT');
     expect(code(() => r.choice(2, 2, { weights: [1, 0] }))).toBe('INVALID_ARGUMENT'); // the second draw has nothing left
+  });
+});
+
+describe('stratifiedFoldOf', () => {
+  it("deals each class's rows round-robin from where the last class stopped (classes by first row), shuffled within the class", () => {
+    // class 1 appears first (row 0): its 3 rows take folds {0, 1, 2}; class 0 continues from 3 % 3 = 0: {0, 1, 2, 0}
+    const byClass = [[1, 3, 5, 6], [0, 2, 4]];
+    for (let seed = 0; seed < 20; seed++) {
+      const fold = stratifiedFoldOf(byClass, 7, 3, createRng(seed));
+      expect(byClass[1]!.map((i) => fold[i]!).sort()).toEqual([0, 1, 2]);
+      expect(byClass[0]!.map((i) => fold[i]!).sort()).toEqual([0, 0, 1, 2]);
+    }
+    // seeded: the same stream, the same deal; an empty class takes no fold
+    const a = stratifiedFoldOf([[], [0, 1, 2, 3, 4, 5]], 6, 2, createRng(5));
+    expect(Array.from(a)).toEqual(Array.from(stratifiedFoldOf([[], [0, 1, 2, 3, 4, 5]], 6, 2, createRng(5))));
+    expect(Array.from(a).sort()).toEqual([0, 0, 0, 1, 1, 1]);
   });
 });

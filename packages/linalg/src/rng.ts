@@ -166,3 +166,24 @@ class XoroshiroRng implements Rng {
 export function createRng(seed: number): Rng {
   return new XoroshiroRng(seed);
 }
+
+/**
+ * The fold (0…k−1) of each row for k stratified folds: the rows of each class (classes in order of first appearance,
+ * rows in order) dealt to folds 0, 1, …, k−1, 0, … continuing from where the previous class stopped, the deal
+ * shuffled within each class by `rng` — each class spread as evenly as possible and fold sizes within one of each
+ * other, as scikit-learn's StratifiedKFold allocates them. `byClass[c]`: the rows of class c, ascending.
+ */
+export function stratifiedFoldOf(byClass: readonly (readonly number[])[], n: number, k: number, rng: Rng): Int32Array {
+  const firstSeen = byClass.map((rows, c) => ({ c, first: rows.length > 0 ? rows[0]! : Infinity })).sort((a, b) => a.first - b.first);
+  const fold = new Int32Array(n);
+  let pos = 0;
+  for (const { c } of firstSeen) {
+    const rows = byClass[c]!;
+    const order = new Int32Array(rows.length);
+    for (let t = 0; t < rows.length; t++) order[t] = (pos + t) % k;
+    rng.shuffle(order);
+    rows.forEach((row, t) => (fold[row] = order[t]!));
+    pos += rows.length;
+  }
+  return fold;
+}

@@ -1,4 +1,4 @@
-import { type DenseMatrix, createRng, takeColumns, takeRows, zeros } from '@discern/linalg';
+import { type DenseMatrix, createRng, stratifiedFoldOf, takeColumns, takeRows, zeros } from '@discern/linalg';
 import { DiscernError, isDiscernError } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
@@ -341,22 +341,7 @@ function pick(y: Int32Array, idx: readonly number[]): Int32Array {
  * evenly as possible, fold sizes within one of each other (as scikit-learn's StratifiedKFold allocates them).
  */
 export function stratifiedFolds(y: Int32Array, K: number, k: number, seed: number): Int32Array {
-  const rng = createRng(seed).fork('folds');
   const byClass: number[][] = Array.from({ length: K }, () => []);
-  const first: number[] = [];
-  for (let i = 0; i < y.length; i++) {
-    const c = y[i]!;
-    if (byClass[c]!.length === 0) first.push(c);
-    byClass[c]!.push(i);
-  }
-  const fold = new Int32Array(y.length);
-  let pos = 0;
-  for (const c of first) {
-    const rows = byClass[c]!;
-    const order = Int32Array.from(rows, (_, t) => (pos + t) % k);
-    rng.shuffle(order);
-    rows.forEach((i, t) => (fold[i] = order[t]!));
-    pos += rows.length;
-  }
-  return fold;
+  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+  return stratifiedFoldOf(byClass, y.length, k, createRng(seed).fork('folds'));
 }
