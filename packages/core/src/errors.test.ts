@@ -29,6 +29,17 @@ describe('DiscernError', () => {
     const r = e.renamed({ row: () => 'a.csv line 4', weights: (w) => `${w} (data.weight "w", c.yaml:7:11)` });
     expect(r.prefixed('step 1 (fit): ').message).toBe('step 1 (fit): the event weights (data.weight "w", c.yaml:7:11) of a.csv line 4 sum to 0');
   });
+  it('renamed() twice: the second naming adds to the first (rows named by a step, options by the pipeline), through prefixed() too', () => {
+    const e = new DiscernError('DATA_INVALID', (n) => `${n.row(1)} is bad; set ${n.option('regParam')}`);
+    const rows = { row: (i: number) => `a.csv line ${i + 2}` };
+    const options = { option: (o: string) => `steps[0].fit.${o === 'regParam' ? 'reg_param' : o}` };
+    const want = 'a.csv line 3 is bad; set steps[0].fit.reg_param';
+    expect(e.renamed(rows).renamed(options).message).toBe(want);
+    expect(e.renamed(options).renamed(rows).message).toBe(want);
+    expect(e.renamed(rows).prefixed('step 1 (fit): ').renamed(options).message).toBe(`step 1 (fit): ${want}`);
+    // a later naming of the same kind wins
+    expect(e.renamed(rows).renamed({ row: () => 'b.csv line 9' }).message).toBe('b.csv line 9 is bad; set regParam');
+  });
   it('crosses a thread or process boundary as plain data (functions and huge strings dropped or shortened)', () => {
     const e = new DiscernError('CONFIG_INVALID', 'bad', { file: 'a.yaml', line: 3, fn: () => 1, big: 'x'.repeat(10_000), list: [1, 'a'] });
     const j = JSON.parse(JSON.stringify(e.toJSON())) as Parameters<typeof DiscernError.fromJSON>[0];

@@ -89,6 +89,8 @@ export class DiscernError extends Error {
   readonly code: ErrorCode;
   readonly context: ErrorContext;
   private readonly template: MessageTemplate | undefined;
+  /** The names the message is said in so far (renamed), each later renaming adding to them. */
+  private naming: Partial<Naming> = {};
 
   constructor(code: ErrorCode, message: string | MessageTemplate, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(typeof message === 'string' ? message : message(DEFAULT_NAMING), options);
@@ -109,12 +111,15 @@ export class DiscernError extends Error {
   }
 
   /**
-   * The same error with its rows, features and options named by `naming` (the defaults where it gives none), and
-   * `extra` added to the context. An error written as a plain string keeps its message.
+   * The same error with its rows, features and options named by `naming`, and `extra` added to the context. What
+   * `naming` leaves out keeps the names of an earlier renaming, else the defaults: a step may name the rows (file
+   * lines) and the pipeline then the options (config paths), in either order. An error written as a plain string
+   * keeps its message.
    */
   renamed(naming: Partial<Naming>, extra: ErrorContext = {}): DiscernError {
     const e = new DiscernError(this.code, this.template ?? this.message, { ...this.context, ...extra }, { cause: this.cause });
-    if (this.template) e.message = this.template({ ...DEFAULT_NAMING, ...naming });
+    e.naming = { ...this.naming, ...naming };
+    if (this.template) e.message = this.template({ ...DEFAULT_NAMING, ...e.naming });
     e.stack = this.stack;
     return e;
   }
@@ -125,6 +130,7 @@ export class DiscernError extends Error {
     const e = new DiscernError(this.code, template ? (n) => `${prefix}${template(n)}` : `${prefix}${this.message}`, { ...this.context, ...extra }, { cause: this });
     // the message as this one says it (renamed already, perhaps), not the template's default naming
     e.message = `${prefix}${this.message}`;
+    e.naming = this.naming;
     e.stack = this.stack;
     return e;
   }
