@@ -277,9 +277,11 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
     let iterations = 0;
     let stopped = false;
     const pk = new Float64Array(K);
+    // Σ g and Σ h of every row, added by the gradient pass in row order (two classes): a root's without row subsampling
+    const rootSums = new Float64Array(2);
     /** The gradients and hessians of the current scores, and Σ w ℓ: in one pass, or by blocks of rows on the team. */
     const gradients = (team: Team): number => {
-      if (team.helpers === 0 || nT < 2 * GRADIENT_ROWS) return K === 2 ? binaryGradients(F, ws.y, ws.w, ws.g, ws.h, nT) : multinomialGradients(F, ws.y, ws.w, ws.g, ws.h, nT, K, pk);
+      if (team.helpers === 0 || nT < 2 * GRADIENT_ROWS) return K === 2 ? binaryGradients(F, ws.y, ws.w, ws.g, ws.h, nT, rootSums) : multinomialGradients(F, ws.y, ws.w, ws.g, ws.h, nT, K, pk);
       // blocks of about GRADIENT_ROWS rows, a multiple of the threads (the calling thread claims the first block, so
       // with an odd one left over it would do one block more than a helper: MAGIC 7 blocks → 8, ~1.5 ms a fit); each
       // row's loss term in ws.terms, then added in row order: the one pass's bits
@@ -287,7 +289,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
       const blocks = threads * Math.ceil(nT / (threads * GRADIENT_ROWS));
       ws.channels[0].par[G_ROWS] = Math.ceil(nT / blocks);
       team.run(GRADIENTS, Math.ceil(nT / Math.ceil(nT / blocks)), true);
-      return sumTerms(ws.terms, ws.w, nT);
+      return sumTerms(ws.terms, ws.w, ws.g, ws.h, nT, rootSums);
     };
     const boost = (team: Team): void => {
       // binning on the training rows
@@ -318,7 +320,8 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
             feats.fill(-1);
             feats.set(pick);
           } else for (let j = 0; j < p; j++) feats[j] = j;
-          const grown = growTree({ ws, team, mapping, gOff: k * nT, nRows: nSample, nFeats: nFeat, options: grow, slots: freeSlots, sparseRows: SPARSE_ROWS, allRows: !sample });
+          const sums = K === 2 && !sample ? rootSums : undefined;
+          const grown = growTree({ ws, team, mapping, gOff: k * nT, nRows: nSample, nFeats: nFeat, options: grow, slots: freeSlots, sparseRows: SPARSE_ROWS, allRows: !sample, rootSums: sums });
           const tree = grown.tree;
           trees.push(tree);
           const value = tree.value;

@@ -184,6 +184,8 @@ export interface GrowInput {
   readonly sparseRows: number;
   /** Whether the tree's rows are all the fit's rows (no row subsampling): the root's counts are then ws.counts. */
   readonly allRows: boolean;
+  /** Σ g and Σ h of the tree's rows in their order, when the gradient pass added them up (nodeSums's bits). */
+  readonly rootSums?: Float64Array | undefined;
 }
 
 /** What a split of a node needs to know of its tree (the same on every thread). */
@@ -502,7 +504,7 @@ export function growTree(inp: GrowInput): GrownTree {
   const full = (leafCount: number): boolean => o.maxLeafNodes !== null && leafCount >= o.maxLeafNodes;
 
   // the root
-  const [G0, H0] = nodeSums(ws.g, ws.h, ws.rows, inp.gOff, 0, inp.nRows);
+  const [G0, H0] = inp.rootSums ? [inp.rootSums[0]!, inp.rootSums[1]!] : nodeSums(ws.g, ws.h, ws.rows, inp.gOff, 0, inp.nRows);
   const root = node(tb.add(), 0, inp.nRows, 0, G0, H0);
   if (splittable(ws, inp.nRows, H0) && (o.maxDepth === null || o.maxDepth > 0) && !full(1)) {
     root.slot = takeSlot();

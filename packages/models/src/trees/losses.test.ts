@@ -20,11 +20,11 @@ describe('binary log-loss', () => {
     const y = Int32Array.of(1, 0, 1, 0, 1);
     const w = Float64Array.of(1, 2.5, 0.3, -0.7, 1);
     const g = new Float64Array(5), H = new Float64Array(5);
-    const total = binaryGradients(F, y, w, g, H, 5);
+    const total = binaryGradients(F, y, w, g, H, 5, new Float64Array(2));
     let expected = 0;
     const gradAt = (d: number) => {
       const out = new Float64Array(5);
-      binaryGradients(F.map((v) => v + d), y, w, out, new Float64Array(5), 5);
+      binaryGradients(F.map((v) => v + d), y, w, out, new Float64Array(5), 5, new Float64Array(2));
       return out;
     };
     const gp = gradAt(h), gm = gradAt(-h);
@@ -118,11 +118,20 @@ describe('the gradient pass by blocks of rows (as on several threads)', () => {
     const F = Float64Array.from({ length: n }, () => 40 * (rnd() - 0.5));
     const y = Int32Array.from({ length: n }, () => (rnd() < 0.4 ? 1 : 0));
     const g = new Float64Array(n), h = new Float64Array(n), g2 = new Float64Array(n), h2 = new Float64Array(n), terms = new Float64Array(n);
-    const fused = binaryGradients(F, y, w, g, h, n);
+    const sums = new Float64Array(2), sums2 = new Float64Array(2);
+    const fused = binaryGradients(F, y, w, g, h, n, sums);
     for (let b = 0; b + 1 < blocks.length; b++) binaryTerms(F, y, w, g2, h2, terms, blocks[b]!, blocks[b + 1]!);
-    expect(sumTerms(terms, w, n)).toBe(fused);
+    expect(sumTerms(terms, w, g2, h2, n, sums2)).toBe(fused);
     expect(g2).toEqual(g);
     expect(h2).toEqual(h);
+    // Σ g and Σ h in row order, both ways (a root's sums)
+    let G = 0, H = 0;
+    for (let i = 0; i < n; i++) {
+      G += g[i]!;
+      H += h[i]!;
+    }
+    expect(Array.from(sums)).toEqual([G, H]);
+    expect(Array.from(sums2)).toEqual([G, H]);
   });
 
   it('three classes', () => {
@@ -132,7 +141,7 @@ describe('the gradient pass by blocks of rows (as on several threads)', () => {
     const g = new Float64Array(n * K), h = new Float64Array(n * K), g2 = new Float64Array(n * K), h2 = new Float64Array(n * K), terms = new Float64Array(n);
     const fused = multinomialGradients(F, y, w, g, h, n, K, new Float64Array(K));
     for (let b = 0; b + 1 < blocks.length; b++) multinomialTerms(F, y, w, g2, h2, terms, n, K, new Float64Array(K), blocks[b]!, blocks[b + 1]!);
-    expect(sumTerms(terms, w, n)).toBe(fused);
+    expect(sumTerms(terms, w, g2, h2, n, new Float64Array(2))).toBe(fused);
     expect(g2).toEqual(g);
     expect(h2).toEqual(h);
   });

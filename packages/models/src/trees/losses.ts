@@ -16,11 +16,12 @@ export function binaryLoss(y: number, F: number): number {
 
 /**
  * Two-class gradients and hessians of n rows into g, h (times the weights w); returns Σ w ℓ (Neumaier-compensated),
- * the loss of the current scores, from the same exponential. The fit's pass on one thread; on several, binaryTerms
- * by blocks of rows and sumTerms give the same bits (the same arithmetic per row, the terms added in the same order).
+ * the loss of the current scores, from the same exponential, and puts Σ g and Σ h, added in row order, in sums[0, 1]
+ * (a tree's root's sums when it holds every row). The fit's pass on one thread; on several, binaryTerms by blocks of
+ * rows and sumTerms give the same bits (the same arithmetic per row, the terms added in the same order).
  */
-export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number): number {
-  let f = 0, fc = 0;
+export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, sums: Float64Array): number {
+  let f = 0, fc = 0, G = 0, H = 0;
   for (let i = 0; i < n; i++) {
     const z = F[i]!;
     // one exp serves σ and the loss: t = e^{−|z|}, σ(z) = 1/(1+t) or t/(1+t)
@@ -29,14 +30,19 @@ export function binaryGradients(F: Float64Array, y: Int32Array, w: Float64Array,
     const p = z >= 0 ? r : t * r;
     const yi = y[i]!;
     const wi = w[i]!;
-    g[i] = wi * (p - yi);
-    h[i] = wi * p * (1 - p);
+    const gi = wi * (p - yi), hi = wi * p * (1 - p);
+    g[i] = gi;
+    h[i] = hi;
+    G += gi;
+    H += hi;
     if (wi === 0) continue;
     const li = wi * ((z > 0 ? z : 0) + Math.log1p(t) - yi * z);
     const s = f + li;
     fc += Math.abs(f) >= Math.abs(li) ? f - s + li : li - s + f;
     f = s;
   }
+  sums[0] = G;
+  sums[1] = H;
   return f + fc;
 }
 
@@ -121,16 +127,24 @@ export function multinomialTerms(F: Float64Array, y: Int32Array, w: Float64Array
   }
 }
 
-/** Σ w ℓ of n rows from their terms, in row order, Neumaier-compensated (rows of weight 0 left out). */
-export function sumTerms(terms: Float64Array, w: Float64Array, n: number): number {
-  let f = 0, fc = 0;
+/**
+ * Σ w ℓ of n rows from their terms, in row order, Neumaier-compensated (rows of weight 0 left out); and Σ g and Σ h of
+ * rows 0..n−1 of g and h, in row order, into sums[0, 1] (as binaryGradients: added in the same loop, whose chain of
+ * compensated sums takes longer than theirs).
+ */
+export function sumTerms(terms: Float64Array, w: Float64Array, g: Float64Array, h: Float64Array, n: number, sums: Float64Array): number {
+  let f = 0, fc = 0, G = 0, H = 0;
   for (let i = 0; i < n; i++) {
+    G += g[i]!;
+    H += h[i]!;
     if (w[i] === 0) continue;
     const li = terms[i]!;
     const s = f + li;
     fc += Math.abs(f) >= Math.abs(li) ? f - s + li : li - s + f;
     f = s;
   }
+  sums[0] = G;
+  sums[1] = H;
   return f + fc;
 }
 
