@@ -313,7 +313,8 @@ export class AdaBoostClassifier extends TreeEnsembleClassifier {
       [
         ['trees', o.nEstimators * nodes * (K + 6) * 8],
         ['row weights and order', doubles(2 * n) + ints(2 * n)],
-        ['cut histograms', doubles((o.nCuts + 2) * K)],
+        // per feature: its cut histogram ((nCuts + 1)·K), missing totals (K), range (3) and cuts (nCuts)
+        ['cut histograms', doubles(p * ((o.nCuts + 2) * K + o.nCuts + 3))],
       ],
       (nm) => `use fewer ${nm.option('nEstimators')} (now ${o.nEstimators}) or a smaller ${nm.option('maxDepth')} (now ${o.maxDepth})`,
       { option: 'nEstimators' },
