@@ -23,6 +23,8 @@ export { historyPlot } from './plots/history.js';
 export { reliabilityPlot } from './plots/reliability.js';
 export type { ReliabilityBin, ReliabilityPlotInput, ReliabilitySeries } from './plots/reliability.js';
 export type { HistoryMarker, HistoryPlotInput, HistorySeries } from './plots/history.js';
+export { dotPlot } from './plots/dots.js';
+export type { DotItem, DotPlotInput } from './plots/dots.js';
 export { importancePlot } from './plots/importance.js';
 export type { ImportancePlotInput } from './plots/importance.js';
 export { clusterPlot, mixtureEllipses } from './plots/cluster.js';

@@ -1,9 +1,8 @@
-import type { ReportTable, TableCell } from '@discern/report';
+import type { DotItem, ReportTable, TableCell } from '@discern/report';
 import { rocCurvePoints } from '@discern/metrics';
 import { type RunContext, type ScoreSet } from '../../context.js';
 import { type PlotInput, fileSafe } from '../../report/inputs.js';
 import { cell } from '../../report/tables.js';
-import { type DotItem, dotPlot } from './plot.js';
 import { type RunView } from '../../report/view.js';
 import { type StepReport } from '../../step.js';
 import { classifierTables } from '../evaluate/report.js';
@@ -95,13 +94,13 @@ export async function crossvalidateReport(result: CrossvalidateResult, view: Run
   const a = result.over_folds.auc;
   const items: DotItem[] = result.per_fold.filter((f) => typeof f.auc === 'number').map((f) => ({ name: `fold ${f.fold}`, value: f.auc as number, marked: false }));
   if (items.length > 0 && typeof a.mean === 'number') {
-    items.push({ name: 'mean ± sd', value: a.mean, ...(typeof a.sd === 'number' ? { lo: a.mean - a.sd, hi: a.mean + a.sd } : {}), marked: true });
-    const theme = await import('@discern/report');
+    items.push({ name: 'mean ± sd', value: a.mean, ...(typeof a.sd === 'number' && Number.isFinite(a.sd) ? { lo: a.mean - a.sd, hi: a.mean + a.sd } : {}), marked: true });
+    const { dotPlot } = await import('@discern/report');
     plots.push({
       kind: 'spec',
       file: fileSafe(`folds-${p.name}`),
       caption: `AUC of each fold's model on its held-out events (${p.name}, ${String(result.model)}), and their mean ± one standard deviation over the folds.`,
-      spec: () => dotPlot(theme, { items, legend: ['fold', 'over the folds'], xTitle: 'AUC on the held-out fold', title: `Cross-validation: ${p.name} (${String(result.model)}), AUC per fold` }),
+      spec: () => dotPlot({ items, legend: ['fold', 'over the folds'], xTitle: 'AUC on the held-out fold', title: `Cross-validation: ${p.name} (${String(result.model)}), AUC per fold` }),
     });
   }
   return { title: 'Cross-validation', tables, plots };

@@ -2,7 +2,6 @@ import type { ReportTable, TableCell } from '@discern/report';
 import { fileSafe, type PlotInput } from '../../report/inputs.js';
 import { type RunView } from '../../report/view.js';
 import { type StepReport } from '../../step.js';
-import { dotPlot } from '../crossvalidate/plot.js';
 import { extrasFor, num } from '../crossvalidate/report.js';
 import { type TuneParams } from './index.js';
 import { type TuneResult } from './result.js';
@@ -53,18 +52,18 @@ export async function tuneReport(result: TuneResult, view: RunView, p: TuneParam
     .map((c) => {
       const s = c[metric as 'auc']!;
       const mean = s.mean as number;
-      const sd = typeof s.sd === 'number' ? s.sd : 0;
+      const sd = typeof s.sd === 'number' && Number.isFinite(s.sd) ? s.sd : 0;
       return { name: `${c.index}: ${describePoint(c.params)}`, value: mean, lo: mean - sd, hi: mean + sd, marked: Number(c.index) === Number(result.best.index) };
     });
   const plots: PlotInput[] = [];
   if (items.length > 0) {
-    const theme = await import('@discern/report');
+    const { dotPlot } = await import('@discern/report');
     plots.push({
       kind: 'spec',
       file: fileSafe(`tune-${p.name}`),
       caption: `${METRIC_TITLE[metric] ?? metric} of each candidate of ${p.name} (candidate number: searched values): the mean over the ${result.folds} folds, whiskers ± one standard deviation; best first, the best refitted as ${p.name}${result.candidates.length > 30 ? '; the first 30 of the table' : ''}.`,
       spec: () =>
-        dotPlot(theme, {
+        dotPlot({
           items,
           legend: ['candidate', `best (refitted as ${p.name})`],
           xTitle: `${METRIC_TITLE[metric] ?? metric}${metric === 'background_rejection' ? ` at εS = ${String(eff)}` : ''}, mean over ${result.folds} folds (whiskers ± 1 sd)`,
