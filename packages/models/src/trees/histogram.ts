@@ -107,7 +107,7 @@ export function accumulateSums(inp: HistInput, counts: Float64Array, f0: number,
   for (let c = f0 * NB; c < f1 * NB; c++) hist[hOff + 3 * c + 2] = counts[c]!;
 }
 
-/** accumulateAll4 without the counts. */
+/** accumulateAll4 without the counts (a specialisation, not a flag: the fit's hottest loop, a third fewer loads and stores). */
 function sums4(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): number {
   let k = k0;
   for (; k + 3 < k1; k += 4) {
@@ -135,7 +135,7 @@ function sums4(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number,
   return k;
 }
 
-/** accumulateAll1 without the counts. */
+/** accumulateAll1 without the counts (see sums4). */
 function sums1(bins: Uint8Array, p: number, j0: number, nj: number, NB3: number, rows: Int32Array, g: Float64Array, h: Float64Array, gOff: number, k0: number, k1: number, hist: Float64Array, hOff: number): void {
   for (let k = k0; k < k1; k++) {
     const i = rows[k]!;

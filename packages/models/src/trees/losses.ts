@@ -83,7 +83,8 @@ export function multinomialGradients(F: Float64Array, y: Int32Array, w: Float64A
 /**
  * Two-class gradients and hessians of rows [i0, i1) into g, h (times the weights w), and each row's w·ℓ of the
  * current scores, from the same exponential, into terms (0 where w is 0). Rows are independent: any thread may
- * compute any range (see work.ts); sumTerms adds the terms in row order.
+ * compute any range (see work.ts); sumTerms adds the terms in row order. (binaryGradients's loop, kept apart from it:
+ * on one thread the fused pass spares a second pass over the rows.)
  */
 export function binaryTerms(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, terms: Float64Array, i0: number, i1: number): void {
   for (let i = i0; i < i1; i++) {
@@ -103,6 +104,7 @@ export function binaryTerms(F: Float64Array, y: Int32Array, w: Float64Array, g: 
 /**
  * K-class gradients and hessians of rows [i0, i1): F is n×K row-major; g and h are K blocks of n (class k's at k·n),
  * the layout the tree of class k reads; each row's w·ℓ into terms (0 where w is 0). `p` is K scratch numbers.
+ * (multinomialGradients's loop, kept apart from it as binaryTerms is.)
  */
 export function multinomialTerms(F: Float64Array, y: Int32Array, w: Float64Array, g: Float64Array, h: Float64Array, terms: Float64Array, n: number, K: number, p: Float64Array, i0: number, i1: number): void {
   for (let i = i0; i < i1; i++) {

@@ -305,7 +305,9 @@ function subtractOccupied(hist: Float64Array, minus: Float64Array, occ: Int32Arr
 
 /**
  * scanBins over the bins set in occ[oOff, oOff + W) only, in increasing order (the other bins are empty, and an empty
- * bin is skipped there too); a set bin may be empty (a larger child's bitmap is its parent's).
+ * bin is skipped there too); a set bin may be empty (a larger child's bitmap is its parent's). Its test of a bin is
+ * scanBins's, written out again: as a function of its own it would be a call per bin, or, inlined, make the scans too
+ * large for V8 to inline into searchFeatures (see take).
  */
 function scanOccupied(
   hist: Float64Array,
