@@ -1,5 +1,5 @@
 import { HandoverMonitor, SimdHeap, gemvInto, loglossScratch, gemvTInto, logLossPassInto, simdEnabled, softmaxInto } from '@discern/linalg';
-import { SyncWorkerPool } from '@discern/core';
+import { SyncWorkerPool, defaultThreads } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
 export type LogisticLoss = 'log' | 'mse';
@@ -120,6 +120,14 @@ interface LossHeap {
    * then transposed into xt, with their y and w); logloss_pass's sums go on from piece to piece.
    */
   readonly stream: boolean;
+  /**
+   * Binary log loss within the copy limit: which chunks (from c0 on) are in the heap yet. Each is brought in by the
+   * first pass that computes it on this thread, so that in a fit's first pass each thread copies only the chunks it
+   * takes, and starts computing after one chunk's copy rather than all of X's.
+   */
+  readonly loaded: Uint8Array;
+  /** Rows the x scratch holds (brought in a piece at a time). */
+  readonly piece: number;
 }
 
 let lossHeap: LossHeap | undefined;
@@ -156,7 +164,7 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
     const heap = SimdHeap.recycle(prev, sizes);
     if (!heap) return undefined;
     const [xt, theta, y, w, acc, res, x] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number, number, number];
-    lossHeap = { key: t.key, R0, R1, heap, xt, ld: S, theta, y, w, acc, res, x, z: 0, g: 0, stream: true };
+    lossHeap = { key: t.key, R0, R1, heap, xt, ld: S, theta, y, w, acc, res, x, z: 0, g: 0, stream: true, loaded: new Uint8Array(0), piece: S };
     return lossHeap;
   }
   const rows = R1 - R0;
@@ -168,23 +176,30 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
   const heap = SimdHeap.recycle(prev, sizes); // the previous fit's memory, where this fit's rows fit in it
   if (!heap) return undefined;
   const [xt, theta, y, w, acc, res, x, z, g] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number, number, number, number, number];
-  if (fused) {
-    // copied as they are and transposed by the kernel, a piece at a time: MAGIC's 19,020 × 10 in ~0.13 ms, where a
-    // JavaScript loop writing the transposed values took ~0.33 ms (and ~0.7 ms in a fit: it ran once per fit, in
-    // code V8 had optimised on entering the loop, which left it on the next line for want of type feedback)
-    for (let a = R0; a < R1; a += S) {
-      const b = Math.min(R1, a + S);
-      heap.f64.set(t.X.subarray(a * p, b * p), x);
-      heap.k.transpose(x * 8, b - a, p, (xt + a - R0) * 8, ld);
-    }
-    heap.f64.set(t.y01.subarray(R0, R1), y);
-    heap.f64.set(t.w.subarray(R0, R1), w);
-  } else {
+  if (!fused) {
     heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
     heap.k.transpose(x * 8, rows, p, xt * 8, ld);
   }
-  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g, stream: false };
+  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g, stream: false, loaded: new Uint8Array(fused ? t.c1 - t.c0 : 0), piece: S };
   return lossHeap;
+}
+
+/**
+ * Brings rows [r0, r1) of the binary log loss into the heap: X copied as it is and transposed by the kernel, a piece
+ * at a time (MAGIC's 19,020 × 10 in ~0.13 ms, against ~0.33 ms for a JavaScript loop writing the transposed values,
+ * and ~0.7 ms in a fit: run once per fit, V8's code for that loop was dropped on the next line for want of type
+ * feedback), then y and w.
+ */
+function loadRows(t: LossTask, g: LossHeap, r0: number, r1: number): void {
+  const { heap, x, xt, R0, piece: S } = g;
+  const { p } = t;
+  for (let a = r0; a < r1; a += S) {
+    const b = Math.min(r1, a + S);
+    heap.f64.set(t.X.subarray(a * p, b * p), x);
+    heap.k.transpose(x * 8, b - a, p, (xt + a - R0) * 8, g.ld);
+  }
+  heap.f64.set(t.y01.subarray(r0, r1), g.y + r0 - R0);
+  heap.f64.set(t.w.subarray(r0, r1), g.w + r0 - R0);
 }
 
 /** Runs a LossTask. */
@@ -216,6 +231,10 @@ export function runLossTask(t: LossTask): void {
         }
         out.set(h.view(g.res, slot), c * slot);
       } else if (g) {
+        if (!g.loaded[c - t.c0]) {
+          loadRows(t, g, r0, r1);
+          g.loaded[c - t.c0] = 1;
+        }
         g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, 1);
         out.set(g.heap.view(g.res, slot), c * slot);
       } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
@@ -363,6 +382,29 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' 
  * the fits of this thread, so that a fit starts from what the ones before it learnt.
  */
 const monitor = new HandoverMonitor();
+
+/**
+ * Wakes the worker threads a fit of n rows × p features on `threads` threads would hand its loss passes to (as
+ * logisticObjective decides; a binary model, the fewest parameters), so that they wait for the first pass awake,
+ * through the fit's checks and set-up, rather than asleep since the last fit (~2 ms of MAGIC's ~8 ms fit go by before
+ * its first pass). Not while the passes run alone (workers not keeping up: a core is better left to the others).
+ */
+export function wakeLossWorkers(n: number, p: number, threads: number | undefined): void {
+  let t = threads;
+  if (t === undefined)
+    try {
+      t = defaultThreads();
+    } catch {
+      return; // a DISCERN_THREADS the fit refuses: its checks say so
+    }
+  const chunks = Math.ceil(n / chunkRows(n));
+  // unchecked arguments: anything but what a fit would thread wakes none
+  if (!(Number.isInteger(t) && t >= 2 && chunks >= 2 && n * p >= PARALLEL_WORK) || monitor.passesAlone > 0) return;
+  SyncWorkerPool.shared(WORKER, Math.min(t, chunks) - 1)?.wake(WAKE_MS);
+}
+
+/** How long (ms) woken workers wait for the first pass awake. */
+const WAKE_MS = 5;
 
 /**
  * Loss and gradient:
