@@ -380,10 +380,11 @@ function computeSplit(r: Runner, t: TreeContext, x: SplitNode, smallSlot: number
   const smallLeft = nL <= nR;
   const [a, b] = smallLeft ? [x.start, mid] : [mid, x.end];
   const smallOcc = b - a <= t.sparseRows;
-  const small = (rows: number, G: number, H: number): Target => ({ slot: smallSlot, minus: -1, occ: smallOcc, minusOcc: false, rows, G, H });
-  const large = (rows: number, G: number, H: number): Target => ({ slot: x.slot, minus: smallSlot, occ: x.occ, minusOcc: smallOcc, rows, G, H });
-  const L = (smallLeft ? small : large)(nL, s.GL, s.HL);
-  const R = (smallLeft ? large : small)(nR, GR, HR);
+  // (objects, not functions that make them: under tsx, a named closure made per split costs a helper call)
+  const small: Target = { slot: smallSlot, minus: -1, occ: smallOcc, minusOcc: false, rows: b - a, G: smallLeft ? s.GL : GR, H: smallLeft ? s.HL : HR };
+  const large: Target = { slot: x.slot, minus: smallSlot, occ: x.occ, minusOcc: smallOcc, rows: x.end - x.start - (b - a), G: smallLeft ? GR : s.GL, H: smallLeft ? HR : s.HL };
+  const L = smallLeft ? small : large;
+  const R = smallLeft ? large : small;
   // the larger child first: the heavier search (it subtracts), which the calling thread claims before a helper can
   const [first, second, firstIsLeft] = smallLeft ? [R, L, false] : [L, R, true];
   const canFirst = firstIsLeft ? canL : canR, canSecond = firstIsLeft ? canR : canL;

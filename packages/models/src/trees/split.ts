@@ -147,18 +147,18 @@ function passes(GL: number, HL: number, B: number, G: number, H: number, lam: nu
  * split, first exceeds the best B of the groups before it at record r, every candidate before r fails against B too
  * (it failed against a best ≤ B, or its gain is ≤ B); if r passes against B, the search from B takes r and goes on as
  * the group's did, to the group's own best. If none exceeds B, B stands. Only when r fails against B (a gain within
- * rounding of B) or the chain was too long to keep is the group searched again from B: `again` does it.
+ * rounding of B) or the chain was too long to keep must the group be searched again from B: then this returns false.
  *
  * `out` holds the group's best split (gain, feature, bin, missingLeft, GL, HL) and its chain's length at
  * out[o…o+6], the chain from o + GROUP_HEAD; `best` is B, updated.
  */
-export function mergeGroup(out: Float64Array, o: number, G: number, H: number, lam: number, best: BestSplit, again: () => void): void {
-  if (out[o + 1]! < 0) return;
+export function mergeGroup(out: Float64Array, o: number, G: number, H: number, lam: number, best: BestSplit): boolean {
+  if (out[o + 1]! < 0) return true;
   const records = out[o + 6]!;
   if (records <= CHAIN_RECORDS) {
     let k = 0;
     while (k < records && !(out[o + GROUP_HEAD + 3 * k]! > best.gain)) k++;
-    if (k === records) return;
+    if (k === records) return true;
     const c = o + GROUP_HEAD + 3 * k;
     if (passes(out[c + 1]!, out[c + 2]!, best.gain, G, H, lam, (G * G) / (H + lam))) {
       best.gain = out[o]!;
@@ -167,10 +167,10 @@ export function mergeGroup(out: Float64Array, o: number, G: number, H: number, l
       best.missingLeft = out[o + 3] === 1;
       best.GL = out[o + 4]!;
       best.HL = out[o + 5]!;
-      return;
+      return true;
     }
   }
-  again();
+  return false;
 }
 
 /** Words before a group's chain in mergeGroup's `out`, and a group's words in all. */

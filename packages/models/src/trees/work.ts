@@ -290,10 +290,9 @@ export function runItem(ws: Workspace, local: Local, chan: Channel, kind: number
       const G = real[r + R_G]!, H = real[r + R_H]!;
       const best = local.best;
       startBest(best, undefined, 0);
-      for (let g = 0; g < groups; g++) {
-        const again = (): void => searchFeatures(ws, Math.floor((g * nFeats) / groups), Math.floor(((g + 1) * nFeats) / groups), searchNode(local, chan, q, false), best);
-        mergeGroup(chan.groups, (2 * g + q) * GROUP_WORDS, G, H, ws.l2, best, again);
-      }
+      for (let g = 0; g < groups; g++)
+        if (!mergeGroup(chan.groups, (2 * g + q) * GROUP_WORDS, G, H, ws.l2, best))
+          searchFeatures(ws, Math.floor((g * nFeats) / groups), Math.floor(((g + 1) * nFeats) / groups), searchNode(local, chan, q, false), best);
       writeBest(real, q, best);
       return;
     }
