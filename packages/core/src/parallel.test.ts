@@ -143,25 +143,6 @@ describe('SyncWorkerPool', () => {
     expect(new Set(who).size).toBe(3);
   });
 
-  it('wake: workers asleep since the last run wake to it, and serve the next run as before', async () => {
-    await pool.started();
-    const x = sharedCopy(Float64Array.from({ length: 3000 }, (_, i) => i % 5));
-    for (let round = 0; round < 3; round++) {
-      // asleep past their spin (1 ms); the wake asks each to spin, and each takes the request as it wakes (a worker
-      // not notified, or not reading the request, would leave it pending: they sleep for 10 s)
-      await new Promise((done) => setTimeout(done, 20));
-      pool.wake(round === 2 ? 0.001 : 50);
-      for (let t = 0; t < 500 && pool.wakesPending > 0; t++) await new Promise((done) => setTimeout(done, 10));
-      expect(pool.wakesPending).toBe(0);
-      // every task runs once, the workers' on the workers (none taken back: the calling thread waits for them)
-      const out = new Float64Array(new SharedArrayBuffer(3 * 8));
-      const who = new Int32Array(new SharedArrayBuffer(3 * 4)).fill(-1);
-      pool.run(tasks(x, 3, out, who), runSum);
-      expect(out[0]! + out[1]! + out[2]!).toBe(6000);
-      expect(new Set(who).size).toBe(3);
-    }
-  });
-
   it('is one pool per worker module, grown on demand; a closed pool is replaced and refuses runs', () => {
     expect(SyncWorkerPool.shared(MODULE, 0)).toBeUndefined();
     expect(SyncWorkerPool.shared(MODULE, 1)).toBe(pool);

@@ -35,11 +35,11 @@ const SPIN_MS = 1;
 /** A worker idle this long (ms) exits; the next run that wants it starts a new one (SyncWorkerPool.idleExitMs). */
 const IDLE_EXIT_MS = 10_000;
 
-/** Spins while `keep(ctrl[0])`, for at most `ms` (SPIN_MS); returns the state it last saw. */
-function spinWhile(ctrl: Int32Array, keep: (state: number) => boolean, ms = SPIN_MS): number {
+/** Spins while `keep(ctrl[0])`, for at most SPIN_MS; returns the state it last saw. */
+function spinWhile(ctrl: Int32Array, keep: (state: number) => boolean): number {
   const t0 = performance.now();
   let st = Atomics.load(ctrl, 0);
-  while (keep(st) && performance.now() - t0 < ms) st = Atomics.load(ctrl, 0);
+  while (keep(st) && performance.now() - t0 < SPIN_MS) st = Atomics.load(ctrl, 0);
   return st;
 }
 
@@ -55,7 +55,6 @@ const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3, CLOSE = 4, STARTING = 5, CLAIM
 interface Slot {
   readonly worker: Worker;
   readonly port: MessagePort;
-  /** [0]: the slot's state; [1]: microseconds to spin for, asked by `wake` (the worker takes and clears it). */
   readonly ctrl: Int32Array;
   /** Set when the worker failed to start or exited (seen between runs): it gets no more tasks. */
   dead: boolean;
@@ -172,7 +171,7 @@ export class SyncWorkerPool {
   }
 
   private startWorker(): Slot {
-    const ctrl = new Int32Array(new SharedArrayBuffer(8));
+    const ctrl = new Int32Array(new SharedArrayBuffer(4));
     ctrl[0] = STARTING;
     const { port1, port2 } = new MessageChannel();
     const data: PoolWorkerData = { discernPool: { ctrl: ctrl.buffer as SharedArrayBuffer, port: port2, idleExitMs: SyncWorkerPool.idleExitMs } };
@@ -184,28 +183,6 @@ export class SyncWorkerPool {
     worker.on('error', () => (slot.dead = true));
     worker.on('exit', () => (slot.dead = true));
     return slot;
-  }
-
-  /**
-   * Wakes the idle workers and has them wait for tasks awake (spinning) for up to `ms`: for a caller that will hand
-   * out tasks after some work of its own (a fit's checks and set-up), so that a worker asleep since the last run
-   * (its core halted: ~0.1 to several ms to wake on a virtual machine, more when it is not scheduled at once) is up
-   * by then, instead of being woken by the first task and having it taken back. Costs a system call per worker, and
-   * up to `ms` of a core each when no task comes. A wake that arrives as a worker is about to sleep may be missed
-   * (it then wakes with the first task, as without one).
-   */
-  wake(ms: number): void {
-    const us = Math.max(0, Math.min(2 ** 31 - 1, Math.round(ms * 1000)));
-    for (const s of this.slots) {
-      if (s.dead) continue;
-      Atomics.store(s.ctrl, 1, us);
-      Atomics.notify(s.ctrl, 0);
-    }
-  }
-
-  /** Workers asked by `wake` to spin that have not woken to it yet (for tests). */
-  get wakesPending(): number {
-    return this.slots.filter((s) => !s.dead && Atomics.load(s.ctrl, 1) > 0).length;
   }
 
   /**
@@ -356,12 +333,6 @@ export function serveTasks(handler: (task: never) => void): void {
     const wanted = (v: number): boolean => v === POSTED || v === CLOSE || v === RECLAIMED;
     let st = spinWhile(ctrl, (v) => !wanted(v));
     while (!wanted(st)) {
-      // woken by SyncWorkerPool.wake (or asked while spinning): tasks are coming, wait for them awake
-      const us = Atomics.exchange(ctrl, 1, 0);
-      if (us > 0) {
-        st = spinWhile(ctrl, (v) => !wanted(v), us / 1000);
-        continue;
-      }
       // the caller resets DONE/FAILED to IDLE without a notify, so every wait has a timeout and is followed by a reload
       const woke = Atomics.wait(ctrl, 0, st, idleExitMs);
       if (woke === 'timed-out' && Atomics.compareExchange(ctrl, 0, IDLE, EXITED) === IDLE) return stop(port);

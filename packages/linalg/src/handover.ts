@@ -68,7 +68,7 @@ export class HandoverMonitor {
     this.record(own, (pool.tasksTakenBack ?? 0) > back ? Infinity : performance.now() - done);
   }
 
-  /** Passes left to run alone (for tests, and for a fit deciding whether to wake its workers ahead of its passes). */
+  /** Passes left to run alone (for tests). */
   get passesAlone(): number {
     return this.solo;
   }

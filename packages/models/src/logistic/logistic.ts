@@ -6,7 +6,7 @@ import { checkMemory, doubles, ints } from '../resources.js';
 import { checkPredictX, checkWeights, checkXy, notFitted, weightSumOverflow } from '../validate.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
-import { linearScores, logisticObjective, paramRows, wakeLossWorkers } from './loss.js';
+import { linearScores, logisticObjective, paramRows } from './loss.js';
 import { resolveOptions, resolveThreads, type LogisticRegressionOptions, type ResolvedLogisticOptions } from './options.js';
 
 const NAME = 'LogisticRegression';
@@ -70,8 +70,6 @@ export class LogisticRegression implements Classifier {
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     checkNotCancelled(options, this.kind);
-    // before the checks, so that the workers are up by the first pass; the checks below still come first with errors
-    wakeLossWorkers(X.rows, X.cols, options.threads ?? this.threadsOption);
     // checkXy's checks in its order, X's values by a faster loop first (assertFinite then names the offending value)
     if (X.rows >= 2 && X.cols >= 1 && !allFinite(X.data)) assertFinite(X, `${NAME} input`);
     const K = checkXy(X, y, NAME, 2, { allowMissing: true });

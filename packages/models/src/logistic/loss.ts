@@ -1,5 +1,5 @@
 import { HandoverMonitor, SimdHeap, gemvInto, loglossScratch, gemvTInto, logLossPassInto, simdEnabled, softmaxInto } from '@discern/linalg';
-import { SyncWorkerPool, defaultThreads } from '@discern/core';
+import { SyncWorkerPool } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 
 export type LogisticLoss = 'log' | 'mse';
@@ -382,29 +382,6 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' 
  * the fits of this thread, so that a fit starts from what the ones before it learnt.
  */
 const monitor = new HandoverMonitor();
-
-/**
- * Wakes the worker threads a fit of n rows × p features on `threads` threads would hand its loss passes to (as
- * logisticObjective decides; a binary model, the fewest parameters), so that they wait for the first pass awake,
- * through the fit's checks and set-up, rather than asleep since the last fit (~2 ms of MAGIC's ~8 ms fit go by before
- * its first pass). Not while the passes run alone (workers not keeping up: a core is better left to the others).
- */
-export function wakeLossWorkers(n: number, p: number, threads: number | undefined): void {
-  let t = threads;
-  if (t === undefined)
-    try {
-      t = defaultThreads();
-    } catch {
-      return; // a DISCERN_THREADS the fit refuses: its checks say so
-    }
-  const chunks = Math.ceil(n / chunkRows(n));
-  // unchecked arguments: anything but what a fit would thread wakes none
-  if (!(Number.isInteger(t) && t >= 2 && chunks >= 2 && n * p >= PARALLEL_WORK) || monitor.passesAlone > 0) return;
-  SyncWorkerPool.shared(WORKER, Math.min(t, chunks) - 1)?.wake(WAKE_MS);
-}
-
-/** How long (ms) woken workers wait for the first pass awake. */
-const WAKE_MS = 5;
 
 /**
  * Loss and gradient:
