@@ -146,3 +146,27 @@ describe('stratifiedFoldOf', () => {
     expect(Array.from(a).sort()).toEqual([0, 0, 0, 1, 1, 1]);
   });
 });
+
+describe('shuffle', () => {
+  it('is Fisher–Yates with int(i + 1) from the end, draw for draw, across its blocks of draws; the stream goes on as after those draws', () => {
+    for (const n of [0, 1, 2, 3, 1023, 1024, 1025, 2049, 5000]) {
+      for (const seed of [0, 7]) {
+        const r = createRng(seed);
+        const a = Int32Array.from({ length: n }, (_, i) => i);
+        r.shuffle(a);
+        const ref = createRng(seed);
+        const b = Int32Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          const j = ref.int(i + 1);
+          const t = b[i]!;
+          b[i] = b[j]!;
+          b[j] = t;
+        }
+        expect(Array.from(a), `n=${n} seed=${seed}`).toEqual(Array.from(b));
+        expect(r.uniform()).toBe(ref.uniform());
+      }
+    }
+    // a plain array too
+    expect(createRng(3).shuffle(['a', 'b', 'c', 'd']).slice().sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+});

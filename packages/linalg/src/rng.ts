@@ -62,6 +62,10 @@ function hash32(s: string, seed: number): number {
   return h | 0;
 }
 
+/** Steps of a shuffle whose draws are made before their swaps (see shuffle), and the buffer they go to. */
+const SHUFFLE_BLOCK = 1024;
+const shuffleDraws = new Int32Array(SHUFFLE_BLOCK);
+
 class XoroshiroRng implements Rng {
   readonly seed: number;
   private readonly g: ReturnType<typeof xoroshiro128plusFromState>;
@@ -107,11 +111,20 @@ class XoroshiroRng implements Rng {
   }
 
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
+    // Fisher–Yates, i from the end: j = int(i + 1), swap a[i] and a[j]. The draws of a block of SHUFFLE_BLOCK steps
+    // first, then its swaps: the same draws in the same order and the same swaps, but the swaps' reads of a[j] no
+    // longer wait on the generator's serial chain, so that many can be in flight where a is past the L1 cache (the
+    // MLP's order of 133,140 rows: 27 → 16 ns a step in a fit).
+    const js = shuffleDraws;
+    for (let hi = a.length - 1; hi > 0; hi -= SHUFFLE_BLOCK) {
+      const lo = Math.max(0, hi - SHUFFLE_BLOCK);
+      for (let i = hi, k = 0; i > lo; i--, k++) js[k] = Math.floor(this.uniform() * (i + 1));
+      for (let i = hi, k = 0; i > lo; i--, k++) {
+        const j = js[k]!;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+      }
     }
     return a;
   }
