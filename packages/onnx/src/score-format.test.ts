@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatFloat32, formatFloat32Reference } from './score.js';
+import { formatFloat32, formatFloat32Reference } from './float32-text.js';
 
 // The fast formatting of float32 scores against its definition (formatFloat32Reference: the fewest digits from 6 to
 // 9, by toPrecision, that read back as the float32): the same text for every value, ties and carries included.
