@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoverMonitor, createRng } from '@discern/linalg';
-import { SyncWorkerPool } from '@discern/core';
+import { describe, expect, it } from 'vitest';
+import { countedPool } from '../threads.test-helpers.js';
+import { createRng } from '@discern/linalg';
 import { LogisticRegression } from './logistic.js';
 import { type LogisticProblem, logisticObjective } from './loss.js';
 import { numericCsv } from '../mixture/data.test-helpers.js';
@@ -8,18 +8,8 @@ import { readCsv } from '../mlp/testing.test-helpers.js';
 
 describe('LogisticRegression on worker threads', () => {
   // The pool the loss pass uses for threads: 3 (two workers besides the calling thread).
-  const pool = SyncWorkerPool.shared(new URL('./logistic-worker.ts', import.meta.url), 2)!;
-  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
-  // is loaded
-  beforeAll(() => {
-    HandoverMonitor.adaptive = false;
-    SyncWorkerPool.takeBack = false;
-  });
-  afterAll(() => {
-    HandoverMonitor.adaptive = true;
-    SyncWorkerPool.takeBack = true;
-    pool.close();
-  });
+  // counted: no running alone, no task taken back, on a loaded machine (see countedPool)
+  const pool = countedPool(new URL('./logistic-worker.ts', import.meta.url), 2);
   // All 19,020 MAGIC rows (8 chunks of 2,378 rows), standardised
   const X = numericCsv('magic04.csv', 10);
   const p = X.cols;

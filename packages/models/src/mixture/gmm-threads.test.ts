@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoverMonitor } from '@discern/linalg';
-import { SyncWorkerPool } from '@discern/core';
+import { describe, expect, it } from 'vitest';
+import { countedPool } from '../threads.test-helpers.js';
 import { GaussianMixture } from './gmm.js';
 import { type CovarianceType } from './gmm-params.js';
 import { numericCsv } from './data.test-helpers.js';
@@ -12,18 +11,8 @@ const TYPES: CovarianceType[] = ['full', 'diag', 'spherical', 'tied'];
 
 describe('GaussianMixture on worker threads', () => {
   // The pool EmPass uses for threads: 3 (two workers besides the calling thread).
-  const pool = SyncWorkerPool.shared(new URL('./gmm-worker.ts', import.meta.url), 2)!;
-  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
-  // is loaded
-  beforeAll(() => {
-    HandoverMonitor.adaptive = false;
-    SyncWorkerPool.takeBack = false;
-  });
-  afterAll(() => {
-    HandoverMonitor.adaptive = true;
-    SyncWorkerPool.takeBack = true;
-    pool.close();
-  });
+  // counted: no running alone, no task taken back, on a loaded machine (see countedPool)
+  const pool = countedPool(new URL('./gmm-worker.ts', import.meta.url), 2);
 
   it.each(TYPES)('gives the same bits with 3 threads as with 1 (%s)', async (covarianceType) => {
     expect(await pool.started()).toBe(true);

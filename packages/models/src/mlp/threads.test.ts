@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandoverMonitor } from '@discern/linalg';
-import { SyncWorkerPool } from '@discern/core';
+import { describe, expect, it } from 'vitest';
+import { countedPool } from '../threads.test-helpers.js';
 import { MLPClassifier } from './mlp.js';
 import { readCsv, standardise, stratifiedSplit, take } from './testing.test-helpers.js';
 
 describe('MLPClassifier on a worker thread', () => {
   // The pool BatchRunner uses when threads ≥ 2: one worker besides the calling thread.
-  const pool = SyncWorkerPool.shared(new URL('./mlp-worker.ts', import.meta.url), 1)!;
-  // these tests count the tasks that ran on workers: no running alone, and no task taken back, when this machine
-  // is loaded
-  beforeAll(() => {
-    HandoverMonitor.adaptive = false;
-    SyncWorkerPool.takeBack = false;
-  });
-  afterAll(() => {
-    HandoverMonitor.adaptive = true;
-    SyncWorkerPool.takeBack = true;
-    pool.close();
-  });
+  // counted: no running alone, no task taken back, on a loaded machine (see countedPool)
+  const pool = countedPool(new URL('./mlp-worker.ts', import.meta.url), 1);
   const { X, y } = readCsv('magic04.csv', (c) => (c === 'g' ? 1 : 0));
   const data = take(X, y, stratifiedSplit(y, 3000 / y.length, 5).test);
   standardise(data.X, data.X);

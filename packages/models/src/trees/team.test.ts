@@ -1,6 +1,5 @@
-import { SyncWorkerPool } from '@discern/core';
-import { HandoverMonitor } from '@discern/linalg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { countedPool } from '../threads.test-helpers.js';
 import { threadId } from 'node:worker_threads';
 import { CONTROL_WORDS, HelperFailed, Team, serveTeam } from './team.js';
 import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
@@ -11,18 +10,8 @@ import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
  * failure surfaces on the calling thread.
  */
 describe('Team', () => {
-  const pool = SyncWorkerPool.shared(new URL('./team.test-helpers.ts', import.meta.url), 1)!;
-  beforeAll(() => {
-    // on a loaded machine the monitor may leave the helper out for a while: these tests count its items
-    HandoverMonitor.adaptive = false;
-    // nor may the pool take the helper's service back unstarted (the calling thread would then run a session alone)
-    SyncWorkerPool.takeBack = false;
-  });
-  afterAll(() => {
-    HandoverMonitor.adaptive = true;
-    SyncWorkerPool.takeBack = true;
-    pool.close();
-  });
+  // counted: no running alone, no task taken back, on a loaded machine (see countedPool)
+  const pool = countedPool(new URL('./team.test-helpers.ts', import.meta.url), 1);
 
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
   const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false): TeamTask => {
