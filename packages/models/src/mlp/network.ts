@@ -51,8 +51,8 @@ export class Workspace {
   private readonly simd: SimdLayout | undefined;
   /** The rows, labels and weights gatherRows picks from (setSource), on the JavaScript path or past MAX_HEAP_SOURCE. */
   private source: { X: Float64Array; y: Int32Array; w: Float64Array } | undefined;
-  /** The batch's row numbers in the kernels' memory (gatherRows): a view made once (the memory does not grow after). */
-  private indexView: Int32Array | undefined;
+  /** The batch's row numbers in the kernels' memory (gatherRows), with a source there (the memory does not grow after). */
+  private readonly indexView: Int32Array | undefined;
   /** The sum of the numbers gatherRows touched ahead of its JavaScript copy: kept, so the loads are not optimised away. */
   private touched = 0;
 
@@ -80,11 +80,13 @@ export class Workspace {
       const deltas = withDeltas ? at.slice(L, 2 * L) : [];
       const rest = at.slice(withDeltas ? 2 * L : L);
       this.simd = { heap, acts, deltas, params: rest[1]!, grad: rest[2]!, wt: rest[3]!, source: sourceInHeap ? alignToLine(rest[4]!) : -1, index: sourceInHeap ? rest[5]! : -1, yw: sourceInHeap ? rest[6]! : -1 };
+      this.indexView = sourceInHeap ? new Int32Array(heap.f64.buffer, rest[5]! * 8, capacity) : undefined;
       this.acts = arch.sizes.map((s, l) => heap.view(acts[l]!, capacity * s));
       this.deltas = withDeltas ? arch.sizes.map((s, l) => heap.view(deltas[l]!, l === 0 ? 0 : capacity * s)) : [];
       this.probs = heap.view(rest[0]!, capacity * arch.sizes[L - 1]!);
     } else {
       this.simd = undefined;
+      this.indexView = undefined;
       this.acts = arch.sizes.map((s) => new Float64Array(capacity * s));
       this.deltas = withDeltas ? arch.sizes.map((s, l) => new Float64Array(l === 0 ? 0 : capacity * s)) : [];
       this.probs = new Float64Array(capacity * arch.sizes[L - 1]!);
@@ -127,8 +129,8 @@ export class Workspace {
   gatherRows(index: Int32Array, start: number, m: number, yb: Int32Array, wb: Float64Array): void {
     const p = this.arch.sizes[0]!;
     const g = this.simd;
-    if (g && g.source >= 0) {
-      const iv = (this.indexView ??= new Int32Array(g.heap.f64.buffer, g.index * 8, this.capacity));
+    const iv = this.indexView;
+    if (g && iv) {
       for (let r = 0; r < m; r++) iv[r] = index[start + r]!;
       const k = g.heap.k;
       k.gather_rows(g.acts[0]! * 8, g.source * 8, p + 2, g.index * 8, m, p);
