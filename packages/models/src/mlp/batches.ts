@@ -87,6 +87,9 @@ const monitor = new HandoverMonitor();
 /** Below this many row × parameter products per batch, both halves stay on the calling thread. */
 const PARALLEL_WORK = 50_000;
 
+/** The rows of a second half that no worker takes (no pool): it runs here, from the workspace's own copy. */
+const NO_ROWS = { X: new Float64Array(0), y: new Int32Array(0), w: new Float64Array(0) } as const;
+
 /** Numbers fits for HalfBatchTask.fit. */
 let fits = 0;
 
@@ -102,9 +105,8 @@ let fits = 0;
 export class BatchRunner {
   readonly params: Float64Array;
   readonly order: Int32Array;
-  private readonly X: Float64Array;
-  private readonly y: Int32Array;
-  private readonly w: Float64Array;
+  /** The compact rows, kept for the worker's tasks (the workspace has its own copy, or keeps these on its JS path). */
+  private readonly shared: { readonly X: Float64Array; readonly y: Int32Array; readonly w: Float64Array } | undefined;
   /** The calling thread's workspace (both halves, one after the other, when no worker takes the second). */
   private readonly half: Half;
   private readonly pool: SyncWorkerPool | undefined;
@@ -130,20 +132,19 @@ export class BatchRunner {
     const p = arch.sizes[0]!;
     const f64 = (len: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
     const i32 = (len: number): Int32Array => (shared ? new Int32Array(new SharedArrayBuffer(len * 4)) : new Int32Array(len));
-    this.X = f64(n * p);
-    this.y = i32(n);
-    this.w = f64(n);
+    const Xc = f64(n * p), yc = i32(n), wc = f64(n);
     this.order = i32(n);
     for (let t = 0; t < n; t++) {
       const i = rows[t]!;
-      for (let k = 0; k < p; k++) this.X[t * p + k] = X[i * p + k]!;
-      this.y[t] = y[i]!;
-      this.w[t] = w[i]!;
+      for (let k = 0; k < p; k++) Xc[t * p + k] = X[i * p + k]!;
+      yc[t] = y[i]!;
+      wc[t] = w[i]!;
       this.order[t] = t;
     }
+    this.shared = shared ? { X: Xc, y: yc, w: wc } : undefined;
     this.params = shared ? sharedCopy(params) : params;
     this.half = new Half(arch, capacity, simdEnabled(), n);
-    this.half.ws.setSource(this.X, this.y, this.w);
+    this.half.ws.setSource(Xc, yc, wc);
     this.out = shared ? new Float64Array(new SharedArrayBuffer((arch.nParams + 1) * 8)) : new Float64Array(arch.nParams + 1);
   }
 
@@ -168,7 +169,7 @@ export class BatchRunner {
       }
     };
     const task: HalfBatchTask | undefined =
-      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, fit: this.fit, X: this.X, y: this.y, w: this.w, order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
+      m - h > 0 ? { arch: this.arch, capacity: this.half.capacity, fit: this.fit, ...(this.shared ?? NO_ROWS), order: this.order, params: this.params, out, start: start + h, m: m - h, loss: this.loss, scale, simd: this.half.simd } : undefined;
     const tasks = task ? [undefined, task] : [undefined];
     if (this.pool && monitor.useWorkers()) {
       monitor.runPass(this.pool, tasks, here);
