@@ -14,8 +14,9 @@ describe('Team', () => {
   const pool = countedPool(new URL('./team.test-helpers.ts', import.meta.url), 1);
 
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
-  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false): TeamTask => {
-    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails };
+  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, waitForHelper = false): TeamTask => {
+    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, waitForHelper: shared(1), helped: shared(1) };
+    if (waitForHelper) t.waitForHelper[0] = 1;
     pool.run([undefined, t] as (TeamTask | undefined)[], (task) => {
       // a helper's task the pool took back (no worker had started it) finds the team stopped and returns at once
       if (task) return serveTeam(task.ctrl, runner(task));
@@ -34,14 +35,21 @@ describe('Team', () => {
   it('runs every item once, a job of 70,000 items in rounds, with the helper taking part', async () => {
     expect(await pool.started()).toBe(true);
     const n = 70_000;
-    const t = session(n, (team) => {
-      for (let r = 0; r < 20; r++) team.run(COUNT, r === 0 ? n : 2, true);
-    });
+    // the calling thread's first item waits for the helper to run one (the helper's part, whatever the scheduler)
+    const t = session(
+      n,
+      (team) => {
+        for (let r = 0; r < 20; r++) team.run(COUNT, r === 0 ? n : 2, true);
+      },
+      false,
+      true,
+    );
     // item 0 and 1 ran in every job, the others once
     expect(Array.from(t.ran.subarray(0, 3))).toEqual([20, 20, 1]);
     expect(t.ran.subarray(2).every((c) => c === 1)).toBe(true);
     const helpers = new Set(Array.from(t.who).filter((id) => id !== threadId));
     expect(helpers.size).toBe(1);
+    expect(t.helped[0]).toBeGreaterThan(0);
   });
 
   it('runs a job here, in order, when it is not shared', () => {
