@@ -1,8 +1,8 @@
 /**
- * Worker-thread entry of the logistic loss pass (see logisticObjective in loss.ts): computes chunks of rows for a
- * pool started by the fitting thread.
+ * Worker-thread entry of the logistic loss pass (see logisticObjective in loss.ts): a helper of one fit, which runs
+ * the chunks of rows it claims, pass after pass, until the fit ends (team.ts).
  */
 import { serveTasks } from '@discern/core';
-import { type LossTask, runLossTask } from './loss.js';
+import { type LossTeamTask, serveLossTeam } from './loss.js';
 
-serveTasks((task: LossTask) => runLossTask(task));
+serveTasks((task: LossTeamTask) => serveLossTeam(task));

@@ -134,15 +134,17 @@ export class LogisticRegression implements Classifier {
     let report: FitReport;
     const details = (gradNorm: number, extra: Record<string, unknown> = {}) => ({ gradNorm, solver: o.solver, loss: o.loss, l2: o.l2, sumWeights: total, ...extra });
     if (o.solver === 'lbfgs') {
-      const r: MinimizeResult = minimize(fg, theta0, {
-        maxIter: o.maxIter,
-        gtol: o.tol,
-        // The loss is summed with compensation (accurate to ~eps), so the loss-change test can be eps rather than
-        // minimize's default 64·eps: it then stops ~10× closer to the optimum (max |gradient| ~1e-9 on MAGIC).
-        ftol: Number.EPSILON,
-        onIteration: options.onProgress ? (step, f) => options.onProgress!({ phase: 'iteration', step, total: o.maxIter, value: f }) : undefined,
-        ...(options.signal ? { signal: options.signal, what: this.kind } : {}),
-      });
+      const r: MinimizeResult = fg.withThreads(() =>
+        minimize(fg, theta0, {
+          maxIter: o.maxIter,
+          gtol: o.tol,
+          // The loss is summed with compensation (accurate to ~eps), so the loss-change test can be eps rather than
+          // minimize's default 64·eps: it then stops ~10× closer to the optimum (max |gradient| ~1e-9 on MAGIC).
+          ftol: Number.EPSILON,
+          onIteration: options.onProgress ? (step, f) => options.onProgress!({ phase: 'iteration', step, total: o.maxIter, value: f }) : undefined,
+          ...(options.signal ? { signal: options.signal, what: this.kind } : {}),
+        }),
+      );
       theta = r.x;
       if (!Number.isFinite(r.f) || !theta.every(Number.isFinite))
         throw new DiscernError('FIT_DIVERGED', (nm) => `${NAME}: L-BFGS ended at a non-finite loss (${r.f}) after ${r.iterations} iterations; check the features for extreme values or add ${nm.option('l2')}`, { estimator: NAME, iterations: r.iterations, option: 'l2' });
@@ -155,7 +157,7 @@ export class LogisticRegression implements Classifier {
         details: details(r.gradNorm, { stop: r.reason, evaluations: r.evaluations }),
       };
     } else {
-      const r = gradientDescent(fg, theta0, o.learningRate, o.epochs, o.tol, options);
+      const r = fg.withThreads(() => gradientDescent(fg, theta0, o.learningRate, o.epochs, o.tol, options));
       theta = r.theta;
       report = {
         iterations: r.epochs,

@@ -1,6 +1,7 @@
 import { HandoverMonitor, SimdHeap, gemvInto, loglossScratch, gemvTInto, logLossPassInto, simdEnabled, softmaxInto } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
+import { CONTROL_WORDS, Team, serveTeam, withTeam } from '../team.js';
 
 export type LogisticLoss = 'log' | 'mse';
 
@@ -84,11 +85,6 @@ export interface LossTask {
   readonly simd: boolean;
   /** Names this fit's data, so that a thread keeps its copy in the kernels' memory from pass to pass. */
   readonly key: number;
-  /**
-   * With several threads: the counter they claim chunks from (Atomics.add), so that a slower thread leaves its
-   * chunks to the others; each chunk's sums stay its own, added in chunk order: the same bits whoever ran it.
-   */
-  readonly next?: Int32Array;
 }
 
 /**
@@ -202,67 +198,64 @@ function loadRows(t: LossTask, g: LossHeap, r0: number, r1: number): void {
   heap.f64.set(t.w.subarray(r0, r1), g.w + r0 - R0);
 }
 
-/** Runs a LossTask. */
-export function runLossTask(t: LossTask): void {
+/**
+ * Runs chunk c (c0 ≤ c < c1) of a LossTask: its sums into its slot of `out`. The same bits on any thread. The chunks
+ * of one pass may run on different threads, each keeping its own copy of the rows in its kernels' memory (LossHeap).
+ */
+export function runLossChunk(t: LossTask, c: number): void {
   const { X, n, p, rows, fitIntercept, theta, Z, out } = t;
   const stride = p + (fitIntercept ? 1 : 0);
   const slot = 1 + rows * stride;
   const size = chunkRows(n);
-  const fused = binaryLog(t);
-  const e = rows > 1 ? new Float64Array(rows) : undefined;
   const g = t.simd ? lossHeapFor(t) : undefined;
   if (g) g.heap.f64.set(theta, g.theta);
-  for (let c = t.c0; ; c++) {
-    if (t.next) c = t.c0 + Atomics.add(t.next, 0, 1); // the next chunk no thread has taken
-    if (c >= t.c1) break;
-    const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
-    if (fused) {
-      // the binary log loss: the whole chunk (scores, loss, gradient) in one pass, the same bits either way
-      const bias = fitIntercept ? theta[p]! : 0;
-      if (g?.stream) {
-        const { heap: h, x, xt } = g;
-        for (let a = r0; a < r1; a += g.ld) {
-          const b = Math.min(r1, a + g.ld);
-          h.f64.set(X.subarray(a * p, b * p), x);
-          h.k.transpose(x * 8, b - a, p, xt * 8, g.ld);
-          h.f64.set(t.y01.subarray(a, b), g.y);
-          h.f64.set(t.w.subarray(a, b), g.w);
-          h.k.logloss_pass(xt * 8, g.ld, 0, b - a, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, a === r0 ? 1 : 0);
-        }
-        out.set(h.view(g.res, slot), c * slot);
-      } else if (g) {
-        if (!g.loaded[c - t.c0]) {
-          loadRows(t, g, r0, r1);
-          g.loaded[c - t.c0] = 1;
-        }
-        g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, 1);
-        out.set(g.heap.view(g.res, slot), c * slot);
-      } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
-      continue;
-    }
-    const Xc = X.subarray(r0 * p, r1 * p);
-    for (let k = 0; k < rows; k++) {
-      const bias = fitIntercept ? theta[k * stride + p]! : 0;
-      const z = Z.subarray(k * n + r0, k * n + r1);
-      if (g) {
-        g.heap.k.gemv((g.xt + r0 - g.R0) * 8, g.ld, m, p, (g.theta + k * stride) * 8, bias, g.z * 8);
-        z.set(g.heap.view(g.z, m));
-      } else gemvInto(Xc, m, p, theta, k * stride, bias, z);
-    }
-    out[c * slot] = e ? multinomialPointwise(t, r0, r1, e) : binaryPointwise(t, r0, r1);
-    for (let k = 0; k < rows; k++) {
-      const d = Z.subarray(k * n + r0, k * n + r1);
-      const o = c * slot + 1 + k * stride;
-      if (g) {
-        g.heap.f64.set(d, g.z);
-        g.heap.k.gemvt((g.x + (r0 - g.R0) * p) * 8, m, p, g.z * 8, g.g * 8);
-        out.set(g.heap.view(g.g, p), o);
-      } else gemvTInto(Xc, m, p, d, out, o);
-      if (fitIntercept) {
-        let gb = 0;
-        for (let i = 0; i < m; i++) gb += d[i]!;
-        out[o + p] = gb;
+  const r0 = c * size, r1 = Math.min(n, r0 + size), m = r1 - r0;
+  if (binaryLog(t)) {
+    // the binary log loss: the whole chunk (scores, loss, gradient) in one pass, the same bits either way
+    const bias = fitIntercept ? theta[p]! : 0;
+    if (g?.stream) {
+      const { heap: h, x, xt } = g;
+      for (let a = r0; a < r1; a += g.ld) {
+        const b = Math.min(r1, a + g.ld);
+        h.f64.set(X.subarray(a * p, b * p), x);
+        h.k.transpose(x * 8, b - a, p, xt * 8, g.ld);
+        h.f64.set(t.y01.subarray(a, b), g.y);
+        h.f64.set(t.w.subarray(a, b), g.w);
+        h.k.logloss_pass(xt * 8, g.ld, 0, b - a, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, a === r0 ? 1 : 0);
       }
+      out.set(h.view(g.res, slot), c * slot);
+    } else if (g) {
+      if (!g.loaded[c - t.c0]) {
+        loadRows(t, g, r0, r1);
+        g.loaded[c - t.c0] = 1;
+      }
+      g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, 1);
+      out.set(g.heap.view(g.res, slot), c * slot);
+    } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
+    return;
+  }
+  const Xc = X.subarray(r0 * p, r1 * p);
+  for (let k = 0; k < rows; k++) {
+    const bias = fitIntercept ? theta[k * stride + p]! : 0;
+    const z = Z.subarray(k * n + r0, k * n + r1);
+    if (g) {
+      g.heap.k.gemv((g.xt + r0 - g.R0) * 8, g.ld, m, p, (g.theta + k * stride) * 8, bias, g.z * 8);
+      z.set(g.heap.view(g.z, m));
+    } else gemvInto(Xc, m, p, theta, k * stride, bias, z);
+  }
+  out[c * slot] = rows > 1 ? multinomialPointwise(t, r0, r1, new Float64Array(rows)) : binaryPointwise(t, r0, r1);
+  for (let k = 0; k < rows; k++) {
+    const d = Z.subarray(k * n + r0, k * n + r1);
+    const o = c * slot + 1 + k * stride;
+    if (g) {
+      g.heap.f64.set(d, g.z);
+      g.heap.k.gemvt((g.x + (r0 - g.R0) * p) * 8, m, p, g.z * 8, g.g * 8);
+      out.set(g.heap.view(g.g, p), o);
+    } else gemvTInto(Xc, m, p, d, out, o);
+    if (fitIntercept) {
+      let gb = 0;
+      for (let i = 0; i < m; i++) gb += d[i]!;
+      out[o + p] = gb;
     }
   }
 }
@@ -337,7 +330,7 @@ function zeroOneInto(y: Int32Array, out: Float64Array): Float64Array {
 
 /**
  * A threaded objective's arrays in one SharedArrayBuffer: X, the labels as 0/1 numbers (y01, empty unless the loss is
- * the binary log loss), w, θ, Z, the chunks' sums (out), the labels (y) and the chunk counter (next). `memory.owner`
+ * the binary log loss), w, θ, Z, the chunks' sums (out), the labels (y) and the team's control words (ctrl). `memory.owner`
  * is the key of the objective whose data the buffer holds (every objective over the same buffer sees the same
  * `memory`).
  */
@@ -349,7 +342,7 @@ interface Workspace {
   readonly Z: Float64Array;
   readonly out: Float64Array;
   readonly y: Int32Array;
-  readonly next: Int32Array;
+  readonly ctrl: Int32Array;
   readonly memory: { readonly buf: SharedArrayBuffer; owner: number };
 }
 
@@ -364,24 +357,48 @@ let kept: Workspace['memory'] | undefined;
 /** A Workspace of the given lengths (doubles, then the labels' integers), in the kept memory where it fits. */
 function workspace(...lengths: [X: number, y01: number, w: number, theta: number, Z: number, out: number, y: number]): Workspace {
   const doubles = lengths.slice(0, 6).reduce((a, b) => a + b, 0);
-  const bytes = 8 * doubles + 4 * (lengths[6] + 1);
+  const bytes = 8 * doubles + 4 * (lengths[6] + CONTROL_WORDS);
   const memory = kept && kept.buf.byteLength >= bytes ? kept : { buf: new SharedArrayBuffer(bytes), owner: NaN };
   const buf = memory.buf;
   let at = 0;
   const [X, y01, w, theta, Z, out] = lengths.slice(0, 6).map((len) => new Float64Array(buf, 8 * (at += len) - 8 * len, len)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   const y = new Int32Array(buf, 8 * doubles, lengths[6]);
-  const next = new Int32Array(buf, 8 * doubles + 4 * lengths[6], 1);
+  const ctrl = new Int32Array(buf, 8 * doubles + 4 * lengths[6], CONTROL_WORDS);
   kept = lengths[0] <= lossCopyLimit.numbers ? memory : undefined;
-  return { X, y01, w, theta, Z, out, y, next, memory };
+  return { X, y01, w, theta, Z, out, y, ctrl, memory };
 }
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' : './logistic-worker.js', import.meta.url);
 
+/** What a helper thread of a threaded fit serves (logistic-worker.ts): the team's control words and the pass's data. */
+export interface LossTeamTask {
+  readonly ctrl: Int32Array;
+  readonly loss: LossTask;
+}
+
+/** A helper's side of a fit: runs the chunks it claims, pass after pass, until the fit ends. */
+export function serveLossTeam(t: LossTeamTask): void {
+  serveTeam(t.ctrl, (_kind, c) => runLossChunk(t.loss, c));
+}
+
+/** The team's one kind of job: a loss pass, one item per chunk. */
+const PASS = 0;
+
 /**
- * Runs passes alone for a while when the workers do not keep up (cores shared with other processes). One for all
+ * Decides when passes run on the calling thread alone (helpers that keep it waiting on a loaded machine). One for all
  * the fits of this thread, so that a fit starts from what the ones before it learnt.
  */
 const monitor = new HandoverMonitor();
+
+/** The loss and gradient of a LogisticProblem (see logisticObjective). */
+export interface LogisticObjective extends ObjectiveFn {
+  /**
+   * Runs `body` (which calls this objective) with the fit's helper threads serving its passes, for body's whole
+   * length: started once, spinning on shared memory between passes (team.ts), rather than handed each pass by
+   * message. Outside it, or with one thread, every pass runs on the calling thread; the same bits either way.
+   */
+  withThreads<R>(body: () => R): R;
+}
 
 /**
  * Loss and gradient:
@@ -393,11 +410,12 @@ const monitor = new HandoverMonitor();
  * end); the other losses per score row: z = X·coef + intercept (gemvInto), then ℓ_i and ∂ℓ_i/∂z_i element by element
  * (written over z), then the coefficients' gradient Xᵀ·∂ℓ/∂z (gemvTInto). The chunks (at most 8, of at least 1,024
  * rows) depend on n alone and their sums are added in order, so the result is the same bits whether they ran on one
- * thread or on several (`threads`, when the data are large enough to pay for the hand-over). The loss is summed with
- * Neumaier compensation, so it is accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
+ * thread or on several (`threads`, when the data are large enough to pay for the hand-over: inside withThreads, the
+ * chunks are a team's job, which every thread claims from). The loss is summed with Neumaier compensation, so it is
+ * accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
  * Returns a closure with its own scratch buffers (n × score rows numbers): not re-entrant.
  */
-export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn {
+export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObjective {
   const { n, p, l2, fitIntercept } = P;
   const rows = paramRows(P.nClasses);
   const stride = p + (fitIntercept ? 1 : 0);
@@ -407,7 +425,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
   const slot = 1 + rows * stride;
   const fused = rows === 1 && P.loss === 'log';
   const key = Math.random();
-  // the workers read the data from shared memory: kept from fit to fit (see Workspace), refilled whenever another
+  // the helpers read the data from shared memory: kept from fit to fit (see Workspace), refilled whenever another
   // objective has used it since this one's last pass
   const ws = pool ? workspace(n * p, fused ? n : 0, n, rows * stride, rows * n, chunks * slot, n) : undefined;
   const fill = (): void => {
@@ -419,7 +437,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     ws.memory.owner = key;
   };
   fill();
-  const task = {
+  const task: LossTask = {
     X: ws?.X ?? P.X,
     y: ws?.y ?? P.y,
     y01: ws?.y01 ?? (fused ? zeroOneInto(P.y, new Float64Array(n)) : new Float64Array(0)),
@@ -432,23 +450,21 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     theta: ws?.theta ?? new Float64Array(rows * stride),
     Z: ws?.Z ?? new Float64Array(rows * n),
     out: ws?.out ?? new Float64Array(chunks * slot),
+    c0: 0,
+    c1: chunks,
+    simd: simdEnabled(),
+    key,
   };
-  const T = pool ? want : 1;
-  const simd = simdEnabled();
-  // with threads, every task may take any chunk: they claim them from one counter
-  const next = ws?.next;
-  const tasks: LossTask[] = Array.from({ length: T }, () => ({ ...task, c0: 0, c1: chunks, simd, key, ...(next ? { next } : {}) }));
-  // every chunk on the calling thread: without a pool, and for the passes a slow worker leaves to it
-  const single: LossTask = { ...task, c0: 0, c1: chunks, simd, key };
+  const runChunk = (_kind: number, c: number): void => runLossChunk(task, c);
+  // every chunk on the calling thread, in order: outside withThreads and without a pool
+  const alone = new Team(new Int32Array(CONTROL_WORDS), runChunk, 0);
+  let team = alone;
   const out = task.out;
 
-  return (theta, grad) => {
+  const fg = (theta: Float64Array, grad: Float64Array): number => {
     if (ws && ws.memory.owner !== key) fill();
     task.theta.set(theta);
-    if (pool && monitor.useWorkers()) {
-      Atomics.store(next!, 0, 0);
-      monitor.runPass(pool, tasks, runLossTask);
-    } else runLossTask(single);
+    team.run(PASS, chunks, true);
     grad.fill(0);
     let f = 0;
     let fc = 0;
@@ -462,6 +478,18 @@ export function logisticObjective(P: LogisticProblem, threads = 1): ObjectiveFn 
     }
     return f + fc + l2Penalty(theta, grad, l2, rows, stride, p);
   };
+  const withThreads = <R>(body: () => R): R => {
+    if (!pool || !ws) return body();
+    // the control words start at zero (the memory may be a previous objective's, whose team has stopped)
+    ws.ctrl.fill(0);
+    team = new Team(ws.ctrl, runChunk, want - 1, monitor);
+    try {
+      return withTeam(pool, team, { ctrl: ws.ctrl, loss: task }, serveLossTeam, body);
+    } finally {
+      team = alone;
+    }
+  };
+  return Object.assign(fg, { withThreads });
 }
 
 /**

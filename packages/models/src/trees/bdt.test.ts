@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HistGradientBoostingClassifier } from './bdt.js';
 import { BINNING_SUBSAMPLE } from './binning.js';
 import { CHUNK_ROWS } from './histogram.js';
-import { Team } from './team.js';
+import { Team } from '../team.js';
 import { loadEstimator } from '../load.js';
 import { col, expectDiscernError } from './trees.test-helpers.js';
 

@@ -12,7 +12,7 @@ import { type TreeEnsemble, checkNoInfinity, featureImportance, outputsOf, trees
 import { type GrowOptions, SPARSE_ROWS, binnedLeaf, growTree, serveFit } from './grower.js';
 import { CHUNK_ROWS, countBins } from './histogram.js';
 import { baselineScores, binaryGradients, lossSum, multinomialGradients, sumTerms } from './losses.js';
-import { HelperFailed, Team } from './team.js';
+import { Team, withTeam } from '../team.js';
 import { BINNING, GRADIENTS, G_ROWS, Local, createWorkspace, itemRunner, type Workspace } from './work.js';
 import { HGB_NAME, type HistGradientBoostingOptions, type ResolvedHistGradientBoostingOptions, resolveHgbOptions, resolveThreadsOption } from './options.js';
 import { type Tree, type TreeJSON } from './tree.js';
@@ -338,7 +338,7 @@ export class HistGradientBoostingClassifier extends TreeEnsembleClassifier {
         }
       }
     };
-    withTeam(ws, pool, threads - 1, boost);
+    runTeam(ws, pool, threads - 1, boost);
     history.push(lossSum(F, yT, wTrain, nT, K) / wSum);
 
     const ensemble: TreeEnsemble = { nFeatures: p, nClasses: K, outputs: D, baseline, trees, width: 1 };
@@ -419,24 +419,13 @@ export interface HistGradientBoostingJSON extends ModelJSON {
 
 /**
  * Runs `boost` with the fit's team: the calling thread and, when there is a pool, `helpers` worker threads serving
- * the workspace for the whole fit (see team.ts). A helper's failure is reported by the pool (its own error); a
- * helper task no worker had started when the fit ended is taken back by the pool and returns at once.
+ * the workspace for the whole fit (see team.ts).
  */
-function withTeam(ws: Workspace, pool: SyncWorkerPool | undefined, helpers: number, boost: (team: Team) => void): void {
+function runTeam(ws: Workspace, pool: SyncWorkerPool | undefined, helpers: number, boost: (team: Team) => void): void {
   const run = itemRunner(ws, new Local(ws));
   if (!pool) return boost(new Team(ws.ctrl, run, 0));
-  const tasks: ({ ws: Workspace } | undefined)[] = [undefined, ...Array.from({ length: helpers }, () => ({ ws }))];
-  pool.run(tasks, (task) => {
-    if (task) return serveFit(task.ws);
-    const team = new Team(ws.ctrl, run, helpers);
-    try {
-      boost(team);
-    } catch (e) {
-      if (!(e instanceof HelperFailed)) throw e;
-    } finally {
-      team.stop();
-    }
-  });
+  const team = new Team(ws.ctrl, run, helpers);
+  withTeam(pool, team, { ws }, (task) => serveFit(task.ws), () => boost(team));
 }
 
 // The loops of each iteration, as small functions of their own (V8 optimises them apart from the long fit).

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { binRows, fitBins } from './binning.js';
 import { type GrowOptions, type GrownTree, SPARSE_ROWS, growTree } from './grower.js';
 import { countBins } from './histogram.js';
-import { Team } from './team.js';
+import { Team } from '../team.js';
 import { Local, createWorkspace, itemRunner } from './work.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ALMOST_INF, type BinMapping } from './binning.js';
 import { CHUNK_ROWS, addChunks, zeroFeatures } from './histogram.js';
 import { occupancy, wordsPerFeature } from './split.js';
-import { type Team, serveTeam } from './team.js';
+import { type Team, serveTeam } from '../team.js';
 import { type Tree, TreeBuilder } from './tree.js';
 import {
   CHUNKS,

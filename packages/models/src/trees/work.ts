@@ -2,7 +2,7 @@ import { binColumn, hasMissingValue, thresholdsOf } from './binning.js';
 import { CHUNK_ROWS, type HistInput, accumulate, accumulateSums, zeroFeatures } from './histogram.js';
 import { binaryTerms, multinomialTerms } from './losses.js';
 import { type BestSplit, GROUP_HEAD, GROUP_WORDS, type SearchNode, type SearchSpace, mergeGroup, occupancy, partitionRows, searchFeatures, startBest, wordsPerFeature, writeGroup, zeroOccupied } from './split.js';
-import { CONTROL_WORDS, type ItemRunner } from './team.js';
+import { CONTROL_WORDS, type ItemRunner } from '../team.js';
 
 /**
  * The work of a boosted-tree fit as jobs of items that any of its threads may run (see team.ts): the arrays they

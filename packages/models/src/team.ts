@@ -1,11 +1,13 @@
+import { type SyncWorkerPool } from '@discern/core';
 import { HandoverMonitor } from '@discern/linalg';
 
 /**
- * The threads of one boosted-tree fit: the calling thread and helper threads that stay with the fit from its first
- * iteration to its last, waiting for work on a word of shared memory. A tree's steps are short (a node's histogram
- * or split search takes 10 to 100 µs on MAGIC), too short for a task handed over by message and picked up by a thread
- * that went to sleep (~0.1 ms and more to wake on a virtual machine); a helper that spins on shared memory picks a
- * job up in well under a microsecond (~0.35 µs for a round trip on the 2-core development VM).
+ * The threads of one fit: the calling thread and helper threads that stay with the fit from its first pass to its
+ * last, waiting for work on a word of shared memory. Used where a fit's steps are short: a boosted tree's (a node's
+ * histogram or split search takes 10 to 100 µs on MAGIC) and the logistic loss pass's (~0.15 ms for MAGIC's 19,020
+ * rows on two threads). A task handed over by message is picked up by a thread that went to sleep ~0.1 ms and more
+ * later on a virtual machine; a helper that spins on shared memory picks a job up in well under a microsecond (~0.35
+ * µs for a round trip on the 2-core development VM).
  *
  * A job is `count` items of one kind; its parameters are written to shared memory before it is published. Every
  * thread, the calling one included, claims items one at a time (compare-exchange on the job word) and runs them; the
@@ -17,11 +19,12 @@ import { HandoverMonitor } from '@discern/linalg';
  * machine would otherwise hold every split up).
  *
  * Besides jobs, the calling thread may post one task at a time that a helper runs while the calling thread goes on
- * with other work (a speculative split: see grower.ts): `post`, then `collect`, which takes the task back unrun when
- * no helper has started it, and otherwise waits for it to finish.
+ * with other work (a speculative split: see trees/grower.ts): `post`, then `collect`, which takes the task back unrun
+ * when no helper has started it, and otherwise waits for it to finish.
  *
  * A helper spins for SPIN_MS after its last item or task, then sleeps in Atomics.wait; the calling thread wakes it
- * when it publishes the next job or posts the next task.
+ * when it publishes the next job or posts the next task. `withTeam` starts the helpers on a SyncWorkerPool for the
+ * length of a fit.
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
@@ -63,7 +66,7 @@ export type ItemRunner = (kind: number, item: number) => void;
 /** Thrown on the calling thread when a helper failed: the helper's own error is the one to report. */
 export class HelperFailed extends Error {
   constructor() {
-    super('a helper thread of the boosted-tree fit failed');
+    super('a helper thread of the fit failed');
   }
 }
 
@@ -81,7 +84,6 @@ function claim(ctrl: Int32Array): number {
 export class Team {
   /** Items run by helper threads so far, over every team (for tests: that helpers took part). */
   static itemsOnHelpers = 0;
-  private readonly monitor = new HandoverMonitor();
   private readonly taskMonitor = new HandoverMonitor();
   /** When the posted task was posted, and when sleeping helpers were last notified (ms). */
   private postedAt = 0;
@@ -90,11 +92,14 @@ export class Team {
   /**
    * @param ctrl CONTROL_WORDS words, shared with the helpers (zeros at first)
    * @param helpers helper threads serving ctrl (0: every job runs on the calling thread)
+   * @param monitor decides when jobs run on the calling thread alone (a new one by default: pass one kept from fit to
+   *   fit where fits are short, so that a fit starts from what the ones before it learnt)
    */
   constructor(
     private readonly ctrl: Int32Array,
     private readonly runItem: ItemRunner,
     readonly helpers: number,
+    private readonly monitor = new HandoverMonitor(),
   ) {}
 
   /**
@@ -235,4 +240,28 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner): void {
       Atomics.store(ctrl, TASK, FINISHED);
     }
   }
+}
+
+/**
+ * Runs `body` on the calling thread with `helpers` threads of `pool` serving `team`'s control words for its whole
+ * length (`serve(task)` on each: serveTeam with the same item runner), then stops the team and returns body's result.
+ * A helper's task that no worker had started by then is taken back by the pool and finds the team stopped: it returns
+ * at once. When a helper failed, body's HelperFailed gives way to the helper's own error, which the pool throws.
+ */
+export function withTeam<T, R>(pool: SyncWorkerPool, team: Team, task: T, serve: (task: T) => void, body: () => R): R {
+  const tasks: (T | undefined)[] = [undefined, ...Array.from({ length: team.helpers }, () => task)];
+  let result: { value: R } | undefined;
+  pool.run(tasks, (t) => {
+    if (t !== undefined) return serve(t);
+    try {
+      result = { value: body() };
+    } catch (e) {
+      if (!(e instanceof HelperFailed)) throw e;
+    } finally {
+      team.stop();
+    }
+  });
+  // without a result, body threw HelperFailed, and the pool has thrown the helper's own error
+  if (!result) throw new HelperFailed();
+  return result.value;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countedPool } from '../threads.test-helpers.js';
+import { countedPool } from './threads.test-helpers.js';
 import { threadId } from 'node:worker_threads';
-import { CONTROL_WORDS, HelperFailed, Team, serveTeam } from './team.js';
+import { CONTROL_WORDS, HelperFailed, Team, serveTeam, withTeam } from './team.js';
 import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
 
 /**
@@ -17,18 +17,14 @@ describe('Team', () => {
   const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, waitForHelper = false): TeamTask => {
     const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, waitForHelper: shared(1), helped: shared(1) };
     if (waitForHelper) t.waitForHelper[0] = 1;
-    pool.run([undefined, t] as (TeamTask | undefined)[], (task) => {
-      // a helper's task the pool took back (no worker had started it) finds the team stopped and returns at once
-      if (task) return serveTeam(task.ctrl, runner(task));
-      const team = new Team(t.ctrl, runner(t), 1);
-      try {
-        body(team, t);
-      } catch (e) {
-        if (!(e instanceof HelperFailed)) throw e;
-      } finally {
-        team.stop();
-      }
+    const team = new Team(t.ctrl, runner(t), 1);
+    // withTeam: the helper serves the team while body runs here; a helper's task the pool took back (no worker had
+    // started it) finds the team stopped and returns at once
+    const result = withTeam(pool, team, t, (task) => serveTeam(task.ctrl, runner(task)), () => {
+      body(team, t);
+      return 'body done';
     });
+    expect(result).toBe('body done');
     return t;
   };
 
