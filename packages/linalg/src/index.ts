@@ -1,4 +1,5 @@
 export {
+  allFinite,
   assertFinite,
   cloneMatrix,
   denseMatrix,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DiscernError, isDiscernError } from '@discern/core';
-import { assertFinite, denseMatrix, fromMlMatrix, fromRows, getColumn, matmul, rowView, takeColumns, takeRows, toMlMatrix, toRows, transpose, zeros } from './matrix.js';
+import { allFinite, assertFinite, denseMatrix, fromMlMatrix, fromRows, getColumn, matmul, rowView, takeColumns, takeRows, toMlMatrix, toRows, transpose, zeros } from './matrix.js';
 
 function codeOf(f: () => unknown): string {
   try {
@@ -71,5 +71,21 @@ describe('DenseMatrix helpers', () => {
     const renamed = (err as DiscernError).renamed({ row: (i) => `x.csv line ${i + 2}`, feature: (j) => `column ${['a', 'b'][j]}` });
     expect(renamed.message).toContain('X has a non-finite value NaN at x.csv line 3, column b');
     expect(codeOf(() => assertFinite(A))).toBe('none');
+  });
+  it('allFinite: false for NaN, ±Infinity anywhere (each of the four sums and the tail), true for finite values of any size', () => {
+    for (const n of [0, 1, 3, 4, 5, 8, 11]) {
+      const a = Float64Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (i === 2 ? Number.MAX_VALUE : i === 3 ? Number.MIN_VALUE : i + 0.5));
+      expect(allFinite(a)).toBe(true);
+      for (let k = 0; k < n; k++)
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const b = a.slice();
+          b[k] = bad;
+          expect(allFinite(b)).toBe(false);
+          // and assertFinite names it, for a matrix of one row
+          expect(() => assertFinite({ rows: 1, cols: n, data: b })).toThrow(`non-finite value ${bad} at row 0, feature ${k}`);
+        }
+    }
+    // +∞ and −∞ in two of the sums do not cancel
+    expect(allFinite(Float64Array.from([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, 1]))).toBe(false);
   });
 });

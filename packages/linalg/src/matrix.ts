@@ -109,12 +109,32 @@ export function transpose(m: DenseMatrix): DenseMatrix {
 }
 
 /**
+ * Whether every value is finite: x − x is +0 for a finite x and NaN for ±∞ and NaN, so their sum is 0 exactly when all
+ * are finite. Four running sums, so that the additions do not wait on one another: ~0.1 ms over MAGIC's 190,200
+ * values, against ~0.6 ms for Number.isFinite per value (a small function of its own, so that V8 optimises it whole).
+ */
+export function allFinite(a: Float64Array): boolean {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = a.length, m = n - (n & 3);
+  let i = 0;
+  for (; i < m; i += 4) {
+    s0 += a[i]! - a[i]!;
+    s1 += a[i + 1]! - a[i + 1]!;
+    s2 += a[i + 2]! - a[i + 2]!;
+    s3 += a[i + 3]! - a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! - a[i]!;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
+/**
  * Throws DATA_INVALID naming the first non-finite entry (its row and feature, as a message template the caller can
  * rename to a file line and a column name) — estimators call this on input so that NaN or ±Infinity never
  * propagates silently into a fit.
  */
 export function assertFinite(m: DenseMatrix, what = 'input'): void {
   const d = m.data;
+  if (allFinite(d)) return;
   for (let k = 0; k < d.length; k++) {
     if (!Number.isFinite(d[k]!)) {
       const row = Math.floor(k / m.cols), col = k % m.cols;

@@ -19,18 +19,41 @@ export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSam
   checkX(X, estimator, minSamples, options);
   if (y.length !== X.rows)
     throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${X.rows} rows of features but ${y.length} labels`, { estimator, rows: X.rows, labels: y.length });
-  let max = -1;
-  for (let i = 0; i < y.length; i++) {
-    const c = y[i]!;
-    if (c < 0) throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: ${n.row(i)} has no class (label index ${c}); every training row needs a label`, { estimator, row: i });
-    if (c > max) max = c;
+  const max = largestLabel(y);
+  if (max < 0) {
+    const i = -1 - max;
+    throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: ${n.row(i)} has no class (label index ${y[i]}); every training row needs a label`, { estimator, row: i });
   }
-  const counts = new Int32Array(max + 1);
-  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
-  const present = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
+  const present = classesPresent(y, max);
   if (present < 2)
     throw new DiscernError('LABEL_INVALID', (n) => `${estimator}: the training data has only one class, ${n.class(max)}; a classifier needs at least two`, { estimator, classes: present, class: max });
   return max + 1;
+}
+
+/*
+ * checkXy's loops over the labels are small functions of their own: inside checkXy, V8 compiled them on entering the
+ * loop and dropped that code on the next line for want of type feedback, fit after fit (~0.35 ms for MAGIC's 19,020
+ * labels, a twentieth of a logistic fit; ~0.03 ms as functions).
+ */
+
+/** The largest label, or −1 − i for the first row i with a negative label (no class). */
+function largestLabel(y: Int32Array): number {
+  let max = -1;
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i]!;
+    if (c < 0) return -1 - i;
+    if (c > max) max = c;
+  }
+  return max;
+}
+
+/** How many of the classes 0 … max have a row. */
+function classesPresent(y: Int32Array, max: number): number {
+  const counts = new Int32Array(max + 1);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  let present = 0;
+  for (let k = 0; k <= max; k++) if (counts[k]! > 0) present++;
+  return present;
 }
 
 /** Checks event weights: one per row, finite; `allowNegative` for estimators whose fit is defined with negative weights. */
