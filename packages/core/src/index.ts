@@ -3,7 +3,7 @@
 // and binomial intervals (needed by metrics, decision and models alike).
 export { DEFAULT_NAMING, DiscernError, ERROR_CODES, assertArg, interruptedError, isDiscernError, quote } from './errors.js';
 export type { ErrorCode, ErrorContext, MessageTemplate, Naming } from './errors.js';
-export { SyncWorkerPool, defaultThreads, serveTasks, sharedCopy } from './parallel.js';
+export { SLEEP_AFTER, SyncWorkerPool, defaultThreads, serveTasks, sharedCopy } from './parallel.js';
 export { betaInc, betaIncInv, kolmogorovSf, logBeta, logGamma } from './special.js';
 export { erf, erfc, normCdf, normIsf, normPdf, normPpf, normSf } from './normal.js';
 export { binomialInterval, checkLevel, clopperPearson, wilson } from './binomial.js';

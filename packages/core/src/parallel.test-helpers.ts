@@ -4,7 +4,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { DiscernError } from './errors.js';
-import { serveTasks } from './parallel.js';
+import { SLEEP_AFTER, serveTasks } from './parallel.js';
 
 export interface SumTask {
   readonly x: Float64Array;
@@ -25,6 +25,8 @@ export interface SumTask {
    * thread is done with its own): the tests that check where tasks ran need them to run there.
    */
   readonly awaitStarted?: number;
+  /** The task asks its worker to sleep at once afterwards (SLEEP_AFTER) rather than spin for the next task. */
+  readonly sleepAfter?: boolean;
 }
 
 const nap = new Int32Array(new SharedArrayBuffer(4));
@@ -44,4 +46,7 @@ export function runSum(t: SumTask): void {
   t.who[t.slot] = threadId;
 }
 
-serveTasks((t: SumTask) => runSum(t));
+serveTasks((t: SumTask) => {
+  runSum(t);
+  return t.sleepAfter ? SLEEP_AFTER : undefined;
+});

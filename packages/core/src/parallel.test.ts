@@ -143,6 +143,22 @@ describe('SyncWorkerPool', () => {
     expect(new Set(who).size).toBe(3);
   });
 
+  it('a task that returns SLEEP_AFTER leaves its worker asleep, to be woken by the next run: every run on the workers', async () => {
+    await pool.started();
+    const x = sharedCopy(Float64Array.from({ length: 3000 }, (_, i) => i % 5));
+    const gap = new Int32Array(new SharedArrayBuffer(4));
+    for (let r = 0; r < 10; r++) {
+      const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+      const who = new Int32Array(new SharedArrayBuffer(3 * 4)).fill(-1);
+      // every other run's tasks ask for the sleep; the calling thread's first task waits for the workers to start
+      // theirs, so each run has run on three threads
+      pool.run(tasks(x, 3, out, who).map((t) => ({ ...t, sleepAfter: r % 2 === 0 })), runSum);
+      expect(out[0]! + out[1]! + out[2]!).toBe(6000);
+      expect(new Set(who).size).toBe(3);
+      Atomics.wait(gap, 0, 0, 2);
+    }
+  });
+
   it('is one pool per worker module, grown on demand; a closed pool is replaced and refuses runs', () => {
     expect(SyncWorkerPool.shared(MODULE, 0)).toBeUndefined();
     expect(SyncWorkerPool.shared(MODULE, 1)).toBe(pool);

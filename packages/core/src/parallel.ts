@@ -306,10 +306,17 @@ function stop(port: MessagePort): void {
 }
 
 /**
- * The worker side: serves the pool's tasks with `handler` until the pool closes. Call it at the top level of a
- * worker module; outside a pool's worker it does nothing.
+ * What a task's handler returns to have its worker sleep at once rather than spin for the next task (SPIN_MS): for a
+ * task that found its thread on the calling thread's core, where a spinning worker takes turns with the caller.
  */
-export function serveTasks(handler: (task: never) => void): void {
+export const SLEEP_AFTER = 'sleep-after';
+
+/**
+ * The worker side: serves the pool's tasks with `handler` until the pool closes. Call it at the top level of a
+ * worker module; outside a pool's worker it does nothing. A handler that returns SLEEP_AFTER has its worker wait for
+ * the next task asleep, without spinning first.
+ */
+export function serveTasks(handler: (task: never) => void | typeof SLEEP_AFTER): void {
   const data = workerData as Partial<PoolWorkerData> | undefined;
   if (!data?.discernPool) return;
   const ctrl = new Int32Array(data.discernPool.ctrl);
@@ -327,11 +334,13 @@ export function serveTasks(handler: (task: never) => void): void {
   };
   Atomics.store(ctrl, 0, IDLE);
   Atomics.notify(ctrl, 0);
+  let sleepNow = false;
   for (;;) {
     // wait for a task: spin a little (the next task of a tight loop comes within microseconds), then sleep; an idle
     // worker exits after idleExitMs (up to twice that when it first slept on DONE) unless the caller claimed it
     const wanted = (v: number): boolean => v === POSTED || v === CLOSE || v === RECLAIMED;
-    let st = spinWhile(ctrl, (v) => !wanted(v));
+    let st = sleepNow ? Atomics.load(ctrl, 0) : spinWhile(ctrl, (v) => !wanted(v));
+    sleepNow = false;
     while (!wanted(st)) {
       // the caller resets DONE/FAILED to IDLE without a notify, so every wait has a timeout and is followed by a reload
       const woke = Atomics.wait(ctrl, 0, st, idleExitMs);
@@ -347,7 +356,7 @@ export function serveTasks(handler: (task: never) => void): void {
       continue;
     }
     try {
-      handler(receiveMessageOnPort(port)?.message as never);
+      sleepNow = handler(receiveMessageOnPort(port)?.message as never) === SLEEP_AFTER;
       Atomics.store(ctrl, 0, DONE);
       Atomics.notify(ctrl, 0);
     } catch (e) {

@@ -39,4 +39,6 @@ export function runner(t: TeamTask): ItemRunner {
   };
 }
 
-serveTasks((t: TeamTask) => serveTeam(t.ctrl, runner(t)));
+serveTasks((t: TeamTask) => {
+  serveTeam(t.ctrl, runner(t));
+});

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { countedPool } from './threads.test-helpers.js';
 import { threadId } from 'node:worker_threads';
-import { CONTROL_WORDS, HelperFailed, Team, serveTeam, withTeam } from './team.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { CONTROL_WORDS, HelperFailed, LEAD_CORE, Team, currentCore, serveTeam, withTeam } from './team.js';
 import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
 
 /**
@@ -100,5 +102,58 @@ describe('Team', () => {
       ),
     ).toThrow(/broke on a helper/);
     expect(failed).toBe(true);
+  });
+});
+
+describe('a helper on the calling thread’s core', () => {
+  const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+
+  it('currentCore reads the processor field of /proc/thread-self/stat on Linux (−1 elsewhere)', () => {
+    if (!existsSync('/proc/thread-self/stat')) return expect(currentCore()).toBe(-1);
+    // the field read by splitting the whole line, as an independent parse; the thread may move between the two reads
+    const bySplit = (): number => {
+      const st = readFileSync('/proc/thread-self/stat', 'latin1');
+      return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[36]);
+    };
+    let same = false;
+    for (let k = 0; k < 5 && !same; k++) same = currentCore() === bySplit();
+    expect(same).toBe(true);
+    expect(currentCore()).toBeGreaterThanOrEqual(0);
+    expect(currentCore()).toBeLessThan(availableParallelism() + 64);
+  });
+
+  it("with 'leave', leaves the fit without taking the work when it runs where the calling thread does", () => {
+    if (currentCore() < 0) return; // not Linux: there is no core to compare (the helper always takes part)
+    let ran = 0;
+    const ctrl = shared(CONTROL_WORDS);
+    // the Team notes its thread's core (watchCore); serving on the same thread is serving on the same core
+    const team = new Team(ctrl, () => ran++, 1, undefined, true);
+    team.post(1);
+    let outcome = serveTeam(ctrl, () => ran++, 'leave');
+    // the thread may have moved between the two looks (then the task ran): try again, a few times
+    for (let k = 0; k < 5 && outcome !== 'left'; k++) {
+      Atomics.store(ctrl, LEAD_CORE, currentCore());
+      team.post(1);
+      outcome = serveTeam(ctrl, () => ran++, 'leave');
+    }
+    expect(outcome).toBe('left');
+    // the posted task is still there: the calling thread takes it back
+    expect(team.collect()).toBe(false);
+  });
+
+  it('takes part where the calling thread’s core is unknown or another', () => {
+    const ctrl = shared(CONTROL_WORDS);
+    let ran = 0;
+    const team = new Team(ctrl, () => ran++, 1, undefined, true);
+    Atomics.store(ctrl, LEAD_CORE, -1);
+    team.post(1);
+    // on this thread, serveTeam runs the posted task and would then spin: the task stops the team
+    const outcome = serveTeam(ctrl, () => {
+      ran++;
+      team.stop();
+    }, 'leave');
+    expect(outcome).toBe('stopped');
+    expect(ran).toBe(1);
+    expect(team.collect()).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { type SyncWorkerPool } from '@discern/core';
 import { HandoverMonitor } from '@discern/linalg';
 
@@ -28,7 +29,7 @@ import { HandoverMonitor } from '@discern/linalg';
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
-export const CONTROL_WORDS = 10;
+export const CONTROL_WORDS = 11;
 /** The job word: count << 16 | the next item to claim. */
 const WORK = 0;
 /** Items finished by helpers. */
@@ -49,6 +50,8 @@ const NO_TASK = 0, POSTED = 1, RUNNING = 2, FINISHED = 3;
 const WAKE = 8;
 /** The item the published part of a job starts at (see Team.run). */
 const FIRST = 9;
+/** The core the calling thread last ran on, as it last looked (CoreProbe; −1 unknown). Exported for tests. */
+export const LEAD_CORE = 10;
 
 /** The most items published at a time (the item counter is 16 bits). */
 const MAX_ITEMS = 0xffff;
@@ -57,8 +60,51 @@ const MAX_ITEMS = 0xffff;
 const SPIN_MS = 1;
 /** A sleeping helper wakes this often (ms) to look for the end of the fit even if no one notifies it. */
 const SLEEP_MS = 50;
+/** The calling thread writes the core it runs on at most this often (ms); a helper compares it with its own as often. */
+const CORE_MS = 0.25;
 /** The calling thread notifies sleeping helpers at most this often (ms). */
 const NOTIFY_MS = 0.2;
+
+/**
+ * The core this thread runs on: field 39 ("processor") of /proc/thread-self/stat (Linux), read through a descriptor
+ * kept open (~1.6 µs a read on the development VM); −1 where the file cannot be read. One per thread (module state:
+ * every worker thread has its own), since /proc/thread-self names the thread that opened it.
+ *
+ * Why a team needs it: a helper woken at the start of a fit is often put by the scheduler on the calling thread's
+ * core rather than on an idle one (on the 2-core development VM, about half the wake-ups of a helper idle for a while,
+ * for 5 to 10 ms: the idle vCPU is slow to come back), and a helper spinning there takes turns with the calling thread
+ * and halves its speed for the 5 to 10 ms the scheduler takes to move one of them. A helper of a short fit that finds
+ * itself there leaves the fit (see serveTeam).
+ */
+class CoreProbe {
+  private fd = -2;
+  private readonly buf = Buffer.alloc(1024);
+
+  current(): number {
+    if (this.fd === -1) return -1;
+    try {
+      if (this.fd === -2) this.fd = openSync('/proc/thread-self/stat', 'r');
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
+      // the fields after the command name (which may hold spaces) start at field 3; "processor" is field 39
+      let i = this.buf.lastIndexOf(0x29, n) + 2;
+      for (let f = 3; f < 39 && i < n; i++) if (this.buf[i] === 0x20) f++;
+      let v = 0;
+      for (; i < n && this.buf[i]! >= 0x30 && this.buf[i]! <= 0x39; i++) v = 10 * v + this.buf[i]! - 0x30;
+      return v;
+    } catch {
+      if (this.fd >= 0) closeSync(this.fd);
+      this.fd = -1;
+      return -1;
+    }
+  }
+}
+
+const probe = new CoreProbe();
+
+/** The core this thread runs on (Linux), −1 where it cannot be known (see CoreProbe). */
+export function currentCore(): number {
+  return probe.current();
+}
 
 /** Runs item `item` of a job of kind `kind` (the same function on every thread). */
 export type ItemRunner = (kind: number, item: number) => void;
@@ -88,19 +134,29 @@ export class Team {
   /** When the posted task was posted, and when sleeping helpers were last notified (ms). */
   private postedAt = 0;
   private notifiedAt = -Infinity;
+  /** When the calling thread last wrote its core (ms). */
+  private coreAt = -Infinity;
 
   /**
    * @param ctrl CONTROL_WORDS words, shared with the helpers (zeros at first)
    * @param helpers helper threads serving ctrl (0: every job runs on the calling thread)
    * @param monitor decides when jobs run on the calling thread alone (a new one by default: pass one kept from fit to
    *   fit where fits are short, so that a fit starts from what the ones before it learnt)
+   * @param watchCore note the calling thread's core for helpers that leave a fit when they share it (serveTeam's
+   *   'leave'), at the start and then at most every CORE_MS as jobs are published
    */
   constructor(
     private readonly ctrl: Int32Array,
     private readonly runItem: ItemRunner,
     readonly helpers: number,
     private readonly monitor = new HandoverMonitor(),
-  ) {}
+    private readonly watchCore = false,
+  ) {
+    if (helpers > 0 && watchCore) {
+      this.coreAt = performance.now();
+      Atomics.store(ctrl, LEAD_CORE, probe.current());
+    }
+  }
 
   /**
    * Runs items 0..count−1 of a job of kind `kind` and returns when all are done; with `share` false (a job too small
@@ -124,6 +180,10 @@ export class Team {
     Atomics.store(ctrl, WORK, count << 16);
     this.wake();
     const t0 = performance.now();
+    if (this.watchCore && t0 - this.coreAt > CORE_MS) {
+      this.coreAt = t0;
+      Atomics.store(ctrl, LEAD_CORE, probe.current());
+    }
     let mine = 0;
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
       this.runItem(kind, first + i);
@@ -199,21 +259,39 @@ function claimable(w: number): boolean {
 /**
  * The helper's side: runs the items it claims and the tasks it takes until the calling thread stops the team (items
  * first: the calling thread waits for them). An item or task that throws ends the service: the calling thread then
- * throws HelperFailed, and the error is rethrown here.
+ * throws HelperFailed, and the error is rethrown here. With `onSharedCore` 'leave' (a fit of a few ms: MAGIC's
+ * logistic fit), a helper that finds itself on the calling thread's core (see CoreProbe) leaves the fit at once,
+ * without claiming anything, and returns 'left'; with 'stay' (a longer fit: the boosted trees') it takes part wherever
+ * it runs, since two busy threads on one core are soon moved apart by the scheduler's balancing, while a helper that
+ * stepped aside, asleep, would never be (it was woken on the calling thread's core again and again in a test). Returns
+ * 'stopped' when the team was stopped.
  */
-export function serveTeam(ctrl: Int32Array, runItem: ItemRunner): void {
+export function serveTeam(ctrl: Int32Array, runItem: ItemRunner, onSharedCore: 'leave' | 'stay' = 'stay'): 'left' | 'stopped' {
   const idle = (): boolean => !claimable(Atomics.load(ctrl, WORK)) && Atomics.load(ctrl, TASK) !== POSTED;
   const fail = (e: unknown, finish: () => void): never => {
     Atomics.store(ctrl, FAILED, 1);
     finish();
     throw e;
   };
+  // whether this thread runs on the calling thread's core (see CoreProbe), looked at most every CORE_MS, when it matters
+  let lookedAt = -Infinity;
+  const onLeadCore = (): boolean => {
+    const now = performance.now();
+    if (now - lookedAt < CORE_MS) return false;
+    lookedAt = now;
+    const core = probe.current();
+    return core >= 0 && core === Atomics.load(ctrl, LEAD_CORE);
+  };
   for (;;) {
     let t0 = performance.now();
     let spins = 0;
-    while (idle()) {
-      if (Atomics.load(ctrl, STOP) !== 0) return;
-      if ((++spins & 63) === 0 && performance.now() - t0 > SPIN_MS) {
+    for (;;) {
+      if (Atomics.load(ctrl, STOP) !== 0) return 'stopped';
+      const work = !idle();
+      if (!work && (++spins & 63) !== 0) continue;
+      if (onSharedCore === 'leave' && onLeadCore()) return 'left';
+      if (work) break;
+      if (performance.now() - t0 > SPIN_MS) {
         // announce the sleep, then look again: work published before the announcement is seen now, and work
         // published after it changes WAKE (so the wait returns at once) and notifies
         Atomics.add(ctrl, SLEEPING, 1);

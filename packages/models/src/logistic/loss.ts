@@ -1,5 +1,5 @@
 import { HandoverMonitor, SimdHeap, gemvInto, loglossScratch, gemvTInto, logLossPassInto, simdEnabled, softmaxInto } from '@discern/linalg';
-import { SyncWorkerPool } from '@discern/core';
+import { SLEEP_AFTER, SyncWorkerPool } from '@discern/core';
 import { type ObjectiveFn } from '../optim/index.js';
 import { CONTROL_WORDS, Team, serveTeam, withTeam } from '../team.js';
 
@@ -376,9 +376,13 @@ export interface LossTeamTask {
   readonly loss: LossTask;
 }
 
-/** A helper's side of a fit: runs the chunks it claims, pass after pass, until the fit ends. */
-export function serveLossTeam(t: LossTeamTask): void {
-  serveTeam(t.ctrl, (_kind, c) => runLossChunk(t.loss, c));
+/**
+ * A helper's side of a fit: runs the chunks it claims, pass after pass, until the fit ends; it leaves at once when the
+ * scheduler put it on the calling thread's core (a fit of a few ms: see serveTeam).
+ */
+export function serveLossTeam(t: LossTeamTask): void | typeof SLEEP_AFTER {
+  // having left, its worker sleeps at once rather than spin on the calling thread's core
+  if (serveTeam(t.ctrl, (_kind, c) => runLossChunk(t.loss, c), 'leave') === 'left') return SLEEP_AFTER;
 }
 
 /** The team's one kind of job: a loss pass, one item per chunk. */
@@ -482,7 +486,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObje
     if (!pool || !ws) return body();
     // the control words start at zero (the memory may be a previous objective's, whose team has stopped)
     ws.ctrl.fill(0);
-    team = new Team(ws.ctrl, runChunk, want - 1, monitor);
+    team = new Team(ws.ctrl, runChunk, want - 1, monitor, true);
     try {
       return withTeam(pool, team, { ctrl: ws.ctrl, loss: task }, serveLossTeam, body);
     } finally {
