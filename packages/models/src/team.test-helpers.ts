@@ -13,12 +13,7 @@ export interface TeamTask {
   readonly who: Int32Array;
   readonly tasks: Int32Array;
   readonly helperFails: boolean;
-  /**
-   * waitForHelper[0] = 1: the first item the calling thread runs waits (up to 10 s, for a loaded machine) until a
-   * helper has run one, so that a test of the helper's part does not depend on the scheduler; then it is cleared.
-   * helped[0]: items helpers ran.
-   */
-  readonly waitForHelper: Int32Array;
+  /** helped[0]: items helpers ran. */
   readonly helped: Int32Array;
 }
 
@@ -34,8 +29,6 @@ export function runner(t: TeamTask): ItemRunner {
     Atomics.add(t.ran, item, 1);
     Atomics.store(t.who, item, threadId);
     if (!isMainThread) Atomics.add(t.helped, 0, 1);
-    else if (Atomics.compareExchange(t.waitForHelper, 0, 1, 0) === 1)
-      for (const t0 = performance.now(); Atomics.load(t.helped, 0) === 0 && performance.now() - t0 < 10_000; );
   };
 }
 

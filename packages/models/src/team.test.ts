@@ -16,10 +16,15 @@ describe('Team', () => {
   const pool = countedPool(new URL('./team.test-helpers.ts', import.meta.url), 1);
 
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
-  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, waitForHelper = false): TeamTask => {
-    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, waitForHelper: shared(1), helped: shared(1) };
-    if (waitForHelper) t.waitForHelper[0] = 1;
-    const team = new Team(t.ctrl, runner(t), 1);
+  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, mustJoin = false): TeamTask => {
+    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, helped: shared(1) };
+    Team.helpersMustJoin = mustJoin;
+    let team: Team;
+    try {
+      team = new Team(t.ctrl, runner(t), 1);
+    } finally {
+      Team.helpersMustJoin = false;
+    }
     // withTeam: the helper serves the team while body runs here; a helper's task the pool took back (no worker had
     // started it) finds the team stopped and returns at once
     const result = withTeam(pool, team, t, (task) => serveTeam(task.ctrl, runner(task)), () => {
@@ -33,7 +38,7 @@ describe('Team', () => {
   it('runs every item once, a job of 70,000 items in rounds, with the helper taking part', async () => {
     expect(await pool.started()).toBe(true);
     const n = 70_000;
-    // the calling thread's first item waits for the helper to run one (the helper's part, whatever the scheduler)
+    // helpersMustJoin: the first job waits until the helper has claimed an item (its part, whatever the scheduler)
     const t = session(
       n,
       (team) => {
@@ -139,6 +144,29 @@ describe('a helper on the calling thread’s core', () => {
     expect(outcome).toBe('left');
     // the posted task is still there: the calling thread takes it back
     expect(team.collect()).toBe(false);
+  });
+
+  it('takes part, with helpersMustJoin, even where it runs on the calling thread’s core', () => {
+    if (currentCore() < 0) return; // not Linux: the helper always takes part (the test above)
+    const ctrl = shared(CONTROL_WORDS);
+    let ran = 0;
+    Team.helpersMustJoin = true;
+    let team: Team;
+    try {
+      team = new Team(ctrl, () => ran++, 1, undefined, true);
+    } finally {
+      Team.helpersMustJoin = false;
+    }
+    // the same thread, so the same core as the one noted here (without helpersMustJoin it would leave: the test above)
+    Atomics.store(ctrl, LEAD_CORE, currentCore());
+    team.post(1);
+    const outcome = serveTeam(ctrl, () => {
+      ran++;
+      team.stop();
+    }, 'leave');
+    expect(outcome).toBe('stopped');
+    expect(ran).toBe(1);
+    expect(team.collect()).toBe(true);
   });
 
   it('takes part where the calling thread’s core is unknown or another', () => {

@@ -29,7 +29,7 @@ import { HandoverMonitor } from '@discern/linalg';
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
-export const CONTROL_WORDS = 11;
+export const CONTROL_WORDS = 12;
 /** The job word: count << 16 | the next item to claim. */
 const WORK = 0;
 /** Items finished by helpers. */
@@ -52,9 +52,14 @@ const WAKE = 8;
 const FIRST = 9;
 /** The core the calling thread last ran on, as it last looked (CoreProbe; −1 unknown). Exported for tests. */
 export const LEAD_CORE = 10;
+/** 1 when the team was made with Team.helpersMustJoin: its helpers never leave (see serveTeam). */
+const MUST_JOIN = 11;
 
 /** The most items published at a time (the item counter is 16 bits). */
 const MAX_ITEMS = 0xffff;
+
+/** How long (ms) the first job of a team made with Team.helpersMustJoin waits for a helper to claim an item. */
+const JOIN_WAIT_MS = 10_000;
 
 /** How long (ms) a helper spins after its last item before it sleeps. */
 const SPIN_MS = 1;
@@ -130,6 +135,17 @@ function claim(ctrl: Int32Array): number {
 export class Team {
   /** Items run by helper threads so far, over every team (for tests: that helpers took part). */
   static itemsOnHelpers = 0;
+  /**
+   * For tests that must see helpers take part whatever the scheduler does (a loaded CI machine may leave a short
+   * fit's helpers asleep or on the calling thread's core, where a 'leave' helper leaves): a team made while this is
+   * true has helpers that never leave, and its first shared job waits (sleeping, so that a helper on the same core
+   * can run; up to JOIN_WAIT_MS) until a helper has claimed an item before the calling thread claims any. What the
+   * items compute is unchanged: only who runs them.
+   */
+  static helpersMustJoin = false;
+  private readonly mustJoin: boolean;
+  /** Whether a helper has claimed an item of this team's jobs (tracked only with mustJoin). */
+  private joined = false;
   private readonly taskMonitor = new HandoverMonitor();
   /** When the posted task was posted, and when sleeping helpers were last notified (ms). */
   private postedAt = 0;
@@ -152,6 +168,8 @@ export class Team {
     private readonly monitor = new HandoverMonitor(),
     private readonly watchCore = false,
   ) {
+    this.mustJoin = helpers > 0 && Team.helpersMustJoin;
+    if (helpers > 0) Atomics.store(ctrl, MUST_JOIN, this.mustJoin ? 1 : 0);
     if (helpers > 0 && watchCore) {
       this.coreAt = performance.now();
       Atomics.store(ctrl, LEAD_CORE, probe.current());
@@ -164,7 +182,8 @@ export class Team {
    * A job of more than MAX_ITEMS items is published MAX_ITEMS at a time.
    */
   run(kind: number, count: number, share: boolean): void {
-    if (!share || this.helpers === 0 || count < 2 || !this.monitor.useWorkers()) {
+    const mustShare = this.mustJoin && !this.joined;
+    if (!share || this.helpers === 0 || count < 2 || (!mustShare && !this.monitor.useWorkers())) {
       for (let i = 0; i < count; i++) this.runItem(kind, i);
       return;
     }
@@ -179,6 +198,7 @@ export class Team {
     Atomics.store(ctrl, FIRST, first);
     Atomics.store(ctrl, WORK, count << 16);
     this.wake();
+    if (this.mustJoin && !this.joined) this.awaitJoin();
     const t0 = performance.now();
     if (this.watchCore && t0 - this.coreAt > CORE_MS) {
       this.coreAt = t0;
@@ -194,6 +214,16 @@ export class Team {
     this.monitor.record(t1 - t0, performance.now() - t1);
     Team.itemsOnHelpers += count - mine;
     if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
+  }
+
+  /** Team.helpersMustJoin: sleeps in short steps until a helper has claimed an item of the published job (or a helper failed). */
+  private awaitJoin(): void {
+    const ctrl = this.ctrl, until = performance.now() + JOIN_WAIT_MS;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    while ((Atomics.load(ctrl, WORK) & 0xffff) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until) {
+      Atomics.wait(nap, 0, 0, 0.05);
+    }
+    this.joined = true;
   }
 
   /** Whether to post a task now: there are helpers, and they have not kept the calling thread waiting of late. */
@@ -289,7 +319,7 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner, onSharedCore: '
       if (Atomics.load(ctrl, STOP) !== 0) return 'stopped';
       const work = !idle();
       if (!work && (++spins & 63) !== 0) continue;
-      if (onSharedCore === 'leave' && onLeadCore()) return 'left';
+      if (onSharedCore === 'leave' && Atomics.load(ctrl, MUST_JOIN) === 0 && onLeadCore()) return 'left';
       if (work) break;
       if (performance.now() - t0 > SPIN_MS) {
         // announce the sleep, then look again: work published before the announcement is seen now, and work

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countedPool } from '../threads.test-helpers.js';
 import { createRng } from '@discern/linalg';
 import { LogisticRegression } from './logistic.js';
@@ -8,19 +8,23 @@ import { numericCsv } from '../mixture/data.test-helpers.js';
 import { readCsv } from '../mlp/testing.test-helpers.js';
 
 /**
- * Runs `round` (which fits or runs passes with threads) until helper threads have computed chunks in a round, at most
- * 50 times (a helper asleep may wake after a short fit has ended, on a loaded machine); returns the chunks they ran.
+ * Runs `round` (which fits or runs passes with threads) and returns the chunks helper threads computed in it. The
+ * tests run with Team.helpersMustJoin, so that helpers take part whatever the scheduler does (on a loaded machine a
+ * helper of a fit of a few ms may wake after the fit, or on the calling thread's core, where it leaves the fit).
  */
-function fitsUntilHelped(round: () => void): number {
-  for (let k = 0; k < 50; k++) {
-    const before = Team.itemsOnHelpers;
-    round();
-    if (Team.itemsOnHelpers > before) return Team.itemsOnHelpers - before;
-  }
-  return 0;
+function helpedIn(round: () => void): number {
+  const before = Team.itemsOnHelpers;
+  round();
+  return Team.itemsOnHelpers - before;
 }
 
 describe('LogisticRegression on worker threads', () => {
+  beforeAll(() => {
+    Team.helpersMustJoin = true;
+  });
+  afterAll(() => {
+    Team.helpersMustJoin = false;
+  });
   // The pool the loss pass uses for threads: 3 (two helpers besides the calling thread, for the length of a fit).
   // counted: no running alone, no task taken back, on a loaded machine (see countedPool)
   const pool = countedPool(new URL('./logistic-worker.ts', import.meta.url), 2);
@@ -48,8 +52,7 @@ describe('LogisticRegression on worker threads', () => {
     const weights = Float64Array.from(labels, (_, i) => 1 + (i % 4));
     const fit = (threads: number) => new LogisticRegression({ tol: 1e-8, ...opts, threads }).fit(X, labels, { weights });
     const serial = fit(1);
-    // until the helpers have computed chunks of a fit (a helper may still be waking up when a short fit ends)
-    const helped = fitsUntilHelped(() => {
+    const helped = helpedIn(() => {
       const threaded = fit(3);
       expect(threaded.toJSON()).toEqual(serial.toJSON());
       expect(threaded.fitReport!.history).toEqual(serial.fitReport!.history);
@@ -64,7 +67,7 @@ describe('LogisticRegression on worker threads', () => {
     const serial = fit(3, 1);
     expect(pool.tasksOnWorkers - before).toBe(0);
     before = pool.tasksOnWorkers;
-    expect(fitsUntilHelped(() => expect(fit(1, 3).toJSON()).toEqual(serial.toJSON()))).toBeGreaterThan(0);
+    expect(helpedIn(() => expect(fit(1, 3).toJSON()).toEqual(serial.toJSON()))).toBeGreaterThan(0);
     // the two helpers were started for the fit (one pool task each)
     expect(pool.tasksOnWorkers - before).toBeGreaterThanOrEqual(2);
   });
@@ -86,8 +89,8 @@ describe('LogisticRegression on worker threads', () => {
     };
     const refA = pass(logisticObjective(A, 1), thetaA), refB = pass(logisticObjective(B, 1), thetaB);
     const fa = logisticObjective(A, 3), fb = logisticObjective(B, 3);
-    // each objective's passes with its helpers (withThreads), taking turns, until the helpers have computed chunks
-    const helped = fitsUntilHelped(() => {
+    // each objective's passes with its helpers (withThreads), taking turns
+    const helped = helpedIn(() => {
       fa.withThreads(() => {
         for (let r = 0; r < 3; r++) expect(pass(fa, thetaA)).toEqual(refA);
       });

@@ -1,6 +1,6 @@
 import { type DenseMatrix, createRng } from '@discern/linalg';
 import { SyncWorkerPool } from '@discern/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistGradientBoostingClassifier } from './bdt.js';
 import { BINNING_SUBSAMPLE } from './binning.js';
 import { CHUNK_ROWS } from './histogram.js';
@@ -104,7 +104,14 @@ describe('missing values', () => {
 
 describe('threads', () => {
   const pool = SyncWorkerPool.shared(new URL('./hist-worker.ts', import.meta.url), 2)!;
-  afterAll(() => pool.close());
+  // helpers take part whatever the scheduler does (a fit's first shared job waits for one: see Team.helpersMustJoin)
+  beforeAll(() => {
+    Team.helpersMustJoin = true;
+  });
+  afterAll(() => {
+    Team.helpersMustJoin = false;
+    pool.close();
+  });
   // 3·CHUNK_ROWS + 1000 rows: the root and the large nodes are summed in chunks; helper threads take some of the
   // chunks, feature groups of smaller nodes, split searches and partitions
   const n = 3 * CHUNK_ROWS + 1000, p = 6;
