@@ -869,80 +869,6 @@
     (v128.store offset=512 (local.get $K) (v128.const i64x2 1023 1023)) ;; the exponent bias
   )
 
-  ;; $exp_np: e^a for lanes a ≤ 0: k = round(a·log2 e) (by adding and subtracting 1.5·2^52), r = (a − k·ln2_hi) −
-  ;; k·ln2_lo, Taylor's series of e^r to r^13/13! by Estrin's scheme (c0 + c1·r, c2 + c3·r, … then pairs of those with r²,
-  ;; then with r⁴, then r⁸: a third of Horner's chain of dependent operations, ~11 % off the pass), times 2^k built in
-  ;; the exponent bits; 0 where a < −708 (the reference's cut-off). A NaN lane stays NaN (k saturates to 0, the series is NaN).
-  (func $exp_np (param $a v128) (param $K i32) (result v128)
-    (local $k v128) (local $r v128) (local $p v128) (local $r2 v128) (local $r4 v128)
-    (local.set $k (f64x2.sub (f64x2.add (f64x2.mul (local.get $a) (v128.load offset=0 (local.get $K))) (v128.load offset=16 (local.get $K))) (v128.load offset=16 (local.get $K))))
-    (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (v128.load offset=32 (local.get $K)))) (f64x2.mul (local.get $k) (v128.load offset=48 (local.get $K)))))
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-    (local.set $p
-      (f64x2.add
-        (f64x2.add (f64x2.add (f64x2.add (v128.load offset=80 (local.get $K)) (f64x2.mul (v128.load offset=96 (local.get $K)) (local.get $r))) (f64x2.mul (f64x2.add (v128.load offset=112 (local.get $K)) (f64x2.mul (v128.load offset=128 (local.get $K)) (local.get $r))) (local.get $r2)))
-                   (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=144 (local.get $K)) (f64x2.mul (v128.load offset=160 (local.get $K)) (local.get $r))) (f64x2.mul (f64x2.add (v128.load offset=176 (local.get $K)) (f64x2.mul (v128.load offset=192 (local.get $K)) (local.get $r))) (local.get $r2))) (local.get $r4)))
-        (f64x2.mul
-          (f64x2.add (f64x2.add (f64x2.add (v128.load offset=208 (local.get $K)) (f64x2.mul (v128.load offset=224 (local.get $K)) (local.get $r))) (f64x2.mul (f64x2.add (v128.load offset=240 (local.get $K)) (f64x2.mul (v128.load offset=256 (local.get $K)) (local.get $r))) (local.get $r2)))
-                     (f64x2.mul (f64x2.add (v128.load offset=272 (local.get $K)) (f64x2.mul (v128.load offset=288 (local.get $K)) (local.get $r))) (local.get $r4)))
-          (f64x2.mul (local.get $r4) (local.get $r4)))))
-    (v128.bitselect
-      (v128.const f64x2 0 0)
-      (f64x2.mul (local.get $p)
-        (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.load offset=512 (local.get $K)))
-                   (i32.const 52)))
-      (f64x2.lt (local.get $a) (v128.load offset=64 (local.get $K)))))
-
-  ;; $log1p_unit: log(1 + t) for lanes 0 ≤ t ≤ 1, given r = 1/(1 + t): 1 + t = 2^k (1 + f), k = 1 where t > √2 − 1
-  ;; (then f = (1+t)/2 − 1 and c = (t − ((1+t) − 1))·r puts back the rounding of 1 + t), else k = 0, f = t, c = 0; s = f/(2+f), z = s²,
-  ;; R = z·Σ 2z^(n−1)/(2n+1) (n = 1 … 9, by Estrin's scheme in z as in $exp_np), h = f²/2: log1p(t) = k·ln2_hi + (f − (h − (s·(h + R) + (k·ln2_lo + c)))).
-  (func $log1p_unit (param $t v128) (param $r v128) (param $K i32) (result v128)
-    (local $big v128) (local $u v128) (local $f v128) (local $c v128) (local $s v128) (local $z v128) (local $R v128) (local $h v128) (local $z2 v128) (local $z4 v128)
-    (local.set $big (f64x2.gt (local.get $t) (v128.load offset=448 (local.get $K))))
-    (local.set $u (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t)))
-    (local.set $f (v128.bitselect
-      (f64x2.sub (f64x2.mul (local.get $u) (v128.load offset=480 (local.get $K))) (v128.load offset=464 (local.get $K)))
-      (local.get $t)
-      (local.get $big)))
-    (local.set $c (v128.and
-      (f64x2.mul (f64x2.sub (local.get $t) (f64x2.sub (local.get $u) (v128.load offset=464 (local.get $K)))) (local.get $r))
-      (local.get $big)))
-    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.load offset=496 (local.get $K)) (local.get $f))))
-    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
-    (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
-    (local.set $R
-      (f64x2.mul (local.get $z)
-        (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.load offset=304 (local.get $K)) (f64x2.mul (v128.load offset=320 (local.get $K)) (local.get $z))) (f64x2.mul (f64x2.add (v128.load offset=336 (local.get $K)) (f64x2.mul (v128.load offset=352 (local.get $K)) (local.get $z))) (local.get $z2)))
-                     (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=368 (local.get $K)) (f64x2.mul (v128.load offset=384 (local.get $K)) (local.get $z))) (f64x2.mul (f64x2.add (v128.load offset=400 (local.get $K)) (f64x2.mul (v128.load offset=416 (local.get $K)) (local.get $z))) (local.get $z2))) (local.get $z4)))
-          (f64x2.mul (v128.load offset=432 (local.get $K)) (f64x2.mul (local.get $z4) (local.get $z4))))))
-    (local.set $h (f64x2.mul (f64x2.mul (v128.load offset=480 (local.get $K)) (local.get $f)) (local.get $f)))
-    (f64x2.add
-      (v128.and (v128.load offset=32 (local.get $K)) (local.get $big))
-      (f64x2.sub (local.get $f)
-        (f64x2.sub (local.get $h)
-          (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $h) (local.get $R)))
-                     (f64x2.add (v128.and (v128.load offset=48 (local.get $K)) (local.get $big)) (local.get $c)))))))
-
-  ;; $logloss_ld: two rows' (ℓ, d) from their scores z, t = e^−|z|, labels y (0 or 1) and weights w: r = 1/(1 + t),
-  ;; σ = r where z ≥ 0 else t·r, ℓ = w·((max(z, 0) + log1p(t)) − y·z), d = w·(σ − y); both +0 where w = 0.
-  (func $logloss_ld (param $z v128) (param $t v128) (param $y v128) (param $w v128) (param $K i32) (result v128 v128)
-    (local $r v128) (local $keep v128)
-    (local.set $r (f64x2.div (v128.load offset=464 (local.get $K)) (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t))))
-    (local.set $keep (f64x2.ne (local.get $w) (v128.const f64x2 0 0)))
-    (v128.and (local.get $keep)
-      (f64x2.mul (local.get $w)
-        (f64x2.sub
-          (f64x2.add (v128.and (local.get $z) (f64x2.gt (local.get $z) (v128.const f64x2 0 0))) (call $log1p_unit (local.get $t) (local.get $r) (local.get $K)))
-          (f64x2.mul (local.get $y) (local.get $z)))))
-    (v128.and (local.get $keep)
-      (f64x2.mul (local.get $w)
-        (f64x2.sub
-          (v128.bitselect (local.get $r) (f64x2.mul (local.get $t) (local.get $r)) (f64x2.ge (local.get $z) (v128.const f64x2 0 0)))
-          (local.get $y)))))
-
   ;; logloss_pass: rows [i0, i0 + m) of a thread's copy of X, given transposed (xt[j·ld + i] = x_ij; ld ≥ the copy's
   ;; rows rounded up to 4), with y and w indexed by the same rows; θ (p numbers) at $theta. Writes out[0] = Σ ℓ (two
   ;; Neumaier sums, rows at even and at odd offsets from i0, added at the end), out[1 + j] = Σ d·x_ij (j < p) and
@@ -965,6 +891,10 @@
     (local $nf i32) (local $x i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $z v128) (local $t v128) (local $li v128) (local $d v128) (local $keep v128)
     (local $f v128) (local $fc v128) (local $ft v128) (local $gb v128)
+    ;; phase 2's exp, phase 3's log1p and the row's inputs
+    (local $ea v128) (local $ek v128) (local $er v128) (local $er2 v128) (local $er4 v128) (local $ep v128)
+    (local $yv v128) (local $wv v128) (local $r v128) (local $big v128) (local $lu v128) (local $lf v128) (local $lc v128)
+    (local $ls v128) (local $lz v128) (local $lz2 v128) (local $lz4 v128) (local $lR v128) (local $lh v128) (local $lg v128)
     (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
     (local.set $K (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 4))))
     (call $logloss_table (local.get $K))
@@ -1035,29 +965,97 @@
             (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
             (br $p1)))
         (local.set $nv (local.get $vo))
-        ;; phase 2: t = e^−|z|
+        ;; phase 2: t = e^a, a = −|z| ≤ 0 (expNonPositive): k = round(a·log2 e) (by adding and subtracting 1.5·2^52),
+        ;; r = (a − k·ln2_hi) − k·ln2_lo, Taylor's series of e^r to r^13/13! by Estrin's scheme (c0 + c1·r, c2 + c3·r,
+        ;; … then pairs of those with r², then with r⁴, then r⁸: a third of Horner's chain of dependent operations, ~11 %
+        ;; off the pass), times 2^k built in the exponent bits; 0 where a < −708 (the reference's cut-off). A NaN lane
+        ;; stays NaN (k saturates to 0, the series is NaN). Written out here rather than called: V8 does not inline one
+        ;; WebAssembly function into another, and the call cost ~6 % of the pass.
         (local.set $vo (i32.const 0))
         (block $p2_done
           (loop $p2
             (br_if $p2_done (i32.ge_s (local.get $vo) (local.get $nv)))
+            (local.set $ea (f64x2.neg (f64x2.abs (v128.load (i32.add (local.get $zb) (local.get $vo))))))
+            (local.set $ek (f64x2.sub (f64x2.add (f64x2.mul (local.get $ea) (v128.load offset=0 (local.get $K))) (v128.load offset=16 (local.get $K))) (v128.load offset=16 (local.get $K))))
+            (local.set $er (f64x2.sub (f64x2.sub (local.get $ea) (f64x2.mul (local.get $ek) (v128.load offset=32 (local.get $K)))) (f64x2.mul (local.get $ek) (v128.load offset=48 (local.get $K)))))
+            (local.set $er2 (f64x2.mul (local.get $er) (local.get $er)))
+            (local.set $er4 (f64x2.mul (local.get $er2) (local.get $er2)))
+            (local.set $ep
+              (f64x2.add
+                (f64x2.add (f64x2.add (f64x2.add (v128.load offset=80 (local.get $K)) (f64x2.mul (v128.load offset=96 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=112 (local.get $K)) (f64x2.mul (v128.load offset=128 (local.get $K)) (local.get $er))) (local.get $er2)))
+                           (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=144 (local.get $K)) (f64x2.mul (v128.load offset=160 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=176 (local.get $K)) (f64x2.mul (v128.load offset=192 (local.get $K)) (local.get $er))) (local.get $er2))) (local.get $er4)))
+                (f64x2.mul
+                  (f64x2.add (f64x2.add (f64x2.add (v128.load offset=208 (local.get $K)) (f64x2.mul (v128.load offset=224 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=240 (local.get $K)) (f64x2.mul (v128.load offset=256 (local.get $K)) (local.get $er))) (local.get $er2)))
+                             (f64x2.mul (f64x2.add (v128.load offset=272 (local.get $K)) (f64x2.mul (v128.load offset=288 (local.get $K)) (local.get $er))) (local.get $er4)))
+                  (f64x2.mul (local.get $er4) (local.get $er4)))))
             (v128.store (i32.add (local.get $tb) (local.get $vo))
-              (call $exp_np (f64x2.neg (f64x2.abs (v128.load (i32.add (local.get $zb) (local.get $vo))))) (local.get $K)))
+              (v128.bitselect
+                (v128.const f64x2 0 0)
+                (f64x2.mul (local.get $ep)
+                  (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $ek))) (v128.load offset=512 (local.get $K)))
+                             (i32.const 52)))
+                (f64x2.lt (local.get $ea) (v128.load offset=64 (local.get $K)))))
             (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
             (br $p2)))
-        ;; phase 3: ℓ and d
+        ;; phase 3: ℓ and d of each vector from z, t = e^−|z|, the labels y (0 or 1) and the weights w: r = 1/(1 + t),
+        ;; σ = r where z ≥ 0 else t·r, ℓ = w·((max(z, 0) + log1p(t)) − y·z), d = w·(σ − y); both +0 where w = 0.
+        ;; log1p(t) for 0 ≤ t ≤ 1 (log1pUnit): 1 + t = 2^k (1 + f), k = 1 where t > √2 − 1 (then f = (1+t)/2 − 1 and
+        ;; c = (t − ((1+t) − 1))·r puts back the rounding of 1 + t), else k = 0, f = t, c = 0; s = f/(2+f), z = s²,
+        ;; R = z·Σ 2z^(n−1)/(2n+1) (n = 1 … 9, by Estrin's scheme in z as in phase 2), h = f²/2:
+        ;; log1p(t) = k·ln2_hi + (f − (h − (s·(h + R) + (k·ln2_lo + c)))). Written out, as phase 2's exp.
         (local.set $i (local.get $q))
         (local.set $vo (i32.const 0))
         (block $p3_done
           (loop $p3
             (br_if $p3_done (i32.ge_s (local.get $vo) (local.get $nv)))
             (local.set $o (i32.shl (local.get $i) (i32.const 3)))
-            (call $logloss_ld
-              (v128.load (i32.add (local.get $zb) (local.get $vo))) (v128.load (i32.add (local.get $tb) (local.get $vo)))
-              (v128.load (i32.add (local.get $y) (local.get $o))) (v128.load (i32.add (local.get $w) (local.get $o))) (local.get $K))
-            (local.set $d)
-            (local.set $li)
-            (v128.store (i32.add (local.get $db) (local.get $vo)) (local.get $d))
-            (v128.store (i32.add (local.get $lb) (local.get $vo)) (local.get $li))
+            (local.set $z (v128.load (i32.add (local.get $zb) (local.get $vo))))
+            (local.set $t (v128.load (i32.add (local.get $tb) (local.get $vo))))
+            (local.set $yv (v128.load (i32.add (local.get $y) (local.get $o))))
+            (local.set $wv (v128.load (i32.add (local.get $w) (local.get $o))))
+            (local.set $r (f64x2.div (v128.load offset=464 (local.get $K)) (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t))))
+            ;; log1p(t) into $lg
+            (local.set $big (f64x2.gt (local.get $t) (v128.load offset=448 (local.get $K))))
+            (local.set $lu (f64x2.add (v128.load offset=464 (local.get $K)) (local.get $t)))
+            (local.set $lf (v128.bitselect
+              (f64x2.sub (f64x2.mul (local.get $lu) (v128.load offset=480 (local.get $K))) (v128.load offset=464 (local.get $K)))
+              (local.get $t)
+              (local.get $big)))
+            (local.set $lc (v128.and
+              (f64x2.mul (f64x2.sub (local.get $t) (f64x2.sub (local.get $lu) (v128.load offset=464 (local.get $K)))) (local.get $r))
+              (local.get $big)))
+            (local.set $ls (f64x2.div (local.get $lf) (f64x2.add (v128.load offset=496 (local.get $K)) (local.get $lf))))
+            (local.set $lz (f64x2.mul (local.get $ls) (local.get $ls)))
+            (local.set $lz2 (f64x2.mul (local.get $lz) (local.get $lz)))
+            (local.set $lz4 (f64x2.mul (local.get $lz2) (local.get $lz2)))
+            (local.set $lR
+              (f64x2.mul (local.get $lz)
+                (f64x2.add
+                  (f64x2.add (f64x2.add (f64x2.add (v128.load offset=304 (local.get $K)) (f64x2.mul (v128.load offset=320 (local.get $K)) (local.get $lz))) (f64x2.mul (f64x2.add (v128.load offset=336 (local.get $K)) (f64x2.mul (v128.load offset=352 (local.get $K)) (local.get $lz))) (local.get $lz2)))
+                             (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=368 (local.get $K)) (f64x2.mul (v128.load offset=384 (local.get $K)) (local.get $lz))) (f64x2.mul (f64x2.add (v128.load offset=400 (local.get $K)) (f64x2.mul (v128.load offset=416 (local.get $K)) (local.get $lz))) (local.get $lz2))) (local.get $lz4)))
+                  (f64x2.mul (v128.load offset=432 (local.get $K)) (f64x2.mul (local.get $lz4) (local.get $lz4))))))
+            (local.set $lh (f64x2.mul (f64x2.mul (v128.load offset=480 (local.get $K)) (local.get $lf)) (local.get $lf)))
+            (local.set $lg
+              (f64x2.add
+                (v128.and (v128.load offset=32 (local.get $K)) (local.get $big))
+                (f64x2.sub (local.get $lf)
+                  (f64x2.sub (local.get $lh)
+                    (f64x2.add (f64x2.mul (local.get $ls) (f64x2.add (local.get $lh) (local.get $lR)))
+                               (f64x2.add (v128.and (v128.load offset=48 (local.get $K)) (local.get $big)) (local.get $lc)))))))
+            ;; ℓ and d, kept where w ≠ 0
+            (local.set $keep (f64x2.ne (local.get $wv) (v128.const f64x2 0 0)))
+            (v128.store (i32.add (local.get $lb) (local.get $vo))
+              (v128.and (local.get $keep)
+                (f64x2.mul (local.get $wv)
+                  (f64x2.sub
+                    (f64x2.add (v128.and (local.get $z) (f64x2.gt (local.get $z) (v128.const f64x2 0 0))) (local.get $lg))
+                    (f64x2.mul (local.get $yv) (local.get $z))))))
+            (v128.store (i32.add (local.get $db) (local.get $vo))
+              (v128.and (local.get $keep)
+                (f64x2.mul (local.get $wv)
+                  (f64x2.sub
+                    (v128.bitselect (local.get $r) (f64x2.mul (local.get $t) (local.get $r)) (f64x2.ge (local.get $z) (v128.const f64x2 0 0)))
+                    (local.get $yv)))))
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
             (br $p3)))
