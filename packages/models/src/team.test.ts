@@ -112,6 +112,21 @@ describe('Team', () => {
 
 describe('a helper on the calling thread’s core', () => {
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
+  /**
+   * Posts a task and serves the team with 'leave' on this thread: the helper must take part (run the task once,
+   * and the task stops the team, since serveTeam would otherwise spin on), not leave.
+   */
+  const expectTakesPart = (ctrl: Int32Array, team: Team): void => {
+    let ran = 0;
+    team.post(1);
+    const outcome = serveTeam(ctrl, () => {
+      ran++;
+      team.stop();
+    }, 'leave');
+    expect(outcome).toBe('stopped');
+    expect(ran).toBe(1);
+    expect(team.collect()).toBe(true);
+  };
 
   it('currentCore reads the processor field of /proc/thread-self/stat on Linux (−1 elsewhere)', () => {
     if (!existsSync('/proc/thread-self/stat')) return expect(currentCore()).toBe(-1);
@@ -149,39 +164,22 @@ describe('a helper on the calling thread’s core', () => {
   it('takes part, with helpersMustJoin, even where it runs on the calling thread’s core', () => {
     if (currentCore() < 0) return; // not Linux: the helper always takes part (the test above)
     const ctrl = shared(CONTROL_WORDS);
-    let ran = 0;
     Team.helpersMustJoin = true;
     let team: Team;
     try {
-      team = new Team(ctrl, () => ran++, 1, undefined, true);
+      team = new Team(ctrl, () => {}, 1, undefined, true);
     } finally {
       Team.helpersMustJoin = false;
     }
     // the same thread, so the same core as the one noted here (without helpersMustJoin it would leave: the test above)
     Atomics.store(ctrl, LEAD_CORE, currentCore());
-    team.post(1);
-    const outcome = serveTeam(ctrl, () => {
-      ran++;
-      team.stop();
-    }, 'leave');
-    expect(outcome).toBe('stopped');
-    expect(ran).toBe(1);
-    expect(team.collect()).toBe(true);
+    expectTakesPart(ctrl, team);
   });
 
   it('takes part where the calling thread’s core is unknown or another', () => {
     const ctrl = shared(CONTROL_WORDS);
-    let ran = 0;
-    const team = new Team(ctrl, () => ran++, 1, undefined, true);
+    const team = new Team(ctrl, () => {}, 1, undefined, true);
     Atomics.store(ctrl, LEAD_CORE, -1);
-    team.post(1);
-    // on this thread, serveTeam runs the posted task and would then spin: the task stops the team
-    const outcome = serveTeam(ctrl, () => {
-      ran++;
-      team.stop();
-    }, 'leave');
-    expect(outcome).toBe('stopped');
-    expect(ran).toBe(1);
-    expect(team.collect()).toBe(true);
+    expectTakesPart(ctrl, team);
   });
 });
