@@ -5,7 +5,8 @@ import { type DiscernError } from '@discern/core';
 import { LogisticRegression } from '@discern/models';
 import { exportModel } from './export.js';
 import { GraphBuilder } from './graph.js';
-import { type ScoreOptions, scoreFile } from './score.js';
+import { type ScoreOptions } from './score-options.js';
+import { scoreFile } from './score.js';
 import { tempDir } from './testing.test-helpers.js';
 
 // Models as another tool makes them: no metadata at all, so nothing says which label value is which output column.

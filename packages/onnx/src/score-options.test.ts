@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { type DiscernError } from '@discern/core';
 import { GraphBuilder } from './graph.js';
 import { DataType, encodeModel } from './proto.js';
-import { type ScoreOptions, scoreFile } from './score.js';
+import { type ScoreOptions } from './score-options.js';
+import { scoreFile } from './score.js';
 import { tempDir } from './testing.test-helpers.js';
 
 /** y = x·[1, 2] + 0.5 as [N] 'score', float32, no metadata: the smallest model a foreign tool could make. */

@@ -180,7 +180,7 @@ export async function scoreInThreads(o: ThreadedScore): Promise<void> {
 
 /** The worker side: opens the model, then scores each task it is given, batch by batch, posting every result. */
 async function serve(init: WorkerInit['discernScore']): Promise<void> {
-  const [{ createSession }, { BatchScorer, fileBatches }] = await Promise.all([import('./session.js'), import('./score.js')]);
+  const [{ createSession }, { BatchScorer }, { fileBatches }] = await Promise.all([import('./session.js'), import('./score.js'), import('./score-batches.js')]);
   // one intra-op thread per session: the workers are the parallelism
   const ms = await createSession(init.model, init.device, { intraOpNumThreads: 1 });
   const scorer = new BatchScorer(ms, init.setup);
