@@ -115,7 +115,7 @@ export interface FeatureBatch {
   readonly X: DenseMatrix;
 }
 
-/** What is done to each table read before its Dataset is built: derived columns and cuts (see data-loader.ts). */
+/** What is done to each table read before its Dataset is built: derived columns and cuts (see data/build.ts). */
 export type TablePreparation = (table: Table) => {
   readonly table: Table;
   readonly passed: number;

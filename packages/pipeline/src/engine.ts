@@ -18,7 +18,8 @@ import { type PipelineConfig, parseConfig, readConfigFile } from './config/load.
 import { type Override, applyOverrides } from './config/overrides.js';
 import { formatPath, parseYamlConfig } from './config/yaml-source.js';
 import { RunContext, type LogFn } from './context.js';
-import { dataInputs, loadData, resolveConfigPath } from './data-loader.js';
+import { loadData } from './data-loader.js';
+import { dataInputs, resolveConfigPath } from './data/files.js';
 import { type FigureKind, figureKinds } from './figures.js';
 import { loadPlugins, pluginPathsOf } from './plugins-loader.js';
 import { type StepOutcome, writeReport } from './report/index.js';

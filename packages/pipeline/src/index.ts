@@ -11,8 +11,10 @@ export { formatPath, parsePath, parseYamlConfig } from './config/yaml-source.js'
 export type { ConfigPath, SourceLocation, YamlSource } from './config/yaml-source.js';
 export { RunContext, StepError } from './context.js';
 export type { FittedModel, LogFn, ScoreSet, StepInfo } from './context.js';
-export { checkDataFiles, dataInputs, loadData, resolveConfigPath } from './data-loader.js';
-export type { DataFileRecord, LoadedData, LoadOptions } from './data-loader.js';
+export { loadData } from './data-loader.js';
+export type { LoadedData, LoadOptions } from './data-loader.js';
+export { checkDataFiles, dataInputs, resolveConfigPath } from './data/files.js';
+export type { DataFileRecord } from './data/files.js';
 export { InMemoryDataset, STREAM_BATCH, StreamedDataset, labelsOf } from './datasets.js';
 export type { DatasetLabels, FeatureBatch, RunDataset, StreamOptions } from './datasets.js';
 export { cleanupPartialRuns, inputsOf, prepareConfig, registryForConfig, removeStaleTemporaries, runFolderSibling, runPipeline } from './engine.js';

@@ -4,7 +4,7 @@ import * as core from '@discern/core';
 import { DiscernError } from '@discern/core';
 import { z } from 'zod';
 import { type PipelineConfig } from './config/load.js';
-import { resolveConfigPath } from './data-loader.js';
+import { resolveConfigPath } from './data/files.js';
 import { type PluginStep } from './step.js';
 import { type StepRegistry } from './registry.js';
 

@@ -5,7 +5,7 @@ import { isDiscernError } from '@discern/core';
 import { z } from 'zod';
 import { StepError } from '../../context.js';
 import { type DataFormat, expandPaths, formatOf } from '@discern/data';
-import { pathList, resolveConfigPath } from '../../data-loader.js';
+import { pathList, resolveConfigPath } from '../../data/files.js';
 import { fig } from '../../figures.js';
 import { defineStep } from '../../step.js';
 import { strict } from '../../config/zod-helpers.js';
