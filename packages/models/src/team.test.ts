@@ -6,6 +6,16 @@ import { availableParallelism } from 'node:os';
 import { CONTROL_WORDS, HelperFailed, LEAD_CORE, Team, currentCore, serveTeam, withTeam } from './team.js';
 import { COUNT, type TeamTask, runner } from './team.test-helpers.js';
 
+/** A team made with Team.helpersMustJoin as `mustJoin` says (set for the constructor only). */
+function made(mustJoin: boolean, make: () => Team): Team {
+  Team.helpersMustJoin = mustJoin;
+  try {
+    return make();
+  } finally {
+    Team.helpersMustJoin = false;
+  }
+}
+
 /**
  * The team's protocol with a real helper thread: every item of a job runs exactly once, those of a job of more items
  * than are published at a time too (in rounds), helpers take part, posted tasks are run or taken back, and a helper's
@@ -18,13 +28,7 @@ describe('Team', () => {
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
   const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, mustJoin = false): TeamTask => {
     const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, helped: shared(1) };
-    Team.helpersMustJoin = mustJoin;
-    let team: Team;
-    try {
-      team = new Team(t.ctrl, runner(t), 1);
-    } finally {
-      Team.helpersMustJoin = false;
-    }
+    const team = made(mustJoin, () => new Team(t.ctrl, runner(t), 1));
     // withTeam: the helper serves the team while body runs here; a helper's task the pool took back (no worker had
     // started it) finds the team stopped and returns at once
     const result = withTeam(pool, team, t, (task) => serveTeam(task.ctrl, runner(task)), () => {
@@ -164,13 +168,7 @@ describe('a helper on the calling thread’s core', () => {
   it('takes part, with helpersMustJoin, even where it runs on the calling thread’s core', () => {
     if (currentCore() < 0) return; // not Linux: the helper always takes part (the test above)
     const ctrl = shared(CONTROL_WORDS);
-    Team.helpersMustJoin = true;
-    let team: Team;
-    try {
-      team = new Team(ctrl, () => {}, 1, undefined, true);
-    } finally {
-      Team.helpersMustJoin = false;
-    }
+    const team = made(true, () => new Team(ctrl, () => {}, 1, undefined, true));
     // the same thread, so the same core as the one noted here (without helpersMustJoin it would leave: the test above)
     Atomics.store(ctrl, LEAD_CORE, currentCore());
     expectTakesPart(ctrl, team);

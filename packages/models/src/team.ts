@@ -143,9 +143,8 @@ export class Team {
    * items compute is unchanged: only who runs them.
    */
   static helpersMustJoin = false;
-  private readonly mustJoin: boolean;
-  /** Whether a helper has claimed an item of this team's jobs (tracked only with mustJoin). */
-  private joined = false;
+  /** Made with helpersMustJoin, and no shared job has seen a helper claim an item yet. */
+  private awaitingJoin: boolean;
   private readonly taskMonitor = new HandoverMonitor();
   /** When the posted task was posted, and when sleeping helpers were last notified (ms). */
   private postedAt = 0;
@@ -168,8 +167,8 @@ export class Team {
     private readonly monitor = new HandoverMonitor(),
     private readonly watchCore = false,
   ) {
-    this.mustJoin = helpers > 0 && Team.helpersMustJoin;
-    if (helpers > 0) Atomics.store(ctrl, MUST_JOIN, this.mustJoin ? 1 : 0);
+    this.awaitingJoin = helpers > 0 && Team.helpersMustJoin;
+    if (helpers > 0) Atomics.store(ctrl, MUST_JOIN, this.awaitingJoin ? 1 : 0);
     if (helpers > 0 && watchCore) {
       this.coreAt = performance.now();
       Atomics.store(ctrl, LEAD_CORE, probe.current());
@@ -182,8 +181,7 @@ export class Team {
    * A job of more than MAX_ITEMS items is published MAX_ITEMS at a time.
    */
   run(kind: number, count: number, share: boolean): void {
-    const mustShare = this.mustJoin && !this.joined;
-    if (!share || this.helpers === 0 || count < 2 || (!mustShare && !this.monitor.useWorkers())) {
+    if (!share || this.helpers === 0 || count < 2 || (!this.awaitingJoin && !this.monitor.useWorkers())) {
       for (let i = 0; i < count; i++) this.runItem(kind, i);
       return;
     }
@@ -198,7 +196,7 @@ export class Team {
     Atomics.store(ctrl, FIRST, first);
     Atomics.store(ctrl, WORK, count << 16);
     this.wake();
-    if (this.mustJoin && !this.joined) this.awaitJoin();
+    if (this.awaitingJoin) this.awaitJoin();
     const t0 = performance.now();
     if (this.watchCore && t0 - this.coreAt > CORE_MS) {
       this.coreAt = t0;
@@ -219,11 +217,11 @@ export class Team {
   /** Team.helpersMustJoin: sleeps in short steps until a helper has claimed an item of the published job (or a helper failed). */
   private awaitJoin(): void {
     const ctrl = this.ctrl, until = performance.now() + JOIN_WAIT_MS;
-    const nap = new Int32Array(new SharedArrayBuffer(4));
-    while ((Atomics.load(ctrl, WORK) & 0xffff) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until) {
-      Atomics.wait(nap, 0, 0, 0.05);
+    // a claim changes the job word (compare-exchange, which notifies no one): nap 50 µs at a time while it is unchanged
+    for (let w = Atomics.load(ctrl, WORK); (w & 0xffff) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until; w = Atomics.load(ctrl, WORK)) {
+      Atomics.wait(ctrl, WORK, w, 0.05);
     }
-    this.joined = true;
+    this.awaitingJoin = false;
   }
 
   /** Whether to post a task now: there are helpers, and they have not kept the calling thread waiting of late. */
@@ -303,6 +301,8 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner, onSharedCore: '
     finish();
     throw e;
   };
+  // 'leave', unless the team was made with Team.helpersMustJoin (its word is written before any helper starts)
+  const leave = onSharedCore === 'leave' && Atomics.load(ctrl, MUST_JOIN) === 0;
   // whether this thread runs on the calling thread's core (see CoreProbe), looked at most every CORE_MS, when it matters
   let lookedAt = -Infinity;
   const onLeadCore = (): boolean => {
@@ -319,7 +319,7 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner, onSharedCore: '
       if (Atomics.load(ctrl, STOP) !== 0) return 'stopped';
       const work = !idle();
       if (!work && (++spins & 63) !== 0) continue;
-      if (onSharedCore === 'leave' && Atomics.load(ctrl, MUST_JOIN) === 0 && onLeadCore()) return 'left';
+      if (leave && onLeadCore()) return 'left';
       if (work) break;
       if (performance.now() - t0 > SPIN_MS) {
         // announce the sleep, then look again: work published before the announcement is seen now, and work
