@@ -375,25 +375,69 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
 
-  ;; dst[j·ldd + i] = src[i·cols + j] for i < rows, j < cols: a block of rows transposed for $quad.
-  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ldd i32)
-    (local $i i32) (local $j i32) (local $s i32) (local $d i32) (local $ldd8 i32)
+  ;; dst[j·ldd + i] = src[i·cols + j] for i < rows, j < cols: a block of rows transposed for the kernels that take a
+  ;; lane per row ($quad, gemv, logloss_pass). Returns 1 when every value is finite, 0 when one is ±∞ or NaN (its
+  ;; exponent bits all ones): a caller that brings its input here anyway checks it on the way, for a few instructions
+  ;; per value (see loadRows in packages/models/src/logistic/loss.ts). Rows go in pairs: one vector from each row (two
+  ;; columns) makes two vectors of the transpose (one column of both rows each, stored where the pair starts); an odd
+  ;; last column and an odd last row go a value at a time. A copy: the values' bits are kept.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32) (param $ldd i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $t i32) (local $d i32) (local $ldd8 i32) (local $rb i32) (local $pe i32)
+    (local $a v128) (local $b v128) (local $bad v128) (local $v i64) (local $badv i32)
     (local.set $ldd8 (i32.shl (local.get $ldd) (i32.const 3)))
-    (block $i_done
-      (loop $is
-        (br_if $i_done (i32.ge_s (local.get $i) (local.get $rows)))
+    (local.set $rb (i32.shl (local.get $cols) (i32.const 3)))
+    ;; bytes of the columns that go in pairs
+    (local.set $pe (i32.and (local.get $rb) (i32.const -16)))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $rows)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rb))))
+        (local.set $t (i32.add (local.get $s) (local.get $rb)))
         (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))))
         (local.set $j (i32.const 0))
-        (block $j_done
-          (loop $js
-            (br_if $j_done (i32.ge_s (local.get $j) (local.get $cols)))
-            (f64.store (local.get $d) (f64.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (block $cols_done
+          (loop $cs
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $pe)))
+            (local.set $a (v128.load (i32.add (local.get $s) (local.get $j))))
+            (local.set $b (v128.load (i32.add (local.get $t) (local.get $j))))
+            (local.set $bad (v128.or (local.get $bad) (v128.or
+              (i64x2.eq (v128.and (local.get $a) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000)) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000))
+              (i64x2.eq (v128.and (local.get $b) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000)) (v128.const i64x2 0x7ff0000000000000 0x7ff0000000000000)))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b)))
+            (v128.store (i32.add (local.get $d) (local.get $ldd8)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+            (local.set $d (i32.add (local.get $d) (i32.shl (local.get $ldd8) (i32.const 1))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $cs)))
+        (if (i32.lt_u (local.get $pe) (local.get $rb))
+          (then
+            (local.set $v (i64.load (i32.add (local.get $s) (local.get $pe))))
+            (i64.store (local.get $d) (local.get $v))
+            (local.set $badv (i32.or (local.get $badv)
+              (i64.eq (i64.and (local.get $v) (i64.const 0x7ff0000000000000)) (i64.const 0x7ff0000000000000))))
+            (local.set $v (i64.load (i32.add (local.get $t) (local.get $pe))))
+            (i64.store offset=8 (local.get $d) (local.get $v))
+            (local.set $badv (i32.or (local.get $badv)
+              (i64.eq (i64.and (local.get $v) (i64.const 0x7ff0000000000000)) (i64.const 0x7ff0000000000000))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_s (local.get $i) (local.get $rows))
+      (then
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rb))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $j (i32.const 0))
+        (block $last_done
+          (loop $last
+            (br_if $last_done (i32.ge_u (local.get $j) (local.get $rb)))
+            (local.set $v (i64.load (i32.add (local.get $s) (local.get $j))))
+            (i64.store (local.get $d) (local.get $v))
+            (local.set $badv (i32.or (local.get $badv)
+              (i64.eq (i64.and (local.get $v) (i64.const 0x7ff0000000000000)) (i64.const 0x7ff0000000000000))))
             (local.set $d (i32.add (local.get $d) (local.get $ldd8)))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $js)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $is))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $last)))))
+    (i32.and
+      (i32.eqz (local.get $badv))
+      (i32.eqz (v128.any_true (local.get $bad)))))
 
   ;; dst[k·p + j] = src[idx[k]·lds + j] for k < m, j < p (idx: m i32 row numbers; source rows lds ≥ p doubles apart):
   ;; the rows of a mini-batch, picked by a shuffled order, copied into the batch buffer. Reference: Workspace.loadRows

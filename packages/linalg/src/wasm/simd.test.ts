@@ -107,6 +107,28 @@ describe('SIMD kernels', () => {
     }
   });
 
+  it('transpose says whether every value is finite: 0 for one ±∞ or NaN anywhere (paired rows and columns, the odd last column, the odd last row), 1 for the largest, the subnormal and −0 values', () => {
+    const special = [Infinity, -Infinity, NaN, new Float64Array(new BigUint64Array([0x7ff0000000000001n]).buffer)[0]!, new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0]!];
+    const finiteEdges = [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -5e-324, -0, 2.2250738585072014e-308];
+    for (let t = 0; t < 300; t++) {
+      const m = randInt(1, 9), n = randInt(1, 9);
+      const D = randomArray(m * n);
+      // a few edge values that are finite, then (in two tries out of three) one value that is not, anywhere
+      for (let e = 0; e < 3; e++) D[randInt(0, m * n - 1)] = finiteEdges[randInt(0, finiteEdges.length - 1)]!;
+      const bad = t % 3 !== 0 ? randInt(0, m * n - 1) : -1;
+      if (bad >= 0) D[bad] = special[randInt(0, special.length - 1)]!;
+      const h = SimdHeap.create([m * n, m * n])!;
+      const d = h.alloc(m * n), tr = h.alloc(m * n);
+      h.f64.set(D, d);
+      const ok = h.k.transpose(d * 8, m, n, tr * 8, m);
+      expect(ok, `${m}×${n}, non-finite at ${bad}`).toBe(bad >= 0 ? 0 : 1);
+      // the copy keeps every bit, NaN payloads included
+      const got = new BigUint64Array(h.f64.buffer, tr * 8, m * n);
+      const src = new BigUint64Array(D.buffer);
+      for (let q = 0; q < m * n; q++) expect(got[q], `transpose[${q}]`).toBe(src[(q % m) * n + Math.floor(q / m)]);
+    }
+  });
+
   it('gather_rows copies the first p numbers of the rows an index picks, every bit, NaN payloads and −0 included, on random shapes', () => {
     const odd = new Float64Array(new BigUint64Array([0x7ff4000000000001n, 0xfff8000000000abcn]).buffer);
     for (let t = 0; t < 300; t++) {

@@ -34,7 +34,8 @@ export interface SimdKernels {
   gmm_estep(L: number, Lstride: number, c: number, c0: number, xt: number, ldx: number, bn: number, p: number, K: number, lp: number): void;
   gmm_mstep(x: number, bn: number, p: number, means: number, lp: number, sc: number, K: number, R: number, m: number, S: number, nk: number): void;
   gmm_rowmax(lp: number, bn: number, K: number, mx: number): void;
-  transpose(src: number, rows: number, cols: number, dst: number, ldd: number): void;
+  /** 1 when every value copied is finite, else 0. */
+  transpose(src: number, rows: number, cols: number, dst: number, ldd: number): number;
   gather_rows(dst: number, src: number, lds: number, idx: number, m: number, p: number): void;
   mm(C: number, ldc: number, A: number, sai: number, sak: number, B: number, ldb: number, M: number, N: number, Kr: number, bias: number, relu: number, E: number, decay: number): void;
   colsum(D: number, m: number, n: number, out: number): void;
