@@ -19,9 +19,19 @@ export const MEMORY_CAP_BYTES = 16 * 2 ** 30;
 /** The share of the machine's memory (os.totalmem()) one fit may plan to use. */
 export const MEMORY_SHARE = 0.5;
 
+/**
+ * The machine's memory, read once: os.totalmem() reads /proc/meminfo (on the development VM a median of ~40 µs, up to
+ * ~0.1 ms, for a call after the process sat idle: a logistic fit on MAGIC takes ~7 ms), and the machine's memory does
+ * not change while a process runs.
+ */
+let machineBytes: number | undefined;
+function machineMemory(): number {
+  return (machineBytes ??= totalmem());
+}
+
 /** The memory one fit may plan to use, in bytes: min(MEMORY_CAP_BYTES, MEMORY_SHARE × os.totalmem()). */
 export function memoryLimitBytes(): number {
-  return Math.min(MEMORY_CAP_BYTES, Math.floor(MEMORY_SHARE * totalmem()));
+  return Math.min(MEMORY_CAP_BYTES, Math.floor(MEMORY_SHARE * machineMemory()));
 }
 
 /** One part of a fit's memory: what it is and its size in bytes. */
@@ -60,7 +70,7 @@ export function checkMemory(estimator: string, parts: readonly MemoryPart[], rem
   if (!(total > limit)) return;
   const largest = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 3);
   const detail = largest.map(([what, b]) => `${what} ${formatBytes(b)}`).join(', ');
-  const how = limit === Math.min(MEMORY_CAP_BYTES, Math.floor(MEMORY_SHARE * totalmem())) ? ` (the smaller of ${formatBytes(MEMORY_CAP_BYTES)} and half of this machine's ${formatBytes(totalmem())})` : '';
+  const how = limit === memoryLimitBytes() ? ` (the smaller of ${formatBytes(MEMORY_CAP_BYTES)} and half of this machine's ${formatBytes(machineMemory())})` : '';
   throw new DiscernError(
     'RESOURCE_LIMIT',
     (n) => `${estimator}: this model and its fit need about ${formatBytes(total)} of memory (${detail}), more than the limit of ${formatBytes(limit)}${how}; ${remedy(n)}`,

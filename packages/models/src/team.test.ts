@@ -26,9 +26,9 @@ describe('Team', () => {
   const pool = countedPool(new URL('./team.test-helpers.ts', import.meta.url), 1);
 
   const shared = (n: number) => new Int32Array(new SharedArrayBuffer(4 * n));
-  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, mustJoin = false): TeamTask => {
+  const session = (count: number, body: (team: Team, t: TeamTask) => void, helperFails = false, mustJoin = false, prepare?: (t: TeamTask) => void): TeamTask => {
     const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(count), who: shared(count), tasks: shared(1), helperFails, helped: shared(1) };
-    const team = made(mustJoin, () => new Team(t.ctrl, runner(t), 1));
+    const team = made(mustJoin, () => new Team(t.ctrl, runner(t), 1, undefined, false, prepare && (() => prepare(t))));
     // withTeam: the helper serves the team while body runs here; a helper's task the pool took back (no worker had
     // started it) finds the team stopped and returns at once
     const result = withTeam(pool, team, t, (task) => serveTeam(task.ctrl, runner(task)), () => {
@@ -56,6 +56,35 @@ describe('Team', () => {
     expect(t.ran.subarray(2).every((c) => c === 1)).toBe(true);
     const helpers = new Set(Array.from(t.who).filter((id) => id !== threadId));
     expect(helpers.size).toBe(1);
+    expect(t.helped[0]).toBeGreaterThan(0);
+  });
+
+  it('with a prepare step: runs its jobs here, unprepared, while no helper has come', () => {
+    let prepared = 0;
+    const t: TeamTask = { ctrl: shared(CONTROL_WORDS), ran: shared(4), who: shared(4), tasks: shared(1), helperFails: false, helped: shared(1) };
+    // a helper is counted on but none serves: every job runs here, and the data a helper would need is never written
+    const team = new Team(t.ctrl, runner(t), 1, undefined, false, () => prepared++);
+    for (let r = 0; r < 3; r++) team.run(COUNT, 4, true);
+    expect(prepared).toBe(0);
+    expect(Array.from(t.ran)).toEqual([3, 3, 3, 3]);
+    expect(t.who.every((id) => id === threadId)).toBe(true);
+  });
+
+  it('with a prepare step: prepares once, before the first job it shares with a helper that has come', async () => {
+    expect(await pool.started()).toBe(true);
+    const helpedWhenPrepared: number[] = [];
+    // helpersMustJoin: the first shared job waits for the helper to come, then for it to claim an item
+    const t = session(
+      8,
+      (team) => {
+        for (let r = 0; r < 10; r++) team.run(COUNT, 8, true);
+      },
+      false,
+      true,
+      (task) => helpedWhenPrepared.push(task.helped[0]!),
+    );
+    expect(helpedWhenPrepared).toEqual([0]);
+    expect(t.ran.every((c) => c === 10)).toBe(true);
     expect(t.helped[0]).toBeGreaterThan(0);
   });
 

@@ -24,12 +24,17 @@ import { HandoverMonitor } from '@discern/linalg';
  * when no helper has started it, and otherwise waits for it to finish.
  *
  * A helper spins for SPIN_MS after its last item or task, then sleeps in Atomics.wait; the calling thread wakes it
- * when it publishes the next job or posts the next task. `withTeam` starts the helpers on a SyncWorkerPool for the
+ * when it publishes the next job or posts the next task.
+ *
+ * A team may be given a `prepare` step: what the helpers need that the calling thread has not written yet (the
+ * logistic fit's copy of its data in shared memory). Its jobs then run on the calling thread alone until a helper has
+ * come (started serving, and not left), and prepare runs once, just before the first job it shares: a fit whose
+ * helpers never come, asleep or put on the calling thread's core, pays nothing for them. `withTeam` starts the helpers on a SyncWorkerPool for the
  * length of a fit.
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
-export const CONTROL_WORDS = 12;
+export const CONTROL_WORDS = 13;
 /** The job word: count << 16 | the next item to claim. */
 const WORK = 0;
 /** Items finished by helpers. */
@@ -54,6 +59,8 @@ const FIRST = 9;
 export const LEAD_CORE = 10;
 /** 1 when the team was made with Team.helpersMustJoin: its helpers never leave (see serveTeam). */
 const MUST_JOIN = 11;
+/** Helpers that have come to the fit (started serving, and not on the calling thread's core where that matters). */
+const READY = 12;
 
 /** The most items published at a time (the item counter is 16 bits). */
 const MAX_ITEMS = 0xffff;
@@ -145,6 +152,8 @@ export class Team {
   static helpersMustJoin = false;
   /** Made with helpersMustJoin, and no shared job has seen a helper claim an item yet. */
   private awaitingJoin: boolean;
+  /** The constructor's prepare, until it has run. */
+  private prepare: (() => void) | undefined;
   private readonly taskMonitor = new HandoverMonitor();
   /** When the posted task was posted, and when sleeping helpers were last notified (ms). */
   private postedAt = 0;
@@ -159,6 +168,8 @@ export class Team {
    *   fit where fits are short, so that a fit starts from what the ones before it learnt)
    * @param watchCore note the calling thread's core for helpers that leave a fit when they share it (serveTeam's
    *   'leave'), at the start and then at most every CORE_MS as jobs are published
+   * @param prepare writes what the helpers need (see the class comment): run once, before the first shared job, which
+   *   waits for a helper to have come
    */
   constructor(
     private readonly ctrl: Int32Array,
@@ -166,7 +177,9 @@ export class Team {
     readonly helpers: number,
     private readonly monitor = new HandoverMonitor(),
     private readonly watchCore = false,
+    prepare?: () => void,
   ) {
+    this.prepare = prepare;
     this.awaitingJoin = helpers > 0 && Team.helpersMustJoin;
     if (helpers > 0) Atomics.store(ctrl, MUST_JOIN, this.awaitingJoin ? 1 : 0);
     if (helpers > 0 && watchCore) {
@@ -181,7 +194,7 @@ export class Team {
    * A job of more than MAX_ITEMS items is published MAX_ITEMS at a time.
    */
   run(kind: number, count: number, share: boolean): void {
-    if (!share || this.helpers === 0 || count < 2 || (!this.awaitingJoin && !this.monitor.useWorkers())) {
+    if (!share || this.helpers === 0 || count < 2 || !this.helpersReady() || (!this.awaitingJoin && !this.monitor.useWorkers())) {
       for (let i = 0; i < count; i++) this.runItem(kind, i);
       return;
     }
@@ -222,6 +235,24 @@ export class Team {
       Atomics.wait(ctrl, WORK, w, 0.05);
     }
     this.awaitingJoin = false;
+  }
+
+  /**
+   * Whether jobs may be shared: always, without a prepare step; with one, once a helper has come (waiting for one, in
+   * naps, when the team was made with helpersMustJoin), after running it.
+   */
+  private helpersReady(): boolean {
+    if (!this.prepare) return true;
+    const ctrl = this.ctrl;
+    if (this.awaitingJoin) {
+      const until = performance.now() + JOIN_WAIT_MS;
+      while (Atomics.load(ctrl, READY) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until) Atomics.wait(ctrl, READY, 0, 0.05);
+    }
+    if (Atomics.load(ctrl, READY) === 0) return false;
+    const prepare = this.prepare;
+    this.prepare = undefined;
+    prepare();
+    return true;
   }
 
   /** Whether to post a task now: there are helpers, and they have not kept the calling thread waiting of late. */
@@ -312,6 +343,9 @@ export function serveTeam(ctrl: Int32Array, runItem: ItemRunner, onSharedCore: '
     const core = probe.current();
     return core >= 0 && core === Atomics.load(ctrl, LEAD_CORE);
   };
+  // come to the fit: where this helper may leave, once it has seen that it is not on the calling thread's core
+  if (leave && onLeadCore()) return 'left';
+  Atomics.add(ctrl, READY, 1);
   for (;;) {
     let t0 = performance.now();
     let spins = 0;

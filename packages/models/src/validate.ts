@@ -7,15 +7,33 @@ import { DiscernError } from '@discern/core';
  * Messages that name a row, a feature or an option are templates over a Naming (with `row`, `feature`, `option` in
  * the context), so that the pipeline can say them in the user's terms: a file line, a column name, a config key.
  */
-export function checkX(X: DenseMatrix, estimator: string, minSamples = 1, options: { allowMissing?: boolean } = {}): void {
+/**
+ * How checkX treats X's values: `allowMissing`, NaN stands for a missing value (±∞ too: the estimator handles them);
+ * `finiteLater`, the estimator checks them itself with checkFinite, fused with a copy it makes anyway (the logistic
+ * fit's copy into its kernels' memory), so that a large X is not read twice.
+ */
+export interface CheckXOptions {
+  readonly allowMissing?: boolean;
+  readonly finiteLater?: boolean;
+}
+
+export function checkX(X: DenseMatrix, estimator: string, minSamples = 1, options: CheckXOptions = {}): void {
   if (X.rows < minSamples)
     throw new DiscernError('TOO_FEW_SAMPLES', `${estimator} needs at least ${minSamples} sample${minSamples === 1 ? '' : 's'}, got ${X.rows}`, { estimator, rows: X.rows, minSamples });
   if (X.cols < 1) throw new DiscernError('DATA_INVALID', `${estimator} needs at least one feature, got 0 columns`, { estimator });
-  if (!options.allowMissing) assertFinite(X, `${estimator} input`);
+  if (!options.allowMissing && !options.finiteLater) checkFinite(X, estimator);
+}
+
+/**
+ * Throws DATA_INVALID naming X's first non-finite value, as checkX does, unless `known` says they are all finite
+ * (looked at on the way by a copy the estimator made: see CheckXOptions.finiteLater).
+ */
+export function checkFinite(X: DenseMatrix, estimator: string, known?: boolean): void {
+  if (known !== true) assertFinite(X, `${estimator} input`);
 }
 
 /** Checks labels against X and returns the number of classes K (labels must be 0..K-1, every class present). */
-export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSamples = 2, options: { allowMissing?: boolean } = {}): number {
+export function checkXy(X: DenseMatrix, y: Int32Array, estimator: string, minSamples = 2, options: CheckXOptions = {}): number {
   checkX(X, estimator, minSamples, options);
   if (y.length !== X.rows)
     throw new DiscernError('INVALID_ARGUMENT', `${estimator}: ${X.rows} rows of features but ${y.length} labels`, { estimator, rows: X.rows, labels: y.length });

@@ -3,7 +3,7 @@ import { DiscernError, defaultThreads } from '@discern/core';
 import { checkNotCancelled, checkpoint, fitCancellation, fitThreads } from '../cancel.js';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from '../estimator.js';
 import { checkMemory, doubles, ints } from '../resources.js';
-import { checkPredictX, checkWeights, checkXy, notFitted, weightSumOverflow } from '../validate.js';
+import { checkFinite, checkPredictX, checkWeights, checkXy, notFitted, weightSumOverflow } from '../validate.js';
 import { ModelReader, type ModelSource } from '../model-json.js';
 import { minimize, type MinimizeResult } from '../optim/index.js';
 import { linearScores, logisticObjective, paramRows } from './loss.js';
@@ -70,7 +70,8 @@ export class LogisticRegression implements Classifier {
 
   fit(X: DenseMatrix, y: Int32Array, options: FitOptions = {}): this {
     checkNotCancelled(options, this.kind);
-    const K = checkXy(X, y, NAME, 2);
+    // X's values are checked as the loss copies them into its kernels' memory (below), or, where it does not, by checkFinite
+    const K = checkXy(X, y, NAME, 2, { finiteLater: true });
     const threads = fitThreads(options, this.threadsOption, NAME);
     const n = X.rows, p = X.cols;
     {
@@ -127,6 +128,7 @@ export class LogisticRegression implements Classifier {
       theta0.set(o.initialWeights);
     }
     const fg = logisticObjective({ X: X.data, n, p, y, nClasses: K, w, l2: o.l2, fitIntercept: o.fitIntercept, loss: o.loss }, threads);
+    checkFinite(X, NAME, fg.inputFinite);
 
     let theta: Float64Array;
     let report: FitReport;

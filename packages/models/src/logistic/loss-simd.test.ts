@@ -88,4 +88,41 @@ describe('logistic loss pass: SIMD kernels against the JavaScript reference', ()
       expect(m.fitReport!.history).toEqual(ref.fitReport!.history);
     }
   });
+
+  it('a non-finite value anywhere in X is DATA_INVALID naming its row and feature, whichever way the fit copies X (the kernels in one go, which look at each value, or piece by piece; the JavaScript kernels), binary and three classes', () => {
+    const n = 257, p = 5;
+    const clean = Float64Array.from({ length: n * p }, () => rng.normal());
+    const y2 = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const y3 = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const problem = (X: Float64Array, y: Int32Array, nClasses: number): LogisticProblem => ({ X, n, p, y, nClasses, w: new Float64Array(n).fill(1 / n), l2: 0, fitIntercept: true, loss: 'log' });
+    const ways = [
+      ['kernels, in one go', true, 1 << 22],
+      ['kernels, piece by piece', true, 100],
+      ['JavaScript', false, 1 << 22],
+    ] as const;
+    for (const [way, simd, limit] of ways) {
+      setSimdEnabled(simd);
+      lossCopyLimit.numbers = limit;
+      lossCopyLimit.pieceRows = 64;
+      // looked at on the way only where the kernels copy X in one go
+      const looked = simd && limit > n * p;
+      for (const [y, K] of [[y2, 2], [y3, 3]] as const) {
+        expect(logisticObjective(problem(clean, y, K)).inputFinite, `${way}, ${K} classes, clean`).toBe(looked ? true : undefined);
+        for (const [at, bad] of [[0, NaN], [n * p - 1, Infinity], [128 * p + 3, -Infinity], [256 * p, NaN], [77 * p + 4, Infinity]] as const) {
+          const X = clean.slice();
+          X[at] = bad;
+          expect(logisticObjective(problem(X, y, K)).inputFinite, `${way}, ${K} classes, ${bad} at ${at}`).toBe(looked ? false : undefined);
+          const row = Math.floor(at / p), col = at % p;
+          let err: unknown;
+          try {
+            new LogisticRegression().fit({ rows: n, cols: p, data: X }, y);
+          } catch (e) {
+            err = e;
+          }
+          expect(err, `${way}, ${K} classes, ${bad} at row ${row}, feature ${col}`).toMatchObject({ code: 'DATA_INVALID', context: { row, feature: col } });
+          expect(String((err as Error).message)).toContain(String(bad));
+        }
+      }
+    }
+  });
 });

@@ -66,9 +66,8 @@ function chunkRows(n: number): number {
  */
 export interface LossTask {
   readonly X: Float64Array;
+  /** The labels (0 or 1 for the binary losses, which use them as numbers). */
   readonly y: Int32Array;
-  /** The labels as 0/1 numbers, for the binary log loss's fused pass (linalg's logLossPassInto). */
-  readonly y01: Float64Array;
   readonly w: Float64Array;
   readonly n: number;
   readonly p: number;
@@ -76,7 +75,7 @@ export interface LossTask {
   readonly fitIntercept: boolean;
   readonly mse: boolean;
   readonly theta: Float64Array;
-  /** rows × n scratch: z, then ∂ℓ/∂z (score row k's values at k·n). */
+  /** rows × n scratch: z, then ∂ℓ/∂z (score row k's values at k·n); empty for the binary log loss, which needs none. */
   readonly Z: Float64Array;
   readonly out: Float64Array;
   readonly c0: number;
@@ -124,6 +123,11 @@ interface LossHeap {
   readonly loaded: Uint8Array;
   /** Rows the x scratch holds (brought in a piece at a time). */
   readonly piece: number;
+  /**
+   * Whether every value of X was finite, where the copy brought all of X in at once (the transpose kernel looks at
+   * each value on the way): set when the heap is made (other losses) or by loadAll (the binary log loss).
+   */
+  finite?: boolean;
 }
 
 let lossHeap: LossHeap | undefined;
@@ -172,11 +176,11 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
   const heap = SimdHeap.recycle(prev, sizes); // the previous fit's memory, where this fit's rows fit in it
   if (!heap) return undefined;
   const [xt, theta, y, w, acc, res, x, z, g] = sizes.map((s) => heap.alloc(s)) as [number, number, number, number, number, number, number, number, number];
+  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g, stream: false, loaded: new Uint8Array(fused ? t.c1 - t.c0 : 0), piece: S };
   if (!fused) {
     heap.f64.set(t.X.subarray(R0 * p, R1 * p), x);
-    heap.k.transpose(x * 8, rows, p, xt * 8, ld);
+    lossHeap.finite = heap.k.transpose(x * 8, rows, p, xt * 8, ld) === 1;
   }
-  lossHeap = { key: t.key, R0, R1, heap, xt, ld, theta, y, w, acc, res, x, z, g, stream: false, loaded: new Uint8Array(fused ? t.c1 - t.c0 : 0), piece: S };
   return lossHeap;
 }
 
@@ -184,19 +188,40 @@ function lossHeapFor(t: LossTask): LossHeap | undefined {
  * Brings rows [r0, r1) of the binary log loss into the heap: X copied as it is and transposed by the kernel, a piece
  * at a time (MAGIC's 19,020 × 10 in ~0.13 ms, against ~0.33 ms for a JavaScript loop writing the transposed values,
  * and ~0.7 ms in a fit: run once per fit, V8's code for that loop was dropped on the next line for want of type
- * feedback), then y and w.
+ * feedback), then y (as numbers) and w. Returns whether every value of X in those rows is finite.
  */
-function loadRows(t: LossTask, g: LossHeap, r0: number, r1: number): void {
+function loadRows(t: LossTask, g: LossHeap, r0: number, r1: number): boolean {
   const { heap, x, xt, R0, piece: S } = g;
   const { p } = t;
+  let finite = true;
   for (let a = r0; a < r1; a += S) {
     const b = Math.min(r1, a + S);
     heap.f64.set(t.X.subarray(a * p, b * p), x);
-    heap.k.transpose(x * 8, b - a, p, (xt + a - R0) * 8, g.ld);
+    if (heap.k.transpose(x * 8, b - a, p, (xt + a - R0) * 8, g.ld) !== 1) finite = false;
   }
-  heap.f64.set(t.y01.subarray(r0, r1), g.y + r0 - R0);
+  heap.f64.set(t.y.subarray(r0, r1), g.y + r0 - R0);
   heap.f64.set(t.w.subarray(r0, r1), g.w + r0 - R0);
+  return finite;
 }
+
+/**
+ * Brings all of this thread's rows into its kernels' memory now (the calling thread, as a fit starts, rather than
+ * chunk by chunk in the first pass), and returns whether every value of X is finite: true or false where the copy
+ * looked at every value (the SIMD kernels, X within lossCopyLimit), undefined where it did not (the JavaScript kernels,
+ * or X brought in piece by piece in every pass), and the caller must check X itself.
+ */
+export function loadAll(t: LossTask): boolean | undefined {
+  const g = t.simd ? lossHeapFor(t) : undefined;
+  if (!g || g.stream) return undefined;
+  if (binaryLog(t) && g.finite === undefined) {
+    g.finite = loadRows(t, g, g.R0, g.R1);
+    g.loaded.fill(1);
+  }
+  return g.finite;
+}
+
+/** Scratch of the JavaScript loss pass (a chunk's scores), kept from pass to pass on this thread. */
+let jsScratch = new Float64Array(0);
 
 /**
  * Runs chunk c (c0 ≤ c < c1) of a LossTask: its sums into its slot of `out`. The same bits on any thread. The chunks
@@ -219,7 +244,7 @@ export function runLossChunk(t: LossTask, c: number): void {
         const b = Math.min(r1, a + g.ld);
         h.f64.set(X.subarray(a * p, b * p), x);
         h.k.transpose(x * 8, b - a, p, xt * 8, g.ld);
-        h.f64.set(t.y01.subarray(a, b), g.y);
+        h.f64.set(t.y.subarray(a, b), g.y);
         h.f64.set(t.w.subarray(a, b), g.w);
         h.k.logloss_pass(xt * 8, g.ld, 0, b - a, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, a === r0 ? 1 : 0);
       }
@@ -231,7 +256,10 @@ export function runLossChunk(t: LossTask, c: number): void {
       }
       g.heap.k.logloss_pass(g.xt * 8, g.ld, r0 - g.R0, m, p, g.theta * 8, bias, g.y * 8, g.w * 8, g.acc * 8, g.res * 8, 1);
       out.set(g.heap.view(g.res, slot), c * slot);
-    } else logLossPassInto(X, p, r0, m, theta, 0, bias, t.y01, t.w, Z.subarray(r0, r1), out, c * slot, fitIntercept);
+    } else {
+      if (jsScratch.length < m) jsScratch = new Float64Array(m);
+      logLossPassInto(X, p, r0, m, theta, 0, bias, t.y, t.w, jsScratch.subarray(0, m), out, c * slot, fitIntercept);
+    }
     return;
   }
   const Xc = X.subarray(r0 * p, r1 * p);
@@ -322,21 +350,13 @@ function multinomialPointwise(t: LossTask, r0: number, r1: number, e: Float64Arr
   return f + fc;
 }
 
-/** Labels as 0/1 numbers (1 for class 1) into `out`, returned. A loop: Float64Array.from with a mapping function is ~8× slower. */
-function zeroOneInto(y: Int32Array, out: Float64Array): Float64Array {
-  for (let i = 0; i < y.length; i++) out[i] = y[i] === 1 ? 1 : 0;
-  return out;
-}
-
 /**
- * A threaded objective's arrays in one SharedArrayBuffer: X, the labels as 0/1 numbers (y01, empty unless the loss is
- * the binary log loss), w, θ, Z, the chunks' sums (out), the labels (y) and the team's control words (ctrl). `memory.owner`
- * is the key of the objective whose data the buffer holds (every objective over the same buffer sees the same
- * `memory`).
+ * A threaded objective's arrays in one SharedArrayBuffer: the helpers' copy of X, w and the labels (y), θ, Z (empty for
+ * the binary log loss), the chunks' sums (out) and the team's control words (ctrl). `memory.owner` is the key of the
+ * objective whose data the buffer holds (every objective over the same buffer sees the same `memory`).
  */
 interface Workspace {
   readonly X: Float64Array;
-  readonly y01: Float64Array;
   readonly w: Float64Array;
   readonly theta: Float64Array;
   readonly Z: Float64Array;
@@ -355,17 +375,17 @@ interface Workspace {
 let kept: Workspace['memory'] | undefined;
 
 /** A Workspace of the given lengths (doubles, then the labels' integers), in the kept memory where it fits. */
-function workspace(...lengths: [X: number, y01: number, w: number, theta: number, Z: number, out: number, y: number]): Workspace {
-  const doubles = lengths.slice(0, 6).reduce((a, b) => a + b, 0);
-  const bytes = 8 * doubles + 4 * (lengths[6] + CONTROL_WORDS);
+function workspace(...lengths: [X: number, w: number, theta: number, Z: number, out: number, y: number]): Workspace {
+  const doubles = lengths.slice(0, 5).reduce((a, b) => a + b, 0);
+  const bytes = 8 * doubles + 4 * (lengths[5] + CONTROL_WORDS);
   const memory = kept && kept.buf.byteLength >= bytes ? kept : { buf: new SharedArrayBuffer(bytes), owner: NaN };
   const buf = memory.buf;
   let at = 0;
-  const [X, y01, w, theta, Z, out] = lengths.slice(0, 6).map((len) => new Float64Array(buf, 8 * (at += len) - 8 * len, len)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  const y = new Int32Array(buf, 8 * doubles, lengths[6]);
-  const ctrl = new Int32Array(buf, 8 * doubles + 4 * lengths[6], CONTROL_WORDS);
+  const [X, w, theta, Z, out] = lengths.slice(0, 5).map((len) => new Float64Array(buf, 8 * (at += len) - 8 * len, len)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const y = new Int32Array(buf, 8 * doubles, lengths[5]);
+  const ctrl = new Int32Array(buf, 8 * doubles + 4 * lengths[5], CONTROL_WORDS);
   kept = lengths[0] <= lossCopyLimit.numbers ? memory : undefined;
-  return { X, y01, w, theta, Z, out, y, ctrl, memory };
+  return { X, w, theta, Z, out, y, ctrl, memory };
 }
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './logistic-worker.ts' : './logistic-worker.js', import.meta.url);
@@ -402,6 +422,11 @@ export interface LogisticObjective extends ObjectiveFn {
    * message. Outside it, or with one thread, every pass runs on the calling thread; the same bits either way.
    */
   withThreads<R>(body: () => R): R;
+  /**
+   * Whether every value of X is finite, where making the objective looked at every one (copying X into the SIMD
+   * kernels' memory); undefined where it did not, and the caller must check X itself.
+   */
+  readonly inputFinite: boolean | undefined;
 }
 
 /**
@@ -429,44 +454,33 @@ export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObje
   const slot = 1 + rows * stride;
   const fused = rows === 1 && P.loss === 'log';
   const key = Math.random();
-  // the helpers read the data from shared memory: kept from fit to fit (see Workspace), refilled whenever another
-  // objective has used it since this one's last pass
-  const ws = pool ? workspace(n * p, fused ? n : 0, n, rows * stride, rows * n, chunks * slot, n) : undefined;
+  // the helpers' copy of the data, in shared memory kept from fit to fit (see Workspace): written only once a helper
+  // has come to the fit (the team's prepare step), and again whenever another objective has used the memory since
+  const ws = pool ? workspace(n * p, n, rows * stride, fused ? 0 : rows * n, chunks * slot, n) : undefined;
+  let filled = false;
   const fill = (): void => {
     if (!ws) return;
     ws.X.set(P.X);
     ws.y.set(P.y);
-    if (fused) zeroOneInto(P.y, ws.y01);
     ws.w.set(P.w);
     ws.memory.owner = key;
+    filled = true;
   };
-  fill();
-  const task: LossTask = {
-    X: ws?.X ?? P.X,
-    y: ws?.y ?? P.y,
-    y01: ws?.y01 ?? (fused ? zeroOneInto(P.y, new Float64Array(n)) : new Float64Array(0)),
-    w: ws?.w ?? P.w,
-    n,
-    p,
-    rows,
-    fitIntercept,
-    mse: P.loss === 'mse',
-    theta: ws?.theta ?? new Float64Array(rows * stride),
-    Z: ws?.Z ?? new Float64Array(rows * n),
-    out: ws?.out ?? new Float64Array(chunks * slot),
-    c0: 0,
-    c1: chunks,
-    simd: simdEnabled(),
-    key,
-  };
+  const theta = ws?.theta ?? new Float64Array(rows * stride);
+  const Z = ws?.Z ?? new Float64Array(fused ? 0 : rows * n);
+  const out = ws?.out ?? new Float64Array(chunks * slot);
+  const common = { n, p, rows, fitIntercept, mse: P.loss === 'mse', theta, Z, out, c0: 0, c1: chunks, simd: simdEnabled(), key };
+  // the calling thread reads the caller's arrays; the helpers, their copy
+  const task: LossTask = { ...common, X: P.X, y: P.y, w: P.w };
+  const helperTask: LossTask | undefined = ws && { ...common, X: ws.X, y: ws.y, w: ws.w };
+  const inputFinite = loadAll(task);
   const runChunk = (_kind: number, c: number): void => runLossChunk(task, c);
   // every chunk on the calling thread, in order: outside withThreads and without a pool
   const alone = new Team(new Int32Array(CONTROL_WORDS), runChunk, 0);
   let team = alone;
-  const out = task.out;
 
   const fg = (theta: Float64Array, grad: Float64Array): number => {
-    if (ws && ws.memory.owner !== key) fill();
+    if (filled && ws!.memory.owner !== key) fill();
     task.theta.set(theta);
     team.run(PASS, chunks, true);
     grad.fill(0);
@@ -483,17 +497,17 @@ export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObje
     return f + fc + l2Penalty(theta, grad, l2, rows, stride, p);
   };
   const withThreads = <R>(body: () => R): R => {
-    if (!pool || !ws) return body();
+    if (!pool || !ws || !helperTask) return body();
     // the control words start at zero (the memory may be a previous objective's, whose team has stopped)
     ws.ctrl.fill(0);
-    team = new Team(ws.ctrl, runChunk, want - 1, monitor, true);
+    team = new Team(ws.ctrl, runChunk, want - 1, monitor, true, fill);
     try {
-      return withTeam(pool, team, { ctrl: ws.ctrl, loss: task }, serveLossTeam, body);
+      return withTeam(pool, team, { ctrl: ws.ctrl, loss: helperTask }, serveLossTeam, body);
     } finally {
       team = alone;
     }
   };
-  return Object.assign(fg, { withThreads });
+  return Object.assign(fg, { withThreads, inputFinite });
 }
 
 /**
