@@ -938,7 +938,7 @@
     (local $z v128) (local $t v128) (local $li v128) (local $d v128) (local $keep v128) (local $z2 v128) (local $t2 v128) (local $s v128) (local $d2 v128)
     (local $f v128) (local $fc v128) (local $ft v128) (local $gb v128)
     ;; phase 2's exp, phase 3's log1p and the row's inputs
-    (local $ea v128) (local $ek v128) (local $er v128) (local $er2 v128) (local $er4 v128) (local $ep v128)
+    (local $ea v128) (local $ekk v128) (local $ek v128) (local $er v128) (local $er2 v128) (local $er4 v128) (local $ep v128)
     (local $yv v128) (local $wv v128) (local $r v128) (local $big v128) (local $lu v128) (local $lf v128) (local $lc v128)
     (local $ls v128) (local $lz v128) (local $lz2 v128) (local $lz4 v128) (local $lR v128) (local $lh v128) (local $lg v128)
     (local.set $ld8 (i32.shl (local.get $ld) (i32.const 3)))
@@ -1071,15 +1071,19 @@
         ;; phase 2: t = e^a, a = −|z| ≤ 0 (expNonPositive): k = round(a·log2 e) (by adding and subtracting 1.5·2^52),
         ;; r = (a − k·ln2_hi) − k·ln2_lo, Taylor's series of e^r to r^13/13! by Estrin's scheme (c0 + c1·r, c2 + c3·r,
         ;; … then pairs of those with r², then with r⁴, then r⁸: a third of Horner's chain of dependent operations, ~11 %
-        ;; off the pass), times 2^k built in the exponent bits; 0 where a < −708 (the reference's cut-off). A NaN lane
-        ;; stays NaN (k saturates to 0, the series is NaN). Written out here rather than called: V8 does not inline one
-        ;; WebAssembly function into another, and the call cost ~6 % of the pass.
+        ;; off the pass), times 2^k built in the exponent bits: a·log2 e + 1.5·2^52 holds k in the low bits of its own
+        ;; (its last 12 bits are k's, two's complement, for |k| < 2^11), so 2^k's bits are (those bits + 1023) << 52,
+        ;; two integer operations (converting k to an integer took six, ~3 % of the pass); 0 where a < −708 (the
+        ;; reference's cut-off; the bits are then no power of two and unused). A NaN lane stays NaN (the series is NaN).
+        ;; Written out here rather than called: V8 does not inline one WebAssembly function into another, and the call
+        ;; cost ~6 % of the pass.
         (local.set $vo (i32.const 0))
         (block $p2_done
           (loop $p2
             (br_if $p2_done (i32.ge_s (local.get $vo) (local.get $nv)))
             (local.set $ea (f64x2.neg (f64x2.abs (v128.load (i32.add (local.get $zb) (local.get $vo))))))
-            (local.set $ek (f64x2.sub (f64x2.add (f64x2.mul (local.get $ea) (v128.load offset=0 (local.get $K))) (v128.load offset=16 (local.get $K))) (v128.load offset=16 (local.get $K))))
+            (local.set $ekk (f64x2.add (f64x2.mul (local.get $ea) (v128.load offset=0 (local.get $K))) (v128.load offset=16 (local.get $K))))
+            (local.set $ek (f64x2.sub (local.get $ekk) (v128.load offset=16 (local.get $K))))
             (local.set $er (f64x2.sub (f64x2.sub (local.get $ea) (f64x2.mul (local.get $ek) (v128.load offset=32 (local.get $K)))) (f64x2.mul (local.get $ek) (v128.load offset=48 (local.get $K)))))
             (local.set $er2 (f64x2.mul (local.get $er) (local.get $er)))
             (local.set $er4 (f64x2.mul (local.get $er2) (local.get $er2)))
@@ -1095,7 +1099,7 @@
               (v128.bitselect
                 (v128.const f64x2 0 0)
                 (f64x2.mul (local.get $ep)
-                  (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $ek))) (v128.load offset=512 (local.get $K)))
+                  (i64x2.shl (i64x2.add (local.get $ekk) (v128.load offset=512 (local.get $K)))
                              (i32.const 52)))
                 (f64x2.lt (local.get $ea) (v128.load offset=64 (local.get $K)))))
             (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
