@@ -6,10 +6,14 @@
  *
  * Accuracy (checked in elementary.test.ts against Math.exp / Math.log1p on 2²⁰ values and the edges): within 2 ulp.
  *
- * The series are the textbook ones (Taylor's for exp, 2·atanh for log), evaluated by Estrin's scheme (pairs of terms,
- * then pairs of pairs, with r², r⁴ and r⁸: a third of Horner's chain of dependent operations, so that the kernel's
- * vectors overlap; ~11 % off the kernel's pass); the range
- * reduction is Cody and Waite's, with ln 2 split into a 32-bit head (so k·LN2_HI is exact) and its tail.
+ * The polynomials replace the textbook series (Taylor's for exp, 2·atanh for log) by ones of fewer terms that are as
+ * accurate on the reduced ranges: each interpolates its function at the Chebyshev nodes of the range (near the best
+ * polynomial of its degree), in 60-digit arithmetic, its coefficients then rounded to doubles
+ * (packages/linalg/scripts/elementary-coefficients.py prints them and their error). 12 terms for exp instead of
+ * Taylor's 14, 7 for log instead of 9: ~6 % off the kernel's pass. They are evaluated by Estrin's scheme (pairs of
+ * terms, then pairs of pairs, with r², r⁴ and r⁸: a third of Horner's chain of dependent operations, so that the
+ * kernel's vectors overlap; ~11 % off the kernel's pass); the range reduction is Cody and Waite's, with ln 2 split
+ * into a 32-bit head (so k·LN2_HI is exact) and its tail.
  */
 
 /** log₂ e. */
@@ -24,20 +28,21 @@ export const EXP_CUTOFF = -708;
 /** √2 − 1: log1pUnit reduces 1 + t to [√2/2, √2] by halving above it. */
 export const SQRT2_M1 = 0.41421356237309515;
 
-/** 1/n! for n = 0 … 13: e^r to < 1e−17 relative for |r| ≤ ln2/2 (the first term left out, r¹⁴/14!, is < 5e−18). */
+/**
+ * e^r ≈ Σ c_n rⁿ (n = 0 … 11) for |r| ≤ ln2/2: 1 + r·q(r) with q of degree 10 interpolating (e^r − 1)/r at its 11
+ * Chebyshev nodes, so that c0 = 1 exactly (and c1 rounds to 1); within 1e−17 relative with these double coefficients.
+ */
 export const EXP_COEF = [
-  1, 1, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 0.001388888888888889, 0.0001984126984126984, 2.48015873015873e-5,
-  2.7557319223985893e-6, 2.755731922398589e-7, 2.505210838544172e-8, 2.08767569878681e-9, 1.6059043836821613e-10,
+  1, 1, 0.5000000000000006, 0.1666666666666667, 0.04166666666657314, 0.008333333333326141, 0.0013888888932488599, 0.00019841269874800493,
+  2.4801504346997686e-5, 2.7557255425746435e-6, 2.7626357241447223e-7, 2.510520637395701e-8,
 ] as const;
 
 /**
- * 2/(2n+1) for n = 1 … 9: log(1+f) = 2·atanh(s), s = f/(2+f), = f − f²/2 + s·(f²/2 + R) with R = Σ 2s²ⁿ/(2n+1); for
- * |s| ≤ 3 − 2√2 (f in [√2/2 − 1, √2 − 1]) the first term left out is < 3e−17 relative.
+ * log(1+f) = 2·atanh(s), s = f/(2+f), = f − f²/2 + s·(f²/2 + R) with R = z·F(z), z = s², F(z) = Σ 2zⁿ⁻¹/(2n+1) (n ≥ 1);
+ * F ≈ Σ L_n zⁿ (n = 0 … 6), interpolating F at its 7 Chebyshev nodes on [0, (3 − 2√2)²] (|s| ≤ 3 − 2√2: f in
+ * [√2/2 − 1, √2 − 1]); the log is then within 5e−18 relative with these double coefficients.
  */
-export const LOG_COEF = [
-  0.6666666666666666, 0.4, 0.2857142857142857, 0.2222222222222222, 0.18181818181818182, 0.15384615384615385, 0.13333333333333333,
-  0.11764705882352941, 0.10526315789473684,
-] as const;
+export const LOG_COEF = [0.666666666666667, 0.39999999999899505, 0.28571428625975487, 0.2222221113479508, 0.18182889125261723, 0.15331721600556042, 0.14616449685043406] as const;
 
 /** 2^k for k = 0, −1, …, −1022 (exact: powers of two), by −k. */
 const POW2_NEG = (() => {
@@ -59,9 +64,7 @@ export function expNonPositive(a: number): number {
   // Estrin's scheme in the kernel's order (see the module comment), written out: as a loop V8 ran Horner's ~50 % slower
   const c = EXP_COEF;
   const r2 = r * r, r4 = r2 * r2;
-  const p =
-    c[0] + c[1] * r + (c[2] + c[3] * r) * r2 + (c[4] + c[5] * r + (c[6] + c[7] * r) * r2) * r4 +
-    (c[8] + c[9] * r + (c[10] + c[11] * r) * r2 + (c[12] + c[13] * r) * r4) * (r4 * r4);
+  const p = c[0] + c[1] * r + (c[2] + c[3] * r) * r2 + (c[4] + c[5] * r + (c[6] + c[7] * r) * r2) * r4 + (c[8] + c[9] * r + (c[10] + c[11] * r) * r2) * (r4 * r4);
   return p * POW2_NEG[-k]!;
 }
 
@@ -78,7 +81,7 @@ export function log1pUnit(t: number): number {
   // Estrin's scheme in z, in the kernel's order (as in expNonPositive)
   const L = LOG_COEF;
   const z2 = z * z, z4 = z2 * z2;
-  const R = z * (L[0] + L[1] * z + (L[2] + L[3] * z) * z2 + (L[4] + L[5] * z + (L[6] + L[7] * z) * z2) * z4 + L[8] * (z4 * z4));
+  const R = z * (L[0] + L[1] * z + (L[2] + L[3] * z) * z2 + (L[4] + L[5] * z + L[6] * z2) * z4);
   const h = 0.5 * f * f;
   const kh = big ? LN2_HI : 0;
   const kl = big ? LN2_LO : 0;

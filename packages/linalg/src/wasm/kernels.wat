@@ -873,9 +873,10 @@
   ;; expNonPositive and log1pUnit of packages/linalg/src/elementary.ts (their constants and series are the same
   ;; numbers, written here in hexadecimal).
   ;;
-  ;; The constants live in a table of 33 vectors in memory ($K, written by $logloss_table at the start of each
-  ;; pass): V8 builds a v128.const from immediates with three or four instructions every time it is used, while a
-  ;; v128.load from the table is one, and exp and log1p use over twenty constants per vector.
+  ;; The constants live in a table of 33 vector slots in memory ($K, written by $logloss_table at the start of each
+  ;; pass; 29 in use, the slots after exp's c11 and log's L6 kept free for longer series): V8 builds a v128.const from
+  ;; immediates with three or four instructions every time it is used, while a v128.load from the table is one, and
+  ;; exp and log1p use over twenty constants per vector.
   ;; ---------------------------------------------------------------------------------------------------------------
   (func $logloss_table (param $K i32)
     (v128.store offset=0 (local.get $K) (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0)) ;; log2 e
@@ -883,29 +884,25 @@
     (v128.store offset=32 (local.get $K) (v128.const f64x2 0x1.62e42fee00000p-1 0x1.62e42fee00000p-1)) ;; ln 2, head
     (v128.store offset=48 (local.get $K) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)) ;; ln 2, tail
     (v128.store offset=64 (local.get $K) (v128.const f64x2 -0x1.6200000000000p+9 -0x1.6200000000000p+9)) ;; exp's cut-off
-    (v128.store offset=80 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1/0!
-    (v128.store offset=96 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1/1!
-    (v128.store offset=112 (local.get $K) (v128.const f64x2 0x1.0000000000000p-1 0x1.0000000000000p-1)) ;; 1/2!
-    (v128.store offset=128 (local.get $K) (v128.const f64x2 0x1.5555555555555p-3 0x1.5555555555555p-3)) ;; 1/3!
-    (v128.store offset=144 (local.get $K) (v128.const f64x2 0x1.5555555555555p-5 0x1.5555555555555p-5)) ;; 1/4!
-    (v128.store offset=160 (local.get $K) (v128.const f64x2 0x1.1111111111111p-7 0x1.1111111111111p-7)) ;; 1/5!
-    (v128.store offset=176 (local.get $K) (v128.const f64x2 0x1.6c16c16c16c17p-10 0x1.6c16c16c16c17p-10)) ;; 1/6!
-    (v128.store offset=192 (local.get $K) (v128.const f64x2 0x1.a01a01a01a01ap-13 0x1.a01a01a01a01ap-13)) ;; 1/7!
-    (v128.store offset=208 (local.get $K) (v128.const f64x2 0x1.a01a01a01a01ap-16 0x1.a01a01a01a01ap-16)) ;; 1/8!
-    (v128.store offset=224 (local.get $K) (v128.const f64x2 0x1.71de3a556c734p-19 0x1.71de3a556c734p-19)) ;; 1/9!
-    (v128.store offset=240 (local.get $K) (v128.const f64x2 0x1.27e4fb7789f5cp-22 0x1.27e4fb7789f5cp-22)) ;; 1/10!
-    (v128.store offset=256 (local.get $K) (v128.const f64x2 0x1.ae64567f544e4p-26 0x1.ae64567f544e4p-26)) ;; 1/11!
-    (v128.store offset=272 (local.get $K) (v128.const f64x2 0x1.1eed8eff8d898p-29 0x1.1eed8eff8d898p-29)) ;; 1/12!
-    (v128.store offset=288 (local.get $K) (v128.const f64x2 0x1.6124613a86d09p-33 0x1.6124613a86d09p-33)) ;; 1/13!
-    (v128.store offset=304 (local.get $K) (v128.const f64x2 0x1.5555555555555p-1 0x1.5555555555555p-1)) ;; 2/3
-    (v128.store offset=320 (local.get $K) (v128.const f64x2 0x1.999999999999ap-2 0x1.999999999999ap-2)) ;; 2/5
-    (v128.store offset=336 (local.get $K) (v128.const f64x2 0x1.2492492492492p-2 0x1.2492492492492p-2)) ;; 2/7
-    (v128.store offset=352 (local.get $K) (v128.const f64x2 0x1.c71c71c71c71cp-3 0x1.c71c71c71c71cp-3)) ;; 2/9
-    (v128.store offset=368 (local.get $K) (v128.const f64x2 0x1.745d1745d1746p-3 0x1.745d1745d1746p-3)) ;; 2/11
-    (v128.store offset=384 (local.get $K) (v128.const f64x2 0x1.3b13b13b13b14p-3 0x1.3b13b13b13b14p-3)) ;; 2/13
-    (v128.store offset=400 (local.get $K) (v128.const f64x2 0x1.1111111111111p-3 0x1.1111111111111p-3)) ;; 2/15
-    (v128.store offset=416 (local.get $K) (v128.const f64x2 0x1.e1e1e1e1e1e1ep-4 0x1.e1e1e1e1e1e1ep-4)) ;; 2/17
-    (v128.store offset=432 (local.get $K) (v128.const f64x2 0x1.af286bca1af28p-4 0x1.af286bca1af28p-4)) ;; 2/19
+    (v128.store offset=80 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; exp's c0
+    (v128.store offset=96 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; exp's c1
+    (v128.store offset=112 (local.get $K) (v128.const f64x2 0x1.0000000000005p-1 0x1.0000000000005p-1)) ;; exp's c2
+    (v128.store offset=128 (local.get $K) (v128.const f64x2 0x1.5555555555557p-3 0x1.5555555555557p-3)) ;; exp's c3
+    (v128.store offset=144 (local.get $K) (v128.const f64x2 0x1.55555555520afp-5 0x1.55555555520afp-5)) ;; exp's c4
+    (v128.store offset=160 (local.get $K) (v128.const f64x2 0x1.11111111100dfp-7 0x1.11111111100dfp-7)) ;; exp's c5
+    (v128.store offset=176 (local.get $K) (v128.const f64x2 0x1.6c16c17f43a58p-10 0x1.6c16c17f43a58p-10)) ;; exp's c6
+    (v128.store offset=192 (local.get $K) (v128.const f64x2 0x1.a01a01abe62ddp-13 0x1.a01a01abe62ddp-13)) ;; exp's c7
+    (v128.store offset=208 (local.get $K) (v128.const f64x2 0x1.a019a66a75dd4p-16 0x1.a019a66a75dd4p-16)) ;; exp's c8
+    (v128.store offset=224 (local.get $K) (v128.const f64x2 0x1.71de02375656cp-19 0x1.71de02375656cp-19)) ;; exp's c9
+    (v128.store offset=240 (local.get $K) (v128.const f64x2 0x1.28a2c0a7209fbp-22 0x1.28a2c0a7209fbp-22)) ;; exp's c10
+    (v128.store offset=256 (local.get $K) (v128.const f64x2 0x1.af4ddd84882fep-26 0x1.af4ddd84882fep-26)) ;; exp's c11
+    (v128.store offset=304 (local.get $K) (v128.const f64x2 0x1.5555555555558p-1 0x1.5555555555558p-1)) ;; log's L0
+    (v128.store offset=320 (local.get $K) (v128.const f64x2 0x1.99999999952e2p-2 0x1.99999999952e2p-2)) ;; log's L1
+    (v128.store offset=336 (local.get $K) (v128.const f64x2 0x1.2492492df148dp-2 0x1.2492492df148dp-2)) ;; log's L2
+    (v128.store offset=352 (local.get $K) (v128.const f64x2 0x1.c71c62e5800a1p-3 0x1.c71c62e5800a1p-3)) ;; log's L3
+    (v128.store offset=368 (local.get $K) (v128.const f64x2 0x1.7462b4ab2ef6bp-3 0x1.7462b4ab2ef6bp-3)) ;; log's L4
+    (v128.store offset=384 (local.get $K) (v128.const f64x2 0x1.39fe606542ddep-3 0x1.39fe606542ddep-3)) ;; log's L5
+    (v128.store offset=400 (local.get $K) (v128.const f64x2 0x1.2b584aae78a57p-3 0x1.2b584aae78a57p-3)) ;; log's L6
     (v128.store offset=448 (local.get $K) (v128.const f64x2 0x1.a827999fcef34p-2 0x1.a827999fcef34p-2)) ;; √2 − 1
     (v128.store offset=464 (local.get $K) (v128.const f64x2 0x1.0000000000000p+0 0x1.0000000000000p+0)) ;; 1
     (v128.store offset=480 (local.get $K) (v128.const f64x2 0x1.0000000000000p-1 0x1.0000000000000p-1)) ;; 1/2
@@ -1069,7 +1066,7 @@
             (br $p1)))
         (local.set $nv (local.get $vo))
         ;; phase 2: t = e^a, a = −|z| ≤ 0 (expNonPositive): k = round(a·log2 e) (by adding and subtracting 1.5·2^52),
-        ;; r = (a − k·ln2_hi) − k·ln2_lo, Taylor's series of e^r to r^13/13! by Estrin's scheme (c0 + c1·r, c2 + c3·r,
+        ;; r = (a − k·ln2_hi) − k·ln2_lo, e^r ≈ Σ c_n r^n (n ≤ 11) by Estrin's scheme (c0 + c1·r, c2 + c3·r,
         ;; … then pairs of those with r², then with r⁴, then r⁸: a third of Horner's chain of dependent operations, ~11 %
         ;; off the pass), times 2^k built in the exponent bits: a·log2 e + 1.5·2^52 holds k in the low bits of its own
         ;; (its last 12 bits are k's, two's complement, for |k| < 2^11), so 2^k's bits are (those bits + 1023) << 52,
@@ -1092,8 +1089,7 @@
                 (f64x2.add (f64x2.add (f64x2.add (v128.load offset=80 (local.get $K)) (f64x2.mul (v128.load offset=96 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=112 (local.get $K)) (f64x2.mul (v128.load offset=128 (local.get $K)) (local.get $er))) (local.get $er2)))
                            (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=144 (local.get $K)) (f64x2.mul (v128.load offset=160 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=176 (local.get $K)) (f64x2.mul (v128.load offset=192 (local.get $K)) (local.get $er))) (local.get $er2))) (local.get $er4)))
                 (f64x2.mul
-                  (f64x2.add (f64x2.add (f64x2.add (v128.load offset=208 (local.get $K)) (f64x2.mul (v128.load offset=224 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=240 (local.get $K)) (f64x2.mul (v128.load offset=256 (local.get $K)) (local.get $er))) (local.get $er2)))
-                             (f64x2.mul (f64x2.add (v128.load offset=272 (local.get $K)) (f64x2.mul (v128.load offset=288 (local.get $K)) (local.get $er))) (local.get $er4)))
+                  (f64x2.add (f64x2.add (v128.load offset=208 (local.get $K)) (f64x2.mul (v128.load offset=224 (local.get $K)) (local.get $er))) (f64x2.mul (f64x2.add (v128.load offset=240 (local.get $K)) (f64x2.mul (v128.load offset=256 (local.get $K)) (local.get $er))) (local.get $er2)))
                   (f64x2.mul (local.get $er4) (local.get $er4)))))
             (v128.store (i32.add (local.get $tb) (local.get $vo))
               (v128.bitselect
@@ -1108,7 +1104,7 @@
         ;; σ = r where z ≥ 0 else t·r, ℓ = w·((max(z, 0) + log1p(t)) − y·z), d = w·(σ − y); both +0 where w = 0.
         ;; log1p(t) for 0 ≤ t ≤ 1 (log1pUnit): 1 + t = 2^k (1 + f), k = 1 where t > √2 − 1 (then f = (1+t)/2 − 1 and
         ;; c = (t − ((1+t) − 1))·r puts back the rounding of 1 + t), else k = 0, f = t, c = 0; s = f/(2+f), z = s²,
-        ;; R = z·Σ 2z^(n−1)/(2n+1) (n = 1 … 9, by Estrin's scheme in z as in phase 2), h = f²/2:
+        ;; R = z·Σ L_n z^n (n ≤ 6, by Estrin's scheme in z as in phase 2), h = f²/2:
         ;; log1p(t) = k·ln2_hi + (f − (h − (s·(h + R) + (k·ln2_lo + c)))). Written out, as phase 2's exp.
         (local.set $i (local.get $q))
         (local.set $vo (i32.const 0))
@@ -1138,9 +1134,8 @@
             (local.set $lR
               (f64x2.mul (local.get $lz)
                 (f64x2.add
-                  (f64x2.add (f64x2.add (f64x2.add (v128.load offset=304 (local.get $K)) (f64x2.mul (v128.load offset=320 (local.get $K)) (local.get $lz))) (f64x2.mul (f64x2.add (v128.load offset=336 (local.get $K)) (f64x2.mul (v128.load offset=352 (local.get $K)) (local.get $lz))) (local.get $lz2)))
-                             (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=368 (local.get $K)) (f64x2.mul (v128.load offset=384 (local.get $K)) (local.get $lz))) (f64x2.mul (f64x2.add (v128.load offset=400 (local.get $K)) (f64x2.mul (v128.load offset=416 (local.get $K)) (local.get $lz))) (local.get $lz2))) (local.get $lz4)))
-                  (f64x2.mul (v128.load offset=432 (local.get $K)) (f64x2.mul (local.get $lz4) (local.get $lz4))))))
+                  (f64x2.add (f64x2.add (v128.load offset=304 (local.get $K)) (f64x2.mul (v128.load offset=320 (local.get $K)) (local.get $lz))) (f64x2.mul (f64x2.add (v128.load offset=336 (local.get $K)) (f64x2.mul (v128.load offset=352 (local.get $K)) (local.get $lz))) (local.get $lz2)))
+                  (f64x2.mul (f64x2.add (f64x2.add (v128.load offset=368 (local.get $K)) (f64x2.mul (v128.load offset=384 (local.get $K)) (local.get $lz))) (f64x2.mul (v128.load offset=400 (local.get $K)) (local.get $lz2))) (local.get $lz4)))))
             (local.set $lh (f64x2.mul (f64x2.mul (v128.load offset=480 (local.get $K)) (local.get $lf)) (local.get $lf)))
             (local.set $lg
               (f64x2.add
