@@ -11,7 +11,7 @@ export { columnsByName, findColumn, lineOf, locate, numericColumn, tableFromReco
 export type { Column, ColumnKind, RecordValue, Table, TablePart } from './table.js';
 export { buildDataset, buildDatasetRows } from './dataset.js';
 export type { BuildDatasetOptions, CategoricalPolicy, Dataset, FeatureEncoding, MissingPolicy } from './dataset.js';
-export { kFold, splitIndices, stratifiedSplit, subsetDataset } from './split.js';
+export { kFold, pickFloats, pickInts, splitIndices, stratifiedSplit, subsetDataset } from './split.js';
 export type { DatasetSplit, KFoldOptions, SplitIndices, SplitOptions } from './split.js';
 export { Standardizer } from './standardize.js';
 export type { StandardizerJSON } from './standardize.js';

@@ -38,21 +38,23 @@ export function subsetDataset(ds: Dataset, indices: ArrayLike<number>): Dataset 
   const out: Dataset = {
     ...ds,
     X: takeRows(ds.X, idx),
-    y: pickInt(ds.y, idx),
-    ...(ds.weights ? { weights: pick(ds.weights, idx) } : {}),
-    ...(ds.rowIndex ? { rowIndex: pickInt(ds.rowIndex, idx) } : {}),
-    ...(ds.lines ? { lines: pickInt(ds.lines, idx) } : {}),
+    y: pickInts(ds.y, idx),
+    ...(ds.weights ? { weights: pickFloats(ds.weights, idx) } : {}),
+    ...(ds.rowIndex ? { rowIndex: pickInts(ds.rowIndex, idx) } : {}),
+    ...(ds.lines ? { lines: pickInts(ds.lines, idx) } : {}),
   };
   return out;
 }
 
-function pick(a: Float64Array, idx: Int32Array): Float64Array {
+/** a[idx[k]] for every k: the values of the rows idx names, in its order. */
+export function pickFloats(a: Float64Array, idx: Int32Array): Float64Array {
   const out = new Float64Array(idx.length);
   for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]!]!;
   return out;
 }
 
-function pickInt(a: Int32Array, idx: Int32Array): Int32Array {
+/** a[idx[k]] for every k, for integers (labels, row numbers): see pickFloats. */
+export function pickInts(a: Int32Array, idx: Int32Array): Int32Array {
   const out = new Int32Array(idx.length);
   for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]!]!;
   return out;

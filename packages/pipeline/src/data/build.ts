@@ -2,7 +2,7 @@
  * From a table as read to a Dataset: derived columns and cuts, the same for every file (prepare), the columns the
  * config names checked (build), the samples' datasets joined, and the lines of the cut flow.
  */
-import { type BuildDatasetOptions, type Dataset, type Table, applyDefines, buildDataset, closestName, cutRows, numericColumn, parseExpression, rowValues, subsetTable, withColumns } from '@discern/data';
+import { type BuildDatasetOptions, type Dataset, type Table, applyDefines, buildDataset, closestName, cutRows, numericColumn, parseExpression, pickFloats, pickInts, rowValues, subsetTable, withColumns } from '@discern/data';
 import { DiscernError } from '@discern/core';
 import { denseMatrix } from '@discern/linalg';
 import { type PipelineConfig } from '../config/load.js';
@@ -90,28 +90,16 @@ export function prepare(config: PipelineConfig, table: Table, sample?: { cut?: C
         `the cut ${JSON.stringify(cut.parsed.text)} passes on none of the ${before.nRows.toLocaleString('en-US')} rows${cut === cuts[0] ? '' : ' left by the cuts before it'} of ${before.source}${r.undecided > 0 ? ` (${r.undecided.toLocaleString('en-US')} could not be decided: missing values)` : ''}; loosen the cut or check the data`,
       );
     t = subsetTable(before, r.rows);
-    rows = rows === undefined ? r.rows : composeRows(rows, r.rows);
+    // the original rows of the rows this cut kept
+    rows = rows === undefined ? r.rows : pickInts(rows, r.rows);
   }
   if (sample && w !== undefined) {
     // the sample's weight on the rows kept: every one must be a finite number (rowValues names the first that is not)
-    const kept = rows ? pickValues(weightsRead!, rows) : weightsRead!;
+    const kept = rows ? pickFloats(weightsRead!, rows) : weightsRead!;
     if (!kept.every((x) => Number.isFinite(x))) rowValues(t, typeof w === 'number' ? String(w) : w.parsed, `${sample.what}'s weight`);
     t = withColumns(t, [numericColumn(sample.weightColumn!, t.columns.length, kept)]);
   }
   return { table: t, passed: t.nRows, undecided, nonFinite, ...(weightsRead ? { weightsRead } : {}) };
-}
-
-/** rows[kept[k]]: the original rows of the rows a second cut kept. */
-function composeRows(rows: Int32Array, kept: Int32Array): Int32Array {
-  const out = new Int32Array(kept.length);
-  for (let k = 0; k < kept.length; k++) out[k] = rows[kept[k]!]!;
-  return out;
-}
-
-function pickValues(v: Float64Array, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = v[rows[k]!]!;
-  return out;
 }
 
 export function sum(v: Float64Array | undefined, n: number): number {
