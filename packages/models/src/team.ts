@@ -167,7 +167,7 @@ export class Team {
    * @param monitor decides when jobs run on the calling thread alone (a new one by default: pass one kept from fit to
    *   fit where fits are short, so that a fit starts from what the ones before it learnt)
    * @param watchCore note the calling thread's core for helpers that leave a fit when they share it (serveTeam's
-   *   'leave'), at the start and then at most every CORE_MS as jobs are published
+   *   'leave'), at the start and then at most every CORE_MS as shared jobs run (on the team or, before helpers come, alone)
    * @param prepare writes what the helpers need (see the class comment): run once, before the first shared job, which
    *   waits for a helper to have come
    */
@@ -194,6 +194,9 @@ export class Team {
    * A job of more than MAX_ITEMS items is published MAX_ITEMS at a time.
    */
   run(kind: number, count: number, share: boolean): void {
+    // the calling thread's core, for helpers that leave when they share it: kept up to date while jobs run alone too
+    // (before helpers have come, or while the monitor keeps them out), so that a helper coming late compares with it
+    if (share && this.watchCore && this.helpers > 0) this.noteCore();
     if (!share || this.helpers === 0 || count < 2 || !this.helpersReady() || (!this.awaitingJoin && !this.monitor.useWorkers())) {
       for (let i = 0; i < count; i++) this.runItem(kind, i);
       return;
@@ -211,10 +214,6 @@ export class Team {
     this.wake();
     if (this.awaitingJoin) this.awaitJoin();
     const t0 = performance.now();
-    if (this.watchCore && t0 - this.coreAt > CORE_MS) {
-      this.coreAt = t0;
-      Atomics.store(ctrl, LEAD_CORE, probe.current());
-    }
     let mine = 0;
     for (let i = claim(ctrl); i >= 0; i = claim(ctrl)) {
       this.runItem(kind, first + i);
@@ -225,6 +224,14 @@ export class Team {
     this.monitor.record(t1 - t0, performance.now() - t1);
     Team.itemsOnHelpers += count - mine;
     if (Atomics.load(ctrl, FAILED) !== 0) throw new HelperFailed();
+  }
+
+  /** Writes the core the calling thread runs on, at most every CORE_MS. */
+  private noteCore(): void {
+    const now = performance.now();
+    if (now - this.coreAt <= CORE_MS) return;
+    this.coreAt = now;
+    Atomics.store(this.ctrl, LEAD_CORE, probe.current());
   }
 
   /** Team.helpersMustJoin: sleeps in short steps until a helper has claimed an item of the published job (or a helper failed). */
