@@ -90,8 +90,8 @@ export interface LossTask {
  * A thread's copy of the rows it may be given for the SIMD kernels: rows [R0, R1) of X — all rows when the threads
  * claim chunks as they go — transposed (the kernels take a lane per row) and, for the multinomial and squared losses,
  * as they are (gemvt takes a lane per column); for the binary log loss (logloss_pass) the labels and weights, and
- * for either, room for θ and the kernels' outputs. Made on the first pass of a fit, kept while the fit's passes go
- * on (one fit at a time per thread).
+ * for either, room for θ and the kernels' outputs. Made as the fit's objective is made (the calling thread: loadAll)
+ * or on a helper's first pass, kept while the fit's passes go on (one fit at a time per thread).
  */
 interface LossHeap {
   readonly key: number;
@@ -101,7 +101,7 @@ interface LossHeap {
   readonly xt: number;
   readonly ld: number;
   readonly theta: number;
-  /** Binary log loss: y (0/1) and w of the rows, logloss_pass's scratch and its p + 2 outputs. */
+  /** Binary log loss: y (0 or 1, as numbers) and w of the rows, logloss_pass's scratch and its p + 2 outputs. */
   readonly y: number;
   readonly w: number;
   readonly acc: number;
@@ -116,9 +116,10 @@ interface LossHeap {
    */
   readonly stream: boolean;
   /**
-   * Binary log loss within the copy limit: which chunks (from c0 on) are in the heap yet. Each is brought in by the
-   * first pass that computes it on this thread, so that in a fit's first pass each thread copies only the chunks it
-   * takes, and starts computing after one chunk's copy rather than all of X's.
+   * Binary log loss within the copy limit: which chunks (from c0 on) are in the heap yet. The calling thread brings
+   * them all in as the objective is made (loadAll, which checks X's values on the way); a helper brings each in on
+   * the first pass that computes it on its thread, so that it copies only the chunks it takes, and starts computing
+   * after one chunk's copy rather than all of X's.
    */
   readonly loaded: Uint8Array;
   /** Rows the x scratch holds (brought in a piece at a time). */
@@ -442,7 +443,8 @@ export interface LogisticObjective extends ObjectiveFn {
  * thread or on several (`threads`, when the data are large enough to pay for the hand-over: inside withThreads, the
  * chunks are a team's job, which every thread claims from). The loss is summed with Neumaier compensation, so it is
  * accurate to ~eps and L-BFGS's loss-change test is not fooled by rounding.
- * Returns a closure with its own scratch buffers (n × score rows numbers): not re-entrant.
+ * Returns a closure with its own scratch buffers (n × score rows numbers, none for the binary log loss): not
+ * re-entrant. Making it brings the rows into the calling thread's kernels' memory (loadAll): see inputFinite.
  */
 export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObjective {
   const { n, p, l2, fitIntercept } = P;
