@@ -1,8 +1,9 @@
 export { DEFAULT_MISSING_VALUES, closestName, isNonFiniteLiteral, strictNumber } from './csv/cells.js';
 export { detectDelimiter, parseCsv, readCsvFile } from './csv/parse.js';
 export type { CsvOptions } from './csv/parse.js';
-export { DEFAULT_MAX_LINE_BYTES, readTextHead } from './csv/reader.js';
-export type { CsvEncoding, ReadOptions } from './csv/reader.js';
+export { DEFAULT_MAX_LINE_BYTES } from './csv/options.js';
+export type { CsvEncoding, ReadOptions } from './csv/options.js';
+export { readTextHead } from './csv/files.js';
 export { planCsvRanges, readCsvBatches, readCsvTables, readDatasetBatches } from './csv/stream.js';
 export { csvCell, csvRow, csvRows } from './csv/write.js';
 export type { CsvFormatOptions, CsvValue } from './csv/write.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTextHead } from './reader.js';
+import { readTextHead } from './files.js';
 
 // The start of a text file for a look at its header: whole lines only when the file goes on, gzip'd or not.
 const dir = mkdtempSync(join(tmpdir(), 'discern-head-'));

@@ -1,7 +1,10 @@
 import { DiscernError } from '@discern/core';
 import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { type MissingTokens, missingSet } from './cells.js';
-import { CsvRecordReader, type OnRecord, type ReadOptions, detectDelimiterBytes, readFileRecords, readerSettings } from './reader.js';
+import { detectDelimiterBytes } from './bytes.js';
+import { readFileRecords } from './files.js';
+import { type ReadOptions, readerSettings } from './options.js';
+import { CsvRecordReader, type OnRecord } from './reader.js';
 
 export interface CsvOptions extends ReadOptions {
   /** The file name messages name (default 'input'). readCsvFile sets it to the path. */

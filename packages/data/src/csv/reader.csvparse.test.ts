@@ -2,7 +2,9 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { isDiscernError } from '@discern/core';
 import { describe, expect, it } from 'vitest';
-import { CsvRecordReader, detectDelimiterBytes, readerSettings } from './reader.js';
+import { detectDelimiterBytes } from './bytes.js';
+import { readerSettings } from './options.js';
+import { CsvRecordReader } from './reader.js';
 
 // The reader replaced csv-parse 6 (which this package used with the options below until it outgrew it). It must read
 // every input as csv-parse read it: the same records, field for field, and an error exactly where csv-parse threw one.

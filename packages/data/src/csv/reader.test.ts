@@ -7,7 +7,8 @@ import { buildDataset } from '../dataset.js';
 import { type Table } from '../table.js';
 import { discernError, discernErrorAsync } from '../testing.test-helpers.js';
 import { parseCsv, readCsvFile } from './parse.js';
-import { CHUNK_BYTES, CsvRecordReader, DEFAULT_MAX_LINE_BYTES, readerSettings } from './reader.js';
+import { CHUNK_BYTES, DEFAULT_MAX_LINE_BYTES, readerSettings } from './options.js';
+import { CsvRecordReader } from './reader.js';
 import { readCsvBatches, readCsvTables, readDatasetBatches } from './stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'discern-reader-'));

@@ -5,7 +5,10 @@ import { ColumnBuilder, type Table, checkHeader, fit } from '../table.js';
 import { closestName, columnLabel, isNonFiniteLiteral, listNames, missingSet, strictNumber } from './cells.js';
 import { checkHasRows, isBlankRecord, raggedRowError } from './parse.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CsvRecordReader, type ReadOptions, detectDelimiterBytes, fileRecordChunks, isGzipFile, readerSettings } from './reader.js';
+import { detectDelimiterBytes } from './bytes.js';
+import { fileRecordChunks, isGzipFile } from './files.js';
+import { type ReadOptions, readerSettings } from './options.js';
+import { CsvRecordReader } from './reader.js';
 
 /** A byte range of a CSV file read on its own (a worker thread's share of a file without quoted fields). */
 export interface CsvRange {
