@@ -27,8 +27,11 @@ export { datasetColumns, evaluateExpression, expressionColumns, tableColumns } f
 export type { ExpressionData } from './expr/columns.js';
 export { DATA_FORMATS, checkSameColumns, concatRows, expandPaths, expandPathsSync, formatOf, readTableBatches, readTableFile, readTables, readTablesSync } from './formats/read.js';
 export type { DataFormat, ReadTableOptions, TableBatch } from './formats/read.js';
-export { PARQUET_CODECS, ParquetStreamWriter, encodeRowGroup, parquetInfo, readParquetBatches, readParquetSync, writeParquet } from './formats/parquet.js';
-export type { EncodedRowGroup, ParquetBatch, ParquetCodec, ParquetColumnInfo, ParquetColumnValues, ParquetEncoding, ParquetInfo, ParquetReadOptions, SchemaColumn } from './formats/parquet.js';
+export { parquetInfo, readParquetBatches, readParquetSync } from './formats/parquet.js';
+export type { ParquetBatch, ParquetInfo, ParquetReadOptions } from './formats/parquet.js';
+export type { ParquetColumnInfo } from './formats/parquet-columns.js';
+export { PARQUET_CODECS, ParquetStreamWriter, encodeRowGroup, writeParquet } from './formats/parquet-write.js';
+export type { EncodedRowGroup, ParquetCodec, ParquetColumnValues, ParquetEncoding, SchemaColumn } from './formats/parquet-write.js';
 export { readRootTable, rootTreeInfo } from './formats/root.js';
 export type { BranchInfo, BranchKind, RootReadOptions, TreeInfo } from './formats/root.js';
 export { applyDefines, cutRows, projectTable, rowValues, subsetTable, withColumns } from './prepare.js';

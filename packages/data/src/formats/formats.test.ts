@@ -10,7 +10,8 @@ import { buildDataset } from '../dataset.js';
 import { applyDefines, cutRows, subsetTable } from '../prepare.js';
 import { locate, type Table } from '../table.js';
 import { dataFile, discernErrorAsync } from '../testing.test-helpers.js';
-import { type ParquetCodec, type ParquetColumnValues, parquetInfo, readParquetBatches, writeParquet } from './parquet.js';
+import { parquetInfo, readParquetBatches } from './parquet.js';
+import { type ParquetCodec, type ParquetColumnValues, writeParquet } from './parquet-write.js';
 import { expandPaths, formatOf, readTableBatches, readTableFile, readTables } from './read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'discern-formats-'));
