@@ -1,3 +1,4 @@
+/** Byte-level pieces of the CSV reader: the special bytes, space and UTF-8 length rules, and the header line's separator. */
 export const LF = 10;
 export const CR = 13;
 export const QUOTE = 34;

@@ -1,3 +1,4 @@
+/** Reading a CSV file (plain or gzip) into records, in chunks of CHUNK_BYTES (see CsvRecordReader in reader.ts), and the head of a text file. */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';

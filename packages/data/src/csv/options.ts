@@ -1,3 +1,4 @@
+/** The CSV reader's options (ReadOptions), their checks and the settings they resolve to (readerSettings). */
 import { DiscernError, type MessageTemplate, quote } from '@discern/core';
 import { CR, LF, QUOTE } from './bytes.js';
 

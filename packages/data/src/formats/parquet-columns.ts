@@ -1,3 +1,4 @@
+/** A Parquet file's columns: their description, the choice of those a read names, and their values as Columns. */
 import { DiscernError } from '@discern/core';
 import { type FileMetaData, parquetSchema } from 'hyparquet';
 import { closestName, columnLabel, listNames } from '../csv/cells.js';

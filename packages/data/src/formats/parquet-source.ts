@@ -1,3 +1,4 @@
+/** Where a Parquet file's bytes come from (a whole buffer, or a file read on demand) and its footer's metadata. */
 import { open } from 'node:fs/promises';
 import { DiscernError, InputFile, ioError } from '@discern/core';
 import { type FileMetaData, parquetMetadata } from 'hyparquet';

@@ -1,3 +1,4 @@
+/** Writing Parquet (hyparquet-writer): the codecs, row groups encoded one at a time, ParquetStreamWriter and writeParquet. */
 import { gzipSync } from 'node:zlib';
 import { DiscernError, quote } from '@discern/core';
 import { ParquetWriter, ByteWriter } from 'hyparquet-writer';

@@ -1,7 +1,9 @@
 /**
  * Parquet in and out, in pure JavaScript: hyparquet reads (every codec Parquet writers use — snappy, gzip, zstd,
  * brotli, lz4 — through hyparquet-compressors; gzip and brotli through Node's own zlib, which is native), and
- * hyparquet-writer writes. Reading goes row group by row group, so memory holds one row group's columns at a time.
+ * hyparquet-writer writes (parquet-write.ts). Reading goes row group by row group, so memory holds one row group's
+ * columns at a time; the file's bytes and metadata come through parquet-source.ts, its columns through
+ * parquet-columns.ts.
  *
  * Types: INT32, INT64, FLOAT, DOUBLE and BOOLEAN columns are numeric (an integer beyond 2^53 loses its last digits
  * as a double; a boolean is 0 or 1), a null or a NaN (pandas' missing float) is a missing value under the
