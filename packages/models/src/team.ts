@@ -24,13 +24,13 @@ import { HandoverMonitor } from '@discern/linalg';
  * when no helper has started it, and otherwise waits for it to finish.
  *
  * A helper spins for SPIN_MS after its last item or task, then sleeps in Atomics.wait; the calling thread wakes it
- * when it publishes the next job or posts the next task.
+ * when it publishes the next job or posts the next task. `withTeam` starts the helpers on a SyncWorkerPool for the
+ * length of a fit.
  *
  * A team may be given a `prepare` step: what the helpers need that the calling thread has not written yet (the
  * logistic fit's copy of its data in shared memory). Its jobs then run on the calling thread alone until a helper has
  * come (started serving, and not left), and prepare runs once, just before the first job it shares: a fit whose
- * helpers never come, asleep or put on the calling thread's core, pays nothing for them. `withTeam` starts the helpers on a SyncWorkerPool for the
- * length of a fit.
+ * helpers never come, asleep or put on the calling thread's core, pays nothing for them.
  */
 
 /** Words of the control block (an Int32Array over shared memory when there are helpers). */
@@ -236,12 +236,20 @@ export class Team {
 
   /** Team.helpersMustJoin: sleeps in short steps until a helper has claimed an item of the published job (or a helper failed). */
   private awaitJoin(): void {
-    const ctrl = this.ctrl, until = performance.now() + JOIN_WAIT_MS;
-    // a claim changes the job word (compare-exchange, which notifies no one): nap 50 µs at a time while it is unchanged
-    for (let w = Atomics.load(ctrl, WORK); (w & 0xffff) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until; w = Atomics.load(ctrl, WORK)) {
-      Atomics.wait(ctrl, WORK, w, 0.05);
-    }
+    this.napWhile(WORK, (w) => (w & 0xffff) === 0);
     this.awaitingJoin = false;
+  }
+
+  /**
+   * Team.helpersMustJoin's wait: naps 50 µs at a time while control word `index` holds a value `waiting` accepts, until
+   * a helper fails or JOIN_WAIT_MS have passed. A nap, not a spin, so that a helper on the same core can run; the
+   * word's changes (a claim's compare-exchange, a helper's arrival) notify no one, hence the short naps.
+   */
+  private napWhile(index: number, waiting: (value: number) => boolean): void {
+    const ctrl = this.ctrl, until = performance.now() + JOIN_WAIT_MS;
+    for (let v = Atomics.load(ctrl, index); waiting(v) && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until; v = Atomics.load(ctrl, index)) {
+      Atomics.wait(ctrl, index, v, 0.05);
+    }
   }
 
   /**
@@ -250,12 +258,8 @@ export class Team {
    */
   private helpersReady(): boolean {
     if (!this.prepare) return true;
-    const ctrl = this.ctrl;
-    if (this.awaitingJoin) {
-      const until = performance.now() + JOIN_WAIT_MS;
-      while (Atomics.load(ctrl, READY) === 0 && Atomics.load(ctrl, FAILED) === 0 && performance.now() < until) Atomics.wait(ctrl, READY, 0, 0.05);
-    }
-    if (Atomics.load(ctrl, READY) === 0) return false;
+    if (this.awaitingJoin) this.napWhile(READY, (ready) => ready === 0);
+    if (Atomics.load(this.ctrl, READY) === 0) return false;
     const prepare = this.prepare;
     this.prepare = undefined;
     prepare();

@@ -2,12 +2,6 @@ import { type DenseMatrix, assertFinite } from '@discern/linalg';
 import { DiscernError } from '@discern/core';
 
 /**
- * Shared input checks, so every estimator fails the same way on the same bad input (the conformance suite
- * relies on it): non-finite values → DATA_INVALID, too few rows → TOO_FEW_SAMPLES, one class → LABEL_INVALID.
- * Messages that name a row, a feature or an option are templates over a Naming (with `row`, `feature`, `option` in
- * the context), so that the pipeline can say them in the user's terms: a file line, a column name, a config key.
- */
-/**
  * How checkX treats X's values: `allowMissing`, NaN stands for a missing value (±∞ too: the estimator handles them);
  * `finiteLater`, the estimator checks them itself with checkFinite, fused with a copy it makes anyway (the logistic
  * fit's copy into its kernels' memory), so that a large X is not read twice.
@@ -17,6 +11,12 @@ export interface CheckXOptions {
   readonly finiteLater?: boolean;
 }
 
+/**
+ * Shared input checks, so every estimator fails the same way on the same bad input (the conformance suite
+ * relies on it): non-finite values → DATA_INVALID, too few rows → TOO_FEW_SAMPLES, one class → LABEL_INVALID.
+ * Messages that name a row, a feature or an option are templates over a Naming (with `row`, `feature`, `option` in
+ * the context), so that the pipeline can say them in the user's terms: a file line, a column name, a config key.
+ */
 export function checkX(X: DenseMatrix, estimator: string, minSamples = 1, options: CheckXOptions = {}): void {
   if (X.rows < minSamples)
     throw new DiscernError('TOO_FEW_SAMPLES', `${estimator} needs at least ${minSamples} sample${minSamples === 1 ? '' : 's'}, got ${X.rows}`, { estimator, rows: X.rows, minSamples });

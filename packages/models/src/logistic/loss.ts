@@ -468,10 +468,11 @@ export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObje
     ws.memory.owner = key;
     filled = true;
   };
-  const theta = ws?.theta ?? new Float64Array(rows * stride);
+  // θ of the pass, the scores' scratch and the chunks' sums: in shared memory where there are helpers
+  const thetaBuf = ws?.theta ?? new Float64Array(rows * stride);
   const Z = ws?.Z ?? new Float64Array(fused ? 0 : rows * n);
   const out = ws?.out ?? new Float64Array(chunks * slot);
-  const common = { n, p, rows, fitIntercept, mse: P.loss === 'mse', theta, Z, out, c0: 0, c1: chunks, simd: simdEnabled(), key };
+  const common = { n, p, rows, fitIntercept, mse: P.loss === 'mse', theta: thetaBuf, Z, out, c0: 0, c1: chunks, simd: simdEnabled(), key };
   // the calling thread reads the caller's arrays; the helpers, their copy
   const task: LossTask = { ...common, X: P.X, y: P.y, w: P.w };
   const helperTask: LossTask | undefined = ws && { ...common, X: ws.X, y: ws.y, w: ws.w };
@@ -483,7 +484,7 @@ export function logisticObjective(P: LogisticProblem, threads = 1): LogisticObje
 
   const fg = (theta: Float64Array, grad: Float64Array): number => {
     if (filled && ws!.memory.owner !== key) fill();
-    task.theta.set(theta);
+    thetaBuf.set(theta);
     team.run(PASS, chunks, true);
     grad.fill(0);
     let f = 0;
