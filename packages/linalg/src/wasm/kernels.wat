@@ -15,7 +15,7 @@
   (memory (export "memory") 1)
 
   ;; ---------------------------------------------------------------------------------------------------------------
-  ;; Gaussian mixture, E-step. Reference: quadBlock in packages/models/src/mixture/gmm-estep.ts.
+  ;; Gaussian mixture, E-step. Reference: quadBlock in packages/models/src/mixture/gmm-blocks.ts.
   ;;
   ;; For component k and rows [i0, i1) of a block: lp[i·K + k] = ck − 0.5·q_i, with
   ;;   t_ia = −c[a] + Σ_{b ≤ a} L[a, b]·x_ib   (b in increasing order),      q_i = Σ_a t_ia²,
@@ -142,7 +142,7 @@
         (br $ks))))
 
   ;; ---------------------------------------------------------------------------------------------------------------
-  ;; Gaussian mixture, M-step sums of one block. Reference: weightedDiffs and syrkBlock in gmm-estep.ts.
+  ;; Gaussian mixture, M-step sums of one block. Reference: weightedDiffs and syrkBlock in gmm-blocks.ts.
   ;;
   ;; For each component k, with wr_i = w_i·r_ik — lp[i·K + k] itself (sc < 0), or lp[i·K + k]·sc[i] (lp holding
   ;; exp(lp − max) and sc[i] = w_i/s_i: the normalisation's last multiply, done here rather than in a pass of its own,
@@ -356,7 +356,7 @@
         (br $ks))))
 
   ;; mx[i] = max_k lp[i·K + k] for i < bn, taken as the reference does (`if (lp > max) max = lp`, from −∞): the first
-  ;; step of normaliseBlock, for normaliseExp in gmm-estep.ts.
+  ;; step of normaliseBlock, for normaliseExp in gmm-blocks.ts.
   (func (export "gmm_rowmax") (param $lp i32) (param $bn i32) (param $K i32) (param $mx i32)
     (local $i i32) (local $e i32) (local $m f64) (local $v f64)
     (block $done

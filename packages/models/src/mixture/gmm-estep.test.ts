@@ -4,7 +4,8 @@
  */
 import { cholesky, createRng, mvnLogPdf, softmaxInto } from '@discern/linalg';
 import { describe, expect, it } from 'vitest';
-import { logJoint, normaliseBlock } from './gmm-estep.js';
+import { normaliseBlock } from './gmm-blocks.js';
+import { logJoint } from './gmm-estep.js';
 import { COVARIANCE_TYPES, makeParams } from './gmm-params.js';
 
 describe('GMM E-step against the linalg kernels', () => {
